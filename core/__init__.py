@@ -1,0 +1,1 @@
+"""Loket's domain: SOPs, tickets (berkas) and their journey. Imports no Flask."""

@@ -1,0 +1,154 @@
+"""Staff accounts and counters (loket): created by the admin or the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from .clock import Clock
+from .errors import LoketError, NotFound
+from .roles import Role
+from .store import Counter, Store, User
+
+_hasher = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class StaffUser:
+    id: int
+    username: str
+    full_name: str
+    roles: tuple[Role, ...]
+    active: bool
+
+    def has_role(self, role: Role | str) -> bool:
+        return Role(role) in self.roles
+
+
+@dataclass(frozen=True)
+class CounterInfo:
+    id: int
+    name: str
+    number: int
+    roles: tuple[Role, ...]
+    services: tuple[str, ...]
+    zone: str | None
+    active: bool
+
+    def serves_role(self, role: Role | str) -> bool:
+        return Role(role) in self.roles
+
+    def serves_service(self, code: str) -> bool:
+        return not self.services or code in self.services
+
+
+def staff_view(user: User) -> StaffUser:
+    return StaffUser(user.id, user.username, user.full_name, tuple(Role(r) for r in user.roles), user.active)
+
+
+def counter_view(counter: Counter) -> CounterInfo:
+    return CounterInfo(
+        counter.id,
+        counter.name,
+        counter.number,
+        tuple(Role(r) for r in counter.roles),
+        tuple(counter.services),
+        counter.zone,
+        counter.active,
+    )
+
+
+def _roles(roles: Iterable[str]) -> list[str]:
+    try:
+        out = sorted({Role(r).value for r in roles})
+    except ValueError as exc:
+        raise LoketError(f"Peran tidak dikenal (unknown role): {exc}") from None
+    if not out:
+        raise LoketError("Minimal satu peran. (At least one role is required.)")
+    return out
+
+
+def create_user(
+    store: Store, clock: Clock, username: str, full_name: str, password: str, roles: Iterable[str]
+) -> StaffUser:
+    """Create a staff account with a hashed password."""
+    if len(password) < 8:
+        raise LoketError("Kata sandi minimal 8 karakter. (Password needs at least 8 characters.)")
+    with store.transaction() as s:
+        if s.scalar(select(User).where(User.username == username)):
+            raise LoketError(f"Nama pengguna '{username}' sudah dipakai. (Username already taken.)")
+        user = User(
+            username=username,
+            full_name=full_name,
+            password_hash=_hasher.hash(password),
+            roles=_roles(roles),
+            active=True,
+            created_at=clock.now(),
+        )
+        s.add(user)
+        s.flush()
+        return staff_view(user)
+
+
+def set_password(store: Store, username: str, password: str) -> None:
+    if len(password) < 8:
+        raise LoketError("Kata sandi minimal 8 karakter. (Password needs at least 8 characters.)")
+    with store.transaction() as s:
+        user = s.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise NotFound(f"Pengguna '{username}' tidak ada. (No such user.)")
+        user.password_hash = _hasher.hash(password)
+
+
+def authenticate(store: Store, username: str, password: str) -> StaffUser | None:
+    """The active user with this username and password, or None."""
+    with store.read() as s:
+        user = s.scalar(select(User).where(User.username == username))
+        if user is None or not user.active:
+            _hasher.hash(password)  # same cost whether or not the user exists
+            return None
+        try:
+            _hasher.verify(user.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        return staff_view(user)
+
+
+def get_user(store: Store, user_id: int) -> StaffUser | None:
+    with store.read() as s:
+        user = s.get(User, user_id)
+        return staff_view(user) if user else None
+
+
+def create_counter(
+    store: Store,
+    name: str,
+    number: int,
+    roles: Iterable[str],
+    services: Iterable[str] = (),
+    zone: str | None = None,
+) -> CounterInfo:
+    with store.transaction() as s:
+        if s.scalar(select(Counter).where(Counter.name == name)):
+            raise LoketError(f"Loket '{name}' sudah ada. (Counter already exists.)")
+        counter = Counter(
+            name=name, number=number, roles=_roles(roles), services=list(services), zone=zone, active=True
+        )
+        s.add(counter)
+        s.flush()
+        return counter_view(counter)
+
+
+def list_counters(store: Store) -> list[CounterInfo]:
+    with store.read() as s:
+        return [counter_view(c) for c in s.scalars(select(Counter).order_by(Counter.number, Counter.id))]
+
+
+def get_counter(store: Store, counter_id: int) -> CounterInfo | None:
+    with store.read() as s:
+        counter = s.get(Counter, counter_id)
+        return counter_view(counter) if counter else None

@@ -1,0 +1,27 @@
+"""Staff roles, as the SOPs name them."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    PELAYANAN = "pelayanan"
+    PENDUKUNG = "pendukung"
+    OPERATOR = "operator"
+    SCAN = "scan"
+    BIDANG = "bidang"
+    REGISTER = "register"
+    ADMIN = "admin"
+
+
+ROLE_LABELS: dict[Role, dict[str, str]] = {
+    Role.PELAYANAN: {"id": "Petugas Pelayanan", "en": "Front desk officer"},
+    Role.PENDUKUNG: {"id": "Petugas Pendukung Pelayanan", "en": "Front desk support officer"},
+    Role.OPERATOR: {"id": "Operator", "en": "Operator"},
+    Role.SCAN: {"id": "Petugas Scan", "en": "Scanning officer"},
+    Role.BIDANG: {"id": "Bidang", "en": "Head of section"},
+    Role.REGISTER: {"id": "Petugas Register", "en": "Registry officer"},
+    Role.ADMIN: {"id": "Admin", "en": "Administrator"},
+}
+
+#: Roles that work an SOP step (admin works none).
+STEP_ROLES = tuple(r for r in Role if r is not Role.ADMIN)

@@ -1,0 +1,272 @@
+"""Persistence: the tables (SQLAlchemy 2) and the engine for SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores naive UTC on every backend; always hands back an aware UTC datetime."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use aware UTC")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Counter(Base):
+    """A loket: a desk or back-office station, with the roles and services it serves."""
+
+    __tablename__ = "counters"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    number: Mapped[int] = mapped_column(Integer)  # read out in calls: "loket tiga"
+    roles: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    services: Mapped[list[Any]] = mapped_column(JSON, default=list)  # empty: every service
+    zone: Mapped[str | None] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class User(Base):
+    """A staff account; roles decide what it may do."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    roles: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class NumberSequence(Base):
+    """The last number given per service day and prefix; bumped atomically."""
+
+    __tablename__ = "number_sequences"
+    service_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(2), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Ticket(Base):
+    """A resident's visit and the berkas it carries through the SOP."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("service_day", "number", name="uq_ticket_day_number"),
+        Index("ix_ticket_queue", "state", "current_role", "queue_key"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_day: Mapped[date] = mapped_column(Date, index=True)
+    prefix: Mapped[str] = mapped_column(String(2))
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(12))
+    service_code: Mapped[str] = mapped_column(String(60), index=True)
+    steps: Mapped[list[Any]] = mapped_column(JSON)  # the SOP's steps frozen at issue
+    priority: Mapped[str | None] = mapped_column(String(30))
+    source: Mapped[str] = mapped_column(String(20), default="kiosk")
+    state: Mapped[str] = mapped_column(String(20))
+    step_index: Mapped[int] = mapped_column(Integer, default=0)
+    current_role: Mapped[str] = mapped_column(String(20))
+    pending_reason: Mapped[str | None] = mapped_column(String(30))
+    state_note: Mapped[str | None] = mapped_column(Text)
+    missing: Mapped[list[Any] | None] = mapped_column(JSON)
+    queue_key: Mapped[float] = mapped_column(Float)  # sort key in a queue; lower is sooner
+    queued_at: Mapped[datetime]
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    call_count: Mapped[int] = mapped_column(Integer, default=0)
+    issued_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    counter: Mapped[Counter | None] = relationship()
+    visits: Mapped[list[StepVisit]] = relationship(
+        back_populates="ticket", order_by="StepVisit.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def step(self) -> dict[str, Any]:
+        return self.steps[self.step_index]
+
+    @property
+    def open_visit(self) -> StepVisit | None:
+        for visit in reversed(self.visits):
+            if visit.ended_at is None:
+                return visit
+        return None
+
+
+class StepVisit(Base):
+    """One pass of a berkas through one SOP step: who, where, and when."""
+
+    __tablename__ = "step_visits"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    step_index: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(20))
+    target_minutes: Mapped[int | None] = mapped_column(Integer)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    entered_at: Mapped[datetime]  # arrived at this step's queue or work list
+    called_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="visits")
+    officer: Mapped[User | None] = relationship()
+    counter: Mapped[Counter | None] = relationship()
+
+
+class EventRecord(Base):
+    """What happened, in order: feeds the display's history and the reports."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_event_kind_at", "kind", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(40))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine for the URL; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_conn, _record):  # pragma: no cover - trivial
+            # Let SQLAlchemy's begin event decide how a transaction starts (see below).
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
+                cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):  # pragma: no cover - trivial
+            # Writers take the write lock up front: two kiosks can never read the
+            # same "last number" and both write it, and no deadlock on lock upgrade.
+            # Readers start a plain (deferred) transaction and never block writers (WAL).
+            if conn.get_execution_options().get("loket_read"):
+                conn.exec_driver_sql("BEGIN")
+            else:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+class Store:
+    """The database: an engine and a session factory, one transaction per operation."""
+
+    def __init__(self, url: str, *, echo: bool = False):
+        self.url = url
+        self.engine = make_engine(url, echo=echo)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(self.engine.execution_options(loket_read=True), expire_on_commit=False)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    def create_all(self) -> None:
+        """Create the tables directly (tests); deployments use Alembic migrations."""
+        Base.metadata.create_all(self.engine)
+
+    def drop_all(self) -> None:
+        Base.metadata.drop_all(self.engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session inside one transaction: committed on success, rolled back on error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading only; on SQLite it does not take the write lock."""
+        with self._read_sessions() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def next_number(session: Session, day: date, prefix: str) -> int:
+    """Atomically take the next sequence number for a day and prefix."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(
+        insert(NumberSequence)
+        .values(service_day=day, prefix=prefix, last_seq=0)
+        .on_conflict_do_nothing(index_elements=["service_day", "prefix"])
+    )
+    # UPDATE ... RETURNING holds the row lock until commit on PostgreSQL; on SQLite
+    # the whole transaction already holds the write lock (BEGIN IMMEDIATE).
+    return session.execute(
+        update(NumberSequence)
+        .where(NumberSequence.service_day == day, NumberSequence.prefix == prefix)
+        .values(last_seq=NumberSequence.last_seq + 1)
+        .returning(NumberSequence.last_seq)
+    ).scalar_one()
+
+
+__all__ = [
+    "Base",
+    "Counter",
+    "EventRecord",
+    "NumberSequence",
+    "StepVisit",
+    "Store",
+    "Ticket",
+    "User",
+    "next_number",
+    "select",
+]
