@@ -1,0 +1,25 @@
+# The two commands of the README:  make run  and  make test
+VENV ?= .venv
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP = app
+
+.PHONY: setup run test lint
+
+setup:
+	./scripts/setup.sh
+
+## Set everything up and run Loket on its embedded defaults (SQLite, file printer).
+run: setup
+	$(VENV)/bin/flask --app app demo-setup
+	@echo "Kiosk:   http://$(HOST):$(PORT)/kiosk/"
+	@echo "Display: http://$(HOST):$(PORT)/display/"
+	@echo "Counter: http://$(HOST):$(PORT)/counter/   (demo users, password loket123)"
+	$(VENV)/bin/gunicorn --worker-class gthread --workers 1 --threads 64 --bind $(HOST):$(PORT) 'wsgi:app'
+
+## Set everything up and run every test (core on SQLite and PostgreSQL, browser tests in Chromium).
+test: setup
+	$(VENV)/bin/python -m pytest
+
+lint:
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

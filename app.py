@@ -1,0 +1,143 @@
+"""Loket's Flask application factory and the one SocketIO object."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, jsonify, redirect, request, url_for
+
+from config import load_config
+from core.accounts import create_counter, create_user, list_counters, set_password
+from core.catalog import load_catalog
+from core.clock import Clock
+from core.errors import LoketError
+from core.qr import CodeSigner
+from core.service import Loket, Policy
+from core.store import Store
+from web.extensions import csrf, login_manager, socketio
+
+__all__ = ["create_app", "socketio"]
+
+
+def create_app(config: dict[str, Any] | None = None, *, clock: Clock | None = None) -> Flask:
+    """Build the app: configuration from the environment, then `config` on top."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    catalog = load_catalog(app.config["SOP_DIR"])  # a bad SOP file stops start-up here
+    store = Store(app.config["DATABASE_URL"])
+    app.extensions["loket"] = Loket(
+        store,
+        catalog,
+        CodeSigner(app.config["SECRET_KEY"], app.config["OFFICE_ID"]),
+        clock or Clock(app.config["TIMEZONE"]),
+        Policy(
+            priority_head_start_minutes=app.config["PRIORITY_HEAD_START_MINUTES"],
+            calls_before_no_show=app.config["CALLS_BEFORE_NO_SHOW"],
+        ),
+    )
+
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    socketio.init_app(
+        app,
+        message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+        async_mode="threading",
+        cors_allowed_origins=None,
+    )
+
+    from api.routes import bp as api_bp
+    from counter.routes import bp as counter_bp
+    from display.routes import bp as display_bp
+    from kiosk.routes import bp as kiosk_bp
+
+    for bp in (api_bp, kiosk_bp, display_bp, counter_bp):
+        app.register_blueprint(bp)
+    import web.sockets  # noqa: F401  (registers the Socket.IO handlers)
+
+    @app.errorhandler(LoketError)
+    def _domain_error(exc: LoketError):
+        return jsonify(error=exc.code, message=exc.message), exc.status
+
+    @app.route("/")
+    def index():
+        return redirect(url_for("kiosk.home"))
+
+    @app.after_request
+    def _no_store_for_api(response):
+        if request.path.startswith("/api/"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    _register_cli(app)
+    return app
+
+
+def _register_cli(app: Flask) -> None:
+    def loket() -> Loket:
+        return app.extensions["loket"]
+
+    @app.cli.command("init-db")
+    def init_db() -> None:
+        """Create or upgrade the database to the newest schema (Alembic)."""
+        from core.migrate import upgrade
+
+        upgrade(app.config["DATABASE_URL"])
+        click.echo(f"Database ready: {loket().store.engine.url.render_as_string(hide_password=True)}")
+
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--name", "full_name", required=True, help="Full name shown to colleagues.")
+    @click.option("--role", "roles", multiple=True, required=True, help="Role; repeat for several.")
+    @click.password_option()
+    def create_user_cmd(username: str, full_name: str, roles: tuple[str, ...], password: str) -> None:
+        """Create a staff user with one or more roles."""
+        user = create_user(loket().store, loket().clock, username, full_name, password, roles)
+        click.echo(f"Created {user.username} with roles {', '.join(user.roles)}")
+
+    @app.cli.command("set-password")
+    @click.argument("username")
+    @click.password_option()
+    def set_password_cmd(username: str, password: str) -> None:
+        """Reset a staff user's password."""
+        set_password(loket().store, username, password)
+        click.echo(f"Password changed for {username}")
+
+    @app.cli.command("create-counter")
+    @click.argument("name")
+    @click.option("--number", type=int, required=True, help="The number read out in calls.")
+    @click.option("--role", "roles", multiple=True, required=True)
+    @click.option("--service", "services", multiple=True, help="Service codes; none means all.")
+    @click.option("--zone", default=None)
+    def create_counter_cmd(name: str, number: int, roles: tuple[str, ...], services: tuple[str, ...], zone) -> None:
+        """Create a counter (loket) serving some roles and services."""
+        counter = create_counter(loket().store, name, number, roles, services, zone)
+        click.echo(f"Created {counter.name} (number {counter.number})")
+
+    @app.cli.command("check-sops")
+    def check_sops() -> None:
+        """Validate the SOP files and report totals that disagree with their steps."""
+        for sop in loket().catalog:
+            flag = ""
+            if sop.total_mismatch:
+                flag = f"  MISMATCH: seed total {sop.seed_total_minutes} min, steps sum {sop.steps_total_minutes} min"
+            draft = " (draft)" if sop.draft else ""
+            click.echo(f"{sop.prefix} {sop.code}{draft}{flag}")
+
+    @app.cli.command("demo-setup")
+    def demo_setup() -> None:
+        """Create demo counters and one demo officer per role (password: loket123), if absent."""
+        from core.demo import ensure_demo
+
+        for line in ensure_demo(loket()):
+            click.echo(line)
+
+    @app.cli.command("list-counters")
+    def list_counters_cmd() -> None:
+        for c in list_counters(loket().store):
+            click.echo(f"{c.id}\t{c.name}\t{c.number}\t{','.join(c.roles)}\t{','.join(c.services) or '*'}")

@@ -1,0 +1,49 @@
+"""Configuration: embedded defaults, overridden by environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _secret_key(instance: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in the instance folder.
+
+    It signs sessions and the QR codes on printed tickets, so it must survive restarts.
+    """
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(instance_path: str | Path) -> dict:
+    """Read the configuration from the environment, with embedded defaults."""
+    instance = Path(instance_path)
+    return {
+        "SECRET_KEY": _secret_key(instance),
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'loket.db'}",
+        "SOP_DIR": os.environ.get("LOKET_SOP_DIR") or str(BASE_DIR / "sops"),
+        "OFFICE_ID": os.environ.get("LOKET_OFFICE_ID", "dukcapil"),
+        "OFFICE_NAME": os.environ.get("LOKET_OFFICE_NAME", "Dinas Kependudukan dan Pencatatan Sipil"),
+        "TIMEZONE": os.environ.get("LOKET_TIMEZONE", "Asia/Jakarta"),
+        "PRIORITY_HEAD_START_MINUTES": _env_int("LOKET_PRIORITY_HEAD_START_MINUTES", 30),
+        "CALLS_BEFORE_NO_SHOW": _env_int("LOKET_CALLS_BEFORE_NO_SHOW", 3),
+        # Redis URL shared by several server processes so every display gets every call.
+        "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

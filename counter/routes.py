@@ -1,0 +1,10 @@
+"""The staff counter page: log in, choose loket and role, call, scan and advance."""
+
+from flask import Blueprint, current_app, render_template
+
+bp = Blueprint("counter", __name__, url_prefix="/counter", template_folder="templates", static_folder="static")
+
+
+@bp.get("/")
+def desk():
+    return render_template("counter/desk.html", office_name=current_app.config["OFFICE_NAME"])

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Set up everything Loket needs on a fresh Debian/Ubuntu machine: system
+# packages, the Python virtualenv, front-end packages and the database.
+# Safe to run again: each step is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+VENV=${VENV:-.venv}
+# libzbar0: pyzbar's decoder. chromium: kiosk browser and browser tests.
+# espeak-ng + sox: offline Indonesian voice for the display. fonts: ticket preview.
+APT_PACKAGES=(libzbar0 chromium espeak-ng sox fonts-dejavu-core)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  say "Installing system packages: ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    SUDO=sudo
+  fi
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+  say "Creating virtualenv $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+stamp="$VENV/.requirements.sha256"
+want=$(sha256sum requirements.txt | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  say "Installing Python packages"
+  "$VENV/bin/pip" install -q --upgrade pip
+  "$VENV/bin/pip" install -q -r requirements.txt
+  echo "$want" > "$stamp"
+fi
+
+if [ ! -f static/vendor/socket.io.min.js ] || [ package.json -nt static/vendor/socket.io.min.js ]; then
+  say "Installing front-end packages (npm)"
+  command -v npm >/dev/null || { echo "npm is required (Debian: apt-get install npm)" >&2; exit 1; }
+  npm install --no-audit --no-fund --silent
+  mkdir -p static/vendor
+  cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
+fi
+
+say "Preparing the database"
+"$VENV/bin/flask" --app app init-db

@@ -1,0 +1,1 @@
+"""Glue shared by the blueprints: extensions, login, publishing events."""

@@ -1,0 +1,9 @@
+"""The one SocketIO object and the other Flask extensions, bound in create_app()."""
+
+from flask_login import LoginManager
+from flask_socketio import SocketIO
+from flask_wtf import CSRFProtect
+
+socketio = SocketIO()
+login_manager = LoginManager()
+csrf = CSRFProtect()
