@@ -16,6 +16,7 @@ from core.errors import LoketError
 from core.qr import CodeSigner
 from core.service import Loket, Policy
 from core.store import Store
+from web import sockets as _sockets  # noqa: F401  registers the handlers before any init_app
 from web.extensions import csrf, login_manager, socketio
 
 __all__ = ["create_app", "socketio"]
@@ -58,7 +59,6 @@ def create_app(config: dict[str, Any] | None = None, *, clock: Clock | None = No
 
     for bp in (api_bp, kiosk_bp, display_bp, counter_bp):
         app.register_blueprint(bp)
-    import web.sockets  # noqa: F401  (registers the Socket.IO handlers)
 
     @app.errorhandler(LoketError)
     def _domain_error(exc: LoketError):

@@ -271,4 +271,3 @@ def csrf_token():
     from flask_wtf.csrf import generate_csrf
 
     return jsonify(csrf_token=generate_csrf())
-

@@ -193,4 +193,3 @@ def load_catalog(directory: str | Path) -> Catalog:
         raise CatalogError([f"{folder}: SOP folder not found"])
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
     return build_catalog((str(p), p.read_text(encoding="utf-8")) for p in files)
-

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
-
-import hashlib
 
 from itsdangerous import BadSignature, Signer
 

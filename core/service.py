@@ -121,9 +121,7 @@ class TicketView:
             "state": self.state.value,
             "state_label": STATE_LABELS[self.state],
             "pending_reason": self.pending_reason,
-            "pending_label": PENDING_LABELS[PendingReason(self.pending_reason)]
-            if self.pending_reason
-            else None,
+            "pending_label": PENDING_LABELS[PendingReason(self.pending_reason)] if self.pending_reason else None,
             "step": self.step_index + 1,
             "steps": len(self.steps),
             "step_label": self.step["action"],
@@ -198,6 +196,13 @@ class Loket:
         self.clock = clock or Clock()
         self.policy = policy or Policy()
 
+    def reload_catalog(self, directory: str) -> Catalog:
+        """Load the SOP folder again; on any error raise and keep the catalog in use."""
+        from .catalog import load_catalog
+
+        self.catalog = load_catalog(directory)
+        return self.catalog
+
     # ---- issuing -------------------------------------------------------
 
     def issue(self, service_code: str, priority: str | None = None, source: str = "kiosk") -> Outcome:
@@ -227,7 +232,9 @@ class Loket:
                 call_count=0,
             )
             ticket.visits.append(
-                StepVisit(step_index=0, role=steps[0]["role"], target_minutes=steps[0]["target_minutes"], entered_at=now)
+                StepVisit(
+                    step_index=0, role=steps[0]["role"], target_minutes=steps[0]["target_minutes"], entered_at=now
+                )
             )
             s.add(ticket)
             s.flush()
@@ -569,9 +576,7 @@ class Loket:
             norm = f"{norm[0]}-{norm[1:]}"
         if len(norm) > 2 and norm[2:].isdigit():
             norm = f"{norm[:2]}{int(norm[2:]):03d}"
-        ticket = s.scalar(
-            select(Ticket).where(Ticket.service_day == self.clock.today(), Ticket.number == norm)
-        )
+        ticket = s.scalar(select(Ticket).where(Ticket.service_day == self.clock.today(), Ticket.number == norm))
         if ticket is None:
             raise NotFound(f"Tiket {norm} tidak ada hari ini. (No ticket {norm} today.)")
         return ticket
@@ -583,8 +588,7 @@ class Loket:
         if ticket.current_role != actor.role.value:
             need = ROLE_LABELS[Role(ticket.current_role)]
             raise NotAllowed(
-                f"Tahap ini dikerjakan oleh {need['id']}, bukan peran Anda. "
-                f"(This step belongs to the {need['en']}.)"
+                f"Tahap ini dikerjakan oleh {need['id']}, bukan peran Anda. (This step belongs to the {need['en']}.)"
             )
 
     def _queue_state_for_step(self, ticket: Ticket) -> TicketState:
@@ -596,10 +600,9 @@ class Loket:
 
     def _set_state(self, ticket: Ticket, state: TicketState, now: datetime, keep_queue: bool = False) -> None:
         ticket.state = state.value
-        if state in QUEUED or state is S.IN_PROCESS:
-            if not keep_queue:
-                ticket.queued_at = now
-                ticket.queue_key = self._queue_key(now, ticket.priority)
+        if (state in QUEUED or state is S.IN_PROCESS) and not keep_queue:
+            ticket.queued_at = now
+            ticket.queue_key = self._queue_key(now, ticket.priority)
 
     def _open_visit(self, ticket: Ticket, now: datetime) -> StepVisit:
         visit = ticket.open_visit
@@ -684,7 +687,7 @@ class Loket:
         )
         return Event(kind, payload, ticket.id, counter.id if counter else None, user.id if user else None)
 
-    def _view(self, s: Session, t: Ticket, with_ahead: bool = False, with_visits: bool = False) -> TicketView:
+    def _view(self, s: Session, t: Ticket, with_ahead: bool = False, with_visits: bool = True) -> TicketView:
         sop = self.catalog.get(t.service_code)
         name = sop.name.model_dump() if sop else {"id": t.service_code, "en": t.service_code}
         visits: list[VisitView] = []

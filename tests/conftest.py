@@ -50,7 +50,7 @@ def pg_database_url():
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         pytest.fail(f"PostgreSQL is required for these tests ({PG_ADMIN_URL}): {exc}")
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     yield url

@@ -1,0 +1,49 @@
+"""Socket.IO: a display gets the full state on connect and every call as it happens."""
+
+from __future__ import annotations
+
+from app import socketio
+
+
+def _events(client, name):
+    return [e["args"][0] for e in client.get_received() if e["name"] == name]
+
+
+def test_display_gets_state_on_connect_then_each_call(app, client, staff, display):
+    [state] = _events(display, "display.state")
+    assert state["calls"] == [] and {c["counter"] for c in state["counters"]} >= {"Loket 1", "Loket 2"}
+    client.post("/api/tickets", json={"service": "pencetakan-ktp-el"})
+    desk = staff("pelayanan", "pelayanan", "Loket 2")
+    desk.post("/api/counter/call-next")
+    received = display.get_received()
+    calls = [e["args"][0] for e in received if e["name"] == "ticket.called"]
+    assert calls == [
+        {
+            "number": "B-001",
+            "service": "pencetakan-ktp-el",
+            "state": "called",
+            "step": 1,
+            "role": "pelayanan",
+            "counter": "Loket 2",
+            "counter_number": 2,
+            "recall": False,
+            "call_count": 1,
+            "zone": None,
+        }
+    ]
+    # a display that reconnects gets the call in its state at once
+    late = socketio.test_client(app, auth={"channel": "display"})
+    [state] = _events(late, "display.state")
+    assert state["calls"][0]["number"] == "B-001"
+    assert {c["counter"]: c["number"] for c in state["counters"]}["Loket 2"] == "B-001"
+
+
+def test_staff_channel_refuses_anonymous(app):
+    c = socketio.test_client(app, auth={"channel": "staff"})
+    assert not c.is_connected()
+
+
+def test_display_sync_answers_with_the_state(display):
+    display.get_received()
+    display.emit("display.sync")
+    assert _events(display, "display.state")
