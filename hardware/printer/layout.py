@@ -1,0 +1,134 @@
+"""What a printed ticket says, as device-independent blocks; rendered to ESC/POS bytes or a PNG."""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+#: Paper width in mm -> characters per line in the printer's font A and dots per line.
+PAPER = {58: {"columns": 32, "dots": 384}, 80: {"columns": 48, "dots": 576}}
+
+_ASCII = str.maketrans(
+    {
+        "–": "-",
+        "—": "-",
+        "‘": "'",
+        "’": "'",
+        "“": '"',
+        "”": '"',
+        "…": "...",
+        "•": "-",
+        "×": "x",
+        "≤": "<=",
+        "≥": ">=",
+        " ": " ",
+    }
+)
+
+DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+
+
+def printable(text: str) -> str:
+    """Text every ESC/POS code page prints: accents dropped, typographic marks made plain.
+
+    Indonesian needs no letters beyond ASCII; the risk is punctuation pasted from
+    word processors, which cheap printers turn into mojibake.
+    """
+    text = unicodedata.normalize("NFKD", text.translate(_ASCII))
+    return "".join(ch for ch in text if ch.isascii() and (ch.isprintable() or ch == "\n"))
+
+
+def indonesian_datetime(moment: datetime) -> str:
+    return f"{DAYS[moment.weekday()]}, {moment.day} {MONTHS[moment.month - 1]} {moment.year} {moment:%H:%M}"
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    scale: int = 1  # 1 normal; 2 double; up to 8 for the number
+    bold: bool = False
+    align: str = "center"
+
+
+@dataclass(frozen=True)
+class QR:
+    payload: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    pass
+
+
+@dataclass(frozen=True)
+class Feed:
+    lines: int = 1
+
+
+Block = Text | QR | Rule | Feed
+
+
+@dataclass(frozen=True)
+class TicketContent:
+    """Everything printed on a ticket or pickup slip."""
+
+    office_name: str
+    number: str
+    service_name: str
+    issued_at: datetime  # in the office's local time
+    qr_payload: str
+    ahead: int | None = None
+    priority_label: str | None = None
+    requirements: list[str] = field(default_factory=list)
+    footer: str = "Semua layanan Dukcapil GRATIS. Simpan tiket ini."
+    note: str | None = None  # e.g. "Blanko habis: akan diterbitkan Surat Keterangan"
+
+
+def wrap(text: str, columns: int, scale: int = 1) -> list[str]:
+    width = max(4, columns // max(1, scale))
+    return textwrap.wrap(printable(text), width=width, break_long_words=True) or [""]
+
+
+def ticket_blocks(t: TicketContent, paper: int = 80) -> list[Block]:
+    """The queue ticket a resident takes from the kiosk."""
+    cols = PAPER[paper]["columns"]
+    out: list[Block] = [Text(line, bold=True) for line in wrap(t.office_name, cols)]
+    out += [Rule(), Text("NOMOR ANTREAN")]
+    out.append(Text(t.number, scale=4 if paper == 80 else 3, bold=True))
+    out += [Text(line, scale=1, bold=True) for line in wrap(t.service_name, cols)]
+    if t.priority_label:
+        out.append(Text(f"Layanan prioritas: {t.priority_label}"))
+    out.append(Text(indonesian_datetime(t.issued_at)))
+    if t.ahead is not None:
+        out.append(Text(f"Di depan Anda: {t.ahead} orang"))
+    if t.note:
+        out += [Text(line, bold=True) for line in wrap(t.note, cols)]
+    out += [Feed(), QR(t.qr_payload), Feed()]
+    if t.requirements:
+        out.append(Text("Bawa dokumen berikut:", bold=True, align="left"))
+        for item in t.requirements:
+            lines = wrap(item, cols - 2)
+            out.append(Text("- " + lines[0], align="left"))
+            out += [Text("  " + rest, align="left") for rest in lines[1:]]
+    out.append(Rule())
+    out += [Text(line) for line in wrap(t.footer, cols)]
+    return out
+
+
+def pickup_slip_blocks(t: TicketContent, paper: int = 80) -> list[Block]:
+    """The slip pengambilan: proof of a berkas handed in, to collect the document later."""
+    cols = PAPER[paper]["columns"]
+    out: list[Block] = [Text(line, bold=True) for line in wrap(t.office_name, cols)]
+    out += [Rule(), Text("SLIP PENGAMBILAN DOKUMEN", bold=True), Text(t.number, scale=3, bold=True)]
+    out += [Text(line, bold=True) for line in wrap(t.service_name, cols)]
+    out.append(Text(f"Diterima: {indonesian_datetime(t.issued_at)}"))
+    if t.note:
+        out += [Text(line) for line in wrap(t.note, cols)]
+    out += [Feed(), QR(t.qr_payload), Feed()]
+    out += [Text(line) for line in wrap("Tunjukkan slip ini saat mengambil dokumen.", cols)]
+    out.append(Rule())
+    out += [Text(line) for line in wrap(t.footer, cols)]
+    return out

@@ -1,0 +1,102 @@
+"""Render ticket blocks to ESC/POS bytes (python-escpos) or to a PNG preview (Pillow)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import segno
+from escpos.constants import QR_ECLEVEL_M
+from escpos.printer import Dummy
+from PIL import Image, ImageDraw, ImageFont
+
+from .layout import PAPER, QR, Block, Feed, Rule, Text
+
+#: A common 80 mm printer with native QR, and a common cheap 58 mm one without it.
+DEFAULT_PROFILE = {80: "TM-T20II", 58: "POS-5890"}
+QR_MODULE_DOTS = 6
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def escpos_bytes(
+    blocks: list[Block], *, paper: int = 80, profile: str | None = None, native_qr: bool | None = None
+) -> bytes:
+    """The exact bytes to send to the printer, ending with a cut.
+
+    The QR code uses the printer's own QR command when its profile has one
+    (sharpest, smallest), else it is sent as a raster image any printer prints.
+    """
+    printer = Dummy(profile=profile or DEFAULT_PROFILE[paper])
+    if native_qr is None:
+        native_qr = printer.profile.supports("qrCode")
+    columns = PAPER[paper]["columns"]
+    printer.hw("INIT")
+    for block in blocks:
+        if isinstance(block, Text):
+            if block.scale > 1:
+                printer.set(align=block.align, bold=block.bold, custom_size=True, width=block.scale, height=block.scale)
+            else:
+                printer.set(align=block.align, bold=block.bold, normal_textsize=True)
+            printer.textln(block.text)
+        elif isinstance(block, Rule):
+            printer.set(align="left", bold=False, normal_textsize=True)
+            printer.textln("-" * columns)
+        elif isinstance(block, Feed):
+            printer.ln(block.lines)
+        elif isinstance(block, QR):
+            printer.set(align="center", normal_textsize=True)
+            printer.qr(block.payload, ec=QR_ECLEVEL_M, size=QR_MODULE_DOTS, native=native_qr, center=not native_qr)
+    printer.set(align="left", bold=False, normal_textsize=True)
+    printer.cut()
+    return printer.output
+
+
+def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    path = FONT_DIR / ("DejaVuSansMono-Bold.ttf" if bold else "DejaVuSansMono.ttf")
+    try:
+        return ImageFont.truetype(str(path), size)
+    except OSError:  # fonts-dejavu-core missing: still draw something legible
+        return ImageFont.load_default(size)
+
+
+def qr_image(payload: str, module: int = QR_MODULE_DOTS) -> Image.Image:
+    buffer = io.BytesIO()
+    segno.make(payload, error="m", micro=False).save(buffer, kind="png", scale=module, border=4)
+    buffer.seek(0)
+    return Image.open(buffer).convert("L")
+
+
+def preview_image(blocks: list[Block], *, paper: int = 80) -> Image.Image:
+    """A picture of the printed ticket at the printer's resolution (203 dpi)."""
+    width = PAPER[paper]["dots"]
+    char_w = width // PAPER[paper]["columns"]
+    base = int(char_w / 0.6)  # DejaVu Sans Mono: a character is 0.6 em wide
+    rows: list[Image.Image] = []
+    for block in blocks:
+        if isinstance(block, Text):
+            font = _font(block.bold, base * block.scale)
+            left, _top, right, _bottom = font.getbbox(block.text or " ")
+            row = Image.new("L", (width, int(base * block.scale * 1.25)), 255)
+            draw = ImageDraw.Draw(row)
+            text_w = right - left
+            x = {"left": 0, "right": width - text_w}.get(block.align, (width - text_w) // 2)
+            draw.text((x, 0), block.text, font=font, fill=0)
+            rows.append(row)
+        elif isinstance(block, Rule):
+            row = Image.new("L", (width, base), 255)
+            ImageDraw.Draw(row).line([(0, base // 2), (width, base // 2)], fill=0, width=2)
+            rows.append(row)
+        elif isinstance(block, Feed):
+            rows.append(Image.new("L", (width, int(base * 1.25) * block.lines), 255))
+        elif isinstance(block, QR):
+            code = qr_image(block.payload)
+            row = Image.new("L", (width, code.height), 255)
+            row.paste(code, ((width - code.width) // 2, 0))
+            rows.append(row)
+    margin = 24
+    sheet = Image.new("L", (width, sum(r.height for r in rows) + 2 * margin), 255)
+    y = margin
+    for row in rows:
+        sheet.paste(row, (0, y))
+        y += row.height
+    return sheet

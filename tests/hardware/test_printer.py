@@ -1,0 +1,143 @@
+"""The ticket printer: layout, bytes, a QR that scans from paper, and printers that fail."""
+
+from __future__ import annotations
+
+import socket
+from datetime import datetime
+
+import pytest
+
+from hardware.printer import (
+    FilePrinter,
+    PrinterError,
+    PrintJob,
+    TicketContent,
+    escpos_bytes,
+    make_printer,
+    pickup_slip_blocks,
+    preview_image,
+    ticket_blocks,
+)
+from hardware.printer.emulator import NetworkPrinterEmulator
+from hardware.printer.layout import PAPER, Text, printable
+from hardware.printer.readback import decode_qr_image, native_qr_payloads, qr_payloads, raster_images
+
+PAYLOAD = "LKT1:dukcapil:20261123:17:B-001.wlnFUnKfUaFcbC2YNpIqDQDrZECFCKoV-HKqzs9Fp6A"
+
+
+@pytest.fixture
+def content():
+    return TicketContent(
+        office_name="Dinas Kependudukan dan Pencatatan Sipil Kabupaten Contoh",
+        number="B-001",
+        service_name="Pencetakan KTP-el atau Surat Keterangan",
+        issued_at=datetime(2026, 11, 23, 8, 5),
+        qr_payload=PAYLOAD,
+        ahead=3,
+        priority_label="Lansia",
+        requirements=["Fotokopi Kartu Keluarga (KK)", "Dokumen perubahan data — bila ada “penting”"],
+    )
+
+
+def _job(content, paper=80):
+    blocks = ticket_blocks(content, paper)
+    return PrintJob("ticket-B-001", escpos_bytes(blocks, paper=paper), preview_image(blocks, paper=paper))
+
+
+@pytest.mark.parametrize("paper", [58, 80])
+def test_every_text_line_fits_the_paper(content, paper):
+    for block in ticket_blocks(content, paper):
+        if isinstance(block, Text):
+            assert len(block.text) * block.scale <= PAPER[paper]["columns"], block.text
+
+
+def test_indonesian_text_prints_without_mojibake(content):
+    assert printable("Dokumen — “asli” … café") == 'Dokumen - "asli" ... cafe'
+    data = escpos_bytes(ticket_blocks(content, 80), paper=80)
+    text_part = data.split(b"\x1d(k")[0]  # everything before the QR command
+    assert all(b < 0x80 for b in text_part), "non-ASCII bytes would print as mojibake"
+    assert b"NOMOR ANTREAN" in data and b"B-001" in data and b"Di depan Anda: 3 orang" in data
+    assert b"Dokumen perubahan data - bila ada" in data
+
+
+def test_80mm_profile_uses_the_native_qr_command(content):
+    data = escpos_bytes(ticket_blocks(content, 80), paper=80)
+    assert native_qr_payloads(data) == [PAYLOAD] and raster_images(data) == []
+    assert data.rstrip().endswith(b"\x1dVA\x00") or b"\x1dV" in data[-8:]  # ends with a cut
+
+
+def test_58mm_printer_without_qr_command_gets_a_raster_that_scans(content):
+    data = escpos_bytes(ticket_blocks(content, 58), paper=58, profile="POS-5890")
+    assert native_qr_payloads(data) == []
+    [image] = raster_images(data)
+    assert image.width <= PAPER[58]["dots"]
+    assert decode_qr_image(image) == [PAYLOAD]
+
+
+@pytest.mark.parametrize("paper", [58, 80])
+def test_preview_png_shows_a_scannable_qr(content, paper):
+    image = preview_image(ticket_blocks(content, paper), paper=paper)
+    assert image.width == PAPER[paper]["dots"]
+    assert decode_qr_image(image) == [PAYLOAD]
+
+
+def test_pickup_slip_carries_the_same_qr(content):
+    data = escpos_bytes(pickup_slip_blocks(content, 80), paper=80)
+    assert b"SLIP PENGAMBILAN DOKUMEN" in data and qr_payloads(data) == [PAYLOAD]
+
+
+def test_file_printer_writes_bytes_and_preview(content, tmp_path):
+    printer = make_printer(f"file:{tmp_path}")
+    assert isinstance(printer, FilePrinter)
+    printer.send(_job(content))
+    [binary] = tmp_path.glob("*.bin")
+    [png] = tmp_path.glob("*.png")
+    assert qr_payloads(binary.read_bytes()) == [PAYLOAD]
+    from PIL import Image
+
+    assert decode_qr_image(Image.open(png)) == [PAYLOAD]
+
+
+def test_network_printer_receives_the_whole_ticket(content):
+    job = _job(content)
+    with NetworkPrinterEmulator() as emu:
+        make_printer(f"network:{emu.address}", check_status=True).send(job)
+        emu.close()
+        assert emu.jobs == [job.data]
+
+
+def test_network_printer_that_refuses_is_not_connected(content):
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens there now
+    with pytest.raises(PrinterError) as err:
+        make_printer(f"network:127.0.0.1:{port}", timeout=1).send(_job(content))
+    assert err.value.reason == "not_connected"
+
+
+def test_hang_up_mid_ticket_is_detected(content):
+    with NetworkPrinterEmulator(mode="hangup", hangup_after=100) as emu, pytest.raises(PrinterError) as err:
+        make_printer(f"network:{emu.address}", timeout=2, check_status=True).send(_job(content, 58))
+    assert err.value.reason == "interrupted"
+
+
+@pytest.mark.parametrize("mode", ["paper_out", "cover_open"])
+def test_printer_status_stops_the_job_before_any_ticket_byte(content, mode):
+    with NetworkPrinterEmulator(mode=mode) as emu:
+        with pytest.raises(PrinterError) as err:
+            make_printer(f"network:{emu.address}", check_status=True).send(_job(content))
+        emu.close()
+        assert err.value.reason == mode
+        assert b"NOMOR ANTREAN" not in b"".join(emu.jobs)
+
+
+def test_silent_printer_times_out_as_offline(content):
+    with NetworkPrinterEmulator(mode="silent") as emu, pytest.raises(PrinterError) as err:
+        make_printer(f"network:{emu.address}", timeout=0.5, check_status=True).send(_job(content))
+    assert err.value.reason == "offline"
+
+
+def test_unknown_printer_spec_is_refused():
+    with pytest.raises(ValueError, match="unknown printer"):
+        make_printer("carrier-pigeon:1")
