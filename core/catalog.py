@@ -69,6 +69,8 @@ class Sop(BaseModel):
     group: str
     draft: bool = False
     seed_total_minutes: Annotated[int, Field(ge=1)] | None = None
+    #: Prints on a blanko KTP-el card: when the stock is out a Surat Keterangan is issued instead.
+    uses_blanko: bool = False
     requirements: tuple[Requirement, ...] = Field(min_length=1)
     conditions: tuple[Text, ...] = ()
     steps: tuple[Step, ...] = Field(min_length=1)

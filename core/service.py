@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -11,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from .catalog import Catalog, Sop
 from .clock import Clock
-from .errors import InvalidCode, NotAllowed, NotFound
+from .errors import InvalidCode, NotAllowed, NotFound, ServiceUnavailable
 from .events import Event
 from .qr import CodeSigner, looks_like_code
 from .roles import ROLE_LABELS, Role
+from .settings import OfficeSettings, read_settings, write_settings
 from .states import (
     FINAL,
     PENDING_LABELS,
@@ -174,6 +176,31 @@ class TicketView:
 
 
 @dataclass(frozen=True)
+class Availability:
+    """Whether the kiosk may issue a ticket for a service now, and if not, why in plain words."""
+
+    ok: bool
+    reason: str | None = None  # closed | outside_hours | quota_full
+    message: dict[str, str] | None = None
+    quota: int | None = None
+    issued_today: int = 0
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.quota is None else max(0, self.quota - self.issued_today)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "reason": self.reason,
+            "message": self.message,
+            "quota": self.quota,
+            "issued_today": self.issued_today,
+            "remaining": self.remaining,
+        }
+
+
+@dataclass(frozen=True)
 class Outcome:
     ticket: TicketView | None
     events: list[Event]
@@ -212,7 +239,13 @@ class Loket:
         now = self.clock.now()
         day = self.clock.today()
         with self.store.transaction() as s:
+            # The sequence row is locked first, so the quota count below cannot race
+            # with another kiosk issuing for the same service (PostgreSQL row lock;
+            # SQLite holds the database write lock already).
             seq = next_number(s, day, sop.prefix)
+            verdict = self._availability(s, sop, read_settings(s))
+            if not verdict.ok:
+                raise ServiceUnavailable(f"{verdict.message['id']} ({verdict.message['en']})", code=verdict.reason)
             steps = sop.snapshot()
             ticket = Ticket(
                 service_day=day,
@@ -431,6 +464,65 @@ class Loket:
             ticket.closed_at = now
             return Outcome(self._view(s, ticket), [self._event(s, "ticket.cancelled", ticket, counter, user)])
 
+    # ---- office settings ---------------------------------------------------
+
+    def settings(self) -> OfficeSettings:
+        with self.store.read() as s:
+            return read_settings(s)
+
+    def update_settings(self, actor: Actor, changes: dict[str, Any]) -> Outcome:
+        """Change office settings (admin only); every kiosk and display hears of it at once."""
+        with self.store.transaction() as s:
+            user, _ = self._actor(s, actor)
+            if actor.role is not Role.ADMIN:
+                raise NotAllowed("Hanya admin yang dapat mengubah pengaturan. (Only an admin may change settings.)")
+            current = read_settings(s)
+            merged = OfficeSettings.model_validate({**current.model_dump(mode="json"), **changes})
+            unknown = set(merged.services) - {sop.code for sop in self.catalog}
+            if unknown:
+                raise NotFound(f"Layanan tidak dikenal (unknown service): {', '.join(sorted(unknown))}")
+            before = write_settings(s, merged, self.clock.now(), user.id)
+            after = merged.model_dump(mode="json")
+            changed = sorted(k for k in after if after[k] != before.get(k))
+            s.add(
+                EventRecord(
+                    at=self.clock.now(),
+                    kind="settings.changed",
+                    officer_id=user.id,
+                    payload={"changed": changed, "before": before, "after": after},
+                )
+            )
+            return Outcome(None, [Event("settings.changed", {"changed": changed}, officer_id=user.id)])
+
+    def services_overview(self) -> list[dict[str, Any]]:
+        """Per service, what a kiosk shows before a ticket: open or not, queue, estimated wait."""
+        with self.store.read() as s:
+            settings = read_settings(s)
+            waiting = self._waiting_counts(s)
+            out = []
+            for sop in self.catalog:
+                verdict = self._availability(s, sop, settings)
+                ahead = self._role_queue(s, sop.steps[0].role.value)
+                minutes, basis = self._estimate(s, sop, ahead)
+                out.append(
+                    {
+                        "code": sop.code,
+                        "waiting": waiting.get(sop.code, 0),
+                        "ahead": ahead,
+                        "estimate_minutes": minutes,
+                        "estimate_basis": basis,
+                        "availability": verdict.as_dict(),
+                        "blanko": self._blanko(sop, settings),
+                    }
+                )
+            return out
+
+    def blanko_notice(self, service_code: str) -> dict[str, str] | None:
+        """What to tell a resident about blank cards for this service, if anything."""
+        sop = self._sop(service_code)
+        blanko = self._blanko(sop, self.settings())
+        return blanko["message"] if blanko and blanko["out"] else None
+
     # ---- reading -------------------------------------------------------
 
     def find(self, code_or_number: str) -> TicketView:
@@ -538,6 +630,136 @@ class Loket:
         if sop is None:
             raise NotFound(f"Layanan '{code}' tidak ada. (No such service.)")
         return sop
+
+    def _availability(self, s: Session, sop: Sop, settings: OfficeSettings) -> Availability:
+        name = sop.name
+        rule = settings.rule(sop.code)
+        issued = s.scalar(
+            select(func.count()).where(Ticket.service_day == self.clock.today(), Ticket.service_code == sop.code)
+        )
+        if rule.closed:
+            why = f" {rule.closed_reason}" if rule.closed_reason else ""
+            return Availability(
+                False,
+                "closed",
+                {
+                    "id": f"Layanan {name.id} ditutup hari ini.{why}",
+                    "en": f"{name.en} is closed today.{why}",
+                },
+                rule.quota,
+                issued,
+            )
+        local = self.clock.local(self.clock.now())
+        if settings.hours is not None:
+            hours = settings.hours_on(local)
+            if hours is None:
+                return Availability(
+                    False,
+                    "outside_hours",
+                    {
+                        "id": "Hari ini tidak ada pelayanan. Silakan datang pada hari kerja.",
+                        "en": "There is no service today. Please come on a working day.",
+                    },
+                    rule.quota,
+                    issued,
+                )
+            if local.time() < hours.open:
+                return Availability(
+                    False,
+                    "outside_hours",
+                    {
+                        "id": f"Pengambilan nomor antrean dibuka pukul {hours.open:%H:%M}.",
+                        "en": f"Tickets are issued from {hours.open:%H:%M}.",
+                    },
+                    rule.quota,
+                    issued,
+                )
+            if local.time() >= hours.close:
+                return Availability(
+                    False,
+                    "outside_hours",
+                    {
+                        "id": f"Pengambilan nomor antrean hari ini sudah ditutup pukul {hours.close:%H:%M}. "
+                        "Silakan datang kembali pada hari kerja berikutnya.",
+                        "en": f"Ticket issuing closed at {hours.close:%H:%M} today. Please come back on the next "
+                        "working day.",
+                    },
+                    rule.quota,
+                    issued,
+                )
+        if rule.quota is not None and issued >= rule.quota:
+            return Availability(
+                False,
+                "quota_full",
+                {
+                    "id": f"Kuota {name.id} hari ini ({rule.quota} nomor) sudah habis. Silakan datang kembali besok.",
+                    "en": f"Today's quota for {name.en} ({rule.quota} tickets) is used up. Please come back tomorrow.",
+                },
+                rule.quota,
+                issued,
+            )
+        return Availability(True, quota=rule.quota, issued_today=issued)
+
+    @staticmethod
+    def _blanko(sop: Sop, settings: OfficeSettings) -> dict[str, Any] | None:
+        if not sop.uses_blanko or settings.blanko_stock is None:
+            return None
+        out = settings.blanko_stock == 0
+        message = (
+            {
+                "id": "Blanko KTP-el sedang habis. Anda akan menerima Surat Keterangan (Suket) pengganti KTP-el "
+                "yang berlaku sah.",
+                "en": "KTP-el blank cards are out of stock. You will receive a valid certificate (Suket) instead.",
+            }
+            if out
+            else {"id": "Blanko KTP-el tersedia.", "en": "KTP-el blank cards are available."}
+        )
+        return {"stock": settings.blanko_stock, "out": out, "message": message}
+
+    def _role_queue(self, s: Session, role: str) -> int:
+        return s.scalar(
+            select(func.count()).where(
+                Ticket.state.in_([st.value for st in QUEUED]),
+                Ticket.current_role == role,
+                Ticket.queued_at >= self.clock.day_start(self.clock.today()),
+            )
+        )
+
+    def _estimate(self, s: Session, sop: Sop, ahead: int) -> tuple[int, str]:
+        """Minutes a new ticket would wait: people ahead x recent real service time / counters at work.
+
+        Service time is the mean of the last 30 finished first steps of this service in the
+        past 14 days; with fewer than 3 of them, the SOP's own target for that step.
+        """
+        since = self.clock.now() - timedelta(days=14)
+        recent = s.execute(
+            select(StepVisit.started_at, StepVisit.ended_at)
+            .join(Ticket, StepVisit.ticket_id == Ticket.id)
+            .where(
+                Ticket.service_code == sop.code,
+                StepVisit.step_index == 0,
+                StepVisit.outcome == "advanced",
+                StepVisit.started_at.is_not(None),
+                StepVisit.ended_at >= since,
+            )
+            .order_by(StepVisit.ended_at.desc())
+            .limit(30)
+        ).all()
+        if len(recent) >= 3:
+            per_person = sum((end - start).total_seconds() for start, end in recent) / len(recent) / 60
+            basis = "history"
+        else:
+            per_person = float(sop.steps[0].target_minutes or sop.target_minutes or 5)
+            basis = "sop"
+        role = sop.steps[0].role.value
+        busy = s.scalar(
+            select(func.count(func.distinct(StepVisit.counter_id))).where(
+                StepVisit.role == role,
+                StepVisit.counter_id.is_not(None),
+                StepVisit.called_at >= self.clock.day_start(self.clock.today()),
+            )
+        )
+        return math.ceil(ahead * per_person / max(1, busy or 0)), basis
 
     def _queue_key(self, when: datetime, priority: str | None) -> float:
         head_start = self.policy.priority_head_start_minutes * 60 if priority else 0

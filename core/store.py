@@ -173,6 +173,16 @@ class EventRecord(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class Setting(Base):
+    """An office setting set by the admin (hours, quotas, blanko stock, texts), as JSON."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """An engine for the URL; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE."""
     if url.startswith("sqlite"):
@@ -263,6 +273,7 @@ __all__ = [
     "Counter",
     "EventRecord",
     "NumberSequence",
+    "Setting",
     "StepVisit",
     "Store",
     "Ticket",

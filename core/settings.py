@@ -1,0 +1,96 @@
+"""Office settings the admin changes at run time: hours, quotas, closures, blanko stock, texts."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from sqlalchemy.orm import Session
+
+from .store import Setting
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = {
+    "mon": ("Senin", "Monday"),
+    "tue": ("Selasa", "Tuesday"),
+    "wed": ("Rabu", "Wednesday"),
+    "thu": ("Kamis", "Thursday"),
+    "fri": ("Jumat", "Friday"),
+    "sat": ("Sabtu", "Saturday"),
+    "sun": ("Minggu", "Sunday"),
+}
+
+
+class Hours(BaseModel):
+    """Opening and closing time of ticket issuing on one weekday (local time)."""
+
+    model_config = ConfigDict(extra="forbid")
+    open: time
+    close: time
+
+    @model_validator(mode="after")
+    def _order(self) -> Hours:
+        if self.close <= self.open:
+            raise ValueError("close must be after open")
+        return self
+
+
+class ServiceRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    closed: bool = False
+    closed_reason: str | None = None
+    quota: Annotated[int, Field(ge=0)] | None = None
+
+
+class OfficeSettings(BaseModel):
+    """Everything here takes effect at once on every kiosk."""
+
+    model_config = ConfigDict(extra="forbid")
+    office_name: str | None = None  # None: the configured LOKET_OFFICE_NAME
+    ticket_footer: str = "Semua layanan Dukcapil GRATIS. Simpan tiket ini."
+    running_text: str = ""
+    #: Ticket issuing hours per weekday; a day left out is closed. None: always open.
+    hours: dict[str, Hours | None] | None = None
+    services: dict[str, ServiceRule] = Field(default_factory=dict)
+    #: Blanko KTP-el cards in stock today; None: the office does not track it.
+    blanko_stock: Annotated[int, Field(ge=0)] | None = None
+
+    @field_validator("hours")
+    @classmethod
+    def _weekdays(cls, hours: dict[str, Hours | None] | None) -> dict[str, Hours | None] | None:
+        if hours is not None:
+            unknown = set(hours) - set(WEEKDAYS)
+            if unknown:
+                raise ValueError(f"unknown weekday(s): {', '.join(sorted(unknown))}; use {', '.join(WEEKDAYS)}")
+        return hours
+
+    def hours_on(self, moment: datetime) -> Hours | None:
+        if self.hours is None:
+            return None
+        return self.hours.get(WEEKDAYS[moment.weekday()])
+
+    def rule(self, code: str) -> ServiceRule:
+        return self.services.get(code) or ServiceRule()
+
+
+KEY = "office"
+
+
+def read_settings(s: Session) -> OfficeSettings:
+    row = s.get(Setting, KEY)
+    return OfficeSettings.model_validate(row.value) if row else OfficeSettings()
+
+
+def write_settings(s: Session, settings: OfficeSettings, at: datetime, user_id: int | None) -> dict[str, Any]:
+    """Store the settings; return the previous value (for the audit trail)."""
+    row = s.get(Setting, KEY)
+    before = row.value if row else OfficeSettings().model_dump(mode="json")
+    value = settings.model_dump(mode="json")
+    if row is None:
+        s.add(Setting(key=KEY, value=value, updated_at=at, updated_by=user_id))
+    else:
+        row.value = value
+        row.updated_at = at
+        row.updated_by = user_id
+    return before
