@@ -22,9 +22,11 @@ from web.extensions import csrf, login_manager, socketio
 __all__ = ["create_app", "socketio"]
 
 
-def create_app(config: dict[str, Any] | None = None, *, clock: Clock | None = None) -> Flask:
+def create_app(
+    config: dict[str, Any] | None = None, *, clock: Clock | None = None, instance_path: str | None = None
+) -> Flask:
     """Build the app: configuration from the environment, then `config` on top."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(app.instance_path))
     if config:
@@ -42,6 +44,10 @@ def create_app(config: dict[str, Any] | None = None, *, clock: Clock | None = No
             calls_before_no_show=app.config["CALLS_BEFORE_NO_SHOW"],
         ),
     )
+
+    from web.printing import Printers
+
+    app.extensions["printers"] = Printers(app.config)
 
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -41,6 +41,17 @@ def load_config(instance_path: str | Path) -> dict:
         "TIMEZONE": os.environ.get("LOKET_TIMEZONE", "Asia/Jakarta"),
         "PRIORITY_HEAD_START_MINUTES": _env_int("LOKET_PRIORITY_HEAD_START_MINUTES", 30),
         "CALLS_BEFORE_NO_SHOW": _env_int("LOKET_CALLS_BEFORE_NO_SHOW", 3),
+        # The ticket printer: file:FOLDER | network:HOST[:PORT] | usb:VID:PID | serial:DEV[:BAUD] | device:PATH
+        "PRINTER": os.environ.get("LOKET_PRINTER") or f"file:{instance / 'tickets'}",
+        "PRINTER_PAPER": _env_int("LOKET_PRINTER_PAPER", 80),
+        "PRINTER_PROFILE": os.environ.get("LOKET_PRINTER_PROFILE") or None,
+        "PRINTER_TIMEOUT": float(os.environ.get("LOKET_PRINTER_TIMEOUT") or 5),
+        "PRINTER_CHECK_STATUS": os.environ.get("LOKET_PRINTER_CHECK_STATUS", "1") not in ("0", "false", "no"),
+        # Per-kiosk and per-counter printers: "lobby1=network:10.0.0.21;lobby2=usb:0x0416:0x5011"
+        "KIOSK_PRINTERS": os.environ.get("LOKET_KIOSK_PRINTERS") or "",
+        "COUNTER_PRINTERS": os.environ.get("LOKET_COUNTER_PRINTERS") or "",
+        # PIN staff type to open a kiosk's settings panel (empty: the panel is disabled).
+        "KIOSK_PIN": os.environ.get("LOKET_KIOSK_PIN", ""),
         # Redis URL shared by several server processes so every display gets every call.
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import segno
-from flask import Blueprint, current_app, jsonify, request, session
+from flask import Blueprint, Response, current_app, jsonify, request, session
 from flask_login import current_user, login_user, logout_user
+from pydantic import ValidationError
 
 from core.accounts import authenticate, get_counter, list_counters
 from core.errors import NotAllowed
@@ -29,6 +31,10 @@ def body() -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def printers():
+    return current_app.extensions["printers"]
+
+
 def qr_svg(payload: str) -> str:
     """The QR code as an SVG data URI (error correction M survives a crumpled ticket)."""
     return segno.make(payload, error="m", micro=False).svg_data_uri(scale=6, border=2)
@@ -44,19 +50,30 @@ def done(outcome: Outcome, status: int = 200):
 
 @bp.get("/services")
 def services():
-    """Every service with what to bring, its steps, its target time and how many wait now."""
-    waiting = loket().waiting_counts()
-    out = []
-    for sop in loket().catalog:
-        data = sop.model_dump(mode="json")
-        data.update(
-            steps_total_minutes=sop.steps_total_minutes,
-            target_minutes=sop.target_minutes,
-            total_mismatch=sop.total_mismatch,
-            waiting=waiting.get(sop.code, 0),
-        )
-        out.append(data)
-    return jsonify(services=out, priorities=[{"code": p.value, "label": lbl} for p, lbl in PRIORITY_LABELS.items()])
+    """Every service: what to bring, steps, targets, and whether and how long the queue is now."""
+    overview = {o["code"]: o for o in loket().services_overview()}
+    out = [service_data(sop, overview[sop.code]) for sop in loket().catalog]
+    settings = loket().settings()
+    return jsonify(
+        services=out,
+        priorities=[{"code": p.value, "label": lbl} for p, lbl in PRIORITY_LABELS.items()],
+        office={
+            "name": settings.office_name or current_app.config["OFFICE_NAME"],
+            "running_text": settings.running_text,
+            "blanko_stock": settings.blanko_stock,
+        },
+    )
+
+
+def service_data(sop, overview: dict[str, Any]) -> dict[str, Any]:
+    data = sop.model_dump(mode="json")
+    data.update(
+        steps_total_minutes=sop.steps_total_minutes,
+        target_minutes=sop.target_minutes,
+        total_mismatch=sop.total_mismatch,
+        **{k: v for k, v in overview.items() if k != "code"},
+    )
+    return data
 
 
 @bp.get("/services/<code>")
@@ -64,14 +81,8 @@ def service(code: str):
     sop = loket().catalog.get(code)
     if sop is None:
         return jsonify(error="not_found", message="Layanan tidak ada. (No such service.)"), 404
-    data = sop.model_dump(mode="json")
-    data.update(
-        steps_total_minutes=sop.steps_total_minutes,
-        target_minutes=sop.target_minutes,
-        total_mismatch=sop.total_mismatch,
-        waiting=loket().waiting_counts().get(code, 0),
-    )
-    return jsonify(data)
+    overview = next(o for o in loket().services_overview() if o["code"] == code)
+    return jsonify(service_data(sop, overview))
 
 
 @bp.post("/tickets")
@@ -89,7 +100,13 @@ def issue_ticket():
     publish(outcome.events)
     t = outcome.ticket
     sop = loket().catalog.get(t.service_code)
+    # The ticket exists now, whatever the printer does: print once, report, never re-issue.
+    kiosk = str(data.get("kiosk") or "") or None
+    printed = print_ticket(t, printers().for_kiosk(kiosk), kind="ticket", kiosk=kiosk)
+    notice = loket().blanko_notice(t.service_code)
     return jsonify(
+        print=printed.as_dict(),
+        notice=notice,
         number=t.number,
         service=t.service_code,
         service_name=t.service_name,
@@ -101,6 +118,30 @@ def issue_ticket():
         requirements=[r.model_dump(mode="json") for r in sop.requirements] if sop else [],
         status_url=f"/api/tickets/{t.number}",
     ), 201
+
+
+def print_ticket(t, printer, *, kind: str, kiosk: str | None = None, user_id: int | None = None):
+    """Render and send one ticket or slip; record the result (a failure alerts staff)."""
+    from web.printing import render, send, ticket_content
+
+    content = ticket_content(loket(), t, current_app.config["OFFICE_NAME"])
+    result = send(printer, render(content, printer, kind="slip" if kind == "slip" else "ticket"))
+    publish(loket().record_print(t.id, kind, result.ok, result.printer, result.reason, kiosk, user_id))
+    return result
+
+
+@bp.get("/tickets/preview.png")
+def ticket_preview():
+    """The printed ticket as a picture; needs the ticket's signed code (from its QR), not just its number."""
+    from web.printing import render, ticket_content
+
+    view = loket().find_by_code(request.args.get("code", ""))
+    printer = printers().for_kiosk(request.args.get("kiosk"))
+    kind = "slip" if request.args.get("kind") == "slip" else "ticket"
+    job = render(ticket_content(loket(), view, current_app.config["OFFICE_NAME"]), printer, kind=kind)
+    buffer = io.BytesIO()
+    job.preview.save(buffer, format="PNG")
+    return Response(buffer.getvalue(), mimetype="image/png", headers={"Cache-Control": "no-store"})
 
 
 @bp.get("/tickets/<number>")
@@ -264,6 +305,64 @@ def ticket_action(actor: Actor, ticket_id: int, action: str):
         return done(handler(actor, ticket_id, body()))
     except ValueError as exc:  # an unknown pending reason or similar bad input
         return jsonify(error="bad_request", message=f"Nilai tidak sah. (Invalid value: {exc})"), 400
+
+
+@bp.post("/staff/tickets/<int:ticket_id>/reprint")
+@staff_required()
+def reprint(actor: Actor, ticket_id: int):
+    """Print a ticket again, on a kiosk's printer ({"kiosk"}) or this counter's."""
+    return print_for_staff(actor, ticket_id, "ticket")
+
+
+@bp.post("/staff/tickets/<int:ticket_id>/pickup-slip")
+@staff_required()
+def pickup_slip(actor: Actor, ticket_id: int):
+    """Print the slip pengambilan, once the berkas reached the SOP step that gives one."""
+    view = loket().get(ticket_id)
+    if not view.gives_pickup_slip:
+        return jsonify(
+            error="no_pickup_slip",
+            message="Tahap SOP ini tidak memberikan slip pengambilan. (This SOP step gives no pickup slip.)",
+        ), 409
+    return print_for_staff(actor, ticket_id, "slip")
+
+
+def print_for_staff(actor: Actor, ticket_id: int, kind: str):
+    view = loket().get(ticket_id)
+    kiosk = body().get("kiosk")
+    if kiosk:
+        printer = printers().for_kiosk(kiosk)
+    else:
+        counter = get_counter(loket().store, actor.counter_id) if actor.counter_id else None
+        printer = printers().for_counter(counter.name if counter else None)
+    result = print_ticket(view, printer, kind=kind, kiosk=kiosk, user_id=actor.user_id)
+    return jsonify(print=result.as_dict()), (200 if result.ok else 502)
+
+
+@bp.get("/staff/alerts")
+@staff_required()
+def alerts(actor: Actor):
+    """Today's printer failures, so staff can help the resident and reprint."""
+    return jsonify(printer_failures=loket().printer_alerts())
+
+
+@bp.get("/admin/settings")
+@staff_required(Role.ADMIN)
+def get_settings(actor: Actor):
+    return jsonify(loket().settings().model_dump(mode="json"))
+
+
+@bp.put("/admin/settings")
+@staff_required(Role.ADMIN)
+def put_settings(actor: Actor):
+    """Change office settings: hours, service closures and quotas, blanko stock, texts."""
+    try:
+        outcome = loket().update_settings(actor, body())
+    except ValidationError as exc:
+        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        return jsonify(error="invalid", message="Pengaturan tidak sah. (Invalid settings.)", problems=problems), 400
+    publish(outcome.events)
+    return jsonify(loket().settings().model_dump(mode="json"))
 
 
 @bp.get("/csrf")

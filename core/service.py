@@ -113,6 +113,11 @@ class TicketView:
     def step(self) -> dict[str, Any]:
         return self.steps[self.step_index]
 
+    @property
+    def gives_pickup_slip(self) -> bool:
+        """True once the berkas has reached a step whose officer hands out a pickup slip."""
+        return any(step.get("gives_pickup_slip") for step in self.steps[: self.step_index + 1])
+
     def public(self) -> dict[str, Any]:
         """What anybody holding the number may see: no personal data, no staff notes."""
         return {
@@ -150,6 +155,7 @@ class TicketView:
             missing=self.missing,
             step_detail=self.step,
             step_list=self.steps,
+            gives_pickup_slip=self.gives_pickup_slip,
             queued_at=self.queued_at.isoformat(),
             closed_at=self.closed_at.isoformat() if self.closed_at else None,
             visits=[
@@ -464,6 +470,46 @@ class Loket:
             ticket.closed_at = now
             return Outcome(self._view(s, ticket), [self._event(s, "ticket.cancelled", ticket, counter, user)])
 
+    # ---- printing --------------------------------------------------------
+
+    def record_print(
+        self,
+        ticket_id: int,
+        kind: str,
+        ok: bool,
+        printer: str,
+        reason: str | None = None,
+        kiosk: str | None = None,
+        user_id: int | None = None,
+    ) -> list[Event]:
+        """Note a printed (or failed) ticket or slip; a failure becomes a staff alert."""
+        with self.store.transaction() as s:
+            ticket = self._ticket(s, ticket_id)
+            payload = {
+                "number": ticket.number,
+                "kind": kind,
+                "printer": printer,
+                "kiosk": kiosk,
+                "reason": reason,
+            }
+            name = "ticket.printed" if ok else "printer.failed"
+            s.add(EventRecord(at=self.clock.now(), kind=name, ticket_id=ticket.id, officer_id=user_id, payload=payload))
+            return [Event(name, payload, ticket.id, None, user_id)]
+
+    def printer_alerts(self, limit: int = 20) -> list[dict[str, Any]]:
+        """Today's printer failures, newest first, for the staff pages."""
+        with self.store.read() as s:
+            rows = s.scalars(
+                select(EventRecord)
+                .where(
+                    EventRecord.kind == "printer.failed",
+                    EventRecord.at >= self.clock.day_start(self.clock.today()),
+                )
+                .order_by(EventRecord.id.desc())
+                .limit(limit)
+            ).all()
+            return [dict(r.payload, at=r.at.isoformat()) for r in rows]
+
     # ---- office settings ---------------------------------------------------
 
     def settings(self) -> OfficeSettings:
@@ -537,6 +583,12 @@ class Loket:
             else:
                 ticket = self._by_number(s, text)
             return self._view(s, ticket, with_ahead=True, with_visits=True)
+
+    def find_by_code(self, code: str) -> TicketView:
+        """A ticket by its signed code only (a bare number is refused)."""
+        if not looks_like_code(code):
+            raise InvalidCode("Kode tiket diperlukan. (A ticket code is required.)")
+        return self.find(code)
 
     def get(self, ticket_id: int) -> TicketView:
         with self.store.read() as s:

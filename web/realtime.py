@@ -15,6 +15,9 @@ STAFF_ROOM = "staff"
 def publish(events: Iterable[Event]) -> None:
     """Send each event to the rooms that may see it."""
     for event in events:
+        if event.kind == "settings.changed":
+            socketio.emit(event.kind, event.payload)  # every kiosk, display and counter reloads at once
+            continue
         if event.public:
             socketio.emit(event.kind, event.payload, to=DISPLAY_ROOM)
         socketio.emit(event.kind, event.payload, to=STAFF_ROOM)

@@ -35,7 +35,7 @@ def test_quota_stops_issuing_with_a_plain_message(loket, admin):
     loket.issue(KTP)
     state = overview(loket, KTP)["availability"]
     assert state["ok"] is False and state["reason"] == "quota_full" and state["remaining"] == 0
-    with pytest.raises(ServiceUnavailable, match="Kuota .* sudah habis") as err:
+    with pytest.raises(ServiceUnavailable, match=r"Kuota .* sudah habis") as err:
         loket.issue(KTP)
     assert err.value.code == "quota_full"
     assert loket.issue(KIA).ticket.number.endswith("001")  # other services are unaffected
@@ -62,7 +62,7 @@ def test_quota_holds_under_concurrent_kiosks(loket, admin):
 
 def test_closed_service_and_opening_hours(loket, admin, clock):
     loket.update_settings(admin, {"services": {KIA: {"closed": True, "closed_reason": "Printer KIA rusak."}}})
-    with pytest.raises(ServiceUnavailable, match="ditutup hari ini. Printer KIA rusak."):
+    with pytest.raises(ServiceUnavailable, match=r"ditutup hari ini\. Printer KIA rusak\."):
         loket.issue(KIA)
     # The clock starts at 08:00 Monday in Jakarta.
     loket.update_settings(admin, {"hours": WEEK})

@@ -82,13 +82,18 @@ def test_start_up_fails_on_a_bad_sop_file(sop_dir, tmp_path):
 
     _edit(sop_dir / "05-dokumen-hilang-rusak.yaml", "resident_present: false", "resident_present: kadang")
     with pytest.raises(CatalogError, match=r"05-dokumen-hilang-rusak\.yaml"):
-        create_app({"SOP_DIR": str(sop_dir), "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SECRET_KEY": "t"})
+        create_app(
+            {"SOP_DIR": str(sop_dir), "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SECRET_KEY": "t"},
+            instance_path=str(tmp_path / "instance"),
+        )
 
 
 def test_mismatch_is_reported_by_the_cli(tmp_path):
     from app import create_app
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SECRET_KEY": "t"})
+    app = create_app(
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SECRET_KEY": "t"}, instance_path=str(tmp_path / "inst")
+    )
     out = app.test_cli_runner().invoke(args=["check-sops"]).output
     assert "permohonan-akta-kelahiran  MISMATCH: seed total 20 min, steps sum 23 min" in out
     assert out.count("MISMATCH") == 1

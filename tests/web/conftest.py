@@ -13,7 +13,10 @@ from core.migrate import upgrade
 def app(tmp_path):
     url = f"sqlite:///{tmp_path / 'loket.db'}"
     upgrade(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test-secret", "TESTING": True})
+    app = create_app(
+        {"DATABASE_URL": url, "SECRET_KEY": "test-secret", "TESTING": True, "PRINTER": f"file:{tmp_path / 'tickets'}"},
+        instance_path=str(tmp_path / "instance"),
+    )
     list(ensure_demo(app.extensions["loket"]))
     yield app
     app.extensions["loket"].store.dispose()

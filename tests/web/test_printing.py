@@ -1,0 +1,162 @@
+"""Tickets on paper: printed once, failures reported and alerted, reprints, slips and previews."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from app import create_app, socketio
+from core.demo import ensure_demo
+from core.migrate import upgrade
+from core.store import Ticket
+from hardware.printer.emulator import NetworkPrinterEmulator
+from hardware.printer.readback import decode_qr_image, qr_payloads
+from tests.web.conftest import Staff
+
+KTP = "pencetakan-ktp-el"
+
+
+@pytest.fixture
+def emulator():
+    with NetworkPrinterEmulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def kiosk_app(tmp_path, emulator):
+    """An app whose kiosk 'lobby' prints to a network printer played by a TCP listener."""
+    url = f"sqlite:///{tmp_path / 'loket.db'}"
+    upgrade(url)
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "test-secret",
+            "PRINTER": f"file:{tmp_path / 'tickets'}",
+            "KIOSK_PRINTERS": f"lobby=network:{emulator.address}",
+            "PRINTER_TIMEOUT": 1,
+        },
+        instance_path=str(tmp_path / "instance"),
+    )
+    list(ensure_demo(app.extensions["loket"]))
+    yield app
+    app.extensions["loket"].store.dispose()
+
+
+def tickets_in_db(app) -> int:
+    with app.extensions["loket"].store.read() as s:
+        return s.query(Ticket).count()
+
+
+def test_default_file_printer_gets_a_ticket_whose_qr_scans(client, app, tmp_path):
+    r = client.post("/api/tickets", json={"service": KTP})
+    data = r.get_json()
+    assert r.status_code == 201 and data["print"]["ok"] is True
+    [binary] = (tmp_path / "tickets").glob("*.bin")
+    assert qr_payloads(binary.read_bytes()) == [data["qr"]]
+    assert b"B-001" in binary.read_bytes()
+
+
+def test_network_printer_prints_the_kiosk_ticket(kiosk_app, emulator):
+    client = kiosk_app.test_client()
+    data = client.post("/api/tickets", json={"service": KTP, "kiosk": "lobby"}).get_json()
+    assert data["print"] == {"ok": True, "printer": f"network:{emulator.address}", "reason": None, "message": None}
+    emulator.close()
+    [job] = emulator.jobs
+    assert qr_payloads(job) == [data["qr"]] and b"NOMOR ANTREAN" in job
+
+
+@pytest.mark.parametrize("mode", ["refuse", "hangup", "paper_out", "cover_open", "silent"])
+def test_failed_printer_still_issues_exactly_one_ticket_and_alerts_staff(kiosk_app, emulator, staff, mode):
+    if mode == "refuse":
+        emulator.close()
+    else:
+        emulator.mode = mode
+    staff_client = staff("pelayanan", "pelayanan", "Loket 1")
+    staff_socket = socketio.test_client(kiosk_app, flask_test_client=staff_client.client, auth={"channel": "staff"})
+    client = kiosk_app.test_client()
+    r = client.post("/api/tickets", json={"service": KTP, "kiosk": "lobby"})
+    data = r.get_json()
+    assert r.status_code == 201, data
+    assert data["number"] == "B-001" and data["qr"] and data["qr_svg"]
+    assert data["print"]["ok"] is False and data["print"]["reason"]
+    assert tickets_in_db(kiosk_app) == 1
+    alerts = staff_client.client.get("/api/staff/alerts").get_json()["printer_failures"]
+    assert alerts[0]["number"] == "B-001" and alerts[0]["kiosk"] == "lobby"
+    pushed = [e for e in staff_socket.get_received() if e["name"] == "printer.failed"]
+    assert pushed and pushed[0]["args"][0]["number"] == "B-001"
+    # the next resident gets the next number: nothing was issued twice or lost
+    assert client.post("/api/tickets", json={"service": KTP, "kiosk": "lobby"}).get_json()["number"] == "B-002"
+
+
+@pytest.fixture
+def staff(kiosk_app):
+    def make(username, role=None, counter=None):
+        return Staff(kiosk_app.test_client()).login(username, role, counter)
+
+    return make
+
+
+def test_staff_reprint_after_the_printer_recovers(kiosk_app, emulator, staff):
+    emulator.mode = "paper_out"
+    client = kiosk_app.test_client()
+    data = client.post("/api/tickets", json={"service": KTP, "kiosk": "lobby"}).get_json()
+    assert data["print"]["reason"] == "paper_out"
+    emulator.mode = "ok"  # paper loaded
+    desk = staff("pelayanan", "pelayanan", "Loket 1")
+    ticket_id = desk.post("/api/scan", {"code": data["qr"]}).get_json()["ticket"]["id"]
+    r = desk.post(f"/api/staff/tickets/{ticket_id}/reprint", {"kiosk": "lobby"})
+    assert r.status_code == 200 and r.get_json()["print"]["ok"] is True
+    emulator.close()
+    assert [qr_payloads(j) for j in emulator.jobs if b"NOMOR ANTREAN" in j] == [[data["qr"]]]
+    assert tickets_in_db(kiosk_app) == 1
+
+
+def test_reprint_needs_staff(client):
+    data = client.post("/api/tickets", json={"service": KTP}).get_json()
+    token = client.get("/api/csrf").get_json()["csrf_token"]
+    r = client.post("/api/staff/tickets/1/reprint", json={}, headers={"X-CSRFToken": token})
+    assert r.status_code == 401 and data["number"] == "B-001"
+
+
+def test_pickup_slip_only_where_the_sop_gives_one(client, app, tmp_path):
+    desk = Staff(app.test_client()).login("pelayanan", "pelayanan", "Loket 1")
+    ktp = client.post("/api/tickets", json={"service": KTP}).get_json()
+    lost = client.post("/api/tickets", json={"service": "dokumen-hilang-rusak"}).get_json()
+    ktp_id = desk.post("/api/scan", {"code": ktp["qr"]}).get_json()["ticket"]["id"]
+    lost_id = desk.post("/api/scan", {"code": lost["qr"]}).get_json()["ticket"]["id"]
+    assert desk.post(f"/api/staff/tickets/{ktp_id}/pickup-slip").status_code == 409
+    r = desk.post(f"/api/staff/tickets/{lost_id}/pickup-slip")
+    assert r.status_code == 200 and r.get_json()["print"]["ok"]
+    slips = [p for p in (tmp_path / "tickets").glob("*slip-*.bin")]
+    assert len(slips) == 1 and b"SLIP PENGAMBILAN" in slips[0].read_bytes()
+    assert qr_payloads(slips[0].read_bytes()) == [lost["qr"]]
+
+
+def test_preview_png_needs_the_signed_code_and_scans(client):
+    data = client.post("/api/tickets", json={"service": KTP, "priority": "lansia"}).get_json()
+    assert client.get(f"/api/tickets/preview.png?code={data['number']}").status_code == 400
+    r = client.get("/api/tickets/preview.png", query_string={"code": data["qr"]})
+    assert r.status_code == 200 and r.mimetype == "image/png"
+    assert decode_qr_image(Image.open(io.BytesIO(r.data))) == [data["qr"]]
+
+
+def test_admin_settings_take_effect_at_once(app, client, display):
+    admin = Staff(app.test_client()).login("admin", "admin")
+    desk = Staff(app.test_client()).login("pelayanan", "pelayanan", "Loket 1")
+    assert desk.client.get("/api/admin/settings").status_code == 403
+    r = admin.client.put(
+        "/api/admin/settings", json={"services": {KTP: {"quota": 1}}, "blanko_stock": 0}, headers=admin.csrf()
+    )
+    assert r.status_code == 200, r.get_json()
+    assert any(e["name"] == "settings.changed" for e in display.get_received())
+    first = client.post("/api/tickets", json={"service": KTP}).get_json()
+    assert "Surat Keterangan" in first["notice"]["id"]
+    services = {s["code"]: s for s in client.get("/api/services").get_json()["services"]}
+    assert services[KTP]["availability"]["reason"] == "quota_full"
+    assert services[KTP]["blanko"]["out"] is True
+    refused = client.post("/api/tickets", json={"service": KTP})
+    assert refused.status_code == 409 and "Kuota" in refused.get_json()["message"]
+    bad = admin.client.put("/api/admin/settings", json={"blanko_stock": -1}, headers=admin.csrf())
+    assert bad.status_code == 400 and bad.get_json()["problems"]

@@ -1,0 +1,116 @@
+"""Printing tickets and pickup slips from the web layer: which printer, what it prints, what failed."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from core.service import Loket, TicketView
+from core.states import PRIORITY_LABELS, Priority
+from hardware.printer import (
+    Printer,
+    PrinterError,
+    PrintJob,
+    TicketContent,
+    escpos_bytes,
+    make_printer,
+    pickup_slip_blocks,
+    preview_image,
+    ticket_blocks,
+)
+
+
+@dataclass(frozen=True)
+class PrintResult:
+    ok: bool
+    printer: str
+    reason: str | None = None
+    message: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "printer": self.printer, "reason": self.reason, "message": self.message}
+
+
+def parse_printers(text: str | None) -> dict[str, str]:
+    """ "lobby1=network:10.0.0.21:9100;lobby2=usb:0x0416:0x5011" -> {name: spec}."""
+    out: dict[str, str] = {}
+    for part in (text or "").split(";"):
+        if part.strip():
+            kiosk, _, spec = part.partition("=")
+            out[kiosk.strip()] = spec.strip()
+    return out
+
+
+class Printers:
+    """The default printer and one per kiosk, built from configuration once."""
+
+    def __init__(self, config: dict[str, Any]):
+        self.paper = int(config.get("PRINTER_PAPER", 80))
+        options = {
+            "paper": self.paper,
+            "profile": config.get("PRINTER_PROFILE") or None,
+            "timeout": float(config.get("PRINTER_TIMEOUT", 5)),
+            "check_status": bool(config.get("PRINTER_CHECK_STATUS", True)),
+        }
+        self.default: Printer = make_printer(config["PRINTER"], **options)
+        self.kiosks: dict[str, Printer] = {
+            name: make_printer(spec, **options) for name, spec in parse_printers(config.get("KIOSK_PRINTERS")).items()
+        }
+        self.counters: dict[str, Printer] = {
+            name: make_printer(spec, **options) for name, spec in parse_printers(config.get("COUNTER_PRINTERS")).items()
+        }
+        self._lock = threading.Lock()
+
+    def for_kiosk(self, kiosk: str | None) -> Printer:
+        return self.kiosks.get(kiosk or "", self.default)
+
+    def for_counter(self, counter_name: str | None) -> Printer:
+        return self.counters.get(counter_name or "", self.default)
+
+    def replace(self, kiosk: str | None, printer: Printer) -> None:
+        """Swap a printer (tests, and later the admin screen)."""
+        with self._lock:
+            if kiosk:
+                self.kiosks[kiosk] = printer
+            else:
+                self.default = printer
+
+
+def ticket_content(loket: Loket, view: TicketView, office_name: str, *, lang: str = "id") -> TicketContent:
+    settings = loket.settings()
+    sop = loket.catalog.get(view.service_code)
+    requirements = []
+    if sop:
+        for req in sop.requirements:
+            text = req.text.get(lang)
+            requirements.append(f"{text} (bila ada)" if req.optional else text)
+    notice = loket.blanko_notice(view.service_code)
+    return TicketContent(
+        office_name=settings.office_name or office_name,
+        number=view.number,
+        service_name=view.service_name.get(lang) or view.service_name["id"],
+        issued_at=loket.clock.local(view.issued_at),
+        qr_payload=view.code,
+        ahead=view.ahead,
+        priority_label=PRIORITY_LABELS[Priority(view.priority)]["id"] if view.priority else None,
+        requirements=requirements,
+        footer=settings.ticket_footer,
+        note=notice["id"] if notice else None,
+    )
+
+
+def render(content: TicketContent, printer: Printer, kind: str = "ticket", with_preview: bool = True) -> PrintJob:
+    blocks = (pickup_slip_blocks if kind == "slip" else ticket_blocks)(content, printer.paper)
+    data = escpos_bytes(blocks, paper=printer.paper, profile=printer.profile)
+    preview = preview_image(blocks, paper=printer.paper) if with_preview else None
+    return PrintJob(f"{kind}-{content.number}", data, preview)
+
+
+def send(printer: Printer, job: PrintJob) -> PrintResult:
+    """Print; a failure is reported, never raised: the ticket exists whether or not paper came out."""
+    try:
+        printer.send(job)
+    except PrinterError as exc:
+        return PrintResult(False, printer.describe(), exc.reason, str(exc))
+    return PrintResult(True, printer.describe())
