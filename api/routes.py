@@ -138,7 +138,9 @@ def ticket_preview():
     view = loket().find_by_code(request.args.get("code", ""))
     printer = printers().for_kiosk(request.args.get("kiosk"))
     kind = "slip" if request.args.get("kind") == "slip" else "ticket"
-    job = render(ticket_content(loket(), view, current_app.config["OFFICE_NAME"]), printer, kind=kind)
+    job = render(
+        ticket_content(loket(), view, current_app.config["OFFICE_NAME"]), printer, kind=kind, with_preview=True
+    )
     buffer = io.BytesIO()
     job.preview.save(buffer, format="PNG")
     return Response(buffer.getvalue(), mimetype="image/png", headers={"Cache-Control": "no-store"})

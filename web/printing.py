@@ -100,9 +100,13 @@ def ticket_content(loket: Loket, view: TicketView, office_name: str, *, lang: st
     )
 
 
-def render(content: TicketContent, printer: Printer, kind: str = "ticket", with_preview: bool = True) -> PrintJob:
+def render(
+    content: TicketContent, printer: Printer, kind: str = "ticket", with_preview: bool | None = None
+) -> PrintJob:
     blocks = (pickup_slip_blocks if kind == "slip" else ticket_blocks)(content, printer.paper)
     data = escpos_bytes(blocks, paper=printer.paper, profile=printer.profile)
+    if with_preview is None:
+        with_preview = printer.wants_preview
     preview = preview_image(blocks, paper=printer.paper) if with_preview else None
     return PrintJob(f"{kind}-{content.number}", data, preview)
 

@@ -49,6 +49,8 @@ class Printer(ABC):
 
     paper: int = 80
     profile: str | None = None
+    #: Whether jobs for this printer should carry a PNG preview (costs ~10 ms a ticket).
+    wants_preview: bool = False
 
     @abstractmethod
     def send(self, job: PrintJob) -> None: ...
@@ -58,12 +60,18 @@ class Printer(ABC):
 
 
 class FilePrinter(Printer):
-    """For offices without a printer, and for tests: writes the bytes and a PNG preview to a folder."""
+    """For offices without a printer, and for tests: writes each job's exact bytes to a folder.
 
-    def __init__(self, folder: str | Path, paper: int = 80, profile: str | None = None):
+    With `with_preview` (the `preview:` spec) it also saves a PNG picture of the ticket.
+    """
+
+    wants_preview = False
+
+    def __init__(self, folder: str | Path, paper: int = 80, profile: str | None = None, with_preview: bool = False):
         self.folder = Path(folder)
         self.paper = paper
         self.profile = profile
+        self.wants_preview = with_preview
 
     def send(self, job: PrintJob) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -73,7 +81,7 @@ class FilePrinter(Printer):
             job.preview.save(self.folder / f"{stem}.png")
 
     def describe(self) -> str:
-        return f"file:{self.folder}"
+        return f"{'preview' if self.wants_preview else 'file'}:{self.folder}"
 
 
 class EscposPrinter(Printer):
@@ -177,7 +185,8 @@ def make_printer(
 ) -> Printer:
     """A printer from a configuration string.
 
-    file:/path/folder        bytes + PNG preview per ticket (the default)
+    file:/path/folder        the exact bytes of each job, one .bin file each (the default)
+    preview:/path/folder     the same plus a PNG picture of each ticket
     network:HOST[:PORT]      raw TCP, port 9100 by default
     usb:VENDOR:PRODUCT       e.g. usb:0x04b8:0x0e15
     serial:DEVICE[:BAUD]     e.g. serial:/dev/ttyUSB0:9600
@@ -185,8 +194,8 @@ def make_printer(
     """
     kind, _, rest = spec.partition(":")
     kind = kind.strip().lower()
-    if kind == "file":
-        return FilePrinter(rest or "instance/tickets", paper, profile)
+    if kind in ("file", "preview"):
+        return FilePrinter(rest or "instance/tickets", paper, profile, with_preview=kind == "preview")
     if kind == "network":
         host, _, port = rest.partition(":")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 
 MODES = ("ok", "paper_out", "cover_open", "silent", "hangup")
@@ -22,6 +23,7 @@ class NetworkPrinterEmulator:
     host: str = "127.0.0.1"
     port: int = 0
     jobs: list[bytes] = field(default_factory=list)  # one entry per connection, ticket data only
+    last_byte_at: float = 0.0  # time.perf_counter() when the last ticket byte arrived
 
     def __post_init__(self) -> None:
         self._server = socket.create_server((self.host, self.port))
@@ -79,7 +81,10 @@ class NetworkPrinterEmulator:
                 if not chunk:
                     break
                 buffer += chunk
+                before = len(received)
                 buffer = self._consume(conn, buffer, received)
+                if len(received) > before:
+                    self.last_byte_at = time.perf_counter()
                 if self.mode == "hangup" and len(received) >= self.hangup_after:
                     break  # closes the socket with the ticket half-printed
         if received:
@@ -111,7 +116,6 @@ class NetworkPrinterEmulator:
 
 if __name__ == "__main__":  # pragma: no cover - manual tool
     import argparse
-    import time
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=9100)

@@ -87,7 +87,8 @@ def test_pickup_slip_carries_the_same_qr(content):
 
 
 def test_file_printer_writes_bytes_and_preview(content, tmp_path):
-    printer = make_printer(f"file:{tmp_path}")
+    printer = make_printer(f"preview:{tmp_path}")
+    assert printer.wants_preview and not make_printer(f"file:{tmp_path}").wants_preview
     assert isinstance(printer, FilePrinter)
     printer.send(_job(content))
     [binary] = tmp_path.glob("*.bin")
