@@ -17,7 +17,7 @@ from core.qr import CodeSigner
 from core.service import Loket, Policy
 from core.store import Store
 from web import sockets as _sockets  # noqa: F401  registers the handlers before any init_app
-from web.extensions import csrf, login_manager, socketio
+from web.extensions import csrf, limiter, login_manager, socketio
 
 __all__ = ["create_app", "socketio"]
 
@@ -51,6 +51,7 @@ def create_app(
 
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     socketio.init_app(
         app,
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),

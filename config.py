@@ -52,6 +52,12 @@ def load_config(instance_path: str | Path) -> dict:
         "COUNTER_PRINTERS": os.environ.get("LOKET_COUNTER_PRINTERS") or "",
         # PIN staff type to open a kiosk's settings panel (empty: the panel is disabled).
         "KIOSK_PIN": os.environ.get("LOKET_KIOSK_PIN", ""),
+        # Flask-Limiter: per client address. Use redis:// storage when running several processes.
+        "RATELIMIT_STORAGE_URI": os.environ.get("LOKET_RATELIMIT_STORAGE_URI", "memory://"),
+        "LOGIN_RATE_LIMIT": os.environ.get("LOKET_LOGIN_RATE_LIMIT", "10 per minute"),
+        "PIN_RATE_LIMIT": os.environ.get("LOKET_PIN_RATE_LIMIT", "5 per minute"),
+        # Tickets one address may take; a kiosk serves many residents, so keep it generous. "" = no limit.
+        "TICKET_RATE_LIMIT": os.environ.get("LOKET_TICKET_RATE_LIMIT", "120 per minute"),
         # Redis URL shared by several server processes so every display gets every call.
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
         "SESSION_COOKIE_HTTPONLY": True,

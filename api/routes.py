@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import io
 from typing import Any
 
@@ -16,7 +17,7 @@ from core.roles import ROLE_LABELS, Role
 from core.service import Actor, Loket, Outcome
 from core.states import PENDING_LABELS, PRIORITY_LABELS
 from web.auth import LoginUser, staff_required
-from web.extensions import csrf
+from web.extensions import csrf, limiter
 from web.realtime import publish
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -85,8 +86,13 @@ def service(code: str):
     return jsonify(service_data(sop, overview))
 
 
+def _config_limit(key: str):
+    return lambda: current_app.config[key] or "1000000 per second"
+
+
 @bp.post("/tickets")
 @csrf.exempt  # public kiosk endpoint: no session, nothing to forge on behalf of anyone
+@limiter.limit(_config_limit("TICKET_RATE_LIMIT"))
 def issue_ticket():
     """Issue a ticket: {"service": code, "priority": reason or null}."""
     data = body()
@@ -161,6 +167,7 @@ def display_state():
 
 
 @bp.post("/login")
+@limiter.limit(_config_limit("LOGIN_RATE_LIMIT"))
 def login():
     data = body() or request.form
     user = authenticate(loket().store, str(data.get("username", "")), str(data.get("password", "")))
@@ -365,6 +372,39 @@ def put_settings(actor: Actor):
         return jsonify(error="invalid", message="Pengaturan tidak sah. (Invalid settings.)", problems=problems), 400
     publish(outcome.events)
     return jsonify(loket().settings().model_dump(mode="json"))
+
+
+@bp.post("/kiosk/unlock")
+@csrf.exempt  # the kiosk has no staff session; the PIN is the credential, and it is rate-limited
+@limiter.limit(_config_limit("PIN_RATE_LIMIT"))
+def kiosk_unlock():
+    """Open the kiosk's settings panel with the staff PIN: {"pin", "kiosk"}."""
+    check_kiosk_pin()
+    kiosk = str(body().get("kiosk") or "") or None
+    return jsonify(
+        ok=True, kiosk=kiosk, printer=printers().for_kiosk(kiosk).describe(), kiosks=sorted(printers().kiosks)
+    )
+
+
+@bp.post("/kiosk/test-print")
+@csrf.exempt
+@limiter.limit(_config_limit("PIN_RATE_LIMIT"))
+def kiosk_test_print():
+    """Print a test slip on this kiosk's printer (PIN required): {"pin", "kiosk"}."""
+    from web.printing import send, test_job
+
+    check_kiosk_pin()
+    printer = printers().for_kiosk(str(body().get("kiosk") or "") or None)
+    result = send(printer, test_job(printer, current_app.config["OFFICE_NAME"], loket().clock))
+    return jsonify(print=result.as_dict()), (200 if result.ok else 502)
+
+
+def check_kiosk_pin() -> None:
+    expected = current_app.config.get("KIOSK_PIN") or ""
+    if not expected:
+        raise NotAllowed("Pengaturan kiosk dinonaktifkan (LOKET_KIOSK_PIN belum diatur). (Kiosk settings disabled.)")
+    if not hmac.compare_digest(str(body().get("pin", "")), expected):
+        raise NotAllowed("PIN salah. (Wrong PIN.)")
 
 
 @bp.get("/csrf")

@@ -118,3 +118,17 @@ def send(printer: Printer, job: PrintJob) -> PrintResult:
     except PrinterError as exc:
         return PrintResult(False, printer.describe(), exc.reason, str(exc))
     return PrintResult(True, printer.describe())
+
+
+def test_job(printer: Printer, office_name: str, clock) -> PrintJob:
+    """A test ticket for checking paper, alignment and QR from the kiosk's settings panel."""
+    content = TicketContent(
+        office_name=office_name,
+        number="TES-000",
+        service_name="Tes printer - bukan nomor antrean",
+        issued_at=clock.local(clock.now()),
+        qr_payload="LKT1-TEST",
+        requirements=["Contoh daftar dokumen"],
+        footer="Tiket tes: tidak berlaku untuk pelayanan.",
+    )
+    return render(content, printer)

@@ -160,3 +160,25 @@ def test_admin_settings_take_effect_at_once(app, client, display):
     assert refused.status_code == 409 and "Kuota" in refused.get_json()["message"]
     bad = admin.client.put("/api/admin/settings", json={"blanko_stock": -1}, headers=admin.csrf())
     assert bad.status_code == 400 and bad.get_json()["problems"]
+
+
+def test_kiosk_settings_need_the_pin_and_are_rate_limited(tmp_path):
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    upgrade(url)
+    app = create_app(
+        {"DATABASE_URL": url, "SECRET_KEY": "t", "KIOSK_PIN": "246810", "PRINTER": f"file:{tmp_path / 'out'}"},
+        instance_path=str(tmp_path / "instance"),
+    )
+    client = app.test_client()
+    assert client.post("/api/kiosk/unlock", json={"pin": "000000"}).status_code == 403
+    ok = client.post("/api/kiosk/unlock", json={"pin": "246810"})
+    assert ok.status_code == 200 and ok.get_json()["printer"].startswith("file:")
+    printed = client.post("/api/kiosk/test-print", json={"pin": "246810"})
+    assert printed.status_code == 200 and list((tmp_path / "out").glob("*TES-000*.bin"))
+    codes = [client.post("/api/kiosk/unlock", json={"pin": "1"}).status_code for _ in range(6)]
+    assert codes[-1] == 429  # guessing the PIN is throttled
+
+
+def test_kiosk_settings_are_disabled_without_a_pin(client):
+    r = client.post("/api/kiosk/unlock", json={"pin": ""})
+    assert r.status_code == 403 and "LOKET_KIOSK_PIN" in r.get_json()["message"]
