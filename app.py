@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 from flask import Flask, jsonify, redirect, request, url_for
+from flask_wtf.csrf import CSRFError
 
 from config import load_config
 from core.accounts import create_counter, create_user, list_counters, set_password
@@ -66,6 +67,18 @@ def create_app(
 
     for bp in (api_bp, kiosk_bp, display_bp, counter_bp):
         app.register_blueprint(bp)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc: CSRFError):
+        return jsonify(
+            error="csrf", message="Sesi halaman kedaluwarsa. Muat ulang halaman. (Page session expired; reload.)"
+        ), 400
+
+    @app.errorhandler(429)
+    def _rate_limited(exc):
+        return jsonify(
+            error="rate_limited", message="Terlalu banyak permintaan. Silakan tunggu sebentar. (Too many requests.)"
+        ), 429
 
     @app.errorhandler(LoketError)
     def _domain_error(exc: LoketError):

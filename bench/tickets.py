@@ -56,6 +56,7 @@ def start_server(folder: Path, extra_env: dict[str, str]) -> tuple[subprocess.Po
             "1",
             "--threads",
             "64",
+            "--no-control-socket",
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",

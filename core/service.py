@@ -107,6 +107,7 @@ class TicketView:
     closed_at: datetime | None
     code: str
     ahead: int | None = None
+    calls_before_no_show: int = 1
     visits: list[VisitView] = field(default_factory=list)
 
     @property
@@ -151,6 +152,7 @@ class TicketView:
             counter=self.counter_name,
             counter_number=self.counter_number,
             call_count=self.call_count,
+            calls_before_no_show=self.calls_before_no_show,
             state_note=self.state_note,
             missing=self.missing,
             step_detail=self.step,
@@ -451,6 +453,12 @@ class Loket:
             ticket = self._ticket(s, ticket_id)
             self._require_step_role(ticket, actor)
             check_transition(S(ticket.state), S.NO_SHOW, "tidak hadir")
+            needed = self.policy.calls_before_no_show
+            if ticket.call_count < needed:
+                raise NotAllowed(
+                    f"Panggil {needed} kali sebelum menandai tidak hadir (baru {ticket.call_count} kali). "
+                    f"(Call {needed} times before marking a no-show; called {ticket.call_count}.)"
+                )
             self._close_visit(ticket, now, "no_show", None)
             self._set_state(ticket, S.NO_SHOW, now)
             return Outcome(self._view(s, ticket), [self._event(s, "ticket.no_show", ticket, counter, user)])
@@ -660,6 +668,8 @@ class Loket:
                     .order_by(Ticket.id.desc())
                     .limit(1)
                 )
+                if current is not None and not current.step["resident_present"]:
+                    current = None  # a back-office step: nobody in the hall is sent there
                 counters.append(
                     {
                         "counter": counter.name,
@@ -1003,6 +1013,7 @@ class Loket:
             queued_at=t.queued_at,
             closed_at=t.closed_at,
             code=self.signer.sign(t.id, t.service_day, t.number),
+            calls_before_no_show=self.policy.calls_before_no_show,
             ahead=self._ahead(s, t) if with_ahead else None,
             visits=visits,
         )

@@ -3,6 +3,7 @@
 import os
 
 from alembic import context
+
 from core.store import Base, make_engine
 
 config = context.config

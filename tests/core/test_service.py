@@ -152,6 +152,9 @@ def test_recall_counts_calls_and_no_show(loket, staff):
     assert out.ticket.call_count == 2 and out.events[0].payload["recall"] is True
     with pytest.raises(NotAllowed):
         loket.recall(staff["desk2"], t)  # called at Loket 1, not Loket 2
+    with pytest.raises(NotAllowed, match="Panggil 3 kali"):
+        loket.no_show(staff["desk"], t)  # the office's rule: three calls first
+    loket.recall(staff["desk"], t)
     gone = loket.no_show(staff["desk"], t)
     assert gone.ticket.state is S.NO_SHOW
     back = loket.resume(staff["desk"], t)  # the resident turned up late
@@ -230,6 +233,12 @@ def test_display_state_has_recent_calls_and_each_counter(loket, staff):
     by_counter = {c["counter"]: c["number"] for c in state["counters"]}
     assert by_counter["Loket 1"] == "B-001" and by_counter["Loket 2"] == "B-002"
     assert by_counter["Ruang Operator"] is None
+    # a berkas worked in the back office never sends anyone in the hall to that room
+    t = loket.issue(KTP).ticket.id
+    loket.start(staff["desk"], t)
+    loket.advance(staff["desk"], t)
+    loket.start(staff["operator"], t)
+    assert {c["counter"]: c["number"] for c in loket.display_state()["counters"]}["Ruang Operator"] is None
 
 
 def test_step_snapshot_is_frozen_at_issue(loket, catalog):

@@ -1,0 +1,166 @@
+"""Browser tests: a real Loket server (gunicorn, as in production) and headless Debian Chromium."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("LOKET_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+START_SECONDS = 30
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+class LoketServer:
+    """Loket under gunicorn on a free port, on its own fresh SQLite database with the demo counters and users."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = folder / "server.log"
+        self.process: subprocess.Popen | None = None
+        self.env = dict(
+            os.environ,
+            DATABASE_URL=f"sqlite:///{folder / 'loket.db'}",
+            SECRET_KEY="e2e-secret",
+            LOKET_SOP_DIR=str(ROOT / "sops"),
+            LOKET_OFFICE_NAME="Disdukcapil Kota Contoh",
+            LOKET_PRINTER=f"file:{folder / 'tickets'}",
+            # Every page here comes from 127.0.0.1: per-address limits would only make runs flaky.
+            LOKET_LOGIN_RATE_LIMIT="",
+            LOKET_TICKET_RATE_LIMIT="",
+        )
+        self.env.pop("SOCKETIO_MESSAGE_QUEUE", None)  # one process: no Redis needed
+        for command in ("init-db", "demo-setup"):
+            subprocess.run(
+                [str(BIN / "flask"), "--app", "app", command], cwd=ROOT, env=self.env, check=True, capture_output=True
+            )
+
+    def start(self) -> None:
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    str(BIN / "gunicorn"),
+                    "--worker-class", "gthread", "--threads", "32", "-w", "1",
+                    "--bind", f"127.0.0.1:{self.port}",
+                    "--graceful-timeout", "5",
+                    "--no-control-socket",  # the default socket path is shared with any other gunicorn here
+                    "wsgi:app",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, so a crash can be simulated whole
+            )  # fmt: skip
+        deadline = time.monotonic() + START_SECONDS
+        while not _answers(f"{self.base}/api/services"):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop(crash=True)
+                pytest.fail(f"Loket server did not start:\n{self.log_path.read_text(errors='replace')}")
+            time.sleep(0.1)
+
+    def stop(self, crash: bool = False) -> None:
+        """Stop the server; crash=True kills it at once, as a power cut or a network drop would."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        if crash:
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[str]:
+    """The base URL of a Loket server shared by the browser tests."""
+    server = LoketServer(tmp_path_factory.mktemp("loket-e2e"))
+    server.start()
+    try:
+        yield server.base
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def own_server(tmp_path) -> Iterator[LoketServer]:
+    """A Loket server for one test that stops and starts it."""
+    server = LoketServer(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium (never `playwright install`: no download at test time)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}; run scripts/setup.sh or set LOKET_CHROMIUM")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server) -> Iterator[Callable]:
+    """open_page(path, viewport): a page in its own browser context (own cookies, own session).
+
+    A path is relative to the shared server; a full URL goes elsewhere.
+    """
+    contexts = []
+
+    def _open(path: str, viewport: dict[str, int]):
+        context = browser.new_context(viewport=viewport, base_url=live_server)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(path)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """test-artifacts/: screenshots to look at after a run (gitignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
