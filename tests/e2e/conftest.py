@@ -40,7 +40,7 @@ def _answers(url: str) -> bool:
 class LoketServer:
     """Loket under gunicorn on a free port, on its own fresh SQLite database with the demo counters and users."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, **extra_env: str):
         self.folder = folder
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -58,6 +58,7 @@ class LoketServer:
             LOKET_TICKET_RATE_LIMIT="",
         )
         self.env.pop("SOCKETIO_MESSAGE_QUEUE", None)  # one process: no Redis needed
+        self.env.update(extra_env)
         for command in ("init-db", "demo-setup"):
             subprocess.run(
                 [str(BIN / "flask"), "--app", "app", command], cwd=ROOT, env=self.env, check=True, capture_output=True
@@ -122,6 +123,24 @@ def own_server(tmp_path) -> Iterator[LoketServer]:
     try:
         yield server
     finally:
+        server.stop()
+
+
+@pytest.fixture
+def server_factory(tmp_path) -> Iterator[Callable[..., LoketServer]]:
+    """server_factory(**env): a started Loket server for one test, with extra environment settings."""
+    servers: list[LoketServer] = []
+
+    def _make(**extra_env: str) -> LoketServer:
+        folder = tmp_path / f"server{len(servers)}"
+        folder.mkdir()
+        server = LoketServer(folder, **extra_env)
+        servers.append(server)
+        server.start()
+        return server
+
+    yield _make
+    for server in servers:
         server.stop()
 
 
