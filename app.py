@@ -60,12 +60,13 @@ def create_app(
         cors_allowed_origins=None,
     )
 
+    from admin.routes import bp as admin_bp
     from api.routes import bp as api_bp
     from counter.routes import bp as counter_bp
     from display.routes import bp as display_bp
     from kiosk.routes import bp as kiosk_bp
 
-    for bp in (api_bp, kiosk_bp, display_bp, counter_bp):
+    for bp in (api_bp, kiosk_bp, display_bp, counter_bp, admin_bp):
         app.register_blueprint(bp)
 
     @app.errorhandler(CSRFError)
