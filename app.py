@@ -50,6 +50,10 @@ def create_app(
 
     app.extensions["printers"] = Printers(app.config)
 
+    from hardware.voice import EspeakVoice, call_audio
+
+    app.extensions["call_audio"] = call_audio(EspeakVoice(), Path(app.instance_path) / "voice")
+
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

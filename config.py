@@ -58,6 +58,10 @@ def load_config(instance_path: str | Path) -> dict:
         "PIN_RATE_LIMIT": os.environ.get("LOKET_PIN_RATE_LIMIT", "5 per minute"),
         # Tickets one address may take; a kiosk serves many residents, so keep it generous. "" = no limit.
         "TICKET_RATE_LIMIT": os.environ.get("LOKET_TICKET_RATE_LIMIT", "120 per minute"),
+        # How calls are read out: "cardinal" (A-012: a nol dua belas) or "digits" (a nol satu dua).
+        "VOICE_READING": os.environ.get("LOKET_VOICE_READING", "cardinal"),
+        # "server": chime + espeak-ng voice made here (offline); "browser": the display's own id-ID voice.
+        "VOICE_ENGINE": os.environ.get("LOKET_VOICE_ENGINE", "server"),
         # Redis URL shared by several server processes so every display gets every call.
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
         "SESSION_COOKIE_HTTPONLY": True,

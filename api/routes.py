@@ -152,6 +152,25 @@ def ticket_preview():
     return Response(buffer.getvalue(), mimetype="image/png", headers={"Cache-Control": "no-store"})
 
 
+@bp.get("/voice/call.wav")
+def call_wav():
+    """The chime and the spoken call for a number and a counter, made offline and cached."""
+    from core.speech import Reading, call_sentence
+
+    number = request.args.get("number", "")
+    try:
+        counter = int(request.args.get("counter", ""))
+        sentence = call_sentence(
+            number, counter, Reading(current_app.config["VOICE_READING"]), recall=request.args.get("recall") == "1"
+        )
+    except ValueError:
+        return jsonify(error="bad_request", message="Nomor atau loket tidak sah. (Invalid number or counter.)"), 400
+    if not 0 < counter < 1000 or len(number) > 12:
+        return jsonify(error="bad_request", message="Nomor atau loket tidak sah. (Invalid number or counter.)"), 400
+    data = current_app.extensions["call_audio"].get(sentence)
+    return Response(data, mimetype="audio/wav", headers={"Cache-Control": "public, max-age=86400"})
+
+
 @bp.get("/tickets/<number>")
 def ticket_status(number: str):
     """The public status of today's ticket: never a name, NIK or staff note."""

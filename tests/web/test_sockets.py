@@ -29,6 +29,9 @@ def test_display_gets_state_on_connect_then_each_call(app, client, staff, displa
             "recall": False,
             "call_count": 1,
             "zone": None,
+            "say": "Nomor antrean be nol nol satu, silakan menuju loket dua.",
+            "audio": "/api/voice/call.wav?number=B-001&counter=2&recall=0",
+            "voice_engine": "server",
         }
     ]
     # a display that reconnects gets the call in its state at once

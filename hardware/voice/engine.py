@@ -1,0 +1,151 @@
+"""Speech synthesis behind a small interface: espeak-ng's Indonesian voice, cached as WAV files."""
+
+from __future__ import annotations
+
+import array
+import hashlib
+import io
+import math
+import shutil
+import subprocess
+import threading
+import wave
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+
+RATE = 22050  # espeak-ng's own rate: the chime is made at it so the two join into one file
+
+
+class VoiceError(Exception):
+    pass
+
+
+class Voice(ABC):
+    """Turns Indonesian text into 16-bit mono WAV bytes at RATE."""
+
+    @abstractmethod
+    def speak(self, text: str) -> bytes: ...
+
+
+class EspeakVoice(Voice):
+    """espeak-ng (Debian package espeak-ng) with its Indonesian voice; works offline."""
+
+    def __init__(self, voice: str = "id", words_per_minute: int = 140, pitch: int = 45):
+        self.binary = shutil.which("espeak-ng")
+        self.voice = voice
+        self.words_per_minute = words_per_minute
+        self.pitch = pitch
+
+    def speak(self, text: str) -> bytes:
+        if not self.binary:
+            raise VoiceError("espeak-ng is not installed (Debian: apt-get install espeak-ng)")
+        result = subprocess.run(
+            [self.binary, "-v", self.voice, "-s", str(self.words_per_minute), "-p", str(self.pitch), "--stdout", text],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+        if result.returncode != 0 or not result.stdout.startswith(b"RIFF"):
+            raise VoiceError(f"espeak-ng failed: {result.stderr.decode(errors='replace').strip()}")
+        return _normalize_header(result.stdout)
+
+
+class FakeVoice(Voice):
+    """A tone whose length follows the text; for tests that must not depend on espeak-ng."""
+
+    def speak(self, text: str) -> bytes:
+        return _wav(_tone(440, 0.05 * len(text), 0.3))
+
+
+def _normalize_header(data: bytes) -> bytes:
+    """espeak-ng --stdout writes a streaming header with unknown sizes; rewrite it properly."""
+    pcm = data[44:]
+    return _wav(array.array("h", pcm[: len(pcm) // 2 * 2]))
+
+
+def _tone(freq: float, seconds: float, volume: float, decay: float = 0.0) -> array.array:
+    samples = array.array("h")
+    total = int(RATE * seconds)
+    for i in range(total):
+        t = i / RATE
+        envelope = math.exp(-decay * t) if decay else 1.0
+        fade = min(1.0, i / (RATE * 0.01), (total - i) / (RATE * 0.02))  # no clicks
+        samples.append(int(32767 * volume * envelope * fade * math.sin(2 * math.pi * freq * t)))
+    return samples
+
+
+def _wav(samples: array.array) -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes(samples.tobytes())
+    return buffer.getvalue()
+
+
+def _pcm(wav_bytes: bytes) -> array.array:
+    with wave.open(io.BytesIO(wav_bytes)) as src:
+        if src.getframerate() != RATE or src.getsampwidth() != 2 or src.getnchannels() != 1:
+            raise VoiceError("speech must be 16-bit mono at 22050 Hz")
+        return array.array("h", src.readframes(src.getnframes()))
+
+
+_CHIME: bytes | None = None
+
+
+def chime_wav() -> bytes:
+    """The two-note airport-style chime (ding-dong) that opens every call."""
+    global _CHIME
+    if _CHIME is None:
+        ding = _tone(880, 0.55, 0.45, decay=3.0)
+        dong = _tone(659.25, 0.9, 0.45, decay=2.5)
+        _CHIME = _wav(ding + dong)
+    return _CHIME
+
+
+@dataclass(frozen=True)
+class WavStats:
+    seconds: float
+    rms: float  # 0..1
+    peak: float  # 0..1
+
+
+def wav_stats(wav_bytes: bytes) -> WavStats:
+    samples = _pcm(wav_bytes)
+    if not samples:
+        return WavStats(0.0, 0.0, 0.0)
+    rms = math.sqrt(sum(s * s for s in samples) / len(samples)) / 32768
+    peak = max(abs(s) for s in samples) / 32768
+    return WavStats(len(samples) / RATE, rms, peak)
+
+
+class CallAudio:
+    """Chime + spoken sentence as one WAV, cached on disk by sentence, so a call plays at once."""
+
+    def __init__(self, voice: Voice, folder: str | Path):
+        self.voice = voice
+        self.folder = Path(folder)
+        self._lock = threading.Lock()
+
+    def get(self, sentence: str) -> bytes:
+        key = hashlib.sha256(f"{type(self.voice).__name__}|{sentence}".encode()).hexdigest()[:24]
+        path = self.folder / f"{key}.wav"
+        if path.exists():
+            return path.read_bytes()
+        with self._lock:
+            if path.exists():
+                return path.read_bytes()
+            speech = _pcm(self.voice.speak(sentence))
+            pause = array.array("h", bytes(int(RATE * 0.25) * 2))
+            data = _wav(_pcm(chime_wav()) + pause + speech)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+            return data
+
+
+def call_audio(voice: Voice, folder: str | Path) -> CallAudio:
+    return CallAudio(voice, folder)
