@@ -179,7 +179,9 @@ def ticket_status(number: str):
 
 @bp.get("/display/state")
 def display_state():
-    return jsonify(loket().display_state())
+    from web.pages import display_state as full_state
+
+    return jsonify(full_state())
 
 
 # ---- staff: session, counter and role -----------------------------------

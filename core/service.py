@@ -214,6 +214,11 @@ class Outcome:
     events: list[Event]
 
 
+def _hall_facing(catalog: Catalog, role: str) -> bool:
+    """Whether some SOP step of this role has the resident come to the counter."""
+    return any(step.role.value == role and step.resident_present for sop in catalog for step in sop.steps)
+
+
 class Loket:
     """The office's queue and berkas flow: every state change goes through here."""
 
@@ -659,6 +664,8 @@ class Loket:
             ).all()
             counters = []
             for counter in s.scalars(select(Counter).where(Counter.active).order_by(Counter.number)):
+                if not any(_hall_facing(self.catalog, role) for role in counter.roles):
+                    continue  # back-office rooms never call residents
                 current = s.scalar(
                     select(Ticket)
                     .where(
@@ -678,11 +685,25 @@ class Loket:
                         "number": current.number if current else None,
                     }
                 )
+            ready = s.scalars(
+                select(Ticket.number)
+                .where(Ticket.state == S.READY.value)
+                .order_by(Ticket.queued_at, Ticket.id)
+                .limit(40)
+            ).all()
+            waiting = self._waiting_counts(s)
+            groups: dict[str, int] = {}
+            for sop in self.catalog:
+                groups[sop.group] = groups.get(sop.group, 0) + waiting.get(sop.code, 0)
+            settings = read_settings(s)
             return {
                 "day": self.clock.today().isoformat(),
                 "calls": [dict(e.payload, at=e.at.isoformat()) for e in calls],
                 "counters": counters,
-                "waiting": self._waiting_counts(s),
+                "waiting": waiting,
+                "waiting_groups": groups,
+                "ready": list(ready),
+                "office": {"name": settings.office_name, "running_text": settings.running_text},
             }
 
     # ---- internals -----------------------------------------------------

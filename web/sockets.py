@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_login import current_user
 from flask_socketio import emit, join_room
 
 from .extensions import socketio
+from .pages import display_state
 from .realtime import DISPLAY_ROOM, STAFF_ROOM
 
 
@@ -25,10 +25,10 @@ def on_connect(auth=None):
         join_room(STAFF_ROOM)
     else:
         join_room(DISPLAY_ROOM)
-    emit("display.state", current_app.extensions["loket"].display_state())
+    emit("display.state", display_state())
 
 
 @socketio.on("display.sync")
 def on_sync():
     """Sent by a display that wants the full state again; answered to it alone."""
-    emit("display.state", current_app.extensions["loket"].display_state())
+    emit("display.state", display_state())
