@@ -1,6 +1,8 @@
 """The waiting-room display board."""
 
-from flask import Blueprint, render_template
+from pathlib import Path
+
+from flask import Blueprint, current_app, render_template, send_from_directory
 
 from web.pages import office_name
 
@@ -10,3 +12,9 @@ bp = Blueprint("display", __name__, url_prefix="/display", template_folder="temp
 @bp.get("/")
 def board():
     return render_template("display/board.html", office_name=office_name())
+
+
+@bp.get("/media/<path:name>")
+def media(name: str):
+    """The office's own images and videos for the display's media area (instance/media)."""
+    return send_from_directory(Path(current_app.instance_path) / "media", name, max_age=3600)

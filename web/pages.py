@@ -1,5 +1,7 @@
 """Small helpers shared by the page blueprints."""
 
+from pathlib import Path
+
 from flask import current_app
 
 
@@ -16,4 +18,20 @@ def display_state() -> dict:
         "engine": current_app.config.get("VOICE_ENGINE", "server"),
         "reading": current_app.config.get("VOICE_READING", "cardinal"),
     }
+    state["media"] = media_files()
     return state
+
+
+MEDIA_TYPES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".mp4", ".webm"}
+
+
+def media_files() -> list[dict]:
+    """Images and videos the office put in instance/media, in name order."""
+    folder = Path(current_app.instance_path) / "media"
+    if not folder.is_dir():
+        return []
+    return [
+        {"url": f"/display/media/{p.name}", "kind": "video" if p.suffix.lower() in (".mp4", ".webm") else "image"}
+        for p in sorted(folder.iterdir())
+        if p.suffix.lower() in MEDIA_TYPES and p.is_file()
+    ]

@@ -50,3 +50,17 @@ def test_display_sync_answers_with_the_state(display):
     display.get_received()
     display.emit("display.sync")
     assert _events(display, "display.state")
+
+
+def test_display_state_lists_the_office_media(app, client):
+    from pathlib import Path
+
+    folder = Path(app.instance_path) / "media"
+    folder.mkdir(parents=True)
+    (folder / "01-info.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (folder / "notes.txt").write_text("not media")
+    state = client.get("/api/display/state").get_json()
+    assert state["media"] == [{"url": "/display/media/01-info.png", "kind": "image"}]
+    assert client.get("/display/media/01-info.png").status_code == 200
+    assert client.get("/display/media/../secret_key").status_code == 404
+    assert state["office"]["name"] and state["voice"]["engine"] == "server"
