@@ -61,6 +61,8 @@ def test_display_state_lists_the_office_media(app, client):
     (folder / "notes.txt").write_text("not media")
     state = client.get("/api/display/state").get_json()
     assert state["media"] == [{"url": "/display/media/01-info.png", "kind": "image"}]
-    assert client.get("/display/media/01-info.png").status_code == 200
+    image = client.get("/display/media/01-info.png")
+    assert image.status_code == 200
+    image.close()  # send_from_directory streams the file
     assert client.get("/display/media/../secret_key").status_code == 404
     assert state["office"]["name"] and state["voice"]["engine"] == "server"
