@@ -60,6 +60,7 @@ def create_app(
     socketio.init_app(
         app,
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+        channel=app.config.get("SOCKETIO_CHANNEL", "loket"),
         async_mode="threading",
         cors_allowed_origins=None,
     )

@@ -64,6 +64,8 @@ def load_config(instance_path: str | Path) -> dict:
         "VOICE_ENGINE": os.environ.get("LOKET_VOICE_ENGINE", "server"),
         # Redis URL shared by several server processes so every display gets every call.
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        # The Redis channel; offices sharing one Redis server each need their own.
+        "SOCKETIO_CHANNEL": os.environ.get("LOKET_SOCKETIO_CHANNEL", "loket"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,

@@ -1,0 +1,128 @@
+"""Several server processes: every display gets every call through Redis (Flask-SocketIO's message queue)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+import requests
+import socketio
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+REDIS_URL = os.environ.get("LOKET_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def two_servers(tmp_path):
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"Redis is required for the multi-process test ({REDIS_URL}): {exc}")
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'loket.db'}",
+        SECRET_KEY="multi",
+        LOKET_PRINTER=f"file:{tmp_path / 'tickets'}",
+        SOCKETIO_MESSAGE_QUEUE=REDIS_URL,
+        LOKET_SOCKETIO_CHANNEL=f"loket-test-{uuid.uuid4().hex[:8]}",
+        LOKET_LOGIN_RATE_LIMIT="",
+    )
+    for command in ("init-db", "demo-setup"):
+        subprocess.run([BIN / "flask", "--app", "app", command], cwd=ROOT, env=env, check=True, capture_output=True)
+    procs, bases = [], []
+    for _ in range(2):
+        port = _free_port()
+        procs.append(
+            subprocess.Popen(
+                [
+                    BIN / "gunicorn",
+                    "--worker-class",
+                    "gthread",
+                    "--threads",
+                    "16",
+                    "-w",
+                    "1",
+                    "--no-control-socket",
+                    "--graceful-timeout",
+                    "2",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "wsgi:app",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        bases.append(f"http://127.0.0.1:{port}")
+    deadline = time.monotonic() + 30
+    for base in bases:
+        while True:
+            try:
+                requests.get(f"{base}/api/services", timeout=1)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline:
+                    pytest.fail("servers did not start")
+                time.sleep(0.1)
+    yield bases
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        proc.wait(timeout=15)
+
+
+def test_a_call_made_on_one_process_reaches_a_display_on_the_other(two_servers):
+    display_base, counter_base = two_servers
+    calls: list[dict] = []
+    got_state = threading.Event()
+    got_call = threading.Event()
+    display = socketio.Client(reconnection=False)
+    display.on("display.state", lambda state: got_state.set())
+
+    @display.on("ticket.called")
+    def _called(payload):
+        calls.append(payload)
+        got_call.set()
+
+    display.connect(display_base, transports=["websocket"], auth={"channel": "display"}, wait_timeout=10)
+    try:
+        assert got_state.wait(10), "the display gets its state on connect"
+        number = requests.post(f"{counter_base}/api/tickets", json={"service": "pencetakan-ktp-el"}, timeout=10).json()[
+            "number"
+        ]
+        officer = requests.Session()
+        token = officer.get(f"{counter_base}/api/csrf", timeout=10).json()["csrf_token"]
+        officer.post(
+            f"{counter_base}/api/login",
+            json={"username": "pelayanan", "password": "loket123"},
+            headers={"X-CSRFToken": token},
+            timeout=10,
+        ).raise_for_status()
+        token = officer.get(f"{counter_base}/api/csrf", timeout=10).json()["csrf_token"]
+        counters = officer.get(f"{counter_base}/api/counters", timeout=10).json()["counters"]
+        loket3 = next(c["id"] for c in counters if c["name"] == "Loket 3")
+        headers = {"X-CSRFToken": token}
+        officer.post(f"{counter_base}/api/session", json={"role": "pelayanan", "counter_id": loket3}, headers=headers)
+        called = officer.post(f"{counter_base}/api/counter/call-next", json={}, headers=headers, timeout=10).json()
+        assert called["ticket"]["number"] == number
+        assert got_call.wait(10), "the display on the other process never heard the call"
+        assert calls[0]["number"] == number and calls[0]["counter"] == "Loket 3"
+    finally:
+        display.disconnect()
