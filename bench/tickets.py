@@ -14,9 +14,7 @@ import argparse
 import http.client
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -26,54 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import start_server  # noqa: E402
 from hardware.printer.emulator import NetworkPrinterEmulator  # noqa: E402
-
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(folder: Path, extra_env: dict[str, str]) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    env = dict(
-        os.environ,
-        DATABASE_URL=f"sqlite:///{folder / 'loket.db'}",
-        SECRET_KEY="bench",
-        LOKET_TICKET_RATE_LIMIT="",
-        **extra_env,
-    )
-    subprocess.run([BIN / "flask", "--app", "app", "init-db"], cwd=ROOT, env=env, check=True, capture_output=True)
-    proc = subprocess.Popen(
-        [
-            BIN / "gunicorn",
-            "--worker-class",
-            "gthread",
-            "--workers",
-            "1",
-            "--threads",
-            "64",
-            "--no-control-socket",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    for _ in range(100):
-        try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/api/services")
-            return proc, port
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("server did not start")
 
 
 def load(port: int, clients: int, seconds: float, body: dict) -> list[float]:
@@ -121,7 +73,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        proc, port = start_server(folder, {"LOKET_PRINTER": f"file:{folder / 'tickets'}"})
+        proc, port, _ = start_server(folder, {"LOKET_PRINTER": f"file:{folder / 'tickets'}"})
         try:
             latencies = load(port, args.clients, args.seconds, {"service": "pencetakan-ktp-el"})
             report("file printer (embedded default)", latencies, args.seconds)
@@ -131,7 +83,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp, NetworkPrinterEmulator() as printer:
         folder = Path(tmp)
-        proc, port = start_server(
+        proc, port, _ = start_server(
             folder,
             {"LOKET_PRINTER": f"file:{folder / 'tickets'}", "LOKET_KIOSK_PRINTERS": f"bench=network:{printer.address}"},
         )

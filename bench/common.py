@@ -1,0 +1,70 @@
+"""Shared by the benchmark scripts: start Loket under gunicorn in a temporary folder."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(folder: Path, extra_env: dict[str, str], *, threads: int = 64, demo: bool = False):
+    """Init the database (and demo staff), start gunicorn; return (process, port, env)."""
+    port = free_port()
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{folder / 'loket.db'}",
+        SECRET_KEY="bench",
+        LOKET_TICKET_RATE_LIMIT="",
+        LOKET_LOGIN_RATE_LIMIT="",
+        **extra_env,
+    )
+    commands = ["init-db"] + (["demo-setup"] if demo else [])
+    for command in commands:
+        subprocess.run([BIN / "flask", "--app", "app", command], cwd=ROOT, env=env, check=True, capture_output=True)
+    proc = subprocess.Popen(
+        [BIN / "gunicorn", "--worker-class", "gthread", "--workers", "1", "--threads", str(threads),
+         "--no-control-socket", "--graceful-timeout", "2", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "wsgi:app"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    for _ in range(150):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", "/api/services")
+            conn.getresponse().read()
+            return proc, port, env
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("server did not start")
+
+
+def worker_pids(proc: subprocess.Popen) -> list[int]:
+    """The gunicorn master and its workers."""
+    out = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    return [proc.pid, *map(int, out)]
+
+
+def rss_mib(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            pass
+    return total / 1024
