@@ -15,7 +15,7 @@ run: setup
 	@echo "Kiosk:   http://$(HOST):$(PORT)/kiosk/"
 	@echo "Display: http://$(HOST):$(PORT)/display/"
 	@echo "Counter: http://$(HOST):$(PORT)/counter/   (demo users, password loket123)"
-	$(VENV)/bin/gunicorn --worker-class gthread --workers 1 --threads 64 --no-control-socket --graceful-timeout 5 --bind $(HOST):$(PORT) 'wsgi:app'
+	$(VENV)/bin/gunicorn --worker-class gthread --workers 1 --threads 128 --no-control-socket --graceful-timeout 5 --bind $(HOST):$(PORT) 'wsgi:app'
 
 ## Set everything up and run every test (core on SQLite and PostgreSQL, browser tests in Chromium).
 test: setup
