@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from .catalog import Catalog, Sop
 from .clock import Clock
-from .errors import InvalidCode, NotAllowed, NotFound, ServiceUnavailable
+from .errors import IllegalTransition, InvalidCode, NotAllowed, NotFound, ServiceUnavailable
 from .events import Event
 from .qr import CodeSigner, looks_like_code
 from .roles import ROLE_LABELS, Role
@@ -106,6 +106,7 @@ class TicketView:
     queued_at: datetime
     closed_at: datetime | None
     code: str
+    applicant: dict[str, str] | None = None  # staff only: name, nik
     ahead: int | None = None
     calls_before_no_show: int = 1
     visits: list[VisitView] = field(default_factory=list)
@@ -158,6 +159,7 @@ class TicketView:
             step_detail=self.step,
             step_list=self.steps,
             gives_pickup_slip=self.gives_pickup_slip,
+            applicant=self.applicant,
             queued_at=self.queued_at.isoformat(),
             closed_at=self.closed_at.isoformat() if self.closed_at else None,
             visits=[
@@ -247,45 +249,63 @@ class Loket:
 
     def issue(self, service_code: str, priority: str | None = None, source: str = "kiosk") -> Outcome:
         """Give a resident a numbered ticket for a service."""
+        with self.store.transaction() as s:
+            ticket, events = self._issue(s, service_code, priority, source)
+            return Outcome(self._view(s, ticket, with_ahead=True), events)
+
+    def serve_walk_in(self, actor: Actor, service_code: str, priority: str | None = None) -> Outcome:
+        """A resident without a ticket at the counter: issue one and start serving at once."""
+        now = self.clock.now()
+        with self.store.transaction() as s:
+            user, counter = self._actor(s, actor, need_counter=True)
+            ticket, events = self._issue(s, service_code, priority, "walk_in")
+            self._require_step_role(ticket, actor)
+            check_transition(S.WAITING, S.SERVING, "layani langsung")
+            self._set_state(ticket, S.SERVING, now, keep_queue=True)
+            ticket.counter = counter
+            visit = self._open_visit(ticket, now)
+            visit.started_at = now
+            visit.officer = user
+            visit.counter = counter
+            events.append(self._event(s, "ticket.started", ticket, counter, user))
+            return Outcome(self._view(s, ticket), events)
+
+    def _issue(self, s: Session, service_code: str, priority: str | None, source: str) -> tuple[Ticket, list[Event]]:
         sop = self._sop(service_code)
         prio = Priority(priority).value if priority else None
         now = self.clock.now()
         day = self.clock.today()
-        with self.store.transaction() as s:
-            # The sequence row is locked first, so the quota count below cannot race
-            # with another kiosk issuing for the same service (PostgreSQL row lock;
-            # SQLite holds the database write lock already).
-            seq = next_number(s, day, sop.prefix)
-            verdict = self._availability(s, sop, read_settings(s))
-            if not verdict.ok:
-                raise ServiceUnavailable(f"{verdict.message['id']} ({verdict.message['en']})", code=verdict.reason)
-            steps = sop.snapshot()
-            ticket = Ticket(
-                service_day=day,
-                prefix=sop.prefix,
-                seq=seq,
-                number=f"{sop.prefix}-{seq:03d}",
-                service_code=sop.code,
-                steps=steps,
-                priority=prio,
-                source=source,
-                state=S.WAITING.value,
-                step_index=0,
-                current_role=steps[0]["role"],
-                queue_key=self._queue_key(now, prio),
-                queued_at=now,
-                issued_at=now,
-                call_count=0,
-            )
-            ticket.visits.append(
-                StepVisit(
-                    step_index=0, role=steps[0]["role"], target_minutes=steps[0]["target_minutes"], entered_at=now
-                )
-            )
-            s.add(ticket)
-            s.flush()
-            events = [self._event(s, "ticket.issued", ticket, None, None, waiting=self._waiting_for(s, ticket))]
-            return Outcome(self._view(s, ticket, with_ahead=True), events)
+        # The sequence row is locked first, so the quota count below cannot race
+        # with another kiosk issuing for the same service (PostgreSQL row lock;
+        # SQLite holds the database write lock already).
+        seq = next_number(s, day, sop.prefix)
+        verdict = self._availability(s, sop, read_settings(s))
+        if not verdict.ok:
+            raise ServiceUnavailable(f"{verdict.message['id']} ({verdict.message['en']})", code=verdict.reason)
+        steps = sop.snapshot()
+        ticket = Ticket(
+            service_day=day,
+            prefix=sop.prefix,
+            seq=seq,
+            number=f"{sop.prefix}-{seq:03d}",
+            service_code=sop.code,
+            steps=steps,
+            priority=prio,
+            source=source,
+            state=S.WAITING.value,
+            step_index=0,
+            current_role=steps[0]["role"],
+            queue_key=self._queue_key(now, prio),
+            queued_at=now,
+            issued_at=now,
+            call_count=0,
+        )
+        ticket.visits.append(
+            StepVisit(step_index=0, role=steps[0]["role"], target_minutes=steps[0]["target_minutes"], entered_at=now)
+        )
+        s.add(ticket)
+        s.flush()
+        return ticket, [self._event(s, "ticket.issued", ticket, None, None, waiting=self._waiting_for(s, ticket))]
 
     # ---- the counter ---------------------------------------------------
 
@@ -301,7 +321,8 @@ class Loket:
                     Ticket.current_role == actor.role.value,
                     Ticket.queued_at >= self.clock.day_start(self.clock.today()),
                 )
-                .order_by(Ticket.queue_key, Ticket.id)
+                .where((Ticket.target_counter_id.is_(None)) | (Ticket.target_counter_id == counter.id))
+                .order_by(Ticket.target_counter_id.is_(None), Ticket.queue_key, Ticket.id)
                 .limit(1)
             )
             if counter.services:
@@ -314,6 +335,7 @@ class Loket:
             check_transition(S(ticket.state), S.CALLED, "panggil")
             self._set_state(ticket, S.CALLED, now)
             ticket.counter = counter
+            ticket.target_counter_id = None
             ticket.call_count = 1
             visit = self._open_visit(ticket, now)
             visit.called_at = now
@@ -440,6 +462,11 @@ class Loket:
             ticket = self._ticket(s, ticket_id)
             self._require_step_role(ticket, actor)
             target = self._queue_state_for_step(ticket)
+            if S(ticket.state) not in (S.PENDING, S.RETURNED, S.NO_SHOW):
+                raise IllegalTransition(
+                    f"Tidak bisa 'lanjutkan': status berkas '{STATE_LABELS[S(ticket.state)]['id']}'. "
+                    "(Only a pending, returned or no-show berkas can be resumed.)"
+                )
             check_transition(S(ticket.state), target, "lanjutkan")
             self._set_state(ticket, target, now)
             ticket.pending_reason = None
@@ -482,6 +509,93 @@ class Loket:
             ticket.state_note = note
             ticket.closed_at = now
             return Outcome(self._view(s, ticket), [self._event(s, "ticket.cancelled", ticket, counter, user)])
+
+    def transfer(
+        self, actor: Actor, ticket_id: int, counter_id: int | None = None, service_code: str | None = None
+    ) -> Outcome:
+        """Send a resident to another counter, or re-file the berkas under another service.
+
+        To a counter: the ticket waits again at its current step and only that counter calls it.
+        To a service (a wrong choice at the kiosk): the new SOP's steps replace the old ones,
+        from reception; the resident keeps the number.
+        """
+        now = self.clock.now()
+        with self.store.transaction() as s:
+            user, counter = self._actor(s, actor)
+            ticket = self._ticket(s, ticket_id)
+            self._require_step_role(ticket, actor)
+            if (counter_id is None) == (service_code is None):
+                raise NotAllowed("Pilih loket atau layanan tujuan. (Choose a counter or a service.)")
+            if service_code is not None:
+                sop = self._sop(service_code)
+                if ticket.step_index != 0:
+                    raise NotAllowed(
+                        "Layanan hanya dapat diganti di tahap penerimaan. (Change service only at reception.)"
+                    )
+                self._close_visit(ticket, now, "transferred", f"ke layanan {sop.code}")
+                ticket.service_code = sop.code
+                ticket.steps = sop.snapshot()
+                ticket.current_role = ticket.step["role"]
+                ticket.target_counter_id = None
+            else:
+                target = s.get(Counter, counter_id)
+                if target is None or not target.active:
+                    raise NotFound("Loket tujuan tidak ada. (No such counter.)")
+                if ticket.current_role not in target.roles:
+                    raise NotAllowed(
+                        f"{target.name} tidak melayani tahap ini. (That counter does not serve this step.)"
+                    )
+                self._close_visit(ticket, now, "transferred", f"ke {target.name}")
+                ticket.target_counter_id = target.id
+            state = self._queue_state_for_step(ticket)
+            check_transition(S(ticket.state), state, "alihkan")
+            self._set_state(ticket, state, now, keep_queue=True)  # keeps its place in line
+            ticket.counter = None
+            ticket.call_count = 0
+            self._enter_step(ticket, now)
+            return Outcome(
+                self._view(s, ticket),
+                [
+                    self._event(
+                        s, "ticket.transferred", ticket, counter, user, to_counter=counter_id, to_service=service_code
+                    )
+                ],
+            )
+
+    def record_applicant(self, actor: Actor, ticket_id: int, name: str, nik: str) -> Outcome:
+        """Staff write down who the berkas belongs to; shown to staff only, never on a public screen."""
+        from .nik import parse_nik
+        from .store import Applicant
+
+        info = parse_nik(nik, self.clock.today())
+        name = " ".join(name.split())
+        if not 2 <= len(name) <= 120:
+            raise NotAllowed("Isi nama pemohon (2 sampai 120 huruf). (Enter the applicant's name.)")
+        with self.store.transaction() as s:
+            user, counter = self._actor(s, actor)
+            ticket = self._ticket(s, ticket_id)
+            self._require_step_role(ticket, actor)
+            if S(ticket.state) is not S.SERVING:
+                raise IllegalTransition("Mulai layani berkas ini dahulu. (Start serving this berkas first.)")
+            if ticket.applicant is None:
+                ticket.applicant = Applicant(name=name, nik=info.nik, recorded_by=user.id, recorded_at=self.clock.now())
+            else:
+                ticket.applicant.name, ticket.applicant.nik = name, info.nik
+                ticket.applicant.recorded_by, ticket.applicant.recorded_at = user.id, self.clock.now()
+            # the event names the ticket only: personal data never travels in events
+            return Outcome(self._view(s, ticket), [self._event(s, "applicant.recorded", ticket, counter, user)])
+
+    def purge_personal_data(self, older_than_days: int) -> int:
+        """Delete applicants' names and NIKs of berkas closed more than N days ago; return how many."""
+        from sqlalchemy import delete
+
+        from .store import Applicant
+
+        cutoff = self.clock.now() - timedelta(days=older_than_days)
+        with self.store.transaction() as s:
+            closed = select(Ticket.id).where(Ticket.closed_at.is_not(None), Ticket.closed_at < cutoff)
+            result = s.execute(delete(Applicant).where(Applicant.ticket_id.in_(closed)))
+            return result.rowcount or 0
 
     # ---- printing --------------------------------------------------------
 
@@ -1035,6 +1149,7 @@ class Loket:
             closed_at=t.closed_at,
             code=self.signer.sign(t.id, t.service_day, t.number),
             calls_before_no_show=self.policy.calls_before_no_show,
+            applicant={"name": t.applicant.name, "nik": t.applicant.nik} if t.applicant else None,
             ahead=self._ahead(s, t) if with_ahead else None,
             visits=visits,
         )

@@ -66,9 +66,9 @@ PRIORITY_LABELS: dict[Priority, dict[str, str]] = {
 S = TicketState
 #: Every legal move; anything else raises IllegalTransition and changes nothing.
 TRANSITIONS: dict[TicketState, frozenset[TicketState]] = {
-    S.WAITING: frozenset({S.CALLED, S.SERVING, S.CANCELLED}),
-    S.READY: frozenset({S.CALLED, S.SERVING, S.CANCELLED}),
-    S.CALLED: frozenset({S.CALLED, S.SERVING, S.NO_SHOW, S.CANCELLED}),
+    S.WAITING: frozenset({S.WAITING, S.CALLED, S.SERVING, S.CANCELLED}),  # waiting -> waiting: transfer
+    S.READY: frozenset({S.READY, S.CALLED, S.SERVING, S.CANCELLED}),
+    S.CALLED: frozenset({S.CALLED, S.SERVING, S.NO_SHOW, S.WAITING, S.READY, S.CANCELLED}),
     S.SERVING: frozenset({S.WAITING, S.IN_PROCESS, S.READY, S.DONE, S.PENDING, S.RETURNED, S.CANCELLED}),
     S.IN_PROCESS: frozenset({S.SERVING, S.PENDING, S.CANCELLED}),
     S.PENDING: frozenset({S.WAITING, S.IN_PROCESS, S.READY, S.CANCELLED}),

@@ -113,12 +113,15 @@ class Ticket(Base):
     queue_key: Mapped[float] = mapped_column(Float)  # sort key in a queue; lower is sooner
     queued_at: Mapped[datetime]
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    #: Set by a transfer: only this counter calls the ticket next.
+    target_counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
     call_count: Mapped[int] = mapped_column(Integer, default=0)
     issued_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
-    counter: Mapped[Counter | None] = relationship()
+    counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id])
+    applicant: Mapped[Applicant | None] = relationship(cascade="all, delete-orphan")
     visits: Mapped[list[StepVisit]] = relationship(
         back_populates="ticket", order_by="StepVisit.id", cascade="all, delete-orphan"
     )
@@ -172,6 +175,17 @@ class EventRecord(Base):
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Applicant(Base):
+    """Personal data staff record for a berkas (UU 27/2022): kept apart, shown to staff only, purged."""
+
+    __tablename__ = "applicants"
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    nik: Mapped[str] = mapped_column(String(16), index=True)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime]
 
 
 class Setting(Base):
@@ -274,6 +288,7 @@ def next_number(session: Session, day: date, prefix: str) -> int:
 
 
 __all__ = [
+    "Applicant",
     "Base",
     "Counter",
     "EventRecord",

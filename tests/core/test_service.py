@@ -141,8 +141,11 @@ def test_illegal_transition_raises_and_changes_nothing(loket, staff):
         loket.no_show(staff["desk"], t)
     with pytest.raises(IllegalTransition):
         loket.resume(staff["desk"], t)
+    loket.start(staff["desk"], t)
+    with pytest.raises(IllegalTransition):
+        loket.resume(staff["desk"], t)  # a berkas being served is not "resumed" back into the queue
     view = loket.get(t)
-    assert view.state is S.WAITING and view.step_index == 0 and len(view.visits) == 1
+    assert view.state is S.SERVING and view.step_index == 0 and len(view.visits) == 1
 
 
 def test_recall_counts_calls_and_no_show(loket, staff):

@@ -1,0 +1,85 @@
+"""Counter work beyond the happy path: transfers, walk-ins, applicants' personal data and its purge."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.accounts import create_counter, create_user
+from core.errors import IllegalTransition, NotAllowed
+from core.nik import InvalidNik
+from core.roles import Role
+from core.service import Actor
+from core.states import TicketState as S
+
+KTP = "pencetakan-ktp-el"
+NIK = "3273011205900001"
+
+
+@pytest.fixture
+def desks(loket):
+    user = create_user(loket.store, loket.clock, "desk", "Desk Officer", "password123", [Role.PELAYANAN])
+    op = create_user(loket.store, loket.clock, "op", "Operator", "password123", [Role.OPERATOR])
+    ids = [create_counter(loket.store, f"Loket {i}", i, [Role.PELAYANAN]).id for i in (1, 2, 3)]
+    actors = [Actor(user.id, Role.PELAYANAN, i) for i in ids]
+    return actors, Actor(op.id, Role.OPERATOR, None)
+
+
+def test_transfer_to_another_counter_only_that_counter_calls_it(loket, desks):
+    (one, two, three), _ = desks
+    first = loket.issue(KTP).ticket.id
+    second = loket.issue(KTP).ticket.id
+    assert loket.call_next(one).ticket.id == first
+    moved = loket.transfer(one, first, counter_id=three.counter_id)
+    assert moved.ticket.state is S.WAITING and moved.events[0].kind == "ticket.transferred"
+    assert loket.call_next(two).ticket.id == second  # Loket 2 does not take the transferred one
+    assert loket.call_next(three).ticket.id == first
+    assert [v.outcome for v in loket.get(first).visits] == ["transferred", None]
+
+
+def test_transfer_to_another_service_keeps_the_number(loket, desks):
+    (one, *_), _ = desks
+    t = loket.issue(KTP).ticket
+    loket.start(one, t.id)
+    moved = loket.transfer(one, t.id, service_code="penerbitan-kia").ticket
+    assert moved.number == t.number and moved.service_code == "penerbitan-kia"
+    assert [s["role"] for s in moved.steps] == ["pelayanan", "pendukung", "operator", "pelayanan"]
+    with pytest.raises(NotAllowed):
+        loket.transfer(one, t.id)
+
+
+def test_walk_in_is_issued_and_served_in_one_go(loket, desks):
+    (one, *_), _ = desks
+    out = loket.serve_walk_in(one, KTP, priority="lansia")
+    assert out.ticket.state is S.SERVING and out.ticket.counter_name == "Loket 1"
+    assert [e.kind for e in out.events] == ["ticket.issued", "ticket.started"]
+
+
+def test_applicant_is_recorded_for_staff_only_and_never_in_events(loket, desks):
+    (one, *_), operator = desks
+    t = loket.issue(KTP).ticket.id
+    with pytest.raises(IllegalTransition):
+        loket.record_applicant(one, t, "Siti Aminah", NIK)  # not being served yet
+    loket.start(one, t)
+    with pytest.raises(InvalidNik):
+        loket.record_applicant(one, t, "Siti Aminah", "1234")
+    with pytest.raises(NotAllowed):
+        loket.record_applicant(operator, t, "Siti Aminah", NIK)
+    out = loket.record_applicant(one, t, "  Siti   Aminah ", NIK)
+    assert out.ticket.staff()["applicant"] == {"name": "Siti Aminah", "nik": NIK}
+    assert "applicant" not in out.ticket.public() and NIK not in str(out.ticket.public())
+    assert NIK not in str(out.events[0].payload) and "Siti" not in str(out.events[0].payload)
+    assert NIK not in str(loket.display_state())
+
+
+def test_personal_data_is_purged_after_the_retention_period(loket, desks, clock):
+    (one, *_), _ = desks
+    t = loket.issue(KTP).ticket.id
+    loket.start(one, t)
+    loket.record_applicant(one, t, "Budi", NIK)
+    loket.cancel(one, t, "resident left")
+    clock.advance(days=10)
+    assert loket.purge_personal_data(older_than_days=30) == 0
+    clock.advance(days=30)
+    assert loket.purge_personal_data(older_than_days=30) == 1
+    view = loket.get(t)
+    assert view.applicant is None and view.number.startswith("B-")  # the register row stays
