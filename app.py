@@ -163,6 +163,13 @@ def _register_cli(app: Flask) -> None:
         for line in ensure_demo(loket()):
             click.echo(line)
 
+    @app.cli.command("purge-personal-data")
+    def purge_cmd() -> None:
+        """Delete applicants' names and NIKs older than the retention period (run daily from cron)."""
+        days = app.config["PERSONAL_DATA_RETENTION_DAYS"]
+        n = loket().purge_personal_data(days)
+        click.echo(f"Purged personal data of {n} berkas closed more than {days} days ago")
+
     @app.cli.command("list-counters")
     def list_counters_cmd() -> None:
         for c in list_counters(loket().store):

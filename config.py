@@ -50,6 +50,10 @@ def load_config(instance_path: str | Path) -> dict:
         # Per-kiosk and per-counter printers: "lobby1=network:10.0.0.21;lobby2=usb:0x0416:0x5011"
         "KIOSK_PRINTERS": os.environ.get("LOKET_KIOSK_PRINTERS") or "",
         "COUNTER_PRINTERS": os.environ.get("LOKET_COUNTER_PRINTERS") or "",
+        # Shared secret of the scanner agents (python -m hardware.scanner); empty disables them.
+        "SCANNER_TOKEN": os.environ.get("LOKET_SCANNER_TOKEN", ""),
+        # Days after a berkas closes before its applicant's name and NIK are deleted.
+        "PERSONAL_DATA_RETENTION_DAYS": _env_int("LOKET_PERSONAL_DATA_RETENTION_DAYS", 365),
         # PIN staff type to open a kiosk's settings panel (empty: the panel is disabled).
         "KIOSK_PIN": os.environ.get("LOKET_KIOSK_PIN", ""),
         # Flask-Limiter: per client address. Use redis:// storage when running several processes.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import io
+from datetime import date
 from typing import Any
 
 import segno
@@ -321,7 +322,125 @@ ACTIONS = {
     "return": lambda a, t, d: loket().return_for_documents(a, t, list(d.get("missing") or []), d.get("note")),
     "no-show": lambda a, t, d: loket().no_show(a, t),
     "cancel": lambda a, t, d: loket().cancel(a, t, d.get("note")),
+    "applicant": lambda a, t, d: loket().record_applicant(a, t, str(d.get("name", "")), str(d.get("nik", ""))),
+    "transfer": lambda a, t, d: loket().transfer(
+        a, t, int(d["counter_id"]) if d.get("counter_id") is not None else None, d.get("service") or None
+    ),
 }
+
+
+@bp.post("/counter/walk-in")
+@staff_required()
+def walk_in(actor: Actor):
+    """Serve a resident who has no ticket: {"service", "priority"}; a ticket is issued and started here."""
+    data = body()
+    return done(loket().serve_walk_in(actor, str(data.get("service", "")), data.get("priority") or None))
+
+
+@bp.post("/scan/frame")
+@staff_required()
+def scan_frame(actor: Actor):
+    """A webcam frame from the counter page (JPEG or PNG body): decode its QR and load the berkas."""
+    import cv2
+    import numpy as np
+
+    from hardware.scanner.decode import decode
+
+    raw = request.get_data(cache=False)
+    if not raw or len(raw) > 8 * 1024 * 1024:
+        return jsonify(error="bad_request", message="Gambar kosong atau terlalu besar. (Empty or too large.)"), 400
+    frame = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
+    if frame is None:
+        return jsonify(error="bad_request", message="Gambar tidak terbaca. (Unreadable image.)"), 400
+    codes = decode(frame)
+    if not codes:
+        return jsonify(ticket=None, found=False)
+    return jsonify(ticket=loket().find(codes[0]).staff(), found=True)
+
+
+@bp.post("/scanner/scan")
+@csrf.exempt  # the scanner agent is a program with a token, not a browser with a session
+@limiter.limit(_config_limit("PIN_RATE_LIMIT"), exempt_when=lambda: _scanner_token_ok())
+def scanner_scan():
+    """A code read by the scanner agent for a counter: {"code", "counter_id"}; the counter page loads it."""
+    if not _scanner_token_ok():
+        return jsonify(error="unauthorized", message="Token pemindai salah. (Wrong scanner token.)"), 401
+    data = body()
+    try:
+        counter_id = int(data.get("counter_id"))
+    except (TypeError, ValueError):
+        return jsonify(error="bad_request", message="counter_id diperlukan. (counter_id is required.)"), 400
+    if get_counter(loket().store, counter_id) is None:
+        return jsonify(error="not_found", message="Loket tidak ada. (No such counter.)"), 404
+    ticket = loket().find(str(data.get("code", ""))).staff()
+    from web.realtime import to_counter
+
+    to_counter(counter_id, "scanner.scan", {"ticket": ticket})
+    return jsonify(ticket={"number": ticket["number"], "state": ticket["state"]})
+
+
+def _scanner_token_ok() -> bool:
+    expected = current_app.config.get("SCANNER_TOKEN") or ""
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return bool(expected) and hmac.compare_digest(given, expected)
+
+
+@bp.get("/register")
+@staff_required()
+def register(actor: Actor):
+    """The buku harian of a day (?day=YYYY-MM-DD, default today) as JSON, CSV or XLSX (?format=)."""
+    from core.register import register_csv, register_rows, register_xlsx
+
+    try:
+        day = date.fromisoformat(request.args.get("day") or loket().clock.today().isoformat())
+    except ValueError:
+        return jsonify(error="bad_request", message="Tanggal tidak sah. (Invalid date.)"), 400
+    rows = register_rows(loket(), day)
+    fmt = request.args.get("format", "json")
+    name = f"buku-harian-{day.isoformat()}"
+    if fmt == "csv":
+        return Response(
+            register_csv(rows),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    if fmt == "xlsx":
+        title = f"Buku Harian {current_app.config['OFFICE_NAME']} - {day.isoformat()}"
+        return Response(
+            register_xlsx(rows, title),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+        )
+    return jsonify(
+        day=day.isoformat(),
+        rows=[
+            {
+                "number": r.number,
+                "service": r.service,
+                "applicant_name": r.applicant_name,
+                "nik": r.nik,
+                "officer": r.officer,
+                "counter": r.counter,
+                "issued": r.issued.isoformat(),
+                "closed": r.closed.isoformat() if r.closed else None,
+                "outcome": r.outcome,
+                "steps": [
+                    {
+                        "role": st.role,
+                        "officer": st.officer,
+                        "counter": st.counter,
+                        "started": st.started.isoformat() if st.started else None,
+                        "ended": st.ended.isoformat() if st.ended else None,
+                        "minutes": st.minutes,
+                        "target_minutes": st.target_minutes,
+                        "outcome": st.outcome,
+                    }
+                    for st in r.steps
+                ],
+            }
+            for r in rows
+        ],
+    )
 
 
 @bp.post("/staff/tickets/<int:ticket_id>/<action>")

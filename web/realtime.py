@@ -38,3 +38,12 @@ def with_voice(call: dict) -> dict:
         audio="/api/voice/call.wav?" + urlencode(query),
         voice_engine=current_app.config.get("VOICE_ENGINE", "server"),
     )
+
+
+def counter_room(counter_id: int) -> str:
+    return f"counter:{counter_id}"
+
+
+def to_counter(counter_id: int, kind: str, payload: dict) -> None:
+    """Send something to the staff pages working at one counter only."""
+    socketio.emit(kind, payload, to=counter_room(counter_id))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from flask import session
 from flask_login import current_user
 from flask_socketio import emit, join_room
 
 from .extensions import socketio
 from .pages import display_state
-from .realtime import DISPLAY_ROOM, STAFF_ROOM
+from .realtime import DISPLAY_ROOM, STAFF_ROOM, counter_room
 
 
 @socketio.on("connect")
@@ -23,6 +24,8 @@ def on_connect(auth=None):
         if not current_user.is_authenticated:
             return False  # refuse the connection
         join_room(STAFF_ROOM)
+        if session.get("counter_id"):
+            join_room(counter_room(session["counter_id"]))
     else:
         join_room(DISPLAY_ROOM)
     emit("display.state", display_state())

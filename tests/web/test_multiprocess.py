@@ -71,21 +71,27 @@ def two_servers(tmp_path):
             )
         )
         bases.append(f"http://127.0.0.1:{port}")
-    deadline = time.monotonic() + 30
-    for base in bases:
-        while True:
+    try:
+        deadline = time.monotonic() + 60
+        for base in bases:
+            while True:
+                try:
+                    requests.get(f"{base}/api/services", timeout=5)
+                    break
+                except requests.RequestException:
+                    if time.monotonic() > deadline:
+                        pytest.fail("servers did not start")
+                    time.sleep(0.1)
+        yield bases
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
             try:
-                requests.get(f"{base}/api/services", timeout=1)
-                break
-            except requests.ConnectionError:
-                if time.monotonic() > deadline:
-                    pytest.fail("servers did not start")
-                time.sleep(0.1)
-    yield bases
-    for proc in procs:
-        proc.terminate()
-    for proc in procs:
-        proc.wait(timeout=15)
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def test_a_call_made_on_one_process_reaches_a_display_on_the_other(two_servers):

@@ -1,0 +1,182 @@
+"""The buku harian (daily register): every berkas received that day, written automatically."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .roles import ROLE_LABELS, Role
+from .states import STATE_LABELS, TicketState
+from .store import StepVisit, Ticket
+
+
+@dataclass(frozen=True)
+class RegisterStep:
+    role: str
+    officer: str | None
+    counter: str | None
+    started: datetime | None
+    ended: datetime | None
+    outcome: str | None
+    target_minutes: int | None
+
+    @property
+    def minutes(self) -> float | None:
+        if self.started and self.ended:
+            return round((self.ended - self.started).total_seconds() / 60, 1)
+        return None
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    day: date
+    number: str
+    service: str
+    applicant_name: str | None
+    nik: str | None
+    officer: str | None  # who received the berkas
+    counter: str | None
+    issued: datetime
+    closed: datetime | None
+    outcome: str
+    steps: list[RegisterStep] = field(default_factory=list)
+
+
+def register_rows(loket, day: date) -> list[RegisterRow]:
+    """The register of one service day, in ticket order, times in the office's zone."""
+    local = loket.clock.local
+    with loket.store.read() as s:
+        tickets = s.scalars(
+            select(Ticket)
+            .where(Ticket.service_day == day)
+            .options(
+                selectinload(Ticket.visits).selectinload(StepVisit.officer),
+                selectinload(Ticket.visits).selectinload(StepVisit.counter),
+                selectinload(Ticket.applicant),
+            )
+            .order_by(Ticket.issued_at, Ticket.id)
+        ).all()
+        rows = []
+        for t in tickets:
+            sop = loket.catalog.get(t.service_code)
+            steps = [
+                RegisterStep(
+                    role=ROLE_LABELS[Role(v.role)]["id"],
+                    officer=v.officer.full_name if v.officer else None,
+                    counter=v.counter.name if v.counter else None,
+                    started=local(v.started_at) if v.started_at else None,
+                    ended=local(v.ended_at) if v.ended_at else None,
+                    outcome=v.outcome,
+                    target_minutes=v.target_minutes,
+                )
+                for v in t.visits
+                if v.started_at or v.outcome
+            ]
+            reception = next((v for v in t.visits if v.step_index == 0 and v.started_at), None)
+            rows.append(
+                RegisterRow(
+                    day=t.service_day,
+                    number=t.number,
+                    service=sop.name.id if sop else t.service_code,
+                    applicant_name=t.applicant.name if t.applicant else None,
+                    nik=t.applicant.nik if t.applicant else None,
+                    officer=reception.officer.full_name if reception and reception.officer else None,
+                    counter=reception.counter.name if reception and reception.counter else None,
+                    issued=local(t.issued_at),
+                    closed=local(t.closed_at) if t.closed_at else None,
+                    outcome=STATE_LABELS[TicketState(t.state)]["id"],
+                    steps=steps,
+                )
+            )
+        return rows
+
+
+HEADER = [
+    "Tanggal",
+    "Nomor",
+    "Layanan",
+    "Nama pemohon",
+    "NIK",
+    "Petugas penerima",
+    "Loket",
+    "Diterbitkan",
+    "Selesai",
+    "Hasil",
+]
+
+
+def _flat(row: RegisterRow, max_steps: int) -> list:
+    base = [
+        row.day.isoformat(),
+        row.number,
+        row.service,
+        row.applicant_name or "",
+        row.nik or "",
+        row.officer or "",
+        row.counter or "",
+        f"{row.issued:%H:%M}",
+        f"{row.closed:%H:%M}" if row.closed else "",
+        row.outcome,
+    ]
+    for i in range(max_steps):
+        if i < len(row.steps):
+            st = row.steps[i]
+            base += [
+                st.role,
+                st.officer or "",
+                f"{st.started:%H:%M}" if st.started else "",
+                f"{st.ended:%H:%M}" if st.ended else "",
+                st.minutes if st.minutes is not None else "",
+                st.target_minutes if st.target_minutes is not None else "",
+            ]
+        else:
+            base += [""] * 6
+    return base
+
+
+def _header(max_steps: int) -> list[str]:
+    out = list(HEADER)
+    for i in range(1, max_steps + 1):
+        out += [f"Tahap {i}", f"Petugas {i}", f"Mulai {i}", f"Selesai {i}", f"Menit {i}", f"Target {i}"]
+    return out
+
+
+def register_csv(rows: list[RegisterRow]) -> str:
+    width = max((len(r.steps) for r in rows), default=0)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(_header(width))
+    for row in rows:
+        writer.writerow(_flat(row, width))
+    return out.getvalue()
+
+
+def register_xlsx(rows: list[RegisterRow], title: str) -> bytes:
+    """The register as an Excel workbook (openpyxl), header bold and frozen, columns sized."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    width = max((len(r.steps) for r in rows), default=0)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Buku Harian"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    header = _header(width)
+    sheet.append(header)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(_flat(row, width))
+    sheet.freeze_panes = "C3"
+    for i, name in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(name) + 4))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
