@@ -70,8 +70,9 @@ def create_app(
     from counter.routes import bp as counter_bp
     from display.routes import bp as display_bp
     from kiosk.routes import bp as kiosk_bp
+    from reports.routes import bp as reports_bp
 
-    for bp in (api_bp, kiosk_bp, display_bp, counter_bp, admin_bp):
+    for bp in (api_bp, kiosk_bp, display_bp, counter_bp, admin_bp, reports_bp):
         app.register_blueprint(bp)
 
     @app.errorhandler(CSRFError)

@@ -94,3 +94,11 @@ def test_scanner_agent_loads_the_berkas_on_its_counters_page(app, client, staff)
         headers={"Authorization": "Bearer agent-secret"},
     )
     assert forged.status_code == 400 and "tidak sah" in forged.get_json()["message"]
+
+
+def test_printable_register_page_for_staff(client, staff):
+    t, desk, tid = serve_first(client, staff)
+    desk.post(f"/api/staff/tickets/{tid}/applicant", {"name": "Siti Aminah", "nik": NIK})
+    page = desk.client.get("/reports/register").get_data(as_text=True)
+    assert "BUKU HARIAN PELAYANAN" in page and t["number"] in page and NIK in page and "Mengetahui" in page
+    assert client.get("/reports/register").status_code == 302  # not logged in: to the login page

@@ -1,0 +1,1 @@
+"""Reports: the printable buku harian (more in issue 6)."""

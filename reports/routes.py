@@ -1,0 +1,34 @@
+"""Printable reports for staff: the buku harian page ready for signature."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from core.register import register_rows
+from web.pages import office_name
+
+bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
+
+
+@bp.get("/register")
+def register_page():
+    """The day's register as a page to print and sign (?day=YYYY-MM-DD)."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("counter.desk"))
+    loket = current_app.extensions["loket"]
+    try:
+        day = date.fromisoformat(request.args.get("day") or loket.clock.today().isoformat())
+    except ValueError:
+        abort(400)
+    rows = register_rows(loket, day)
+    return render_template(
+        "reports/register.html",
+        rows=rows,
+        day=day,
+        office_name=office_name(),
+        officer=current_user.staff.full_name,
+        done=sum(1 for r in rows if r.closed),
+    )
