@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from .catalog import Catalog, Sop
 from .clock import Clock
-from .errors import IllegalTransition, InvalidCode, NotAllowed, NotFound, ServiceUnavailable
+from .errors import IllegalTransition, InvalidCode, LoketError, NotAllowed, NotFound, ServiceUnavailable
 from .events import Event
 from .qr import CodeSigner, looks_like_code
 from .roles import ROLE_LABELS, Role
@@ -403,6 +403,7 @@ class Loket:
         """The final step: the finished document goes to the resident; the berkas closes."""
         with self.store.read() as s:
             ticket = self._ticket(s, ticket_id)
+            self._require_step_role(ticket, actor)
             if ticket.step_index != len(ticket.steps) - 1:
                 raise NotAllowed("Berkas belum sampai tahap penyerahan. (Not at the hand-over step yet.)")
         return self.advance(actor, ticket_id)
@@ -567,14 +568,14 @@ class Loket:
         from .nik import parse_nik
         from .store import Applicant
 
-        info = parse_nik(nik, self.clock.today())
-        name = " ".join(name.split())
-        if not 2 <= len(name) <= 120:
-            raise NotAllowed("Isi nama pemohon (2 sampai 120 huruf). (Enter the applicant's name.)")
         with self.store.transaction() as s:
             user, counter = self._actor(s, actor)
             ticket = self._ticket(s, ticket_id)
-            self._require_step_role(ticket, actor)
+            self._require_step_role(ticket, actor)  # who may, before what was typed
+            info = parse_nik(nik, self.clock.today())
+            name = " ".join(name.split())
+            if not 2 <= len(name) <= 120:
+                raise LoketError("Isi nama pemohon (2 sampai 120 huruf). (Enter the applicant's name.)")
             if S(ticket.state) is not S.SERVING:
                 raise IllegalTransition("Mulai layani berkas ini dahulu. (Start serving this berkas first.)")
             if ticket.applicant is None:

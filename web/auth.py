@@ -64,6 +64,7 @@ def staff_required(*roles: Role):
                 return jsonify(error="forbidden", message="Peran Anda tidak boleh melakukan ini. (Not allowed.)"), 403
             return view(actor, *args, **kwargs)
 
+        inner.staff_roles = roles  # read by the authorisation test that walks every endpoint
         return inner
 
     return wrap

@@ -1,0 +1,81 @@
+"""Every staff endpoint, tried anonymously and with every wrong role: each must refuse clearly."""
+
+from __future__ import annotations
+
+from core.roles import STEP_ROLES, Role
+
+KTP = "pencetakan-ktp-el"
+
+#: Step actions: only the role of the ticket's current step may do them (plus admin for cancel).
+STEP_ACTIONS = [
+    "recall",
+    "start",
+    "advance",
+    "hand-over",
+    "pend",
+    "resume",
+    "return",
+    "no-show",
+    "applicant",
+    "transfer",
+]
+
+
+def staff_endpoints(app):
+    """(method, rule, roles) for every route behind staff_required, found from the URL map."""
+    out = []
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if hasattr(view, "staff_roles"):
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                out.append((method, rule.rule, view.staff_roles))
+    return out
+
+
+def fill(rule: str, ticket_id: int) -> str:
+    return rule.replace("<int:ticket_id>", str(ticket_id)).replace("<action>", "start")
+
+
+def test_the_walk_finds_the_staff_endpoints(app):
+    rules = {r for _, r, _ in staff_endpoints(app)}
+    assert {"/api/counter/call-next", "/api/scan", "/api/admin/settings", "/api/register"} <= rules
+    assert len(rules) >= 12
+
+
+def test_every_staff_endpoint_refuses_anonymous_users(app, client):
+    ticket_id = 1
+    client.post("/api/tickets", json={"service": KTP})
+    token = client.get("/api/csrf").get_json()["csrf_token"]
+    for method, rule, _ in staff_endpoints(app):
+        r = client.open(fill(rule, ticket_id), method=method, json={}, headers={"X-CSRFToken": token})
+        assert r.status_code == 401, f"{method} {rule} answered {r.status_code} to an anonymous user"
+        assert r.get_json()["message"]
+
+
+def test_admin_endpoints_refuse_every_other_role(app, staff):
+    for role in STEP_ROLES:
+        officer = staff(role.value, role.value)
+        for method, rule, roles in staff_endpoints(app):
+            if Role.ADMIN in roles:
+                r = officer.client.open(rule, method=method, json={}, headers=officer.csrf())
+                assert r.status_code == 403, f"{role} got {r.status_code} on {method} {rule}"
+
+
+def test_step_actions_refuse_every_role_but_the_steps(app, client, staff):
+    client.post("/api/tickets", json={"service": KTP})  # first step: Petugas Pelayanan
+    officers = [staff(role.value, role.value) for role in Role if role is not Role.PELAYANAN]
+    for action in STEP_ACTIONS:
+        for officer in officers:
+            r = officer.post(f"/api/staff/tickets/1/{action}", {"reason": "other", "missing": ["fotokopi-kk"]})
+            assert r.status_code == 403, f"{officer.client} got {r.status_code} on {action}"
+            message = r.get_json()["message"]
+            assert "Petugas Pelayanan" in message or "loket" in message, message
+    assert client.get("/api/tickets/B-001").get_json()["state"] == "waiting"  # nothing changed
+
+
+def test_a_role_the_user_does_not_hold_cannot_be_chosen(staff):
+    for role in Role:
+        others = [r for r in Role if r is not role]
+        officer = staff(role.value)
+        for other in others:
+            assert officer.post("/api/session", {"role": other.value}).status_code == 403
