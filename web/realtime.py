@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
@@ -17,15 +18,61 @@ STAFF_ROOM = "staff"
 
 
 def publish(events: Iterable[Event]) -> None:
-    """Send each event to the rooms that may see it."""
+    """Send each event to the rooms that may see it; displays also get a fresh full state, coalesced."""
+    changed = False
     for event in events:
         if event.kind == "settings.changed":
             socketio.emit(event.kind, event.payload)  # every kiosk, display and counter reloads at once
+            changed = True
             continue
         payload = with_voice(event.payload) if event.kind == "ticket.called" else event.payload
         if event.public:
             socketio.emit(event.kind, payload, to=DISPLAY_ROOM)
+            changed = True
         socketio.emit(event.kind, payload, to=STAFF_ROOM)
+    if changed:
+        _state_broadcaster(current_app._get_current_object()).poke()
+
+
+class _StateBroadcaster:
+    """Pushes display.state to every display at most every `interval` seconds after a change.
+
+    One state for all displays instead of each display asking after every event: the cost
+    stays flat however many screens hang in the hall.
+    """
+
+    def __init__(self, app, interval: float = 0.3):
+        self.app = app
+        self.interval = interval
+        self._dirty = threading.Event()
+        socketio.start_background_task(self._run)
+
+    def poke(self) -> None:
+        self._dirty.set()
+
+    def _run(self) -> None:
+        from .pages import display_state
+
+        while True:
+            self._dirty.wait()
+            socketio.sleep(self.interval)  # gather the events of one burst into one push
+            self._dirty.clear()
+            try:
+                with self.app.app_context():
+                    socketio.emit("display.state", display_state(), to=DISPLAY_ROOM)
+            except Exception:
+                self.app.logger.exception("display.state push failed")
+
+
+_broadcasters: dict[int, _StateBroadcaster] = {}
+_broadcasters_lock = threading.Lock()
+
+
+def _state_broadcaster(app) -> _StateBroadcaster:
+    with _broadcasters_lock:
+        if id(app) not in _broadcasters:
+            _broadcasters[id(app)] = _StateBroadcaster(app)
+        return _broadcasters[id(app)]
 
 
 def with_voice(call: dict) -> dict:

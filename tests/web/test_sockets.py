@@ -66,3 +66,24 @@ def test_display_state_lists_the_office_media(app, client):
     image.close()  # send_from_directory streams the file
     assert client.get("/display/media/../secret_key").status_code == 404
     assert state["office"]["name"] and state["voice"]["engine"] == "server"
+
+
+def test_displays_get_fresh_state_pushed_without_asking(app, client, staff, display):
+    import time
+
+    desk = staff("pelayanan", "pelayanan", "Loket 1")
+    display.get_received()
+    for _ in range(3):
+        client.post("/api/tickets", json={"service": "pencetakan-ktp-el"})
+    desk.post("/api/counter/call-next")
+    states: list = []
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        states += _events(display, "display.state")
+        if states and {c["counter"]: c["number"] for c in states[-1]["counters"]}["Loket 1"] == "B-001":
+            break
+        time.sleep(0.05)
+    assert states, "the server pushes the state to displays by itself"
+    assert states[-1]["waiting_groups"]["ktp-el"] == 2
+    assert {c["counter"]: c["number"] for c in states[-1]["counters"]}["Loket 1"] == "B-001"
+    assert len(states) < 4, "four events in a burst are pushed as fewer states"
