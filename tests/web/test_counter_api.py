@@ -102,3 +102,21 @@ def test_printable_register_page_for_staff(client, staff):
     page = desk.client.get("/reports/register").get_data(as_text=True)
     assert "BUKU HARIAN PELAYANAN" in page and t["number"] in page and NIK in page and "Mengetahui" in page
     assert client.get("/reports/register").status_code == 302  # not logged in: to the login page
+
+
+def test_webcam_frame_is_decoded_on_the_server(client, staff):
+    import cv2
+
+    from hardware.scanner.synthetic import camera_look, cluttered_background, paste, qr_image, rotated
+
+    t = client.post("/api/tickets", json={"service": KTP}).get_json()
+    desk = staff("pelayanan", "pelayanan", "Loket 1")
+    frame = paste(cluttered_background(3), rotated(qr_image(t["qr"], 160), 30), 700, 250)
+    jpeg = cv2.imencode(".jpg", camera_look(frame, 3), [cv2.IMWRITE_JPEG_QUALITY, 80])[1].tobytes()
+    r = desk.client.post("/api/scan/frame", data=jpeg, headers={**desk.csrf(), "Content-Type": "image/jpeg"})
+    assert r.status_code == 200 and r.get_json()["ticket"]["number"] == t["number"]
+    empty = cv2.imencode(".jpg", cluttered_background(4))[1].tobytes()
+    r = desk.client.post("/api/scan/frame", data=empty, headers={**desk.csrf(), "Content-Type": "image/jpeg"})
+    assert r.get_json() == {"ticket": None, "found": False}
+    r = desk.client.post("/api/scan/frame", data=b"not an image", headers=desk.csrf())
+    assert r.status_code == 400
