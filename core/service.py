@@ -110,6 +110,23 @@ class TicketView:
     ahead: int | None = None
     calls_before_no_show: int = 1
     visits: list[VisitView] = field(default_factory=list)
+    as_of: datetime | None = None  # when this view was taken, for the step timer
+
+    @property
+    def step_elapsed_seconds(self) -> float | None:
+        """Time in the current step: since work started, else since the berkas arrived at it."""
+        open_visits = [v for v in self.visits if v.ended_at is None and v.step_index == self.step_index]
+        if not open_visits or self.as_of is None:
+            return None
+        visit = open_visits[-1]
+        return (self.as_of - (visit.started_at or visit.entered_at)).total_seconds()
+
+    @property
+    def overdue(self) -> bool:
+        """The current step has run past its SOP target."""
+        target = self.step.get("target_minutes")
+        elapsed = self.step_elapsed_seconds
+        return bool(target and elapsed is not None and elapsed > target * 60)
 
     @property
     def step(self) -> dict[str, Any]:
@@ -160,6 +177,10 @@ class TicketView:
             step_list=self.steps,
             gives_pickup_slip=self.gives_pickup_slip,
             applicant=self.applicant,
+            step_elapsed_seconds=self.step_elapsed_seconds,
+            step_target_minutes=self.step.get("target_minutes"),
+            overdue=self.overdue,
+            as_of=self.as_of.isoformat() if self.as_of else None,
             queued_at=self.queued_at.isoformat(),
             closed_at=self.closed_at.isoformat() if self.closed_at else None,
             visits=[
@@ -744,7 +765,7 @@ class Loket:
         return {code: n for code, n in rows}
 
     def work_list(self, role: Role, limit: int = 100) -> list[TicketView]:
-        """Berkas waiting at, or being worked at, this role's step; oldest first."""
+        """Berkas waiting at, or being worked at, this role's step: overdue first, then oldest."""
         with self.store.read() as s:
             tickets = s.scalars(
                 select(Ticket)
@@ -755,7 +776,8 @@ class Loket:
                 .order_by(Ticket.queued_at, Ticket.id)
                 .limit(limit)
             ).all()
-            return [self._view(s, t, with_visits=True) for t in tickets]
+            views = [self._view(s, t, with_visits=True) for t in tickets]
+            return sorted(views, key=lambda v: not v.overdue)  # stable: oldest first within each
 
     def counter_tickets(self, counter_id: int) -> list[TicketView]:
         """Tickets called to or being served at this counter now."""
@@ -1150,6 +1172,7 @@ class Loket:
             closed_at=t.closed_at,
             code=self.signer.sign(t.id, t.service_day, t.number),
             calls_before_no_show=self.policy.calls_before_no_show,
+            as_of=self.clock.now(),
             applicant={"name": t.applicant.name, "nik": t.applicant.nik} if t.applicant else None,
             ahead=self._ahead(s, t) if with_ahead else None,
             visits=visits,

@@ -83,3 +83,23 @@ def test_personal_data_is_purged_after_the_retention_period(loket, desks, clock)
     assert loket.purge_personal_data(older_than_days=30) == 1
     view = loket.get(t)
     assert view.applicant is None and view.number.startswith("B-")  # the register row stays
+
+
+def test_work_list_puts_overdue_berkas_first_and_times_the_step(loket, desks, clock):
+    (one, *_), operator = desks
+    first = loket.issue(KTP).ticket.id
+    second = loket.issue(KTP).ticket.id
+    loket.start(one, first)
+    loket.advance(one, first)  # arrives at the operator at 0:00
+    clock.advance(minutes=1)
+    loket.start(one, second)
+    loket.advance(one, second)  # arrives at 1:00 and waits
+    clock.advance(minutes=1, seconds=30)
+    loket.start(operator, first)  # the operator picks up the older one at 2:30
+    assert [v.id for v in loket.work_list(Role.OPERATOR)] == [first, second]
+    clock.advance(minutes=2)  # 4:30: the newer one has waited 3.5 min at a 3-minute step
+    listed = loket.work_list(Role.OPERATOR)
+    assert [v.id for v in listed] == [second, first]
+    assert listed[0].overdue and listed[0].step_elapsed_seconds == 210
+    assert not listed[1].overdue and listed[1].step_elapsed_seconds == 120
+    assert listed[0].staff()["step_target_minutes"] == 3 and listed[0].staff()["overdue"] is True
