@@ -237,6 +237,10 @@ class Outcome:
     events: list[Event]
 
 
+#: Minutes a front-desk step takes when neither history nor the SOP says.
+DEFAULT_DESK_MINUTES = 5
+
+
 def _hall_facing(catalog: Catalog, role: str) -> bool:
     """Whether some SOP step of this role has the resident come to the counter."""
     return any(step.role.value == role and step.resident_present for sop in catalog for step in sop.steps)
@@ -969,7 +973,9 @@ class Loket:
             per_person = sum((end - start).total_seconds() for start, end in recent) / len(recent) / 60
             basis = "history"
         else:
-            per_person = float(sop.steps[0].target_minutes or sop.target_minutes or 5)
+            # The first step's own target; never the whole SOP's total, which would count
+            # the back-office steps as time at the front desk.
+            per_person = float(sop.steps[0].target_minutes or DEFAULT_DESK_MINUTES)
             basis = "sop"
         role = sop.steps[0].role.value
         busy = s.scalar(
