@@ -793,7 +793,7 @@ class Loket:
             ).all()
             return [self._view(s, t, with_visits=True) for t in tickets]
 
-    def display_state(self, recent: int = 8) -> dict[str, Any]:
+    def display_state(self, recent: int = 30) -> dict[str, Any]:
         """Everything a display needs on (re)connect: recent calls and each counter's number."""
         with self.store.read() as s:
             since = self.clock.day_start(self.clock.today())
