@@ -413,12 +413,23 @@ def test_staff_open_the_kiosk_settings_with_a_held_press_and_the_pin(server_fact
 
 
 def in_view(page: Page, selector: str) -> bool:
-    """The element is wholly on screen without scrolling."""
-    box = page.locator(selector).bounding_box()
-    size = page.viewport_size
-    assert box and size
-    right, bottom = box["x"] + box["width"], box["y"] + box["height"]
-    return box["x"] >= 0 and box["y"] >= 0 and right <= size["width"] and bottom <= size["height"]
+    """The element is wholly on screen without scrolling.
+
+    Checked in the page and retried: the kiosk re-renders its tiles when the queue changes,
+    so an element looked up a moment earlier may have been replaced by an identical one.
+    """
+    page.wait_for_function(
+        """(sel) => {
+            const el = document.querySelector(sel);
+            if (!el || !el.isConnected) return false;
+            const r = el.getBoundingClientRect();
+            return r.width > 0 && r.left >= 0 && r.top >= 0
+                && r.right <= window.innerWidth && r.bottom <= window.innerHeight;
+        }""",
+        arg=selector,
+        timeout=5_000,
+    )
+    return True
 
 
 def test_the_kiosk_fits_a_landscape_screen(server_factory, new_page, artifacts):

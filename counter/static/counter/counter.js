@@ -101,7 +101,51 @@
     cancel_dialog: { id: "Batal", en: "Back" },
     note_optional: { id: "Catatan (boleh kosong)", en: "Note (optional)" },
     if_any: { id: "bila ada", en: "if any" },
+    no_show_after: { id: "setelah {n}× panggilan", en: "after {n} calls" },
+    no_show_wait: {
+      id: "Tandai tidak hadir setelah dipanggil {n}× (baru {c}×).",
+      en: "A no-show can be marked after {n} calls (called {c}× so far).",
+    },
+    // printing
+    prints: { id: "Cetak", en: "Print" },
+    act_reprint: { id: "Cetak ulang tiket", en: "Reprint ticket" },
+    act_slip: { id: "Cetak slip pengambilan", en: "Print pickup slip" },
+    printing: { id: "Mencetak…", en: "Printing…" },
+    printed_ticket: { id: "Tiket {number} dicetak ulang ({printer}).", en: "Ticket {number} reprinted ({printer})." },
+    printed_ticket_kiosk: { id: "Tiket {number} dicetak ulang di kiosk {kiosk}.", en: "Ticket {number} reprinted at kiosk {kiosk}." },
+    printed_slip_kiosk: {
+      id: "Slip pengambilan {number} dicetak di kiosk {kiosk}.",
+      en: "Pickup slip {number} printed at kiosk {kiosk}.",
+    },
+    printed_slip: { id: "Slip pengambilan {number} dicetak ({printer}).", en: "Pickup slip {number} printed ({printer})." },
+    print_failed: { id: "{number} gagal dicetak: {message}", en: "{number} was not printed: {message}" },
+    alerts_title: { id: "Printer bermasalah", en: "Printer problems" },
+    alert_ticket: { id: "Tiket {number} gagal dicetak ({reason}) {where}", en: "Ticket {number} was not printed ({reason}) {where}" },
+    alert_slip: {
+      id: "Slip pengambilan {number} gagal dicetak ({reason}) {where}",
+      en: "Pickup slip {number} was not printed ({reason}) {where}",
+    },
+    alert_at_kiosk: { id: "di kiosk {kiosk}", en: "at kiosk {kiosk}" },
+    alert_at_printer: { id: "di printer {printer}", en: "on printer {printer}" },
+    alert_when: { id: "pukul {time}", en: "at {time}" },
+    alert_times: { id: "gagal {n}×", en: "failed {n}×" },
+    alert_help: {
+      id: "Bantu penduduk di meja depan: tiketnya sudah terbit dan berlaku.",
+      en: "Help the resident at the front desk: the ticket was issued and is valid.",
+    },
+    alert_reprint: { id: "Cetak ulang", en: "Reprint" },
+    alert_retry_failed: { id: "Cetak ulang gagal: {message}", en: "Reprint failed: {message}" },
+    alert_dismiss: { id: "Abaikan", en: "Dismiss" },
+    alert_more: { id: "+{n} lainnya", en: "+{n} more" },
   });
+
+  var PRINT_REASONS = {
+    not_connected: { id: "printer tidak terhubung", en: "printer not connected" },
+    offline: { id: "printer tidak merespons", en: "printer offline" },
+    paper_out: { id: "kertas habis", en: "out of paper" },
+    cover_open: { id: "tutup printer terbuka", en: "printer cover open" },
+    interrupted: { id: "pencetakan terputus", en: "printing interrupted" },
+  };
 
   var OUTCOMES = {
     advanced: { id: "Diteruskan", en: "Passed on" },
@@ -122,6 +166,10 @@
     ticket: null, // the berkas open in the panel
     requirements: {}, // service code -> requirements, for the return dialog
     busy: false,
+    printing: false, // a reprint or slip request is on its way
+    alerts: [], // GET /api/staff/alerts: today's printer failures, newest first
+    alertBusy: {}, // alert group key -> true while its reprint runs
+    alertErrors: {}, // alert group key -> message of the last failed reprint
   };
   var socket = null;
   var refreshTimer = null;
@@ -164,6 +212,7 @@
     $("logout").hidden = !loggedIn;
     $("station").hidden = name !== "desk";
     $("conn").hidden = name !== "desk";
+    renderAlerts();
   }
 
   function roleLabel(code) {
@@ -188,6 +237,7 @@
       showView("desk");
       connect();
       refreshLists();
+      loadAlerts();
       $("scan-input").focus();
     }
   }
@@ -540,6 +590,9 @@
       sub = L.fmt("next_to", { role: roleLabel(t.step_list[t.step].role) });
     }
     if (action === "recall") sub = L.fmt("calls", { n: t.call_count });
+    // The server refuses a no-show before the office's number of calls: say so before it does.
+    var tooEarly = action === "no-show" && noShowTooEarly(t);
+    if (tooEarly) sub = L.fmt("no_show_after", { n: t.calls_before_no_show });
     return h(
       "button",
       {
@@ -547,6 +600,8 @@
         id: "act-" + action,
         class: look.cls + " c-action c-action-" + action,
         "data-action": action,
+        disabled: tooEarly,
+        title: tooEarly ? L.fmt("no_show_wait", { n: t.calls_before_no_show, c: t.call_count }) : null,
         onclick: function () {
           onAction(action);
         },
@@ -554,6 +609,11 @@
       h("span", null, label),
       sub ? h("span", { class: "c-action-sub" }, sub) : null
     );
+  }
+
+  function noShowTooEarly(t) {
+    var needed = Number(t.calls_before_no_show) || 0;
+    return (Number(t.call_count) || 0) < needed;
   }
 
   function minutesText(n) {
@@ -680,6 +740,7 @@
       );
     }
     panel.appendChild(actionBox);
+    panel.appendChild(printBox(t));
 
     // the SOP's steps, current one highlighted
     var cols = h("div", { class: "c-panel-cols" });
@@ -874,6 +935,306 @@
     post("cancel", { note: $("cancel-note").value.trim() || null });
   });
 
+  // ---- printing: reprint a ticket, print the pickup slip ---------------------------------
+
+  function printBox(t) {
+    var box = h(
+      "div",
+      { class: "c-prints", id: "berkas-prints", role: "group", "aria-label": L.t("prints") },
+      h("span", { class: "c-prints-label" }, L.t("prints")),
+      h(
+        "button",
+        {
+          type: "button",
+          id: "print-ticket",
+          class: "btn c-print",
+          disabled: state.printing,
+          onclick: function () {
+            printFromPanel("reprint");
+          },
+        },
+        L.t("act_reprint")
+      ),
+      t.gives_pickup_slip
+        ? h(
+            "button",
+            {
+              type: "button",
+              id: "print-slip",
+              class: "btn c-print c-print-slip",
+              disabled: state.printing,
+              onclick: function () {
+                printFromPanel("pickup-slip");
+              },
+            },
+            L.t("act_slip")
+          )
+        : null,
+      state.printing ? h("span", { class: "c-muted c-prints-busy", role: "status" }, L.t("printing")) : null
+    );
+    return box;
+  }
+
+  /**
+   * POST a print request. Resolves with the `print` result ({ok, printer, reason, message}),
+   * also when the printer failed (502: the API still answers the result); rejects on other errors.
+   * L.api cannot be used here: it drops the body of a 502.
+   */
+  function postPrint(url, payload, retried) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    var headers = { Accept: "application/json", "Content-Type": "application/json" };
+    if (meta) headers["X-CSRFToken"] = meta.getAttribute("content");
+    return fetch(url, {
+      method: "POST",
+      headers: headers,
+      credentials: "same-origin",
+      cache: "no-store",
+      body: JSON.stringify(payload || {}),
+    })
+      .catch(function () {
+        throw new L.ApiError(L.t({ id: "Tidak dapat terhubung ke server.", en: "Cannot reach the server." }), 0, "network");
+      })
+      .then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        if (type.indexOf("application/json") === -1) {
+          if (response.status === 400 && !retried) {
+            // a stale CSRF token (the session was renewed): renew it once and retry
+            return L.refreshCsrf().then(function () {
+              return postPrint(url, payload, true);
+            });
+          }
+          throw new L.ApiError(L.t({ id: "Server menjawab dengan galat ", en: "The server answered with error " }) + response.status, response.status, "http");
+        }
+        return response.json().then(function (data) {
+          if (data && data.print && (response.ok || response.status === 502)) return data.print;
+          throw new L.ApiError((data && (data.message || data.error)) || String(response.status), response.status, data && data.error);
+        });
+      });
+  }
+
+  function printTicket(ticketId, action, kiosk) {
+    return postPrint("/api/staff/tickets/" + ticketId + "/" + action, kiosk ? { kiosk: kiosk } : {});
+  }
+
+  function printedText(number, action, result, kiosk) {
+    if (result.ok) {
+      var key = (action === "pickup-slip" ? "printed_slip" : "printed_ticket") + (kiosk ? "_kiosk" : "");
+      return L.fmt(key, { number: number, kiosk: kiosk, printer: shortPrinter(result.printer) });
+    }
+    return L.fmt("print_failed", { number: number, message: printMessage(result) });
+  }
+
+  /** "file:/var/lib/loket/tickets" -> "file:…/tickets": enough to know which printer. */
+  function shortPrinter(p) {
+    p = String(p || "");
+    if (p.length <= 36 || p.indexOf("/") === -1) return p;
+    var colon = p.indexOf(":");
+    return p.slice(0, colon + 1) + "…/" + p.replace(/\/+$/, "").split("/").pop();
+  }
+
+  /** The printer's own message in the page's language ("Indonesia (English)" from the API). */
+  function printMessage(result) {
+    var msg = result.message || "";
+    var known = PRINT_REASONS[result.reason];
+    if (L.lang === "en") {
+      var m = /\(([^()]*)\)/.exec(msg);
+      if (m) return m[1] + msg.slice(m.index + m[0].length);
+    }
+    if (msg) return msg.replace(/\s*\([^()]*\)/, "");
+    return known ? L.t(known) : "";
+  }
+
+  function printFromPanel(action) {
+    var t = state.ticket;
+    if (!t || state.printing) return;
+    state.printing = true;
+    renderBerkas();
+    printTicket(t.id, action, null)
+      .then(function (result) {
+        say(printedText(t.number, action, result), result.ok ? "ok" : "error");
+      })
+      .catch(fail)
+      .then(function () {
+        state.printing = false;
+        renderBerkas();
+      });
+  }
+
+  // ---- printer alerts: tickets the resident did not get on paper -------------------------
+
+  var DISMISSED_KEY = "loket.counter.dismissedAlerts";
+
+  function today() {
+    var d = new Date();
+    return d.getFullYear() + "-" + (d.getMonth() + 1) + "-" + d.getDate();
+  }
+
+  function readDismissed() {
+    try {
+      var saved = JSON.parse(window.localStorage.getItem(DISMISSED_KEY) || "null");
+      if (saved && saved.day === today() && Array.isArray(saved.keys)) return saved.keys;
+    } catch (e) {
+      /* nothing remembered */
+    }
+    return [];
+  }
+
+  function dismiss(keys) {
+    var all = readDismissed();
+    keys.forEach(function (k) {
+      if (all.indexOf(k) === -1) all.push(k);
+    });
+    try {
+      window.localStorage.setItem(DISMISSED_KEY, JSON.stringify({ day: today(), keys: all.slice(-500) }));
+    } catch (e) {
+      /* dismissed for this page only */
+    }
+  }
+
+  function alertKey(a) {
+    return [a.number, a.kind, a.at].join("|");
+  }
+
+  /** Failures not dismissed, one entry per ticket and kind (the newest), with how often it failed. */
+  function alertGroups() {
+    var dismissed = readDismissed();
+    var groups = [];
+    var byKey = {};
+    state.alerts.forEach(function (a) {
+      if (dismissed.indexOf(alertKey(a)) !== -1) return;
+      var key = a.number + "|" + a.kind;
+      if (!byKey[key]) {
+        byKey[key] = { key: key, latest: a, keys: [] };
+        groups.push(byKey[key]);
+      }
+      byKey[key].keys.push(alertKey(a));
+    });
+    return groups;
+  }
+
+  function loadAlerts() {
+    if (!state.me || !state.me.role) return Promise.resolve();
+    return L.api("GET", "/api/staff/alerts")
+      .then(function (data) {
+        state.alerts = data.printer_failures || [];
+        renderAlerts();
+      })
+      .catch(function () {
+        /* alerts are a help, not a blocker: the next event tries again */
+      });
+  }
+
+  var MAX_ALERTS = 6;
+
+  function renderAlerts() {
+    var section = $("alerts");
+    var list = L.clear($("alerts-list"));
+    var onDesk = document.body.getAttribute("data-view") === "desk";
+    var groups = onDesk ? alertGroups() : [];
+    section.hidden = !groups.length;
+    groups.slice(0, MAX_ALERTS).forEach(function (g) {
+      var a = g.latest;
+      var where = a.kiosk ? L.fmt("alert_at_kiosk", { kiosk: a.kiosk }) : a.printer ? L.fmt("alert_at_printer", { printer: shortPrinter(a.printer) }) : "";
+      var reason = PRINT_REASONS[a.reason] ? L.t(PRINT_REASONS[a.reason]) : a.reason || "?";
+      var text = L.fmt(a.kind === "slip" ? "alert_slip" : "alert_ticket", { number: a.number, reason: reason, where: where }).trim();
+      var busy = !!state.alertBusy[g.key];
+      var error = state.alertErrors[g.key];
+      list.appendChild(
+        h(
+          "li",
+          { class: "c-alert", "data-number": a.number, "data-kind": a.kind, "data-reason": a.reason || "" },
+          h("span", { class: "c-alert-icon", "aria-hidden": "true" }, "!"),
+          h(
+            "div",
+            { class: "c-alert-body" },
+            h("p", { class: "c-alert-text" }, text),
+            h(
+              "p",
+              { class: "c-alert-meta" },
+              a.at ? L.fmt("alert_when", { time: L.hhmm(a.at) }) : null,
+              g.keys.length > 1 ? " · " + L.fmt("alert_times", { n: g.keys.length }) : null,
+              " · " + L.t("alert_help")
+            ),
+            error ? h("p", { class: "c-alert-error", role: "alert" }, L.fmt("alert_retry_failed", { message: error })) : null
+          ),
+          h(
+            "button",
+            {
+              type: "button",
+              class: "btn btn-brand c-alert-reprint",
+              disabled: busy,
+              onclick: function () {
+                reprintFromAlert(g);
+              },
+            },
+            busy ? L.t("printing") : L.t("alert_reprint")
+          ),
+          h(
+            "button",
+            {
+              type: "button",
+              class: "btn c-alert-dismiss",
+              "aria-label": L.t("alert_dismiss") + " " + a.number,
+              onclick: function () {
+                dismiss(g.keys);
+                delete state.alertErrors[g.key];
+                renderAlerts();
+              },
+            },
+            L.t("alert_dismiss")
+          )
+        )
+      );
+    });
+    if (groups.length > MAX_ALERTS) {
+      list.appendChild(h("li", { class: "c-alert-more c-muted" }, L.fmt("alert_more", { n: groups.length - MAX_ALERTS })));
+    }
+  }
+
+  function reprintFromAlert(g) {
+    var a = g.latest;
+    var action = a.kind === "slip" ? "pickup-slip" : "reprint";
+    if (state.alertBusy[g.key]) return;
+    state.alertBusy[g.key] = true;
+    delete state.alertErrors[g.key];
+    renderAlerts();
+    L.api("POST", "/api/scan", { code: a.number })
+      .then(function (data) {
+        return printTicket(data.ticket.id, action, a.kiosk).then(function (result) {
+          say(printedText(a.number, action, result, a.kiosk), result.ok ? "ok" : "error");
+          if (result.ok) {
+            dismiss(g.keys);
+          } else {
+            state.alertErrors[g.key] = printMessage(result);
+          }
+        });
+      })
+      .catch(function (err) {
+        state.alertErrors[g.key] = err.message;
+        fail(err);
+      })
+      .then(function () {
+        delete state.alertBusy[g.key];
+        renderAlerts();
+        return loadAlerts();
+      });
+  }
+
+  /** A ticket printed fine after it failed (here or at another desk): its alerts are solved. */
+  function resolveAlerts(payload) {
+    if (!payload || !payload.number) return;
+    var kind = payload.kind || "ticket";
+    var keys = state.alerts
+      .filter(function (a) {
+        return a.number === payload.number && a.kind === kind;
+      })
+      .map(alertKey);
+    if (keys.length) {
+      dismiss(keys);
+      renderAlerts();
+    }
+  }
+
   // ---- live updates ------------------------------------------------------------------
 
   function setConn(online) {
@@ -887,7 +1248,13 @@
     socket.on("connect", function () {
       setConn(true);
       refreshLists();
+      loadAlerts(); // failures while this page was offline
     });
+    socket.on("printer.failed", function () {
+      loadAlerts(); // the list from the server carries the time of the failure
+    });
+    socket.on("ticket.printed", resolveAlerts);
+    socket.on("settings.changed", onSettingsChanged);
     socket.on("disconnect", function () {
       setConn(false);
     });
@@ -898,6 +1265,22 @@
       if (event.indexOf("ticket.") === 0) scheduleRefresh(payload);
     });
     setConn(false);
+  }
+
+  /** The admin changed office settings: only the office name shows here. */
+  function onSettingsChanged(payload) {
+    var changed = (payload && payload.changed) || [];
+    if (changed.indexOf("office_name") === -1) return;
+    L.api("GET", "/api/services")
+      .then(function (data) {
+        var name = data.office && data.office.name;
+        if (!name) return;
+        document.querySelectorAll(".c-office").forEach(function (node) {
+          node.textContent = name;
+        });
+        document.title = L.t("title") + " · " + name;
+      })
+      .catch(function () {});
   }
 
   function disconnect() {
@@ -919,6 +1302,7 @@
     renderBerkas();
     renderList("here-list", "here-empty", lists.here);
     renderList("work-list", "work-empty", lists.work);
+    renderAlerts();
     if (socket) setConn(socket.connected);
   });
   L.initLangSwitch();

@@ -1,0 +1,1099 @@
+/* Office settings for the admin: texts, blanko KTP-el stock, opening hours, service closures and quotas.
+ * Data: GET/PUT /api/admin/settings (partial updates; 400 lists every problem), GET /api/services.
+ */
+(function () {
+  "use strict";
+
+  var L = window.Loket;
+  var h = L.h;
+  var INFO_SECONDS = 8;
+  var WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+  var DAY_NAMES = {
+    mon: { id: "Senin", en: "Monday" },
+    tue: { id: "Selasa", en: "Tuesday" },
+    wed: { id: "Rabu", en: "Wednesday" },
+    thu: { id: "Kamis", en: "Thursday" },
+    fri: { id: "Jumat", en: "Friday" },
+    sat: { id: "Sabtu", en: "Saturday" },
+    sun: { id: "Minggu", en: "Sunday" },
+  };
+  // What the form offers when the office switches from "always open" to hours.
+  var DEFAULT_HOURS = { open: "08:00", close: "15:00" };
+  var DEFAULT_DAYS = ["mon", "tue", "wed", "thu", "fri"];
+
+  L.addStrings({
+    title: { id: "Pengaturan Kantor", en: "Office Settings" },
+    to_counter: { id: "Meja Petugas", en: "Officer Desk" },
+    logout: { id: "Keluar", en: "Log out" },
+    loading: { id: "Memuat…", en: "Loading…" },
+    login_title: { id: "Masuk sebagai admin", en: "Admin log in" },
+    login_hint: {
+      id: "Hanya petugas dengan peran Admin yang dapat mengubah pengaturan kantor.",
+      en: "Only staff with the Admin role can change the office settings.",
+    },
+    username: { id: "Nama pengguna", en: "Username" },
+    password: { id: "Kata sandi", en: "Password" },
+    login: { id: "Masuk", en: "Log in" },
+    refused_title: { id: "Halaman ini khusus admin", en: "This page is for admins" },
+    refused_hint: { id: "Masuk dengan akun yang memiliki peran Admin.", en: "Log in with an account that holds the Admin role." },
+    refused_working_as: {
+      id: "Anda sedang bekerja sebagai {role}{where}. Beralih ke peran Admin untuk mengubah pengaturan.",
+      en: "You are working as {role}{where}. Switch to the Admin role to change the settings.",
+    },
+    switch_admin: { id: "Beralih ke peran Admin", en: "Switch to the Admin role" },
+    login_other: { id: "Keluar dan masuk dengan akun lain", en: "Log out and use another account" },
+    who: { id: "{name} · Admin", en: "{name} · Admin" },
+    // save bar
+    save: { id: "Simpan", en: "Save" },
+    saving: { id: "Menyimpan…", en: "Saving…" },
+    reset: { id: "Batalkan perubahan", en: "Discard changes" },
+    save_note: { id: "Perubahan berlaku segera di semua kiosk dan layar.", en: "Changes take effect at once on every kiosk and display." },
+    status_clean: { id: "Semua pengaturan tersimpan.", en: "All settings are saved." },
+    status_saved_at: { id: "Tersimpan pukul {time}.", en: "Saved at {time}." },
+    status_dirty: { id: "Ada perubahan yang belum disimpan.", en: "There are unsaved changes." },
+    status_problems: { id: "Belum disimpan: {n} isian perlu diperbaiki.", en: "Not saved: {n} field(s) need fixing." },
+    saved: { id: "Pengaturan disimpan. Berlaku segera di semua kiosk.", en: "Settings saved. They apply at once on every kiosk." },
+    problems_title: {
+      id: "Pengaturan tidak disimpan. Perbaiki isian bertanda merah:",
+      en: "The settings were not saved. Fix the fields marked in red:",
+    },
+    changed_elsewhere: {
+      id: "Pengaturan baru saja diubah di tempat lain. Simpan untuk menimpanya, atau Batalkan perubahan untuk memuat yang terbaru.",
+      en: "The settings were just changed elsewhere. Save to overwrite them, or Discard changes to load the latest.",
+    },
+    leave_unsaved: { id: "Ada perubahan yang belum disimpan.", en: "There are unsaved changes." },
+    // sections
+    sec_office: { id: "Kantor dan tiket", en: "Office and ticket" },
+    office_name: { id: "Nama kantor", en: "Office name" },
+    office_name_hint: {
+      id: "Tampil di kiosk, layar dan tiket. Kosongkan untuk memakai nama dari konfigurasi server.",
+      en: "Shown on kiosks, displays and tickets. Leave empty to use the name from the server configuration.",
+    },
+    ticket_footer: { id: "Catatan kaki tiket", en: "Ticket footer" },
+    ticket_footer_hint: { id: "Dicetak di bawah setiap tiket.", en: "Printed at the bottom of every ticket." },
+    running_text: { id: "Teks berjalan", en: "Running text" },
+    running_text_hint: {
+      id: "Pengumuman yang berjalan di layar antrean. Boleh kosong.",
+      en: "The announcement scrolling on the queue display. May be empty.",
+    },
+    sec_blanko: { id: "Stok blanko KTP-el", en: "KTP-el blank card stock" },
+    blanko_stock: { id: "Jumlah blanko hari ini", en: "Blank cards today" },
+    blanko_hint: {
+      id: "Kosongkan bila stok tidak dicatat. Bila 0, kiosk memberi tahu bahwa Surat Keterangan (Suket) diterbitkan sebagai pengganti KTP-el.",
+      en: "Leave empty when the stock is not tracked. At 0 the kiosk tells residents that a Surat Keterangan (Suket) is issued instead of the KTP-el.",
+    },
+    blanko_out: { id: "Blanko habis (0)", en: "Out of blanks (0)" },
+    blanko_out_hint: {
+      id: "Langsung disimpan; perubahan lain tetap menunggu tombol Simpan.",
+      en: "Saved at once; other changes still wait for the Save button.",
+    },
+    blanko_state_untracked: { id: "Stok tidak dicatat", en: "Stock not tracked" },
+    blanko_state_out: { id: "Habis: Suket diterbitkan", en: "Out: a Suket is issued" },
+    blanko_state_stock: { id: "Tersedia: {n} blanko", en: "Available: {n} cards" },
+    blanko_saved: {
+      id: "Stok blanko disimpan: habis (0). Kiosk kini memberi tahu penduduk bahwa Suket diterbitkan.",
+      en: "Blank stock saved: out (0). Kiosks now tell residents that a Suket is issued.",
+    },
+    sec_hours: { id: "Jam pengambilan tiket", en: "Ticket hours" },
+    always_open: { id: "Selalu buka (tanpa jam)", en: "Always open (no hours)" },
+    col_day: { id: "Hari", en: "Day" },
+    col_open: { id: "Buka", en: "Opens" },
+    col_close: { id: "Tutup", en: "Closes" },
+    day_closed: { id: "tidak menerima tiket", en: "no tickets" },
+    hours_hint: {
+      id: "Format 24 jam, mis. 08:00. Hari yang tidak dicentang: tidak menerima tiket. Kiosk menolak tiket di luar jam ini.",
+      en: "24-hour clock, e.g. 08:00. Unticked days take no tickets. Kiosks refuse tickets outside these hours.",
+    },
+    hours_always_note: {
+      id: "Kiosk menerima tiket kapan saja. Jam di bawah disimpan untuk nanti, tetapi tidak berlaku.",
+      en: "Kiosks take tickets at any time. The hours below are kept for later but do not apply.",
+    },
+    sec_services: { id: "Layanan: penutupan dan kuota harian", en: "Services: closures and daily quotas" },
+    services_hint: {
+      id: "Penutupan berlaku sampai dibuka lagi di sini. Kuota kosong = tanpa batas; kuota dihitung per hari.",
+      en: "A closure lasts until it is reopened here. Empty quota = no limit; quotas count per day.",
+    },
+    col_service: { id: "Layanan", en: "Service" },
+    col_closed: { id: "Tutup hari ini", en: "Closed today" },
+    col_reason: { id: "Alasan (tampil di kiosk)", en: "Reason (shown on the kiosk)" },
+    col_quota: { id: "Kuota per hari", en: "Daily quota" },
+    col_today: { id: "Hari ini", en: "Today" },
+    col_status: { id: "Status kiosk", en: "Kiosk status" },
+    closed: { id: "Tutup", en: "Closed" },
+    reason_placeholder: { id: "mis. gangguan SIAK", en: "e.g. SIAK is down" },
+    quota_placeholder: { id: "tanpa batas", en: "no limit" },
+    issued_today: { id: "{n} tiket terbit", en: "{n} issued" },
+    remaining: { id: "sisa {n}", en: "{n} left" },
+    no_quota: { id: "tanpa kuota", en: "no quota" },
+    status_ok: { id: "Menerima tiket", en: "Taking tickets" },
+    status_closed: { id: "Ditutup", en: "Closed" },
+    status_outside_hours: { id: "Di luar jam", en: "Outside hours" },
+    status_quota_full: { id: "Kuota habis", en: "Quota used up" },
+    status_unsaved: { id: "belum disimpan", en: "not saved yet" },
+    draft: { id: "draf SOP", en: "SOP draft" },
+    prefix: { id: "Awalan {p}", en: "Prefix {p}" },
+  });
+
+  // The API's problems are pydantic's English messages: say the common ones plainly.
+  var PROBLEM_TEXT = [
+    [/close must be after open/i, { id: "Jam tutup harus setelah jam buka.", en: "Closing time must be after opening time." }],
+    [/greater than or equal to 0/i, { id: "Tidak boleh negatif.", en: "Must not be negative." }],
+    [/valid integer/i, { id: "Harus angka bulat.", en: "Must be a whole number." }],
+    [/valid time format|valid time/i, { id: "Jam tidak sah; tulis seperti 08:00.", en: "Not a valid time; write it like 08:00." }],
+    [/valid string/i, { id: "Harus berupa teks.", en: "Must be text." }],
+    [/valid boolean/i, { id: "Harus ya atau tidak.", en: "Must be yes or no." }],
+    [/unknown weekday/i, { id: "Hari tidak dikenal.", en: "Unknown weekday." }],
+  ];
+
+  var state = {
+    me: null,
+    settings: null, // as last saved on the server
+    services: [], // GET /api/services
+    dirty: false,
+    saving: false,
+    savedAt: null,
+    problems: [], // [{field, raw}]: raw is the API's (English) message
+    changedElsewhere: false,
+  };
+  var socket = null;
+  var infoTimer = null;
+  var servicesTimer = null;
+
+  var $ = function (id) {
+    return document.getElementById(id);
+  };
+
+  /** "Indonesia (English)" from the API: the part for the page's language. */
+  function bilingual(msg) {
+    if (!msg) return "";
+    var m = /^(.*?)\s*\(([^()]*)\)\s*$/.exec(msg);
+    if (!m) return msg;
+    return L.lang === "en" ? m[2] : m[1];
+  }
+
+  // ---- messages -------------------------------------------------------------
+
+  function say(text, kind) {
+    var box = L.clear($("messages"));
+    clearTimeout(infoTimer);
+    if (!text) return;
+    var isError = kind === "error";
+    box.appendChild(
+      h(
+        "div",
+        {
+          class: "alert a-message " + (isError ? "" : kind === "ok" ? "alert-ok" : "alert-info"),
+          role: isError ? "alert" : "status",
+          "data-kind": kind || "info",
+        },
+        h("span", null, text),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "btn btn-quiet a-message-close",
+            "aria-label": L.t({ id: "Tutup", en: "Close" }),
+            onclick: function () {
+              say("");
+            },
+          },
+          "×"
+        )
+      )
+    );
+    if (!isError) {
+      infoTimer = setTimeout(function () {
+        say("");
+      }, INFO_SECONDS * 1000);
+    }
+  }
+
+  function fail(err) {
+    say(bilingual(err && err.message ? err.message : String(err)), "error");
+  }
+
+  // ---- views ----------------------------------------------------------------
+
+  function showView(name) {
+    $("view-loading").hidden = name !== "loading";
+    $("view-login").hidden = name !== "login";
+    $("view-refused").hidden = name !== "refused";
+    $("settings-form").hidden = name !== "settings";
+    document.body.setAttribute("data-view", name);
+    var loggedIn = !!(state.me && state.me.user);
+    $("logout").hidden = !loggedIn;
+    $("who").hidden = name !== "settings";
+    if (name === "settings") $("who").textContent = L.fmt("who", { name: state.me.user.full_name });
+  }
+
+  function holdsAdmin(me) {
+    return (me.roles || []).some(function (r) {
+      return r.code === "admin";
+    });
+  }
+
+  /** Where the session stands: log in, refuse, or open the settings as admin. */
+  function route() {
+    var me = state.me;
+    if (!me || !me.user) {
+      disconnect();
+      showView("login");
+      $("login-username").focus();
+      return Promise.resolve();
+    }
+    if (me.role === "admin") return openSettings();
+    if (me.role && holdsAdmin(me)) {
+      // Working at a desk in another role: do not take the desk away without asking.
+      var role = (me.roles || []).filter(function (r) {
+        return r.code === me.role;
+      })[0];
+      refuse(function () {
+        return L.fmt("refused_working_as", {
+          role: role ? L.t(role.label) : me.role,
+          where: me.counter ? " (" + me.counter.name + ")" : "",
+        });
+      }, true);
+      return Promise.resolve();
+    }
+    return becomeAdmin();
+  }
+
+  /** Take the admin role for this session; the API refuses anyone without it. */
+  function becomeAdmin() {
+    return L.api("POST", "/api/session", { role: "admin", counter_id: null })
+      .then(function (me) {
+        state.me = me;
+        return openSettings();
+      })
+      .catch(function (err) {
+        if (err.status === 401) {
+          state.me = null;
+          return route();
+        }
+        refuseWith(err.message);
+      });
+  }
+
+  /** The API's own refusal ("Indonesia (English)"), in the page's language. */
+  function refuseWith(apiMessage) {
+    refuse(function () {
+      return bilingual(apiMessage);
+    }, false);
+  }
+
+  var refusalText = null; // () -> the refusal in the current language
+
+  function refuse(text, canSwitch) {
+    disconnect();
+    refusalText = text;
+    $("refused-message").textContent = text();
+    $("switch-admin").hidden = !canSwitch;
+    $("refused-hint").hidden = canSwitch;
+    showView("refused");
+  }
+
+  $("switch-admin").addEventListener("click", function () {
+    becomeAdmin();
+  });
+
+  // ---- log in / out -----------------------------------------------------------
+
+  $("login-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var button = $("login-submit");
+    button.disabled = true;
+    L.api("POST", "/api/login", { username: $("login-username").value.trim(), password: $("login-password").value })
+      .then(function (me) {
+        state.me = me;
+        $("login-password").value = "";
+        say("");
+        // log-in renews the session, and with it the CSRF token
+        return L.refreshCsrf().then(becomeAdmin);
+      })
+      .catch(fail)
+      .then(function () {
+        button.disabled = false;
+      });
+  });
+
+  function logout() {
+    if (state.dirty && !window.confirm(L.t("leave_unsaved"))) return;
+    L.api("POST", "/api/logout")
+      .catch(function () {})
+      .then(function () {
+        return L.refreshCsrf().catch(function () {});
+      })
+      .then(function () {
+        state.me = null;
+        state.settings = null;
+        setDirty(false);
+        say("");
+        route();
+      });
+  }
+
+  $("logout").addEventListener("click", logout);
+  $("refused-logout").addEventListener("click", logout);
+
+  // ---- loading ----------------------------------------------------------------
+
+  function openSettings() {
+    return Promise.all([L.api("GET", "/api/admin/settings"), L.api("GET", "/api/services")])
+      .then(function (res) {
+        state.settings = res[0];
+        state.services = res[1].services || [];
+        updateOfficeTitle(res[1].office);
+        fillForm(state.settings);
+        clearProblems();
+        setDirty(false);
+        showView("settings");
+        connect();
+      })
+      .catch(function (err) {
+        if (err.status === 401) {
+          state.me = null;
+          return route();
+        }
+        if (err.status === 403) return refuseWith(err.message);
+        fail(err);
+      });
+  }
+
+  function loadServices() {
+    return L.api("GET", "/api/services")
+      .then(function (data) {
+        state.services = data.services || [];
+        updateOfficeTitle(data.office);
+        renderServiceStatus();
+      })
+      .catch(function () {
+        /* the table keeps its last numbers */
+      });
+  }
+
+  function updateOfficeTitle(office) {
+    if (office && office.name) $("office-title").textContent = office.name;
+  }
+
+  // ---- the form: settings -> inputs ---------------------------------------------
+
+  function hhmm(value) {
+    return value ? String(value).slice(0, 5) : "";
+  }
+
+  function fillForm(s) {
+    $("f-office-name").value = s.office_name || "";
+    $("f-footer").value = s.ticket_footer || "";
+    $("f-running").value = s.running_text || "";
+    $("f-blanko").value = s.blanko_stock === null || s.blanko_stock === undefined ? "" : String(s.blanko_stock);
+    buildHours(s.hours);
+    buildServices(s.services || {});
+    renderBlankoState();
+  }
+
+  function buildHours(hours) {
+    var always = hours === null || hours === undefined;
+    $("f-always-open").checked = always;
+    var body = L.clear($("hours-rows"));
+    WEEKDAYS.forEach(function (day) {
+      var value = always ? (DEFAULT_DAYS.indexOf(day) !== -1 ? DEFAULT_HOURS : null) : hours[day] || null;
+      var open = !!value;
+      var shown = value || DEFAULT_HOURS;
+      body.appendChild(
+        h(
+          "tr",
+          { class: "a-day", "data-day": day, "data-field": "hours." + day, "data-open": open ? "true" : "false" },
+          h(
+            "th",
+            { scope: "row" },
+            h(
+              "label",
+              { class: "a-check" },
+              h("input", { type: "checkbox", class: "a-day-open", name: "day-" + day, checked: open }),
+              h("span", { class: "a-day-name", "data-day-name": day }, L.t(DAY_NAMES[day]))
+            ),
+            h("span", { class: "a-day-closed", "data-i18n": "day_closed" }, L.t("day_closed")),
+            h("p", { class: "a-problem", "data-problem-for": "hours." + day, hidden: true })
+          ),
+          h("td", { "data-field": "hours." + day + ".open" }, timeInput(day, "open", shown.open)),
+          h("td", { "data-field": "hours." + day + ".close" }, timeInput(day, "close", shown.close))
+        )
+      );
+    });
+    renderHoursState();
+  }
+
+  function timeInput(day, which, value) {
+    return h("input", {
+      type: "text",
+      class: "a-time",
+      name: "hours-" + day + "-" + which,
+      id: "f-" + day + "-" + which,
+      value: hhmm(value),
+      inputmode: "numeric",
+      maxlength: "5",
+      placeholder: "08:00",
+      pattern: "[0-2][0-9]:[0-5][0-9]",
+      "aria-label": L.t(DAY_NAMES[day]) + " · " + L.t(which === "open" ? "col_open" : "col_close"),
+    });
+  }
+
+  function renderHoursState() {
+    var always = $("f-always-open").checked;
+    $("hours-table").setAttribute("data-always", always ? "true" : "false");
+    var note = $("hours-always-note");
+    if (!note) {
+      note = h("p", { id: "hours-always-note", class: "a-always-note" });
+      $("hours-table").parentNode.insertBefore(note, $("hours-table"));
+    }
+    note.textContent = L.t("hours_always_note");
+    note.hidden = !always;
+    document.querySelectorAll("#hours-rows .a-day").forEach(function (row) {
+      var open = row.querySelector(".a-day-open").checked;
+      row.setAttribute("data-open", open ? "true" : "false");
+      row.querySelector(".a-day-open").disabled = always;
+      row.querySelectorAll(".a-time").forEach(function (input) {
+        input.disabled = always || !open;
+      });
+    });
+  }
+
+  function ruleOf(rules, code) {
+    var r = rules[code] || {};
+    return { closed: !!r.closed, closed_reason: r.closed_reason || "", quota: r.quota === null || r.quota === undefined ? null : r.quota };
+  }
+
+  function buildServices(rules) {
+    var body = L.clear($("service-rows"));
+    state.services.forEach(function (svc) {
+      var rule = ruleOf(rules, svc.code);
+      var base = "services." + svc.code;
+      body.appendChild(
+        h(
+          "tr",
+          { class: "a-service", "data-service": svc.code, "data-field": base, "data-closed": rule.closed ? "true" : "false" },
+          h(
+            "th",
+            { scope: "row", class: "a-service-name" },
+            h(
+              "div",
+              { class: "a-service-id" },
+              h("span", { class: "a-prefix num", title: L.fmt("prefix", { p: svc.prefix }) }, svc.prefix),
+              h(
+                "span",
+                { class: "a-service-text" },
+                h("span", { class: "a-service-title", "data-name": svc.code }, L.t(svc.name)),
+                svc.draft ? h("span", { class: "pill pill-warn a-draft" }, L.t("draft")) : null
+              )
+            ),
+            h("p", { class: "a-problem", "data-problem-for": base, hidden: true })
+          ),
+          h(
+            "td",
+            { class: "a-closed-cell", "data-field": base + ".closed" },
+            h(
+              "label",
+              { class: "a-check a-check-closed" },
+              h("input", { type: "checkbox", class: "a-closed", name: "closed-" + svc.code, checked: rule.closed }),
+              h("span", null, L.t("closed"))
+            ),
+            h("p", { class: "a-problem", "data-problem-for": base + ".closed", hidden: true })
+          ),
+          h(
+            "td",
+            { "data-field": base + ".closed_reason" },
+            h("input", {
+              type: "text",
+              class: "a-reason",
+              name: "reason-" + svc.code,
+              value: rule.closed_reason,
+              maxlength: "200",
+              placeholder: L.t("reason_placeholder"),
+              "aria-label": L.t("col_reason") + ": " + L.t(svc.name),
+              disabled: !rule.closed,
+            }),
+            h("p", { class: "a-problem", "data-problem-for": base + ".closed_reason", hidden: true })
+          ),
+          h(
+            "td",
+            { "data-field": base + ".quota" },
+            h("input", {
+              type: "number",
+              class: "a-quota a-number",
+              name: "quota-" + svc.code,
+              min: "0",
+              step: "1",
+              inputmode: "numeric",
+              value: rule.quota === null ? "" : String(rule.quota),
+              placeholder: L.t("quota_placeholder"),
+              "aria-label": L.t("col_quota") + ": " + L.t(svc.name),
+            }),
+            h("p", { class: "a-problem", "data-problem-for": base + ".quota", hidden: true })
+          ),
+          h("td", { class: "a-today num" }),
+          h("td", { class: "a-status" })
+        )
+      );
+    });
+    renderServiceStatus();
+  }
+
+  /** Issued today, remaining, and whether the kiosk takes tickets now (from GET /api/services). */
+  function renderServiceStatus() {
+    var byCode = {};
+    state.services.forEach(function (svc) {
+      byCode[svc.code] = svc;
+    });
+    document.querySelectorAll("#service-rows .a-service").forEach(function (row) {
+      var svc = byCode[row.getAttribute("data-service")];
+      if (!svc) return;
+      var av = svc.availability || { ok: true, issued_today: 0, remaining: null, quota: null };
+      var today = L.clear(row.querySelector(".a-today"));
+      today.appendChild(h("span", { class: "a-issued" }, L.fmt("issued_today", { n: av.issued_today || 0 })));
+      today.appendChild(
+        h(
+          "span",
+          { class: "a-remaining" + (av.remaining === 0 ? " a-remaining-none" : "") },
+          av.remaining === null || av.remaining === undefined ? L.t("no_quota") : L.fmt("remaining", { n: av.remaining })
+        )
+      );
+      var status = L.clear(row.querySelector(".a-status"));
+      var key = av.ok ? "status_ok" : "status_" + (av.reason || "closed");
+      status.appendChild(
+        h(
+          "span",
+          {
+            class: "pill " + (av.ok ? "pill-ok" : "pill-bad"),
+            "data-status": av.ok ? "ok" : av.reason,
+            title: av.message ? L.t(av.message) : null,
+          },
+          L.t(key)
+        )
+      );
+      if (rowDiffers(row, svc.code)) status.appendChild(h("span", { class: "a-unsaved" }, L.t("status_unsaved")));
+    });
+  }
+
+  function rowDiffers(row, code) {
+    if (!state.settings) return false;
+    var saved = ruleOf(state.settings.services || {}, code);
+    var now = readRule(row);
+    return saved.closed !== now.closed || (saved.quota === null ? "" : String(saved.quota)) !== row.querySelector(".a-quota").value || (saved.closed_reason || "") !== (now.closed_reason || "");
+  }
+
+  function renderBlankoState() {
+    var raw = $("f-blanko").value.trim();
+    var node = $("blanko-state");
+    if (raw === "" && !$("f-blanko").validity.badInput) {
+      node.setAttribute("data-state", "untracked");
+      node.textContent = L.t("blanko_state_untracked");
+    } else if (raw === "0") {
+      node.setAttribute("data-state", "out");
+      node.textContent = L.t("blanko_state_out");
+    } else {
+      node.setAttribute("data-state", "stock");
+      node.textContent = L.fmt("blanko_state_stock", { n: raw || "?" });
+    }
+  }
+
+  // ---- the form: inputs -> changes -------------------------------------------------
+
+  /** A whole-number input: null when empty; a client problem when the browser cannot read it. */
+  function readNumber(input, field, problems) {
+    if (input.validity.badInput) {
+      problems.push({ field: field, raw: "Input should be a valid integer" });
+      return undefined;
+    }
+    var raw = input.value.trim();
+    return raw === "" ? null : Number(raw);
+  }
+
+  function readRule(row) {
+    var closed = row.querySelector(".a-closed").checked;
+    var reason = row.querySelector(".a-reason").value.trim();
+    return { closed: closed, closed_reason: closed && reason ? reason : null };
+  }
+
+  /** Everything on the form as one partial update; client-side problems go in `problems`. */
+  function readForm(problems) {
+    var changes = {
+      office_name: $("f-office-name").value.trim() || null,
+      ticket_footer: $("f-footer").value.trim(),
+      running_text: $("f-running").value.trim(),
+      blanko_stock: readNumber($("f-blanko"), "blanko_stock", problems),
+    };
+    if ($("f-always-open").checked) {
+      changes.hours = null;
+    } else {
+      changes.hours = {};
+      document.querySelectorAll("#hours-rows .a-day").forEach(function (row) {
+        if (!row.querySelector(".a-day-open").checked) return; // a day left out takes no tickets
+        var day = row.getAttribute("data-day");
+        changes.hours[day] = {
+          open: row.querySelector('[name="hours-' + day + '-open"]').value.trim(),
+          close: row.querySelector('[name="hours-' + day + '-close"]').value.trim(),
+        };
+      });
+    }
+    changes.services = {};
+    document.querySelectorAll("#service-rows .a-service").forEach(function (row) {
+      var code = row.getAttribute("data-service");
+      var rule = readRule(row);
+      rule.quota = readNumber(row.querySelector(".a-quota"), "services." + code + ".quota", problems);
+      // only what differs from "open, no quota" is stored
+      if (rule.closed || rule.closed_reason || rule.quota !== null) changes.services[code] = rule;
+    });
+    return changes;
+  }
+
+  // ---- dirty state and the save bar --------------------------------------------------
+
+  function setDirty(dirty) {
+    state.dirty = dirty;
+    if (!dirty) state.changedElsewhere = false;
+    renderSaveBar();
+  }
+
+  function renderSaveBar() {
+    var bar = $("savebar");
+    var status = $("save-status");
+    var text;
+    var kind;
+    if (state.saving) {
+      text = L.t("saving");
+      kind = "saving";
+    } else if (state.problems.length) {
+      text = L.fmt("status_problems", { n: state.problems.length });
+      kind = "problems";
+    } else if (state.dirty) {
+      text = L.t("status_dirty");
+      kind = "dirty";
+    } else {
+      text = state.savedAt ? L.fmt("status_saved_at", { time: L.hhmm(state.savedAt) }) : L.t("status_clean");
+      kind = "clean";
+    }
+    if (state.changedElsewhere && state.dirty) text += " " + L.t("changed_elsewhere");
+    bar.setAttribute("data-state", kind);
+    status.textContent = text;
+    $("save").disabled = state.saving;
+    $("save").textContent = state.saving ? L.t("saving") : L.t("save");
+    $("reset").disabled = state.saving || !state.dirty;
+    $("blanko-out").disabled = state.saving;
+  }
+
+  var form = $("settings-form");
+
+  form.addEventListener("input", onEdit);
+  form.addEventListener("change", onEdit);
+
+  function onEdit(ev) {
+    var target = ev.target;
+    if (target === $("f-always-open") || (target.classList && target.classList.contains("a-day-open"))) renderHoursState();
+    if (target.classList && target.classList.contains("a-closed")) {
+      var row = target.closest(".a-service");
+      var reason = row.querySelector(".a-reason");
+      reason.disabled = !target.checked;
+      row.setAttribute("data-closed", target.checked ? "true" : "false");
+      if (target.checked && ev.type === "change") reason.focus();
+    }
+    if (target === $("f-blanko")) renderBlankoState();
+    clearProblemAt(target);
+    if (state.settings) {
+      renderServiceStatus();
+      if (!state.dirty) setDirty(true);
+      else renderSaveBar();
+    }
+  }
+
+  $("reset").addEventListener("click", function () {
+    if (!state.settings) return;
+    clearProblems();
+    // the latest from the server: someone else may have saved meanwhile
+    openSettings();
+  });
+
+  window.addEventListener("beforeunload", function (ev) {
+    if (state.dirty && document.body.getAttribute("data-view") === "settings") {
+      ev.preventDefault();
+      ev.returnValue = "";
+    }
+  });
+
+  // ---- problems next to their fields -----------------------------------------------
+
+  function problemText(raw) {
+    var text = String(raw);
+    for (var i = 0; i < PROBLEM_TEXT.length; i++) {
+      if (PROBLEM_TEXT[i][0].test(text)) return L.t(PROBLEM_TEXT[i][1]);
+    }
+    return text.replace(/^Value error, /, "");
+  }
+
+  /** "hours.mon.open: Input should be …" -> {field: "hours.mon.open", text}. */
+  function parseProblem(p) {
+    var at = String(p).indexOf(": ");
+    if (at === -1) return { field: "", raw: String(p) };
+    return { field: String(p).slice(0, at), raw: String(p).slice(at + 2) };
+  }
+
+  /** The closest field on the form: "hours.mon.open" -> the Monday row's open box, else the row, … */
+  function problemSlot(field) {
+    var parts = field.split(".");
+    // hours.<day>.<anything>: the whole day's row shows it
+    if (parts[0] === "hours" && parts.length > 2) parts = parts.slice(0, 2);
+    while (parts.length) {
+      var key = parts.join(".");
+      var slot = document.querySelector('[data-problem-for="' + cssEscape(key) + '"]');
+      if (slot) return slot;
+      var box = document.querySelector('[data-field="' + cssEscape(key) + '"]');
+      if (box) {
+        slot = box.querySelector(".a-problem[data-problem-auto]");
+        if (!slot) {
+          slot = h("p", { class: "a-problem", "data-problem-for": key, "data-problem-auto": "true" });
+          box.appendChild(slot);
+        }
+        return slot;
+      }
+      parts.pop();
+    }
+    return null;
+  }
+
+  function cssEscape(s) {
+    return window.CSS && CSS.escape ? CSS.escape(s) : s.replace(/"/g, '\\"');
+  }
+
+  function markField(field) {
+    var parts = field.split(".");
+    while (parts.length) {
+      var box = document.querySelector('[data-field="' + cssEscape(parts.join(".")) + '"]');
+      if (box) {
+        box.setAttribute("data-invalid", "true");
+        box.querySelectorAll("input, textarea").forEach(function (input) {
+          input.setAttribute("aria-invalid", "true");
+        });
+        return box;
+      }
+      parts.pop();
+    }
+    return null;
+  }
+
+  function clearProblems() {
+    state.problems = [];
+    document.querySelectorAll(".a-problem").forEach(function (p) {
+      p.hidden = true;
+      p.textContent = "";
+    });
+    document.querySelectorAll('[data-invalid="true"]').forEach(function (n) {
+      n.removeAttribute("data-invalid");
+    });
+    document.querySelectorAll('[aria-invalid="true"]').forEach(function (n) {
+      n.removeAttribute("aria-invalid");
+    });
+    $("problems").hidden = true;
+    L.clear($("problems-list"));
+    renderSaveBar();
+  }
+
+  function clearProblemAt(input) {
+    var box = input.closest && input.closest('[data-invalid="true"]');
+    if (!box) return;
+    box.removeAttribute("data-invalid");
+    box.querySelectorAll('[aria-invalid="true"]').forEach(function (n) {
+      n.removeAttribute("aria-invalid");
+    });
+  }
+
+  /** Show each problem next to its field and in the list at the top (links that jump to it). */
+  function showProblems(problems, quiet) {
+    clearProblems();
+    state.problems = problems;
+    var list = $("problems-list");
+    var first = null;
+    problems.forEach(function (p) {
+      var text = problemText(p.raw);
+      var slot = problemSlot(p.field);
+      if (slot) {
+        slot.hidden = false;
+        slot.textContent = (slot.textContent ? slot.textContent + " " : "") + text;
+      }
+      var box = markField(p.field);
+      var input = box && box.querySelector("input:not([type=checkbox]):not(:disabled), textarea");
+      if (!first) first = input || box;
+      list.appendChild(
+        h(
+          "li",
+          { "data-problem-field": p.field },
+          h(
+            "button",
+            {
+              type: "button",
+              class: "a-problem-link",
+              onclick: function () {
+                if (box) box.scrollIntoView({ block: "center" });
+                if (input) input.focus();
+              },
+            },
+            fieldLabel(p.field)
+          ),
+          ": " + text
+        )
+      );
+    });
+    $("problems-title").textContent = L.t("problems_title");
+    $("problems").hidden = !problems.length;
+    renderSaveBar();
+    if (quiet) return;
+    if (first && first.focus) first.focus({ preventScroll: true });
+    $("problems").scrollIntoView({ block: "nearest" });
+  }
+
+  /** "services.penerbitan-kia.quota" -> "Penerbitan KIA · Kuota per hari". */
+  function fieldLabel(field) {
+    var parts = field.split(".");
+    var top = {
+      office_name: "office_name",
+      ticket_footer: "ticket_footer",
+      running_text: "running_text",
+      blanko_stock: "blanko_stock",
+      hours: "sec_hours",
+      services: "sec_services",
+    }[parts[0]];
+    var out = [top ? L.t(top) : parts[0]];
+    if (parts[0] === "hours" && DAY_NAMES[parts[1]]) out = [L.t(DAY_NAMES[parts[1]])];
+    if (parts[0] === "services" && parts[1]) {
+      var svc = state.services.filter(function (s) {
+        return s.code === parts[1];
+      })[0];
+      out = [svc ? L.t(svc.name) : parts[1]];
+      var col = { quota: "col_quota", closed: "col_closed", closed_reason: "col_reason" }[parts[2]];
+      if (col) out.push(L.t(col));
+    }
+    if (parts[0] === "hours" && parts[2]) out.push(L.t(parts[2] === "open" ? "col_open" : "col_close"));
+    return out.join(" · ");
+  }
+
+  // ---- saving -----------------------------------------------------------------
+
+  /** PUT the settings; resolves {status, data} so a 400's `problems` reach the form (L.api drops them). */
+  function putSettings(changes, retried) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    var headers = { Accept: "application/json", "Content-Type": "application/json" };
+    if (meta) headers["X-CSRFToken"] = meta.getAttribute("content");
+    return fetch("/api/admin/settings", {
+      method: "PUT",
+      headers: headers,
+      credentials: "same-origin",
+      cache: "no-store",
+      body: JSON.stringify(changes),
+    })
+      .catch(function () {
+        throw new L.ApiError(L.t({ id: "Tidak dapat terhubung ke server. Silakan coba lagi.", en: "Cannot reach the server. Please try again." }), 0, "network");
+      })
+      .then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        if (type.indexOf("application/json") === -1) {
+          if (response.status === 400 && !retried) {
+            return L.refreshCsrf().then(function () {
+              return putSettings(changes, true);
+            });
+          }
+          throw new L.ApiError(L.t({ id: "Server menjawab dengan galat ", en: "The server answered with error " }) + response.status, response.status, "http");
+        }
+        return response.json().then(function (data) {
+          return { status: response.status, data: data };
+        });
+      });
+  }
+
+  function save(changes, okText) {
+    state.saving = true;
+    renderSaveBar();
+    return putSettings(changes)
+      .then(function (res) {
+        if (res.status === 200) {
+          return res.data;
+        }
+        if (res.status === 400 && res.data.problems) {
+          showProblems(
+            res.data.problems.map(function (p) {
+              return parseProblem(p);
+            })
+          );
+          say(""); // the problems are on the form, and the save bar says so
+          return null;
+        }
+        if (res.status === 401) {
+          state.me = null;
+          route();
+        }
+        throw new L.ApiError(res.data.message || res.data.error || String(res.status), res.status, res.data.error);
+      })
+      .then(function (saved) {
+        if (!saved) return false;
+        state.savedAt = new Date();
+        say(okText, "ok");
+        return saved;
+      })
+      .catch(function (err) {
+        fail(err);
+        return false;
+      })
+      .then(function (saved) {
+        state.saving = false;
+        renderSaveBar();
+        return saved;
+      });
+  }
+
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    if (state.saving) return;
+    var problems = [];
+    var changes = readForm(problems);
+    if (problems.length) {
+      showProblems(problems);
+      return;
+    }
+    clearProblems();
+    save(changes, L.t("saved")).then(function (saved) {
+      if (!saved) return;
+      state.settings = saved;
+      fillForm(saved);
+      setDirty(false);
+      loadServices();
+    });
+  });
+
+  /** The morning announcement in one press: no blanks today. Saves only the stock. */
+  $("blanko-out").addEventListener("click", function () {
+    if (state.saving) return;
+    $("f-blanko").value = "0";
+    renderBlankoState();
+    clearProblemAt($("f-blanko"));
+    var slot = document.querySelector('[data-problem-for="blanko_stock"]');
+    if (slot) slot.hidden = true;
+    save({ blanko_stock: 0 }, L.t("blanko_saved")).then(function (saved) {
+      if (!saved) return;
+      state.settings = saved;
+      // other edits on the form stay as typed, still waiting for "Simpan"
+      var problems = [];
+      var rest = readForm(problems);
+      var same = !problems.length && JSON.stringify(normalise(rest)) === JSON.stringify(normalise(saved));
+      setDirty(!same);
+      loadServices();
+    });
+  });
+
+  /** The fields the form edits, in a comparable shape. */
+  function normalise(s) {
+    var hours = null;
+    if (s.hours) {
+      hours = {};
+      WEEKDAYS.forEach(function (d) {
+        if (s.hours[d]) hours[d] = { open: hhmm(s.hours[d].open), close: hhmm(s.hours[d].close) };
+      });
+    }
+    var services = {};
+    Object.keys(s.services || {})
+      .sort()
+      .forEach(function (code) {
+        var r = ruleOf(s.services, code);
+        if (r.closed || r.closed_reason || r.quota !== null) services[code] = [r.closed, r.closed_reason || null, r.quota];
+      });
+    return [s.office_name || null, (s.ticket_footer || "").trim(), (s.running_text || "").trim(), s.blanko_stock, hours, services];
+  }
+
+  // ---- live: other admins, tickets issued -------------------------------------------
+
+  function connect() {
+    if (socket || typeof window.io !== "function") return;
+    socket = window.io({ auth: { channel: "staff" }, transports: ["websocket", "polling"] });
+    socket.on("settings.changed", function () {
+      if (state.saving) return; // our own save: its answer updates the form
+      if (state.dirty) {
+        state.changedElsewhere = true;
+        renderSaveBar();
+        loadServices();
+        return;
+      }
+      L.api("GET", "/api/admin/settings")
+        .then(function (s) {
+          if (state.dirty || state.saving) return;
+          state.settings = s;
+          fillForm(s);
+          renderSaveBar();
+        })
+        .catch(function () {});
+      loadServices();
+    });
+    socket.onAny(function (event) {
+      // issued today / remaining change with every ticket
+      if (event === "ticket.issued" || event === "ticket.cancelled") {
+        clearTimeout(servicesTimer);
+        servicesTimer = setTimeout(loadServices, 300);
+      }
+    });
+    socket.on("connect", function () {
+      loadServices();
+    });
+  }
+
+  function disconnect() {
+    if (socket) {
+      socket.off();
+      socket.offAny();
+      socket.disconnect();
+      socket = null;
+    }
+  }
+
+  // ---- start -------------------------------------------------------------------
+
+  L.onLangChange(function () {
+    document.querySelectorAll("[data-day-name]").forEach(function (n) {
+      n.textContent = L.t(DAY_NAMES[n.getAttribute("data-day-name")]);
+    });
+    document.querySelectorAll("[data-name]").forEach(function (n) {
+      var svc = state.services.filter(function (s) {
+        return s.code === n.getAttribute("data-name");
+      })[0];
+      if (svc) n.textContent = L.t(svc.name);
+    });
+    document.querySelectorAll(".a-reason").forEach(function (n) {
+      n.setAttribute("placeholder", L.t("reason_placeholder"));
+    });
+    document.querySelectorAll(".a-quota").forEach(function (n) {
+      n.setAttribute("placeholder", L.t("quota_placeholder"));
+    });
+    document.querySelectorAll(".a-check-closed span").forEach(function (n) {
+      n.textContent = L.t("closed");
+    });
+    document.querySelectorAll(".a-draft").forEach(function (n) {
+      n.textContent = L.t("draft");
+    });
+    if (state.settings) {
+      renderHoursState();
+      renderServiceStatus();
+      renderBlankoState();
+      if (state.problems.length) {
+        showProblems(state.problems.slice(), true); // in the new language
+      }
+    }
+    if (refusalText) $("refused-message").textContent = refusalText();
+    if (state.me && state.me.user) $("who").textContent = L.fmt("who", { name: state.me.user.full_name });
+    renderSaveBar();
+  });
+  L.initLangSwitch();
+
+  L.api("GET", "/api/me")
+    .then(function (me) {
+      state.me = me;
+      return route();
+    })
+    .catch(function (err) {
+      fail(err);
+      showView("login");
+    });
+})();
