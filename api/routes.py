@@ -485,7 +485,9 @@ def print_for_staff(actor: Actor, ticket_id: int, kind: str):
         counter = get_counter(loket().store, actor.counter_id) if actor.counter_id else None
         printer = printers().for_counter(counter.name if counter else None)
     result = print_ticket(view, printer, kind=kind, kiosk=kiosk, user_id=actor.user_id)
-    return jsonify(print=result.as_dict()), (200 if result.ok else 502)
+    if not result.ok:
+        return jsonify(print=result.as_dict(), error="print_failed", message=result.message), 502
+    return jsonify(print=result.as_dict())
 
 
 @bp.get("/staff/alerts")

@@ -650,18 +650,25 @@ class Loket:
             return [Event(name, payload, ticket.id, None, user_id)]
 
     def printer_alerts(self, limit: int = 20) -> list[dict[str, Any]]:
-        """Today's printer failures, newest first, for the staff pages."""
+        """Today's printer failures not yet solved by a later successful print, newest first."""
         with self.store.read() as s:
             rows = s.scalars(
                 select(EventRecord)
                 .where(
-                    EventRecord.kind == "printer.failed",
+                    EventRecord.kind.in_(["printer.failed", "ticket.printed"]),
                     EventRecord.at >= self.clock.day_start(self.clock.today()),
                 )
                 .order_by(EventRecord.id.desc())
-                .limit(limit)
             ).all()
-            return [dict(r.payload, at=r.at.isoformat()) for r in rows]
+            solved: set[tuple[int | None, str]] = set()
+            alerts = []
+            for r in rows:  # newest first: a success hides every older failure of that ticket and kind
+                key = (r.ticket_id, r.payload.get("kind", "ticket"))
+                if r.kind == "ticket.printed":
+                    solved.add(key)
+                elif key not in solved:
+                    alerts.append(dict(r.payload, at=r.at.isoformat(), ticket_id=r.ticket_id))
+            return alerts[:limit]
 
     # ---- office settings ---------------------------------------------------
 

@@ -182,3 +182,18 @@ def test_kiosk_settings_need_the_pin_and_are_rate_limited(tmp_path):
 def test_kiosk_settings_are_disabled_without_a_pin(client):
     r = client.post("/api/kiosk/unlock", json={"pin": ""})
     assert r.status_code == 403 and "LOKET_KIOSK_PIN" in r.get_json()["message"]
+
+
+def test_an_alert_disappears_once_the_ticket_is_reprinted(kiosk_app, emulator, staff):
+    emulator.mode = "cover_open"
+    client = kiosk_app.test_client()
+    data = client.post("/api/tickets", json={"service": KTP, "kiosk": "lobby"}).get_json()
+    desk = staff("pelayanan", "pelayanan", "Loket 1")
+    [alert] = desk.client.get("/api/staff/alerts").get_json()["printer_failures"]
+    failed = desk.post(f"/api/staff/tickets/{alert['ticket_id']}/reprint", {"kiosk": "lobby"})
+    assert failed.status_code == 502 and failed.get_json()["error"] == "print_failed"
+    assert "Tutup printer terbuka" in failed.get_json()["message"]
+    emulator.mode = "ok"
+    assert desk.post(f"/api/staff/tickets/{alert['ticket_id']}/reprint", {"kiosk": "lobby"}).status_code == 200
+    assert desk.client.get("/api/staff/alerts").get_json()["printer_failures"] == []
+    assert data["number"] == alert["number"]
