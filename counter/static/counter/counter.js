@@ -8,6 +8,8 @@
   var HALL_ROLES = ["pelayanan", "pendukung"]; // roles that always work at a hall counter
   var INFO_SECONDS = 6;
 
+  var MISSING = { id: "Dokumen kurang:", en: "Missing:" };
+
   L.addStrings({
     title: { id: "Meja Petugas", en: "Officer Desk" },
     change_station: { id: "Ganti peran/loket", en: "Change role/counter" },
@@ -68,7 +70,7 @@
     over: { id: "melewati target", en: "over target" },
     priority: { id: "Prioritas", en: "Priority" },
     calls: { id: "dipanggil {n}×", en: "called {n}×" },
-    missing: { id: "Dokumen kurang:", en: "Missing:" },
+    missing: MISSING,
     note: { id: "Catatan:", en: "Note:" },
     waited: { id: "{n} mnt", en: "{n} min" },
     // actions
@@ -79,7 +81,7 @@
     act_hand_over: { id: "Serahkan", en: "Hand Over" },
     act_pend: { id: "Tunda", en: "Put on Hold" },
     act_resume: { id: "Lanjutkan", en: "Resume" },
-    act_return: { id: "Kembalikan (dokumen kurang)", en: "Return (documents missing)" },
+    act_return: { id: "Kembalikan (berkas kurang)", en: "Return (documents missing)" },
     act_no_show: { id: "Tidak Hadir", en: "Did Not Come" },
     act_cancel: { id: "Batalkan", en: "Cancel" },
     next_to: { id: "berikutnya: {role}", en: "next: {role}" },
@@ -137,6 +139,74 @@
     alert_retry_failed: { id: "Cetak ulang gagal: {message}", en: "Reprint failed: {message}" },
     alert_dismiss: { id: "Abaikan", en: "Dismiss" },
     alert_more: { id: "+{n} lainnya", en: "+{n} more" },
+    // applicant (staff only)
+    applicant: { id: "Pemohon", en: "Applicant" },
+    applicant_name: { id: "Nama pemohon", en: "Applicant's name" },
+    applicant_nik: { id: "NIK (16 digit)", en: "NIK (16 digits)" },
+    applicant_save: { id: "Simpan pemohon", en: "Save applicant" },
+    applicant_saved: { id: "Data pemohon {number} disimpan.", en: "Applicant of {number} saved." },
+    applicant_none: { id: "Belum dicatat.", en: "Not recorded yet." },
+    applicant_staff_only: { id: "hanya untuk petugas", en: "staff only" },
+    nik_format: { id: "NIK harus 16 angka.", en: "The NIK must be 16 digits." },
+    name_needed: { id: "Isi nama pemohon.", en: "Enter the applicant's name." },
+    // requirements checklist
+    checklist: { id: "Persyaratan dibawa", en: "Documents brought" },
+    checklist_hint: { id: "Centang dokumen yang dibawa penduduk.", en: "Tick the documents the resident brought." },
+    checklist_count: { id: "{n} dari {m} wajib", en: "{n} of {m} required" },
+    checklist_ticked: { id: "{n} dari {m} dicentang", en: "{n} of {m} ticked" },
+    all_ticked: {
+      id: "Semua persyaratan wajib sudah dicentang. Pilih sendiri dokumen yang kurang.",
+      en: "Every required document is ticked. Choose the missing ones yourself.",
+    },
+    // timer
+    timer_label: { id: "Waktu tahap ini", en: "Time on this step" },
+    timer_waiting: { id: "Menunggu di tahap ini", en: "Waiting at this step" },
+    timer_of: { id: "dari {n} mnt", en: "of {n} min" },
+    timer_over: { id: "melewati target", en: "over target" },
+    overdue: { id: "Lewat target", en: "Overdue" },
+    // transfer and walk-in
+    act_transfer: { id: "Alihkan", en: "Transfer" },
+    transfer_title: { id: "Alihkan berkas {number}", en: "Transfer berkas {number}" },
+    transfer_counter: { id: "Ke loket lain", en: "To another counter" },
+    transfer_service: { id: "Ke layanan lain", en: "To another service" },
+    transfer_no_counter: { id: "Tidak ada loket lain untuk peran ini.", en: "No other counter serves this role." },
+    transfer_service_hint: {
+      id: "Hanya dari tahap penerimaan; nomor antrean tetap.",
+      en: "Only from reception; the number stays.",
+    },
+    transfer_pick: { id: "Pilih loket atau layanan tujuan.", en: "Choose a counter or a service." },
+    transfer_confirm: { id: "Alihkan", en: "Transfer" },
+    transferred: { id: "{number} dialihkan.", en: "{number} transferred." },
+    choose_service: { id: "— pilih layanan —", en: "— choose a service —" },
+    walk_in: { id: "Layani tanpa tiket", en: "Serve without a ticket" },
+    walk_in_title: { id: "Layani penduduk tanpa tiket", en: "Serve a resident without a ticket" },
+    walk_in_service: { id: "Layanan", en: "Service" },
+    walk_in_priority: { id: "Prioritas (boleh kosong)", en: "Priority (optional)" },
+    no_priority: { id: "Bukan prioritas", en: "No priority" },
+    walk_in_confirm: { id: "Terbitkan & layani", en: "Issue & serve" },
+    walk_in_done: { id: "Tiket {number} diterbitkan dan sedang dilayani.", en: "Ticket {number} issued and being served." },
+    walk_in_pick: { id: "Pilih layanannya.", en: "Choose the service." },
+    // webcam
+    camera: { id: "Kamera", en: "Camera" },
+    camera_stop: { id: "Matikan kamera", en: "Stop camera" },
+    camera_looking: { id: "Arahkan QR tiket ke kamera…", en: "Hold the ticket's QR up to the camera…" },
+    camera_starting: { id: "Menyalakan kamera…", en: "Starting the camera…" },
+    camera_denied: {
+      id: "Izin kamera ditolak. Izinkan kamera untuk halaman ini di pengaturan peramban.",
+      en: "Camera permission denied. Allow the camera for this page in the browser settings.",
+    },
+    camera_none: { id: "Tidak ada kamera yang terhubung ke komputer ini.", en: "No camera is connected to this computer." },
+    camera_busy: { id: "Kamera sedang dipakai aplikasi lain.", en: "The camera is in use by another application." },
+    camera_unsupported: {
+      id: "Kamera tidak tersedia di halaman ini (perlu HTTPS atau localhost).",
+      en: "The camera is not available on this page (needs HTTPS or localhost).",
+    },
+    camera_failed: { id: "Kamera tidak bisa dinyalakan: {message}", en: "The camera could not start: {message}" },
+    scanner_loaded: { id: "Berkas {number} dibuka dari pemindai.", en: "Berkas {number} opened from the scanner." },
+    // buku harian
+    register: { id: "Buku harian", en: "Daily register" },
+    register_today: { id: "Buku harian hari ini", en: "Today's register" },
+    register_print: { id: "Buka & cetak", en: "Open & print" },
   });
 
   var PRINT_REASONS = {
@@ -164,7 +234,10 @@
     counters: [], // GET /api/counters
     pickRole: null, // role highlighted on the station screen
     ticket: null, // the berkas open in the panel
-    requirements: {}, // service code -> requirements, for the return dialog
+    requirements: {}, // service code -> requirements, for the checklist and the return dialog
+    ticked: {}, // ticket id -> {requirement key: true}: what staff ticked on the checklist
+    loadedAt: 0, // Date.now() when state.ticket arrived (the step timer ticks from here)
+    services: null, // GET /api/services: for transfer and walk-in
     busy: false,
     printing: false, // a reprint or slip request is on its way
     alerts: [], // GET /api/staff/alerts: today's printer failures, newest first
@@ -395,6 +468,7 @@
     $("station-counter").textContent = me.counter ? me.counter.name : L.t("no_counter_short");
     $("call-next").disabled = !me.counter;
     $("call-next-hint").hidden = !!me.counter;
+    $("walk-in").hidden = !me.counter || HALL_ROLES.indexOf(me.role) === -1;
     $("work-title").textContent = L.fmt("work_title", { role: roleLabel(me.role) });
   }
 
@@ -452,8 +526,16 @@
 
   function openTicket(ticket) {
     state.ticket = ticket;
+    state.loadedAt = Date.now();
     renderBerkas();
     markSelected();
+    if (ticket && !state.requirements[ticket.service]) {
+      loadRequirements(ticket.service)
+        .then(function () {
+          if (state.ticket === ticket) renderBerkas();
+        })
+        .catch(function () {});
+    }
   }
 
   // ---- lists: at this counter, and the role's work list -------------------------------
@@ -471,6 +553,7 @@
           "data-ticket-id": t.id,
           "data-number": t.number,
           "data-state": t.state,
+          "data-overdue": t.overdue ? "true" : "false",
           onclick: function () {
             loadTicket(t.id).catch(fail);
           },
@@ -485,6 +568,7 @@
             { class: "c-item-meta" },
             h("span", { class: "c-state c-state-" + t.state }, L.t(t.state_label)),
             t.priority ? h("span", { class: "pill pill-prio" }, L.t("priority")) : null,
+            t.overdue ? h("span", { class: "pill c-pill-overdue" }, L.t("overdue")) : null,
             waited ? h("span", { class: "c-muted" }, waited) : null
           )
         )
@@ -539,6 +623,23 @@
 
   // ---- the berkas panel ------------------------------------------------------------
 
+  /**
+   * The officer's own words in the state note: a return's note starts with the missing documents
+   * (written by this page for the history), which the "why" box already lists by name.
+   */
+  function ownNote(t) {
+    var note = t.state_note || "";
+    if (!note || !(t.missing && t.missing.length)) return note || null;
+    var prefixes = [MISSING.id, MISSING.en];
+    for (var i = 0; i < prefixes.length; i++) {
+      if (note.indexOf(prefixes[i]) === 0) {
+        var cut = note.indexOf(". ");
+        return cut === -1 ? null : note.slice(cut + 2) || null;
+      }
+    }
+    return note;
+  }
+
   function isLastStep(t) {
     return t.step === t.steps;
   }
@@ -552,11 +653,11 @@
     switch (t.state) {
       case "waiting":
       case "ready":
-        return ["start", "cancel"];
+        return ["start", "transfer", "cancel"];
       case "called":
-        return ["recall", "start", "no-show", "cancel"];
+        return ["recall", "start", "no-show", "transfer", "cancel"];
       case "serving":
-        return [isLastStep(t) ? "hand-over" : "advance", "pend", "return", "cancel"];
+        return [isLastStep(t) ? "hand-over" : "advance", "pend", "return", "transfer", "cancel"];
       case "in_process":
         return ["start", "pend", "cancel"];
       case "pending":
@@ -578,6 +679,7 @@
     resume: { key: "act_resume", cls: "btn btn-primary" },
     return: { key: "act_return", cls: "btn" },
     "no-show": { key: "act_no_show", cls: "btn" },
+    transfer: { key: "act_transfer", cls: "btn" },
     cancel: { key: "act_cancel", cls: "btn btn-danger" },
   };
 
@@ -675,7 +777,8 @@
     );
 
     // why it stopped
-    if (t.pending_label || (t.missing && t.missing.length) || t.state_note) {
+    var officerNote = ownNote(t);
+    if (t.pending_label || (t.missing && t.missing.length) || officerNote) {
       var missingNames = (t.missing || []).map(function (key) {
         var reqs = state.requirements[t.service] || [];
         var found = reqs.filter(function (r) {
@@ -689,7 +792,7 @@
           { class: "alert alert-info c-why" },
           t.pending_label ? h("p", null, h("strong", null, L.t(t.state_label) + ": " + L.t(t.pending_label))) : null,
           missingNames.length ? h("p", null, h("strong", null, L.t("missing")), " " + missingNames.join("; ")) : null,
-          t.state_note ? h("p", null, h("strong", null, L.t("note")), " " + t.state_note) : null
+          officerNote ? h("p", null, h("strong", null, L.t("note")), " " + officerNote) : null
         )
       );
       if (t.missing && t.missing.length && !state.requirements[t.service]) {
@@ -713,6 +816,7 @@
         h("span", { class: "pill" }, step.resident_present ? L.t("resident_here") : L.t("behind")),
         step.gives_pickup_slip ? h("span", { class: "pill pill-warn" }, L.t("pickup_slip")) : null
       ),
+      timerBox(t),
       h("p", { class: "c-step-action" }, L.t(step.action)),
       step.duties && step.duties.length
         ? h(
@@ -741,6 +845,12 @@
     }
     panel.appendChild(actionBox);
     panel.appendChild(printBox(t));
+
+    var work = h("div", { class: "c-panel-cols c-work" });
+    work.appendChild(applicantBox(t));
+    var checklist = checklistBox(t);
+    if (checklist) work.appendChild(checklist);
+    panel.appendChild(work);
 
     // the SOP's steps, current one highlighted
     var cols = h("div", { class: "c-panel-cols" });
@@ -845,6 +955,7 @@
     if (action === "pend") return openPend();
     if (action === "return") return openReturn();
     if (action === "cancel") return openCancel();
+    if (action === "transfer") return openTransfer();
     post(action);
   }
 
@@ -896,18 +1007,34 @@
     loadRequirements(t.service)
       .then(function (reqs) {
         var box = L.clear($("return-reqs"));
+        var ticked = tickedFor(t);
+        // the unticked required documents; a service whose documents are all conditional ("bila ...")
+        // proposes every unticked one, and the officer unticks what does not apply
+        var unticked = reqs.filter(function (r) {
+          return !r.optional && !ticked[r.key];
+        });
+        if (!unticked.length && !reqs.some(function (r) { return !r.optional; })) {
+          unticked = reqs.filter(function (r) {
+            return !ticked[r.key];
+          });
+        }
+        var propose = {};
+        unticked.forEach(function (r) {
+          propose[r.key] = true;
+        });
         reqs.forEach(function (r) {
           box.appendChild(
             h(
               "label",
               { class: "c-choice" },
-              h("input", { type: "checkbox", name: "missing", value: r.key }),
+              h("input", { type: "checkbox", name: "missing", value: r.key, checked: !!propose[r.key] }),
               h("span", null, L.t(r.text), r.optional ? h("span", { class: "pill pill-warn c-ifany" }, L.t("if_any")) : null)
             )
           );
         });
         $("return-note").value = "";
         $("return-error").hidden = true;
+        $("return-all-ticked").hidden = unticked.length > 0;
         $("return-dialog").showModal();
       })
       .catch(fail);
@@ -921,7 +1048,14 @@
     $("return-error").hidden = missing.length > 0;
     if (!missing.length) return;
     closeDialog($("return-dialog"));
-    post("return", { missing: missing, note: $("return-note").value.trim() || null });
+    // the history keeps the reason: the missing documents by name, then the officer's note
+    var service = state.ticket.service;
+    var names = missing.map(function (key) {
+      return requirementName(service, key);
+    });
+    var note = L.t("missing") + " " + names.join("; ");
+    var extra = $("return-note").value.trim();
+    post("return", { missing: missing, note: extra ? note + ". " + extra : note });
   });
 
   function openCancel() {
@@ -934,6 +1068,505 @@
     closeDialog($("cancel-dialog"));
     post("cancel", { note: $("cancel-note").value.trim() || null });
   });
+
+  // ---- the step timer ----------------------------------------------------------------
+
+  /** Seconds on the current step now: the server's count at `as_of`, ticking on here. */
+  function stepSeconds(t) {
+    if (t.step_elapsed_seconds === null || t.step_elapsed_seconds === undefined) return null;
+    return Math.max(0, t.step_elapsed_seconds + (Date.now() - state.loadedAt) / 1000);
+  }
+
+  function clockText(secs) {
+    secs = Math.floor(secs);
+    var hrs = Math.floor(secs / 3600);
+    var m = Math.floor((secs % 3600) / 60);
+    var s = secs % 60;
+    var mm = (hrs && m < 10 ? "0" : "") + m;
+    return (hrs ? hrs + ":" : "") + mm + ":" + (s < 10 ? "0" : "") + s;
+  }
+
+  function timerLevel(secs, targetMinutes) {
+    if (!targetMinutes) return "none";
+    var ratio = secs / (targetMinutes * 60);
+    return ratio >= 1 ? "over" : ratio >= 0.8 ? "warn" : "ok";
+  }
+
+  function timerBox(t) {
+    if (t.state === "done" || t.state === "cancelled" || stepSeconds(t) === null) return null;
+    var box = h(
+      "div",
+      { class: "c-timer", id: "step-timer", role: "timer", "aria-label": L.t("timer_label") },
+      h("span", { class: "c-timer-label" }, L.t(t.state === "serving" || t.state === "in_process" ? "timer_label" : "timer_waiting")),
+      h("span", { class: "c-timer-clock num", id: "step-timer-clock" }),
+      t.step_target_minutes ? h("span", { class: "c-timer-target" }, L.fmt("timer_of", { n: t.step_target_minutes })) : null,
+      h("span", { class: "c-timer-over", id: "step-timer-over" }, L.t("timer_over")),
+      h("span", { class: "c-timer-bar", "aria-hidden": "true" }, h("span", { class: "c-timer-fill", id: "step-timer-fill" }))
+    );
+    updateTimer(box);
+    return box;
+  }
+
+  function updateTimer(box) {
+    box = box || $("step-timer");
+    var t = state.ticket;
+    if (!box || !t) return;
+    var secs = stepSeconds(t);
+    if (secs === null) return;
+    var level = timerLevel(secs, t.step_target_minutes);
+    box.setAttribute("data-level", level);
+    box.querySelector(".c-timer-clock").textContent = clockText(secs);
+    var fill = box.querySelector(".c-timer-fill");
+    var ratio = t.step_target_minutes ? Math.min(1, secs / (t.step_target_minutes * 60)) : 0;
+    fill.style.width = Math.round(ratio * 100) + "%";
+  }
+
+  setInterval(function () {
+    updateTimer();
+  }, 1000);
+
+  // ---- the applicant (name, NIK): staff only ---------------------------------------------
+
+  var applicantDraft = {}; // ticket id -> {name, nik} being typed (survives a re-render)
+
+  function canWork(t) {
+    return t.current_role === state.me.role && t.state !== "done" && t.state !== "cancelled";
+  }
+
+  function applicantBox(t) {
+    var a = t.applicant;
+    var editable = t.state === "serving" && canWork(t);
+    var box = h(
+      "section",
+      { class: "c-applicant", id: "berkas-applicant" },
+      h("h3", null, L.t("applicant"), " ", h("span", { class: "pill c-staff-only" }, L.t("applicant_staff_only"))),
+      a
+        ? h(
+            "dl",
+            { class: "c-applicant-shown", id: "applicant-shown" },
+            h("dt", null, L.t("applicant_name")),
+            h("dd", { id: "applicant-shown-name" }, a.name),
+            h("dt", null, "NIK"),
+            h("dd", { id: "applicant-shown-nik", class: "num" }, a.nik)
+          )
+        : h("p", { class: "c-muted", id: "applicant-none" }, L.t("applicant_none"))
+    );
+    if (!editable) return box;
+    var draft = applicantDraft[t.id] || { name: a ? a.name : "", nik: a ? a.nik : "" };
+    applicantDraft[t.id] = draft;
+    var error = h("p", { class: "alert c-form-error", id: "applicant-error", role: "alert", hidden: true });
+    var nameInput = h("input", {
+      id: "applicant-name",
+      name: "name",
+      autocomplete: "off",
+      maxlength: 120,
+      required: true,
+      value: draft.name,
+      oninput: function () {
+        draft.name = nameInput.value;
+      },
+    });
+    var nikInput = h("input", {
+      id: "applicant-nik",
+      name: "nik",
+      inputmode: "numeric",
+      pattern: "[0-9]{16}",
+      // no maxlength: a pasted "3273-0112-…" must not be cut before the separators are dropped
+      autocomplete: "off",
+      required: true,
+      class: "num",
+      value: draft.nik,
+      oninput: function () {
+        var digits = nikInput.value.replace(/\D+/g, "").slice(0, 16);
+        if (digits !== nikInput.value) nikInput.value = digits;
+        draft.nik = digits;
+      },
+    });
+    var form = h(
+      "form",
+      {
+        class: "c-applicant-form",
+        id: "applicant-form",
+        autocomplete: "off",
+        novalidate: true,
+        onsubmit: function (ev) {
+          ev.preventDefault();
+          var name = nameInput.value.trim();
+          var nik = nikInput.value.trim();
+          var problem = !name ? L.t("name_needed") : !/^\d{16}$/.test(nik) ? L.t("nik_format") : null;
+          if (problem) {
+            error.textContent = problem;
+            error.hidden = false;
+            return;
+          }
+          saveApplicant(t, name, nik, error);
+        },
+      },
+      h("label", { for: "applicant-name" }, L.t("applicant_name")),
+      nameInput,
+      h("label", { for: "applicant-nik" }, L.t("applicant_nik")),
+      nikInput,
+      error,
+      h("button", { type: "submit", id: "applicant-save", class: "btn btn-brand" }, L.t("applicant_save"))
+    );
+    box.appendChild(form);
+    return box;
+  }
+
+  function saveApplicant(t, name, nik, errorNode) {
+    if (state.busy) return;
+    state.busy = true;
+    L.api("POST", "/api/staff/tickets/" + t.id + "/applicant", { name: name, nik: nik })
+      .then(function (data) {
+        delete applicantDraft[t.id];
+        openTicket(data.ticket);
+        say(L.fmt("applicant_saved", { number: data.ticket.number }), "ok");
+      })
+      .catch(function (err) {
+        var node = $("applicant-error") || errorNode;
+        node.textContent = err.message;
+        node.hidden = false;
+      })
+      .then(function () {
+        state.busy = false;
+      });
+  }
+
+  // ---- the requirements checklist ---------------------------------------------------------
+
+  function tickedFor(t) {
+    if (!state.ticked[t.id]) state.ticked[t.id] = {};
+    return state.ticked[t.id];
+  }
+
+  function checklistBox(t) {
+    var reqs = state.requirements[t.service];
+    if (!reqs || !reqs.length || t.state === "done" || t.state === "cancelled") return null;
+    var ticked = tickedFor(t);
+    var editable = canWork(t);
+    var required = reqs.filter(function (r) {
+      return !r.optional;
+    });
+    var countKey = required.length ? "checklist_count" : "checklist_ticked";
+    if (!required.length) required = reqs; // every document is conditional: count them all
+    var have = required.filter(function (r) {
+      return ticked[r.key];
+    }).length;
+    var count = h("span", { class: "c-checklist-count", id: "checklist-count" }, L.fmt(countKey, { n: have, m: required.length }));
+    return h(
+      "section",
+      { class: "c-checklist", id: "berkas-checklist" },
+      h("h3", null, L.t("checklist"), " ", count),
+      editable ? h("p", { class: "c-muted" }, L.t("checklist_hint")) : null,
+      h(
+        "ul",
+        { class: "c-checklist-items" },
+        reqs.map(function (r) {
+          var box = h("input", {
+            type: "checkbox",
+            name: "req-have",
+            value: r.key,
+            "data-key": r.key,
+            checked: !!ticked[r.key],
+            disabled: !editable,
+            onchange: function () {
+              if (box.checked) ticked[r.key] = true;
+              else delete ticked[r.key];
+              var n = required.filter(function (q) {
+                return ticked[q.key];
+              }).length;
+              count.textContent = L.fmt(countKey, { n: n, m: required.length });
+            },
+          });
+          return h(
+            "li",
+            null,
+            h(
+              "label",
+              { class: "c-check" },
+              box,
+              h(
+                "span",
+                null,
+                L.t(r.text),
+                r.optional ? h("span", { class: "pill pill-warn c-ifany" }, L.t("if_any")) : null,
+                r.note && L.t(r.note) ? h("span", { class: "c-check-note" }, L.t(r.note)) : null
+              )
+            )
+          );
+        })
+      )
+    );
+  }
+
+  function requirementName(service, key) {
+    var found = (state.requirements[service] || []).filter(function (r) {
+      return r.key === key;
+    })[0];
+    return found ? L.t(found.text) : key;
+  }
+
+  // ---- transfer to another counter or service; serve a walk-in -------------------------------
+
+  function loadServices() {
+    if (state.services) return Promise.resolve(state.services);
+    return L.api("GET", "/api/services").then(function (data) {
+      state.services = data;
+      return data;
+    });
+  }
+
+  function serviceOptions(select, exclude) {
+    L.clear(select);
+    select.appendChild(h("option", { value: "" }, L.t("choose_service")));
+    (state.services.services || []).forEach(function (svc) {
+      if (svc.code === exclude) return;
+      select.appendChild(h("option", { value: svc.code }, L.t(svc.name)));
+    });
+  }
+
+  function openTransfer() {
+    var t = state.ticket;
+    Promise.all([loadServices(), L.api("GET", "/api/counters")])
+      .then(function (res) {
+        state.counters = res[1].counters || state.counters;
+        $("transfer-title").textContent = L.fmt("transfer_title", { number: t.number });
+        var mine = state.me.counter ? state.me.counter.id : null;
+        var fitting = state.counters.filter(function (c) {
+          return c.roles.indexOf(t.current_role) !== -1 && c.id !== mine;
+        });
+        var box = L.clear($("transfer-counters"));
+        fitting.forEach(function (c) {
+          box.appendChild(
+            h(
+              "label",
+              { class: "c-choice" },
+              h("input", { type: "radio", name: "transfer-counter", value: c.id, "data-counter-name": c.name }),
+              h("span", null, c.name)
+            )
+          );
+        });
+        $("transfer-no-counter").hidden = fitting.length > 0;
+        serviceOptions($("transfer-service"), t.service);
+        $("transfer-error").hidden = true;
+        $("transfer-dialog").showModal();
+      })
+      .catch(fail);
+  }
+
+  $("transfer-service").addEventListener("change", function () {
+    if (this.value) {
+      var picked = document.querySelector('input[name="transfer-counter"]:checked');
+      if (picked) picked.checked = false;
+    }
+  });
+  $("transfer-counters").addEventListener("change", function () {
+    $("transfer-service").value = "";
+  });
+
+  $("transfer-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var picked = document.querySelector('input[name="transfer-counter"]:checked');
+    var service = $("transfer-service").value;
+    var payload = picked ? { counter_id: Number(picked.value) } : service ? { service: service } : null;
+    $("transfer-error").hidden = !!payload;
+    if (!payload) return;
+    closeDialog($("transfer-dialog"));
+    var number = state.ticket.number;
+    post("transfer", payload).then(function () {
+      if (state.ticket && state.ticket.number === number) say(L.fmt("transferred", { number: number }), "ok");
+    });
+  });
+
+  $("walk-in").addEventListener("click", function () {
+    loadServices()
+      .then(function (data) {
+        serviceOptions($("walk-in-service"), null);
+        var prio = L.clear($("walk-in-priority"));
+        prio.appendChild(h("option", { value: "" }, L.t("no_priority")));
+        (data.priorities || []).forEach(function (p) {
+          prio.appendChild(h("option", { value: p.code }, L.t(p.label)));
+        });
+        $("walk-in-error").hidden = true;
+        $("walk-in-dialog").showModal();
+      })
+      .catch(fail);
+  });
+
+  $("walk-in-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var service = $("walk-in-service").value;
+    $("walk-in-error").hidden = !!service;
+    if (!service) return;
+    var button = $("walk-in-submit");
+    button.disabled = true;
+    L.api("POST", "/api/counter/walk-in", { service: service, priority: $("walk-in-priority").value || null })
+      .then(function (data) {
+        closeDialog($("walk-in-dialog"));
+        openTicket(data.ticket);
+        say(L.fmt("walk_in_done", { number: data.ticket.number }), "ok");
+        refreshLists();
+      })
+      .catch(function (err) {
+        $("walk-in-error").textContent = err.message;
+        $("walk-in-error").hidden = false;
+      })
+      .then(function () {
+        button.disabled = false;
+      });
+  });
+
+  // ---- the webcam: frames to the server, which finds the QR ------------------------------
+
+  var FRAME_MS = 400;
+  var cam = { stream: null, timer: null, canvas: null, sending: false };
+
+  function cameraStatus(text, kind) {
+    var node = $("camera-status");
+    node.textContent = text;
+    node.setAttribute("data-kind", kind || "info");
+  }
+
+  function cameraError(err) {
+    var name = err && err.name;
+    var key =
+      name === "NotAllowedError" || name === "SecurityError"
+        ? "camera_denied"
+        : name === "NotFoundError" || name === "OverconstrainedError"
+        ? "camera_none"
+        : name === "NotReadableError"
+        ? "camera_busy"
+        : null;
+    return key ? L.t(key) : L.fmt("camera_failed", { message: (err && err.message) || String(err) });
+  }
+
+  function startCamera() {
+    if (cam.stream) return;
+    $("camera-box").hidden = false;
+    $("camera-video").hidden = false;
+    $("camera-start").setAttribute("aria-pressed", "true");
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      $("camera-video").hidden = true;
+      cameraStatus(L.t("camera_unsupported"), "error");
+      say(L.t("camera_unsupported"), "error");
+      return;
+    }
+    cameraStatus(L.t("camera_starting"));
+    navigator.mediaDevices
+      .getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false })
+      .then(function (stream) {
+        if ($("camera-box").hidden) {
+          stream.getTracks().forEach(function (tr) {
+            tr.stop();
+          });
+          return;
+        }
+        cam.stream = stream;
+        var video = $("camera-video");
+        video.srcObject = stream;
+        var playing = video.play();
+        if (playing && playing.catch) playing.catch(function () {});
+        cameraStatus(L.t("camera_looking"));
+        cam.timer = setTimeout(grabFrame, FRAME_MS);
+      })
+      .catch(function (err) {
+        var text = cameraError(err);
+        $("camera-video").hidden = true; // no picture to show: just the reason
+        cameraStatus(text, "error");
+        say(text, "error");
+      });
+  }
+
+  function stopCamera() {
+    clearTimeout(cam.timer);
+    cam.timer = null;
+    if (cam.stream) {
+      cam.stream.getTracks().forEach(function (tr) {
+        tr.stop();
+      });
+    }
+    cam.stream = null;
+    var video = $("camera-video");
+    video.srcObject = null;
+    $("camera-box").hidden = true;
+    $("camera-start").setAttribute("aria-pressed", "false");
+  }
+
+  function nextFrame() {
+    if (cam.stream) cam.timer = setTimeout(grabFrame, FRAME_MS);
+  }
+
+  function grabFrame() {
+    var video = $("camera-video");
+    if (!cam.stream) return;
+    if (video.readyState < 2 || !video.videoWidth) return nextFrame();
+    var canvas = cam.canvas || (cam.canvas = document.createElement("canvas"));
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
+    canvas.toBlob(
+      function (blob) {
+        if (!blob || !cam.stream) return nextFrame();
+        sendFrame(blob, false)
+          .then(function (data) {
+            if (!cam.stream) return;
+            if (data && data.found && data.ticket) {
+              stopCamera();
+              openTicket(data.ticket);
+              say(L.fmt("loaded", { number: data.ticket.number }), "ok");
+              return;
+            }
+            cameraStatus(L.t("camera_looking"));
+            nextFrame();
+          })
+          .catch(function (err) {
+            // a forged or other-office code, or a network hiccup: say so and keep looking
+            cameraStatus(err.message, "error");
+            nextFrame();
+          });
+      },
+      "image/jpeg",
+      0.8
+    );
+  }
+
+  function sendFrame(blob, retried) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    var headers = { Accept: "application/json", "Content-Type": "image/jpeg" };
+    if (meta) headers["X-CSRFToken"] = meta.getAttribute("content");
+    return fetch("/api/scan/frame", { method: "POST", headers: headers, credentials: "same-origin", cache: "no-store", body: blob })
+      .catch(function () {
+        throw new L.ApiError(L.t({ id: "Tidak dapat terhubung ke server.", en: "Cannot reach the server." }), 0, "network");
+      })
+      .then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        if (type.indexOf("application/json") === -1) {
+          if (response.status === 400 && !retried) {
+            return L.refreshCsrf().then(function () {
+              return sendFrame(blob, true);
+            });
+          }
+          throw new L.ApiError(L.t({ id: "Server menjawab dengan galat ", en: "The server answered with error " }) + response.status, response.status, "http");
+        }
+        return response.json().then(function (data) {
+          if (!response.ok) throw new L.ApiError(data.message || data.error || String(response.status), response.status, data.error);
+          return data;
+        });
+      });
+  }
+
+  $("camera-start").addEventListener("click", function () {
+    if (cam.stream || !$("camera-box").hidden) stopCamera();
+    else startCamera();
+  });
+  $("camera-stop").addEventListener("click", stopCamera);
+
+  /** The scanner agent read a code for this counter: open that berkas. */
+  function onScannerScan(payload) {
+    if (!payload || !payload.ticket) return;
+    openTicket(payload.ticket);
+    say(L.fmt("scanner_loaded", { number: payload.ticket.number }), "ok");
+  }
 
   // ---- printing: reprint a ticket, print the pickup slip ---------------------------------
 
@@ -1254,6 +1887,7 @@
       loadAlerts(); // the list from the server carries the time of the failure
     });
     socket.on("ticket.printed", resolveAlerts);
+    socket.on("scanner.scan", onScannerScan);
     socket.on("settings.changed", onSettingsChanged);
     socket.on("disconnect", function () {
       setConn(false);
@@ -1284,6 +1918,7 @@
   }
 
   function disconnect() {
+    stopCamera();
     if (socket) {
       socket.off();
       socket.offAny();
