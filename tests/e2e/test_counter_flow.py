@@ -372,3 +372,20 @@ def test_the_camera_button_says_plainly_when_there_is_no_camera(server_factory, 
     front.screenshot(path=artifacts / "counter-webcam-none.png")
     front.click("#camera-stop")
     expect(front.locator("#camera-box")).to_be_hidden()
+
+
+def test_a_usb_scanner_typing_into_the_page_loads_the_berkas(server_factory, desk, artifacts):
+    """A keyboard-wedge scanner types the QR's text and Enter wherever the focus happens to be."""
+    server = server_factory()
+    ticket = issue(server.base, "pencetakan-ktp-el")
+    page = desk(server.base)
+    page.locator("body").click(position={"x": 5, "y": 5})  # focus on nothing in particular
+    page.keyboard.type(ticket["qr"], delay=2)
+    page.keyboard.press("Enter")
+    expect(page.locator("#berkas-number")).to_have_text(ticket["number"])
+    forged = ticket["qr"][:-4] + "AAAA"
+    page.fill("#scan-input", "")
+    page.keyboard.type(forged, delay=2)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("tidak sah").first).to_be_visible()
+    page.screenshot(path=artifacts / "counter-usb-scanner.png")
