@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import rss_mib, start_server, worker_pids
 
 
-def run(displays: int, calls: int) -> None:
+def run(displays: int, calls: int, gap: float) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         # one thread per open WebSocket in gunicorn's gthread worker, plus room for HTTP
         proc, port, _ = start_server(Path(tmp), {"LOKET_PRINTER": f"file:{tmp}/t"}, threads=displays + 64, demo=True)
@@ -78,7 +78,7 @@ def run(displays: int, calls: int) -> None:
                     got = list(received.get(number, []))
                 missing += displays - len(got)
                 latencies += [t - start for t in got]
-                time.sleep(0.05)  # calls in a hall come seconds apart; do not measure a pile-up
+                time.sleep(gap)  # calls in a hall come seconds apart; the default measures a busy hall
             q = statistics.quantiles(latencies, n=100)
             print(
                 f"{displays:4d} displays, {calls} calls: p50 {q[49] * 1000:6.1f} ms  p99 {q[98] * 1000:6.1f} ms  "
@@ -97,10 +97,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--displays", type=int, nargs="+", default=[10, 100, 500])
     parser.add_argument("--calls", type=int, default=30)
+    parser.add_argument("--gap", type=float, default=0.5, help="seconds between calls (each call also pushes a state)")
     args = parser.parse_args()
-    print("gunicorn gthread, 1 worker (threads = displays + 64); python-socketio clients over WebSocket on loopback")
+    print(
+        f"gunicorn gthread, 1 worker (threads = displays + 64); python-socketio clients over WebSocket on loopback; "
+        f"a call every {args.gap} s"
+    )
     for n in args.displays:
-        run(n, args.calls)
+        run(n, args.calls, args.gap)
 
 
 if __name__ == "__main__":
