@@ -139,11 +139,13 @@
 
   // ---- talking to the API ------------------------------------------------
 
-  function ApiError(message, status, code) {
+  /** An API refusal: the message to show, the HTTP status, the error code, and the JSON body if any. */
+  function ApiError(message, status, code, data) {
     this.name = "ApiError";
     this.message = message;
     this.status = status;
     this.code = code;
+    this.data = data || null;
   }
   ApiError.prototype = Object.create(Error.prototype);
 
@@ -182,13 +184,18 @@
     if (method !== "GET") {
       var token = csrfToken();
       if (token) headers["X-CSRFToken"] = token;
-      headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body || {});
+      if (typeof Blob !== "undefined" && body instanceof Blob) {
+        headers["Content-Type"] = body.type || "application/octet-stream"; // e.g. a webcam JPEG
+        init.body = body;
+      } else {
+        headers["Content-Type"] = "application/json";
+        init.body = JSON.stringify(body || {});
+      }
     }
     return fetch(url, init);
   }
 
-  /** Call the JSON API; resolves with the data, rejects with ApiError(message). */
+  /** Call the JSON API; resolves with the data, rejects with ApiError (its .data holds the JSON body). */
   function api(method, url, body, retried) {
     return send(method, url, body)
       .catch(function () {
@@ -214,7 +221,7 @@
         }
         return response.json().then(function (data) {
           if (!response.ok) {
-            throw new ApiError(data.message || data.error || String(response.status), response.status, data.error);
+            throw new ApiError(data.message || data.error || String(response.status), response.status, data.error, data);
           }
           return data;
         });

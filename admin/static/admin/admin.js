@@ -877,33 +877,17 @@
   // ---- saving -----------------------------------------------------------------
 
   /** PUT the settings; resolves {status, data} so a 400's `problems` reach the form (L.api drops them). */
-  function putSettings(changes, retried) {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    var headers = { Accept: "application/json", "Content-Type": "application/json" };
-    if (meta) headers["X-CSRFToken"] = meta.getAttribute("content");
-    return fetch("/api/admin/settings", {
-      method: "PUT",
-      headers: headers,
-      credentials: "same-origin",
-      cache: "no-store",
-      body: JSON.stringify(changes),
-    })
-      .catch(function () {
-        throw new L.ApiError(L.t({ id: "Tidak dapat terhubung ke server. Silakan coba lagi.", en: "Cannot reach the server. Please try again." }), 0, "network");
+  /** PUT the settings; resolves {status, data} for 200 and for a 400 with problems, rejects otherwise. */
+  function putSettings(changes) {
+    return L.api("PUT", "/api/admin/settings", changes)
+      .then(function (data) {
+        return { status: 200, data: data };
       })
-      .then(function (response) {
-        var type = response.headers.get("Content-Type") || "";
-        if (type.indexOf("application/json") === -1) {
-          if (response.status === 400 && !retried) {
-            return L.refreshCsrf().then(function () {
-              return putSettings(changes, true);
-            });
-          }
-          throw new L.ApiError(L.t({ id: "Server menjawab dengan galat ", en: "The server answered with error " }) + response.status, response.status, "http");
+      .catch(function (err) {
+        if (err.data && (err.status === 400 || err.status === 401 || err.status === 403)) {
+          return { status: err.status, data: err.data };
         }
-        return response.json().then(function (data) {
-          return { status: response.status, data: data };
-        });
+        throw err;
       });
   }
 

@@ -1507,7 +1507,7 @@
     canvas.toBlob(
       function (blob) {
         if (!blob || !cam.stream) return nextFrame();
-        sendFrame(blob, false)
+        sendFrame(blob)
           .then(function (data) {
             if (!cam.stream) return;
             if (data && data.found && data.ticket) {
@@ -1530,29 +1530,8 @@
     );
   }
 
-  function sendFrame(blob, retried) {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    var headers = { Accept: "application/json", "Content-Type": "image/jpeg" };
-    if (meta) headers["X-CSRFToken"] = meta.getAttribute("content");
-    return fetch("/api/scan/frame", { method: "POST", headers: headers, credentials: "same-origin", cache: "no-store", body: blob })
-      .catch(function () {
-        throw new L.ApiError(L.t({ id: "Tidak dapat terhubung ke server.", en: "Cannot reach the server." }), 0, "network");
-      })
-      .then(function (response) {
-        var type = response.headers.get("Content-Type") || "";
-        if (type.indexOf("application/json") === -1) {
-          if (response.status === 400 && !retried) {
-            return L.refreshCsrf().then(function () {
-              return sendFrame(blob, true);
-            });
-          }
-          throw new L.ApiError(L.t({ id: "Server menjawab dengan galat ", en: "The server answered with error " }) + response.status, response.status, "http");
-        }
-        return response.json().then(function (data) {
-          if (!response.ok) throw new L.ApiError(data.message || data.error || String(response.status), response.status, data.error);
-          return data;
-        });
-      });
+  function sendFrame(blob) {
+    return L.api("POST", "/api/scan/frame", blob);
   }
 
   $("camera-start").addEventListener("click", function () {
@@ -1611,37 +1590,15 @@
   /**
    * POST a print request. Resolves with the `print` result ({ok, printer, reason, message}),
    * also when the printer failed (502: the API still answers the result); rejects on other errors.
-   * L.api cannot be used here: it drops the body of a 502.
    */
-  function postPrint(url, payload, retried) {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    var headers = { Accept: "application/json", "Content-Type": "application/json" };
-    if (meta) headers["X-CSRFToken"] = meta.getAttribute("content");
-    return fetch(url, {
-      method: "POST",
-      headers: headers,
-      credentials: "same-origin",
-      cache: "no-store",
-      body: JSON.stringify(payload || {}),
-    })
-      .catch(function () {
-        throw new L.ApiError(L.t({ id: "Tidak dapat terhubung ke server.", en: "Cannot reach the server." }), 0, "network");
+  function postPrint(url, payload) {
+    return L.api("POST", url, payload || {})
+      .then(function (data) {
+        return data.print;
       })
-      .then(function (response) {
-        var type = response.headers.get("Content-Type") || "";
-        if (type.indexOf("application/json") === -1) {
-          if (response.status === 400 && !retried) {
-            // a stale CSRF token (the session was renewed): renew it once and retry
-            return L.refreshCsrf().then(function () {
-              return postPrint(url, payload, true);
-            });
-          }
-          throw new L.ApiError(L.t({ id: "Server menjawab dengan galat ", en: "The server answered with error " }) + response.status, response.status, "http");
-        }
-        return response.json().then(function (data) {
-          if (data && data.print && (response.ok || response.status === 502)) return data.print;
-          throw new L.ApiError((data && (data.message || data.error)) || String(response.status), response.status, data && data.error);
-        });
+      .catch(function (err) {
+        if (err.status === 502 && err.data && err.data.print) return err.data.print;
+        throw err;
       });
   }
 
