@@ -70,9 +70,11 @@ def create_app(
     from counter.routes import bp as counter_bp
     from display.routes import bp as display_bp
     from kiosk.routes import bp as kiosk_bp
+    from reports.api import bp as reports_api_bp
     from reports.routes import bp as reports_bp
+    from survey.routes import bp as survey_bp
 
-    for bp in (api_bp, kiosk_bp, display_bp, counter_bp, admin_bp, reports_bp):
+    for bp in (api_bp, kiosk_bp, display_bp, counter_bp, admin_bp, reports_bp, reports_api_bp, survey_bp):
         app.register_blueprint(bp)
 
     @app.errorhandler(CSRFError)

@@ -17,7 +17,7 @@ from core.errors import NotAllowed
 from core.roles import ROLE_LABELS, Role
 from core.service import Actor, Loket, Outcome
 from core.states import PENDING_LABELS, PRIORITY_LABELS
-from web.auth import LoginUser, staff_required
+from web.auth import LoginUser, current_actor, staff_required
 from web.extensions import csrf, limiter
 from web.realtime import publish
 
@@ -202,6 +202,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    leaving = current_actor()
+    if leaving is not None:
+        publish(loket().close_station(leaving))
     logout_user()
     session.clear()
     return jsonify(ok=True)
@@ -257,8 +260,12 @@ def choose_station():
             return jsonify(error="not_found", message="Loket tidak ada. (No such counter.)"), 404
         if not counter.serves_role(role):
             raise NotAllowed(f"{counter.name} tidak melayani peran ini. (Counter does not serve this role.)")
+    leaving = current_actor()
+    if leaving is not None and leaving.counter_id is not None:
+        publish(loket().close_station(leaving))
     session["role"] = role.value
     session["counter_id"] = int(counter_id) if counter_id is not None else None
+    publish(loket().open_station(current_actor()))
     return jsonify(me())
 
 

@@ -31,6 +31,7 @@ DEMO_USERS = [
     ("bidang", "Kepala Seksi (demo)", [Role.BIDANG]),
     ("register", "Petugas Register (demo)", [Role.REGISTER]),
     ("admin", "Admin (demo)", [Role.ADMIN]),
+    ("kepala", "Kepala Dinas (demo)", [Role.KEPALA]),
 ]
 
 

@@ -11,6 +11,8 @@ class Role(StrEnum):
     BIDANG = "bidang"
     REGISTER = "register"
     ADMIN = "admin"
+    #: Head of office (Kepala Dinas): reads the reports and the live dashboard, changes nothing.
+    KEPALA = "kepala"
 
 
 ROLE_LABELS: dict[Role, dict[str, str]] = {
@@ -21,7 +23,11 @@ ROLE_LABELS: dict[Role, dict[str, str]] = {
     Role.BIDANG: {"id": "Bidang", "en": "Head of section"},
     Role.REGISTER: {"id": "Petugas Register", "en": "Registry officer"},
     Role.ADMIN: {"id": "Admin", "en": "Administrator"},
+    Role.KEPALA: {"id": "Kepala Dinas", "en": "Head of office"},
 }
 
-#: Roles that work an SOP step (admin works none).
-STEP_ROLES = tuple(r for r in Role if r is not Role.ADMIN)
+#: Roles that work an SOP step (admin and the head of office work none).
+STEP_ROLES = tuple(r for r in Role if r not in (Role.ADMIN, Role.KEPALA))
+
+#: Roles that may read the reports and the live dashboard.
+REPORT_ROLES = (Role.ADMIN, Role.KEPALA)

@@ -623,6 +623,31 @@ class Loket:
             result = s.execute(delete(Applicant).where(Applicant.ticket_id.in_(closed)))
             return result.rowcount or 0
 
+    # ---- stations ----------------------------------------------------------
+
+    def open_station(self, actor: Actor) -> list[Event]:
+        """An officer starts work at a counter: the live dashboard shows it open."""
+        return self._station("counter.opened", actor)
+
+    def close_station(self, actor: Actor) -> list[Event]:
+        """An officer leaves a counter (logs out or switches): the dashboard shows it closed."""
+        return self._station("counter.closed", actor)
+
+    def _station(self, kind: str, actor: Actor) -> list[Event]:
+        if actor.counter_id is None:
+            return []
+        with self.store.transaction() as s:
+            counter = s.get(Counter, actor.counter_id)
+            if counter is None:
+                return []
+            payload = {"counter": counter.name, "role": actor.role.value}
+            s.add(
+                EventRecord(
+                    at=self.clock.now(), kind=kind, counter_id=counter.id, officer_id=actor.user_id, payload=payload
+                )
+            )
+            return [Event(kind, payload, None, counter.id, actor.user_id)]
+
     # ---- printing --------------------------------------------------------
 
     def record_print(

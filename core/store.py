@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    false,
     select,
     update,
 )
@@ -116,6 +117,9 @@ class Ticket(Base):
     #: Set by a transfer: only this counter calls the ticket next.
     target_counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
     call_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: A survey response was given for this ticket (at most one). The response itself
+    #: is stored apart with no link back, so it stays anonymous.
+    surveyed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     issued_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -196,6 +200,45 @@ class Setting(Base):
     value: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime]
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class SopDocument(Base):
+    """An SOP as the office edited or added it (YAML text); overrides the shipped file of the same code."""
+
+    __tablename__ = "sop_documents"
+    code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    yaml: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Device(Base):
+    """A kiosk or a display board: its name (given in its URL), zone, printer and options."""
+
+    __tablename__ = "devices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "kiosk" or "display"
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    zone: Mapped[str | None] = mapped_column(String(40))
+    #: Printer spec for a kiosk (file:, network:host:port, usb:vid:pid, ...); None: the default printer.
+    printer: Mapped[str | None] = mapped_column(String(200))
+    #: Kind-specific options, e.g. a display's counters or pickup mode.
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SurveyResponse(Base):
+    """One anonymous SKM response (PermenPANRB 14/2017): nine ratings 1-4, no link to a ticket or person."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = (Index("ix_survey_day_service", "service_day", "service_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_day: Mapped[date] = mapped_column(Date)
+    service_code: Mapped[str] = mapped_column(String(60))
+    #: {element key: rating 1..4} for the nine elements of core.survey.ELEMENTS.
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    comment: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(20), default="kiosk")  # kiosk | tablet
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -291,11 +334,14 @@ __all__ = [
     "Applicant",
     "Base",
     "Counter",
+    "Device",
     "EventRecord",
     "NumberSequence",
     "Setting",
+    "SopDocument",
     "StepVisit",
     "Store",
+    "SurveyResponse",
     "Ticket",
     "User",
     "next_number",

@@ -41,12 +41,15 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-if [ ! -f static/vendor/socket.io.min.js ] || [ package.json -nt static/vendor/socket.io.min.js ]; then
+if [ ! -f static/vendor/socket.io.min.js ] || [ ! -f static/vendor/chart.umd.min.js ] \
+  || [ package.json -nt static/vendor/socket.io.min.js ]; then
   say "Installing front-end packages (npm)"
   command -v npm >/dev/null || { echo "npm is required (Debian: apt-get install npm)" >&2; exit 1; }
   npm install --no-audit --no-fund --silent
   mkdir -p static/vendor
   cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
+  cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/  # report charts, drawn in the browser
+  touch static/vendor/socket.io.min.js
 fi
 
 say "Preparing the database"

@@ -21,7 +21,7 @@ def publish(events: Iterable[Event]) -> None:
     """Send each event to the rooms that may see it; displays also get a fresh full state, coalesced."""
     changed = False
     for event in events:
-        if event.kind == "settings.changed":
+        if event.kind in ("settings.changed", "catalog.changed"):
             socketio.emit(event.kind, event.payload)  # every kiosk, display and counter reloads at once
             changed = True
             continue
