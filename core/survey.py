@@ -1,13 +1,26 @@
 """Survei Kepuasan Masyarakat (PermenPANRB 14/2017): NRR per element, the IKM and its grade.
 
-Storage and the survey screen are still to come (issue 6); this is the arithmetic, kept pure.
+The arithmetic is pure; submit_response() and survey_report() store and read the anonymous responses.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from .errors import LoketError
+from .qr import looks_like_code
+from .states import TicketState
+from .store import Store, SurveyResponse, Ticket
+
+if TYPE_CHECKING:
+    from .service import Loket
 
 #: The nine elements, in the regulation's order.
 ELEMENTS: tuple[tuple[str, dict[str, str]], ...] = (
@@ -86,3 +99,399 @@ def ikm(responses: Iterable[Mapping[str, int]]) -> IkmResult | None:
 def _round2(value: float) -> float:
     """Two decimals, half up, as the regulation's tables and office spreadsheets round."""
     return float(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+# ---- the questionnaire as a resident sees it ----------------------------------------------
+
+#: The question and the four answers of each element, as the regulation's sample questionnaire
+#: (Lampiran PermenPANRB 14/2017) words them; a = 1 ... d = 4.
+QUESTIONS: dict[str, dict[str, object]] = {
+    "persyaratan": {
+        "question": {
+            "id": "Bagaimana pendapat Anda tentang kesesuaian persyaratan pelayanan dengan jenis pelayanannya?",
+            "en": "Did the requirements fit the kind of service?",
+        },
+        "answers": (
+            {"id": "Tidak sesuai", "en": "Not suitable"},
+            {"id": "Kurang sesuai", "en": "Barely suitable"},
+            {"id": "Sesuai", "en": "Suitable"},
+            {"id": "Sangat sesuai", "en": "Very suitable"},
+        ),
+    },
+    "prosedur": {
+        "question": {
+            "id": "Bagaimana pemahaman Anda tentang kemudahan prosedur pelayanan di unit ini?",
+            "en": "How easy was the procedure here?",
+        },
+        "answers": (
+            {"id": "Tidak mudah", "en": "Not easy"},
+            {"id": "Kurang mudah", "en": "Not very easy"},
+            {"id": "Mudah", "en": "Easy"},
+            {"id": "Sangat mudah", "en": "Very easy"},
+        ),
+    },
+    "waktu": {
+        "question": {
+            "id": "Bagaimana pendapat Anda tentang kecepatan waktu dalam memberikan pelayanan?",
+            "en": "How fast was the service?",
+        },
+        "answers": (
+            {"id": "Tidak cepat", "en": "Not fast"},
+            {"id": "Kurang cepat", "en": "Not very fast"},
+            {"id": "Cepat", "en": "Fast"},
+            {"id": "Sangat cepat", "en": "Very fast"},
+        ),
+    },
+    "biaya": {
+        "question": {
+            "id": "Bagaimana pendapat Anda tentang kewajaran biaya/tarif dalam pelayanan?",
+            "en": "How fair was the cost of the service?",
+        },
+        "answers": (
+            {"id": "Sangat mahal", "en": "Very expensive"},
+            {"id": "Cukup mahal", "en": "Rather expensive"},
+            {"id": "Murah", "en": "Cheap"},
+            {"id": "Gratis", "en": "Free"},
+        ),
+    },
+    "produk": {
+        "question": {
+            "id": "Bagaimana pendapat Anda tentang kesesuaian produk pelayanan antara yang tercantum dalam "
+            "standar pelayanan dengan hasil yang diberikan?",
+            "en": "Did the document you received match what the service standard promises?",
+        },
+        "answers": (
+            {"id": "Tidak sesuai", "en": "Not as promised"},
+            {"id": "Kurang sesuai", "en": "Partly as promised"},
+            {"id": "Sesuai", "en": "As promised"},
+            {"id": "Sangat sesuai", "en": "Fully as promised"},
+        ),
+    },
+    "kompetensi": {
+        "question": {
+            "id": "Bagaimana pendapat Anda tentang kompetensi/kemampuan petugas dalam pelayanan?",
+            "en": "How competent were the officers?",
+        },
+        "answers": (
+            {"id": "Tidak kompeten", "en": "Not competent"},
+            {"id": "Kurang kompeten", "en": "Not very competent"},
+            {"id": "Kompeten", "en": "Competent"},
+            {"id": "Sangat kompeten", "en": "Very competent"},
+        ),
+    },
+    "perilaku": {
+        "question": {
+            "id": "Bagaimana pendapat Anda tentang perilaku petugas dalam pelayanan terkait kesopanan dan keramahan?",
+            "en": "How polite and friendly were the officers?",
+        },
+        "answers": (
+            {"id": "Tidak sopan dan ramah", "en": "Not polite or friendly"},
+            {"id": "Kurang sopan dan ramah", "en": "Not very polite or friendly"},
+            {"id": "Sopan dan ramah", "en": "Polite and friendly"},
+            {"id": "Sangat sopan dan ramah", "en": "Very polite and friendly"},
+        ),
+    },
+    "pengaduan": {
+        "question": {
+            "id": "Bagaimana pendapat Anda tentang penanganan pengaduan pengguna layanan?",
+            "en": "How are complaints from service users handled?",
+        },
+        "answers": (
+            {"id": "Tidak ada", "en": "There is none"},
+            {"id": "Ada tetapi tidak berfungsi", "en": "Exists but does not work"},
+            {"id": "Berfungsi kurang maksimal", "en": "Works, not fully"},
+            {"id": "Dikelola dengan baik", "en": "Well managed"},
+        ),
+    },
+    "sarana": {
+        "question": {
+            "id": "Bagaimana pendapat Anda tentang kualitas sarana dan prasarana?",
+            "en": "How good are the facilities?",
+        },
+        "answers": (
+            {"id": "Buruk", "en": "Poor"},
+            {"id": "Cukup", "en": "Fair"},
+            {"id": "Baik", "en": "Good"},
+            {"id": "Sangat baik", "en": "Very good"},
+        ),
+    },
+}
+
+#: The general scale, for the report's distribution columns.
+SCALE = (
+    {"id": "Tidak baik", "en": "Bad"},
+    {"id": "Kurang baik", "en": "Poor"},
+    {"id": "Baik", "en": "Good"},
+    {"id": "Sangat baik", "en": "Very good"},
+)
+
+#: A comment is optional and short; longer text is cut here rather than refused.
+COMMENT_MAX = 500
+SOURCES = ("kiosk", "tablet")
+
+
+def questionnaire() -> list[dict[str, object]]:
+    """The nine elements with their question and answer labels, in order, for the survey screen."""
+    return [
+        {"key": key, "label": label, "question": QUESTIONS[key]["question"], "answers": list(QUESTIONS[key]["answers"])}
+        for key, label in ELEMENTS
+    ]
+
+
+# ---- storage: one anonymous response per handed-over ticket ----------------------------
+
+
+REFUSALS: dict[str, tuple[int, dict[str, str]]] = {
+    "not_found": (
+        404,
+        {
+            "id": "Nomor tiket tidak ditemukan. Periksa nomor pada tiket Anda.",
+            "en": "Ticket not found. Check the number on your ticket.",
+        },
+    ),
+    "not_done": (
+        409,
+        {
+            "id": "Layanan untuk tiket ini belum selesai. Penilaian dapat diberikan setelah dokumen diserahkan.",
+            "en": "This ticket's service is not finished yet. You can rate it after the hand-over.",
+        },
+    ),
+    "already_rated": (
+        409,
+        {
+            "id": "Tiket ini sudah memberi penilaian. Terima kasih!",
+            "en": "This ticket has already been rated. Thank you!",
+        },
+    ),
+    "invalid": (
+        400,
+        {"id": "Jawaban tidak lengkap: nilai kesembilan unsur 1 sampai 4.", "en": "Rate all nine elements 1 to 4."},
+    ),
+}
+
+
+class SurveyRefused(LoketError):
+    """This ticket may not be rated: unknown, not handed over yet, already rated, or the answers are incomplete."""
+
+    def __init__(self, reason: str):
+        self.status, self.label = REFUSALS[reason]
+        super().__init__(f"{self.label['id']} ({self.label['en']})", code=reason)
+
+
+def refuse(reason: str) -> SurveyRefused:
+    return SurveyRefused(reason)
+
+
+@dataclass(frozen=True)
+class Rateable:
+    """A ticket that may be rated now: what the survey screen shows (no personal data)."""
+
+    number: str
+    service_code: str
+    service_name: dict[str, str]
+
+
+def normalise_number(text: str) -> str:
+    """ "b1", "B 001", "b-01" -> "B-001", as the counter's number lookup reads a typed number."""
+    norm = text.strip().upper().replace(" ", "")
+    if len(norm) > 1 and norm[1] != "-":
+        norm = f"{norm[0]}-{norm[1:]}"
+    if len(norm) > 2 and norm[2:].isdigit():
+        norm = f"{norm[:2]}{int(norm[2:]):03d}"
+    return norm
+
+
+def _ticket(loket: Loket, s: Session, code_or_number: str) -> Ticket:
+    """The ticket a resident means: by its signed QR text, or a number handed over (or issued) today."""
+    text = (code_or_number or "").strip()
+    if not text or len(text) > 300:
+        raise refuse("not_found")
+    if looks_like_code(text):
+        code = loket.signer.verify(text)  # InvalidCode says what is wrong with a forged or foreign code
+        ticket = s.get(Ticket, code.ticket_id)
+        if ticket is None or ticket.number != code.number or ticket.service_day != code.day:
+            raise refuse("not_found")
+        return ticket
+    today = loket.clock.today()
+    # A typed number means today's ticket, or one issued earlier whose document was handed over today.
+    candidates = s.scalars(
+        select(Ticket).where(
+            Ticket.number == normalise_number(text),
+            or_(Ticket.service_day == today, Ticket.closed_at >= loket.clock.day_start(today)),
+        )
+    ).all()
+    if not candidates:
+        raise refuse("not_found")
+
+    def preference(t: Ticket) -> tuple[bool, bool, bool]:
+        done = t.state == TicketState.DONE.value
+        return (done and not t.surveyed, done, t.service_day == today)
+
+    return max(candidates, key=preference)
+
+
+def _check_rateable(ticket: Ticket) -> None:
+    if ticket.state != TicketState.DONE.value:
+        raise refuse("not_done")
+    if ticket.surveyed:
+        raise refuse("already_rated")
+
+
+def _service_name(loket: Loket, code: str) -> dict[str, str]:
+    sop = loket.catalog.get(code)
+    return sop.name.model_dump() if sop else {"id": code, "en": code}
+
+
+def check_ticket(loket: Loket, code_or_number: str) -> Rateable:
+    """May this ticket be rated now? Raises SurveyRefused (or InvalidCode) with the reason."""
+    with loket.store.read() as s:
+        ticket = _ticket(loket, s, code_or_number)
+        _check_rateable(ticket)
+        return Rateable(ticket.number, ticket.service_code, _service_name(loket, ticket.service_code))
+
+
+def submit_response(
+    loket: Loket,
+    code_or_number: str,
+    answers: Mapping[str, int],
+    comment: str | None = None,
+    source: str = "kiosk",
+) -> Rateable:
+    """Store one anonymous response for a handed-over ticket and mark the ticket, in one transaction.
+
+    The response row keeps the service day, the service and the answers, never the ticket, its number,
+    the time of day or the officer. A ticket is rated at most once, even under concurrent submissions:
+    the ticket is marked by a conditional UPDATE ... WHERE surveyed = false, and only the one writer
+    that changed the row inserts a response.
+    """
+    try:
+        ratings = check_response(answers)
+    except InvalidResponse:
+        raise refuse("invalid") from None
+    text = " ".join((comment or "").split())[:COMMENT_MAX] or None  # one line, capped
+    origin = source if source in SOURCES else "kiosk"
+    with loket.store.transaction() as s:
+        ticket = _ticket(loket, s, code_or_number)
+        _check_rateable(ticket)
+        marked = s.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket.id, Ticket.state == TicketState.DONE.value, Ticket.surveyed.is_(False))
+            .values(surveyed=True)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if marked != 1:
+            raise refuse("already_rated")  # another submission for this ticket won the race
+        s.add(
+            SurveyResponse(
+                service_day=ticket.service_day,
+                service_code=ticket.service_code,
+                answers=ratings,
+                comment=text,
+                source=origin,
+            )
+        )
+        return Rateable(ticket.number, ticket.service_code, _service_name(loket, ticket.service_code))
+
+
+# ---- the IKM report ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IkmSection:
+    """The IKM of one set of responses (the whole period, or one service)."""
+
+    service_code: str | None
+    service_name: dict[str, str] | None
+    result: IkmResult | None
+    #: per element: how many answered 1, 2, 3 and 4
+    distribution: dict[str, list[int]]
+
+    @property
+    def responses(self) -> int:
+        return self.result.responses if self.result else 0
+
+    def as_dict(self) -> dict[str, object]:
+        r = self.result
+        return {
+            "service": self.service_code,
+            "service_name": self.service_name,
+            "responses": self.responses,
+            "nrr": r.nrr if r else None,
+            "nrr_weighted": {k: v * REGULATION_WEIGHT for k, v in r.nrr.items()} if r else None,
+            "ikm": r.ikm if r else None,
+            "ikm_regulation": r.ikm_regulation if r else None,
+            "grade": r.grade if r else None,
+            "label": r.label if r else None,
+            "distribution": self.distribution,
+        }
+
+
+@dataclass(frozen=True)
+class SurveyReport:
+    start: date
+    end: date
+    service: str | None
+    overall: IkmSection
+    services: list[IkmSection]
+    #: (service day, service code, text): the residents' comments, without anything more
+    comments: list[tuple[date, str, str]]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "service": self.service,
+            "elements": [{"key": k, "label": label} for k, label in ELEMENTS],
+            "scale": list(SCALE),
+            "grades": [{"from": lo, "grade": g, "label": {"id": i, "en": e}} for lo, g, i, e in GRADES],
+            "regulation_weight": REGULATION_WEIGHT,
+            "overall": self.overall.as_dict(),
+            "services": [s.as_dict() for s in self.services],
+            "comments": [{"day": d.isoformat(), "service": c, "text": t} for d, c, t in self.comments],
+        }
+
+
+def _section(code: str | None, name: dict[str, str] | None, rows: list[dict[str, int]]) -> IkmSection:
+    distribution = {key: [0, 0, 0, 0] for key in ELEMENT_KEYS}
+    for row in rows:
+        for key in ELEMENT_KEYS:
+            distribution[key][row[key] - 1] += 1
+    return IkmSection(code, name, ikm(rows), distribution)
+
+
+def survey_report(source: Loket | Store, start_day: date, end_day: date, service: str | None = None) -> SurveyReport:
+    """NRR per element, the IKM and its grade over [start_day, end_day], overall and per service."""
+    store: Store = getattr(source, "store", source)
+    catalog = getattr(source, "catalog", None)
+
+    def name(code: str) -> dict[str, str]:
+        sop = catalog.get(code) if catalog is not None else None
+        return sop.name.model_dump() if sop else {"id": code, "en": code}
+
+    r = SurveyResponse
+    query = select(r.service_day, r.service_code, r.answers, r.comment).where(
+        r.service_day >= start_day, r.service_day <= end_day
+    )
+    if service:
+        query = query.where(SurveyResponse.service_code == service)
+    with store.read() as s:
+        rows = s.execute(query).all()
+    # A row that does not hold nine ratings 1-4 was not written by submit_response: leave it out rather
+    # than let one bad row stop the office's report.
+    valid: list[tuple[date, str, dict[str, int], str | None]] = []
+    for day, code, answers, comment in rows:
+        try:
+            valid.append((day, code, check_response(answers or {}), comment))
+        except InvalidResponse:
+            continue
+    by_service: dict[str, list[dict[str, int]]] = {}
+    for _, code, answers, _ in valid:
+        by_service.setdefault(code, []).append(answers)
+    return SurveyReport(
+        start=start_day,
+        end=end_day,
+        service=service,
+        overall=_section(service, name(service) if service else None, [a for _, _, a, _ in valid]),
+        services=[_section(code, name(code), by_service[code]) for code in sorted(by_service)],
+        comments=sorted((day, code, comment) for day, code, _, comment in valid if comment),
+    )
