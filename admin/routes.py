@@ -1,4 +1,7 @@
-"""Admin pages: office settings (hours, quotas, closures, blanko stock, texts). Data via /api/admin/*."""
+"""Admin pages: office settings, services (SOP), counters, users, kiosks and displays, the audit log.
+
+Thin: each route renders a page; the page logs in, takes the admin role and loads its data from /api/admin/*.
+"""
 
 from flask import Blueprint, render_template
 
@@ -6,7 +9,58 @@ from web.pages import office_name
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static")
 
+#: The nav bar shared by the admin pages: (page key, address). Reports and the survey are other blueprints.
+NAV = (
+    ("settings", "/admin/"),
+    ("sops", "/admin/sops"),
+    ("counters", "/admin/counters"),
+    ("users", "/admin/users"),
+    ("devices", "/admin/devices"),
+    ("audit", "/admin/audit"),
+    ("reports", "/reports/"),
+    ("survey", "/survey/report"),
+)
+
+
+def page(template: str, key: str, **context):
+    return render_template(f"admin/{template}", page=key, nav=NAV, office_name=office_name(), **context)
+
 
 @bp.get("/")
 def settings():
-    return render_template("admin/settings.html", office_name=office_name())
+    return page("settings.html", "settings")
+
+
+@bp.get("/sops")
+def sops():
+    return page("sops.html", "sops")
+
+
+@bp.get("/sops/new")
+def sop_new():
+    return page("sop_edit.html", "sops", code=None)
+
+
+@bp.get("/sops/<code>")
+def sop_edit(code: str):
+    return page("sop_edit.html", "sops", code=code)
+
+
+@bp.get("/counters")
+def counters():
+    return page("counters.html", "counters")
+
+
+@bp.get("/users")
+def users():
+    return page("users.html", "users")
+
+
+@bp.get("/devices")
+def devices():
+    return page("devices.html", "devices")
+
+
+@bp.get("/audit")
+def audit():
+    return page("audit.html", "audit")

@@ -362,3 +362,21 @@
     minutesBetween: minutesBetween,
   };
 })();
+
+/* Staff log-in, shared by the staff pages. */
+(function () {
+  "use strict";
+
+  var L = window.Loket;
+
+  /** Log in; resolves with the session (as GET /api/me) once the CSRF token is renewed with the session. */
+  L.login = function (username, password) {
+    return L.api("POST", "/api/login", { username: String(username || "").trim(), password: String(password || "") }).then(
+      function (me) {
+        return L.refreshCsrf().then(function () {
+          return me;
+        });
+      }
+    );
+  };
+})();

@@ -1,12 +1,13 @@
-/* Office settings for the admin: texts, blanko KTP-el stock, opening hours, service closures and quotas.
- * Data: GET/PUT /api/admin/settings (partial updates; 400 lists every problem), GET /api/services.
+/* Office settings for the admin: texts, blanko KTP-el stock, opening hours, service closures and quotas,
+ * calls before no-show, personal-data retention (and its purge), how the voice reads numbers.
+ * Data: GET/PUT /api/admin/settings (partial updates; 400 lists every problem as {field, message}),
+ * GET /api/services, POST /api/admin/purge-personal-data. Log-in and the admin role: shell.js.
  */
 (function () {
   "use strict";
 
   var L = window.Loket;
   var h = L.h;
-  var INFO_SECONDS = 8;
   var WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
   var DAY_NAMES = {
     mon: { id: "Senin", en: "Monday" },
@@ -23,26 +24,14 @@
 
   L.addStrings({
     title: { id: "Pengaturan Kantor", en: "Office Settings" },
-    to_counter: { id: "Meja Petugas", en: "Officer Desk" },
-    logout: { id: "Keluar", en: "Log out" },
-    loading: { id: "Memuat…", en: "Loading…" },
-    login_title: { id: "Masuk sebagai admin", en: "Admin log in" },
     login_hint: {
       id: "Hanya petugas dengan peran Admin yang dapat mengubah pengaturan kantor.",
       en: "Only staff with the Admin role can change the office settings.",
     },
-    username: { id: "Nama pengguna", en: "Username" },
-    password: { id: "Kata sandi", en: "Password" },
-    login: { id: "Masuk", en: "Log in" },
-    refused_title: { id: "Halaman ini khusus admin", en: "This page is for admins" },
-    refused_hint: { id: "Masuk dengan akun yang memiliki peran Admin.", en: "Log in with an account that holds the Admin role." },
     refused_working_as: {
       id: "Anda sedang bekerja sebagai {role}{where}. Beralih ke peran Admin untuk mengubah pengaturan.",
       en: "You are working as {role}{where}. Switch to the Admin role to change the settings.",
     },
-    switch_admin: { id: "Beralih ke peran Admin", en: "Switch to the Admin role" },
-    login_other: { id: "Keluar dan masuk dengan akun lain", en: "Log out and use another account" },
-    who: { id: "{name} · Admin", en: "{name} · Admin" },
     // save bar
     save: { id: "Simpan", en: "Save" },
     saving: { id: "Menyimpan…", en: "Saving…" },
@@ -108,6 +97,39 @@
       id: "Kiosk menerima tiket kapan saja. Jam di bawah disimpan untuk nanti, tetapi tidak berlaku.",
       en: "Kiosks take tickets at any time. The hours below are kept for later but do not apply.",
     },
+    sec_queue: { id: "Panggilan, suara dan data pribadi", en: "Calls, voice and personal data" },
+    calls_before_no_show: { id: "Jumlah panggilan sebelum dianggap tidak hadir", en: "Calls before a resident counts as absent" },
+    calls_hint: { id: "Kosongkan untuk memakai bawaan server.", en: "Leave empty to use the server default." },
+    calls_hint_default: { id: "Kosongkan untuk memakai bawaan server ({n} kali).", en: "Leave empty to use the server default ({n} calls)." },
+    voice_reading: { id: "Cara suara membaca nomor", en: "How the voice reads numbers" },
+    voice_default: { id: "Bawaan server", en: "Server default" },
+    voice_cardinal: { id: "Bilangan", en: "As a number" },
+    voice_digits: { id: "Angka per angka", en: "Digit by digit" },
+    retention_days: { id: "Masa simpan data pribadi (hari)", en: "Keep personal data for (days)" },
+    retention_hint: {
+      id: "Nama dan NIK penduduk yang dicatat petugas dihapus setelah masa ini (UU 27/2022).",
+      en: "Residents' names and NIK recorded by staff are deleted after this period (UU 27/2022).",
+    },
+    purge_now: { id: "Hapus data pribadi sekarang", en: "Purge personal data now" },
+    purge_hint: {
+      id: "Menghapus sekarang data pribadi yang sudah melewati masa simpan yang tersimpan.",
+      en: "Deletes now the personal data older than the saved retention period.",
+    },
+    purge_title: { id: "Hapus data pribadi?", en: "Purge personal data?" },
+    purge_confirm_text: {
+      id: "Data pribadi (nama, NIK) yang lebih lama dari {n} hari dihapus sekarang. Tindakan ini tidak dapat dibatalkan.",
+      en: "Personal data (names, NIK) older than {n} days is deleted now. This cannot be undone.",
+    },
+    purge_confirm_default: {
+      id: "Data pribadi (nama, NIK) yang melewati masa simpan dihapus sekarang. Tindakan ini tidak dapat dibatalkan.",
+      en: "Personal data (names, NIK) past the retention period is deleted now. This cannot be undone.",
+    },
+    purge_unsaved: {
+      id: "Masa simpan yang berlaku adalah yang tersimpan, bukan yang belum disimpan di formulir.",
+      en: "The saved retention period applies, not the unsaved one on the form.",
+    },
+    purge_yes: { id: "Ya, hapus sekarang", en: "Yes, purge now" },
+    purged: { id: "{n} data pribadi dihapus (masa simpan {days} hari).", en: "{n} personal record(s) purged (kept {days} days)." },
     sec_services: { id: "Layanan: penutupan dan kuota harian", en: "Services: closures and daily quotas" },
     services_hint: {
       id: "Penutupan berlaku sampai dibuka lagi di sini. Kuota kosong = tanpa batas; kuota dihitung per hari.",
@@ -134,229 +156,36 @@
     prefix: { id: "Awalan {p}", en: "Prefix {p}" },
   });
 
-  // The API's problems are pydantic's English messages: say the common ones plainly.
-  var PROBLEM_TEXT = [
-    [/close must be after open/i, { id: "Jam tutup harus setelah jam buka.", en: "Closing time must be after opening time." }],
-    [/greater than or equal to 0/i, { id: "Tidak boleh negatif.", en: "Must not be negative." }],
-    [/valid integer/i, { id: "Harus angka bulat.", en: "Must be a whole number." }],
-    [/valid time format|valid time/i, { id: "Jam tidak sah; tulis seperti 08:00.", en: "Not a valid time; write it like 08:00." }],
-    [/valid string/i, { id: "Harus berupa teks.", en: "Must be text." }],
-    [/valid boolean/i, { id: "Harus ya atau tidak.", en: "Must be yes or no." }],
-    [/unknown weekday/i, { id: "Hari tidak dikenal.", en: "Unknown weekday." }],
-  ];
 
   var state = {
-    me: null,
     settings: null, // as last saved on the server
     services: [], // GET /api/services
     dirty: false,
     saving: false,
     savedAt: null,
-    problems: [], // [{field, raw}]: raw is the API's (English) message
+    problems: [], // [{field, message}]: message as the API gave it (often pydantic's English)
     changedElsewhere: false,
   };
   var socket = null;
-  var infoTimer = null;
   var servicesTimer = null;
 
-  var $ = function (id) {
-    return document.getElementById(id);
-  };
-
-  /** "Indonesia (English)" from the API: the part for the page's language. */
-  function bilingual(msg) {
-    if (!msg) return "";
-    var m = /^(.*?)\s*\(([^()]*)\)\s*$/.exec(msg);
-    if (!m) return msg;
-    return L.lang === "en" ? m[2] : m[1];
-  }
-
-  // ---- messages -------------------------------------------------------------
-
-  function say(text, kind) {
-    var box = L.clear($("messages"));
-    clearTimeout(infoTimer);
-    if (!text) return;
-    var isError = kind === "error";
-    box.appendChild(
-      h(
-        "div",
-        {
-          class: "alert a-message " + (isError ? "" : kind === "ok" ? "alert-ok" : "alert-info"),
-          role: isError ? "alert" : "status",
-          "data-kind": kind || "info",
-        },
-        h("span", null, text),
-        h(
-          "button",
-          {
-            type: "button",
-            class: "btn btn-quiet a-message-close",
-            "aria-label": L.t({ id: "Tutup", en: "Close" }),
-            onclick: function () {
-              say("");
-            },
-          },
-          "×"
-        )
-      )
-    );
-    if (!isError) {
-      infoTimer = setTimeout(function () {
-        say("");
-      }, INFO_SECONDS * 1000);
-    }
-  }
-
-  function fail(err) {
-    say(bilingual(err && err.message ? err.message : String(err)), "error");
-  }
-
-  // ---- views ----------------------------------------------------------------
-
-  function showView(name) {
-    $("view-loading").hidden = name !== "loading";
-    $("view-login").hidden = name !== "login";
-    $("view-refused").hidden = name !== "refused";
-    $("settings-form").hidden = name !== "settings";
-    document.body.setAttribute("data-view", name);
-    var loggedIn = !!(state.me && state.me.user);
-    $("logout").hidden = !loggedIn;
-    $("who").hidden = name !== "settings";
-    if (name === "settings") $("who").textContent = L.fmt("who", { name: state.me.user.full_name });
-  }
-
-  function holdsAdmin(me) {
-    return (me.roles || []).some(function (r) {
-      return r.code === "admin";
-    });
-  }
-
-  /** Where the session stands: log in, refuse, or open the settings as admin. */
-  function route() {
-    var me = state.me;
-    if (!me || !me.user) {
-      disconnect();
-      showView("login");
-      $("login-username").focus();
-      return Promise.resolve();
-    }
-    if (me.role === "admin") return openSettings();
-    if (me.role && holdsAdmin(me)) {
-      // Working at a desk in another role: do not take the desk away without asking.
-      var role = (me.roles || []).filter(function (r) {
-        return r.code === me.role;
-      })[0];
-      refuse(function () {
-        return L.fmt("refused_working_as", {
-          role: role ? L.t(role.label) : me.role,
-          where: me.counter ? " (" + me.counter.name + ")" : "",
-        });
-      }, true);
-      return Promise.resolve();
-    }
-    return becomeAdmin();
-  }
-
-  /** Take the admin role for this session; the API refuses anyone without it. */
-  function becomeAdmin() {
-    return L.api("POST", "/api/session", { role: "admin", counter_id: null })
-      .then(function (me) {
-        state.me = me;
-        return openSettings();
-      })
-      .catch(function (err) {
-        if (err.status === 401) {
-          state.me = null;
-          return route();
-        }
-        refuseWith(err.message);
-      });
-  }
-
-  /** The API's own refusal ("Indonesia (English)"), in the page's language. */
-  function refuseWith(apiMessage) {
-    refuse(function () {
-      return bilingual(apiMessage);
-    }, false);
-  }
-
-  var refusalText = null; // () -> the refusal in the current language
-
-  function refuse(text, canSwitch) {
-    disconnect();
-    refusalText = text;
-    $("refused-message").textContent = text();
-    $("switch-admin").hidden = !canSwitch;
-    $("refused-hint").hidden = canSwitch;
-    showView("refused");
-  }
-
-  $("switch-admin").addEventListener("click", function () {
-    becomeAdmin();
-  });
-
-  // ---- log in / out -----------------------------------------------------------
-
-  $("login-form").addEventListener("submit", function (ev) {
-    ev.preventDefault();
-    var button = $("login-submit");
-    button.disabled = true;
-    L.api("POST", "/api/login", { username: $("login-username").value.trim(), password: $("login-password").value })
-      .then(function (me) {
-        state.me = me;
-        $("login-password").value = "";
-        say("");
-        // log-in renews the session, and with it the CSRF token
-        return L.refreshCsrf().then(becomeAdmin);
-      })
-      .catch(fail)
-      .then(function () {
-        button.disabled = false;
-      });
-  });
-
-  function logout() {
-    if (state.dirty && !window.confirm(L.t("leave_unsaved"))) return;
-    L.api("POST", "/api/logout")
-      .catch(function () {})
-      .then(function () {
-        return L.refreshCsrf().catch(function () {});
-      })
-      .then(function () {
-        state.me = null;
-        state.settings = null;
-        setDirty(false);
-        say("");
-        route();
-      });
-  }
-
-  $("logout").addEventListener("click", logout);
-  $("refused-logout").addEventListener("click", logout);
+  var $ = Admin.$;
+  var say = Admin.say;
+  var fail = Admin.fail;
 
   // ---- loading ----------------------------------------------------------------
 
+  /** The settings as saved, onto the form; rejects with the API's error (the shell handles 401/403). */
   function openSettings() {
-    return Promise.all([L.api("GET", "/api/admin/settings"), L.api("GET", "/api/services")])
-      .then(function (res) {
-        state.settings = res[0];
-        state.services = res[1].services || [];
-        updateOfficeTitle(res[1].office);
-        fillForm(state.settings);
-        clearProblems();
-        setDirty(false);
-        showView("settings");
-        connect();
-      })
-      .catch(function (err) {
-        if (err.status === 401) {
-          state.me = null;
-          return route();
-        }
-        if (err.status === 403) return refuseWith(err.message);
-        fail(err);
-      });
+    return Promise.all([L.api("GET", "/api/admin/settings"), L.api("GET", "/api/services")]).then(function (res) {
+      state.settings = res[0];
+      state.services = res[1].services || [];
+      updateOfficeTitle(res[1].office);
+      fillForm(state.settings);
+      clearProblems();
+      setDirty(false);
+      connect();
+    });
   }
 
   function loadServices() {
@@ -386,9 +215,17 @@
     $("f-footer").value = s.ticket_footer || "";
     $("f-running").value = s.running_text || "";
     $("f-blanko").value = s.blanko_stock === null || s.blanko_stock === undefined ? "" : String(s.blanko_stock);
+    $("f-calls").value = numberText(s.calls_before_no_show);
+    $("f-retention").value = numberText(s.personal_data_retention_days);
+    var voice = document.querySelector('input[name="voice_reading"][value="' + (s.voice_reading || "") + '"]');
+    if (voice) voice.checked = true;
     buildHours(s.hours);
     buildServices(s.services || {});
     renderBlankoState();
+  }
+
+  function numberText(n) {
+    return n === null || n === undefined ? "" : String(n);
   }
 
   function buildHours(hours) {
@@ -601,7 +438,7 @@
   /** A whole-number input: null when empty; a client problem when the browser cannot read it. */
   function readNumber(input, field, problems) {
     if (input.validity.badInput) {
-      problems.push({ field: field, raw: "Input should be a valid integer" });
+      problems.push({ field: field, message: "Input should be a valid integer" });
       return undefined;
     }
     var raw = input.value.trim();
@@ -622,6 +459,16 @@
       running_text: $("f-running").value.trim(),
       blanko_stock: readNumber($("f-blanko"), "blanko_stock", problems),
     };
+    // Only what this server's settings know (an older server refuses unknown fields).
+    var known = state.settings || {};
+    if ("calls_before_no_show" in known) {
+      changes.calls_before_no_show = readNumber($("f-calls"), "calls_before_no_show", problems);
+    }
+    if ("personal_data_retention_days" in known) {
+      changes.personal_data_retention_days = readNumber($("f-retention"), "personal_data_retention_days", problems);
+    }
+    var voice = document.querySelector('input[name="voice_reading"]:checked');
+    if ("voice_reading" in known && voice) changes.voice_reading = voice.value || null;
     if ($("f-always-open").checked) {
       changes.hours = null;
     } else {
@@ -709,32 +556,10 @@
     if (!state.settings) return;
     clearProblems();
     // the latest from the server: someone else may have saved meanwhile
-    openSettings();
-  });
-
-  window.addEventListener("beforeunload", function (ev) {
-    if (state.dirty && document.body.getAttribute("data-view") === "settings") {
-      ev.preventDefault();
-      ev.returnValue = "";
-    }
+    openSettings().catch(Admin.handle);
   });
 
   // ---- problems next to their fields -----------------------------------------------
-
-  function problemText(raw) {
-    var text = String(raw);
-    for (var i = 0; i < PROBLEM_TEXT.length; i++) {
-      if (PROBLEM_TEXT[i][0].test(text)) return L.t(PROBLEM_TEXT[i][1]);
-    }
-    return text.replace(/^Value error, /, "");
-  }
-
-  /** "hours.mon.open: Input should be …" -> {field: "hours.mon.open", text}. */
-  function parseProblem(p) {
-    var at = String(p).indexOf(": ");
-    if (at === -1) return { field: "", raw: String(p) };
-    return { field: String(p).slice(0, at), raw: String(p).slice(at + 2) };
-  }
 
   /** The closest field on the form: "hours.mon.open" -> the Monday row's open box, else the row, … */
   function problemSlot(field) {
@@ -812,7 +637,7 @@
     var list = $("problems-list");
     var first = null;
     problems.forEach(function (p) {
-      var text = problemText(p.raw);
+      var text = Admin.problemText(p.message);
       var slot = problemSlot(p.field);
       if (slot) {
         slot.hidden = false;
@@ -857,6 +682,9 @@
       ticket_footer: "ticket_footer",
       running_text: "running_text",
       blanko_stock: "blanko_stock",
+      calls_before_no_show: "calls_before_no_show",
+      personal_data_retention_days: "retention_days",
+      voice_reading: "voice_reading",
       hours: "sec_hours",
       services: "sec_services",
     }[parts[0]];
@@ -900,17 +728,9 @@
           return res.data;
         }
         if (res.status === 400 && res.data.problems) {
-          showProblems(
-            res.data.problems.map(function (p) {
-              return parseProblem(p);
-            })
-          );
+          showProblems(res.data.problems.map(Admin.normaliseProblem));
           say(""); // the problems are on the form, and the save bar says so
           return null;
-        }
-        if (res.status === 401) {
-          state.me = null;
-          route();
         }
         throw new L.ApiError(res.data.message || res.data.error || String(res.status), res.status, res.data.error);
       })
@@ -921,7 +741,7 @@
         return saved;
       })
       .catch(function (err) {
-        fail(err);
+        Admin.handle(err);
         return false;
       })
       .then(function (saved) {
@@ -986,14 +806,49 @@
         var r = ruleOf(s.services, code);
         if (r.closed || r.closed_reason || r.quota !== null) services[code] = [r.closed, r.closed_reason || null, r.quota];
       });
-    return [s.office_name || null, (s.ticket_footer || "").trim(), (s.running_text || "").trim(), s.blanko_stock, hours, services];
+    return [
+      s.office_name || null,
+      (s.ticket_footer || "").trim(),
+      (s.running_text || "").trim(),
+      s.blanko_stock,
+      hours,
+      services,
+      s.calls_before_no_show === undefined ? null : s.calls_before_no_show,
+      s.personal_data_retention_days === undefined ? null : s.personal_data_retention_days,
+      s.voice_reading || null,
+    ];
   }
+
+  // ---- the purge of personal data ---------------------------------------------------
+
+  $("purge-now").addEventListener("click", function () {
+    var days = state.settings ? state.settings.personal_data_retention_days : null;
+    Admin.confirm({
+      title: L.t("purge_title"),
+      text: days ? L.fmt("purge_confirm_text", { n: days }) : L.t("purge_confirm_default"),
+      detail: state.dirty ? L.t("purge_unsaved") : null,
+      confirm: L.t("purge_yes"),
+      danger: true,
+    }).then(function (yes) {
+      if (!yes) return;
+      $("purge-now").disabled = true;
+      L.api("POST", "/api/admin/purge-personal-data", {})
+        .then(function (res) {
+          say(L.fmt("purged", { n: res.purged, days: res.retention_days }), "ok");
+        })
+        .catch(Admin.handle)
+        .then(function () {
+          $("purge-now").disabled = false;
+        });
+    });
+  });
 
   // ---- live: other admins, tickets issued -------------------------------------------
 
   function connect() {
-    if (socket || typeof window.io !== "function") return;
-    socket = window.io({ auth: { channel: "staff" }, transports: ["websocket", "polling"] });
+    if (socket) return;
+    socket = Admin.live();
+    if (!socket) return;
     socket.on("settings.changed", function () {
       if (state.saving) return; // our own save: its answer updates the form
       if (state.dirty) {
@@ -1024,18 +879,9 @@
     });
   }
 
-  function disconnect() {
-    if (socket) {
-      socket.off();
-      socket.offAny();
-      socket.disconnect();
-      socket = null;
-    }
-  }
-
   // ---- start -------------------------------------------------------------------
 
-  L.onLangChange(function () {
+  function onLangChange() {
     document.querySelectorAll("[data-day-name]").forEach(function (n) {
       n.textContent = L.t(DAY_NAMES[n.getAttribute("data-day-name")]);
     });
@@ -1065,19 +911,18 @@
         showProblems(state.problems.slice(), true); // in the new language
       }
     }
-    if (refusalText) $("refused-message").textContent = refusalText();
-    if (state.me && state.me.user) $("who").textContent = L.fmt("who", { name: state.me.user.full_name });
     renderSaveBar();
-  });
-  L.initLangSwitch();
+  }
 
-  L.api("GET", "/api/me")
-    .then(function (me) {
-      state.me = me;
-      return route();
-    })
-    .catch(function (err) {
-      fail(err);
-      showView("login");
-    });
-})();
+  Admin.start({
+    open: openSettings,
+    close: function () {
+      socket = null; // the shell closed it
+      state.settings = null;
+      setDirty(false);
+    },
+    leaving: function () {
+      return state.dirty;
+    },
+    onLangChange: onLangChange,
+  });})();

@@ -1,0 +1,638 @@
+/* The admin pages' shell: log in, take the admin role, the nav bar, messages, dialogs and problems next to fields.
+ * Each page calls Admin.start({open, close, onLangChange, leaving}) once; `open` loads its data from /api/admin/*.
+ */
+(function () {
+  "use strict";
+
+  var L = window.Loket;
+  var h = L.h;
+  var INFO_SECONDS = 8;
+
+  L.addStrings({
+    to_counter: { id: "Meja Petugas", en: "Officer Desk" },
+    logout: { id: "Keluar", en: "Log out" },
+    loading: { id: "Memuat…", en: "Loading…" },
+    login_title: { id: "Masuk sebagai admin", en: "Admin log in" },
+    login_hint: {
+      id: "Hanya petugas dengan peran Admin yang dapat membuka halaman ini.",
+      en: "Only staff with the Admin role can open this page.",
+    },
+    username: { id: "Nama pengguna", en: "Username" },
+    password: { id: "Kata sandi", en: "Password" },
+    login: { id: "Masuk", en: "Log in" },
+    refused_title: { id: "Halaman ini khusus admin", en: "This page is for admins" },
+    refused_hint: { id: "Masuk dengan akun yang memiliki peran Admin.", en: "Log in with an account that holds the Admin role." },
+    refused_working_as: {
+      id: "Anda sedang bekerja sebagai {role}{where}. Beralih ke peran Admin untuk membuka halaman ini.",
+      en: "You are working as {role}{where}. Switch to the Admin role to open this page.",
+    },
+    switch_admin: { id: "Beralih ke peran Admin", en: "Switch to the Admin role" },
+    login_other: { id: "Keluar dan masuk dengan akun lain", en: "Log out and use another account" },
+    who: { id: "{name} · Admin", en: "{name} · Admin" },
+    close: { id: "Tutup", en: "Close" },
+    cancel: { id: "Batal", en: "Cancel" },
+    leave_unsaved: { id: "Ada perubahan yang belum disimpan.", en: "There are unsaved changes." },
+    problems_title: {
+      id: "Belum disimpan. Perbaiki isian bertanda merah:",
+      en: "Not saved. Fix the fields marked in red:",
+    },
+    // the nav bar
+    nav_settings: { id: "Pengaturan", en: "Settings" },
+    nav_sops: { id: "Layanan (SOP)", en: "Services (SOP)" },
+    nav_counters: { id: "Loket", en: "Counters" },
+    nav_users: { id: "Pengguna", en: "Users" },
+    nav_devices: { id: "Kiosk & Layar", en: "Kiosks & Displays" },
+    nav_audit: { id: "Log Audit", en: "Audit Log" },
+    nav_reports: { id: "Laporan", en: "Reports" },
+    nav_survey: { id: "IKM", en: "Satisfaction (IKM)" },
+    yes: { id: "Ya", en: "Yes" },
+    no: { id: "Tidak", en: "No" },
+    active: { id: "Aktif", en: "Active" },
+    inactive: { id: "Nonaktif", en: "Inactive" },
+    edit: { id: "Ubah", en: "Edit" },
+    save: { id: "Simpan", en: "Save" },
+    saving: { id: "Menyimpan…", en: "Saving…" },
+  });
+
+  // The API's problems may be pydantic's English messages: say the common ones plainly.
+  var PROBLEM_TEXT = [
+    [/close must be after open/i, { id: "Jam tutup harus setelah jam buka.", en: "Closing time must be after opening time." }],
+    [/greater than or equal to 0\b/i, { id: "Tidak boleh negatif.", en: "Must not be negative." }],
+    [/greater than or equal to (\d+)/i, { id: "Paling kecil {1}.", en: "At least {1}." }],
+    [/less than or equal to (\d+)/i, { id: "Paling besar {1}.", en: "At most {1}." }],
+    [/valid integer/i, { id: "Harus angka bulat.", en: "Must be a whole number." }],
+    [/valid time format|valid time/i, { id: "Jam tidak sah; tulis seperti 08:00.", en: "Not a valid time; write it like 08:00." }],
+    [/valid string/i, { id: "Harus berupa teks.", en: "Must be text." }],
+    [/valid boolean/i, { id: "Harus ya atau tidak.", en: "Must be yes or no." }],
+    [/unknown weekday/i, { id: "Hari tidak dikenal.", en: "Unknown weekday." }],
+    [/^field required|^missing$/i, { id: "Wajib diisi.", en: "Required." }],
+    [/at least 1 (item|character)/i, { id: "Wajib diisi (paling sedikit satu).", en: "Required (at least one)." }],
+    [/should match pattern '\^\[A-Z\]\$'/i, { id: "Satu huruf kapital, mis. N.", en: "One capital letter, e.g. N." }],
+    [/should match pattern/i, { id: "Format tidak sah.", en: "Not a valid format." }],
+    [/extra inputs are not permitted/i, { id: "Isian ini tidak dikenal.", en: "Unknown field." }],
+  ];
+
+  var state = { me: null, page: null, view: "loading" };
+  var socket = null;
+  var infoTimer = null;
+  var refusalText = null;
+
+  var $ = function (id) {
+    return document.getElementById(id);
+  };
+
+  /** "Indonesia (English)" from the API: the part for the page's language. */
+  function bilingual(msg) {
+    if (!msg) return "";
+    if (typeof msg === "object") return L.t(msg);
+    var m = /^(.*?)\s*\(([^()]*)\)\s*$/.exec(msg);
+    if (!m) return msg;
+    return L.lang === "en" ? m[2] : m[1];
+  }
+
+  function problemText(raw) {
+    var text = bilingual(String(raw));
+    for (var i = 0; i < PROBLEM_TEXT.length; i++) {
+      var m = PROBLEM_TEXT[i][0].exec(text);
+      if (m) {
+        return L.t(PROBLEM_TEXT[i][1]).replace(/\{(\d)\}/g, function (_, n) {
+          return m[Number(n)] || "";
+        });
+      }
+    }
+    return text.replace(/^Value error, /, "");
+  }
+
+  // ---- messages -------------------------------------------------------------
+
+  function say(text, kind) {
+    var box = L.clear($("messages"));
+    clearTimeout(infoTimer);
+    if (!text) return;
+    var isError = kind === "error";
+    box.appendChild(
+      h(
+        "div",
+        {
+          class: "alert a-message " + (isError ? "" : kind === "ok" ? "alert-ok" : "alert-info"),
+          role: isError ? "alert" : "status",
+          "data-kind": kind || "info",
+        },
+        h("span", null, text),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "btn btn-quiet a-message-close",
+            "aria-label": L.t("close"),
+            onclick: function () {
+              say("");
+            },
+          },
+          "×"
+        )
+      )
+    );
+    if (!isError) {
+      infoTimer = setTimeout(function () {
+        say("");
+      }, INFO_SECONDS * 1000);
+    }
+  }
+
+  function fail(err) {
+    say(bilingual(err && err.message ? err.message : String(err)), "error");
+  }
+
+  /** An API error while the page works: a lost session goes back to log-in, a refusal to the refusal view. */
+  function handle(err) {
+    if (err && err.status === 401) {
+      state.me = null;
+      route();
+      return;
+    }
+    if (err && err.status === 403 && err.code !== "conflict") {
+      refuseWith(err.message);
+      return;
+    }
+    fail(err);
+  }
+
+  // ---- views ----------------------------------------------------------------
+
+  function showView(name) {
+    state.view = name;
+    $("view-loading").hidden = name !== "loading";
+    $("view-login").hidden = name !== "login";
+    $("view-refused").hidden = name !== "refused";
+    $("page").hidden = name !== "page";
+    $("admin-nav").hidden = name !== "page";
+    document.body.setAttribute("data-view", name === "page" ? document.body.getAttribute("data-page") : name);
+    var loggedIn = !!(state.me && state.me.user);
+    $("logout").hidden = !loggedIn;
+    $("who").hidden = name !== "page";
+    if (name === "page") $("who").textContent = L.fmt("who", { name: state.me.user.full_name });
+  }
+
+  function holdsAdmin(me) {
+    return (me.roles || []).some(function (r) {
+      return r.code === "admin";
+    });
+  }
+
+  function closePage() {
+    if (socket) {
+      socket.off();
+      socket.offAny();
+      socket.disconnect();
+      socket = null;
+    }
+    if (state.page && state.page.close) state.page.close();
+  }
+
+  /** Where the session stands: log in, refuse, or open the page as admin. */
+  function route() {
+    var me = state.me;
+    if (!me || !me.user) {
+      closePage();
+      showView("login");
+      $("login-username").focus();
+      return Promise.resolve();
+    }
+    if (me.role === "admin") return openPage();
+    if (me.role && holdsAdmin(me)) {
+      // Working at a desk in another role: do not take the desk away without asking.
+      var role = (me.roles || []).filter(function (r) {
+        return r.code === me.role;
+      })[0];
+      refuse(function () {
+        return L.fmt("refused_working_as", {
+          role: role ? L.t(role.label) : me.role,
+          where: me.counter ? " (" + me.counter.name + ")" : "",
+        });
+      }, true);
+      return Promise.resolve();
+    }
+    return becomeAdmin();
+  }
+
+  /** Take the admin role for this session; the API refuses anyone without it. */
+  function becomeAdmin() {
+    return L.api("POST", "/api/session", { role: "admin", counter_id: null })
+      .then(function (me) {
+        state.me = me;
+        return openPage();
+      })
+      .catch(function (err) {
+        if (err.status === 401) {
+          state.me = null;
+          return route();
+        }
+        refuseWith(err.message);
+      });
+  }
+
+  function openPage() {
+    return Promise.resolve()
+      .then(function () {
+        return state.page.open(state.me);
+      })
+      .then(function () {
+        showView("page");
+      })
+      .catch(function (err) {
+        if (err && err.status === 401) {
+          state.me = null;
+          return route();
+        }
+        if (err && err.status === 403) return refuseWith(err.message);
+        fail(err);
+      });
+  }
+
+  function refuse(text, canSwitch) {
+    closePage();
+    refusalText = text;
+    $("refused-message").textContent = text();
+    $("switch-admin").hidden = !canSwitch;
+    $("refused-hint").hidden = canSwitch;
+    showView("refused");
+  }
+
+  /** The API's own refusal ("Indonesia (English)"), in the page's language. */
+  function refuseWith(apiMessage) {
+    refuse(function () {
+      return bilingual(apiMessage);
+    }, false);
+  }
+
+  $("switch-admin").addEventListener("click", function () {
+    becomeAdmin();
+  });
+
+  // ---- log in / out -----------------------------------------------------------
+
+  $("login-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var button = $("login-submit");
+    button.disabled = true;
+    L.login($("login-username").value, $("login-password").value)
+      .then(function (me) {
+        state.me = me;
+        $("login-password").value = "";
+        say("");
+        return becomeAdmin();
+      })
+      .catch(fail)
+      .then(function () {
+        button.disabled = false;
+      });
+  });
+
+  function logout() {
+    if (state.page && state.page.leaving && state.page.leaving() && !window.confirm(L.t("leave_unsaved"))) return;
+    L.api("POST", "/api/logout")
+      .catch(function () {})
+      .then(function () {
+        return L.refreshCsrf().catch(function () {});
+      })
+      .then(function () {
+        state.me = null;
+        say("");
+        route();
+      });
+  }
+
+  $("logout").addEventListener("click", logout);
+  $("refused-logout").addEventListener("click", logout);
+
+  window.addEventListener("beforeunload", function (ev) {
+    if (state.view === "page" && state.page && state.page.leaving && state.page.leaving()) {
+      ev.preventDefault();
+      ev.returnValue = "";
+    }
+  });
+
+  // ---- live events: the staff channel ------------------------------------------
+
+  /** The staff Socket.IO channel while the page is open (closed again on log-out or refusal). */
+  function live() {
+    if (!socket && typeof window.io === "function") {
+      socket = window.io({ auth: { channel: "staff" }, transports: ["websocket", "polling"] });
+    }
+    return socket;
+  }
+
+  // ---- requests the JSON helper does not cover ---------------------------------
+
+  /** POST a multipart form (file uploads) with the CSRF token; resolves with JSON, rejects with L.ApiError. */
+  function upload(url, formData) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    var headers = { Accept: "application/json" };
+    if (meta) headers["X-CSRFToken"] = meta.getAttribute("content");
+    return fetch(url, { method: "POST", body: formData, headers: headers, credentials: "same-origin", cache: "no-store" })
+      .catch(function () {
+        throw new L.ApiError(L.t({ id: "Tidak dapat terhubung ke server.", en: "Cannot reach the server." }), 0, "network");
+      })
+      .then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        if (type.indexOf("application/json") === -1) {
+          throw new L.ApiError(
+            L.t({ id: "Server menjawab dengan galat ", en: "The server answered with error " }) + response.status,
+            response.status,
+            "http"
+          );
+        }
+        return response.json().then(function (data) {
+          if (!response.ok) {
+            throw new L.ApiError(data.message || data.error || String(response.status), response.status, data.error, data);
+          }
+          return data;
+        });
+      });
+  }
+
+  // ---- problems next to their fields -------------------------------------------
+
+  function cssEscape(s) {
+    return window.CSS && CSS.escape ? CSS.escape(s) : s.replace(/"/g, '\\"');
+  }
+
+  /** "steps[1].target_minutes" -> "steps[1]" -> "steps" -> "". */
+  function parentField(field) {
+    return field.replace(/(\.[^.[\]]+|\[\d+\])$/, "");
+  }
+
+  /** A problem as {field, message}: the structured format, or the older "field: message" string. */
+  function normaliseProblem(p) {
+    if (p && typeof p === "object") return { field: String(p.field || ""), message: String(p.message || p.msg || "") };
+    var text = String(p);
+    var at = text.indexOf(": ");
+    if (at === -1) return { field: "", message: text };
+    return { field: text.slice(0, at), message: text.slice(at + 2) };
+  }
+
+  /** The closest [data-field] box in `root` for a field path, walking up to its parents. */
+  function fieldBox(root, field) {
+    var f = field;
+    while (f) {
+      var box = root.querySelector('[data-field="' + cssEscape(f) + '"]');
+      if (box) return box;
+      var up = parentField(f);
+      if (up === f) break;
+      f = up;
+    }
+    return null;
+  }
+
+  function clearProblems(root, listBox) {
+    root.querySelectorAll(".a-problem[data-problem-auto]").forEach(function (p) {
+      p.parentNode.removeChild(p);
+    });
+    root.querySelectorAll('[data-invalid="true"]').forEach(function (n) {
+      n.removeAttribute("data-invalid");
+    });
+    root.querySelectorAll('[aria-invalid="true"]').forEach(function (n) {
+      n.removeAttribute("aria-invalid");
+    });
+    if (listBox) {
+      listBox.hidden = true;
+      L.clear(listBox);
+    }
+  }
+
+  /**
+   * Show each problem next to its field (the closest [data-field] box in `root`) and listed in `listBox`.
+   * `label(field)` names a field for the list. Returns the first input to focus.
+   */
+  function showProblems(root, listBox, problems, label) {
+    clearProblems(root, listBox);
+    var first = null;
+    var list = h("ul");
+    problems.map(normaliseProblem).forEach(function (p) {
+      var text = problemText(p.message);
+      var box = p.field ? fieldBox(root, p.field) : null;
+      var input = null;
+      if (box) {
+        box.setAttribute("data-invalid", "true");
+        var own = box.querySelector(':scope > .a-problem[data-problem-auto]');
+        if (!own) {
+          own = h("p", { class: "a-problem", "data-problem-auto": "true", "data-problem-for": box.getAttribute("data-field") });
+          box.appendChild(own);
+        }
+        own.textContent = (own.textContent ? own.textContent + " " : "") + text;
+        input = box.matches("input, select, textarea") ? box : box.querySelector("input:not([type=checkbox]), select, textarea");
+        if (input) input.setAttribute("aria-invalid", "true");
+      }
+      if (!first) first = input || box;
+      var name = p.field ? (label ? label(p.field) : p.field) : "";
+      list.appendChild(
+        h(
+          "li",
+          { "data-problem-field": p.field },
+          name
+            ? h(
+                "button",
+                {
+                  type: "button",
+                  class: "a-problem-link",
+                  onclick: function () {
+                    if (box) box.scrollIntoView({ block: "center" });
+                    if (input) input.focus({ preventScroll: true });
+                  },
+                },
+                name
+              )
+            : null,
+          name ? ": " + text : text
+        )
+      );
+    });
+    if (listBox) {
+      listBox.appendChild(h("p", { class: "a-problems-title" }, L.t("problems_title")));
+      listBox.appendChild(list);
+      listBox.hidden = !problems.length;
+    }
+    return first;
+  }
+
+  // ---- dialogs ------------------------------------------------------------------
+
+  /** A modal dialog around `content` (a form): resolves when closed. */
+  function dialog(opts) {
+    var box = h(
+      "dialog",
+      { class: "a-dialog", id: opts.id || null, "aria-labelledby": (opts.id || "dlg") + "-title" },
+      h(
+        "div",
+        { class: "a-dialog-head" },
+        h("h2", { id: (opts.id || "dlg") + "-title" }, opts.title),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "btn btn-quiet a-dialog-x",
+            "aria-label": L.t("close"),
+            onclick: function () {
+              box.close();
+            },
+          },
+          "×"
+        )
+      ),
+      opts.content
+    );
+    document.body.appendChild(box);
+    box.addEventListener("close", function () {
+      if (box.parentNode) box.parentNode.removeChild(box);
+      if (opts.onClose) opts.onClose();
+    });
+    box.showModal();
+    var focus = box.querySelector("[autofocus]") || box.querySelector("input:not([type=checkbox]):not([readonly]), select, textarea");
+    if (focus) focus.focus();
+    return box;
+  }
+
+  /** Ask before something that cannot be undone; resolves true when confirmed. */
+  function confirmAction(opts) {
+    return new Promise(function (resolve) {
+      var answered = false;
+      var box;
+      var form = h(
+        "form",
+        {
+          class: "a-dialog-body",
+          method: "dialog",
+          onsubmit: function (ev) {
+            ev.preventDefault();
+            answered = true;
+            box.close();
+            resolve(true);
+          },
+        },
+        h("p", { class: "a-confirm-text" }, opts.text),
+        opts.detail ? h("p", { class: "a-muted" }, opts.detail) : null,
+        h(
+          "div",
+          { class: "a-dialog-actions" },
+          h(
+            "button",
+            {
+              type: "button",
+              class: "btn",
+              onclick: function () {
+                box.close();
+              },
+            },
+            L.t("cancel")
+          ),
+          h("button", { type: "submit", class: "btn " + (opts.danger ? "btn-danger" : "btn-primary"), id: "confirm-yes", autofocus: true }, opts.confirm)
+        )
+      );
+      box = dialog({
+        id: "confirm",
+        title: opts.title,
+        content: form,
+        onClose: function () {
+          if (!answered) resolve(false);
+        },
+      });
+    });
+  }
+
+  // ---- small widgets --------------------------------------------------------------
+
+  function roleLabel(meta, code) {
+    var r = (meta.roles || []).filter(function (x) {
+      return x.code === code;
+    })[0];
+    return r ? L.t(r.label) : code;
+  }
+
+  /** Checkboxes for a list of {value, label}; `name` groups them. */
+  function checkboxes(name, options, checked) {
+    return h(
+      "div",
+      { class: "a-checks", role: "group" },
+      options.map(function (o) {
+        return h(
+          "label",
+          { class: "a-check a-check-box" },
+          h("input", { type: "checkbox", name: name, value: o.value, checked: checked.indexOf(o.value) !== -1 }),
+          h("span", null, o.label)
+        );
+      })
+    );
+  }
+
+  function checkedValues(root, name) {
+    return Array.prototype.map.call(root.querySelectorAll('input[name="' + name + '"]:checked'), function (i) {
+      return i.value;
+    });
+  }
+
+  /** A labelled field box: data-field for problems, the label tied to the input. */
+  function field(name, labelText, input, hint) {
+    if (input && input.tagName && !input.id) input.id = "f-" + name.replace(/[^a-z0-9]+/gi, "-");
+    return h(
+      "div",
+      { class: "a-field", "data-field": name },
+      h("label", { for: input && input.id ? input.id : null }, labelText),
+      input,
+      hint ? h("p", { class: "a-hint" }, hint) : null
+    );
+  }
+
+  function dateTime(value) {
+    if (!value) return "";
+    var d = new Date(value);
+    if (isNaN(d.getTime())) return String(value);
+    return L.longDate(d) + " " + L.hhmm(d);
+  }
+
+  // ---- start ---------------------------------------------------------------------
+
+  function start(page) {
+    state.page = page;
+    L.onLangChange(function () {
+      if (refusalText) $("refused-message").textContent = refusalText();
+      if (state.me && state.me.user) $("who").textContent = L.fmt("who", { name: state.me.user.full_name });
+      if (state.view === "page" && page.onLangChange) page.onLangChange();
+    });
+    L.initLangSwitch();
+    L.api("GET", "/api/me")
+      .then(function (me) {
+        state.me = me;
+        return route();
+      })
+      .catch(function (err) {
+        fail(err);
+        showView("login");
+      });
+  }
+
+  window.Admin = {
+    start: start,
+    state: state,
+    $: $,
+    say: say,
+    fail: fail,
+    handle: handle,
+    bilingual: bilingual,
+    problemText: problemText,
+    route: route,
+    live: live,
+    upload: upload,
+    showProblems: showProblems,
+    clearProblems: clearProblems,
+    normaliseProblem: normaliseProblem,
+    parentField: parentField,
+    dialog: dialog,
+    confirm: confirmAction,
+    roleLabel: roleLabel,
+    checkboxes: checkboxes,
+    checkedValues: checkedValues,
+    field: field,
+    dateTime: dateTime,
+  };
+})();
