@@ -1,0 +1,939 @@
+"""Reports for the admin and the head of office: counts, times, SOP compliance, and the hall right now.
+
+Every definition used here is written out in docs/reports.md; the short version:
+
+* A report covers the berkas *issued* on the service days of its period (the buku harian's rule),
+  and everything that happened to them, even on a later day.
+* Waiting time of a ticket: issued_at until the first call (called_at) at its first step.
+  Waiting time of a step visit: entered_at until called_at, or started_at for a step nobody calls.
+* Service time of a step visit: started_at until ended_at, whatever the outcome.
+* A step is within target when its visit ended "advanced" and service time <= the visit's target.
+* A berkas is within target when it is done and the sum of its visits' service times <= the sum of the
+  step targets frozen into the ticket at issue.
+* Median is the middle value (mean of the two middle ones for an even count);
+  p90 is the nearest-rank percentile: the value at rank ceil(0.9 x n) in ascending order.
+* Bottleneck: the step with the largest mean time over target (max(0, service - target), averaged
+  over its finished visits); none when no step runs over on average.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections import Counter as Tally
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from .roles import ROLE_LABELS, STEP_ROLES, Role
+from .states import PENDING_LABELS, QUEUED, STATE_LABELS, PendingReason, TicketState
+from .store import Counter, EventRecord, StepVisit, Ticket, User
+
+#: Minutes between two samples of the queue-length series.
+QUEUE_STEP_MINUTES = 15
+#: The longest period one report may cover (a year and a day).
+MAX_DAYS = 366
+
+REASONS = [r.value for r in PendingReason]
+
+
+# ---- small statistics ----------------------------------------------------------
+
+
+def percentile(values: Iterable[float], p: int) -> float | None:
+    """The nearest-rank percentile: the value at rank ceil(p/100 x n) of the sorted values."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    rank = max(1, -(-p * len(ordered) // 100))  # integer ceil: no float error at 0.9 x 10
+    return ordered[rank - 1]
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Count, mean, median and p90 of some durations, in seconds."""
+
+    n: int = 0
+    mean: float | None = None
+    median: float | None = None
+    p90: float | None = None
+
+    @classmethod
+    def of(cls, values: Iterable[float]) -> Stats:
+        data = list(values)
+        if not data:
+            return cls()
+        return cls(len(data), statistics.fmean(data), statistics.median(data), percentile(data, 90))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"n": self.n, "mean": self.mean, "median": self.median, "p90": self.p90}
+
+
+@dataclass(frozen=True)
+class Share:
+    """How many of some things were within their target, out of how many."""
+
+    within: int = 0
+    total: int = 0
+
+    @property
+    def ratio(self) -> float | None:
+        return self.within / self.total if self.total else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"within": self.within, "total": self.total, "ratio": self.ratio}
+
+
+# ---- what is loaded ------------------------------------------------------------
+
+
+@dataclass
+class _Visit:
+    ticket_id: int
+    service: str
+    step_index: int
+    role: str
+    target_minutes: int | None
+    officer_id: int | None
+    counter_id: int | None
+    entered_at: datetime
+    called_at: datetime | None
+    started_at: datetime | None
+    ended_at: datetime | None
+    outcome: str | None
+    resident_present: bool
+    last_step: bool
+    reason: str | None = None  # for a pended visit: why
+
+    @property
+    def wait(self) -> float | None:
+        end = self.called_at or self.started_at
+        return (end - self.entered_at).total_seconds() if end else None
+
+    @property
+    def service_seconds(self) -> float | None:
+        if self.started_at and self.ended_at:
+            return (self.ended_at - self.started_at).total_seconds()
+        return None
+
+    @property
+    def finished(self) -> bool:
+        return self.outcome == "advanced"
+
+    @property
+    def within(self) -> bool | None:
+        """Only a finished step with a target is judged."""
+        if not self.finished or self.target_minutes is None or self.service_seconds is None:
+            return None
+        return self.service_seconds <= self.target_minutes * 60
+
+    @property
+    def over(self) -> float | None:
+        if self.within is None:
+            return None
+        return max(0.0, self.service_seconds - self.target_minutes * 60)  # type: ignore[operator]
+
+    @property
+    def queue_end(self) -> datetime | None:
+        """When the resident stopped waiting in the hall for this step (None: still waiting)."""
+        return self.called_at or self.started_at or self.ended_at
+
+
+@dataclass
+class _Ticket:
+    id: int
+    service: str
+    day: date
+    state: str
+    issued_at: datetime
+    closed_at: datetime | None
+    steps: list[dict[str, Any]]
+    visits: list[_Visit] = field(default_factory=list)
+
+    @property
+    def wait(self) -> float | None:
+        """Issued until the first call at the first step; None if never called there."""
+        calls = [v.called_at for v in self.visits if v.step_index == 0 and v.called_at]
+        return (min(calls) - self.issued_at).total_seconds() if calls else None
+
+    @property
+    def done(self) -> bool:
+        return self.state == TicketState.DONE.value
+
+    @property
+    def target_seconds(self) -> int | None:
+        targets = [s.get("target_minutes") for s in self.steps if s.get("target_minutes") is not None]
+        return sum(targets) * 60 if targets else None
+
+    @property
+    def service_seconds(self) -> float:
+        return sum(v.service_seconds for v in self.visits if v.service_seconds is not None)
+
+    @property
+    def within(self) -> bool | None:
+        if not self.done or self.target_seconds is None:
+            return None
+        return self.service_seconds <= self.target_seconds
+
+    @property
+    def elapsed(self) -> float | None:
+        if not self.done or self.closed_at is None:
+            return None
+        return (self.closed_at - self.issued_at).total_seconds()
+
+
+# ---- one row of a report table -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """The figures of one group: a service, a step, an officer, a counter, a day, or everything.
+
+    Ticket figures (issued, served, wait, berkas, elapsed) belong to groups of whole berkas
+    (everything, a service, a day); step figures belong to every group.
+    """
+
+    key: str
+    label: dict[str, str]
+    issued: int = 0
+    served: int = 0
+    cancelled: int = 0
+    states: dict[str, int] = field(default_factory=dict)
+    visits: int = 0
+    calls: int = 0
+    started: int = 0
+    finished: int = 0
+    handed_over: int = 0
+    no_shows: int = 0
+    returns: int = 0
+    pendings: dict[str, int] = field(default_factory=dict)
+    wait: Stats = Stats()  # tickets: issued -> first call
+    step_wait: Stats = Stats()  # visits: entered -> called or started
+    service: Stats = Stats()  # visits: started -> ended
+    elapsed: Stats = Stats()  # done tickets: issued -> closed
+    steps: Share = Share()
+    berkas: Share = Share()
+    over: float | None = None  # mean seconds over target of finished steps with a target
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def pendings_total(self) -> int:
+        return sum(self.pendings.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "issued": self.issued,
+            "served": self.served,
+            "cancelled": self.cancelled,
+            "states": self.states,
+            "visits": self.visits,
+            "calls": self.calls,
+            "started": self.started,
+            "finished": self.finished,
+            "handed_over": self.handed_over,
+            "no_shows": self.no_shows,
+            "returns": self.returns,
+            "pendings": self.pendings,
+            "pendings_total": self.pendings_total,
+            "wait": self.wait.as_dict(),
+            "step_wait": self.step_wait.as_dict(),
+            "service": self.service.as_dict(),
+            "elapsed": self.elapsed.as_dict(),
+            "steps": self.steps.as_dict(),
+            "berkas": self.berkas.as_dict(),
+            "over": self.over,
+            **self.extra,
+        }
+
+
+def _row(key: str, label: dict[str, str], tickets: list[_Ticket], visits: list[_Visit], **extra: Any) -> Row:
+    judged = [v.within for v in visits if v.within is not None]
+    overs = [v.over for v in visits if v.over is not None]
+    pendings = {r: 0 for r in REASONS}
+    for v in visits:
+        if v.outcome == "pended" and v.reason in pendings:
+            pendings[v.reason] += 1
+    berkas = [t.within for t in tickets if t.within is not None]
+    states = Tally(t.state for t in tickets)
+    return Row(
+        key=key,
+        label=label,
+        issued=len(tickets),
+        served=sum(1 for t in tickets if t.done),
+        cancelled=states.get(TicketState.CANCELLED.value, 0),
+        states={s.value: states.get(s.value, 0) for s in TicketState} if tickets else {},
+        visits=len(visits),
+        calls=sum(1 for v in visits if v.called_at),
+        started=sum(1 for v in visits if v.started_at),
+        finished=sum(1 for v in visits if v.finished),
+        handed_over=sum(1 for v in visits if v.finished and v.last_step),
+        no_shows=sum(1 for v in visits if v.outcome == "no_show"),
+        returns=sum(1 for v in visits if v.outcome == "returned"),
+        pendings=pendings,
+        wait=Stats.of(w for t in tickets if (w := t.wait) is not None),
+        step_wait=Stats.of(w for v in visits if (w := v.wait) is not None),
+        service=Stats.of(s for v in visits if (s := v.service_seconds) is not None),
+        elapsed=Stats.of(e for t in tickets if (e := t.elapsed) is not None),
+        steps=Share(sum(judged), len(judged)),
+        berkas=Share(sum(berkas), len(berkas)),
+        over=statistics.fmean(overs) if overs else None,
+        extra=extra,
+    )
+
+
+# ---- the report ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    start: date
+    end: date
+    generated_at: datetime
+    timezone: str
+    total: Row
+    services: list[Row]
+    steps: list[Row]
+    officers: list[Row]
+    counters: list[Row]
+    days: list[Row]
+    hours: list[Row]
+    queue: list[dict[str, Any]]
+    bottleneck: Row | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "generated_at": self.generated_at.isoformat(),
+            "timezone": self.timezone,
+            "queue_step_minutes": QUEUE_STEP_MINUTES,
+            "total": self.total.as_dict(),
+            "services": [r.as_dict() for r in self.services],
+            "steps": [r.as_dict() for r in self.steps],
+            "officers": [r.as_dict() for r in self.officers],
+            "counters": [r.as_dict() for r in self.counters],
+            "days": [r.as_dict() for r in self.days],
+            "hours": [r.as_dict() for r in self.hours],
+            "queue": self.queue,
+            "bottleneck": self.bottleneck.as_dict() if self.bottleneck else None,
+            "pending_labels": {r.value: lbl for r, lbl in PENDING_LABELS.items()},
+        }
+
+
+def _load(loket, start: date, end: date) -> list[_Ticket]:
+    with loket.store.read() as s:
+        rows = s.execute(
+            select(
+                Ticket.id,
+                Ticket.service_code,
+                Ticket.service_day,
+                Ticket.state,
+                Ticket.issued_at,
+                Ticket.closed_at,
+                Ticket.steps,
+            )
+            .where(Ticket.service_day >= start, Ticket.service_day <= end)
+            .order_by(Ticket.issued_at, Ticket.id)
+        ).all()
+        tickets = {r[0]: _Ticket(*r) for r in rows}
+        in_period = select(Ticket.id).where(Ticket.service_day >= start, Ticket.service_day <= end)
+        visits = s.execute(
+            select(
+                StepVisit.ticket_id,
+                StepVisit.step_index,
+                StepVisit.role,
+                StepVisit.target_minutes,
+                StepVisit.officer_id,
+                StepVisit.counter_id,
+                StepVisit.entered_at,
+                StepVisit.called_at,
+                StepVisit.started_at,
+                StepVisit.ended_at,
+                StepVisit.outcome,
+            )
+            .where(StepVisit.ticket_id.in_(in_period))
+            .order_by(StepVisit.id)
+        ).all()
+        # The reason of a pause lives in its event; the n-th pended visit of a berkas is its n-th pended event.
+        reasons: dict[int, list[str | None]] = defaultdict(list)
+        for ticket_id, payload in s.execute(
+            select(EventRecord.ticket_id, EventRecord.payload)
+            .where(EventRecord.kind == "ticket.pended", EventRecord.ticket_id.in_(in_period))
+            .order_by(EventRecord.id)
+        ):
+            reasons[ticket_id].append((payload or {}).get("reason"))
+    for v in visits:
+        t = tickets[v.ticket_id]
+        step = t.steps[v.step_index] if v.step_index < len(t.steps) else {}
+        visit = _Visit(
+            v.ticket_id,
+            t.service,
+            v.step_index,
+            v.role,
+            v.target_minutes,
+            v.officer_id,
+            v.counter_id,
+            v.entered_at,
+            v.called_at,
+            v.started_at,
+            v.ended_at,
+            v.outcome,
+            bool(step.get("resident_present")),
+            v.step_index == len(t.steps) - 1,
+        )
+        if visit.outcome == "pended":
+            queue = reasons.get(v.ticket_id)
+            visit.reason = queue.pop(0) if queue else PendingReason.OTHER.value
+        t.visits.append(visit)
+    return list(tickets.values())
+
+
+def _names(loket) -> tuple[dict[int, str], dict[int, tuple[str, int]]]:
+    with loket.store.read() as s:
+        users = {uid: name for uid, name in s.execute(select(User.id, User.full_name))}
+        counters = {cid: (name, num) for cid, name, num in s.execute(select(Counter.id, Counter.name, Counter.number))}
+    return users, counters
+
+
+def _service_label(loket, code: str) -> dict[str, str]:
+    sop = loket.catalog.get(code)
+    return sop.name.model_dump() if sop else {"id": code, "en": code}
+
+
+def _service_order(loket, code: str) -> tuple[int, str]:
+    sop = loket.catalog.get(code)
+    return (sop.order if sop else 10_000, code)
+
+
+def build_report(loket, start: date, end: date | None = None) -> Report:
+    """The report of the berkas issued on the service days start..end (inclusive)."""
+    end = end or start
+    if end < start:
+        raise ValueError("the period ends before it starts")
+    if (end - start).days + 1 > MAX_DAYS:
+        raise ValueError(f"a report covers at most {MAX_DAYS} days")
+    tickets = _load(loket, start, end)
+    users, counters = _names(loket)
+    visits = [v for t in tickets for v in t.visits]
+    tickets_by_id = {t.id: t for t in tickets}
+
+    total = _row("all", {"id": "Semua layanan", "en": "All services"}, tickets, visits)
+
+    by_service: dict[str, list[_Ticket]] = defaultdict(list)
+    for t in tickets:
+        by_service[t.service].append(t)
+
+    steps: list[Row] = []
+    step_rows: dict[str, list[Row]] = defaultdict(list)
+    by_step: dict[tuple[str, int], list[_Visit]] = defaultdict(list)
+    for v in visits:
+        by_step[(v.service, v.step_index)].append(v)
+    for (code, index), group in sorted(by_step.items(), key=lambda kv: (_service_order(loket, kv[0][0]), kv[0][1])):
+        snapshot = tickets_by_id[group[-1].ticket_id].steps
+        step = snapshot[index] if index < len(snapshot) else {}
+        role = group[-1].role
+        service_name = _service_label(loket, code)
+        row = _row(
+            f"{code}#{index + 1}",
+            {
+                "id": f"{service_name['id']} · tahap {index + 1}: {ROLE_LABELS[Role(role)]['id']}",
+                "en": f"{service_name['en']} · step {index + 1}: {ROLE_LABELS[Role(role)]['en']}",
+            },
+            [],
+            group,
+            service_code=code,
+            service_name=service_name,
+            step=index + 1,
+            role=role,
+            role_label=ROLE_LABELS[Role(role)],
+            action=step.get("action"),
+            target_minutes=step.get("target_minutes"),
+            resident_present=bool(step.get("resident_present")),
+        )
+        steps.append(row)
+        step_rows[code].append(row)
+
+    services: list[Row] = []
+    for code in sorted(by_service, key=lambda c: _service_order(loket, c)):
+        group = by_service[code]
+        sop = loket.catalog.get(code)
+        neck = _bottleneck(step_rows[code])
+        services.append(
+            _row(
+                code,
+                _service_label(loket, code),
+                group,
+                [v for t in group for v in t.visits],
+                prefix=sop.prefix if sop else None,
+                target_minutes=(group[-1].target_seconds or 0) // 60 or None,
+                sop_target_minutes=sop.target_minutes if sop else None,
+                total_mismatch=bool(sop and sop.total_mismatch),
+                bottleneck_step=neck.extra["step"] if neck else None,
+            )
+        )
+
+    officers = [
+        _row(f"officer:{uid}", {"id": users.get(uid, f"#{uid}"), "en": users.get(uid, f"#{uid}")}, [], group, id=uid)
+        for uid, group in _group(visits, lambda v: v.officer_id)
+    ]
+    officers.sort(key=lambda r: r.label["id"].lower())
+    counter_rows = [
+        _row(
+            f"counter:{cid}",
+            {"id": counters.get(cid, (f"#{cid}", 0))[0], "en": counters.get(cid, (f"#{cid}", 0))[0]},
+            [],
+            group,
+            id=cid,
+            number=counters.get(cid, ("", 0))[1],
+        )
+        for cid, group in _group(visits, lambda v: v.counter_id)
+    ]
+    counter_rows.sort(key=lambda r: (r.extra["number"], r.label["id"]))
+
+    days = []
+    for day in sorted({t.day for t in tickets}):
+        group = [t for t in tickets if t.day == day]
+        days.append(_row(day.isoformat(), {"id": day.isoformat(), "en": day.isoformat()}, group, _visits(group)))
+
+    hours = []
+    by_hour: dict[int, list[_Ticket]] = defaultdict(list)
+    for t in tickets:
+        by_hour[loket.clock.local(t.issued_at).hour].append(t)
+    if by_hour:
+        for hour in range(min(by_hour), max(by_hour) + 1):
+            group = by_hour.get(hour, [])
+            label = f"{hour:02d}:00"
+            hours.append(_row(label, {"id": label, "en": label}, group, _visits(group), hour=hour))
+
+    return Report(
+        start=start,
+        end=end,
+        generated_at=loket.clock.now(),
+        timezone=str(loket.clock.tz),
+        total=total,
+        services=services,
+        steps=steps,
+        officers=officers,
+        counters=counter_rows,
+        days=days,
+        hours=hours,
+        queue=queue_series(loket, tickets),
+        bottleneck=_bottleneck(steps),
+    )
+
+
+def _visits(tickets: list[_Ticket]) -> list[_Visit]:
+    return [v for t in tickets for v in t.visits]
+
+
+def _group(visits: list[_Visit], key) -> list[tuple[int, list[_Visit]]]:
+    groups: dict[int, list[_Visit]] = defaultdict(list)
+    for v in visits:
+        k = key(v)
+        if k is not None:
+            groups[k].append(v)
+    return list(groups.items())
+
+
+def _bottleneck(rows: list[Row]) -> Row | None:
+    """The step with the largest mean time over target; ties: lower compliance, then SOP order."""
+    candidates = [(i, r) for i, r in enumerate(rows) if r.over is not None and r.over > 0]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda ir: (ir[1].over, -(ir[1].steps.ratio or 0), -ir[0]))[1]
+
+
+def _floor(moment: datetime, minutes: int) -> datetime:
+    return moment.replace(minute=moment.minute - moment.minute % minutes, second=0, microsecond=0)
+
+
+def queue_series(loket, tickets: list[_Ticket], step_minutes: int = QUEUE_STEP_MINUTES) -> list[dict[str, Any]]:
+    """Residents waiting in the hall for a call, sampled every `step_minutes` of local time.
+
+    A visit of a step the resident attends counts from entered_at until it is called, started or
+    ended (whichever first). One never called counts until the day's horizon: now for today, else the
+    last moment anything happened to that day's berkas on that day. Over several days, each sample is
+    the mean over the days that had tickets (a day with no sample at that time counts 0).
+    """
+    now = loket.clock.now()
+    per_day: dict[date, dict[str, int]] = {}
+    for day in sorted({t.day for t in tickets}):
+        day_end = loket.clock.day_start(day + timedelta(days=1))
+        visits = [v for t in tickets if t.day == day for v in t.visits]
+        hall = [v for v in visits if v.resident_present]
+        if not hall:
+            per_day[day] = {}
+            continue
+        if now < day_end:
+            horizon = now
+        else:
+            moments = [m for v in visits for m in (v.entered_at, v.called_at, v.started_at, v.ended_at) if m]
+            horizon = max(m for m in moments if m < day_end)
+        first = min(v.entered_at for v in hall)
+        last = max(min(v.queue_end or horizon, horizon) for v in hall)
+        counts: dict[str, int] = {}
+        moment = _floor(loket.clock.local(first), step_minutes)
+        last_local = loket.clock.local(last)
+        while moment <= last_local:
+            counts[f"{moment:%H:%M}"] = sum(
+                1 for v in hall if v.entered_at <= moment and (v.queue_end is None or v.queue_end > moment)
+            )
+            moment += timedelta(minutes=step_minutes)
+        per_day[day] = counts
+    slots = sorted({slot for counts in per_day.values() for slot in counts})
+    days = len(per_day)
+    return [{"time": slot, "waiting": sum(counts.get(slot, 0) for counts in per_day.values()) / days} for slot in slots]
+
+
+# ---- the hall right now --------------------------------------------------------
+
+
+def live_dashboard(loket) -> dict[str, Any]:
+    """The hall now: who waits for which service, which counters are open or idle, overdue berkas."""
+    now = loket.clock.now()
+    today = loket.clock.today()
+    since = loket.clock.day_start(today)
+    with loket.store.read() as s:
+        waiting_rows = s.execute(
+            select(Ticket.id, Ticket.number, Ticket.service_code, Ticket.state, Ticket.priority, Ticket.queued_at)
+            .where(Ticket.state.in_([st.value for st in QUEUED]), Ticket.queued_at >= since)
+            .order_by(Ticket.queue_key, Ticket.id)
+        ).all()
+        stations = s.execute(
+            select(EventRecord.kind, EventRecord.counter_id, EventRecord.officer_id, EventRecord.at)
+            .where(EventRecord.kind.in_(["counter.opened", "counter.closed"]), EventRecord.at >= since)
+            .order_by(EventRecord.id)
+        ).all()
+        at_counters = s.execute(
+            select(Ticket.counter_id, Ticket.number, Ticket.state, Ticket.service_code).where(
+                Ticket.counter_id.is_not(None), Ticket.state.in_([TicketState.CALLED.value, TicketState.SERVING.value])
+            )
+        ).all()
+        all_counters = s.execute(
+            select(Counter.id, Counter.name, Counter.number, Counter.roles)
+            .where(Counter.active)
+            .order_by(Counter.number)
+        ).all()
+        users = {uid: name for uid, name in s.execute(select(User.id, User.full_name))}
+
+    # Open: an officer's last counter.opened event today at a counter is not followed by counter.closed.
+    open_since: dict[tuple[int, int | None], datetime] = {}
+    for kind, counter_id, officer_id, at in stations:
+        if kind == "counter.opened":
+            open_since[(counter_id, officer_id)] = at
+        else:
+            open_since.pop((counter_id, officer_id), None)
+    busy: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for counter_id, number, state, service in at_counters:
+        busy[counter_id].append({"number": number, "state": state, "service": service})
+    counters = []
+    for cid, name, number, roles in all_counters:
+        officers = sorted(
+            (
+                {"id": oid, "name": users.get(oid, f"#{oid}"), "since": at.isoformat()}
+                for (c, oid), at in open_since.items()
+                if c == cid
+            ),
+            key=lambda o: o["since"],
+        )
+        is_open = bool(officers)
+        counters.append(
+            {
+                "id": cid,
+                "name": name,
+                "number": number,
+                "roles": list(roles or []),
+                "open": is_open,
+                "idle": is_open and not busy.get(cid),
+                "officers": officers,
+                "tickets": busy.get(cid, []),
+            }
+        )
+
+    services: dict[str, dict[str, Any]] = {}
+    waiting = []
+    for tid, number, code, state, priority, queued_at in waiting_rows:
+        entry = services.setdefault(
+            code, {"code": code, "name": _service_label(loket, code), "waiting": 0, "longest_seconds": 0.0}
+        )
+        seconds = (now - queued_at).total_seconds()
+        entry["waiting"] += 1
+        entry["longest_seconds"] = max(entry["longest_seconds"], seconds)
+        waiting.append(
+            {
+                "id": tid,
+                "number": number,
+                "service": code,
+                "service_name": entry["name"],
+                "state": state,
+                "state_label": STATE_LABELS[TicketState(state)],
+                "priority": priority is not None,
+                "since": queued_at.isoformat(),
+                "waiting_seconds": seconds,
+            }
+        )
+
+    overdue = []
+    seen: set[int] = set()
+    for role in STEP_ROLES:
+        for view in loket.work_list(role):
+            if view.overdue and view.id not in seen:
+                seen.add(view.id)
+                overdue.append(
+                    {
+                        "id": view.id,
+                        "number": view.number,
+                        "service": view.service_code,
+                        "service_name": view.service_name,
+                        "state": view.state.value,
+                        "state_label": STATE_LABELS[view.state],
+                        "step": view.step_index + 1,
+                        "role": view.current_role,
+                        "role_label": ROLE_LABELS[Role(view.current_role)],
+                        "target_minutes": view.step.get("target_minutes"),
+                        "elapsed_seconds": view.step_elapsed_seconds,
+                        "counter": view.counter_name,
+                    }
+                )
+    overdue.sort(key=lambda o: -(o["elapsed_seconds"] or 0))
+    today_report = build_report(loket, today)
+    return {
+        "as_of": now.isoformat(),
+        "day": today.isoformat(),
+        "services": sorted(services.values(), key=lambda e: _service_order(loket, e["code"])),
+        "waiting": waiting,
+        "waiting_total": len(waiting),
+        "counters": counters,
+        "counters_open": sum(1 for c in counters if c["open"]),
+        "counters_idle": sum(1 for c in counters if c["idle"]),
+        "overdue": overdue,
+        "today": {
+            "issued": today_report.total.issued,
+            "served": today_report.total.served,
+            "no_shows": today_report.total.no_shows,
+            "wait": today_report.total.wait.as_dict(),
+            "steps": today_report.total.steps.as_dict(),
+        },
+    }
+
+
+# ---- exports ---------------------------------------------------------------------
+
+
+def _minutes(seconds: float | None) -> float | str:
+    return "" if seconds is None else round(seconds / 60, 2)
+
+
+def _percent(share: Share) -> float | str:
+    return "" if share.ratio is None else round(share.ratio * 100, 1)
+
+
+def _stats_cells(stats: Stats) -> list[Any]:
+    return [_minutes(stats.mean), _minutes(stats.median), _minutes(stats.p90)]
+
+
+def _stats_header(name: str) -> list[str]:
+    return [f"{name} rata-rata (menit)", f"{name} median (menit)", f"{name} p90 (menit)"]
+
+
+PENDING_HEADER = [f"Tertunda: {PENDING_LABELS[PendingReason(r)]['id']}" for r in REASONS]
+
+
+def tables(report: Report) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The report as named tables (title, header, rows): what the CSV and the XLSX hold."""
+    ticket_header = [
+        "Diterbitkan",
+        "Selesai",
+        "Dibatalkan",
+        "Tidak hadir",
+        "Dikembalikan",
+        *PENDING_HEADER,
+        *_stats_header("Waktu tunggu"),
+        *_stats_header("Waktu layanan"),
+        *_stats_header("Terbit s.d. selesai"),
+        "Tahapan sesuai target (%)",
+        "Tahapan dinilai",
+        "Berkas sesuai target (%)",
+        "Berkas dinilai",
+    ]
+
+    def ticket_cells(r: Row) -> list[Any]:
+        return [
+            r.issued,
+            r.served,
+            r.cancelled,
+            r.no_shows,
+            r.returns,
+            *[r.pendings.get(k, 0) for k in REASONS],
+            *_stats_cells(r.wait),
+            *_stats_cells(r.service),
+            *_stats_cells(r.elapsed),
+            _percent(r.steps),
+            r.steps.total,
+            _percent(r.berkas),
+            r.berkas.total,
+        ]
+
+    visit_header = [
+        "Dipanggil",
+        "Dikerjakan",
+        "Tahap selesai",
+        "Diserahkan",
+        "Tidak hadir",
+        "Dikembalikan",
+        *PENDING_HEADER,
+        *_stats_header("Waktu tunggu tahap"),
+        *_stats_header("Waktu layanan"),
+        "Tahapan sesuai target (%)",
+        "Tahapan dinilai",
+    ]
+
+    def visit_cells(r: Row) -> list[Any]:
+        return [
+            r.calls,
+            r.started,
+            r.finished,
+            r.handed_over,
+            r.no_shows,
+            r.returns,
+            *[r.pendings.get(k, 0) for k in REASONS],
+            *_stats_cells(r.step_wait),
+            *_stats_cells(r.service),
+            _percent(r.steps),
+            r.steps.total,
+        ]
+
+    neck = report.bottleneck
+    summary = [
+        ["Periode", f"{report.start.isoformat()} s.d. {report.end.isoformat()}"],
+        ["Zona waktu", report.timezone],
+        ["Diterbitkan", report.total.issued],
+        ["Selesai", report.total.served],
+        ["Tidak hadir", report.total.no_shows],
+        ["Dikembalikan", report.total.returns],
+        ["Tertunda", report.total.pendings_total],
+        ["Waktu tunggu rata-rata (menit)", _minutes(report.total.wait.mean)],
+        ["Waktu layanan rata-rata (menit)", _minutes(report.total.service.mean)],
+        ["Tahapan sesuai target (%)", _percent(report.total.steps)],
+        ["Berkas sesuai target (%)", _percent(report.total.berkas)],
+        ["Tahap hambatan", neck.label["id"] if neck else "-"],
+        ["Rata-rata lewat target tahap hambatan (menit)", _minutes(neck.over) if neck else ""],
+    ]
+    return [
+        ("Ringkasan", ["Ukuran", "Nilai"], summary),
+        (
+            "Layanan",
+            ["Layanan", *ticket_header, "Target SOP (menit)", "Tahap hambatan"],
+            [
+                [r.label["id"], *ticket_cells(r), r.extra["sop_target_minutes"] or "", r.extra["bottleneck_step"] or ""]
+                for r in report.services
+            ]
+            + [[report.total.label["id"], *ticket_cells(report.total), "", ""]],
+        ),
+        (
+            "Tahapan",
+            ["Layanan", "Tahap", "Peran", "Target (menit)", *visit_header, "Rata-rata lewat target (menit)"],
+            [
+                [
+                    r.extra["service_name"]["id"],
+                    r.extra["step"],
+                    r.extra["role_label"]["id"],
+                    r.extra["target_minutes"] or "",
+                    *visit_cells(r),
+                    _minutes(r.over),
+                ]
+                for r in report.steps
+            ],
+        ),
+        ("Petugas", ["Petugas", *visit_header], [[r.label["id"], *visit_cells(r)] for r in report.officers]),
+        ("Loket", ["Loket", *visit_header], [[r.label["id"], *visit_cells(r)] for r in report.counters]),
+        ("Harian", ["Tanggal", *ticket_header], [[r.key, *ticket_cells(r)] for r in report.days]),
+        (
+            "Per jam",
+            ["Jam terbit", "Diterbitkan", *_stats_header("Waktu tunggu")],
+            [[r.key, r.issued, *_stats_cells(r.wait)] for r in report.hours],
+        ),
+        (
+            "Antrean",
+            ["Pukul", "Menunggu"],
+            [[q["time"], q["waiting"]] for q in report.queue],
+        ),
+    ]
+
+
+def report_csv(report: Report) -> str:
+    """Every table of the report in one CSV, each under its title, separated by an empty line."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for i, (title, header, rows) in enumerate(tables(report)):
+        if i:
+            writer.writerow([])
+        writer.writerow([f"# {title}"])
+        writer.writerow(header)
+        writer.writerows(rows)
+    return out.getvalue()
+
+
+def report_xlsx(report: Report, office: str) -> bytes:
+    """The report as an Excel workbook: one sheet per table, title row, bold frozen header."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    period = report.start.isoformat() if report.start == report.end else f"{report.start} s.d. {report.end}"
+    for title, header, rows in tables(report):
+        sheet = book.create_sheet(title)
+        sheet.append([f"Laporan {title} · {office} · {period}"])
+        sheet["A1"].font = Font(bold=True, size=14)
+        sheet.append(header)
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)
+        sheet.freeze_panes = "B3"
+        for i, name in enumerate(header, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(name) + 4))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def parse_period(day: str | None, start: str | None, end: str | None, today: date) -> tuple[date, date]:
+    """The period from ?day= or ?from=&to= (ISO dates); today by default. ValueError when invalid."""
+    if day:
+        d = date.fromisoformat(day)
+        return d, d
+    first = date.fromisoformat(start) if start else today
+    last = date.fromisoformat(end) if end else first
+    if last < first:
+        raise ValueError("the period ends before it starts")
+    if (last - first).days + 1 > MAX_DAYS:
+        raise ValueError(f"a report covers at most {MAX_DAYS} days")
+    return first, last
+
+
+__all__ = [
+    "MAX_DAYS",
+    "QUEUE_STEP_MINUTES",
+    "Report",
+    "Row",
+    "Share",
+    "Stats",
+    "build_report",
+    "live_dashboard",
+    "parse_period",
+    "percentile",
+    "queue_series",
+    "report_csv",
+    "report_xlsx",
+    "tables",
+]
