@@ -542,6 +542,19 @@
 
   // ---- small widgets --------------------------------------------------------------
 
+  var GROUP_LABELS = {
+    "ktp-el": { id: "KTP-el", en: "KTP-el" },
+    kk: { id: "Kartu Keluarga", en: "Family card" },
+    kia: { id: "KIA", en: "KIA" },
+    akta: { id: "Akta", en: "Certificates" },
+    pindah: { id: "Pindah", en: "Moving" },
+    lainnya: { id: "Lainnya", en: "Other" },
+  };
+
+  function groupLabel(code) {
+    return GROUP_LABELS[code] ? L.t(GROUP_LABELS[code]) : code;
+  }
+
   function roleLabel(meta, code) {
     var r = (meta.roles || []).filter(function (x) {
       return x.code === code;
@@ -630,6 +643,7 @@
     dialog: dialog,
     confirm: confirmAction,
     roleLabel: roleLabel,
+    groupLabel: groupLabel,
     checkboxes: checkboxes,
     checkedValues: checkedValues,
     field: field,
