@@ -1,0 +1,163 @@
+"""The reports API: figures as JSON, CSV and XLSX, the live hall, and who may read them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import pytest
+from openpyxl import load_workbook
+
+from app import create_app
+from core.accounts import list_counters
+from core.clock import FrozenClock
+from core.demo import ensure_demo
+from core.migrate import upgrade
+from core.roles import STEP_ROLES, Role
+from core.service import Actor
+from core.store import User, select
+
+KTP = "pencetakan-ktp-el"
+DAY = "2026-11-23"
+
+
+@pytest.fixture
+def clock():
+    return FrozenClock(datetime(2026, 11, 23, 1, 0, tzinfo=UTC))  # 08:00 in Jakarta
+
+
+@pytest.fixture
+def app(tmp_path, clock):
+    """The app on a frozen clock, so a day of tickets has known times."""
+    url = f"sqlite:///{tmp_path / 'loket.db'}"
+    upgrade(url)
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "test-secret",
+            "TESTING": True,
+            "PRINTER": f"file:{tmp_path / 'tickets'}",
+            "OFFICE_NAME": "Disdukcapil Kota Contoh",
+        },
+        clock=clock,
+        instance_path=str(tmp_path / "instance"),
+    )
+    list(ensure_demo(app.extensions["loket"]))
+    yield app
+    app.extensions["loket"].store.dispose()
+
+
+@pytest.fixture
+def day(app, clock):
+    """Two KTP tickets: B-001 waits 2 min and is served 3 min (over its 2); B-002 still waits."""
+    loket = app.extensions["loket"]
+    with loket.store.read() as s:
+        officer = s.scalar(select(User).where(User.username == "pelayanan"))
+    loket1 = next(c for c in list_counters(loket.store) if c.name == "Loket 1")
+    desk = Actor(officer.id, Role.PELAYANAN, loket1.id)
+    first = loket.issue(KTP).ticket.id
+    clock.advance(minutes=2)
+    loket.call_next(desk)
+    loket.start(desk, first)
+    clock.advance(minutes=3)
+    loket.advance(desk, first)
+    loket.issue(KTP)
+    clock.advance(minutes=5)  # 08:10
+    loket.open_station(desk)
+    return loket
+
+
+def test_the_summary_gives_the_day_s_figures(staff, day):
+    kepala = staff("kepala", "kepala")
+    r = kepala.client.get(f"/api/reports/summary?day={DAY}")
+    assert r.status_code == 200
+    data = r.get_json()
+    assert (data["start"], data["end"], data["office"]) == (DAY, DAY, "Disdukcapil Kota Contoh")
+    total = data["total"]
+    assert (total["issued"], total["served"], total["no_shows"]) == (2, 0, 0)
+    assert total["wait"] == {"n": 1, "mean": 120, "median": 120, "p90": 120}
+    assert total["service"] == {"n": 1, "mean": 180, "median": 180, "p90": 180}
+    assert total["steps"] == {"within": 0, "total": 1, "ratio": 0.0}
+    assert data["bottleneck"]["key"] == f"{KTP}#1" and data["bottleneck"]["over"] == 60
+    assert [o["label"]["id"] for o in data["officers"]] == ["Petugas Pelayanan (demo)"]
+    assert [c["label"]["id"] for c in data["counters"]] == ["Loket 1"]
+    assert data["queue"] == [{"time": "08:00", "waiting": 1}]  # B-002 came at 08:05; the next sample would be 08:15
+    # a period: from/to, both days included
+    r = kepala.client.get("/api/reports/summary?from=2026-11-22&to=2026-11-23")
+    assert r.get_json()["total"]["issued"] == 2 and r.get_json()["start"] == "2026-11-22"
+    # today is the default
+    assert kepala.client.get("/api/reports/summary").get_json()["start"] == DAY
+
+
+def test_a_bad_period_is_refused_plainly(staff, day):
+    admin = staff("admin", "admin")
+    for query in ("day=23-11-2026", "from=2026-11-23&to=2026-11-01", "from=2025-01-01&to=2026-11-23", "format=pdf"):
+        r = admin.client.get(f"/api/reports/summary?{query}")
+        assert r.status_code == 400, query
+        assert "(" in r.get_json()["message"]
+
+
+def test_csv_export(staff, day):
+    r = staff("admin", "admin").client.get(f"/api/reports/summary?day={DAY}&format=csv")
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    assert r.headers["Content-Disposition"] == f'attachment; filename="laporan-{DAY}.csv"'
+    rows = list(csv.reader(io.StringIO(r.get_data(as_text=True))))
+    assert rows[0] == ["# Ringkasan"]
+    summary = dict(r for r in rows[2:15] if len(r) == 2)
+    assert summary["Diterbitkan"] == "2" and summary["Waktu tunggu rata-rata (menit)"] == "2.0"
+    assert summary["Tahapan sesuai target (%)"] == "0.0"
+    officers = rows.index(["# Petugas"])
+    header, officer = rows[officers + 1], rows[officers + 2]
+    row = dict(zip(header, officer, strict=True))
+    assert row["Petugas"] == "Petugas Pelayanan (demo)"
+    assert row["Waktu layanan rata-rata (menit)"] == "3.0"
+
+
+def test_xlsx_export_opens_with_the_figures(staff, day):
+    r = staff("kepala", "kepala").client.get("/api/reports/summary?from=2026-11-20&to=2026-11-23&format=xlsx")
+    assert r.status_code == 200
+    assert r.headers["Content-Disposition"] == 'attachment; filename="laporan-2026-11-20-sd-2026-11-23.xlsx"'
+    book = load_workbook(io.BytesIO(r.data))
+    assert book.sheetnames == ["Ringkasan", "Layanan", "Tahapan", "Petugas", "Loket", "Harian", "Per jam", "Antrean"]
+    layanan = book["Layanan"]
+    assert layanan["A1"].value == "Laporan Layanan · Disdukcapil Kota Contoh · 2026-11-20 s.d. 2026-11-23"
+    header = [c.value for c in layanan[2]]
+    ktp = dict(zip(header, [c.value for c in layanan[3]], strict=True))
+    assert ktp["Layanan"] == "Pencetakan KTP-el atau Surat Keterangan"
+    assert (ktp["Diterbitkan"], ktp["Selesai"]) == (2, 0)
+    assert ktp["Waktu tunggu rata-rata (menit)"] == 2.0
+    assert ktp["Waktu layanan p90 (menit)"] == 3.0
+    assert ktp["Tahapan sesuai target (%)"] == 0.0
+    assert ktp["Tahap hambatan"] == 1
+    steps = book["Tahapan"]
+    step = dict(zip([c.value for c in steps[2]], [c.value for c in steps[3]], strict=True))
+    assert (step["Tahap"], step["Peran"], step["Target (menit)"]) == (1, "Petugas Pelayanan", 2)
+    assert step["Rata-rata lewat target (menit)"] == 1.0
+
+
+def test_the_live_hall(staff, day):
+    live = staff("kepala", "kepala").client.get("/api/reports/live").get_json()
+    assert [(w["number"], w["waiting_seconds"]) for w in live["waiting"]] == [("B-002", 300.0)]
+    assert live["services"][0]["code"] == KTP and live["services"][0]["waiting"] == 1
+    loket1 = next(c for c in live["counters"] if c["name"] == "Loket 1")
+    assert (loket1["open"], loket1["idle"]) == (True, True)
+    assert loket1["officers"][0]["name"] == "Petugas Pelayanan (demo)"
+    assert live["counters_open"] == 1 and live["counters_idle"] == 1
+    # B-001 has sat 5 minutes in the operator's work list; the step's target is 3
+    assert [(o["number"], o["step"], o["elapsed_seconds"], o["target_minutes"]) for o in live["overdue"]] == [
+        ("B-001", 2, 300.0, 3)
+    ]
+    assert live["today"]["issued"] == 2
+
+
+@pytest.mark.parametrize("path", ["/api/reports/summary", "/api/reports/summary?format=xlsx", "/api/reports/live"])
+def test_only_admin_and_kepala_may_read_reports(app, client, staff, path):
+    assert client.get(path).status_code == 401  # anonymous
+    assert staff("kepala").client.get(path).status_code == 403  # logged in, no role chosen yet
+    for role in STEP_ROLES:
+        r = staff(role.value, role.value).client.get(path)
+        assert r.status_code == 403, role
+        assert r.get_json()["error"] == "forbidden"
+    for username in ("admin", "kepala"):
+        assert staff(username, username).client.get(path).status_code == 200
