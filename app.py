@@ -48,7 +48,15 @@ def create_app(
 
     from web.printing import Printers
 
-    app.extensions["printers"] = Printers(app.config)
+    app.extensions["printers"] = printers = Printers(app.config)
+
+    def _kiosk_printer(name: str) -> str | None:
+        from core.admin import get_device
+
+        device = get_device(app.extensions["loket"], name, "kiosk")
+        return device["printer"] if device else None
+
+    printers.device_printer = _kiosk_printer
 
     from hardware.voice import EspeakVoice, call_audio
 
@@ -66,6 +74,7 @@ def create_app(
     )
 
     from admin.routes import bp as admin_bp
+    from api.admin import bp as admin_api_bp
     from api.routes import bp as api_bp
     from counter.routes import bp as counter_bp
     from display.routes import bp as display_bp
@@ -74,7 +83,7 @@ def create_app(
     from reports.routes import bp as reports_bp
     from survey.routes import bp as survey_bp
 
-    for bp in (api_bp, kiosk_bp, display_bp, counter_bp, admin_bp, reports_bp, reports_api_bp, survey_bp):
+    for bp in (api_bp, admin_api_bp, kiosk_bp, display_bp, counter_bp, admin_bp, reports_bp, reports_api_bp, survey_bp):
         app.register_blueprint(bp)
 
     @app.errorhandler(CSRFError)
@@ -151,6 +160,8 @@ def _register_cli(app: Flask) -> None:
     @app.cli.command("check-sops")
     def check_sops() -> None:
         """Validate the SOP files and report totals that disagree with their steps."""
+        for problem in loket().catalog_problems:
+            click.echo(f"SKIPPED (stored office version invalid): {problem}")
         for sop in loket().catalog:
             flag = ""
             if sop.total_mismatch:
@@ -169,8 +180,9 @@ def _register_cli(app: Flask) -> None:
     @app.cli.command("purge-personal-data")
     def purge_cmd() -> None:
         """Delete applicants' names and NIKs older than the retention period (run daily from cron)."""
-        days = app.config["PERSONAL_DATA_RETENTION_DAYS"]
-        n = loket().purge_personal_data(days)
+        from core.admin import purge_personal_data
+
+        n, days = purge_personal_data(loket(), None, app.config["PERSONAL_DATA_RETENTION_DAYS"])
         click.echo(f"Purged personal data of {n} berkas closed more than {days} days ago")
 
     @app.cli.command("list-counters")

@@ -19,7 +19,7 @@ from core.service import Actor, Loket, Outcome
 from core.states import PENDING_LABELS, PRIORITY_LABELS
 from web.auth import LoginUser, current_actor, staff_required
 from web.extensions import csrf, limiter
-from web.realtime import publish
+from web.realtime import publish, voice_reading
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -161,9 +161,7 @@ def call_wav():
     number = request.args.get("number", "")
     try:
         counter = int(request.args.get("counter", ""))
-        sentence = call_sentence(
-            number, counter, Reading(current_app.config["VOICE_READING"]), recall=request.args.get("recall") == "1"
-        )
+        sentence = call_sentence(number, counter, Reading(voice_reading()), recall=request.args.get("recall") == "1")
     except ValueError:
         return jsonify(error="bad_request", message="Nomor atau loket tidak sah. (Invalid number or counter.)"), 400
     if not 0 < counter < 1000 or len(number) > 12:
@@ -517,8 +515,11 @@ def put_settings(actor: Actor):
     try:
         outcome = loket().update_settings(actor, body())
     except ValidationError as exc:
-        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
-        return jsonify(error="invalid", message="Pengaturan tidak sah. (Invalid settings.)", problems=problems), 400
+        from core.admin import validation_problems
+
+        return jsonify(
+            error="invalid", message="Pengaturan tidak sah. (Invalid settings.)", problems=validation_problems(exc)
+        ), 400
     publish(outcome.events)
     return jsonify(loket().settings().model_dump(mode="json"))
 

@@ -72,6 +72,10 @@ def _roles(roles: Iterable[str]) -> list[str]:
     return out
 
 
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
 def create_user(
     store: Store, clock: Clock, username: str, full_name: str, password: str, roles: Iterable[str]
 ) -> StaffUser:

@@ -33,6 +33,13 @@ class IllegalTransition(LoketError):
     code = "illegal_transition"
 
 
+class Conflict(LoketError):
+    """The change clashes with what exists (a name taken, a service in use)."""
+
+    status = 409
+    code = "conflict"
+
+
 class InvalidCode(LoketError):
     """A scanned or typed QR payload failed its signature check."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -258,17 +259,57 @@ class Loket:
         policy: Policy | None = None,
     ):
         self.store = store
-        self.catalog = catalog
+        #: The SOPs shipped as files; the office's edits (table sop_documents) lie over them.
+        self.shipped = catalog
+        self._catalog = catalog
+        self._catalog_version: int | None = None
+        self._catalog_checked = float("-inf")
+        #: Seconds between checks for SOP edits made by another process (several workers).
+        self.catalog_check_seconds = 2.0
+        self.catalog_problems: list[str] = []
         self.signer = signer
         self.clock = clock or Clock()
         self.policy = policy or Policy()
+
+    @property
+    def catalog(self) -> Catalog:
+        """The SOPs in use. Edits made in this process apply at once; another process's within seconds."""
+        now = time.monotonic()
+        if now - self._catalog_checked >= self.catalog_check_seconds:
+            self._catalog_checked = now
+            self.refresh_catalog()
+        return self._catalog
+
+    def refresh_catalog(self, force: bool = False) -> Catalog:
+        """Read the office's SOP documents if their version moved (or the table is not there yet)."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from .admin import catalog_version, overlay, read_documents
+
+        try:
+            with self.store.read() as s:
+                version = catalog_version(s)
+                if not force and version == self._catalog_version:
+                    return self._catalog
+                documents = read_documents(s)
+        except SQLAlchemyError:  # database not migrated yet (before `flask init-db`)
+            return self._catalog
+        catalog, problems = overlay(self.shipped, documents)
+        self._catalog, self._catalog_version, self.catalog_problems = catalog, version, problems
+        return catalog
+
+    def install_catalog(self, catalog: Catalog) -> None:
+        """Use a catalog just written by this process (the version is re-read on the next check)."""
+        self._catalog = catalog
+        self._catalog_version = None
+        self._catalog_checked = time.monotonic()
 
     def reload_catalog(self, directory: str) -> Catalog:
         """Load the SOP folder again; on any error raise and keep the catalog in use."""
         from .catalog import load_catalog
 
-        self.catalog = load_catalog(directory)
-        return self.catalog
+        self.shipped = load_catalog(directory)
+        return self.refresh_catalog(force=True)
 
     # ---- issuing -------------------------------------------------------
 
@@ -511,7 +552,7 @@ class Loket:
             ticket = self._ticket(s, ticket_id)
             self._require_step_role(ticket, actor)
             check_transition(S(ticket.state), S.NO_SHOW, "tidak hadir")
-            needed = self.policy.calls_before_no_show
+            needed = self._calls_needed(s)
             if ticket.call_count < needed:
                 raise NotAllowed(
                     f"Panggil {needed} kali sebelum menandai tidak hadir (baru {ticket.call_count} kali). "
@@ -1167,6 +1208,10 @@ class Loket:
         )
         return Event(kind, payload, ticket.id, counter.id if counter else None, user.id if user else None)
 
+    def _calls_needed(self, s: Session) -> int:
+        """Calls before a no-show: the office's setting, else the configured default."""
+        return read_settings(s).calls_before_no_show or self.policy.calls_before_no_show
+
     def _view(self, s: Session, t: Ticket, with_ahead: bool = False, with_visits: bool = True) -> TicketView:
         sop = self.catalog.get(t.service_code)
         name = sop.name.model_dump() if sop else {"id": t.service_code, "en": t.service_code}
@@ -1209,7 +1254,7 @@ class Loket:
             queued_at=t.queued_at,
             closed_at=t.closed_at,
             code=self.signer.sign(t.id, t.service_day, t.number),
-            calls_before_no_show=self.policy.calls_before_no_show,
+            calls_before_no_show=self._calls_needed(s),
             as_of=self.clock.now(),
             applicant={"name": t.applicant.name, "nik": t.applicant.nik} if t.applicant else None,
             ahead=self._ahead(s, t) if with_ahead else None,

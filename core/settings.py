@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy.orm import Session
@@ -55,6 +55,12 @@ class OfficeSettings(BaseModel):
     services: dict[str, ServiceRule] = Field(default_factory=dict)
     #: Blanko KTP-el cards in stock today; None: the office does not track it.
     blanko_stock: Annotated[int, Field(ge=0)] | None = None
+    #: Calls before a counter may mark the resident absent; None: LOKET_CALLS_BEFORE_NO_SHOW.
+    calls_before_no_show: Annotated[int, Field(ge=1, le=10)] | None = None
+    #: Days applicants' names and NIKs are kept after a berkas closes; None: LOKET_PERSONAL_DATA_RETENTION_DAYS.
+    personal_data_retention_days: Annotated[int, Field(ge=1, le=3650)] | None = None
+    #: Numbers read as "cardinal" (seratus dua puluh tiga) or "digits" (satu dua tiga); None: LOKET_VOICE_READING.
+    voice_reading: Literal["cardinal", "digits"] | None = None
 
     @field_validator("hours")
     @classmethod

@@ -4,6 +4,8 @@ from pathlib import Path
 
 from flask import current_app
 
+from web.realtime import voice_reading
+
 
 def office_name() -> str:
     """The name the admin set, else the configured one."""
@@ -16,7 +18,7 @@ def display_state() -> dict:
     state["office"]["name"] = state["office"]["name"] or current_app.config["OFFICE_NAME"]
     state["voice"] = {
         "engine": current_app.config.get("VOICE_ENGINE", "server"),
-        "reading": current_app.config.get("VOICE_READING", "cardinal"),
+        "reading": voice_reading(),
     }
     state["media"] = media_files()
     return state

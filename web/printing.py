@@ -61,8 +61,22 @@ class Printers:
             name: make_printer(spec, **options) for name, spec in parse_printers(config.get("COUNTER_PRINTERS")).items()
         }
         self._lock = threading.Lock()
+        self.options = options
+        #: name -> printer spec set by the admin for that kiosk (or None); see create_app.
+        self.device_printer = None
+        self._from_devices: dict[str, tuple[str, Printer]] = {}
 
     def for_kiosk(self, kiosk: str | None) -> Printer:
+        """The kiosk's printer: the one the admin set for it, else LOKET_KIOSK_PRINTERS, else the default."""
+        if kiosk and self.device_printer is not None:
+            spec = self.device_printer(kiosk)
+            if spec:
+                with self._lock:
+                    cached = self._from_devices.get(kiosk)
+                    if cached is None or cached[0] != spec:
+                        cached = (spec, make_printer(spec, **self.options))
+                        self._from_devices[kiosk] = cached
+                    return cached[1]
         return self.kiosks.get(kiosk or "", self.default)
 
     def for_counter(self, counter_name: str | None) -> Printer:

@@ -22,7 +22,9 @@ def publish(events: Iterable[Event]) -> None:
     changed = False
     for event in events:
         if event.kind in ("settings.changed", "catalog.changed"):
-            socketio.emit(event.kind, event.payload)  # every kiosk, display and counter reloads at once
+            # Kiosks, displays and counters reload what they show on settings.changed; an SOP
+            # edit is announced the same way, so every screen picks it up at once.
+            socketio.emit("settings.changed", event.payload)  # every kiosk, display and counter reloads at once
             changed = True
             continue
         payload = with_voice(event.payload) if event.kind == "ticket.called" else event.payload
@@ -75,9 +77,16 @@ def _state_broadcaster(app) -> _StateBroadcaster:
         return _broadcasters[id(app)]
 
 
+def voice_reading() -> str:
+    """How numbers are read out: the admin's setting, else LOKET_VOICE_READING."""
+    return current_app.extensions["loket"].settings().voice_reading or current_app.config.get(
+        "VOICE_READING", "cardinal"
+    )
+
+
 def with_voice(call: dict) -> dict:
     """Add what the display says for a call: the sentence, and where its chime + voice audio is."""
-    reading = Reading(current_app.config.get("VOICE_READING", "cardinal"))
+    reading = Reading(voice_reading())
     query = {"number": call["number"], "counter": call["counter_number"], "recall": int(bool(call.get("recall")))}
     return dict(
         call,

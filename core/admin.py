@@ -1,0 +1,802 @@
+"""The office's administration: SOPs, counters, staff, kiosks and displays, and the audit log.
+
+Every change is made by an admin, in one transaction, and written to the audit log
+(events of kind ``sop.*``, ``counter.*``, ``user.*``, ``device.*``, ``settings.changed``,
+``personal_data.purged``) with who, when, and what before and after.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .catalog import Catalog, Sop, _location
+from .errors import Conflict, LoketError, NotAllowed, NotFound
+from .events import Event
+from .roles import ROLE_LABELS, STEP_ROLES, Role
+from .settings import read_settings
+from .store import Counter, Device, EventRecord, Setting, SopDocument, Ticket, User
+
+if TYPE_CHECKING:
+    from .service import Actor, Loket
+
+#: Event kinds the audit log shows.
+AUDIT_KINDS = (
+    "settings.changed",
+    "sop.created",
+    "sop.updated",
+    "sop.reverted",
+    "sop.deleted",
+    "counter.created",
+    "counter.updated",
+    "user.created",
+    "user.updated",
+    "user.password_reset",
+    "device.created",
+    "device.updated",
+    "device.deleted",
+    "personal_data.purged",
+)
+
+DEVICE_KINDS = ("kiosk", "display")
+CATALOG_VERSION_KEY = "catalog"
+
+
+class InvalidInput(LoketError):
+    """The admin's input breaks a rule; every problem names its field."""
+
+    code = "invalid"
+
+    def __init__(self, problems: list[dict[str, str]], message: str | None = None):
+        self.problems = problems
+        super().__init__(
+            message or "Isian belum benar. Periksa kolom yang ditandai. (Please correct the marked fields.)"
+        )
+
+
+def problem(field: str, message: str) -> dict[str, str]:
+    return {"field": field, "message": message}
+
+
+def validation_problems(exc: ValidationError, prefix: str = "") -> list[dict[str, str]]:
+    """Pydantic's errors as [{field, message}] with fields like ``steps[1].target_minutes``."""
+    out = []
+    for err in exc.errors():
+        loc = _location(err["loc"])
+        field = prefix + ("" if loc == "(file)" else loc) if prefix else loc
+        message = err["msg"].removeprefix("Value error, ")
+        out.append(problem(field, message))
+    return out
+
+
+# ---- SOP documents -----------------------------------------------------------
+
+
+def sop_yaml(sop: Sop) -> str:
+    """An SOP as a YAML file (the same shape as the shipped files)."""
+    data = sop.model_dump(mode="json", exclude_none=True)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def parse_input(data: dict[str, Any] | None = None, text: str | None = None) -> tuple[Sop, str]:
+    """Validate an SOP given as JSON data or as YAML text; return it and the YAML to store."""
+    if text is not None:
+        try:
+            loaded = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise InvalidInput([problem("yaml", f"bukan YAML yang sah (not valid YAML): {exc}")]) from None
+        if not isinstance(loaded, dict):
+            raise InvalidInput([problem("yaml", "YAML harus berisi isian SOP. (Expected a mapping of SOP fields.)")])
+        data = loaded
+    if not isinstance(data, dict):
+        raise InvalidInput([problem("sop", "Data SOP kosong. (No SOP data given.)")])
+    try:
+        sop = Sop.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(validation_problems(exc)) from None
+    return sop, (text if text is not None else sop_yaml(sop))
+
+
+def overlay(shipped: Catalog, documents: Iterable[tuple[str, str]]) -> tuple[Catalog, list[str]]:
+    """The catalog in use: the shipped SOPs with the office's documents over them.
+
+    A stored document that no longer validates (e.g. after an upgrade tightened a rule)
+    is skipped and reported, so one bad row never stops the office from issuing tickets.
+    """
+    by_code = {sop.code: sop for sop in shipped}
+    sources = dict(shipped.sources)
+    problems = []
+    for code, text in documents:
+        try:
+            sop, _ = parse_input(text=text)
+        except InvalidInput as exc:
+            problems.extend(f"office SOP '{code}': {p['field']}: {p['message']}" for p in exc.problems)
+            continue
+        by_code[sop.code] = sop
+        sources[sop.code] = f"office:{sop.code}"
+    sops = sorted(by_code.values(), key=lambda s: (s.order, s.code))
+    return Catalog(tuple(sops), sources), problems
+
+
+def prefix_problems(catalog: Catalog, sop: Sop) -> list[dict[str, str]]:
+    for other in catalog:
+        if other.code != sop.code and other.prefix == sop.prefix:
+            return [
+                problem(
+                    "prefix",
+                    f"Huruf {sop.prefix} sudah dipakai layanan '{other.name.id}'. (Prefix used by {other.code}.)",
+                )
+            ]
+    return []
+
+
+def catalog_version(s: Session) -> int:
+    row = s.get(Setting, CATALOG_VERSION_KEY)
+    return int(row.value.get("version", 0)) if row else 0
+
+
+def _bump_catalog_version(s: Session, loket: Loket, user_id: int) -> int:
+    row = s.get(Setting, CATALOG_VERSION_KEY)
+    version = catalog_version(s) + 1
+    if row is None:
+        s.add(
+            Setting(
+                key=CATALOG_VERSION_KEY, value={"version": version}, updated_at=loket.clock.now(), updated_by=user_id
+            )
+        )
+    else:
+        row.value = {"version": version}
+        row.updated_at = loket.clock.now()
+        row.updated_by = user_id
+    return version
+
+
+def read_documents(s: Session) -> list[tuple[str, str]]:
+    return [(d.code, d.yaml) for d in s.scalars(select(SopDocument).order_by(SopDocument.code))]
+
+
+def _source(loket: Loket, code: str, documents: set[str]) -> str:
+    if code in documents:
+        return "edited" if loket.shipped.get(code) else "office"
+    return "shipped"
+
+
+def list_sops(loket: Loket) -> list[dict[str, Any]]:
+    with loket.store.read() as s:
+        docs = {d.code: d for d in s.scalars(select(SopDocument))}
+        users = {u.id: u.username for u in s.scalars(select(User))}
+    out = []
+    for sop in loket.catalog:
+        doc = docs.get(sop.code)
+        out.append(
+            {
+                "code": sop.code,
+                "name": sop.name.model_dump(),
+                "prefix": sop.prefix,
+                "group": sop.group,
+                "order": sop.order,
+                "draft": sop.draft,
+                "source": _source(loket, sop.code, set(docs)),
+                "updated_at": doc.updated_at.isoformat() if doc else None,
+                "updated_by": users.get(doc.updated_by) if doc and doc.updated_by else None,
+                "steps": len(sop.steps),
+                "target_minutes": sop.target_minutes,
+            }
+        )
+    return out
+
+
+def get_sop(loket: Loket, code: str) -> dict[str, Any]:
+    sop = loket.catalog.get(code)
+    if sop is None:
+        raise NotFound(f"Layanan '{code}' tidak ada. (No such service.)")
+    with loket.store.read() as s:
+        doc = s.get(SopDocument, code)
+    return {
+        "code": code,
+        "source": _source(loket, code, {code} if doc else set()),
+        "sop": sop.model_dump(mode="json", exclude_none=True),
+        "yaml": doc.yaml if doc else export_yaml(loket, code),
+    }
+
+
+def export_yaml(loket: Loket, code: str) -> str:
+    """The SOP's YAML as in use: the office's document, the shipped file (with its comments), or a dump."""
+    sop = loket.catalog.get(code)
+    if sop is None:
+        raise NotFound(f"Layanan '{code}' tidak ada. (No such service.)")
+    with loket.store.read() as s:
+        doc = s.get(SopDocument, code)
+    if doc is not None:
+        return doc.yaml
+    source = loket.shipped.sources.get(code)
+    if source and not source.startswith("office:"):
+        try:
+            with open(source, encoding="utf-8") as fh:
+                return fh.read()
+        except OSError:
+            pass
+    return sop_yaml(sop)
+
+
+def export_zip(loket: Loket) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for sop in loket.catalog:
+            zf.writestr(f"{sop.order:02d}-{sop.code}.yaml", export_yaml(loket, sop.code))
+    return buffer.getvalue()
+
+
+def save_sop(
+    loket: Loket, actor: Actor, data: dict[str, Any] | None = None, text: str | None = None, *, code: str | None = None
+) -> tuple[dict[str, Any], list[Event]]:
+    """Create (code None) or replace (code given) one SOP; validated against the whole catalog first."""
+    sop, stored = parse_input(data, text)
+    if code is not None and sop.code != code:
+        raise InvalidInput([problem("code", "Kode layanan tidak dapat diubah. (The service code cannot change.)")])
+    if code is None and loket.catalog.get(sop.code) is not None:
+        raise InvalidInput(
+            [problem("code", f"Kode '{sop.code}' sudah dipakai. (Code already used.)")],
+        )
+    if code is not None and loket.catalog.get(code) is None:
+        raise NotFound(f"Layanan '{code}' tidak ada. (No such service.)")
+    events = _write_sops(loket, actor, [(sop, stored)])
+    return get_sop(loket, sop.code), events
+
+
+def import_files(
+    loket: Loket, actor: Actor, files: Iterable[tuple[str, bytes]]
+) -> tuple[dict[str, list[str]], list[Event]]:
+    """Import SOP YAML files (or a zip of them): all of them or none."""
+    entries: list[tuple[str, bytes]] = []
+    for name, content in files:
+        if name.lower().endswith(".zip"):
+            try:
+                with zipfile.ZipFile(io.BytesIO(content)) as zf:
+                    for info in zf.infolist():
+                        if info.filename.lower().endswith((".yaml", ".yml")) and not info.is_dir():
+                            entries.append((f"{name}/{info.filename}", zf.read(info)))
+            except zipfile.BadZipFile:
+                raise InvalidInput([problem(name, "Berkas zip rusak. (Not a valid zip file.)")]) from None
+        elif name.lower().endswith((".yaml", ".yml")):
+            entries.append((name, content))
+        else:
+            raise InvalidInput([problem(name, "Hanya berkas .yaml, .yml atau .zip. (Only YAML or zip files.)")])
+    if not entries:
+        raise InvalidInput([problem("files", "Tidak ada berkas SOP. (No SOP files given.)")])
+    problems: list[dict[str, str]] = []
+    parsed: list[tuple[Sop, str]] = []
+    seen: dict[str, str] = {}
+    for name, content in entries:
+        try:
+            text = content.decode("utf-8")
+            sop, stored = parse_input(text=text)
+        except UnicodeDecodeError:
+            problems.append(problem(name, "Bukan teks UTF-8. (Not UTF-8 text.)"))
+            continue
+        except InvalidInput as exc:
+            problems.extend(problem(f"{name}: {p['field']}", p["message"]) for p in exc.problems)
+            continue
+        if sop.code in seen:
+            problems.append(problem(f"{name}: code", f"'{sop.code}' juga ada di {seen[sop.code]}. (Duplicate code.)"))
+            continue
+        seen[sop.code] = name
+        parsed.append((sop, stored))
+    if problems:
+        raise InvalidInput(problems, "Impor dibatalkan; tidak ada yang disimpan. (Import cancelled; nothing saved.)")
+    before = {sop.code for sop in loket.catalog}
+    events = _write_sops(loket, actor, parsed)
+    created = sorted(sop.code for sop, _ in parsed if sop.code not in before)
+    updated = sorted(sop.code for sop, _ in parsed if sop.code in before)
+    return {"created": created, "updated": updated}, events
+
+
+def _write_sops(loket: Loket, actor: Actor, items: list[tuple[Sop, str]]) -> list[Event]:
+    from .catalog import Catalog
+
+    with loket.store.transaction() as s:
+        user = _admin(s, actor)
+        current, _ = overlay(loket.shipped, read_documents(s))
+        by_code = {sop.code: sop for sop in current}
+        for sop, _ in items:
+            by_code[sop.code] = sop
+        candidate = Catalog(tuple(by_code.values()))
+        problems = [p for sop, _ in items for p in prefix_problems(candidate, sop)]
+        if problems:
+            raise InvalidInput(problems)
+        audit: list[Event] = []
+        for sop, stored in items:
+            old = current.get(sop.code)
+            doc = s.get(SopDocument, sop.code)
+            if doc is None:
+                s.add(SopDocument(code=sop.code, yaml=stored, updated_at=loket.clock.now(), updated_by=user.id))
+            else:
+                doc.yaml, doc.updated_at, doc.updated_by = stored, loket.clock.now(), user.id
+            kind = "sop.updated" if old is not None else "sop.created"
+            before = old.model_dump(mode="json", exclude_none=True) if old else None
+            after = sop.model_dump(mode="json", exclude_none=True)
+            audit.append(_audit(s, loket, user, kind, f"{sop.prefix} {sop.name.id}", before, after, code=sop.code))
+        _bump_catalog_version(s, loket, user.id)
+        documents = read_documents(s)
+    loket.install_catalog(overlay(loket.shipped, documents)[0])
+    return [*audit, Event("catalog.changed", {"changed": ["catalog"], "codes": [sop.code for sop, _ in items]})]
+
+
+def delete_sop(loket: Loket, actor: Actor, code: str) -> tuple[dict[str, Any], list[Event]]:
+    """Revert an edited SOP to its shipped file, or remove an office-added SOP that was never used."""
+    with loket.store.transaction() as s:
+        user = _admin(s, actor)
+        doc = s.get(SopDocument, code)
+        if doc is None:
+            if loket.shipped.get(code) is not None:
+                raise LoketError("Layanan ini sudah versi bawaan. (This service is already the shipped version.)")
+            raise NotFound(f"Layanan '{code}' tidak ada. (No such service.)")
+        current = loket.catalog.get(code)
+        shipped = loket.shipped.get(code)
+        if shipped is None and s.scalar(select(func.count()).select_from(Ticket).where(Ticket.service_code == code)):
+            raise Conflict(
+                "Layanan ini sudah punya tiket; tandai sebagai draf agar tidak tampil di kiosk. "
+                "(This service has tickets: mark it as a draft instead.)"
+            )
+        if shipped is not None:
+            clash = [o for o in loket.catalog if o.code != code and o.prefix == shipped.prefix]
+            if clash:
+                raise Conflict(
+                    f"Versi bawaan memakai huruf {shipped.prefix}, kini dipakai '{clash[0].name.id}'. "
+                    f"(The shipped version's prefix is now used by {clash[0].code}.)"
+                )
+        s.delete(doc)
+        before = current.model_dump(mode="json", exclude_none=True) if current else None
+        after = shipped.model_dump(mode="json", exclude_none=True) if shipped else None
+        kind = "sop.reverted" if shipped else "sop.deleted"
+        event = _audit(s, loket, user, kind, current.name.id if current else code, before, after, code=code)
+        _bump_catalog_version(s, loket, user.id)
+        s.flush()
+        documents = read_documents(s)
+    loket.install_catalog(overlay(loket.shipped, documents)[0])
+    return {"code": code, "source_after": "shipped" if shipped else None}, [
+        event,
+        Event("catalog.changed", {"changed": ["catalog"], "codes": [code]}),
+    ]
+
+
+# ---- counters ----------------------------------------------------------------
+
+_COUNTER_FIELDS = ("name", "number", "roles", "services", "zone", "active")
+
+
+def counter_data(c: Counter) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "name": c.name,
+        "number": c.number,
+        "roles": list(c.roles),
+        "services": list(c.services),
+        "zone": c.zone,
+        "active": c.active,
+    }
+
+
+def _clean_counter(s: Session, loket: Loket, data: dict[str, Any], counter: Counter | None) -> dict[str, Any]:
+    merged = {**(counter_data(counter) if counter else {"zone": None, "services": [], "active": True}), **data}
+    problems = []
+    name = " ".join(str(merged.get("name") or "").split())
+    if not 1 <= len(name) <= 60:
+        problems.append(problem("name", "Isi nama loket (maks. 60 huruf). (Enter a name, at most 60 characters.)"))
+    elif s.scalar(select(Counter.id).where(Counter.name == name, Counter.id != (counter.id if counter else -1))):
+        problems.append(problem("name", f"Loket '{name}' sudah ada. (A counter with this name exists.)"))
+    number = merged.get("number")
+    if isinstance(number, str) and number.strip().isdigit():
+        number = int(number)
+    if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 999:
+        problems.append(problem("number", "Nomor loket 1 sampai 999. (Number from 1 to 999.)"))
+    roles = merged.get("roles") or []
+    step_roles = {r.value for r in STEP_ROLES}
+    if not isinstance(roles, list) or not roles or any(r not in step_roles for r in roles):
+        problems.append(problem("roles", "Pilih minimal satu peran petugas. (Choose at least one staff role.)"))
+    services = merged.get("services") or []
+    known = {sop.code for sop in loket.catalog}
+    if not isinstance(services, list) or any(c not in known for c in services):
+        problems.append(problem("services", "Layanan tidak dikenal. (Unknown service.)"))
+    zone = merged.get("zone")
+    zone = " ".join(str(zone).split())[:40] or None if zone is not None else None
+    if problems:
+        raise InvalidInput(problems)
+    return {
+        "name": name,
+        "number": number,
+        "roles": sorted(set(roles)),
+        "services": sorted(set(services)),
+        "zone": zone,
+        "active": bool(merged.get("active", True)),
+    }
+
+
+def list_counter_rows(loket: Loket) -> list[dict[str, Any]]:
+    with loket.store.read() as s:
+        return [counter_data(c) for c in s.scalars(select(Counter).order_by(Counter.number, Counter.id))]
+
+
+def save_counter(
+    loket: Loket, actor: Actor, data: dict[str, Any], counter_id: int | None = None
+) -> tuple[dict[str, Any], list[Event]]:
+    data = {k: v for k, v in data.items() if k in _COUNTER_FIELDS}
+    with loket.store.transaction() as s:
+        user = _admin(s, actor)
+        counter = None
+        if counter_id is not None:
+            counter = s.get(Counter, counter_id)
+            if counter is None:
+                raise NotFound("Loket tidak ada. (No such counter.)")
+        clean = _clean_counter(s, loket, data, counter)
+        before = counter_data(counter) if counter else None
+        if counter is None:
+            counter = Counter(**clean)
+            s.add(counter)
+        else:
+            for key, value in clean.items():
+                setattr(counter, key, value)
+        s.flush()
+        after = counter_data(counter)
+        kind = "counter.updated" if before else "counter.created"
+        event = _audit(s, loket, user, kind, counter.name, before, after, counter_id=counter.id)
+        return after, [event, Event("settings.changed", {"changed": ["counters"]})]
+
+
+# ---- staff users -------------------------------------------------------------
+
+
+def user_data(u: User) -> dict[str, Any]:
+    return {
+        "id": u.id,
+        "username": u.username,
+        "full_name": u.full_name,
+        "roles": list(u.roles),
+        "active": u.active,
+        "created_at": u.created_at.isoformat(),
+    }
+
+
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
+
+
+def _clean_roles(roles: Any) -> list[str] | None:
+    valid = {r.value for r in Role}
+    if not isinstance(roles, list) or not roles or any(r not in valid for r in roles):
+        return None
+    return sorted(set(roles))
+
+
+def list_users(loket: Loket) -> list[dict[str, Any]]:
+    with loket.store.read() as s:
+        return [user_data(u) for u in s.scalars(select(User).order_by(User.username))]
+
+
+def create_staff(loket: Loket, actor: Actor, data: dict[str, Any]) -> tuple[dict[str, Any], list[Event]]:
+    from .accounts import hash_password
+
+    problems = []
+    username = str(data.get("username") or "").strip().lower()
+    full_name = " ".join(str(data.get("full_name") or "").split())
+    password = str(data.get("password") or "")
+    roles = _clean_roles(data.get("roles"))
+    if not _USERNAME.match(username):
+        problems.append(
+            problem("username", "2-60 huruf kecil, angka, titik, garis. (2-60 lowercase letters, digits, . _ -)")
+        )
+    if not 2 <= len(full_name) <= 120:
+        problems.append(problem("full_name", "Isi nama lengkap. (Enter the full name.)"))
+    if len(password) < 8:
+        problems.append(problem("password", "Kata sandi minimal 8 karakter. (At least 8 characters.)"))
+    if roles is None:
+        problems.append(problem("roles", "Pilih minimal satu peran. (Choose at least one role.)"))
+    with loket.store.transaction() as s:
+        admin = _admin(s, actor)
+        if username and s.scalar(select(User.id).where(User.username == username)):
+            problems.append(problem("username", f"'{username}' sudah dipakai. (Username taken.)"))
+        if problems:
+            raise InvalidInput(problems)
+        user = User(
+            username=username,
+            full_name=full_name,
+            password_hash=hash_password(password),
+            roles=roles,
+            active=True,
+            created_at=loket.clock.now(),
+        )
+        s.add(user)
+        s.flush()
+        after = user_data(user)
+        return after, [_audit(s, loket, admin, "user.created", username, None, after, user_id=user.id)]
+
+
+def update_staff(loket: Loket, actor: Actor, user_id: int, data: dict[str, Any]) -> tuple[dict[str, Any], list[Event]]:
+    with loket.store.transaction() as s:
+        admin = _admin(s, actor)
+        user = s.get(User, user_id)
+        if user is None:
+            raise NotFound("Pengguna tidak ada. (No such user.)")
+        before = user_data(user)
+        problems = []
+        if "full_name" in data:
+            full_name = " ".join(str(data.get("full_name") or "").split())
+            if not 2 <= len(full_name) <= 120:
+                problems.append(problem("full_name", "Isi nama lengkap. (Enter the full name.)"))
+            user.full_name = full_name
+        if "roles" in data:
+            roles = _clean_roles(data.get("roles"))
+            if roles is None:
+                problems.append(problem("roles", "Pilih minimal satu peran. (Choose at least one role.)"))
+            elif user.id == admin.id and Role.ADMIN.value not in roles:
+                problems.append(
+                    problem(
+                        "roles",
+                        "Anda tidak dapat mencabut peran admin Anda sendiri. (You cannot drop your own admin role.)",
+                    )
+                )
+            else:
+                user.roles = roles
+        if "active" in data:
+            active = bool(data.get("active"))
+            if user.id == admin.id and not active:
+                problems.append(
+                    problem("active", "Anda tidak dapat menonaktifkan akun sendiri. (You cannot deactivate yourself.)")
+                )
+            user.active = active
+        if problems:
+            raise InvalidInput(problems)
+        after = user_data(user)
+        return after, [_audit(s, loket, admin, "user.updated", user.username, before, after, user_id=user.id)]
+
+
+def reset_password(loket: Loket, actor: Actor, user_id: int, password: str) -> list[Event]:
+    from .accounts import hash_password
+
+    if len(password or "") < 8:
+        raise InvalidInput([problem("password", "Kata sandi minimal 8 karakter. (At least 8 characters.)")])
+    with loket.store.transaction() as s:
+        admin = _admin(s, actor)
+        user = s.get(User, user_id)
+        if user is None:
+            raise NotFound("Pengguna tidak ada. (No such user.)")
+        user.password_hash = hash_password(password)
+        # the password itself is never written to the log
+        return [_audit(s, loket, admin, "user.password_reset", user.username, None, None, user_id=user.id)]
+
+
+# ---- kiosks and displays -------------------------------------------------------
+
+
+def device_url(d: Device) -> str:
+    if d.kind == "kiosk":
+        return f"/kiosk/?kiosk={d.name}"
+    return f"/display/?device={d.name}"
+
+
+def device_data(d: Device) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "kind": d.kind,
+        "name": d.name,
+        "zone": d.zone,
+        "printer": d.printer,
+        "options": dict(d.options or {}),
+        "active": d.active,
+        "url": device_url(d),
+    }
+
+
+_DEVICE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
+_PRINTER = re.compile(r"^(file|preview|network|usb|serial|device):\S*$")
+
+
+def _clean_device(s: Session, data: dict[str, Any], device: Device | None) -> dict[str, Any]:
+    merged = {**(device_data(device) if device else {"zone": None, "printer": None, "options": {}, "active": True})}
+    merged.update({k: v for k, v in data.items() if k in ("kind", "name", "zone", "printer", "options", "active")})
+    problems = []
+    kind = merged.get("kind")
+    if kind not in DEVICE_KINDS:
+        problems.append(problem("kind", "Pilih kiosk atau layar. (Choose kiosk or display.)"))
+    name = str(merged.get("name") or "").strip()
+    if not _DEVICE_NAME.match(name):
+        problems.append(problem("name", "Nama tanpa spasi: huruf, angka, . _ - (A name without spaces.)"))
+    elif s.scalar(select(Device.id).where(Device.name == name, Device.id != (device.id if device else -1))):
+        problems.append(problem("name", f"'{name}' sudah dipakai. (Name taken.)"))
+    printer = (str(merged.get("printer") or "").strip()) or None
+    if printer is not None and (kind != "kiosk" or not _PRINTER.match(printer)):
+        problems.append(
+            problem("printer", "Contoh: network:10.0.0.21:9100, usb:0x0416:0x5011, file:/tmp/tiket. (Printer spec.)")
+        )
+    options = merged.get("options") or {}
+    clean_options: dict[str, Any] = {}
+    if not isinstance(options, dict):
+        problems.append(problem("options", "Opsi tidak sah. (Invalid options.)"))
+    elif kind == "display":
+        counters = options.get("counters") or []
+        if not isinstance(counters, list) or not all(isinstance(c, str) for c in counters):
+            problems.append(problem("options.counters", "Daftar nama loket. (A list of counter names.)"))
+        else:
+            known = set(s.scalars(select(Counter.name)))
+            unknown = [c for c in counters if c not in known]
+            if unknown:
+                problems.append(problem("options.counters", f"Loket tidak dikenal: {', '.join(unknown)}"))
+            clean_options["counters"] = counters
+        clean_options["pickup"] = bool(options.get("pickup"))
+    zone = merged.get("zone")
+    zone = (" ".join(str(zone).split())[:40] or None) if zone is not None else None
+    if problems:
+        raise InvalidInput(problems)
+    return {
+        "kind": kind,
+        "name": name,
+        "zone": zone,
+        "printer": printer,
+        "options": clean_options,
+        "active": bool(merged.get("active", True)),
+    }
+
+
+def list_devices(loket: Loket) -> list[dict[str, Any]]:
+    with loket.store.read() as s:
+        return [device_data(d) for d in s.scalars(select(Device).order_by(Device.kind, Device.name))]
+
+
+def get_device(loket: Loket, name: str, kind: str | None = None) -> dict[str, Any] | None:
+    """An active device by name (the kiosk's or display's URL gives it), or None."""
+    with loket.store.read() as s:
+        query = select(Device).where(Device.name == name, Device.active.is_(True))
+        if kind:
+            query = query.where(Device.kind == kind)
+        device = s.scalar(query)
+        return device_data(device) if device else None
+
+
+def save_device(
+    loket: Loket, actor: Actor, data: dict[str, Any], device_id: int | None = None
+) -> tuple[dict[str, Any], list[Event]]:
+    with loket.store.transaction() as s:
+        admin = _admin(s, actor)
+        device = None
+        if device_id is not None:
+            device = s.get(Device, device_id)
+            if device is None:
+                raise NotFound("Perangkat tidak ada. (No such device.)")
+        clean = _clean_device(s, data, device)
+        before = device_data(device) if device else None
+        if device is None:
+            device = Device(**clean)
+            s.add(device)
+        else:
+            for key, value in clean.items():
+                setattr(device, key, value)
+        s.flush()
+        after = device_data(device)
+        kind = "device.updated" if before else "device.created"
+        return after, [
+            _audit(s, loket, admin, kind, device.name, before, after),
+            Event("settings.changed", {"changed": ["devices"]}),
+        ]
+
+
+def delete_device(loket: Loket, actor: Actor, device_id: int) -> list[Event]:
+    with loket.store.transaction() as s:
+        admin = _admin(s, actor)
+        device = s.get(Device, device_id)
+        if device is None:
+            raise NotFound("Perangkat tidak ada. (No such device.)")
+        before = device_data(device)
+        s.delete(device)
+        return [_audit(s, loket, admin, "device.deleted", before["name"], before, None)]
+
+
+# ---- personal data -------------------------------------------------------------
+
+
+def purge_personal_data(loket: Loket, actor: Actor | None, default_days: int) -> tuple[int, int]:
+    """Run the purge with the office's retention period (or the configured default); log it."""
+    with loket.store.read() as s:
+        days = read_settings(s).personal_data_retention_days or default_days
+    purged = loket.purge_personal_data(days)
+    with loket.store.transaction() as s:
+        user = _admin(s, actor) if actor else None
+        s.add(
+            EventRecord(
+                at=loket.clock.now(),
+                kind="personal_data.purged",
+                officer_id=user.id if user else None,
+                payload={"summary": f"{purged} berkas", "before": None, "after": {"purged": purged, "days": days}},
+            )
+        )
+    return purged, days
+
+
+# ---- the audit log -------------------------------------------------------------
+
+
+def audit_log(
+    loket: Loket, start: date | None = None, end: date | None = None, kind: str | None = None, limit: int = 200
+) -> list[dict[str, Any]]:
+    """Admin changes, newest first, with who and what before and after (local dates, inclusive)."""
+    kinds = [kind] if kind in AUDIT_KINDS else list(AUDIT_KINDS)
+    query = select(EventRecord).where(EventRecord.kind.in_(kinds))
+    if start is not None:
+        query = query.where(EventRecord.at >= loket.clock.day_start(start))
+    if end is not None:
+        query = query.where(EventRecord.at < loket.clock.day_start(end + timedelta(days=1)))
+    query = query.order_by(EventRecord.id.desc()).limit(max(1, min(limit, 1000)))
+    with loket.store.read() as s:
+        rows = s.scalars(query).all()
+        users = {u.id: u for u in s.scalars(select(User))}
+        out = []
+        for r in rows:
+            officer = users.get(r.officer_id) if r.officer_id else None
+            payload = r.payload or {}
+            summary = payload.get("summary")
+            if r.kind == "settings.changed":
+                summary = ", ".join(payload.get("changed", [])) or "-"
+            out.append(
+                {
+                    "id": r.id,
+                    "at": r.at.isoformat(),
+                    "kind": r.kind,
+                    "officer": (
+                        {"id": officer.id, "username": officer.username, "full_name": officer.full_name}
+                        if officer
+                        else None
+                    ),
+                    "summary": summary,
+                    "before": payload.get("before"),
+                    "after": payload.get("after"),
+                }
+            )
+        return out
+
+
+def meta(loket: Loket) -> dict[str, Any]:
+    from .catalog import SERVICE_GROUPS
+
+    return {
+        "roles": [{"code": r.value, "label": ROLE_LABELS[r], "step": r in STEP_ROLES} for r in Role],
+        "groups": list(SERVICE_GROUPS),
+        "device_kinds": list(DEVICE_KINDS),
+        "services": [{"code": s.code, "name": s.name.model_dump(), "prefix": s.prefix} for s in loket.catalog],
+        "audit_kinds": list(AUDIT_KINDS),
+    }
+
+
+# ---- helpers ---------------------------------------------------------------------
+
+
+def _admin(s: Session, actor: Actor) -> User:
+    user = s.get(User, actor.user_id)
+    if user is None or not user.active:
+        raise NotAllowed("Akun tidak aktif. (Account inactive.)")
+    if actor.role is not Role.ADMIN or Role.ADMIN.value not in user.roles:
+        raise NotAllowed("Hanya admin yang dapat mengubah ini. (Only an admin may change this.)")
+    return user
+
+
+def _audit(
+    s: Session,
+    loket: Loket,
+    user: User,
+    kind: str,
+    summary: str,
+    before: Any,
+    after: Any,
+    *,
+    counter_id: int | None = None,
+    **extra: Any,
+) -> Event:
+    payload = {"summary": summary, "before": before, "after": after, **extra}
+    s.add(EventRecord(at=loket.clock.now(), kind=kind, counter_id=counter_id, officer_id=user.id, payload=payload))
+    return Event(kind, {"summary": summary}, None, counter_id, user.id)

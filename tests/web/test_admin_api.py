@@ -1,0 +1,122 @@
+"""The admin API over HTTP: SOP edits reach the kiosk API and the sockets; problems name their fields."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from app import socketio
+
+KIA = "penerbitan-kia"
+
+
+@pytest.fixture
+def admin(staff):
+    return staff("admin", "admin")
+
+
+def put(officer, url, json):
+    return officer.client.put(url, json=json, headers=officer.csrf())
+
+
+def kiosk_service(client, code):
+    return next(s for s in client.get("/api/services").get_json()["services"] if s["code"] == code)
+
+
+def test_editing_an_sop_changes_the_kiosk_api_and_tells_every_screen(app, client, admin):
+    screen = socketio.test_client(app, auth={"channel": "display"})
+    screen.get_received()
+    sop = admin.client.get(f"/api/admin/sops/{KIA}").get_json()["sop"]
+    sop["requirements"][0]["text"]["id"] = "Fotokopi akta kelahiran (dilegalisir)"
+    r = put(admin, f"/api/admin/sops/{KIA}", {"sop": sop})
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["source"] == "edited"
+    texts = [q["text"]["id"] for q in kiosk_service(client, KIA)["requirements"]]
+    assert texts[0] == "Fotokopi akta kelahiran (dilegalisir)"
+    assert "settings.changed" in [m["name"] for m in screen.get_received()]
+    screen.disconnect()
+
+
+def test_problems_are_structured_and_nothing_is_saved(client, admin):
+    sop = admin.client.get(f"/api/admin/sops/{KIA}").get_json()["sop"]
+    before = kiosk_service(client, KIA)
+    sop["prefix"] = "ab"
+    r = put(admin, f"/api/admin/sops/{KIA}", {"sop": sop})
+    assert r.status_code == 400
+    assert r.get_json()["problems"][0]["field"] == "prefix"
+    assert kiosk_service(client, KIA) == before
+    r = put(admin, "/api/admin/settings", {"calls_before_no_show": 0})
+    assert r.status_code == 400
+    assert r.get_json()["problems"][0]["field"] == "calls_before_no_show"
+
+
+def test_new_service_yaml_export_and_zip_import(client, admin):
+    text = admin.client.get(f"/api/admin/sops/{KIA}/yaml").get_data(as_text=True)
+    assert f"code: {KIA}" in text
+    new = text.replace(f"code: {KIA}", "code: aktivasi-ikd").replace("prefix: ", "prefix: N\n# was: ", 1)
+    r = admin.post("/api/admin/sops", {"yaml": new})
+    assert r.status_code == 201, r.get_json()
+    assert kiosk_service(client, "aktivasi-ikd")["prefix"] == "N"
+    assert admin.post("/api/admin/sops", {"yaml": new}).status_code == 400  # the code exists now
+
+    export = admin.client.get("/api/admin/sops/export")
+    assert export.mimetype == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(export.data)).namelist()
+    assert any(n.endswith("aktivasi-ikd.yaml") for n in names)
+    r = admin.client.post(
+        "/api/admin/sops/import",
+        data={"files": (io.BytesIO(export.data), "sop.zip")},
+        headers=admin.csrf(),
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["created"] == []
+    r = admin.client.delete("/api/admin/sops/aktivasi-ikd", headers=admin.csrf())
+    assert r.status_code == 200 and r.get_json()["source_after"] is None
+
+
+def test_counters_users_devices_and_the_audit_log(app, staff, admin):
+    r = admin.post("/api/admin/counters", {"name": "Loket 8", "number": 8, "roles": ["pelayanan"]})
+    assert r.status_code == 201, r.get_json()
+    r = admin.post(
+        "/api/admin/users", {"username": "budi", "full_name": "Budi", "password": "password-budi", "roles": ["scan"]}
+    )
+    assert r.status_code == 201, r.get_json()
+    user_id = r.get_json()["user"]["id"]
+    assert admin.post(f"/api/admin/users/{user_id}/password", {"password": "loket123"}).status_code == 200
+    staff("budi", "scan")  # logs in with the new password
+    assert put(admin, f"/api/admin/users/{user_id}", {"active": False}).status_code == 200
+    r = admin.post("/api/login", {"username": "budi", "password": "loket123"})
+    assert r.status_code == 401
+    r = admin.post("/api/admin/devices", {"kind": "kiosk", "name": "lobby1", "printer": "preview:"})
+    assert r.status_code == 201, r.get_json()
+    entries = admin.client.get("/api/admin/audit").get_json()["entries"]
+    kinds = [e["kind"] for e in entries]
+    assert kinds[:5] == ["device.created", "user.updated", "user.password_reset", "user.created", "counter.created"]
+    assert all(e["officer"]["username"] == "admin" for e in entries[:5])
+
+
+def test_a_deactivated_officer_loses_an_open_session(staff, admin):
+    scan = staff("scan", "scan")
+    users = admin.client.get("/api/admin/users").get_json()["users"]
+    scan_id = next(u["id"] for u in users if u["username"] == "scan")
+    assert put(admin, f"/api/admin/users/{scan_id}", {"active": False}).status_code == 200
+    assert scan.client.get("/api/worklist").status_code == 401
+
+
+def test_display_device_applies_its_subset(client, admin):
+    admin.post("/api/admin/devices", {"kind": "display", "name": "tv-ambil", "options": {"pickup": True}})
+    r = client.get("/display/?device=tv-ambil")
+    assert r.status_code == 302
+    assert "view=pickup" in r.headers["Location"]
+    assert client.get("/display/?device=unknown").status_code == 200
+
+
+def test_kiosk_device_printer_is_used_for_its_tickets(app, client, admin, tmp_path):
+    folder = tmp_path / "lobby-printer"
+    admin.post("/api/admin/devices", {"kind": "kiosk", "name": "lobby1", "printer": f"file:{folder}"})
+    r = client.post("/api/tickets", json={"service": KIA, "kiosk": "lobby1"})
+    assert r.status_code == 201, r.get_json()
+    assert list(folder.iterdir()), "the ticket went to the kiosk's own printer"
