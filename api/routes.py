@@ -53,6 +53,7 @@ def done(outcome: Outcome, status: int = 200):
 @bp.get("/services")
 def services():
     """Every service: what to bring, steps, targets, and whether and how long the queue is now."""
+    loket().refresh_catalog()  # a kiosk told of an SOP edit made on another process sees it now
     overview = {o["code"]: o for o in loket().services_overview()}
     out = [service_data(sop, overview[sop.code]) for sop in loket().catalog]
     settings = loket().settings()

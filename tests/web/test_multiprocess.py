@@ -132,3 +132,39 @@ def test_a_call_made_on_one_process_reaches_a_display_on_the_other(two_servers):
         assert calls[0]["number"] == number and calls[0]["counter"] == "Loket 3"
     finally:
         display.disconnect()
+
+
+def _admin_session(base: str) -> tuple[requests.Session, dict]:
+    admin = requests.Session()
+    token = admin.get(f"{base}/api/csrf", timeout=10).json()["csrf_token"]
+    admin.post(
+        f"{base}/api/login", json={"username": "admin", "password": "loket123"}, headers={"X-CSRFToken": token}
+    ).raise_for_status()
+    headers = {"X-CSRFToken": admin.get(f"{base}/api/csrf", timeout=10).json()["csrf_token"]}
+    admin.post(f"{base}/api/session", json={"role": "admin", "counter_id": None}, headers=headers).raise_for_status()
+    return admin, headers
+
+
+def test_an_sop_edit_on_one_process_reaches_kiosks_of_the_other(two_servers):
+    kiosk_base, admin_base = two_servers
+    code = "penerbitan-kia"
+    heard = threading.Event()
+    kiosk = socketio.Client(reconnection=False)
+    kiosk.on("settings.changed", lambda payload: heard.set())
+    kiosk.connect(kiosk_base, transports=["websocket"], auth={"channel": "display"}, wait_timeout=10)
+
+    def requirement_on_kiosk() -> str:
+        services = requests.get(f"{kiosk_base}/api/services", timeout=10).json()["services"]
+        return next(s for s in services if s["code"] == code)["requirements"][0]["text"]["id"]
+
+    try:
+        assert requirement_on_kiosk() != "Akta kelahiran anak (asli)"
+        admin, headers = _admin_session(admin_base)
+        sop = admin.get(f"{admin_base}/api/admin/sops/{code}", timeout=10).json()["sop"]
+        sop["requirements"][0]["text"]["id"] = "Akta kelahiran anak (asli)"
+        admin.put(f"{admin_base}/api/admin/sops/{code}", json={"sop": sop}, headers=headers).raise_for_status()
+        assert heard.wait(10), "the kiosk on the other process was not told"
+        # what the kiosk asks for when told: the other process checks the catalog's version first
+        assert requirement_on_kiosk() == "Akta kelahiran anak (asli)"
+    finally:
+        kiosk.disconnect()
