@@ -37,6 +37,22 @@ def _no_outside_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing():
+    """Argon2 at its lowest cost in this test process: hashes still verify, users are created faster.
+
+    Production keeps argon2-cffi's defaults; the browser tests' servers run with those.
+    """
+    from argon2 import PasswordHasher
+
+    import core.accounts
+
+    real = core.accounts._hasher
+    core.accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    core.accounts._hasher = real
+
+
 @pytest.fixture(scope="session")
 def catalog():
     return load_catalog(ROOT / "sops")
