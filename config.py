@@ -36,6 +36,8 @@ def load_config(instance_path: str | Path) -> dict:
         "SECRET_KEY": _secret_key(instance),
         "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'loket.db'}",
         "SOP_DIR": os.environ.get("LOKET_SOP_DIR") or str(BASE_DIR / "sops"),
+        # The office's images and videos shown on the display boards.
+        "MEDIA_DIR": os.environ.get("LOKET_MEDIA_DIR") or str(instance / "media"),
         "OFFICE_ID": os.environ.get("LOKET_OFFICE_ID", "dukcapil"),
         "OFFICE_NAME": os.environ.get("LOKET_OFFICE_NAME", "Dinas Kependudukan dan Pencatatan Sipil"),
         "TIMEZONE": os.environ.get("LOKET_TIMEZONE", "Asia/Jakarta"),

@@ -32,5 +32,5 @@ def board():
 
 @bp.get("/media/<path:name>")
 def media(name: str):
-    """The office's own images and videos for the display's media area (instance/media)."""
-    return send_from_directory(Path(current_app.instance_path) / "media", name, max_age=3600)
+    """The office's own images and videos for the display's media area (LOKET_MEDIA_DIR)."""
+    return send_from_directory(Path(current_app.config["MEDIA_DIR"]), name, max_age=3600)

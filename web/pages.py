@@ -28,8 +28,8 @@ MEDIA_TYPES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".mp4", ".webm"}
 
 
 def media_files() -> list[dict]:
-    """Images and videos the office put in instance/media, in name order."""
-    folder = Path(current_app.instance_path) / "media"
+    """Images and videos the office put in the media folder (LOKET_MEDIA_DIR), in name order."""
+    folder = Path(current_app.config["MEDIA_DIR"])
     if not folder.is_dir():
         return []
     return [
