@@ -1,4 +1,8 @@
-"""Printable reports for staff: the buku harian page ready for signature."""
+"""Report pages for the admin and the head of office, and the buku harian ready for signature.
+
+Thin: the report and the live hall pages log in, take the kepala or admin role, and load their figures
+from /api/reports/*; the register page is rendered here.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,26 @@ from flask_login import current_user
 from core.register import register_rows
 from web.pages import office_name
 
-bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
+bp = Blueprint(
+    "reports",
+    __name__,
+    url_prefix="/reports",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+
+@bp.get("/")
+def report_page():
+    """Counts, times and SOP compliance of a day or a period, with charts; prints on A4."""
+    return render_template("reports/report.html", page="report", office_name=office_name())
+
+
+@bp.get("/live")
+def live_page():
+    """The hall right now: who waits, which counters are open or idle, which berkas are overdue."""
+    return render_template("reports/live.html", page="live", office_name=office_name())
 
 
 @bp.get("/register")

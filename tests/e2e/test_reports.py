@@ -1,0 +1,166 @@
+"""The head of office reads the day's report (charts drawn, figures shown, printable) and watches the hall live."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+pytestmark = pytest.mark.e2e
+
+expect.set_options(timeout=10_000)
+
+DESK = {"width": 1920, "height": 1080}
+KTP = "pencetakan-ktp-el"
+
+#: For each chart canvas: is a Chart.js instance on it, and how many pixels are not blank.
+CHART_PIXELS = """
+(ids) => ids.map((id) => {
+  const canvas = document.getElementById(id);
+  const chart = window.Chart && window.Chart.getChart(canvas);
+  const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let inked = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i] > 0) inked++;
+  return { id, chart: !!chart, type: chart ? chart.config.type : null, inked };
+})
+"""
+
+
+class Desk:
+    """A front-desk officer working through the API in a browser context of their own."""
+
+    def __init__(self, context: BrowserContext):
+        self.request = context.request
+
+    def post(self, path: str, data: dict | None = None) -> dict:
+        token = self.request.get("/api/csrf").json()["csrf_token"]
+        r = self.request.post(path, data=data or {}, headers={"X-CSRFToken": token})
+        assert r.ok, (path, r.status, r.text())
+        return r.json()
+
+    def sit_at(self, counter: str) -> None:
+        self.post("/api/login", {"username": "pelayanan", "password": "loket123"})
+        counters = self.request.get("/api/counters").json()["counters"]
+        counter_id = next(c["id"] for c in counters if c["name"] == counter)
+        self.post("/api/session", {"role": "pelayanan", "counter_id": counter_id})
+
+
+@pytest.fixture
+def server(server_factory):
+    return server_factory()
+
+
+@pytest.fixture
+def contexts(browser) -> Iterator[Callable[[str], BrowserContext]]:
+    made: list[BrowserContext] = []
+
+    def _new(base: str) -> BrowserContext:
+        context = browser.new_context(viewport=DESK, base_url=base)
+        context.set_default_timeout(10_000)
+        made.append(context)
+        return context
+
+    yield _new
+    for context in made:
+        context.close()
+
+
+def log_in(page: Page, path: str, username: str = "kepala") -> None:
+    page.goto(path)
+    expect(page.locator("#view-login")).to_be_visible()
+    page.fill("#login-username", username)
+    page.fill("#login-password", "loket123")
+    page.click("#login-submit")
+    expect(page.locator("#page")).to_be_visible()
+
+
+def a_morning(base: str, contexts) -> Desk:
+    """B-001 is called, served and sent on to the operator; B-002 waits. Loket 1 is open."""
+    desk = Desk(contexts(base))
+    desk.sit_at("Loket 1")
+    public = contexts(base).request
+    for _ in range(2):
+        assert public.post("/api/tickets", data={"service": KTP}).status == 201
+    ticket = desk.post("/api/counter/call-next")["ticket"]
+    assert ticket["number"] == "B-001"
+    desk.post(f"/api/staff/tickets/{ticket['id']}/start")
+    desk.post(f"/api/staff/tickets/{ticket['id']}/advance")
+    return desk
+
+
+def test_the_kepala_reads_the_day_with_its_charts_and_prints_it(server, contexts, artifacts):
+    a_morning(server.base, contexts)
+    page = contexts(server.base).new_page()
+    log_in(page, "/reports/")
+    expect(page.locator("#who")).to_contain_text("Kepala Dinas (demo)")
+
+    expect(page.locator('[data-kpi="issued"] .r-kpi-value')).to_have_text("2")
+    expect(page.locator('[data-kpi="served"] .r-kpi-value')).to_have_text("0")
+    expect(page.locator('[data-kpi="steps"] .r-kpi-detail')).to_contain_text("dari 1")  # one reception step judged
+    expect(page.locator(f'#table-services [data-service="{KTP}"] td').first).to_have_text(
+        "Pencetakan KTP-el atau Surat Keterangan"
+    )
+    expect(page.locator(f'#table-steps [data-step="{KTP}#1"]')).to_contain_text("Petugas Pelayanan")
+    expect(page.locator("#table-officers")).to_contain_text("Petugas Pelayanan (demo)")
+    expect(page.locator("#table-counters")).to_contain_text("Loket 1")
+    expect(page.locator("#period-text")).to_contain_text("Tanggal")
+
+    charts = page.evaluate(CHART_PIXELS, ["chart-queue", "chart-hours", "chart-compliance"])
+    for chart in charts:
+        assert chart["chart"], chart
+        assert chart["inked"] > 1000, chart  # axes, labels and the data: not a blank canvas
+    assert [c["type"] for c in charts] == ["line", "bar", "bar"]
+
+    # the exports the buttons point at
+    href = page.locator("#export-xlsx").get_attribute("href")
+    assert href.endswith("&format=xlsx") and "from=" in href
+    download = page.context.request.get(href)
+    assert download.status == 200 and download.body()[:2] == b"PK"  # a zip: the XLSX
+
+    page.screenshot(path=str(artifacts / "reports-report.png"))
+    page.screenshot(path=str(artifacts / "reports-report-full.png"), full_page=True)
+
+    # English on demand
+    page.click('.lang-switch [data-lang="en"]')
+    expect(page.locator('[data-kpi="issued"] .r-kpi-label')).to_have_text("Tickets issued")
+    page.click('.lang-switch [data-lang="id"]')
+
+    # print: no toolbar, the office's name, the period and a place to sign
+    page.emulate_media(media="print")
+    expect(page.locator("#period-form")).to_be_hidden()
+    expect(page.locator(".r-print-head")).to_be_visible()
+    expect(page.locator("#print-office")).to_have_text("Disdukcapil Kota Contoh")
+    expect(page.locator("#sign-name")).to_have_text("Kepala Dinas (demo)")
+    page.screenshot(path=str(artifacts / "reports-print.png"), full_page=True)
+
+
+def test_the_dashboard_shows_the_waiting_ticket_and_the_open_counter_and_follows_the_hall(server, contexts, artifacts):
+    a_morning(server.base, contexts)
+    page = contexts(server.base).new_page()
+    log_in(page, "/reports/live")
+
+    expect(page.locator('#live-waiting [data-number="B-002"]')).to_be_visible()
+    expect(page.locator(f'#live-services [data-service="{KTP}"] .l-service-count')).to_have_text("1")
+    loket1 = page.locator('#live-counters [data-counter="Loket 1"]')
+    expect(loket1).to_have_attribute("data-status", "idle")
+    expect(loket1).to_contain_text("Petugas Pelayanan (demo)")
+    expect(page.locator('#live-counters [data-counter="Loket 2"]')).to_have_attribute("data-status", "closed")
+    expect(page.locator("#live-dot")).to_have_attribute("data-on", "true")
+    page.screenshot(path=str(artifacts / "reports-live.png"))
+
+    # a resident takes a number: the dashboard shows it without a reload
+    assert contexts(server.base).request.post("/api/tickets", data={"service": KTP}).status == 201
+    expect(page.locator('#live-waiting [data-number="B-003"]')).to_be_visible()
+    expect(page.locator('[data-kpi="waiting"] .r-kpi-value')).to_have_text("2")
+
+
+def test_a_desk_officer_is_refused_the_reports(server, contexts):
+    page = contexts(server.base).new_page()
+    page.goto("/reports/")
+    page.fill("#login-username", "pelayanan")
+    page.fill("#login-password", "loket123")
+    page.click("#login-submit")
+    expect(page.locator("#view-refused")).to_be_visible()
+    expect(page.locator("#refused-message")).to_contain_text("Kepala Dinas atau Admin")
+    expect(page.locator("#page")).to_be_hidden()
