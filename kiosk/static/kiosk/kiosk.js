@@ -90,6 +90,12 @@
       id: "Daftar layanan belum dapat dimuat. Silakan hubungi petugas.",
       en: "The list of services could not be loaded. Please ask an officer.",
     },
+    survey_group: { id: "Survei Kepuasan", en: "Satisfaction survey" },
+    survey_entry: { id: "Beri Penilaian Layanan", en: "Rate our service" },
+    survey_entry_sub: {
+      id: "Sudah selesai dilayani? Nilai pelayanan kami: 9 pertanyaan singkat, anonim.",
+      en: "Finished at the counter? Rate our service: 9 short questions, anonymous.",
+    },
     // staff panel
     staff_title: { id: "Pengaturan petugas", en: "Staff settings" },
     pin_prompt: { id: "Masukkan PIN petugas", en: "Enter the staff PIN" },
@@ -145,6 +151,7 @@
     loadSeq: 0,
   };
   var timers = { countdown: null, idle: null, refresh: null, live: null, hold: null, staffIdle: null };
+  var surveyGroup = document.getElementById("survey-group");
 
   var $ = function (id) {
     return document.getElementById(id);
@@ -368,6 +375,7 @@
       );
     });
     $("estimate-footnote").hidden = !sopEstimates;
+    root.appendChild(surveyGroup); // last; the dense grid puts it in a free cell when there is one
   }
 
   function tile(svc, officeClosed) {
@@ -881,6 +889,10 @@
   $("back").addEventListener("click", home);
   $("take-ticket").addEventListener("click", takeTicket);
   $("ticket-done").addEventListener("click", resetToStart);
+  // The survey is its own page; it returns to the kiosk when done, skipped or left alone.
+  $("open-survey").addEventListener("click", function () {
+    window.location.assign("/survey?from=kiosk");
+  });
   $("kiosk-error-close").addEventListener("click", function () {
     $("kiosk-error").hidden = true;
   });
