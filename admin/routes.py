@@ -48,17 +48,17 @@ def sop_edit(code: str):
 
 @bp.get("/counters")
 def counters():
-    return page("counters.html", "counters")
+    return page("table_page.html", "counters", heading="Loket", script="counters.js")
 
 
 @bp.get("/users")
 def users():
-    return page("users.html", "users")
+    return page("table_page.html", "users", heading="Pengguna", script="users.js")
 
 
 @bp.get("/devices")
 def devices():
-    return page("devices.html", "devices")
+    return page("table_page.html", "devices", heading="Kiosk & Layar", script="devices.js")
 
 
 @bp.get("/audit")

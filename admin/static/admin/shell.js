@@ -540,6 +540,85 @@
     });
   }
 
+  /**
+   * A form in a dialog that saves through the API: problems (400) appear next to the dialog's fields,
+   * anything else as a message. opts: {id, title, fields: [nodes], read() -> body, send(body) -> Promise,
+   * done(result), saveLabel, label(field)}.
+   */
+  function editDialog(opts) {
+    var problems = h("div", { class: "alert a-problems", role: "alert", hidden: true });
+    var saveBtn = h("button", { type: "submit", class: "btn btn-primary", id: (opts.id || "edit") + "-save" }, opts.saveLabel || L.t("save"));
+    var box;
+    var form = h(
+      "form",
+      {
+        class: "a-dialog-body a-form",
+        novalidate: true,
+        autocomplete: "off",
+        onsubmit: function (ev) {
+          ev.preventDefault();
+          saveBtn.disabled = true;
+          Promise.resolve()
+            .then(function () {
+              return opts.send(opts.read(form));
+            })
+            .then(function (result) {
+              box.close();
+              if (opts.done) opts.done(result);
+            })
+            .catch(function (err) {
+              if (err && err.status === 400 && err.data && err.data.problems) {
+                var first = showProblems(form, problems, err.data.problems, opts.label);
+                if (first && first.focus) first.focus();
+                return;
+              }
+              box.close();
+              handle(err);
+            })
+            .then(function () {
+              saveBtn.disabled = false;
+            });
+        },
+      },
+      problems,
+      opts.fields,
+      h(
+        "div",
+        { class: "a-dialog-actions" },
+        h(
+          "button",
+          {
+            type: "button",
+            class: "btn",
+            onclick: function () {
+              box.close();
+            },
+          },
+          L.t("cancel")
+        ),
+        saveBtn
+      )
+    );
+    form.addEventListener("input", function (ev) {
+      var invalid = ev.target.closest('[data-invalid="true"]');
+      if (invalid) invalid.removeAttribute("data-invalid");
+    });
+    box = dialog({ id: opts.id, title: opts.title, content: form });
+    return box;
+  }
+
+  /** A row of table head cells from string keys. */
+  function tableHead(row, keys) {
+    L.clear(row);
+    keys.forEach(function (k) {
+      row.appendChild(h("th", { scope: "col", class: k === "" ? "a-actions" : null }, k ? L.t(k) : ""));
+    });
+  }
+
+  function activePill(active) {
+    return h("span", { class: "pill " + (active ? "pill-ok" : "pill-bad"), "data-active": active ? "true" : "false" }, L.t(active ? "active" : "inactive"));
+  }
+
   // ---- small widgets --------------------------------------------------------------
 
   var GROUP_LABELS = {
@@ -642,6 +721,9 @@
     parentField: parentField,
     dialog: dialog,
     confirm: confirmAction,
+    editDialog: editDialog,
+    tableHead: tableHead,
+    activePill: activePill,
     roleLabel: roleLabel,
     groupLabel: groupLabel,
     checkboxes: checkboxes,

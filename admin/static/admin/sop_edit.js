@@ -180,10 +180,10 @@
     return obj || { id: "", en: "" };
   }
 
-  /** Enough rows to show a text whole (about 48 characters a line in the two-column layout). */
+  /** Enough rows to show a text whole (about 34 characters a line in the two-column layout). */
   function rows(a, b) {
     var longest = Math.max(String(a || "").length, String(b || "").length);
-    return String(Math.max(2, Math.ceil(longest / 48)));
+    return String(Math.max(2, Math.ceil(longest / 34)));
   }
 
   // ---- the form: SOP -> inputs ---------------------------------------------------
@@ -213,15 +213,21 @@
     box.appendChild(
       h(
         "div",
-        { class: "a-row a-row-4" },
+        { class: "a-row a-row-2" },
         fieldBox(
           "code",
           "code",
           textInput({ id: "f-code", value: sop.code || "", readonly: !isNew, autocapitalize: "none", spellcheck: "false" }),
           isNew ? "code_hint" : null
         ),
+        fieldBox("group", "group", h("select", { id: "f-group" }, groups))
+      )
+    );
+    box.appendChild(
+      h(
+        "div",
+        { class: "a-row a-row-2" },
         fieldBox("prefix", "prefix", textInput({ id: "f-prefix", value: sop.prefix || "", class: "a-prefix-input", autocapitalize: "characters" }), "prefix_hint"),
-        fieldBox("group", "group", h("select", { id: "f-group" }, groups)),
         fieldBox("order", "order", h("input", { type: "number", id: "f-order", value: sop.order === undefined ? 100 : sop.order, step: "1" }))
       )
     );
