@@ -64,6 +64,8 @@ def load_config(instance_path: str | Path) -> dict:
         "PIN_RATE_LIMIT": os.environ.get("LOKET_PIN_RATE_LIMIT", "5 per minute"),
         # Tickets one address may take; a kiosk serves many residents, so keep it generous. "" = no limit.
         "TICKET_RATE_LIMIT": os.environ.get("LOKET_TICKET_RATE_LIMIT", "120 per minute"),
+        # Survey answers (and ticket checks) one address may send; "" = no limit.
+        "SURVEY_RATE_LIMIT": os.environ.get("LOKET_SURVEY_RATE_LIMIT", "30 per minute"),
         # How calls are read out: "cardinal" (A-012: a nol dua belas) or "digits" (a nol satu dua).
         "VOICE_READING": os.environ.get("LOKET_VOICE_READING", "cardinal"),
         # "server": chime + espeak-ng voice made here (offline); "browser": the display's own id-ID voice.

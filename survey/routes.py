@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from datetime import date
 from typing import Any
 
@@ -38,7 +37,7 @@ bp = Blueprint(
 )
 
 #: Submissions (and ticket checks) one address may make; a kiosk serves many residents, but one takes
-#: half a minute to answer nine questions. SURVEY_RATE_LIMIT in the app config, else the environment.
+#: half a minute to answer nine questions. LOKET_SURVEY_RATE_LIMIT (config.py).
 DEFAULT_SURVEY_RATE_LIMIT = "30 per minute"
 
 
@@ -47,9 +46,7 @@ def loket() -> Loket:
 
 
 def _survey_limit() -> str:
-    configured = current_app.config.get(
-        "SURVEY_RATE_LIMIT", os.environ.get("LOKET_SURVEY_RATE_LIMIT", DEFAULT_SURVEY_RATE_LIMIT)
-    )
+    configured = current_app.config.get("SURVEY_RATE_LIMIT", DEFAULT_SURVEY_RATE_LIMIT)
     return configured or "1000000 per second"  # "" switches the limit off, as the other limits do
 
 

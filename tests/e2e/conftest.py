@@ -56,6 +56,7 @@ class LoketServer:
             # Every page here comes from 127.0.0.1: per-address limits would only make runs flaky.
             LOKET_LOGIN_RATE_LIMIT="",
             LOKET_TICKET_RATE_LIMIT="",
+            LOKET_SURVEY_RATE_LIMIT="",
         )
         self.env.pop("SOCKETIO_MESSAGE_QUEUE", None)  # one process: no Redis needed
         self.env.update(extra_env)
