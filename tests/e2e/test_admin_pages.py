@@ -72,9 +72,7 @@ def kiosk_detail(pages, base: str, code: str) -> Page:
     return kiosk
 
 
-def test_an_edited_requirement_and_step_target_reach_the_open_kiosk_without_a_reload(
-    server_factory, pages, artifacts
-):
+def test_an_edited_requirement_and_step_target_reach_the_open_kiosk_without_a_reload(server_factory, pages, artifacts):
     server = server_factory()
     base = server.base
     old_text = services(base)[KIA]["requirements"][1]["text"]["id"]
@@ -110,6 +108,7 @@ def test_an_edited_requirement_and_step_target_reach_the_open_kiosk_without_a_re
 
     # The kiosk, still on the KIA screen, shows the new wording: pushed, not reloaded.
     expect(kiosk.locator('#detail-reqs [data-req="kk-orang-tua"]')).to_contain_text(new_text)
+    expect(kiosk.locator("#detail-meta [data-target]")).to_have_text("Target 5 menit (langkah: 6 menit)")
     kiosk.screenshot(path=artifacts / "admin-sop-kiosk-after-edit.png")
     kia = services(base)[KIA]
     assert kia["requirements"][1]["text"]["id"] == new_text
