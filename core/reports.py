@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
@@ -94,6 +95,8 @@ class Share:
 
 @dataclass
 class _Visit:
+    """One step visit as the report reads it; derived figures are computed once (reports read them often)."""
+
     ticket_id: int
     service: str
     step_index: int
@@ -110,35 +113,35 @@ class _Visit:
     last_step: bool
     reason: str | None = None  # for a pended visit: why
 
-    @property
+    @cached_property
     def wait(self) -> float | None:
         end = self.called_at or self.started_at
         return (end - self.entered_at).total_seconds() if end else None
 
-    @property
+    @cached_property
     def service_seconds(self) -> float | None:
         if self.started_at and self.ended_at:
             return (self.ended_at - self.started_at).total_seconds()
         return None
 
-    @property
+    @cached_property
     def finished(self) -> bool:
         return self.outcome == "advanced"
 
-    @property
+    @cached_property
     def within(self) -> bool | None:
         """Only a finished step with a target is judged."""
         if not self.finished or self.target_minutes is None or self.service_seconds is None:
             return None
         return self.service_seconds <= self.target_minutes * 60
 
-    @property
+    @cached_property
     def over(self) -> float | None:
         if self.within is None:
             return None
         return max(0.0, self.service_seconds - self.target_minutes * 60)  # type: ignore[operator]
 
-    @property
+    @cached_property
     def queue_end(self) -> datetime | None:
         """When the resident stopped waiting in the hall for this step (None: still waiting)."""
         return self.called_at or self.started_at or self.ended_at
@@ -155,32 +158,32 @@ class _Ticket:
     steps: list[dict[str, Any]]
     visits: list[_Visit] = field(default_factory=list)
 
-    @property
+    @cached_property
     def wait(self) -> float | None:
         """Issued until the first call at the first step; None if never called there."""
         calls = [v.called_at for v in self.visits if v.step_index == 0 and v.called_at]
         return (min(calls) - self.issued_at).total_seconds() if calls else None
 
-    @property
+    @cached_property
     def done(self) -> bool:
         return self.state == TicketState.DONE.value
 
-    @property
+    @cached_property
     def target_seconds(self) -> int | None:
         targets = [s.get("target_minutes") for s in self.steps if s.get("target_minutes") is not None]
         return sum(targets) * 60 if targets else None
 
-    @property
+    @cached_property
     def service_seconds(self) -> float:
         return sum(v.service_seconds for v in self.visits if v.service_seconds is not None)
 
-    @property
+    @cached_property
     def within(self) -> bool | None:
         if not self.done or self.target_seconds is None:
             return None
         return self.service_seconds <= self.target_seconds
 
-    @property
+    @cached_property
     def elapsed(self) -> float | None:
         if not self.done or self.closed_at is None:
             return None
@@ -498,8 +501,11 @@ def build_report(loket, start: date, end: date | None = None) -> Report:
     counter_rows.sort(key=lambda r: (r.extra["number"], r.label["id"]))
 
     days = []
-    for day in sorted({t.day for t in tickets}):
-        group = [t for t in tickets if t.day == day]
+    by_day: dict[date, list[_Ticket]] = defaultdict(list)
+    for t in tickets:
+        by_day[t.day].append(t)
+    for day in sorted(by_day):
+        group = by_day[day]
         days.append(_row(day.isoformat(), {"id": day.isoformat(), "en": day.isoformat()}, group, _visits(group)))
 
     hours = []
