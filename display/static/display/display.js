@@ -278,6 +278,12 @@
     });
     $("waiting-total").textContent = "· " + L.fmt("waiting_total", { n: total });
     $("waiting-total").setAttribute("data-total", String(total));
+    // Short of room (a warning bar, a small screen): groups nobody waits for give way first.
+    var panel = list.parentElement;
+    var zeros = list.querySelectorAll(".d-waiting-zero");
+    for (var i = zeros.length - 1; i >= 0 && panel.scrollHeight > panel.clientHeight + 1; i--) {
+      list.removeChild(zeros[i]);
+    }
   }
 
   function renderReady() {
