@@ -47,7 +47,13 @@ def _sop_input() -> tuple[dict[str, Any] | None, str | None]:
 @bp.get("/meta")
 @staff_required(Role.ADMIN)
 def meta(actor: Actor):
-    return jsonify(ops.meta(loket()))
+    config = current_app.config
+    defaults = {  # what an empty office setting falls back to (the environment)
+        "calls_before_no_show": config["CALLS_BEFORE_NO_SHOW"],
+        "personal_data_retention_days": config["PERSONAL_DATA_RETENTION_DAYS"],
+        "voice_reading": config["VOICE_READING"],
+    }
+    return jsonify({**ops.meta(loket()), "defaults": defaults})
 
 
 # ---- SOPs ------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import statistics
 from collections import Counter as Tally
 from collections import defaultdict
@@ -29,7 +30,7 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 
 from .roles import ROLE_LABELS, STEP_ROLES, Role
 from .states import PENDING_LABELS, QUEUED, STATE_LABELS, PendingReason, TicketState
@@ -340,12 +341,20 @@ def _load(loket, start: date, end: date) -> list[_Ticket]:
                 Ticket.state,
                 Ticket.issued_at,
                 Ticket.closed_at,
-                Ticket.steps,
+                # The steps as stored text: most tickets share one of a few snapshots, parsed once
+                # each below, so a year of tickets does not hold a hundred thousand copies.
+                cast(Ticket.steps, Text),
             )
             .where(Ticket.service_day >= start, Ticket.service_day <= end)
             .order_by(Ticket.issued_at, Ticket.id)
         ).all()
-        tickets = {r[0]: _Ticket(*r) for r in rows}
+        snapshots: dict[str, list[dict[str, Any]]] = {}
+        tickets = {}
+        for r in rows:
+            steps = snapshots.get(r[6])
+            if steps is None:
+                steps = snapshots[r[6]] = json.loads(r[6])
+            tickets[r[0]] = _Ticket(*r[:6], steps)
         in_period = select(Ticket.id).where(Ticket.service_day >= start, Ticket.service_day <= end)
         visits = s.execute(
             select(

@@ -120,3 +120,13 @@ def test_kiosk_device_printer_is_used_for_its_tickets(app, client, admin, tmp_pa
     r = client.post("/api/tickets", json={"service": KIA, "kiosk": "lobby1"})
     assert r.status_code == 201, r.get_json()
     assert list(folder.iterdir()), "the ticket went to the kiosk's own printer"
+
+
+def test_meta_names_the_defaults_an_empty_setting_falls_back_to(app, admin):
+    meta = admin.client.get("/api/admin/meta").get_json()
+    assert meta["defaults"] == {
+        "calls_before_no_show": 3,
+        "personal_data_retention_days": 365,
+        "voice_reading": "cardinal",
+    }
+    assert {r["code"] for r in meta["roles"] if not r["step"]} == {"admin", "kepala"}

@@ -177,7 +177,12 @@
 
   /** The settings as saved, onto the form; rejects with the API's error (the shell handles 401/403). */
   function openSettings() {
-    return Promise.all([L.api("GET", "/api/admin/settings"), L.api("GET", "/api/services")]).then(function (res) {
+    return Promise.all([
+      L.api("GET", "/api/admin/settings"),
+      L.api("GET", "/api/services"),
+      L.api("GET", "/api/admin/meta"),
+    ]).then(function (res) {
+      showDefaults(res[2].defaults || {});
       state.settings = res[0];
       state.services = res[1].services || [];
       updateOfficeTitle(res[1].office);
@@ -186,6 +191,12 @@
       setDirty(false);
       connect();
     });
+  }
+
+  /** An empty field means the server's default: show it as the field's placeholder. */
+  function showDefaults(d) {
+    if (d.calls_before_no_show) $("f-calls").placeholder = String(d.calls_before_no_show);
+    if (d.personal_data_retention_days) $("f-retention").placeholder = String(d.personal_data_retention_days);
   }
 
   function loadServices() {
