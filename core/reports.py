@@ -22,6 +22,7 @@ import csv
 import io
 import json
 import statistics
+from bisect import bisect_right
 from collections import Counter as Tally
 from collections import defaultdict
 from collections.abc import Iterable
@@ -258,35 +259,70 @@ class Row:
 
 
 def _row(key: str, label: dict[str, str], tickets: list[_Ticket], visits: list[_Visit], **extra: Any) -> Row:
-    judged = [v.within for v in visits if v.within is not None]
-    overs = [v.over for v in visits if v.over is not None]
+    # One pass over the visits and one over the tickets: a year's report has hundreds of thousands.
+    judged = within = calls = started = finished = handed_over = no_shows = returns = 0
+    overs: list[float] = []
+    step_waits: list[float] = []
+    service: list[float] = []
     pendings = {r: 0 for r in REASONS}
     for v in visits:
-        if v.outcome == "pended" and v.reason in pendings:
-            pendings[v.reason] += 1
-    berkas = [t.within for t in tickets if t.within is not None]
+        if v.within is not None:
+            judged += 1
+            within += v.within
+            overs.append(v.over)  # type: ignore[arg-type]  # set whenever within is
+        outcome = v.outcome
+        if outcome == "advanced":
+            finished += 1
+            handed_over += v.last_step
+        elif outcome == "pended":
+            if v.reason in pendings:
+                pendings[v.reason] += 1
+        elif outcome == "no_show":
+            no_shows += 1
+        elif outcome == "returned":
+            returns += 1
+        if v.called_at:
+            calls += 1
+        if v.started_at:
+            started += 1
+        if (w := v.wait) is not None:
+            step_waits.append(w)
+        if (d := v.service_seconds) is not None:
+            service.append(d)
+    berkas = berkas_within = served = 0
+    waits: list[float] = []
+    elapsed: list[float] = []
+    for t in tickets:
+        served += t.done
+        if t.within is not None:
+            berkas += 1
+            berkas_within += t.within
+        if (w := t.wait) is not None:
+            waits.append(w)
+        if (e := t.elapsed) is not None:
+            elapsed.append(e)
     states = Tally(t.state for t in tickets)
     return Row(
         key=key,
         label=label,
         issued=len(tickets),
-        served=sum(1 for t in tickets if t.done),
+        served=served,
         cancelled=states.get(TicketState.CANCELLED.value, 0),
         states={s.value: states.get(s.value, 0) for s in TicketState} if tickets else {},
         visits=len(visits),
-        calls=sum(1 for v in visits if v.called_at),
-        started=sum(1 for v in visits if v.started_at),
-        finished=sum(1 for v in visits if v.finished),
-        handed_over=sum(1 for v in visits if v.finished and v.last_step),
-        no_shows=sum(1 for v in visits if v.outcome == "no_show"),
-        returns=sum(1 for v in visits if v.outcome == "returned"),
+        calls=calls,
+        started=started,
+        finished=finished,
+        handed_over=handed_over,
+        no_shows=no_shows,
+        returns=returns,
         pendings=pendings,
-        wait=Stats.of(w for t in tickets if (w := t.wait) is not None),
-        step_wait=Stats.of(w for v in visits if (w := v.wait) is not None),
-        service=Stats.of(s for v in visits if (s := v.service_seconds) is not None),
-        elapsed=Stats.of(e for t in tickets if (e := t.elapsed) is not None),
-        steps=Share(sum(judged), len(judged)),
-        berkas=Share(sum(berkas), len(berkas)),
+        wait=Stats.of(waits),
+        step_wait=Stats.of(step_waits),
+        service=Stats.of(service),
+        elapsed=Stats.of(elapsed),
+        steps=Share(within, judged),
+        berkas=Share(berkas_within, berkas),
         over=statistics.fmean(overs) if overs else None,
         extra=extra,
     )
@@ -579,9 +615,12 @@ def queue_series(loket, tickets: list[_Ticket], step_minutes: int = QUEUE_STEP_M
     """
     now = loket.clock.now()
     per_day: dict[date, dict[str, int]] = {}
-    for day in sorted({t.day for t in tickets}):
+    by_day: dict[date, list[_Ticket]] = defaultdict(list)
+    for t in tickets:
+        by_day[t.day].append(t)
+    for day in sorted(by_day):
         day_end = loket.clock.day_start(day + timedelta(days=1))
-        visits = [v for t in tickets if t.day == day for v in t.visits]
+        visits = [v for t in by_day[day] for v in t.visits]
         hall = [v for v in visits if v.resident_present]
         if not hall:
             per_day[day] = {}
@@ -593,13 +632,16 @@ def queue_series(loket, tickets: list[_Ticket], step_minutes: int = QUEUE_STEP_M
             horizon = max(m for m in moments if m < day_end)
         first = min(v.entered_at for v in hall)
         last = max(min(v.queue_end or horizon, horizon) for v in hall)
+        # Waiting at t: entered_at <= t and not yet queue_end <= t. As a queue_end never comes before
+        # its entered_at, that is (how many entered by t) - (how many left by t): two sorted lists.
+        entered = sorted(v.entered_at.timestamp() for v in hall)
+        left = sorted(v.queue_end.timestamp() for v in hall if v.queue_end is not None)
         counts: dict[str, int] = {}
         moment = _floor(loket.clock.local(first), step_minutes)
         last_local = loket.clock.local(last)
         while moment <= last_local:
-            counts[f"{moment:%H:%M}"] = sum(
-                1 for v in hall if v.entered_at <= moment and (v.queue_end is None or v.queue_end > moment)
-            )
+            at = moment.timestamp()
+            counts[f"{moment:%H:%M}"] = bisect_right(entered, at) - bisect_right(left, at)
             moment += timedelta(minutes=step_minutes)
         per_day[day] = counts
     slots = sorted({slot for counts in per_day.values() for slot in counts})
