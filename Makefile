@@ -15,6 +15,9 @@ run: setup
 	@echo "Kiosk:   http://$(HOST):$(PORT)/kiosk/"
 	@echo "Display: http://$(HOST):$(PORT)/display/"
 	@echo "Counter: http://$(HOST):$(PORT)/counter/   (demo users, password loket123)"
+	@echo "Admin:   http://$(HOST):$(PORT)/admin/     (admin / loket123)"
+	@echo "Reports: http://$(HOST):$(PORT)/reports/   (kepala or admin / loket123)"
+	@echo "Survey:  http://$(HOST):$(PORT)/survey     (IKM: /survey/report)"
 	$(VENV)/bin/gunicorn --worker-class gthread --workers 1 --threads 128 --no-control-socket --graceful-timeout 5 --bind $(HOST):$(PORT) 'wsgi:app'
 
 ## Set everything up and run every test (core on SQLite and PostgreSQL, browser tests in Chromium).
