@@ -1,25 +1,21 @@
-/* The admin pages' shell: log in, take the admin role, the nav bar, messages, dialogs and problems next to fields.
- * Each page calls Admin.start({open, close, onLangChange, leaving}) once; `open` loads its data from /api/admin/*.
+/* The admin pages' shell on top of the staff shell (static/js/staff.js): the admin role, the nav bar's strings,
+ * dialogs and problems next to fields. Each page calls Admin.start({open, close, onLangChange, leaving}) once;
+ * `open` loads its data from /api/admin/*.
  */
 (function () {
   "use strict";
 
   var L = window.Loket;
+  var S = window.Staff;
   var h = L.h;
-  var INFO_SECONDS = 8;
 
   L.addStrings({
     to_counter: { id: "Meja Petugas", en: "Officer Desk" },
-    logout: { id: "Keluar", en: "Log out" },
-    loading: { id: "Memuat…", en: "Loading…" },
     login_title: { id: "Masuk sebagai admin", en: "Admin log in" },
     login_hint: {
       id: "Hanya petugas dengan peran Admin yang dapat membuka halaman ini.",
       en: "Only staff with the Admin role can open this page.",
     },
-    username: { id: "Nama pengguna", en: "Username" },
-    password: { id: "Kata sandi", en: "Password" },
-    login: { id: "Masuk", en: "Log in" },
     refused_title: { id: "Halaman ini khusus admin", en: "This page is for admins" },
     refused_hint: { id: "Masuk dengan akun yang memiliki peran Admin.", en: "Log in with an account that holds the Admin role." },
     refused_working_as: {
@@ -27,9 +23,7 @@
       en: "You are working as {role}{where}. Switch to the Admin role to open this page.",
     },
     switch_admin: { id: "Beralih ke peran Admin", en: "Switch to the Admin role" },
-    login_other: { id: "Keluar dan masuk dengan akun lain", en: "Log out and use another account" },
     who: { id: "{name} · Admin", en: "{name} · Admin" },
-    close: { id: "Tutup", en: "Close" },
     cancel: { id: "Batal", en: "Cancel" },
     leave_unsaved: { id: "Ada perubahan yang belum disimpan.", en: "There are unsaved changes." },
     problems_title: {
@@ -72,23 +66,8 @@
     [/extra inputs are not permitted/i, { id: "Isian ini tidak dikenal.", en: "Unknown field." }],
   ];
 
-  var state = { me: null, page: null, view: "loading" };
   var socket = null;
-  var infoTimer = null;
-  var refusalText = null;
-
-  var $ = function (id) {
-    return document.getElementById(id);
-  };
-
-  /** "Indonesia (English)" from the API: the part for the page's language. */
-  function bilingual(msg) {
-    if (!msg) return "";
-    if (typeof msg === "object") return L.t(msg);
-    var m = /^(.*?)\s*\(([^()]*)\)\s*$/.exec(msg);
-    if (!m) return msg;
-    return L.lang === "en" ? m[2] : m[1];
-  }
+  var bilingual = S.bilingual;
 
   function problemText(raw) {
     var text = bilingual(String(raw));
@@ -103,216 +82,6 @@
     return text.replace(/^Value error, /, "");
   }
 
-  // ---- messages -------------------------------------------------------------
-
-  function say(text, kind) {
-    var box = L.clear($("messages"));
-    clearTimeout(infoTimer);
-    if (!text) return;
-    var isError = kind === "error";
-    box.appendChild(
-      h(
-        "div",
-        {
-          class: "alert a-message " + (isError ? "" : kind === "ok" ? "alert-ok" : "alert-info"),
-          role: isError ? "alert" : "status",
-          "data-kind": kind || "info",
-        },
-        h("span", null, text),
-        h(
-          "button",
-          {
-            type: "button",
-            class: "btn btn-quiet a-message-close",
-            "aria-label": L.t("close"),
-            onclick: function () {
-              say("");
-            },
-          },
-          "×"
-        )
-      )
-    );
-    if (!isError) {
-      infoTimer = setTimeout(function () {
-        say("");
-      }, INFO_SECONDS * 1000);
-    }
-  }
-
-  function fail(err) {
-    say(bilingual(err && err.message ? err.message : String(err)), "error");
-  }
-
-  /** An API error while the page works: a lost session goes back to log-in, a refusal to the refusal view. */
-  function handle(err) {
-    if (err && err.status === 401) {
-      state.me = null;
-      route();
-      return;
-    }
-    if (err && err.status === 403 && err.code !== "conflict") {
-      refuseWith(err.message);
-      return;
-    }
-    fail(err);
-  }
-
-  // ---- views ----------------------------------------------------------------
-
-  function showView(name) {
-    state.view = name;
-    $("view-loading").hidden = name !== "loading";
-    $("view-login").hidden = name !== "login";
-    $("view-refused").hidden = name !== "refused";
-    $("page").hidden = name !== "page";
-    $("admin-nav").hidden = name !== "page";
-    document.body.setAttribute("data-view", name === "page" ? document.body.getAttribute("data-page") : name);
-    var loggedIn = !!(state.me && state.me.user);
-    $("logout").hidden = !loggedIn;
-    $("who").hidden = name !== "page";
-    if (name === "page") $("who").textContent = L.fmt("who", { name: state.me.user.full_name });
-  }
-
-  function holdsAdmin(me) {
-    return (me.roles || []).some(function (r) {
-      return r.code === "admin";
-    });
-  }
-
-  function closePage() {
-    if (socket) {
-      socket.off();
-      socket.offAny();
-      socket.disconnect();
-      socket = null;
-    }
-    if (state.page && state.page.close) state.page.close();
-  }
-
-  /** Where the session stands: log in, refuse, or open the page as admin. */
-  function route() {
-    var me = state.me;
-    if (!me || !me.user) {
-      closePage();
-      showView("login");
-      $("login-username").focus();
-      return Promise.resolve();
-    }
-    if (me.role === "admin") return openPage();
-    if (me.role && holdsAdmin(me)) {
-      // Working at a desk in another role: do not take the desk away without asking.
-      var role = (me.roles || []).filter(function (r) {
-        return r.code === me.role;
-      })[0];
-      refuse(function () {
-        return L.fmt("refused_working_as", {
-          role: role ? L.t(role.label) : me.role,
-          where: me.counter ? " (" + me.counter.name + ")" : "",
-        });
-      }, true);
-      return Promise.resolve();
-    }
-    return becomeAdmin();
-  }
-
-  /** Take the admin role for this session; the API refuses anyone without it. */
-  function becomeAdmin() {
-    return L.api("POST", "/api/session", { role: "admin", counter_id: null })
-      .then(function (me) {
-        state.me = me;
-        return openPage();
-      })
-      .catch(function (err) {
-        if (err.status === 401) {
-          state.me = null;
-          return route();
-        }
-        refuseWith(err.message);
-      });
-  }
-
-  function openPage() {
-    return Promise.resolve()
-      .then(function () {
-        return state.page.open(state.me);
-      })
-      .then(function () {
-        showView("page");
-      })
-      .catch(function (err) {
-        if (err && err.status === 401) {
-          state.me = null;
-          return route();
-        }
-        if (err && err.status === 403) return refuseWith(err.message);
-        fail(err);
-      });
-  }
-
-  function refuse(text, canSwitch) {
-    closePage();
-    refusalText = text;
-    $("refused-message").textContent = text();
-    $("switch-admin").hidden = !canSwitch;
-    $("refused-hint").hidden = canSwitch;
-    showView("refused");
-  }
-
-  /** The API's own refusal ("Indonesia (English)"), in the page's language. */
-  function refuseWith(apiMessage) {
-    refuse(function () {
-      return bilingual(apiMessage);
-    }, false);
-  }
-
-  $("switch-admin").addEventListener("click", function () {
-    becomeAdmin();
-  });
-
-  // ---- log in / out -----------------------------------------------------------
-
-  $("login-form").addEventListener("submit", function (ev) {
-    ev.preventDefault();
-    var button = $("login-submit");
-    button.disabled = true;
-    L.login($("login-username").value, $("login-password").value)
-      .then(function (me) {
-        state.me = me;
-        $("login-password").value = "";
-        say("");
-        return becomeAdmin();
-      })
-      .catch(fail)
-      .then(function () {
-        button.disabled = false;
-      });
-  });
-
-  function logout() {
-    if (state.page && state.page.leaving && state.page.leaving() && !window.confirm(L.t("leave_unsaved"))) return;
-    L.api("POST", "/api/logout")
-      .catch(function () {})
-      .then(function () {
-        return L.refreshCsrf().catch(function () {});
-      })
-      .then(function () {
-        state.me = null;
-        say("");
-        route();
-      });
-  }
-
-  $("logout").addEventListener("click", logout);
-  $("refused-logout").addEventListener("click", logout);
-
-  window.addEventListener("beforeunload", function (ev) {
-    if (state.view === "page" && state.page && state.page.leaving && state.page.leaving()) {
-      ev.preventDefault();
-      ev.returnValue = "";
-    }
-  });
-
   // ---- live events: the staff channel ------------------------------------------
 
   /** The staff Socket.IO channel while the page is open (closed again on log-out or refusal). */
@@ -321,6 +90,15 @@
       socket = window.io({ auth: { channel: "staff" }, transports: ["websocket", "polling"] });
     }
     return socket;
+  }
+
+  function closeSocket() {
+    if (socket) {
+      socket.off();
+      socket.offAny();
+      socket.disconnect();
+      socket = null;
+    }
   }
 
   // ---- requests the JSON helper does not cover ---------------------------------
@@ -573,7 +351,7 @@
                 return;
               }
               box.close();
-              handle(err);
+              S.handle(err);
             })
             .then(function () {
               saveBtn.disabled = false;
@@ -684,35 +462,31 @@
 
   // ---- start ---------------------------------------------------------------------
 
+  /** Open the page as admin: the staff shell logs in and takes the role; leaving the page closes the live channel. */
   function start(page) {
-    state.page = page;
-    L.onLangChange(function () {
-      if (refusalText) $("refused-message").textContent = refusalText();
-      if (state.me && state.me.user) $("who").textContent = L.fmt("who", { name: state.me.user.full_name });
-      if (state.view === "page" && page.onLangChange) page.onLangChange();
+    S.start({
+      roles: ["admin"],
+      cls: "a",
+      open: page.open,
+      close: function () {
+        closeSocket();
+        if (page.close) page.close();
+      },
+      onLangChange: page.onLangChange,
+      leaving: page.leaving,
     });
-    L.initLangSwitch();
-    L.api("GET", "/api/me")
-      .then(function (me) {
-        state.me = me;
-        return route();
-      })
-      .catch(function (err) {
-        fail(err);
-        showView("login");
-      });
   }
 
   window.Admin = {
     start: start,
-    state: state,
-    $: $,
-    say: say,
-    fail: fail,
-    handle: handle,
+    state: S.state,
+    $: S.$,
+    say: S.say,
+    fail: S.fail,
+    handle: S.handle,
     bilingual: bilingual,
     problemText: problemText,
-    route: route,
+    route: S.route,
     live: live,
     upload: upload,
     showProblems: showProblems,

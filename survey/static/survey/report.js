@@ -5,18 +5,13 @@
   "use strict";
 
   var L = window.Loket;
+  var S = window.Staff;
   var h = L.h;
-  var REPORT_ROLES = ["kepala", "admin"];
 
   L.addStrings({
     title: { id: "Indeks Kepuasan Masyarakat", en: "Public Satisfaction Index" },
-    loading: { id: "Memuat…", en: "Loading…" },
-    logout: { id: "Keluar", en: "Log out" },
     login_title: { id: "Masuk untuk membaca laporan", en: "Log in to read the report" },
     login_hint: { id: "Laporan ini untuk Admin dan Kepala Dinas.", en: "This report is for the Admin and the Head of Office." },
-    username: { id: "Nama pengguna", en: "Username" },
-    password: { id: "Kata sandi", en: "Password" },
-    login: { id: "Masuk", en: "Log in" },
     refused_title: { id: "Laporan ini khusus Admin dan Kepala Dinas", en: "This report is for the Admin and the Head of Office" },
     refused_no_role: {
       id: "Akun Anda tidak memiliki peran Admin atau Kepala Dinas.",
@@ -26,8 +21,6 @@
       id: "Anda sedang bekerja sebagai {role}. Beralih peran untuk membaca laporan.",
       en: "You are working as {role}. Switch roles to read the report.",
     },
-    switch_to: { id: "Beralih ke peran {role}", en: "Switch to the {role} role" },
-    login_other: { id: "Keluar dan masuk dengan akun lain", en: "Log out and use another account" },
     from: { id: "Dari", en: "From" },
     to: { id: "Sampai", en: "To" },
     service: { id: "Layanan", en: "Service" },
@@ -69,109 +62,10 @@
     comments: { id: "Saran dan masukan", en: "Comments and suggestions" },
     sign_role: { id: "Kepala Dinas Kependudukan dan Pencatatan Sipil", en: "Head of the Population and Civil Registration Office" },
     sign_nip: { id: "NIP.", en: "NIP." },
-    who: { id: "{name} · {role}", en: "{name} · {role}" },
   });
 
-  var $ = function (id) {
-    return document.getElementById(id);
-  };
-  var state = { me: null, data: null, services: [] };
-
-  function showView(name) {
-    ["loading", "login", "refused", "report"].forEach(function (v) {
-      $("view-" + v).hidden = v !== name;
-    });
-    document.body.setAttribute("data-view", name);
-    var loggedIn = !!(state.me && state.me.user);
-    $("logout").hidden = !loggedIn;
-    $("who").hidden = !loggedIn || !state.me.role;
-    if (loggedIn && state.me.role) {
-      var role = state.me.roles.filter(function (r) {
-        return r.code === state.me.role;
-      })[0];
-      $("who").textContent = L.fmt("who", { name: state.me.user.full_name, role: role ? L.t(role.label) : state.me.role });
-    }
-  }
-
-  // ---- who is here ------------------------------------------------------------------
-
-  function heldReportRole(me) {
-    var held = (me.roles || []).map(function (r) {
-      return r.code;
-    });
-    return REPORT_ROLES.filter(function (r) {
-      return held.indexOf(r) !== -1;
-    })[0];
-  }
-
-  function roleLabel(me, code) {
-    var role = (me.roles || []).filter(function (r) {
-      return r.code === code;
-    })[0];
-    return role ? L.t(role.label) : code;
-  }
-
-  function decide(me, justLoggedIn) {
-    state.me = me;
-    if (!me.user) return showView("login");
-    if (REPORT_ROLES.indexOf(me.role) !== -1) return start();
-    var held = heldReportRole(me);
-    if (held && (justLoggedIn || !me.role)) return takeRole(held); // nothing to leave: take it at once
-    $("refused-message").textContent = held
-      ? L.fmt("refused_working_as", { role: roleLabel(me, me.role) })
-      : L.t("refused_no_role");
-    $("switch-role").hidden = !held;
-    if (held) {
-      $("switch-role").textContent = L.fmt("switch_to", { role: roleLabel(me, held) });
-      $("switch-role").onclick = function () {
-        takeRole(held);
-      };
-    }
-    showView("refused");
-  }
-
-  function takeRole(role) {
-    return L.api("POST", "/api/session", { role: role, counter_id: null })
-      .then(function (me) {
-        decide(me, false);
-      })
-      .catch(function (err) {
-        $("refused-message").textContent = err.message;
-        showView("refused");
-      });
-  }
-
-  $("login-form").addEventListener("submit", function (e) {
-    e.preventDefault();
-    $("login-error").hidden = true;
-    L.api("POST", "/api/login", { username: $("login-username").value.trim(), password: $("login-password").value })
-      .then(function () {
-        return L.refreshCsrf(); // a new session, a new token
-      })
-      .then(function () {
-        return L.api("GET", "/api/me");
-      })
-      .then(function (me) {
-        $("login-password").value = "";
-        decide(me, true);
-      })
-      .catch(function (err) {
-        $("login-error").textContent = err.message;
-        $("login-error").hidden = false;
-      });
-  });
-
-  function logout() {
-    L.api("POST", "/api/logout")
-      .then(L.refreshCsrf)
-      .catch(function () {})
-      .then(function () {
-        state.me = { user: null };
-        showView("login");
-      });
-  }
-  $("logout").addEventListener("click", logout);
-  $("refused-logout").addEventListener("click", logout);
+  var $ = S.$;
+  var state = { data: null, services: [] };
 
   // ---- the period ----------------------------------------------------------------------
 
@@ -196,11 +90,9 @@
     return params;
   }
 
-  function start() {
-    showView("report");
-    var params = new URLSearchParams(window.location.search);
-    var first = !state.data;
-    load(first ? params : query());
+  /** The page opens: the period from the address the first time, then the one in the form. */
+  function open() {
+    return load(state.data ? query() : new URLSearchParams(window.location.search));
   }
 
   function load(params) {
@@ -226,11 +118,7 @@
         }
       })
       .catch(function (err) {
-        if (err.status === 401) {
-          state.me = { user: null };
-          return showView("login");
-        }
-        if (err.status === 403) return L.api("GET", "/api/me").then(decide);
+        if (err.status === 401 || err.status === 403) return S.handle(err);
         $("report-error").textContent = err.message;
         $("report-error").hidden = false;
       });
@@ -367,22 +255,22 @@
     $("sign-place-date").textContent = dateText(d.to);
   }
 
-  L.onLangChange(function () {
+  function onLangChange() {
     renderServiceOptions(state.data ? state.data.service : null);
     render();
-    if (state.me) showView(document.body.getAttribute("data-view"));
     if (state.data) {
       ["download-csv", "download-xlsx"].forEach(function (id) {
         $(id).href = $(id).href.replace(/lang=(id|en)/, "lang=" + L.lang);
       });
     }
+  }
+
+  S.start({
+    roles: ["kepala", "admin"],
+    noRole: "refused_no_role",
+    showFirst: true,
+    cls: "r",
+    open: open,
+    onLangChange: onLangChange,
   });
-  L.initLangSwitch();
-  L.api("GET", "/api/me")
-    .then(function (me) {
-      decide(me, false);
-    })
-    .catch(function (err) {
-      $("view-loading").textContent = err.message;
-    });
 })();
