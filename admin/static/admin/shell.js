@@ -271,6 +271,11 @@
     return box;
   }
 
+  /** A dialog's "Cancel": closes it (`close` is called when clicked, once the dialog exists). */
+  function cancelButton(close) {
+    return h("button", { type: "button", class: "btn", onclick: close }, L.t("cancel"));
+  }
+
   /** Ask before something that cannot be undone; resolves true when confirmed. */
   function confirmAction(opts) {
     return new Promise(function (resolve) {
@@ -293,17 +298,9 @@
         h(
           "div",
           { class: "a-dialog-actions" },
-          h(
-            "button",
-            {
-              type: "button",
-              class: "btn",
-              onclick: function () {
-                box.close();
-              },
-            },
-            L.t("cancel")
-          ),
+          cancelButton(function () {
+            box.close();
+          }),
           h("button", { type: "submit", class: "btn " + (opts.danger ? "btn-danger" : "btn-primary"), id: "confirm-yes", autofocus: true }, opts.confirm)
         )
       );
@@ -363,17 +360,9 @@
       h(
         "div",
         { class: "a-dialog-actions" },
-        h(
-          "button",
-          {
-            type: "button",
-            class: "btn",
-            onclick: function () {
-              box.close();
-            },
-          },
-          L.t("cancel")
-        ),
+        cancelButton(function () {
+          box.close();
+        }),
         saveBtn
       )
     );
