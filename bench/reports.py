@@ -23,12 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.catalog import load_catalog  # noqa: E402
-from core.clock import FrozenClock  # noqa: E402
-from core.qr import CodeSigner  # noqa: E402
-from core.reports import build_report, live_dashboard  # noqa: E402
-from core.service import Loket  # noqa: E402
-from core.store import EventRecord, StepVisit, Store, Ticket  # noqa: E402
+from core.catalog import load_catalog
+from core.clock import FrozenClock
+from core.qr import CodeSigner
+from core.reports import build_report, live_dashboard
+from core.service import Loket
+from core.store import EventRecord, StepVisit, Store, Ticket
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,7 +43,7 @@ def fill(store: Store, catalog, days: int, per_day: int, last_day: date, seed: i
         tickets, visits, events = [], [], []
         with store.transaction() as s:
             seqs: dict[str, int] = {}
-            for i in range(per_day):
+            for _i in range(per_day):
                 sop = rng.choice(sops)
                 seqs[sop.prefix] = seqs.get(sop.prefix, 0) + 1
                 issued = opening + timedelta(seconds=rng.randint(0, 6 * 3600))
@@ -144,9 +144,7 @@ def main() -> None:
             start = last_day - timedelta(days=days - 1)
             seconds = timed(lambda start=start: build_report(loket, start, last_day))
             report = build_report(loket, start, last_day)
-            print(
-                f"report over {label:>9}: {report.total.issued:>7} berkas, median of 3 runs {seconds * 1000:8.0f} ms"
-            )
+            print(f"report over {label:>9}: {report.total.issued:>7} berkas, median of 3 runs {seconds * 1000:8.0f} ms")
         print(f"live dashboard: {timed(lambda: live_dashboard(loket)) * 1000:.0f} ms")
         print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
         store.drop_all()
