@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ class StaffUser:
     full_name: str
     roles: tuple[Role, ...]
     active: bool
+    #: Changes whenever the password does: a session made before a password reset no longer counts.
+    session_key: str = ""
 
     def has_role(self, role: Role | str) -> bool:
         return Role(role) in self.roles
@@ -47,7 +50,8 @@ class CounterInfo:
 
 
 def staff_view(user: User) -> StaffUser:
-    return StaffUser(user.id, user.username, user.full_name, tuple(Role(r) for r in user.roles), user.active)
+    key = hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+    return StaffUser(user.id, user.username, user.full_name, tuple(Role(r) for r in user.roles), user.active, key)
 
 
 def counter_view(counter: Counter) -> CounterInfo:

@@ -678,15 +678,20 @@ def live_dashboard(loket) -> dict[str, Any]:
             .where(Counter.active)
             .order_by(Counter.number)
         ).all()
-        users = {uid: name for uid, name in s.execute(select(User.id, User.full_name))}
+        users = {uid: name for uid, name in s.execute(select(User.id, User.full_name).where(User.active))}
 
-    # Open: an officer's last counter.opened event today at a counter is not followed by counter.closed.
+    # Open: an officer's last counter.opened event today is not followed by counter.closed. An
+    # officer sits at one counter: opening another (a new log-in elsewhere) leaves the first.
+    # A deactivated officer sits nowhere.
     open_since: dict[tuple[int, int | None], datetime] = {}
     for kind, counter_id, officer_id, at in stations:
         if kind == "counter.opened":
+            for key in [k for k in open_since if k[1] == officer_id and officer_id is not None]:
+                del open_since[key]
             open_since[(counter_id, officer_id)] = at
         else:
             open_since.pop((counter_id, officer_id), None)
+    open_since = {k: at for k, at in open_since.items() if k[1] is None or k[1] in users}
     busy: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for counter_id, number, state, service in at_counters:
         busy[counter_id].append({"number": number, "state": state, "service": service})

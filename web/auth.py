@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from functools import wraps
 
 from flask import current_app, jsonify, session
@@ -19,7 +20,8 @@ class LoginUser(UserMixin):
 
     def __init__(self, staff: StaffUser):
         self.staff = staff
-        self.id = str(staff.id)
+        # "<user id>:<password fingerprint>": a password reset ends every session made before it.
+        self.id = f"{staff.id}:{staff.session_key}"
 
     @property
     def is_active(self) -> bool:
@@ -28,8 +30,13 @@ class LoginUser(UserMixin):
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> LoginUser | None:
-    staff = get_user(current_app.extensions["loket"].store, int(user_id))
-    return LoginUser(staff) if staff and staff.active else None
+    uid, _, key = user_id.partition(":")
+    if not uid.isdigit():
+        return None
+    staff = get_user(current_app.extensions["loket"].store, int(uid))
+    if staff is None or not staff.active or not hmac.compare_digest(key, staff.session_key):
+        return None
+    return LoginUser(staff)
 
 
 @login_manager.unauthorized_handler
@@ -44,7 +51,7 @@ def current_actor() -> Actor | None:
     role = session.get("role")
     if role is None:
         return None
-    return Actor(int(current_user.id), Role(role), session.get("counter_id"))
+    return Actor(current_user.staff.id, Role(role), session.get("counter_id"))
 
 
 def staff_required(*roles: Role):

@@ -505,3 +505,18 @@ def test_the_period_is_read_from_day_or_from_and_to():
     for bad in (("x", None, None), (None, "2026-11-30", "2026-11-01"), (None, "2025-01-01", "2026-11-30")):
         with pytest.raises(ValueError):
             parse_period(*bad, today)
+
+
+def test_an_officer_is_open_at_one_counter_only_and_never_when_deactivated(loket, day):
+    from core import admin as ops
+    from core.accounts import create_user
+
+    boss = create_user(loket.store, loket.clock, "boss", "Boss", "password123", [Role.ADMIN])
+    loket.open_station(Actor(day["ani"].id, Role.PELAYANAN, day["loket1"].id))
+    loket.open_station(Actor(day["ani"].id, Role.PELAYANAN, day["loket2"].id))  # logs in at Loket 2 too
+    live = live_dashboard(loket)
+    assert [(c["name"], c["open"]) for c in live["counters"]] == [("Loket 1", False), ("Loket 2", True)]
+    loket.open_station(Actor(day["budi"].id, Role.PELAYANAN, day["loket1"].id))
+    ops.update_staff(loket, Actor(boss.id, Role.ADMIN), day["budi"].id, {"active": False})
+    live = live_dashboard(loket)
+    assert [(c["name"], c["open"]) for c in live["counters"]] == [("Loket 1", False), ("Loket 2", True)]

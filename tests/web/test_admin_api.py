@@ -130,3 +130,13 @@ def test_meta_names_the_defaults_an_empty_setting_falls_back_to(app, admin):
         "voice_reading": "cardinal",
     }
     assert {r["code"] for r in meta["roles"] if not r["step"]} == {"admin", "kepala"}
+
+
+def test_a_password_reset_ends_the_sessions_made_before_it(staff, admin):
+    scan = staff("scan", "scan")
+    assert scan.client.get("/api/worklist").status_code == 200
+    users = admin.client.get("/api/admin/users").get_json()["users"]
+    scan_id = next(u["id"] for u in users if u["username"] == "scan")
+    assert admin.post(f"/api/admin/users/{scan_id}/password", {"password": "baru-12345"}).status_code == 200
+    assert scan.client.get("/api/worklist").status_code == 401
+    assert admin.client.get("/api/admin/users").status_code == 200  # the admin's own session is untouched
