@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from core.accounts import authenticate, get_counter, list_counters
 from core.errors import NotAllowed
-from core.roles import ROLE_LABELS, Role
+from core.roles import REGISTER_ROLES, ROLE_LABELS, Role
 from core.service import Actor, Loket, Outcome
 from core.states import PENDING_LABELS, PRIORITY_LABELS
 from web.auth import LoginUser, current_actor, staff_required
@@ -392,7 +392,7 @@ def _scanner_token_ok() -> bool:
 
 
 @bp.get("/register")
-@staff_required()
+@staff_required(*REGISTER_ROLES)
 def register(actor: Actor):
     """The buku harian of a day (?day=YYYY-MM-DD, default today) as JSON, CSV or XLSX (?format=)."""
     from core.register import register_csv, register_rows, register_xlsx

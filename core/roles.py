@@ -31,3 +31,7 @@ STEP_ROLES = tuple(r for r in Role if r not in (Role.ADMIN, Role.KEPALA))
 
 #: Roles that may read the reports and the live dashboard.
 REPORT_ROLES = (Role.ADMIN, Role.KEPALA)
+
+#: Roles that write, keep or sign the buku harian, with its names and NIKs (UU 27/2022: only those
+#: who need it). The operator and the scanning officer see the applicant of the berkas in hand only.
+REGISTER_ROLES = (Role.PELAYANAN, Role.PENDUKUNG, Role.REGISTER, Role.BIDANG, Role.ADMIN, Role.KEPALA)

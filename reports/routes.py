@@ -12,6 +12,8 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user
 
 from core.register import register_rows
+from core.roles import REGISTER_ROLES
+from web.auth import current_actor
 from web.pages import office_name
 
 bp = Blueprint(
@@ -41,6 +43,9 @@ def register_page():
     """The day's register as a page to print and sign (?day=YYYY-MM-DD)."""
     if not current_user.is_authenticated:
         return redirect(url_for("counter.desk"))
+    actor = current_actor()
+    if actor is None or actor.role not in REGISTER_ROLES:
+        abort(403)  # names and NIKs: only for the roles that keep the buku harian
     loket = current_app.extensions["loket"]
     try:
         day = date.fromisoformat(request.args.get("day") or loket.clock.today().isoformat())

@@ -120,3 +120,12 @@ def test_webcam_frame_is_decoded_on_the_server(client, staff):
     assert r.get_json() == {"ticket": None, "found": False}
     r = desk.client.post("/api/scan/frame", data=b"not an image", headers=desk.csrf())
     assert r.status_code == 400
+
+
+def test_the_buku_harian_is_only_for_the_roles_that_keep_it(staff):
+    for role in ("operator", "scan"):
+        officer = staff(role, role)
+        assert officer.client.get("/api/register").status_code == 403
+        assert officer.client.get("/reports/register").status_code == 403
+    for role in ("register", "bidang"):
+        assert staff(role, role).client.get("/api/register").status_code == 200

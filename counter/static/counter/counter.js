@@ -6,6 +6,7 @@
   var h = L.h;
 
   var HALL_ROLES = ["pelayanan", "pendukung"]; // roles that always work at a hall counter
+  var REGISTER_ROLES = ["pelayanan", "pendukung", "register", "bidang", "admin", "kepala"];
   var INFO_SECONDS = 6;
 
   var MISSING = { id: "Dokumen kurang:", en: "Missing:" };
@@ -469,6 +470,8 @@
     $("call-next").disabled = !me.counter;
     $("call-next-hint").hidden = !!me.counter;
     $("walk-in").hidden = !me.counter || HALL_ROLES.indexOf(me.role) === -1;
+    // The buku harian holds names and NIKs: only the roles that keep or sign it (core.roles.REGISTER_ROLES).
+    document.querySelector(".c-register").hidden = REGISTER_ROLES.indexOf(me.role) === -1;
     $("work-title").textContent = L.fmt("work_title", { role: roleLabel(me.role) });
   }
 
