@@ -596,7 +596,12 @@ def device_data(d: Device) -> dict[str, Any]:
 
 
 _DEVICE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
-_PRINTER = re.compile(r"^(file|preview|network|usb|serial|device):\S*$")
+#: Printers an admin may set from the web: a network, USB or serial printer. Files and device paths
+#: (file:, preview:, device:) stay with the server's configuration (LOKET_KIOSK_PRINTERS), so a web
+#: form can never make the server write where it chooses.
+_PRINTER = re.compile(
+    r"^(network:[A-Za-z0-9.-]+(:\d{1,5})?|usb:0x[0-9a-fA-F]{4}:0x[0-9a-fA-F]{4}|serial:/dev/tty[A-Za-z0-9]+(:\d{3,7})?)$"
+)
 
 
 def _clean_device(s: Session, data: dict[str, Any], device: Device | None) -> dict[str, Any]:
@@ -614,7 +619,10 @@ def _clean_device(s: Session, data: dict[str, Any], device: Device | None) -> di
     printer = (str(merged.get("printer") or "").strip()) or None
     if printer is not None and (kind != "kiosk" or not _PRINTER.match(printer)):
         problems.append(
-            problem("printer", "Contoh: network:10.0.0.21:9100, usb:0x0416:0x5011, file:/tmp/tiket. (Printer spec.)")
+            problem(
+                "printer",
+                "Contoh: network:10.0.0.21:9100, usb:0x0416:0x5011, serial:/dev/ttyUSB0:9600. (Printer spec.)",
+            )
         )
     options = merged.get("options") or {}
     clean_options: dict[str, Any] = {}

@@ -90,7 +90,7 @@ def test_counters_users_devices_and_the_audit_log(app, staff, admin):
     assert put(admin, f"/api/admin/users/{user_id}", {"active": False}).status_code == 200
     r = admin.post("/api/login", {"username": "budi", "password": "loket123"})
     assert r.status_code == 401
-    r = admin.post("/api/admin/devices", {"kind": "kiosk", "name": "lobby1", "printer": "preview:"})
+    r = admin.post("/api/admin/devices", {"kind": "kiosk", "name": "lobby1", "printer": "usb:0x0416:0x5011"})
     assert r.status_code == 201, r.get_json()
     entries = admin.client.get("/api/admin/audit").get_json()["entries"]
     kinds = [e["kind"] for e in entries]
@@ -114,12 +114,27 @@ def test_display_device_applies_its_subset(client, admin):
     assert client.get("/display/?device=unknown").status_code == 200
 
 
-def test_kiosk_device_printer_is_used_for_its_tickets(app, client, admin, tmp_path):
-    folder = tmp_path / "lobby-printer"
-    admin.post("/api/admin/devices", {"kind": "kiosk", "name": "lobby1", "printer": f"file:{folder}"})
-    r = client.post("/api/tickets", json={"service": KIA, "kiosk": "lobby1"})
-    assert r.status_code == 201, r.get_json()
-    assert list(folder.iterdir()), "the ticket went to the kiosk's own printer"
+def test_kiosk_device_printer_is_used_for_its_tickets(app, client, admin):
+    from hardware.printer.emulator import NetworkPrinterEmulator
+    from hardware.printer.readback import qr_payloads
+
+    with NetworkPrinterEmulator() as printer:
+        r = admin.post(
+            "/api/admin/devices", {"kind": "kiosk", "name": "lobby1", "printer": f"network:{printer.address}"}
+        )
+        assert r.status_code == 201, r.get_json()
+        r = client.post("/api/tickets", json={"service": KIA, "kiosk": "lobby1"})
+        assert r.status_code == 201, r.get_json()
+        assert r.get_json()["print"]["ok"], r.get_json()["print"]
+        assert len(printer.jobs) == 1, "the ticket went to the kiosk's own printer"
+        assert qr_payloads(printer.jobs[0]) == [r.get_json()["qr"]]
+
+
+def test_the_web_cannot_point_a_printer_at_a_file(admin):
+    for spec in ("file:/etc", "preview:/tmp/x", "device:/dev/sda", "serial:/etc/passwd", "network:a b"):
+        r = admin.post("/api/admin/devices", {"kind": "kiosk", "name": "lobby9", "printer": spec})
+        assert r.status_code == 400, spec
+        assert r.get_json()["problems"][0]["field"] == "printer"
 
 
 def test_meta_names_the_defaults_an_empty_setting_falls_back_to(app, admin):

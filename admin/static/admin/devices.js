@@ -31,8 +31,8 @@
     zone: { id: "Zona", en: "Zone" },
     printer: { id: "Printer tiket", en: "Ticket printer" },
     printer_hint: {
-      id: "mis. network:10.0.0.21:9100, usb:0x0416:0x5011, file:/var/lib/loket/tiket. Kosong = printer bawaan server.",
-      en: "e.g. network:10.0.0.21:9100, usb:0x0416:0x5011, file:/var/lib/loket/tickets. Empty = the server's default printer.",
+      id: "mis. network:10.0.0.21:9100, usb:0x0416:0x5011, serial:/dev/ttyUSB0:9600. Kosong = printer bawaan server.",
+      en: "e.g. network:10.0.0.21:9100, usb:0x0416:0x5011, serial:/dev/ttyUSB0:9600. Empty = the server's default printer.",
     },
     default_printer: { id: "printer bawaan", en: "default printer" },
     counters: { id: "Loket yang ditampilkan (kosong = semua)", en: "Counters shown (none = all)" },
