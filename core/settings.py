@@ -39,7 +39,7 @@ class Hours(BaseModel):
 class ServiceRule(BaseModel):
     model_config = ConfigDict(extra="forbid")
     closed: bool = False
-    closed_reason: str | None = None
+    closed_reason: Annotated[str, Field(max_length=200)] | None = None
     quota: Annotated[int, Field(ge=0)] | None = None
 
 
@@ -47,9 +47,9 @@ class OfficeSettings(BaseModel):
     """Everything here takes effect at once on every kiosk."""
 
     model_config = ConfigDict(extra="forbid")
-    office_name: str | None = None  # None: the configured LOKET_OFFICE_NAME
-    ticket_footer: str = "Semua layanan Dukcapil GRATIS. Simpan tiket ini."
-    running_text: str = ""
+    office_name: Annotated[str, Field(max_length=120)] | None = None  # None: the configured LOKET_OFFICE_NAME
+    ticket_footer: Annotated[str, Field(max_length=200)] = "Semua layanan Dukcapil GRATIS. Simpan tiket ini."
+    running_text: Annotated[str, Field(max_length=500)] = ""
     #: Ticket issuing hours per weekday; a day left out is closed. None: always open.
     hours: dict[str, Hours | None] | None = None
     services: dict[str, ServiceRule] = Field(default_factory=dict)

@@ -155,3 +155,9 @@ def test_a_password_reset_ends_the_sessions_made_before_it(staff, admin):
     assert admin.post(f"/api/admin/users/{scan_id}/password", {"password": "baru-12345"}).status_code == 200
     assert scan.client.get("/api/worklist").status_code == 401
     assert admin.client.get("/api/admin/users").status_code == 200  # the admin's own session is untouched
+
+
+def test_settings_texts_have_a_length_limit(admin):
+    r = put(admin, "/api/admin/settings", {"office_name": "x" * 121, "running_text": "y" * 501})
+    assert r.status_code == 400
+    assert {p["field"] for p in r.get_json()["problems"]} == {"office_name", "running_text"}
