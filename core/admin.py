@@ -294,13 +294,16 @@ def import_files(
     if problems:
         raise InvalidInput(problems, "Impor dibatalkan; tidak ada yang disimpan. (Import cancelled; nothing saved.)")
     before = {sop.code for sop in loket.catalog}
-    events = _write_sops(loket, actor, parsed)
+    events = _write_sops(loket, actor, parsed, names=seen)
     created = sorted(sop.code for sop, _ in parsed if sop.code not in before)
     updated = sorted(sop.code for sop, _ in parsed if sop.code in before)
     return {"created": created, "updated": updated}, events
 
 
-def _write_sops(loket: Loket, actor: Actor, items: list[tuple[Sop, str]]) -> list[Event]:
+def _write_sops(
+    loket: Loket, actor: Actor, items: list[tuple[Sop, str]], names: dict[str, str] | None = None
+) -> list[Event]:
+    """Save SOPs checked against the whole catalog; `names` (code -> file) prefixes an import's problems."""
     from .catalog import Catalog
 
     with loket.store.transaction() as s:
@@ -310,7 +313,11 @@ def _write_sops(loket: Loket, actor: Actor, items: list[tuple[Sop, str]]) -> lis
         for sop, _ in items:
             by_code[sop.code] = sop
         candidate = Catalog(tuple(by_code.values()))
-        problems = [p for sop, _ in items for p in prefix_problems(candidate, sop)]
+        problems = [
+            problem(f"{names[sop.code]}: {p['field']}", p["message"]) if names else p
+            for sop, _ in items
+            for p in prefix_problems(candidate, sop)
+        ]
         if problems:
             raise InvalidInput(problems)
         audit: list[Event] = []

@@ -274,3 +274,11 @@ def test_a_stored_document_that_no_longer_validates_is_skipped_not_fatal(loket, 
     assert loket.catalog_problems and "aktivasi-ikd" in loket.catalog_problems[0]
     with store.read() as s:
         assert s.query(Ticket).count() == 0
+
+
+def test_an_import_names_the_file_whose_prefix_clashes(loket, admin):
+    taken = loket.catalog.get("pencetakan-ktp-el").prefix
+    clash = yaml.safe_dump(ikd(prefix=taken), allow_unicode=True, sort_keys=False)
+    with pytest.raises(ops.InvalidInput) as err:
+        ops.import_files(loket, admin, [("ikd.yaml", clash.encode())])
+    assert [p["field"] for p in err.value.problems] == ["ikd.yaml: prefix"]
