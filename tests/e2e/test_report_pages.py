@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -164,3 +165,112 @@ def test_a_desk_officer_is_refused_the_reports(server, contexts):
     expect(page.locator("#view-refused")).to_be_visible()
     expect(page.locator("#refused-message")).to_contain_text("Kepala Dinas atau Admin")
     expect(page.locator("#page")).to_be_hidden()
+
+
+AKTA = "permohonan-akta-kelahiran"
+#: A4 landscape at 96 px per inch: 297 × 210 mm.
+A4_LANDSCAPE = {"width": 1123, "height": 794}
+
+#: For each table: its width against its container's (the paper's, in print).
+TABLE_FIT = """
+() => [...document.querySelectorAll("#report .r-table-wrap")].filter((w) => w.offsetParent !== null).map((w) => {
+  const t = w.querySelector("table");
+  return { id: t.id, wrap: w.clientWidth, scroll: w.scrollWidth, table: t.scrollWidth };
+})
+"""
+
+#: For each chart canvas: its drawn size against its box's.
+CHART_FIT = """
+() => [...document.querySelectorAll("#report canvas")].map((c) => {
+  const r = c.getBoundingClientRect(), p = c.parentNode.getBoundingClientRect();
+  return { id: c.id, w: r.width, h: r.height, pw: p.width, ph: p.height };
+})
+"""
+
+
+def a_day_of_every_service(base: str, contexts) -> list[str]:
+    """A morning at the desk and one ticket for every service: the compliance chart has a row each."""
+    a_morning(base, contexts)
+    public = contexts(base).request
+    codes = [s["code"] for s in public.get("/api/services").json()["services"]]
+    assert AKTA in codes
+    for code in codes:
+        if code != KTP:
+            assert public.post("/api/tickets", data={"service": code}).status == 201, code
+    return codes
+
+
+def test_the_report_fits_a4_landscape_with_legible_charts_and_shows_the_sop_targets(server, contexts, artifacts):
+    codes = a_day_of_every_service(server.base, contexts)
+    page = contexts(server.base).new_page()
+    log_in(page, "/reports/")
+    services = page.locator("#table-services tbody tr[data-service]")
+    expect(services.first).to_be_visible()
+    shown = services.count()
+    assert shown >= 10, shown
+
+    # the compliance chart: a row for each service, wide, full names in the data behind shortened labels
+    box = page.locator("#chart-compliance").evaluate("c => c.parentNode.getBoundingClientRect().height")
+    assert box >= 40 * (shown - 1), box
+    labels = page.evaluate("() => Chart.getChart('chart-compliance').data.labels")
+    assert all(isinstance(lines, list) and len(lines) <= 2 for lines in labels), labels
+
+    # the targets: the berkas target and, for Permohonan Akta Kelahiran, the SOP's own total flagged
+    headers = page.locator("#table-services thead th").all_inner_texts()
+    assert "Target SOP (menit)" in headers, headers
+    assert not any("²" in h for h in headers), headers
+    assert any("rata-rata" in h for h in headers), headers
+    assert "Target (menit)" in page.locator("#table-steps thead th").all_inner_texts()
+    akta = page.locator(f'#table-services [data-service="{AKTA}"] td.r-target')
+    expect(akta).to_contain_text("23")
+    expect(akta.locator(".r-mismatch")).to_have_text("≠ 20")
+    expect(akta).to_have_attribute("title", "total resmi SOP 20 menit, jumlah langkah 23 menit")
+    expect(page.locator("#services-legend")).to_contain_text(
+        "Permohonan Akta Kelahiran: total resmi SOP 20 menit, jumlah langkah 23 menit"
+    )
+    expect(page.locator(f'#table-services [data-service="{KTP}"] td.r-target .r-mismatch')).to_have_count(0)
+    expect(page.locator(f'#table-steps [data-step="{KTP}#1"] td.r-target')).not_to_have_text("–")
+    page.screenshot(path=str(artifacts / "reports-services-screen.png"), full_page=True)
+
+    # the kepala prints: one signature, theirs, as Kepala Dinas
+    page.set_viewport_size(A4_LANDSCAPE)
+    page.emulate_media(media="print")
+    expect(page.locator("body")).to_have_class(re.compile(r"\br-printing\b"))
+    expect(page.locator("#sign-known")).to_be_hidden()
+    expect(page.locator("#sign-made-label")).to_be_hidden()
+    expect(page.locator("#sign-role")).to_have_text("Kepala Dinas")
+    expect(page.locator("#sign-name")).to_have_text("Kepala Dinas (demo)")
+
+    tables = page.evaluate(TABLE_FIT)
+    assert {t["id"] for t in tables} >= {"table-services", "table-steps", "table-officers", "table-counters"}
+    for t in tables:
+        assert t["scroll"] <= t["wrap"] and t["table"] <= t["wrap"], t
+    report_width = page.locator("#report").evaluate("r => r.getBoundingClientRect().width")
+    assert report_width <= 277 / 25.4 * 96 + 1, report_width
+    for c in page.evaluate(CHART_FIT):
+        assert c["w"] <= c["pw"] + 1 and c["h"] <= c["ph"] + 1, c
+    charts = page.evaluate(CHART_PIXELS, ["chart-queue", "chart-hours", "chart-compliance"])
+    assert all(c["chart"] and c["inked"] > 1000 for c in charts), charts
+    assert page.evaluate("() => Chart.getChart('chart-compliance').options.font.size") <= 11  # drawn again for paper
+    page.screenshot(path=str(artifacts / "reports-services-print.png"), full_page=True)
+    page.pdf(path=str(artifacts / "reports-services.pdf"), format="A4", landscape=True, print_background=True)
+
+    # back to the screen: the charts are drawn for it again
+    page.emulate_media(media="screen")
+    expect(page.locator("body")).not_to_have_class(re.compile(r"\br-printing\b"))
+    assert len(codes) >= 10
+
+
+def test_an_admin_prints_as_the_maker_and_leaves_the_kepala_a_line(server, contexts, artifacts):
+    a_morning(server.base, contexts)
+    page = contexts(server.base).new_page()
+    log_in(page, "/reports/", "admin")
+    page.emulate_media(media="print")
+    expect(page.locator("#sign-made-label")).to_have_text("Dibuat oleh,")
+    expect(page.locator("#sign-role")).to_have_text("Admin")
+    expect(page.locator("#sign-name")).to_have_text("Admin (demo)")
+    expect(page.locator("#sign-known")).to_be_visible()
+    expect(page.locator("#sign-known")).to_contain_text("Mengetahui,")
+    expect(page.locator("#sign-known")).to_contain_text("Kepala Dinas")
+    expect(page.locator("#sign-known .r-sign-line")).to_have_text("\u00a0")
+    page.screenshot(path=str(artifacts / "reports-print-admin.png"), full_page=True)

@@ -81,6 +81,14 @@
     series_p90: { id: "p90", en: "p90" },
     series_waiting: { id: "Menunggu", en: "Waiting" },
     step_n: { id: "tahap {n}", en: "step {n}" },
+    mismatch: {
+      id: "total resmi SOP {sop} menit, jumlah langkah {sum} menit",
+      en: "the SOP's official total is {sop} minutes, its steps add up to {sum} minutes",
+    },
+    mismatch_legend: {
+      id: "≠ Total resmi SOP berbeda dari jumlah target langkahnya; berkas dinilai terhadap jumlah target langkah (angka pertama).",
+      en: "≠ The SOP's official total differs from the sum of its step targets; berkas are judged against the sum of the step targets (the first figure).",
+    },
   });
 
   var C = {
@@ -90,19 +98,20 @@
     no_shows: { id: "Tidak hadir", en: "No-show" },
     returns: { id: "Kembali", en: "Returned" },
     pendings: { id: "Tertunda", en: "Pending" },
-    wait: { id: "Tunggu (mnt) rata² · med · p90", en: "Wait (min) mean · med · p90" },
-    step_wait: { id: "Tunggu tahap (mnt) rata² · med · p90", en: "Step wait (min) mean · med · p90" },
-    svc: { id: "Layanan (mnt) rata² · med · p90", en: "Service (min) mean · med · p90" },
+    wait: { id: "Tunggu (mnt) rata-rata · med · p90", en: "Wait (min) mean · med · p90" },
+    step_wait: { id: "Tunggu tahap (mnt) rata-rata · med · p90", en: "Step wait (min) mean · med · p90" },
+    svc: { id: "Layanan (mnt) rata-rata · med · p90", en: "Service (min) mean · med · p90" },
     elapsed: { id: "Terbit→selesai (mnt) med", en: "Issue→done (min) med" },
     steps: { id: "Tahapan sesuai", en: "Steps within" },
     berkas: { id: "Berkas sesuai", en: "Berkas within" },
     neck: { id: "Hambatan", en: "Bottleneck" },
     step: { id: "Tahap", en: "Step" },
     role: { id: "Peran", en: "Role" },
-    target: { id: "Target (mnt)", en: "Target (min)" },
+    target: { id: "Target (menit)", en: "Target (minutes)" },
+    sop_target: { id: "Target SOP (menit)", en: "SOP target (minutes)" },
     visits: { id: "Kunjungan", en: "Visits" },
     finished: { id: "Selesai", en: "Finished" },
-    over: { id: "Lewat target rata² (mnt)", en: "Mean over target (min)" },
+    over: { id: "Lewat target rata-rata (mnt)", en: "Mean over target (min)" },
     time_bar: { id: "Tunggu | layanan", en: "Wait | service" },
     officer: { id: "Petugas", en: "Officer" },
     counter: { id: "Loket", en: "Counter" },
@@ -112,7 +121,7 @@
     date: { id: "Tanggal", en: "Date" },
   };
 
-  var state = { data: null, charts: [], today: null };
+  var state = { data: null, charts: [], today: null, print: false };
 
   function officeToday() {
     var tz = document.body.getAttribute("data-timezone") || undefined;
@@ -156,11 +165,6 @@
   function open(me) {
     state.me = me;
     state.today = officeToday();
-    $("sign-name").textContent = me.user.full_name;
-    var role = (me.roles || []).filter(function (r) {
-      return r.code === me.role;
-    })[0];
-    $("sign-role").textContent = role ? L.t(role.label) : "";
     var params = new URLSearchParams(window.location.search);
     var from = params.get("day") || params.get("from");
     var to = params.get("day") || params.get("to");
@@ -185,16 +189,28 @@
     window.print();
   });
 
-  // Charts are drawn for the screen's width; redraw them for the paper and back.
+  // Charts are drawn for the screen: on paper they get their own size (see .r-printing in the CSS),
+  // smaller type and a sharper bitmap. beforeprint comes before the print layout, so the class lays the
+  // report out at the paper's width first; matchMedia("print") covers print emulation and late layouts.
+  function setPrinting(on) {
+    if (state.print === on) return;
+    state.print = on;
+    document.body.classList.toggle("r-printing", on);
+    if (state.data) renderCharts(state.data);
+  }
+  var printMedia = window.matchMedia ? window.matchMedia("print") : null;
+  if (printMedia) {
+    var onMedia = function (ev) {
+      setPrinting(ev.matches);
+    };
+    if (printMedia.addEventListener) printMedia.addEventListener("change", onMedia);
+    else if (printMedia.addListener) printMedia.addListener(onMedia);
+  }
   window.addEventListener("beforeprint", function () {
-    state.charts.forEach(function (c) {
-      c.resize();
-    });
+    setPrinting(true);
   });
   window.addEventListener("afterprint", function () {
-    state.charts.forEach(function (c) {
-      c.resize();
-    });
+    setPrinting(!!(printMedia && printMedia.matches));
   });
 
   // ---- rendering ------------------------------------------------------------------
@@ -215,6 +231,23 @@
     renderPeople($("table-counters"), d.counters, C.counter);
     $("section-days").hidden = d.days.length < 2;
     renderDays(d);
+    renderSign();
+  }
+
+  /** Signatures: the one who prints ("Dibuat oleh", their name and role) and the head of office
+   * ("Mengetahui, Kepala Dinas", a line to sign on); when the head prints, one block: theirs. */
+  function renderSign() {
+    var me = state.me;
+    if (!me) return;
+    var head = me.role === "kepala";
+    var role = (me.roles || []).filter(function (r) {
+      return r.code === me.role;
+    })[0];
+    $("sign-made-label").hidden = head;
+    $("sign-role").textContent = head ? L.t("sign_head") : role ? L.t(role.label) : "";
+    $("sign-name").textContent = me.user.full_name;
+    $("sign-known").hidden = head;
+    $("sign-box").classList.toggle("r-sign-one", head);
   }
 
   function tile(key, value, detail, kind) {
@@ -290,20 +323,36 @@
     return lines;
   }
 
+  /** A label of at most two wrapped lines; what does not fit ends in "…" (the tooltip has it whole). */
+  function shortLabel(text, width) {
+    var lines = wrap(text, width);
+    if (lines.length <= 2) return lines;
+    var second = lines.slice(1).join(" ");
+    return [lines[0], second.slice(0, width - 1).replace(/\s+\S*$/, "") + "…"];
+  }
+
   function renderCharts(d) {
     state.charts.forEach(function (c) {
       c.destroy();
     });
     state.charts = [];
+    // The compliance chart grows with the services: a row of bars for each, never squeezed.
+    var many = d.services.length > 3;
+    var box = $("chart-compliance").parentNode;
+    box.style.setProperty("--bars", String(Math.max(1, d.services.length)));
+    box.closest(".r-chart").classList.toggle("r-chart-wide", many);
+    box.closest(".r-charts").classList.toggle("r-charts-wide", many);
     if (typeof window.Chart !== "function") return;
     var Chart = window.Chart;
-    Chart.defaults.font.size = 15;
+    var print = state.print;
+    Chart.defaults.font.size = print ? 10 : 15;
     Chart.defaults.color = "#0f1b2d";
     var base = {
       animation: false,
       responsive: true,
       maintainAspectRatio: false,
-      plugins: { legend: { position: "bottom" } },
+      devicePixelRatio: print ? 3 : window.devicePixelRatio || 1,
+      plugins: { legend: { position: "bottom", labels: { boxWidth: print ? 10 : 40 } } },
     };
     document.querySelector('[data-i18n="chart_queue"]').textContent = L.t(d.start === d.end ? "chart_queue" : "chart_queue_range");
 
@@ -369,12 +418,16 @@
     var pct = function (share) {
       return share.ratio === null ? null : Math.round(share.ratio * 1000) / 10;
     };
+    var names = d.services.map(function (r) {
+      return L.t(r.label);
+    });
+    var labelWidth = many && !print ? 34 : 22;
     state.charts.push(
       new Chart($("chart-compliance"), {
         type: "bar",
         data: {
-          labels: d.services.map(function (r) {
-            return wrap(L.t(r.label), 22);
+          labels: names.map(function (name) {
+            return shortLabel(name, labelWidth);
           }),
           datasets: [
             {
@@ -396,6 +449,16 @@
         options: Object.assign({}, base, {
           indexAxis: "y",
           scales: { x: { min: 0, max: 100 }, y: { ticks: { autoSkip: false } } },
+          plugins: {
+            legend: base.plugins.legend,
+            tooltip: {
+              callbacks: {
+                title: function (items) {
+                  return items.length ? names[items[0].dataIndex] : "";
+                },
+              },
+            },
+          },
         }),
       })
     );
@@ -423,8 +486,43 @@
     return body;
   }
 
+  /** mean · median · p90; on narrow paper it wraps between the figures, never inside one. */
   function three(stats) {
-    return R.minutes(stats.mean) + " · " + R.minutes(stats.median) + " · " + R.minutes(stats.p90);
+    return h(
+      "span",
+      { class: "r-three" },
+      h("span", null, R.minutes(stats.mean)),
+      " · ",
+      h("span", null, R.minutes(stats.median)),
+      " · ",
+      h("span", null, R.minutes(stats.p90))
+    );
+  }
+
+  function mismatchText(r) {
+    return L.fmt("mismatch", { sop: r.sop_target_minutes, sum: r.target_minutes });
+  }
+
+  function isMismatch(r) {
+    var t = r.target_minutes;
+    var sop = r.sop_target_minutes;
+    return r.key !== "all" && sop !== null && sop !== undefined && (!!r.total_mismatch || (t !== null && t !== undefined && t !== sop));
+  }
+
+  /** The target the berkas were judged against (the sum of the step targets) and, when it differs, the SOP's own total. */
+  function targetCell(r) {
+    var t = r.target_minutes;
+    if (r.key === "all") return td("–");
+    var shown = t === null || t === undefined ? "–" : String(t);
+    if (!isMismatch(r)) return td(shown, "num r-target");
+    var why = mismatchText(r);
+    return h(
+      "td",
+      { class: "num r-target", "data-mismatch": "true", title: why },
+      shown,
+      " ",
+      h("span", { class: "r-mismatch", title: why, "aria-label": why }, "≠ " + r.sop_target_minutes)
+    );
   }
 
   function pendings(row) {
@@ -449,10 +547,33 @@
   }
 
   function renderServices(d) {
-    var body = head($("table-services"), [C.service, C.issued, C.served, C.no_shows, C.returns, C.pendings, C.wait, C.svc, C.elapsed, C.steps, C.berkas, C.neck]);
+    var body = head($("table-services"), [
+      C.service,
+      C.issued,
+      C.served,
+      C.no_shows,
+      C.returns,
+      C.pendings,
+      C.wait,
+      C.svc,
+      C.elapsed,
+      C.steps,
+      C.sop_target,
+      C.berkas,
+      C.neck,
+    ]);
     var rows = d.services.concat(d.services.length > 1 ? [d.total] : []);
+    var legend = L.clear($("services-legend"));
+    var odd = d.services.filter(isMismatch);
+    legend.hidden = !odd.length;
+    if (odd.length) {
+      legend.appendChild(h("span", null, L.t("mismatch_legend")));
+      odd.forEach(function (r) {
+        legend.appendChild(h("span", { class: "r-legend-item" }, " " + L.t(r.label) + ": " + mismatchText(r) + "."));
+      });
+    }
     if (!d.services.length) {
-      body.appendChild(h("tr", null, h("td", { colspan: 12 }, L.t("empty"))));
+      body.appendChild(h("tr", null, h("td", { colspan: 13 }, L.t("empty"))));
       return;
     }
     rows.forEach(function (r) {
@@ -470,6 +591,7 @@
           td(three(r.service)),
           td(R.minutes(r.elapsed.median)),
           shareCell(r.steps),
+          targetCell(r),
           shareCell(r.berkas),
           td(r.bottleneck_step ? L.fmt("step_n", { n: r.bottleneck_step }) : "–")
         )
@@ -494,7 +616,7 @@
           td(L.t(r.service_name), "r-name"),
           td(String(r.step)),
           td(L.t(r.role_label), ""),
-          td(r.target_minutes === null ? "–" : String(r.target_minutes)),
+          td(r.target_minutes === null || r.target_minutes === undefined ? "–" : String(r.target_minutes), "num r-target"),
           td(R.num(r.visits)),
           td(R.num(r.finished)),
           td(three(r.step_wait)),
