@@ -116,6 +116,25 @@ def test_an_edited_requirement_and_step_target_reach_the_open_kiosk_without_a_re
     assert [s["target_minutes"] for s in kia["steps"]] == [None, 4, 2, None]
     assert kia["seed_total_minutes"] == 5  # the seed's own total stays as it was
 
+    # The official total has its own field beside the running sum; a new one reaches the kiosk.
+    expect(page.locator("#f-seed-total")).to_have_value("5")
+    expect(page.locator('[data-field="seed_total_minutes"] .a-hint')).to_have_text("Kosong = jumlah target langkah.")
+    expect(page.locator("#steps-total")).to_contain_text("total resmi 5 menit")
+    page.fill("#f-seed-total", "7")
+    expect(page.locator("#steps-total")).to_contain_text("total resmi 7 menit")
+    page.click("#save")
+    expect(page.locator("#savebar")).to_have_attribute("data-state", "clean")
+    expect(kiosk.locator("#detail-meta [data-target]")).to_have_text("Target 7 menit (langkah: 6 menit)")
+    assert services(base)[KIA]["seed_total_minutes"] == 7
+    page.screenshot(path=artifacts / "admin-sop-official-total.png")
+    # Emptied: the kiosk adds up the steps.
+    page.fill("#f-seed-total", "")
+    expect(page.locator("#steps-total")).not_to_contain_text("total resmi")
+    page.click("#save")
+    expect(page.locator("#savebar")).to_have_attribute("data-state", "clean")
+    expect(kiosk.locator("#detail-meta [data-target]")).to_have_text(re.compile(r"^Target 6 menit$"))
+    assert services(base)[KIA].get("seed_total_minutes") is None
+
     # The list now marks it as edited by the office, with a way back to the shipped file.
     page.click('#admin-nav [data-nav="sops"]')
     expect(row.locator("[data-source]")).to_have_text("diubah")
@@ -165,6 +184,21 @@ def test_a_bad_prefix_a_bad_target_and_no_steps_are_shown_at_their_fields_and_no
     expect(steps.locator(':scope > [data-problem-for="steps"]')).to_contain_text("Wajib diisi")
     expect(page.locator("#problems li")).to_have_count(1)
     page.screenshot(path=artifacts / "admin-sop-no-steps.png")
+
+    # A step added but left blank: its own fields say what is missing, not the steps section.
+    page.click("#add-step")
+    page.fill("#f-name-id", "")
+    page.fill("#f-seed-total", "0")
+    page.click("#save")
+    expect(page.locator('[data-problem-for="name.id"]')).to_have_text("Wajib diisi.")
+    expect(page.locator('[data-problem-for="steps[0].role"]')).to_have_text("Pilih peran petugas.")
+    expect(page.locator('[data-problem-for="steps[0].role"]')).to_be_visible()
+    expect(page.locator('[data-problem-for="steps[0].action.id"]')).to_have_text("Wajib diisi.")
+    expect(page.locator('[data-problem-for="seed_total_minutes"]')).to_have_text("Paling kecil 1.")
+    expect(page.locator('section[data-field="steps"] > [data-problem-for="steps"]')).to_have_count(0)
+    expect(page.locator("#problems")).not_to_contain_text("paling sedikit")
+    expect(page.locator('#problems [data-problem-field="steps"]')).to_have_count(0)
+    page.screenshot(path=artifacts / "admin-sop-blank-step.png", full_page=True)
 
     after = services(base)[KTP]
     assert after["prefix"] == "B"
@@ -249,6 +283,36 @@ def test_counters_users_password_reset_deactivation_and_the_audit_log(server_fac
     dialog.locator('[name="number"]').fill("9")
     dialog.locator("#counter-save").click()
     expect(dialog).to_have_count(0)
+
+    # A name with a number: the number read out follows it, and a mismatch is said before saving.
+    page.click("#add")
+    dialog = page.locator("dialog#counter")
+    expect(dialog.locator('[name="number"]')).to_have_value("10")  # the next free number
+    dialog.locator('[name="name"]').fill("Loket 4 IKD")
+    expect(dialog.locator('[name="number"]')).to_have_value("4")
+    expect(dialog.locator(".a-number-warn")).to_be_hidden()
+    dialog.locator('[name="number"]').fill("8")
+    warning = dialog.locator(".a-number-warn")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("Nama menyebut 4, suara akan membacakan 8")
+    page.screenshot(path=artifacts / "admin-counter-number-warning.png")
+    warning.locator(".a-use-named").click()
+    expect(dialog.locator('[name="number"]')).to_have_value("4")
+    expect(warning).to_be_hidden()
+    dialog.locator("#counter-save").click()
+    expect(dialog).to_have_count(0)
+    expect(page.locator('#rows tr[data-name="Loket 4 IKD"] td').first).to_have_text("4")
+    # An existing counter whose name and number disagree says so when opened.
+    page.locator('#rows tr[data-name="Loket IKD"] .a-edit').click()
+    dialog = page.locator("dialog#counter")
+    dialog.locator('[name="name"]').fill("Loket 12 IKD")
+    expect(dialog.locator('[name="number"]')).to_have_value("9")
+    expect(dialog.locator(".a-number-warn")).to_contain_text("Nama menyebut 12, suara akan membacakan 9")
+    dialog.locator('[name="name"]').fill("Loket IKD")
+    expect(dialog.locator(".a-number-warn")).to_be_hidden()
+    dialog.get_by_role("button", name="Batal").click()
+    expect(dialog).to_have_count(0)
+
     row = page.locator('#rows tr[data-name="Loket IKD"]')
     expect(row).to_contain_text("Petugas Pelayanan")
     expect(row).to_contain_text("Penerbitan Kartu Identitas Anak")
@@ -313,7 +377,7 @@ def test_counters_users_password_reset_deactivation_and_the_audit_log(server_fac
     expect(changed.locator(".a-key")).to_have_text("active")
     expect(changed.locator(".a-before")).to_have_text("Ya")
     expect(changed.locator(".a-after")).to_have_text("Tidak")
-    counter = page.locator('#entries .a-entry[data-kind="counter.created"]')
+    counter = page.locator('#entries .a-entry[data-kind="counter.created"]').last  # Loket IKD came first
     expect(counter).to_contain_text("Loket IKD")
     expect(counter.locator('tr.a-changed[data-key="number"] .a-after')).to_have_text("9")
     page.screenshot(path=artifacts / "admin-audit.png")

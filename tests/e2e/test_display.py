@@ -462,3 +462,75 @@ def test_the_media_area_cycles_through_the_office_images(live_server, contexts):
     expect(stage).to_have_attribute("src", "/display/media/test-a.png")
     expect(stage).to_have_attribute("src", "/display/media/test-b.png")
     expect(stage).to_have_attribute("src", "/display/media/test-a.png")
+
+
+# ---- long names on a real office's board ------------------------------------------
+
+LONG_OFFICE = "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Kepulauan Seribu Provinsi DKI Jakarta"
+
+
+def _box(page: Page, selector: str) -> dict[str, float]:
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, f"{selector} is not on screen"
+    return box
+
+
+def _inside(inner: dict[str, float], outer: dict[str, float], what: str) -> None:
+    assert inner["x"] >= outer["x"] - 1 and inner["y"] >= outer["y"] - 1, (what, inner, outer)
+    assert inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 1, (what, inner, outer)
+    assert inner["y"] + inner["height"] <= outer["y"] + outer["height"] + 1, (what, inner, outer)
+
+
+def _whole(page: Page, selector: str) -> None:
+    """Every element matched shows its whole text: no ellipsis, nothing cut off."""
+    cut = page.evaluate(
+        """selector => [...document.querySelectorAll(selector)].filter(el =>
+            el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1
+            || getComputedStyle(el).textOverflow === "ellipsis" && getComputedStyle(el).overflow === "hidden"
+               && el.scrollWidth > el.clientWidth).map(el => el.textContent)""",
+        selector,
+    )
+    assert cut == [], f"{selector}: text cut off: {cut}"
+
+
+def test_recent_calls_show_whole_counter_names_and_a_long_office_name_fits(server_factory, tv, staff, artifacts):
+    server = server_factory()
+    admin = staff(server.base, "admin")
+    admin.post("/api/admin/counters", {"name": "Loket 4 IKD", "number": 8, "roles": ["pelayanan"], "services": []})
+    admin.send("PUT", "/api/admin/settings", {"office_name": LONG_OFFICE})
+    room = next(c for c in admin.get("/api/admin/counters")["counters"] if c["name"] == "Ruang Operator")
+    admin.send("PUT", f"/api/admin/counters/{room['id']}", dict(room, roles=["operator", "pelayanan"]))
+    page = tv(server.base)
+    expect(page.locator("#office-name")).to_have_text(LONG_OFFICE)
+    expect(page.locator("#media-office")).to_have_text(LONG_OFFICE)
+
+    kiosk = staff(server.base)
+    for _ in range(4):
+        kiosk.issue()
+    staff(server.base, "pelayanan", "Loket 2").call_next()
+    staff(server.base, "pelayanan", "Loket 4 IKD").call_next()
+    staff(server.base, "pelayanan", "Ruang Operator").call_next()
+    ikd = staff(server.base, "pelayanan", "Loket 3").call_next()
+    expect(page.locator("#latest-number")).to_have_text(ikd["number"])
+    expect(page.locator("#recent-calls .d-recent-item")).to_have_count(3)
+    expect(page.locator("#call-flash")).to_be_hidden(timeout=40_000)
+
+    counters = page.locator("#recent-calls .d-recent-counter")
+    expect(counters).to_have_text(["Ruang Operator", "Loket 4 IKD", "Loket 2"])
+    _whole(page, "#recent-calls .d-recent-counter")
+    _whole(page, "#recent-calls .d-recent-number")
+    for i in range(3):
+        item = page.locator("#recent-calls .d-recent-item").nth(i)
+        item_box = item.bounding_box()
+        for part in (".d-recent-number", ".d-recent-counter", ".d-recent-time"):
+            _inside(item.locator(part).bounding_box(), item_box, f"recent {i} {part}")
+        _inside(item_box, _box(page, ".d-recent"), f"recent {i}")
+
+    # The office's full name: inside the welcome panel and the header, never over their edges.
+    _whole(page, "#media-office")
+    _inside(_box(page, "#media-office"), _box(page, "#media"), "office name in the welcome panel")
+    _inside(_box(page, ".d-media-welcome"), _box(page, "#media"), "welcome in the welcome panel")
+    _inside(_box(page, ".d-media-free"), _box(page, "#media"), "free services in the welcome panel")
+    _inside(_box(page, "#office-name"), _box(page, ".d-header"), "office name in the header")
+    _inside(_box(page, "#office-name"), _box(page, ".d-title"), "office name in its column")
+    page.screenshot(path=artifacts / "display-long-names.png")

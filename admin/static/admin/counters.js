@@ -33,6 +33,11 @@
     created: { id: "Loket {name} ditambahkan.", en: "Counter {name} added." },
     saved: { id: "Loket {name} disimpan.", en: "Counter {name} saved." },
     none: { id: "Belum ada loket.", en: "No counters yet." },
+    number_mismatch: {
+      id: "Nama menyebut {named}, suara akan membacakan {number}.",
+      en: "The name says {named}, the voice will read out {number}.",
+    },
+    use_named: { id: "Pakai nomor {named}", en: "Use number {named}" },
   });
 
   var state = { meta: null, counters: [] };
@@ -115,6 +120,42 @@
     var stepRoles = (state.meta.roles || []).filter(function (r) {
       return r.step;
     });
+    var nameInput = h("input", { type: "text", name: "name", value: c.name, maxlength: "60" });
+    var numberInput = h("input", { type: "number", name: "number", value: c.number, min: "1", max: "999", step: "1" });
+    var warning = h("div", { class: "a-warn a-number-warn", role: "status", hidden: true });
+    // A new counter's number follows its name ("Loket 4 IKD" -> 4) until the number is typed by hand.
+    var numberTyped = !isNew;
+    function check() {
+      var named = namedNumber(nameInput.value);
+      if (named !== null && !numberTyped && String(named) !== numberInput.value.trim()) numberInput.value = String(named);
+      var number = numberInput.value.trim();
+      L.clear(warning);
+      warning.hidden = named === null || number === "" || String(named) === number;
+      if (warning.hidden) return;
+      warning.setAttribute("data-named", String(named));
+      warning.appendChild(h("span", { class: "a-warn-text" }, "\u26a0 " + L.fmt("number_mismatch", { named: named, number: number })));
+      warning.appendChild(
+        h(
+          "button",
+          {
+            type: "button",
+            class: "btn a-use-named",
+            onclick: function () {
+              numberInput.value = String(named);
+              numberTyped = true;
+              check();
+            },
+          },
+          L.fmt("use_named", { named: named })
+        )
+      );
+    }
+    nameInput.addEventListener("input", check);
+    numberInput.addEventListener("input", function () {
+      numberTyped = true;
+      check();
+    });
+    check(); // an existing counter whose name and number disagree says so at once
     Admin.editDialog({
       id: "counter",
       title: isNew ? L.t("new_counter") : L.fmt("edit_counter", { name: c.name }),
@@ -122,10 +163,11 @@
         h(
           "div",
           { class: "a-row" },
-          Admin.field("name", L.t("name"), h("input", { type: "text", name: "name", value: c.name, maxlength: "60" })),
-          Admin.field("number", L.t("number"), h("input", { type: "number", name: "number", value: c.number, min: "1", max: "999", step: "1" })),
+          Admin.field("name", L.t("name"), nameInput),
+          Admin.field("number", L.t("number"), numberInput),
           Admin.field("zone", L.t("zone"), h("input", { type: "text", name: "zone", value: c.zone || "", maxlength: "40" }))
         ),
+        warning,
         h(
           "div",
           { class: "a-field", "data-field": "roles" },
@@ -179,6 +221,12 @@
         return L.t({ name: "name", number: "number", roles: "roles", services: "services", zone: "zone" }[f] || f);
       },
     });
+  }
+
+  /** The number a counter's name says ("Loket 4 IKD" -> 4): its first run of digits, or null. */
+  function namedNumber(name) {
+    var m = /\d+/.exec(name || "");
+    return m ? Number(m[0]) : null;
   }
 
   function nextNumber() {

@@ -72,9 +72,11 @@
     steps_total: { id: "Jumlah target langkah: {n} menit.", en: "Step targets add up to {n} minutes." },
     steps_total_none: { id: "Belum ada langkah dengan target.", en: "No step has a target yet." },
     seed_total: {
-      id: "Total di SOP asli: {n} menit (berbeda dari jumlah langkah; dibiarkan seperti aslinya).",
-      en: "Total in the original SOP: {n} minutes (differs from the steps; kept as in the original).",
+      id: "Kiosk menampilkan total resmi {n} menit (berbeda dari jumlah langkah).",
+      en: "Kiosks show the official total of {n} minutes (differs from the steps).",
     },
+    seed_total_label: { id: "Total waktu resmi SOP (menit)", en: "Official SOP total (minutes)" },
+    seed_total_hint: { id: "Kosong = jumlah target langkah.", en: "Empty = the sum of the step targets." },
     status_clean: { id: "Tersimpan.", en: "Saved." },
     status_new: { id: "Layanan baru, belum disimpan.", en: "New service, not saved yet." },
     status_saved_at: { id: "Tersimpan pukul {time}. Kiosk sudah diperbarui.", en: "Saved at {time}. Kiosks are updated." },
@@ -106,6 +108,7 @@
     resident_present: "resident_present",
     gives_pickup_slip: "gives_pickup_slip",
     optional: "optional",
+    seed_total_minutes: "seed_total_label",
     yaml: "yaml_label",
   };
 
@@ -383,6 +386,8 @@
     (sop.conditions || []).forEach(function (c) {
       conds.appendChild(conditionItem(c));
     });
+    var seed = sop.seed_total_minutes;
+    $("f-seed-total").value = seed === null || seed === undefined ? "" : String(seed);
     var steps = L.clear($("steps"));
     (sop.steps || []).forEach(function (st) {
       steps.appendChild(stepItem(st));
@@ -404,7 +409,8 @@
         any = true;
       }
     });
-    var seed = state.doc && state.doc.sop ? state.doc.sop.seed_total_minutes : null;
+    var raw = $("f-seed-total").value.trim();
+    var seed = raw !== "" && Number(raw) >= 1 ? Number(raw) : null;
     var line = any ? L.fmt("steps_total", { n: total }) : L.t("steps_total_none");
     if (seed && seed !== total) line += " " + L.fmt("seed_total", { n: seed });
     $("steps-total").textContent = line;
@@ -462,9 +468,9 @@
   function readForm() {
     var base = state.doc && state.doc.sop ? state.doc.sop : {};
     var sop = {};
-    ["seed_title", "seed_total_minutes"].forEach(function (k) {
-      if (base[k] !== undefined && base[k] !== null) sop[k] = base[k];
-    });
+    if (base.seed_title !== undefined && base.seed_title !== null) sop.seed_title = base.seed_title;
+    var total = intOrNull($("f-seed-total").value.trim());
+    if (total !== null) sop.seed_total_minutes = total; // empty: the kiosk adds up the steps
     sop.code = val(document, "#f-code");
     sop.order = intOrNull(val(document, "#f-order"));
     if (sop.order === null) sop.order = 100;
@@ -571,7 +577,7 @@
     if (t.id === "f-code") state.codeTouched = true;
     if (t.id === "f-name-id" && !state.code && !state.codeTouched) $("f-code").value = slug(t.value);
     clearProblemAt(t);
-    if (t.classList.contains("a-step-target")) renumber();
+    if (t.classList.contains("a-step-target") || t.id === "f-seed-total") renumber();
     setDirty(true);
   });
   $("sop-form").addEventListener("change", function (ev) {
@@ -694,8 +700,25 @@
     return out.join(" · ") || field;
   }
 
+  /**
+   * The server's problems in the editor's words: an empty text is "required" (not "at least one"),
+   * a step without a role asks for one, and "steps" is only required when no step is left.
+   */
+  function tidyProblems(problems) {
+    var haveSteps = itemsOf($("steps")).length > 0;
+    return problems.map(Admin.normaliseProblem).filter(function (p) {
+      if (p.field === "steps" && haveSteps && /at least 1 item/i.test(p.message)) return false;
+      return true;
+    }).map(function (p) {
+      var message = p.message;
+      if (/at least 1 character|valid dictionary or instance of Text/i.test(message)) message = "Field required";
+      if (/(^|\.)role$/.test(p.field) && /^Input should be '|^Field required/i.test(message)) message = "Pilih peran petugas. (Choose a staff role.)";
+      return { field: p.field, message: message };
+    });
+  }
+
   function showProblems(problems) {
-    state.problems = problems.map(Admin.normaliseProblem);
+    state.problems = tidyProblems(problems);
     var first = Admin.showProblems($("sop-form"), $("problems"), state.problems, fieldLabel);
     renderSaveBar();
     $("problems").scrollIntoView({ block: "nearest" });

@@ -191,6 +191,29 @@
     }
   }
 
+  /** Shrink a wrapping text (from its CSS size) until it fits: its own line clamp, and the box it sits in. */
+  function fitLines(el, box, smallest) {
+    el.style.fontSize = "";
+    if (!el.clientWidth) return;
+    box = box || el;
+    var max = parseFloat(window.getComputedStyle(el).fontSize);
+    var min = smallest || max * 0.4;
+    var size = max;
+    var over = function () {
+      return el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
+    };
+    while (size > min && over()) {
+      size -= 2;
+      el.style.fontSize = size + "px";
+    }
+  }
+
+  /** The office's name, however long: two lines in the header, whole in the welcome panel. */
+  function fitOffice() {
+    fitLines($("office-name"), null, 22);
+    fitLines($("media-office"), $("media-placeholder"), 20);
+  }
+
   function renderLatest() {
     var call = calls()[0];
     var box = $("latest-call");
@@ -228,6 +251,15 @@
       );
     });
     $("recent-empty").hidden = all.length > 1;
+    list.querySelectorAll(".d-recent-counter").forEach(function (el) {
+      // the whole name: on one line if a slightly smaller size will do, else on two lines
+      el.style.whiteSpace = "nowrap";
+      fitLines(el, null, 24);
+      if (el.scrollWidth > el.clientWidth + 1) {
+        el.style.whiteSpace = "";
+        fitLines(el, null, 18);
+      }
+    });
     fit(list.parentNode, list);
   }
 
@@ -334,6 +366,7 @@
     renderCounters();
     renderWaiting();
     renderReady();
+    fitOffice(); // after the lists: the recent calls set the welcome panel's height
   }
 
   // ---- sound ----------------------------------------------------------------
@@ -393,10 +426,12 @@
   }
 
   function refit() {
-    if (!state.day) return;
-    renderLatest();
-    renderRecent();
-    renderReady();
+    if (state.day) {
+      renderLatest();
+      renderRecent();
+      renderReady();
+    }
+    fitOffice();
   }
 
   function isBlocked(err) {
@@ -724,6 +759,7 @@
       $("media").setAttribute("data-showing", "placeholder");
       $("media-placeholder").hidden = false;
       stage.hidden = true;
+      fitOffice();
       if (media.items.length) {
         // every file failed: try again later, calmly
         media.timer = setTimeout(function () {
