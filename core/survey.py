@@ -396,6 +396,11 @@ def submit_response(
 # ---- the IKM report ----------------------------------------------------------------------
 
 
+#: A group with fewer responses than this shows its count only, never its figures or comments:
+#: one or two residents rated on a quiet day could otherwise be recognised by the staff reading it.
+MIN_RESPONSES_SHOWN = 3
+
+
 @dataclass(frozen=True)
 class IkmSection:
     """The IKM of one set of responses (the whole period, or one service)."""
@@ -410,19 +415,25 @@ class IkmSection:
     def responses(self) -> int:
         return self.result.responses if self.result else 0
 
+    @property
+    def hidden(self) -> bool:
+        """Too few responses to show without risk of recognising who gave them."""
+        return 0 < self.responses < MIN_RESPONSES_SHOWN
+
     def as_dict(self) -> dict[str, object]:
-        r = self.result
+        r = None if self.hidden else self.result
         return {
             "service": self.service_code,
             "service_name": self.service_name,
             "responses": self.responses,
+            "hidden": self.hidden,
             "nrr": r.nrr if r else None,
             "nrr_weighted": {k: v * REGULATION_WEIGHT for k, v in r.nrr.items()} if r else None,
             "ikm": r.ikm if r else None,
             "ikm_regulation": r.ikm_regulation if r else None,
             "grade": r.grade if r else None,
             "label": r.label if r else None,
-            "distribution": self.distribution,
+            "distribution": None if self.hidden else self.distribution,
         }
 
 
@@ -436,6 +447,10 @@ class SurveyReport:
     #: (service day, service code, text): the residents' comments, without anything more
     comments: list[tuple[date, str, str]]
 
+    def shown_comments(self) -> list[str]:
+        """The comments a report may show: none while the whole selection is too small."""
+        return [] if self.overall.hidden else sorted(t for _, _, t in self.comments)
+
     def as_dict(self) -> dict[str, object]:
         return {
             "from": self.start.isoformat(),
@@ -447,7 +462,9 @@ class SurveyReport:
             "regulation_weight": REGULATION_WEIGHT,
             "overall": self.overall.as_dict(),
             "services": [s.as_dict() for s in self.services],
-            "comments": [{"day": d.isoformat(), "service": c, "text": t} for d, c, t in self.comments],
+            # Only the words, in alphabetical order: no day, service or order to tie one to a resident.
+            "comments": [{"text": t} for t in self.shown_comments()],
+            "min_responses_shown": MIN_RESPONSES_SHOWN,
         }
 
 

@@ -20,6 +20,7 @@ from core.service import Actor, Loket
 from core.survey import (
     COMMENT_MAX,
     ELEMENTS,
+    MIN_RESPONSES_SHOWN,
     REGULATION_WEIGHT,
     SurveyRefused,
     SurveyReport,
@@ -241,6 +242,11 @@ WORDS = {
     "grade": {"id": "Mutu pelayanan", "en": "Grade"},
     "per_service": {"id": "PER LAYANAN", "en": "PER SERVICE"},
     "comments": {"id": "SARAN DAN MASUKAN", "en": "COMMENTS"},
+    "hidden": {
+        "id": f"Kurang dari {MIN_RESPONSES_SHOWN} responden: nilai tidak ditampilkan agar responden tidak dikenali.",
+        "en": f"Fewer than {MIN_RESPONSES_SHOWN} responses: figures not shown so that no one can be recognised.",
+    },
+    "hidden_short": {"id": f"disembunyikan (< {MIN_RESPONSES_SHOWN})", "en": f"hidden (< {MIN_RESPONSES_SHOWN})"},
     "day": {"id": "Tanggal", "en": "Day"},
     "text": {"id": "Isi", "en": "Text"},
     "none": {"id": "Belum ada responden pada periode ini.", "en": "No responses in this period."},
@@ -270,12 +276,17 @@ def _table(report_data: SurveyReport, lang: str) -> list[list[Any]]:
         [w("elements")],
         [w("no"), w("element"), w("nrr"), w("weighted"), *COUNT_TITLES[lang]],
     ]
+    if overall.hidden:  # too few responses: the count only (see core.survey.MIN_RESPONSES_SHOWN)
+        result = None
     for i, (key, label) in enumerate(ELEMENTS, start=1):
         nrr = round(result.nrr[key], 2) if result else None
         weighted = round(result.nrr[key] * REGULATION_WEIGHT, 3) if result else None
-        rows.append([i, label[lang], nrr, weighted, *overall.distribution[key]])
+        counts = [None] * 4 if overall.hidden else overall.distribution[key]
+        rows.append([i, label[lang], nrr, weighted, *counts])
     rows.append([])
-    if result:
+    if overall.hidden:
+        rows.append([w("hidden")])
+    elif result:
         rows += [
             [w("ikm"), result.ikm],
             [w("ikm_regulation"), result.ikm_regulation],
@@ -286,12 +297,16 @@ def _table(report_data: SurveyReport, lang: str) -> list[list[Any]]:
     rows += [[], [w("per_service")], [w("service"), w("responses"), "IKM", w("ikm_regulation"), w("grade"), ""]]
     for section in report_data.services:
         r = section.result
-        rows.append([section.service_name[lang], section.responses, r.ikm, r.ikm_regulation, r.grade, r.label[lang]])
-    if report_data.comments:
-        rows += [[], [w("comments")], [w("day"), w("service"), w("text")]]
-        names = {s.service_code: s.service_name[lang] for s in report_data.services}
-        for day, code, text in report_data.comments:
-            rows.append([day.isoformat(), names.get(code, code), _cell_text(text)])
+        if section.hidden:
+            rows.append([section.service_name[lang], section.responses, None, None, w("hidden_short"), ""])
+        else:
+            rows.append(
+                [section.service_name[lang], section.responses, r.ikm, r.ikm_regulation, r.grade, r.label[lang]]
+            )
+    comments = report_data.shown_comments()
+    if comments:
+        rows += [[], [w("comments")], [w("text")]]
+        rows += [[_cell_text(text)] for text in comments]
     return rows
 
 

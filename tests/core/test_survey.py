@@ -296,8 +296,18 @@ def test_the_report_counts_responses_given_through_submit(loket, desk):
     first, second = serve_to_done(loket, desk), serve_to_done(loket, desk)
     submit_response(loket, first.number, ALL_FOUR)
     submit_response(loket, second.number, {k: 3 for k in ELEMENT_KEYS})
-    report = survey_report(loket, first.service_day, first.service_day).as_dict()
-    assert report["overall"]["responses"] == 2
-    assert report["overall"]["nrr"]["waktu"] == 3.5
-    assert (report["overall"]["ikm"], report["overall"]["grade"]) == (87.5, "B")
-    assert report["overall"]["distribution"]["sarana"] == [0, 0, 1, 1]
+    report = survey_report(loket, first.service_day, first.service_day)
+    assert report.overall.responses == 2
+    assert report.overall.result.nrr["waktu"] == 3.5
+    assert (report.overall.result.ikm, report.overall.result.grade) == (87.5, "B")
+    assert report.overall.distribution["sarana"] == [0, 0, 1, 1]
+    # Two responses on one day: what a report shows is the count only (they could be recognised).
+    shown = report.as_dict()
+    assert shown["overall"]["hidden"] is True and shown["overall"]["responses"] == 2
+    assert (shown["overall"]["nrr"], shown["overall"]["ikm"], shown["overall"]["distribution"]) == (None, None, None)
+    third = serve_to_done(loket, desk)
+    submit_response(loket, third.number, ALL_FOUR, "Cepat")
+    shown = survey_report(loket, first.service_day, first.service_day).as_dict()
+    assert shown["overall"]["hidden"] is False and shown["overall"]["nrr"]["waktu"] == pytest.approx(11 / 3)
+    assert shown["overall"]["distribution"]["sarana"] == [0, 0, 1, 2]
+    assert shown["comments"] == [{"text": "Cepat"}]  # the words only: no day, no service

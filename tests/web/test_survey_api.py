@@ -145,9 +145,9 @@ def test_the_report_is_for_the_admin_and_the_head_of_office_only(client, staff):
         assert staff(who, who).client.get("/api/survey/report").status_code == 200
 
 
-def rated_twice(client, staff) -> None:
-    """Two residents rate: one gives 4 everywhere, one 3 everywhere (IKM 87.50, B)."""
-    for answers, comment in ((ALL_FOUR, '=HYPERLINK("x")'), (ALL_THREE, None)):
+def rated_four_times(client, staff) -> None:
+    """Four residents rate: two give 4 everywhere, two 3 everywhere (IKM 87.50, B)."""
+    for answers, comment in ((ALL_FOUR, '=HYPERLINK("x")'), (ALL_THREE, None), (ALL_FOUR, None), (ALL_THREE, None)):
         ticket = served_to_done(client, staff)
         assert (
             client.post(
@@ -158,16 +158,16 @@ def rated_twice(client, staff) -> None:
 
 
 def test_the_report_json_gives_nrr_ikm_grade_and_distribution(client, staff):
-    rated_twice(client, staff)
+    rated_four_times(client, staff)
     kepala = staff("kepala", "kepala")
     data = kepala.client.get("/api/survey/report").get_json()  # default: this month up to today
     assert (data["from"], data["to"]) == ("2026-11-01", DAY)
     overall = data["overall"]
-    assert overall["responses"] == 2
+    assert overall["responses"] == 4 and overall["hidden"] is False
     assert overall["nrr"]["waktu"] == 3.5
     assert (overall["ikm"], overall["ikm_regulation"], overall["grade"]) == (87.5, 87.41, "B")
     assert overall["label"] == {"id": "Baik", "en": "Good"}
-    assert overall["distribution"]["perilaku"] == [0, 0, 1, 1]
+    assert overall["distribution"]["perilaku"] == [0, 0, 2, 2]
     assert [s["service"] for s in data["services"]] == [KTP]
     assert data["regulation_weight"] == 0.111
     assert [c["text"] for c in data["comments"]] == ['=HYPERLINK("x")']
@@ -181,20 +181,20 @@ def test_the_report_json_gives_nrr_ikm_grade_and_distribution(client, staff):
 
 
 def test_the_report_exports_as_csv_and_xlsx(client, staff):
-    rated_twice(client, staff)
+    rated_four_times(client, staff)
     admin = staff("admin", "admin")
     r = admin.client.get(f"/api/survey/report.csv?from={DAY}&to={DAY}")
     assert r.status_code == 200 and r.mimetype == "text/csv"
     assert r.headers["Content-Disposition"] == f'attachment; filename="ikm-{DAY}-{DAY}.csv"'
     rows = list(csv.reader(io.StringIO(r.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0] == ["SURVEI KEPUASAN MASYARAKAT (PermenPANRB 14/2017)"]
-    assert rows[2] == ["Periode", DAY, DAY] and rows[4] == ["Jumlah responden", "2"]
+    assert rows[2] == ["Periode", DAY, DAY] and rows[4] == ["Jumlah responden", "4"]
     header = rows.index(["No", "Unsur", "NRR", "NRR x 0.111", *[f"Jumlah {i} ({w})" for i, w in enumerate(
         ["Tidak baik", "Kurang baik", "Baik", "Sangat baik"], start=1)]])  # fmt: skip
-    assert rows[header + 3] == ["3", "Waktu penyelesaian", "3.5", "0.389", "0", "0", "1", "1"]
+    assert rows[header + 3] == ["3", "Waktu penyelesaian", "3.5", "0.389", "0", "0", "2", "2"]
     assert ["IKM (rata-rata NRR x 25)", "87.5"] in rows
     assert ["Mutu pelayanan", "B", "Baik"] in rows
-    assert rows[-1] == [DAY, "Pencetakan KTP-el atau Surat Keterangan", '\'=HYPERLINK("x")']  # never a formula
+    assert rows[-1] == ['\'=HYPERLINK("x")']  # the words only, never a formula
 
     english = admin.client.get(f"/api/survey/report.csv?from={DAY}&to={DAY}&lang=en").get_data(as_text=True)
     assert "Completion time" in english and "Grade,B,Good" in english
@@ -204,7 +204,7 @@ def test_the_report_exports_as_csv_and_xlsx(client, staff):
     book = load_workbook(io.BytesIO(x.data))
     sheet = book.active
     values = [row for row in sheet.iter_rows(values_only=True)]
-    assert values[4][:2] == ("Jumlah responden", 2)
+    assert values[4][:2] == ("Jumlah responden", 4)
     assert any(row[:2] == ("IKM (rata-rata NRR x 25)", 87.5) for row in values)
     assert sheet["A1"].font.bold
     assert all(not isinstance(c, str) or not c.startswith("=") for row in values for c in row)
@@ -221,3 +221,17 @@ def test_the_survey_and_report_pages_render(client):
     assert 'data-return="/kiosk/"' in client.get("/survey?from=kiosk").get_data(as_text=True)
     report = client.get("/survey/report")
     assert report.status_code == 200 and "Indeks Kepuasan Masyarakat" in report.get_data(as_text=True)
+
+
+def test_a_small_group_shows_its_count_only(client, staff):
+    ticket = served_to_done(client, staff)
+    r = client.post("/api/survey", json={"code": ticket["number"], "answers": ALL_FOUR, "comment": "Ramah"})
+    assert r.status_code == 201
+    kepala = staff("kepala", "kepala")
+    data = kepala.client.get("/api/survey/report").get_json()
+    assert data["overall"]["responses"] == 1 and data["overall"]["hidden"] is True
+    assert (data["overall"]["ikm"], data["overall"]["nrr"], data["overall"]["distribution"]) == (None, None, None)
+    assert data["services"][0]["hidden"] is True and data["services"][0]["ikm"] is None
+    assert data["comments"] == []
+    text = kepala.client.get(f"/api/survey/report.csv?from={DAY}&to={DAY}").get_data(as_text=True)
+    assert "Ramah" not in text and "Kurang dari 3 responden" in text

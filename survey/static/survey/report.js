@@ -46,6 +46,11 @@
       en: "Σ (NRR × 0.111) × 25, as the tables of PermenPANRB 14/2017",
     },
     no_responses: { id: "Belum ada responden pada periode ini.", en: "No responses in this period." },
+    few_responses: {
+      id: "Kurang dari {n} responden: nilai tidak ditampilkan agar responden tidak dapat dikenali. Pilih periode yang lebih panjang.",
+      en: "Fewer than {n} responses: figures are not shown so that no one can be recognised. Choose a longer period.",
+    },
+    hidden_short: { id: "disembunyikan (< {n} responden)", en: "hidden (< {n} responses)" },
     per_element: { id: "Nilai per unsur pelayanan", en: "Score per service element" },
     col_no: { id: "No", en: "No" },
     col_element: { id: "Unsur pelayanan", en: "Service element" },
@@ -183,10 +188,13 @@
     $("grade-box").setAttribute("data-grade", o.grade || "");
     $("responses-value").textContent = String(o.responses);
     $("no-responses").hidden = o.responses > 0;
+    var minShown = d.min_responses_shown || 3;
+    $("few-responses").hidden = !o.hidden;
+    $("few-responses").textContent = L.fmt("few_responses", { n: minShown });
 
     var rows = L.clear($("element-rows"));
     d.elements.forEach(function (el, i) {
-      var counts = o.distribution[el.key];
+      var counts = o.distribution ? o.distribution[el.key] : [0, 0, 0, 0];
       var total = o.responses || 1;
       rows.appendChild(
         h(
@@ -197,7 +205,7 @@
           h("td", { class: "num-col", "data-nrr": "" }, o.nrr ? fixed(o.nrr[el.key], 2) : "–"),
           h("td", { class: "num-col" }, o.nrr_weighted ? fixed(o.nrr_weighted[el.key], 3) : "–"),
           counts.map(function (n) {
-            return h("td", { class: "num-col" }, String(n));
+            return h("td", { class: "num-col" }, o.distribution ? String(n) : "–");
           }),
           h(
             "td",
@@ -219,12 +227,12 @@
       srows.appendChild(
         h(
           "tr",
-          { "data-service": s.service },
+          { "data-service": s.service, "data-hidden": s.hidden ? "true" : "false" },
           h("td", null, L.t(s.service_name)),
           h("td", { class: "num-col" }, String(s.responses)),
           h("td", { class: "num-col" }, fixed(s.ikm, 2)),
           h("td", { class: "num-col" }, fixed(s.ikm_regulation, 2)),
-          h("td", null, s.grade + " · " + L.t(s.label))
+          h("td", null, s.hidden ? L.fmt("hidden_short", { n: minShown }) : s.grade + " · " + L.t(s.label))
         )
       );
     });
@@ -244,12 +252,8 @@
 
     var comments = L.clear($("comments"));
     (d.comments || []).forEach(function (c) {
-      var svc = state.services.filter(function (s) {
-        return s.code === c.service;
-      })[0];
-      comments.appendChild(
-        h("li", null, h("span", { class: "r-comment-meta" }, dateText(c.day) + " · " + (svc ? L.t(svc.name) : c.service)), " ", c.text)
-      );
+      // only the words: no day or service that could point at one resident
+      comments.appendChild(h("li", null, c.text));
     });
     $("comments-block").hidden = !(d.comments || []).length;
     $("sign-place-date").textContent = dateText(d.to);
