@@ -29,6 +29,7 @@ class NetworkPrinterEmulator:
         self._server = socket.create_server((self.host, self.port))
         self.port = self._server.getsockname()[1]
         self._stop = threading.Event()
+        self._sessions: list[threading.Thread] = []
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
 
@@ -37,9 +38,12 @@ class NetworkPrinterEmulator:
         return f"{self.host}:{self.port}"
 
     def close(self) -> None:
+        """Stop listening and wait for the connections in progress: every job is in `jobs` after this."""
         self._stop.set()
         self._server.close()
         self._thread.join(timeout=2)
+        for session in self._sessions:
+            session.join(timeout=6)
 
     def __enter__(self) -> NetworkPrinterEmulator:
         return self
@@ -54,7 +58,9 @@ class NetworkPrinterEmulator:
                 conn, _ = self._server.accept()
             except (TimeoutError, OSError):
                 continue
-            threading.Thread(target=self._session, args=(conn,), daemon=True).start()
+            session = threading.Thread(target=self._session, args=(conn,), daemon=True)
+            self._sessions.append(session)
+            session.start()
 
     def _status(self, n: int) -> bytes:
         # Fixed bits 0x12 are always set in these answers (ESC/POS spec).

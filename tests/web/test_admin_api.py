@@ -126,6 +126,7 @@ def test_kiosk_device_printer_is_used_for_its_tickets(app, client, admin):
         r = client.post("/api/tickets", json={"service": KIA, "kiosk": "lobby1"})
         assert r.status_code == 201, r.get_json()
         assert r.get_json()["print"]["ok"], r.get_json()["print"]
+        printer.close()  # waits for the connection to end
         assert len(printer.jobs) == 1, "the ticket went to the kiosk's own printer"
         assert qr_payloads(printer.jobs[0]) == [r.get_json()["qr"]]
 
