@@ -22,7 +22,7 @@ import csv
 import io
 import json
 import statistics
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter as Tally
 from collections import defaultdict
 from collections.abc import Iterable
@@ -612,9 +612,13 @@ def queue_series(loket, tickets: list[_Ticket], step_minutes: int = QUEUE_STEP_M
     ended (whichever first). One never called counts until the day's horizon: now for today, else the
     last moment anything happened to that day's berkas on that day. Over several days, each sample is
     the mean over the days that had tickets (a day with no sample at that time counts 0).
+
+    `peak` is the most waiting at any moment of the interval [sample, sample + step): a burst between
+    two samples shows there. Over several days it is the highest of the days' peaks.
     """
     now = loket.clock.now()
     per_day: dict[date, dict[str, int]] = {}
+    per_day_peaks: dict[date, dict[str, int]] = {}
     by_day: dict[date, list[_Ticket]] = defaultdict(list)
     for t in tickets:
         by_day[t.day].append(t)
@@ -623,7 +627,7 @@ def queue_series(loket, tickets: list[_Ticket], step_minutes: int = QUEUE_STEP_M
         visits = [v for t in by_day[day] for v in t.visits]
         hall = [v for v in visits if v.resident_present]
         if not hall:
-            per_day[day] = {}
+            per_day[day] = per_day_peaks[day] = {}
             continue
         if now < day_end:
             horizon = now
@@ -636,17 +640,35 @@ def queue_series(loket, tickets: list[_Ticket], step_minutes: int = QUEUE_STEP_M
         # its entered_at, that is (how many entered by t) - (how many left by t): two sorted lists.
         entered = sorted(v.entered_at.timestamp() for v in hall)
         left = sorted(v.queue_end.timestamp() for v in hall if v.queue_end is not None)
+
+        def waiting_at(t: float, entered: list[float] = entered, left: list[float] = left) -> int:
+            return bisect_right(entered, t) - bisect_right(left, t)
+
         counts: dict[str, int] = {}
+        peaks: dict[str, int] = {}
         moment = _floor(loket.clock.local(first), step_minutes)
         last_local = loket.clock.local(last)
         while moment <= last_local:
             at = moment.timestamp()
-            counts[f"{moment:%H:%M}"] = bisect_right(entered, at) - bisect_right(left, at)
+            until = (moment + timedelta(minutes=step_minutes)).timestamp()
+            slot = f"{moment:%H:%M}"
+            counts[slot] = waiting_at(at)
+            # The most at any moment of [slot, slot + step): the line rises only when someone arrives.
+            arrivals = entered[bisect_right(entered, at) : bisect_left(entered, until)]
+            peaks[slot] = max([counts[slot], *(waiting_at(t) for t in arrivals)])
             moment += timedelta(minutes=step_minutes)
         per_day[day] = counts
+        per_day_peaks[day] = peaks
     slots = sorted({slot for counts in per_day.values() for slot in counts})
     days = len(per_day)
-    return [{"time": slot, "waiting": sum(counts.get(slot, 0) for counts in per_day.values()) / days} for slot in slots]
+    return [
+        {
+            "time": slot,
+            "waiting": sum(counts.get(slot, 0) for counts in per_day.values()) / days,
+            "peak": max(peaks.get(slot, 0) for peaks in per_day_peaks.values()),
+        }
+        for slot in slots
+    ]
 
 
 # ---- the hall right now --------------------------------------------------------
@@ -924,8 +946,8 @@ def tables(report: Report) -> list[tuple[str, list[str], list[list[Any]]]]:
         ),
         (
             "Antrean",
-            ["Pukul", "Menunggu"],
-            [[q["time"], q["waiting"]] for q in report.queue],
+            ["Pukul", "Menunggu", "Puncak dalam 15 menit"],
+            [[q["time"], q["waiting"], q["peak"]] for q in report.queue],
         ),
     ]
 

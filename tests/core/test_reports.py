@@ -362,15 +362,20 @@ def test_waits_by_hour_and_queue_length_through_the_day(loket, day):
 
     # residents waiting for a call at each quarter hour:
     # 08:00 T1 | 08:15 T3 (08:11-08:16) and T4 (08:14-08:21) | 09:30 T6 ready (09:28-09:31) | 09:45 T7
+    # and the most at any moment of each quarter (hall visits: T1 08:00-08:02, T2 08:05-08:06,
+    # T1 ready 08:09-08:12, T3 08:11-08:16, T4 08:14-08:21, T2 ready 08:17-08:22, T5 09:05-09:07,
+    # T6 09:10-09:12, T6 ready 09:28-09:31, T7 09:35-, T8 09:36-09:40):
+    # 08:00-08:15 2 (08:11: T1 ready + T3) | 08:15-08:30 2 | 09:00-09:15 1 | 09:15-09:30 1 (T6 ready)
+    # | 09:30-09:45 2 (09:36: T7 + T8) | 09:45 1 (T7)
     assert report["queue"] == [
-        {"time": "08:00", "waiting": 1},
-        {"time": "08:15", "waiting": 2},
-        {"time": "08:30", "waiting": 0},
-        {"time": "08:45", "waiting": 0},
-        {"time": "09:00", "waiting": 0},
-        {"time": "09:15", "waiting": 0},
-        {"time": "09:30", "waiting": 1},
-        {"time": "09:45", "waiting": 1},
+        {"time": "08:00", "waiting": 1, "peak": 2},
+        {"time": "08:15", "waiting": 2, "peak": 2},
+        {"time": "08:30", "waiting": 0, "peak": 0},
+        {"time": "08:45", "waiting": 0, "peak": 0},
+        {"time": "09:00", "waiting": 0, "peak": 1},
+        {"time": "09:15", "waiting": 0, "peak": 1},
+        {"time": "09:30", "waiting": 1, "peak": 2},
+        {"time": "09:45", "waiting": 1, "peak": 1},
     ]
     assert report["queue_step_minutes"] == 15
     days = report["days"]
@@ -396,6 +401,15 @@ def test_a_range_adds_the_days_and_averages_the_queue(loket, day, clock):
     assert report["total"]["wait"] == stats(7, (1140 + 240) / 7, 120, 420)
     # Tuesday: 1 waiting at 09:30. Monday is past now: its last activity was the 09:40 cancellation,
     # so its series ends at 09:30 (T7, never called, no longer counts at 09:45). Each sample: mean of the two days.
+    assert {q["time"]: q["peak"] for q in report["queue"]} == {  # the highest of the two days
+        "08:00": 2,
+        "08:15": 2,
+        "08:30": 0,
+        "08:45": 0,
+        "09:00": 1,
+        "09:15": 1,
+        "09:30": 2,
+    }
     queue = {q["time"]: q["waiting"] for q in report["queue"]}
     assert queue == {
         "08:00": 0.5,
@@ -442,7 +456,7 @@ def test_exports_hold_the_same_figures(loket, day):
     assert ktp["Waktu tunggu p90 (menit)"] == "7.0"
     assert ktp["Waktu layanan median (menit)"] == "1.5"
     assert rows[-1][0] == "Semua layanan"
-    assert sections["Antrean"][1:3] == [["08:00", "1.0"], ["08:15", "2.0"]]
+    assert sections["Antrean"][1:3] == [["08:00", "1.0", "2"], ["08:15", "2.0", "2"]]
 
     book = load_workbook(io.BytesIO(report_xlsx(report, "Disdukcapil Kota Contoh")))
     assert book.sheetnames == ["Ringkasan", "Layanan", "Tahapan", "Petugas", "Loket", "Harian", "Per jam", "Antrean"]

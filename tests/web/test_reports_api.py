@@ -82,7 +82,7 @@ def test_the_summary_gives_the_day_s_figures(staff, day):
     assert data["bottleneck"]["key"] == f"{KTP}#1" and data["bottleneck"]["over"] == 60
     assert [o["label"]["id"] for o in data["officers"]] == ["Petugas Pelayanan (demo)"]
     assert [c["label"]["id"] for c in data["counters"]] == ["Loket 1"]
-    assert data["queue"] == [{"time": "08:00", "waiting": 1}]  # B-002 came at 08:05; the next sample would be 08:15
+    assert data["queue"] == [{"time": "08:00", "waiting": 1, "peak": 1}]  # B-001 left at 08:02, B-002 came at 08:05
     # a period: from/to, both days included
     r = kepala.client.get("/api/reports/summary?from=2026-11-22&to=2026-11-23")
     assert r.get_json()["total"]["issued"] == 2 and r.get_json()["start"] == "2026-11-22"

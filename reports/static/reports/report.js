@@ -80,6 +80,7 @@
     series_mean: { id: "Rata-rata", en: "Mean" },
     series_p90: { id: "p90", en: "p90" },
     series_waiting: { id: "Menunggu", en: "Waiting" },
+    series_peak: { id: "Puncak dalam 15 menit", en: "Peak within 15 minutes" },
     step_n: { id: "tahap {n}", en: "step {n}" },
     mismatch: {
       id: "total resmi SOP {sop} menit, jumlah langkah {sum} menit",
@@ -375,10 +376,22 @@
               tension: 0,
               pointRadius: 3,
             },
+            {
+              // the most waiting at any moment of the quarter hour: a burst between samples shows here
+              label: L.t("series_peak"),
+              data: d.queue.map(function (q) {
+                return q.peak;
+              }),
+              borderColor: "#c0392b",
+              borderDash: [6, 4],
+              fill: false,
+              tension: 0,
+              pointRadius: 2,
+              stepped: "before",
+            },
           ],
         },
         options: Object.assign({}, base, {
-          plugins: { legend: { display: false } },
           scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
         }),
       })
