@@ -2,23 +2,23 @@
 VENV ?= .venv
 HOST ?= 127.0.0.1
 PORT ?= 5000
-export FLASK_APP = app
+export FLASK_APP = loket.app
 
-.PHONY: setup run test lint
+.PHONY: setup run test lint lock
 
 setup:
 	./scripts/setup.sh
 
 ## Set everything up and run Loket on its embedded defaults (SQLite, file printer).
 run: setup
-	$(VENV)/bin/flask --app app demo-setup
+	$(VENV)/bin/flask --app loket.app demo-setup
 	@echo "Kiosk:   http://$(HOST):$(PORT)/kiosk/"
 	@echo "Display: http://$(HOST):$(PORT)/display/"
 	@echo "Counter: http://$(HOST):$(PORT)/counter/   (demo users, password loket123)"
 	@echo "Admin:   http://$(HOST):$(PORT)/admin/     (admin / loket123)"
 	@echo "Reports: http://$(HOST):$(PORT)/reports/   (kepala or admin / loket123)"
 	@echo "Survey:  http://$(HOST):$(PORT)/survey     (IKM: /survey/report)"
-	$(VENV)/bin/gunicorn --worker-class gthread --workers 1 --threads 128 --no-control-socket --graceful-timeout 5 --bind $(HOST):$(PORT) 'wsgi:app'
+	$(VENV)/bin/gunicorn --worker-class gthread --workers 1 --threads 128 --no-control-socket --graceful-timeout 5 --bind $(HOST):$(PORT) 'loket.wsgi:app'
 
 ## Set everything up and run every test (core on SQLite and PostgreSQL, browser tests in Chromium).
 test: setup
@@ -26,3 +26,7 @@ test: setup
 
 lint:
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+## Re-pin requirements.lock from pyproject.toml (run after changing a dependency).
+lock:
+	$(VENV)/bin/pip-compile -q --extra dev --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml

@@ -33,11 +33,13 @@ def start_server(folder: Path, extra_env: dict[str, str], *, threads: int = 64, 
     )
     commands = ["init-db"] + (["demo-setup"] if demo else [])
     for command in commands:
-        subprocess.run([BIN / "flask", "--app", "app", command], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [BIN / "flask", "--app", "loket.app", command], cwd=ROOT, env=env, check=True, capture_output=True
+        )
     proc = subprocess.Popen(
         [BIN / "gunicorn", "--worker-class", "gthread", "--workers", "1", "--threads", str(threads),
          "--no-control-socket", "--graceful-timeout", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"],
+         "--log-level", "warning", "loket.wsgi:app"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     for _ in range(150):

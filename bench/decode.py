@@ -27,8 +27,8 @@ import cv2  # noqa: E402
 from pyzbar.pyzbar import ZBarSymbol  # noqa: E402
 from pyzbar.pyzbar import decode as zbar_decode  # noqa: E402
 
-from hardware.scanner.decode import decode  # noqa: E402
-from hardware.scanner.synthetic import PAYLOAD, empty_frames, hard_cases, robustness_cases  # noqa: E402
+from loket.hardware.scanner.decode import decode  # noqa: E402
+from loket.hardware.scanner.synthetic import PAYLOAD, empty_frames, hard_cases, robustness_cases  # noqa: E402
 
 
 def plain_pyzbar(frame) -> list[str]:

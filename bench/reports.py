@@ -23,12 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.catalog import load_catalog
-from core.clock import FrozenClock
-from core.qr import CodeSigner
-from core.reports import build_report, live_dashboard
-from core.service import Loket
-from core.store import EventRecord, StepVisit, Store, Ticket
+from loket.core.catalog import load_catalog
+from loket.core.clock import FrozenClock
+from loket.core.qr import CodeSigner
+from loket.core.reports import build_report, live_dashboard
+from loket.core.service import Loket
+from loket.core.store import EventRecord, StepVisit, Store, Ticket
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -126,7 +126,7 @@ def main() -> None:
     parser.add_argument("--database", default=None, help="a SQLAlchemy URL (default: a temporary SQLite file)")
     args = parser.parse_args()
 
-    catalog = load_catalog(ROOT / "sops")
+    catalog = load_catalog(ROOT / "loket" / "sops")
     with tempfile.TemporaryDirectory() as folder:
         url = args.database or f"sqlite:///{Path(folder) / 'bench.db'}"
         store = Store(url)

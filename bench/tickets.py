@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import start_server  # noqa: E402
-from hardware.printer.emulator import NetworkPrinterEmulator  # noqa: E402
+from loket.hardware.printer.emulator import NetworkPrinterEmulator  # noqa: E402
 
 
 def load(port: int, clients: int, seconds: float, body: dict) -> list[float]:

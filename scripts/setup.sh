@@ -32,25 +32,29 @@ if [ ! -x "$VENV/bin/python" ]; then
   say "Creating virtualenv $VENV"
   "$PYTHON" -m venv "$VENV"
 fi
+# The exact versions the tests ran with (requirements.lock, made by pip-compile from pyproject.toml),
+# then Loket itself as an editable package (no dependencies of its own to resolve).
 stamp="$VENV/.requirements.sha256"
-want=$(sha256sum requirements.txt | cut -d' ' -f1)
+want=$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  say "Installing Python packages"
+  say "Installing Python packages (requirements.lock)"
   "$VENV/bin/pip" install -q --upgrade pip
-  "$VENV/bin/pip" install -q -r requirements.txt
+  "$VENV/bin/pip" install -q -r requirements.lock
+  "$VENV/bin/pip" install -q --no-deps -e .
   echo "$want" > "$stamp"
 fi
 
-if [ ! -f static/vendor/socket.io.min.js ] || [ ! -f static/vendor/chart.umd.min.js ] \
-  || [ package.json -nt static/vendor/socket.io.min.js ]; then
+VENDOR=loket/static/vendor
+if [ ! -f $VENDOR/socket.io.min.js ] || [ ! -f $VENDOR/chart.umd.min.js ] \
+  || [ package.json -nt $VENDOR/socket.io.min.js ]; then
   say "Installing front-end packages (npm)"
   command -v npm >/dev/null || { echo "npm is required (Debian: apt-get install npm)" >&2; exit 1; }
   npm install --no-audit --no-fund --silent
-  mkdir -p static/vendor
-  cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
-  cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/  # report charts, drawn in the browser
-  touch static/vendor/socket.io.min.js
+  mkdir -p $VENDOR
+  cp node_modules/socket.io-client/dist/socket.io.min.js $VENDOR/
+  cp node_modules/chart.js/dist/chart.umd.min.js $VENDOR/  # report charts, drawn in the browser
+  touch $VENDOR/socket.io.min.js
 fi
 
 say "Preparing the database"
-"$VENV/bin/flask" --app app init-db
+"$VENV/bin/flask" --app loket.app init-db

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from core.catalog import load_catalog
-from core.clock import FrozenClock
-from core.qr import CodeSigner
-from core.service import Loket, Policy
-from core.store import Store
+from loket.core.catalog import load_catalog
+from loket.core.clock import FrozenClock
+from loket.core.qr import CodeSigner
+from loket.core.service import Loket, Policy
+from loket.core.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("LOKET_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -45,17 +45,17 @@ def _cheap_password_hashing():
     """
     from argon2 import PasswordHasher
 
-    import core.accounts
+    import loket.core.accounts
 
-    real = core.accounts._hasher
-    core.accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    real = loket.core.accounts._hasher
+    loket.core.accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
-    core.accounts._hasher = real
+    loket.core.accounts._hasher = real
 
 
 @pytest.fixture(scope="session")
 def catalog():
-    return load_catalog(ROOT / "sops")
+    return load_catalog(ROOT / "loket" / "sops")
 
 
 @pytest.fixture(scope="session")

@@ -8,13 +8,13 @@ import zipfile
 import pytest
 import yaml
 
-from core import admin as ops
-from core.accounts import authenticate, create_user
-from core.errors import Conflict, NotAllowed
-from core.qr import CodeSigner
-from core.roles import Role
-from core.service import Actor, Loket, Policy
-from core.store import SopDocument, Ticket
+from loket.core import admin as ops
+from loket.core.accounts import authenticate, create_user
+from loket.core.errors import Conflict, NotAllowed
+from loket.core.qr import CodeSigner
+from loket.core.roles import Role
+from loket.core.service import Actor, Loket, Policy
+from loket.core.store import SopDocument, Ticket
 
 KIA = "penerbitan-kia"
 

@@ -8,10 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from pydantic import ValidationError
 
-from core.accounts import create_counter, create_user
-from core.errors import NotAllowed, NotFound, ServiceUnavailable
-from core.roles import Role
-from core.service import Actor
+from loket.core.accounts import create_counter, create_user
+from loket.core.errors import NotAllowed, NotFound, ServiceUnavailable
+from loket.core.roles import Role
+from loket.core.service import Actor
 
 KTP = "pencetakan-ktp-el"
 KIA = "penerbitan-kia"

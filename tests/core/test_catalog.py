@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from core.catalog import load_catalog
-from core.errors import CatalogError
+from loket.core.catalog import load_catalog
+from loket.core.errors import CatalogError
 
-SOPS = Path(__file__).resolve().parents[2] / "sops"
+SOPS = Path(__file__).resolve().parents[2] / "loket" / "sops"
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def test_failed_reload_keeps_the_catalog_in_use(loket, sop_dir):
 
 
 def test_start_up_fails_on_a_bad_sop_file(sop_dir, tmp_path):
-    from app import create_app
+    from loket.app import create_app
 
     _edit(sop_dir / "05-dokumen-hilang-rusak.yaml", "resident_present: false", "resident_present: kadang")
     with pytest.raises(CatalogError, match=r"05-dokumen-hilang-rusak\.yaml"):
@@ -89,7 +89,7 @@ def test_start_up_fails_on_a_bad_sop_file(sop_dir, tmp_path):
 
 
 def test_mismatch_is_reported_by_the_cli(tmp_path):
-    from app import create_app
+    from loket.app import create_app
 
     app = create_app(
         {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "SECRET_KEY": "t"}, instance_path=str(tmp_path / "inst")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from core.catalog import load_catalog
+from loket.core.catalog import load_catalog
 
-SOPS_DIR = Path(__file__).resolve().parents[2] / "sops"
+SOPS_DIR = Path(__file__).resolve().parents[2] / "loket" / "sops"
 
 #: code by seed order (the poster's numbering).
 CODES = {

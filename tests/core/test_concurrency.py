@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from core.accounts import create_counter, create_user
-from core.roles import Role
-from core.service import Actor
+from loket.core.accounts import create_counter, create_user
+from loket.core.roles import Role
+from loket.core.service import Actor
 
 THREADS = 16
 PER_THREAD = 15

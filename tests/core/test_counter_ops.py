@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from core.accounts import create_counter, create_user
-from core.errors import IllegalTransition, NotAllowed
-from core.nik import InvalidNik
-from core.roles import Role
-from core.service import Actor
-from core.states import TicketState as S
+from loket.core.accounts import create_counter, create_user
+from loket.core.errors import IllegalTransition, NotAllowed
+from loket.core.nik import InvalidNik
+from loket.core.roles import Role
+from loket.core.service import Actor
+from loket.core.states import TicketState as S
 
 KTP = "pencetakan-ktp-el"
 NIK = "3273011205900001"

@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
-from core.migrate import upgrade
-from core.store import Base
+from loket.core.migrate import upgrade
+from loket.core.store import Base
 
 
 def _diff(url: str) -> list:

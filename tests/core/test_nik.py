@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from core.nik import InvalidNik, parse_nik
+from loket.core.nik import InvalidNik, parse_nik
 
 TODAY = date(2026, 11, 23)
 

@@ -53,10 +53,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from openpyxl import load_workbook
 
-from core.accounts import create_counter, create_user
-from core.reports import build_report, live_dashboard, parse_period, percentile, report_csv, report_xlsx
-from core.roles import Role
-from core.service import Actor
+from loket.core.accounts import create_counter, create_user
+from loket.core.reports import build_report, live_dashboard, parse_period, percentile, report_csv, report_xlsx
+from loket.core.roles import Role
+from loket.core.service import Actor
 
 KTP = "pencetakan-ktp-el"
 E = "dokumen-hilang-rusak"
@@ -522,8 +522,8 @@ def test_the_period_is_read_from_day_or_from_and_to():
 
 
 def test_an_officer_is_open_at_one_counter_only_and_never_when_deactivated(loket, day):
-    from core import admin as ops
-    from core.accounts import create_user
+    from loket.core import admin as ops
+    from loket.core.accounts import create_user
 
     boss = create_user(loket.store, loket.clock, "boss", "Boss", "password123", [Role.ADMIN])
     loket.open_station(Actor(day["ani"].id, Role.PELAYANAN, day["loket1"].id))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from core.accounts import create_counter, create_user
-from core.errors import IllegalTransition, InvalidCode, NotAllowed, NotFound
-from core.qr import CodeSigner
-from core.roles import Role
-from core.service import Actor
-from core.states import TicketState as S
-from core.store import Ticket
+from loket.core.accounts import create_counter, create_user
+from loket.core.errors import IllegalTransition, InvalidCode, NotAllowed, NotFound
+from loket.core.qr import CodeSigner
+from loket.core.roles import Role
+from loket.core.service import Actor
+from loket.core.states import TicketState as S
+from loket.core.store import Ticket
 
 KTP = "pencetakan-ktp-el"
 

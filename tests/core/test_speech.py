@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.speech import Reading, call_sentence, number_words, ticket_words
+from loket.core.speech import Reading, call_sentence, number_words, ticket_words
 
 
 @pytest.mark.parametrize(

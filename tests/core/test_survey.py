@@ -9,13 +9,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from core.accounts import create_counter, create_user
-from core.errors import InvalidCode
-from core.roles import Role
-from core.service import Actor, TicketView
-from core.states import TicketState
-from core.store import SurveyResponse, Ticket
-from core.survey import (
+from loket.core.accounts import create_counter, create_user
+from loket.core.errors import InvalidCode
+from loket.core.roles import Role
+from loket.core.service import Actor, TicketView
+from loket.core.states import TicketState
+from loket.core.store import SurveyResponse, Ticket
+from loket.core.survey import (
     ELEMENT_KEYS,
     InvalidResponse,
     SurveyRefused,

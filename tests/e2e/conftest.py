@@ -50,7 +50,7 @@ class LoketServer:
             os.environ,
             DATABASE_URL=f"sqlite:///{folder / 'loket.db'}",
             SECRET_KEY="e2e-secret",
-            LOKET_SOP_DIR=str(ROOT / "sops"),
+            LOKET_SOP_DIR=str(ROOT / "loket" / "sops"),
             LOKET_OFFICE_NAME="Disdukcapil Kota Contoh",
             LOKET_PRINTER=f"file:{folder / 'tickets'}",
             # Every page here comes from 127.0.0.1: per-address limits would only make runs flaky.
@@ -62,7 +62,11 @@ class LoketServer:
         self.env.update(extra_env)
         for command in ("init-db", "demo-setup"):
             subprocess.run(
-                [str(BIN / "flask"), "--app", "app", command], cwd=ROOT, env=self.env, check=True, capture_output=True
+                [str(BIN / "flask"), "--app", "loket.app", command],
+                cwd=ROOT,
+                env=self.env,
+                check=True,
+                capture_output=True,
             )
 
     def start(self) -> None:
@@ -74,7 +78,7 @@ class LoketServer:
                     "--bind", f"127.0.0.1:{self.port}",
                     "--graceful-timeout", "5",
                     "--no-control-socket",  # the default socket path is shared with any other gunicorn here
-                    "wsgi:app",
+                    "loket.wsgi:app",
                 ],
                 cwd=ROOT,
                 env=self.env,

@@ -13,7 +13,7 @@ import cv2
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from hardware.scanner.synthetic import HEIGHT, WIDTH, cluttered_background, paste, qr_image
+from loket.hardware.scanner.synthetic import HEIGHT, WIDTH, cluttered_background, paste, qr_image
 
 pytestmark = pytest.mark.e2e
 

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from hardware.printer.emulator import NetworkPrinterEmulator
-from hardware.printer.readback import qr_payloads
+from loket.hardware.printer.emulator import NetworkPrinterEmulator
+from loket.hardware.printer.readback import qr_payloads
 
 pytestmark = pytest.mark.e2e
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from core.speech import Reading, call_sentence
+from loket.core.speech import Reading, call_sentence
 
 pytestmark = pytest.mark.e2e
 

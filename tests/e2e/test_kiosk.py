@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from hardware.printer.emulator import NetworkPrinterEmulator
+from loket.hardware.printer.emulator import NetworkPrinterEmulator
 
 pytestmark = pytest.mark.e2e
 

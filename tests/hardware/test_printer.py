@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from hardware.printer import (
+from loket.hardware.printer import (
     FilePrinter,
     PrinterError,
     PrintJob,
@@ -18,9 +18,9 @@ from hardware.printer import (
     preview_image,
     ticket_blocks,
 )
-from hardware.printer.emulator import NetworkPrinterEmulator
-from hardware.printer.layout import PAPER, Text, printable
-from hardware.printer.readback import decode_qr_image, native_qr_payloads, qr_payloads, raster_images
+from loket.hardware.printer.emulator import NetworkPrinterEmulator
+from loket.hardware.printer.layout import PAPER, Text, printable
+from loket.hardware.printer.readback import decode_qr_image, native_qr_payloads, qr_payloads, raster_images
 
 PAYLOAD = "LKT1:dukcapil:20261123:17:B-001.wlnFUnKfUaFcbC2YNpIqDQDrZECFCKoV-HKqzs9Fp6A"
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import requests
 
-from hardware.scanner import (
+from loket.hardware.scanner import (
     CameraError,
     FakeCamera,
     ImageFolderCamera,
@@ -24,7 +24,7 @@ from hardware.scanner import (
     open_camera,
     run_agent,
 )
-from hardware.scanner.synthetic import OTHER_PAYLOAD, PAYLOAD, empty_frames, hard_cases, paste, qr_image
+from loket.hardware.scanner.synthetic import OTHER_PAYLOAD, PAYLOAD, empty_frames, hard_cases, paste, qr_image
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = hard_cases()
@@ -222,7 +222,7 @@ class _Server:
 
 
 def _agent(url: str, folder: Path, *extra: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "hardware.scanner", "--server", url, "--counter", "3", "--token", "t0k"]
+    command = [sys.executable, "-m", "loket.hardware.scanner", "--server", url, "--counter", "3", "--token", "t0k"]
     command += ["--camera", str(folder), *extra]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app, socketio
-from core.demo import ensure_demo
-from core.migrate import upgrade
+from loket.app import create_app, socketio
+from loket.core.demo import ensure_demo
+from loket.core.migrate import upgrade
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from app import socketio
+from loket.app import socketio
 
 KIA = "penerbitan-kia"
 
@@ -115,8 +115,8 @@ def test_display_device_applies_its_subset(client, admin):
 
 
 def test_kiosk_device_printer_is_used_for_its_tickets(app, client, admin):
-    from hardware.printer.emulator import NetworkPrinterEmulator
-    from hardware.printer.readback import qr_payloads
+    from loket.hardware.printer.emulator import NetworkPrinterEmulator
+    from loket.hardware.printer.readback import qr_payloads
 
     with NetworkPrinterEmulator() as printer:
         r = admin.post(

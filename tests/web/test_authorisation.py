@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from core.roles import STEP_ROLES, Role
+from loket.core.roles import STEP_ROLES, Role
 
 KTP = "pencetakan-ktp-el"
 

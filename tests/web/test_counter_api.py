@@ -7,7 +7,7 @@ import io
 
 from openpyxl import load_workbook
 
-from app import socketio
+from loket.app import socketio
 
 KTP = "pencetakan-ktp-el"
 NIK = "3273011205900001"
@@ -107,7 +107,7 @@ def test_printable_register_page_for_staff(client, staff):
 def test_webcam_frame_is_decoded_on_the_server(client, staff):
     import cv2
 
-    from hardware.scanner.synthetic import camera_look, cluttered_background, paste, qr_image, rotated
+    from loket.hardware.scanner.synthetic import camera_look, cluttered_background, paste, qr_image, rotated
 
     t = client.post("/api/tickets", json={"service": KTP}).get_json()
     desk = staff("pelayanan", "pelayanan", "Loket 1")

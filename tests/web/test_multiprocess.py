@@ -43,7 +43,9 @@ def two_servers(tmp_path):
         LOKET_LOGIN_RATE_LIMIT="",
     )
     for command in ("init-db", "demo-setup"):
-        subprocess.run([BIN / "flask", "--app", "app", command], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [BIN / "flask", "--app", "loket.app", command], cwd=ROOT, env=env, check=True, capture_output=True
+        )
     procs, bases = [], []
     for _ in range(2):
         port = _free_port()
@@ -62,7 +64,7 @@ def two_servers(tmp_path):
                     "2",
                     "--bind",
                     f"127.0.0.1:{port}",
-                    "wsgi:app",
+                    "loket.wsgi:app",
                 ],
                 cwd=ROOT,
                 env=env,

@@ -7,12 +7,12 @@ import io
 import pytest
 from PIL import Image
 
-from app import create_app, socketio
-from core.demo import ensure_demo
-from core.migrate import upgrade
-from core.store import Ticket
-from hardware.printer.emulator import NetworkPrinterEmulator
-from hardware.printer.readback import decode_qr_image, qr_payloads
+from loket.app import create_app, socketio
+from loket.core.demo import ensure_demo
+from loket.core.migrate import upgrade
+from loket.core.store import Ticket
+from loket.hardware.printer.emulator import NetworkPrinterEmulator
+from loket.hardware.printer.readback import decode_qr_image, qr_payloads
 from tests.web.conftest import Staff
 
 KTP = "pencetakan-ktp-el"

@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
-from app import create_app
-from core.accounts import list_counters
-from core.clock import FrozenClock
-from core.demo import ensure_demo
-from core.migrate import upgrade
-from core.roles import STEP_ROLES, Role
-from core.service import Actor
-from core.store import User, select
+from loket.app import create_app
+from loket.core.accounts import list_counters
+from loket.core.clock import FrozenClock
+from loket.core.demo import ensure_demo
+from loket.core.migrate import upgrade
+from loket.core.roles import STEP_ROLES, Role
+from loket.core.service import Actor
+from loket.core.store import User, select
 
 KTP = "pencetakan-ktp-el"
 DAY = "2026-11-23"

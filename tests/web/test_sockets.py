@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app import socketio
+from loket.app import socketio
 
 
 def _events(client, name):

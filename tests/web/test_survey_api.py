@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
-from app import create_app
-from core.clock import FrozenClock
-from core.demo import ensure_demo
-from core.migrate import upgrade
-from core.roles import STEP_ROLES
-from core.survey import ELEMENT_KEYS
+from loket.app import create_app
+from loket.core.clock import FrozenClock
+from loket.core.demo import ensure_demo
+from loket.core.migrate import upgrade
+from loket.core.roles import STEP_ROLES
+from loket.core.survey import ELEMENT_KEYS
 
 KTP = "pencetakan-ktp-el"
 ALL_FOUR = {k: 4 for k in ELEMENT_KEYS}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hardware.voice import chime_wav, wav_stats
+from loket.hardware.voice import chime_wav, wav_stats
 
 
 def test_call_audio_exists_is_loud_enough_and_plausibly_long(client):

@@ -1,0 +1,80 @@
+"""Configuration: embedded defaults, overridden by environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _secret_key(instance: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in the instance folder.
+
+    It signs sessions and the QR codes on printed tickets, so it must survive restarts.
+    """
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(instance_path: str | Path) -> dict:
+    """Read the configuration from the environment, with embedded defaults."""
+    instance = Path(instance_path)
+    return {
+        "SECRET_KEY": _secret_key(instance),
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'loket.db'}",
+        "SOP_DIR": os.environ.get("LOKET_SOP_DIR") or str(BASE_DIR / "sops"),
+        # The office's images and videos shown on the display boards.
+        "MEDIA_DIR": os.environ.get("LOKET_MEDIA_DIR") or str(instance / "media"),
+        "OFFICE_ID": os.environ.get("LOKET_OFFICE_ID", "dukcapil"),
+        "OFFICE_NAME": os.environ.get("LOKET_OFFICE_NAME", "Dinas Kependudukan dan Pencatatan Sipil"),
+        "TIMEZONE": os.environ.get("LOKET_TIMEZONE", "Asia/Jakarta"),
+        "PRIORITY_HEAD_START_MINUTES": _env_int("LOKET_PRIORITY_HEAD_START_MINUTES", 30),
+        "CALLS_BEFORE_NO_SHOW": _env_int("LOKET_CALLS_BEFORE_NO_SHOW", 3),
+        # The ticket printer: file:FOLDER | network:HOST[:PORT] | usb:VID:PID | serial:DEV[:BAUD] | device:PATH
+        "PRINTER": os.environ.get("LOKET_PRINTER") or f"file:{instance / 'tickets'}",
+        "PRINTER_PAPER": _env_int("LOKET_PRINTER_PAPER", 80),
+        "PRINTER_PROFILE": os.environ.get("LOKET_PRINTER_PROFILE") or None,
+        "PRINTER_TIMEOUT": float(os.environ.get("LOKET_PRINTER_TIMEOUT") or 5),
+        "PRINTER_CHECK_STATUS": os.environ.get("LOKET_PRINTER_CHECK_STATUS", "1") not in ("0", "false", "no"),
+        # Per-kiosk and per-counter printers: "lobby1=network:10.0.0.21;lobby2=usb:0x0416:0x5011"
+        "KIOSK_PRINTERS": os.environ.get("LOKET_KIOSK_PRINTERS") or "",
+        "COUNTER_PRINTERS": os.environ.get("LOKET_COUNTER_PRINTERS") or "",
+        # Shared secret of the scanner agents (python -m loket.hardware.scanner); empty disables them.
+        "SCANNER_TOKEN": os.environ.get("LOKET_SCANNER_TOKEN", ""),
+        # Days after a berkas closes before its applicant's name and NIK are deleted.
+        "PERSONAL_DATA_RETENTION_DAYS": _env_int("LOKET_PERSONAL_DATA_RETENTION_DAYS", 365),
+        # PIN staff type to open a kiosk's settings panel (empty: the panel is disabled).
+        "KIOSK_PIN": os.environ.get("LOKET_KIOSK_PIN", ""),
+        # Flask-Limiter: per client address. Use redis:// storage when running several processes.
+        "RATELIMIT_STORAGE_URI": os.environ.get("LOKET_RATELIMIT_STORAGE_URI", "memory://"),
+        "LOGIN_RATE_LIMIT": os.environ.get("LOKET_LOGIN_RATE_LIMIT", "10 per minute"),
+        "PIN_RATE_LIMIT": os.environ.get("LOKET_PIN_RATE_LIMIT", "5 per minute"),
+        # Tickets one address may take; a kiosk serves many residents, so keep it generous. "" = no limit.
+        "TICKET_RATE_LIMIT": os.environ.get("LOKET_TICKET_RATE_LIMIT", "120 per minute"),
+        # Survey answers (and ticket checks) one address may send; "" = no limit.
+        "SURVEY_RATE_LIMIT": os.environ.get("LOKET_SURVEY_RATE_LIMIT", "30 per minute"),
+        # How calls are read out: "cardinal" (A-012: a nol dua belas) or "digits" (a nol satu dua).
+        "VOICE_READING": os.environ.get("LOKET_VOICE_READING", "cardinal"),
+        # "server": chime + espeak-ng voice made here (offline); "browser": the display's own id-ID voice.
+        "VOICE_ENGINE": os.environ.get("LOKET_VOICE_ENGINE", "server"),
+        # Redis URL shared by several server processes so every display gets every call.
+        "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        # The Redis channel; offices sharing one Redis server each need their own.
+        "SOCKETIO_CHANNEL": os.environ.get("LOKET_SOCKETIO_CHANNEL", "loket"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

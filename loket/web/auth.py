@@ -1,0 +1,77 @@
+"""Staff login (Flask-Login) and the role checks every staff endpoint uses."""
+
+from __future__ import annotations
+
+import hmac
+from functools import wraps
+
+from flask import current_app, jsonify, session
+from flask_login import UserMixin, current_user
+
+from loket.core.accounts import StaffUser, get_user
+from loket.core.roles import Role
+from loket.core.service import Actor
+
+from .extensions import login_manager
+
+
+class LoginUser(UserMixin):
+    """Flask-Login's view of a staff account."""
+
+    def __init__(self, staff: StaffUser):
+        self.staff = staff
+        # "<user id>:<password fingerprint>": a password reset ends every session made before it.
+        self.id = f"{staff.id}:{staff.session_key}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.staff.active
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> LoginUser | None:
+    uid, _, key = user_id.partition(":")
+    if not uid.isdigit():
+        return None
+    staff = get_user(current_app.extensions["loket"].store, int(uid))
+    if staff is None or not staff.active or not hmac.compare_digest(key, staff.session_key):
+        return None
+    return LoginUser(staff)
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    return jsonify(error="unauthorized", message="Silakan masuk terlebih dahulu. (Please log in first.)"), 401
+
+
+def current_actor() -> Actor | None:
+    """The logged-in officer in the role and counter chosen for this session."""
+    if not current_user.is_authenticated:
+        return None
+    role = session.get("role")
+    if role is None:
+        return None
+    return Actor(current_user.staff.id, Role(role), session.get("counter_id"))
+
+
+def staff_required(*roles: Role):
+    """Require a logged-in officer with a chosen role (one of `roles`, if given)."""
+
+    def wrap(view):
+        @wraps(view)
+        def inner(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return _unauthorized()
+            actor = current_actor()
+            if actor is None:
+                return jsonify(
+                    error="no_role", message="Pilih peran dan loket terlebih dahulu. (Choose a role and counter.)"
+                ), 403
+            if not current_user.staff.has_role(actor.role) or (roles and actor.role not in roles):
+                return jsonify(error="forbidden", message="Peran Anda tidak boleh melakukan ini. (Not allowed.)"), 403
+            return view(actor, *args, **kwargs)
+
+        inner.staff_roles = roles  # read by the authorisation test that walks every endpoint
+        return inner
+
+    return wrap
