@@ -10,6 +10,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from escpos.printer import File, Network, Serial, Usb
 from PIL import Image
 
 # Real-time status requests (ESC/POS DLE EOT n); the printer answers one byte each.
@@ -166,18 +167,13 @@ class FakePrinter(Printer):
         self.jobs.append(job)
 
 
-def _network_class():
-    from escpos.printer import Network
+class ClosingNetwork(Network):
+    """python-escpos 3.1 leaves the socket open when connect() fails; this one closes it."""
 
-    class ClosingNetwork(Network):
-        """python-escpos 3.1 leaves the socket open when connect() fails; this one closes it."""
-
-        def open(self, raise_not_found: bool = True) -> None:
-            if self._device:
-                self.close()
-            self.device = socket.create_connection((self.host, self.port), timeout=self.timeout)
-
-    return ClosingNetwork
+    def open(self, raise_not_found: bool = True) -> None:
+        if self._device:
+            self.close()
+        self.device = socket.create_connection((self.host, self.port), timeout=self.timeout)
 
 
 def make_printer(
@@ -200,15 +196,13 @@ def make_printer(
         host, _, port = rest.partition(":")
 
         def network():
-            return _network_class()(host, int(port or 9100), timeout=timeout)
+            return ClosingNetwork(host, int(port or 9100), timeout=timeout)
 
         return EscposPrinter(network, f"network:{host}:{port or 9100}", paper, profile, check_status)
     if kind == "usb":
         vendor, _, product = rest.partition(":")
 
         def usb():
-            from escpos.printer import Usb
-
             return Usb(int(vendor, 16), int(product, 16), timeout=int(timeout * 1000))
 
         return EscposPrinter(usb, f"usb:{vendor}:{product}", paper, profile, check_status)
@@ -216,16 +210,12 @@ def make_printer(
         dev, _, baud = rest.partition(":")
 
         def serial():
-            from escpos.printer import Serial
-
             return Serial(dev, baudrate=int(baud or 9600), timeout=timeout)
 
         return EscposPrinter(serial, f"serial:{dev}", paper, profile, check_status)
     if kind == "device":
 
         def devfile():
-            from escpos.printer import File
-
             return File(rest)
 
         return EscposPrinter(devfile, f"device:{rest}", paper, profile, False)

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from PIL import Image, ImageOps
+from pyzbar.pyzbar import ZBarSymbol, decode
 
 GS_QR_STORE = b"\x1d(k"  # GS ( k pL pH cn=49 fn=80 m=48 data
 GS_RASTER = b"\x1dv0"  # GS v 0 m xL xH yL yH data
@@ -51,8 +52,6 @@ def raster_images(data: bytes) -> list[Image.Image]:
 
 
 def decode_qr_image(image: Image.Image) -> list[str]:
-    from pyzbar.pyzbar import ZBarSymbol, decode
-
     padded = ImageOps.expand(image.convert("L"), border=32, fill=255)
     return [r.data.decode("utf-8") for r in decode(padded, symbols=[ZBarSymbol.QRCODE])]
 
