@@ -24,8 +24,14 @@ run: setup
 test: setup
 	$(VENV)/bin/python -m pytest
 
-lint:
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+## Check the code: ruff (style, no hidden imports), mypy on the domain, import-linter (the
+## architecture: no Flask in the domain, no cycles), eslint on the front end.
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	npx --no-install eslint loket
 
 ## Re-pin requirements.lock from pyproject.toml (run after changing a dependency).
 lock:
