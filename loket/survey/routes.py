@@ -11,12 +11,14 @@ import io
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
+from loket.auth import staff_required
 from loket.core.accounts import get_counter, list_counters
-from loket.core.errors import LoketError
 from loket.core.roles import REPORT_ROLES
-from loket.core.service import Actor, Loket
+from loket.core.service import Actor
 from loket.core.survey import (
     COMMENT_MAX,
     ELEMENTS,
@@ -29,9 +31,10 @@ from loket.core.survey import (
     submit_response,
     survey_report,
 )
-from loket.web.auth import staff_required
-from loket.web.extensions import csrf, limiter
-from loket.web.pages import office_name
+from loket.extensions import csrf, limiter
+from loket.http import BadRequest, body, config_limit
+from loket.office import office_name
+from loket.services import loket
 
 bp = Blueprint(
     "survey", __name__, template_folder="templates", static_folder="static", static_url_path="/survey/static"
@@ -39,24 +42,7 @@ bp = Blueprint(
 
 #: Submissions (and ticket checks) one address may make; a kiosk serves many residents, but one takes
 #: half a minute to answer nine questions. LOKET_SURVEY_RATE_LIMIT (config.py).
-DEFAULT_SURVEY_RATE_LIMIT = "30 per minute"
-
-
-def loket() -> Loket:
-    return current_app.extensions["loket"]
-
-
-def _survey_limit() -> str:
-    configured = current_app.config.get("SURVEY_RATE_LIMIT", DEFAULT_SURVEY_RATE_LIMIT)
-    return configured or "1000000 per second"  # "" switches the limit off, as the other limits do
-
-
-def _refusal(exc: LoketError):
-    """A refusal the survey screen shows in the resident's language."""
-    label = getattr(exc, "label", None)
-    if label is None:  # InvalidCode and friends: one bilingual message
-        label = {"id": exc.message, "en": exc.message}
-    return jsonify(error=exc.code, message=exc.message, label=label), exc.status
+_survey_limit = config_limit("SURVEY_RATE_LIMIT")
 
 
 # ---- pages ------------------------------------------------------------------------------
@@ -102,10 +88,7 @@ def questions():
 @limiter.limit(_survey_limit)
 def ticket_check(code: str):
     """May this ticket (number or scanned QR text) be rated now? 200, or 404/409 with the reason."""
-    try:
-        rateable = check_ticket(loket(), code)
-    except LoketError as exc:
-        return _refusal(exc)
+    rateable = check_ticket(loket(), code)
     return jsonify(ok=True, number=rateable.number, service=rateable.service_code, service_name=rateable.service_name)
 
 
@@ -114,22 +97,18 @@ def ticket_check(code: str):
 @limiter.limit(_survey_limit)
 def submit():
     """One anonymous response: {"code": number or QR text, "answers": {element: 1..4}, "comment", "source"}."""
-    data = request.get_json(silent=True)
-    data = data if isinstance(data, dict) else {}
+    data = body()
     answers = data.get("answers")
     comment = data.get("comment")
     if not isinstance(answers, dict) or not isinstance(data.get("code"), str):
-        return _refusal(SurveyRefused("invalid"))
-    try:
-        rated = submit_response(
-            loket(),
-            data["code"],
-            answers,
-            comment if isinstance(comment, str) else None,
-            str(data.get("source") or "kiosk"),
-        )
-    except LoketError as exc:
-        return _refusal(exc)
+        raise SurveyRefused("invalid")
+    rated = submit_response(
+        loket(),
+        data["code"],
+        answers,
+        comment if isinstance(comment, str) else None,
+        str(data.get("source") or "kiosk"),
+    )
     return jsonify(ok=True, service=rated.service_code, service_name=rated.service_name), 201
 
 
@@ -139,22 +118,18 @@ def submit():
 def _period() -> tuple[date, date, str | None]:
     """?from=&to=&service=; by default this month up to today."""
     today = loket().clock.today()
-    start = date.fromisoformat(request.args.get("from") or today.replace(day=1).isoformat())
-    end = date.fromisoformat(request.args.get("to") or today.isoformat())
-    if end < start:
-        raise ValueError("to before from")
     service = request.args.get("service") or None
-    if service is not None and loket().catalog.get(service) is None:
-        raise ValueError("unknown service")
+    try:
+        start = date.fromisoformat(request.args.get("from") or today.replace(day=1).isoformat())
+        end = date.fromisoformat(request.args.get("to") or today.isoformat())
+    except ValueError:
+        start = end = None
+    if start is None or end is None or end < start or (service is not None and loket().catalog.get(service) is None):
+        raise BadRequest(
+            "Periode atau layanan tidak sah (tanggal YYYY-MM-DD, sampai ≥ dari). "
+            "(Invalid period or service: dates YYYY-MM-DD, to ≥ from.)"
+        )
     return start, end, service
-
-
-def _bad_period():
-    return jsonify(
-        error="bad_request",
-        message="Periode atau layanan tidak sah (tanggal YYYY-MM-DD, sampai ≥ dari). "
-        "(Invalid period or service: dates YYYY-MM-DD, to ≥ from.)",
-    ), 400
 
 
 def _report() -> SurveyReport:
@@ -166,10 +141,7 @@ def _report() -> SurveyReport:
 @staff_required(*REPORT_ROLES)
 def report(actor: Actor):
     """NRR per element, IKM and grade, distribution of ratings, per period and per service."""
-    try:
-        data = _report().as_dict()
-    except ValueError:
-        return _bad_period()
+    data = _report().as_dict()
     data["office"] = office_name()
     data["today"] = loket().clock.today().isoformat()  # the office's day, for the period presets
     data["services_available"] = [{"code": sop.code, "name": sop.name.model_dump()} for sop in loket().catalog]
@@ -179,10 +151,7 @@ def report(actor: Actor):
 @bp.get("/api/survey/report.csv")
 @staff_required(*REPORT_ROLES)
 def report_csv(actor: Actor):
-    try:
-        rows = _table(_report(), _lang())
-    except ValueError:
-        return _bad_period()
+    rows = _table(_report(), _lang())
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     # A BOM so that spreadsheet programs read the Indonesian text as UTF-8.
@@ -192,13 +161,7 @@ def report_csv(actor: Actor):
 @bp.get("/api/survey/report.xlsx")
 @staff_required(*REPORT_ROLES)
 def report_xlsx(actor: Actor):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    try:
-        report_data = _report()
-    except ValueError:
-        return _bad_period()
+    report_data = _report()
     book = Workbook()
     sheet = book.active
     sheet.title = "IKM"
