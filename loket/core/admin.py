@@ -162,7 +162,7 @@ def catalog_version(s: Session) -> int:
     return int(row.value.get("version", 0)) if row else 0
 
 
-def _bump_catalog_version(s: Session, loket: Loket, user_id: int) -> int:
+def _bump_catalog_version(s: Session, loket: Loket, user_id: int | None) -> int:
     row = s.get(Setting, CATALOG_VERSION_KEY)
     version = catalog_version(s) + 1
     if row is None:

@@ -1,4 +1,4 @@
-"""The staff counter: its page and the JSON of the work (call, scan, act on a berkas, buku harian).
+"""The staff counter: its page and the JSON of the work (call, scan, act on a berkas), and the buku harian.
 
 Staff only (a session with a chosen role), except POST /api/scanner/scan: the scanner agent
 (python -m loket.hardware.scanner) sends it with its token and the counter page receives the berkas.
@@ -11,9 +11,10 @@ from datetime import date
 
 import cv2
 import numpy as np
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from loket.auth import staff_required
+from loket.auth import current_actor, staff_required
 from loket.core.accounts import get_counter
 from loket.core.errors import NotFound
 from loket.core.register import register_csv, register_rows, register_xlsx
@@ -227,4 +228,27 @@ def register(actor: Actor):
             }
             for r in rows
         ],
+    )
+
+
+@bp.get("/reports/register")
+def register_page():
+    """The day's register as a page to print and sign (?day=YYYY-MM-DD); its template is in the reports room."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("counter.desk"))
+    actor = current_actor()
+    if actor is None or actor.role not in REGISTER_ROLES:
+        abort(403)  # names and NIKs: only for the roles that keep the buku harian
+    try:
+        day = date.fromisoformat(request.args.get("day") or loket().clock.today().isoformat())
+    except ValueError:
+        abort(400)
+    rows = register_rows(loket(), day)
+    return render_template(
+        "reports/register.html",
+        rows=rows,
+        day=day,
+        office_name=office_name(),
+        officer=current_user.staff.full_name,
+        done=sum(1 for r in rows if r.closed),
     )

@@ -1,21 +1,17 @@
-"""Reports for the admin and the head of office: the pages, their JSON and exports (/api/reports/*),
-and the buku harian ready for signature.
+"""Reports for the admin and the head of office: the pages, their JSON and exports (/api/reports/*).
 
 The report and live hall pages log in, take the kepala or admin role, and load their figures from
-/api/reports/* (docs/reports.md says what each figure means); the register page is rendered here.
+/api/reports/* (docs/reports.md says what each figure means). The buku harian to sign
+(/reports/register) is the counter room's: it is the register the counter roles keep.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from flask import Blueprint, Response, jsonify, render_template, request
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user
-
-from loket.auth import current_actor, staff_required
-from loket.core.register import register_rows
+from loket.auth import staff_required
 from loket.core.reports import build_report, live_dashboard, parse_period, report_csv, report_xlsx
-from loket.core.roles import REGISTER_ROLES, REPORT_ROLES
+from loket.core.roles import REPORT_ROLES
 from loket.core.service import Actor
 from loket.http import BadRequest
 from loket.office import office_name
@@ -41,29 +37,6 @@ def report_page():
 def live_page():
     """The hall right now: who waits, which counters are open or idle, which berkas are overdue."""
     return render_template("reports/live.html", page="live", office_name=office_name())
-
-
-@bp.get("/reports/register")
-def register_page():
-    """The day's register as a page to print and sign (?day=YYYY-MM-DD)."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("counter.desk"))
-    actor = current_actor()
-    if actor is None or actor.role not in REGISTER_ROLES:
-        abort(403)  # names and NIKs: only for the roles that keep the buku harian
-    try:
-        day = date.fromisoformat(request.args.get("day") or loket().clock.today().isoformat())
-    except ValueError:
-        abort(400)
-    rows = register_rows(loket(), day)
-    return render_template(
-        "reports/register.html",
-        rows=rows,
-        day=day,
-        office_name=office_name(),
-        officer=current_user.staff.full_name,
-        done=sum(1 for r in rows if r.closed),
-    )
 
 
 # ---- JSON and exports --------------------------------------------------------------------
