@@ -1,1 +1,13 @@
-"""The office's administration pages."""
+"""The office's administration: settings, SOPs, counters, staff, kiosks and displays, the audit log."""
+
+from flask import Flask
+
+from . import cli
+from .routes import bp
+
+__all__ = ["init_app"]
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    cli.init_app(app)

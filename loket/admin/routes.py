@@ -1,15 +1,30 @@
-"""Admin pages: office settings, services (SOP), counters, users, kiosks and displays, the audit log.
+"""The office's administration: its pages and their JSON (/api/admin/*), for the admin role only.
 
-Thin: each route renders a page; the page logs in, takes the admin role and loads its data from /api/admin/*.
+Pages: each renders a shell that logs in, takes the admin role and loads its data from /api/admin/*.
+JSON: each route calls one operation of core.admin (or the settings) and publishes what it returns;
+invalid input comes back as {"error": "invalid", "message", "problems": [{"field", "message"}]}.
 """
 
-from flask import Blueprint, render_template
+from __future__ import annotations
 
-from loket.web.pages import office_name
+from datetime import date
 
-bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static")
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-#: The nav bar shared by the admin pages: (page key, address). Reports and the survey are other blueprints.
+from loket.auth import staff_required
+from loket.core import admin as ops
+from loket.core.roles import Role
+from loket.core.service import Actor
+from loket.http import BadRequest, body
+from loket.office import office_name
+from loket.realtime import publish
+from loket.services import loket
+
+bp = Blueprint("admin", __name__, template_folder="templates", static_folder="static", static_url_path="/admin/static")
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+#: The nav bar shared by the admin pages: (page key, address). Reports and the survey are other rooms.
 NAV = (
     ("settings", "/admin/"),
     ("sops", "/admin/sops"),
@@ -22,45 +37,279 @@ NAV = (
 )
 
 
+# ---- pages -----------------------------------------------------------------------------
+
+
 def page(template: str, key: str, **context):
     return render_template(f"admin/{template}", page=key, nav=NAV, office_name=office_name(), **context)
 
 
-@bp.get("/")
+@bp.get("/admin/")
 def settings():
     return page("settings.html", "settings")
 
 
-@bp.get("/sops")
+@bp.get("/admin/sops")
 def sops():
     return page("sops.html", "sops")
 
 
-@bp.get("/sops/new")
+@bp.get("/admin/sops/new")
 def sop_new():
     return page("sop_edit.html", "sops", code=None)
 
 
-@bp.get("/sops/<code>")
+@bp.get("/admin/sops/<code>")
 def sop_edit(code: str):
     return page("sop_edit.html", "sops", code=code)
 
 
-@bp.get("/counters")
+@bp.get("/admin/counters")
 def counters():
     return page("table_page.html", "counters", heading="Loket", script="counters.js")
 
 
-@bp.get("/users")
+@bp.get("/admin/users")
 def users():
     return page("table_page.html", "users", heading="Pengguna", script="users.js")
 
 
-@bp.get("/devices")
+@bp.get("/admin/devices")
 def devices():
     return page("table_page.html", "devices", heading="Kiosk & Layar", script="devices.js")
 
 
-@bp.get("/audit")
+@bp.get("/admin/audit")
 def audit():
     return page("audit.html", "audit")
+
+
+# ---- office settings ---------------------------------------------------------------------
+
+
+@bp.get("/api/admin/settings")
+@staff_required(Role.ADMIN)
+def settings_json(actor: Actor):
+    return jsonify(loket().settings().model_dump(mode="json"))
+
+
+@bp.put("/api/admin/settings")
+@staff_required(Role.ADMIN)
+def settings_update(actor: Actor):
+    """Change office settings: hours, service closures and quotas, blanko stock, texts."""
+    publish(loket().update_settings(actor, body()).events)
+    return jsonify(loket().settings().model_dump(mode="json"))
+
+
+@bp.get("/api/admin/meta")
+@staff_required(Role.ADMIN)
+def meta(actor: Actor):
+    config = current_app.config
+    defaults = {  # what an empty office setting falls back to (the environment)
+        "calls_before_no_show": config["CALLS_BEFORE_NO_SHOW"],
+        "personal_data_retention_days": config["PERSONAL_DATA_RETENTION_DAYS"],
+        "voice_reading": config["VOICE_READING"],
+    }
+    return jsonify({**ops.meta(loket()), "defaults": defaults})
+
+
+# ---- SOPs ------------------------------------------------------------------------------
+
+
+def _sop_input() -> tuple[dict | None, str | None]:
+    data = body()
+    if isinstance(data.get("yaml"), str):
+        return None, data["yaml"]
+    return data.get("sop"), None
+
+
+@bp.get("/api/admin/sops")
+@staff_required(Role.ADMIN)
+def sop_list(actor: Actor):
+    return jsonify(sops=ops.list_sops(loket()), problems=loket().catalog_problems)
+
+
+@bp.post("/api/admin/sops")
+@staff_required(Role.ADMIN)
+def sop_create(actor: Actor):
+    data, text = _sop_input()
+    view, events = ops.save_sop(loket(), actor, data, text)
+    publish(events)
+    return jsonify(view), 201
+
+
+@bp.get("/api/admin/sops/export")
+@staff_required(Role.ADMIN)
+def sop_export(actor: Actor):
+    day = loket().clock.today().isoformat()
+    return Response(
+        ops.export_zip(loket()),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="loket-sop-{day}.zip"'},
+    )
+
+
+@bp.post("/api/admin/sops/import")
+@staff_required(Role.ADMIN)
+def sop_import(actor: Actor):
+    files = []
+    for storage in request.files.getlist("files"):
+        content = storage.read(MAX_IMPORT_BYTES + 1)
+        if len(content) > MAX_IMPORT_BYTES:
+            raise ops.InvalidInput(
+                [ops.problem(storage.filename or "files", "Berkas terlalu besar. (File too large.)")]
+            )
+        files.append((storage.filename or "sop.yaml", content))
+    result, events = ops.import_files(loket(), actor, files)
+    publish(events)
+    return jsonify(result)
+
+
+@bp.get("/api/admin/sops/<code>")
+@staff_required(Role.ADMIN)
+def sop_read(actor: Actor, code: str):
+    return jsonify(ops.get_sop(loket(), code))
+
+
+@bp.put("/api/admin/sops/<code>")
+@staff_required(Role.ADMIN)
+def sop_update(actor: Actor, code: str):
+    data, text = _sop_input()
+    view, events = ops.save_sop(loket(), actor, data, text, code=code)
+    publish(events)
+    return jsonify(view)
+
+
+@bp.delete("/api/admin/sops/<code>")
+@staff_required(Role.ADMIN)
+def sop_delete(actor: Actor, code: str):
+    result, events = ops.delete_sop(loket(), actor, code)
+    publish(events)
+    return jsonify(result)
+
+
+@bp.get("/api/admin/sops/<code>/yaml")
+@staff_required(Role.ADMIN)
+def sop_yaml(actor: Actor, code: str):
+    return Response(
+        ops.export_yaml(loket(), code),
+        mimetype="application/yaml",
+        headers={"Content-Disposition": f'attachment; filename="{code}.yaml"'},
+    )
+
+
+# ---- counters, users, devices ------------------------------------------------------------
+
+
+@bp.get("/api/admin/counters")
+@staff_required(Role.ADMIN)
+def counter_list(actor: Actor):
+    return jsonify(counters=ops.list_counter_rows(loket()))
+
+
+@bp.post("/api/admin/counters")
+@staff_required(Role.ADMIN)
+def counter_create(actor: Actor):
+    counter, events = ops.save_counter(loket(), actor, body())
+    publish(events)
+    return jsonify(counter=counter), 201
+
+
+@bp.put("/api/admin/counters/<int:counter_id>")
+@staff_required(Role.ADMIN)
+def counter_update(actor: Actor, counter_id: int):
+    counter, events = ops.save_counter(loket(), actor, body(), counter_id)
+    publish(events)
+    return jsonify(counter=counter)
+
+
+@bp.get("/api/admin/users")
+@staff_required(Role.ADMIN)
+def user_list(actor: Actor):
+    return jsonify(users=ops.list_users(loket()))
+
+
+@bp.post("/api/admin/users")
+@staff_required(Role.ADMIN)
+def user_create(actor: Actor):
+    user, events = ops.create_staff(loket(), actor, body())
+    publish(events)
+    return jsonify(user=user), 201
+
+
+@bp.put("/api/admin/users/<int:user_id>")
+@staff_required(Role.ADMIN)
+def user_update(actor: Actor, user_id: int):
+    user, events = ops.update_staff(loket(), actor, user_id, body())
+    publish(events)
+    return jsonify(user=user)
+
+
+@bp.post("/api/admin/users/<int:user_id>/password")
+@staff_required(Role.ADMIN)
+def user_password(actor: Actor, user_id: int):
+    publish(ops.reset_password(loket(), actor, user_id, str(body().get("password") or "")))
+    return jsonify(ok=True)
+
+
+@bp.get("/api/admin/devices")
+@staff_required(Role.ADMIN)
+def device_list(actor: Actor):
+    return jsonify(devices=ops.list_devices(loket()))
+
+
+@bp.post("/api/admin/devices")
+@staff_required(Role.ADMIN)
+def device_create(actor: Actor):
+    device, events = ops.save_device(loket(), actor, body())
+    publish(events)
+    return jsonify(device=device), 201
+
+
+@bp.put("/api/admin/devices/<int:device_id>")
+@staff_required(Role.ADMIN)
+def device_update(actor: Actor, device_id: int):
+    device, events = ops.save_device(loket(), actor, body(), device_id)
+    publish(events)
+    return jsonify(device=device)
+
+
+@bp.delete("/api/admin/devices/<int:device_id>")
+@staff_required(Role.ADMIN)
+def device_delete(actor: Actor, device_id: int):
+    publish(ops.delete_device(loket(), actor, device_id))
+    return jsonify(ok=True)
+
+
+# ---- the audit log and personal data --------------------------------------------------
+
+
+def _day(name: str) -> date | None:
+    value = request.args.get(name)
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadRequest(f"Tanggal tidak sah: {value}. (Invalid date; use YYYY-MM-DD.)") from None
+
+
+@bp.get("/api/admin/audit")
+@staff_required(Role.ADMIN)
+def audit_log(actor: Actor):
+    limit = request.args.get("limit", "200")
+    entries = ops.audit_log(
+        loket(),
+        _day("from"),
+        _day("to"),
+        request.args.get("kind") or None,
+        int(limit) if limit.isdigit() else 200,
+    )
+    return jsonify(entries=entries, kinds=list(ops.AUDIT_KINDS))
+
+
+@bp.post("/api/admin/purge-personal-data")
+@staff_required(Role.ADMIN)
+def purge(actor: Actor):
+    purged, days = ops.purge_personal_data(loket(), actor, current_app.config["PERSONAL_DATA_RETENTION_DAYS"])
+    return jsonify(purged=purged, retention_days=days)

@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +62,23 @@ class InvalidInput(LoketError):
         super().__init__(
             message or "Isian belum benar. Periksa kolom yang ditandai. (Please correct the marked fields.)"
         )
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    """Someone at the server's shell running `flask <command>`: may do what an admin does (there may be
+    no admin account yet, e.g. `flask create-user`), and the audit log names the command instead of an account."""
+
+    command: str
+
+    @property
+    def id(self) -> None:
+        """No account: equal to no user's id."""
+        return None
+
+    @property
+    def via(self) -> str:
+        return f"flask {self.command}"
 
 
 def problem(field: str, message: str) -> dict[str, str]:
@@ -144,7 +162,7 @@ def catalog_version(s: Session) -> int:
     return int(row.value.get("version", 0)) if row else 0
 
 
-def _bump_catalog_version(s: Session, loket: Loket, user_id: int) -> int:
+def _bump_catalog_version(s: Session, loket: Loket, user_id: int | None) -> int:
     row = s.get(Setting, CATALOG_VERSION_KEY)
     version = catalog_version(s) + 1
     if row is None:
@@ -434,7 +452,7 @@ def list_counter_rows(loket: Loket) -> list[dict[str, Any]]:
 
 
 def save_counter(
-    loket: Loket, actor: Actor, data: dict[str, Any], counter_id: int | None = None
+    loket: Loket, actor: Actor | CommandLine, data: dict[str, Any], counter_id: int | None = None
 ) -> tuple[dict[str, Any], list[Event]]:
     data = {k: v for k, v in data.items() if k in _COUNTER_FIELDS}
     with loket.store.transaction() as s:
@@ -488,7 +506,7 @@ def list_users(loket: Loket) -> list[dict[str, Any]]:
         return [user_data(u) for u in s.scalars(select(User).order_by(User.username))]
 
 
-def create_staff(loket: Loket, actor: Actor, data: dict[str, Any]) -> tuple[dict[str, Any], list[Event]]:
+def create_staff(loket: Loket, actor: Actor | CommandLine, data: dict[str, Any]) -> tuple[dict[str, Any], list[Event]]:
     from .accounts import hash_password
 
     problems = []
@@ -565,7 +583,7 @@ def update_staff(loket: Loket, actor: Actor, user_id: int, data: dict[str, Any])
         return after, [_audit(s, loket, admin, "user.updated", user.username, before, after, user_id=user.id)]
 
 
-def reset_password(loket: Loket, actor: Actor, user_id: int, password: str) -> list[Event]:
+def reset_password(loket: Loket, actor: Actor | CommandLine, user_id: int, password: str) -> list[Event]:
     from .accounts import hash_password
 
     if len(password or "") < 8:
@@ -716,19 +734,22 @@ def delete_device(loket: Loket, actor: Actor, device_id: int) -> list[Event]:
 # ---- personal data -------------------------------------------------------------
 
 
-def purge_personal_data(loket: Loket, actor: Actor | None, default_days: int) -> tuple[int, int]:
+def purge_personal_data(loket: Loket, actor: Actor | CommandLine | None, default_days: int) -> tuple[int, int]:
     """Run the purge with the office's retention period (or the configured default); log it."""
     with loket.store.read() as s:
         days = read_settings(s).personal_data_retention_days or default_days
     purged = loket.purge_personal_data(days)
     with loket.store.transaction() as s:
-        user = _admin(s, actor) if actor else None
+        who = _admin(s, actor) if actor else None
+        payload = {"summary": f"{purged} berkas", "before": None, "after": {"purged": purged, "days": days}}
+        if isinstance(who, CommandLine):
+            payload["via"] = who.via
         s.add(
             EventRecord(
                 at=loket.clock.now(),
                 kind="personal_data.purged",
-                officer_id=user.id if user else None,
-                payload={"summary": f"{purged} berkas", "before": None, "after": {"purged": purged, "days": days}},
+                officer_id=who.id if who else None,
+                payload=payload,
             )
         )
     return purged, days
@@ -769,6 +790,7 @@ def audit_log(
                         else None
                     ),
                     "summary": summary,
+                    "via": payload.get("via"),
                     "before": payload.get("before"),
                     "after": payload.get("after"),
                 }
@@ -791,7 +813,10 @@ def meta(loket: Loket) -> dict[str, Any]:
 # ---- helpers ---------------------------------------------------------------------
 
 
-def _admin(s: Session, actor: Actor) -> User:
+def _admin(s: Session, actor: Actor | CommandLine) -> User | CommandLine:
+    """Who makes an admin change: an active admin in the admin role, or the command line."""
+    if isinstance(actor, CommandLine):
+        return actor
     user = s.get(User, actor.user_id)
     if user is None or not user.active:
         raise NotAllowed("Akun tidak aktif. (Account inactive.)")
@@ -803,7 +828,7 @@ def _admin(s: Session, actor: Actor) -> User:
 def _audit(
     s: Session,
     loket: Loket,
-    user: User,
+    who: User | CommandLine,
     kind: str,
     summary: str,
     before: Any,
@@ -813,5 +838,7 @@ def _audit(
     **extra: Any,
 ) -> Event:
     payload = {"summary": summary, "before": before, "after": after, **extra}
-    s.add(EventRecord(at=loket.clock.now(), kind=kind, counter_id=counter_id, officer_id=user.id, payload=payload))
-    return Event(kind, {"summary": summary}, None, counter_id, user.id)
+    if isinstance(who, CommandLine):
+        payload["via"] = who.via  # no account to name: the command that made the change
+    s.add(EventRecord(at=loket.clock.now(), kind=kind, counter_id=counter_id, officer_id=who.id, payload=payload))
+    return Event(kind, {"summary": summary}, None, counter_id, who.id)

@@ -1,12 +1,254 @@
-"""The staff counter page: log in, choose loket and role, call, scan and advance."""
+"""The staff counter: its page and the JSON of the work (call, scan, act on a berkas), and the buku harian.
 
-from flask import Blueprint, render_template
+Staff only (a session with a chosen role), except POST /api/scanner/scan: the scanner agent
+(python -m loket.hardware.scanner) sends it with its token and the counter page receives the berkas.
+"""
 
-from loket.web.pages import office_name
+from __future__ import annotations
 
-bp = Blueprint("counter", __name__, url_prefix="/counter", template_folder="templates", static_folder="static")
+import hmac
+from datetime import date
+
+import cv2
+import numpy as np
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from loket.auth import current_actor, staff_required
+from loket.core.accounts import get_counter
+from loket.core.errors import NotFound
+from loket.core.register import register_csv, register_rows, register_xlsx
+from loket.core.roles import REGISTER_ROLES
+from loket.core.service import Actor, Outcome
+from loket.extensions import csrf, limiter
+from loket.hardware.scanner.decode import decode
+from loket.http import BadRequest, NotLoggedIn, body, config_limit
+from loket.office import office_name
+from loket.realtime import publish, to_counter
+from loket.services import loket
+
+bp = Blueprint(
+    "counter", __name__, template_folder="templates", static_folder="static", static_url_path="/counter/static"
+)
+
+MAX_FRAME_BYTES = 8 * 1024 * 1024
 
 
-@bp.get("/")
+@bp.get("/counter/")
 def desk():
+    """The page: log in, choose loket and role, call, scan and advance."""
     return render_template("counter/desk.html", office_name=office_name())
+
+
+def done(outcome: Outcome, status: int = 200):
+    """Publish what an action changed and answer the berkas as staff see it."""
+    publish(outcome.events)
+    return jsonify(ticket=outcome.ticket.staff() if outcome.ticket else None), status
+
+
+# ---- calling and the work lists ---------------------------------------------------------
+
+
+@bp.post("/api/counter/call-next")
+@staff_required()
+def call_next(actor: Actor):
+    outcome = loket().call_next(actor)
+    if outcome.ticket is None:
+        return jsonify(ticket=None, message="Tidak ada antrean. (Nobody is waiting.)")
+    return done(outcome)
+
+
+@bp.get("/api/counter/current")
+@staff_required()
+def counter_current(actor: Actor):
+    tickets = loket().counter_tickets(actor.counter_id) if actor.counter_id else []
+    return jsonify(tickets=[t.staff() for t in tickets])
+
+
+@bp.get("/api/worklist")
+@staff_required()
+def worklist(actor: Actor):
+    return jsonify(tickets=[t.staff() for t in loket().work_list(actor.role)])
+
+
+@bp.post("/api/counter/walk-in")
+@staff_required()
+def walk_in(actor: Actor):
+    """Serve a resident who has no ticket: {"service", "priority"}; a ticket is issued and started here."""
+    data = body()
+    return done(loket().serve_walk_in(actor, str(data.get("service", "")), data.get("priority") or None))
+
+
+# ---- finding a berkas: typed, scanned at the counter, or by the scanner agent -------------
+
+
+@bp.post("/api/scan")
+@staff_required()
+def scan(actor: Actor):
+    """Load a berkas by its scanned QR payload or a typed ticket number: {"code"}."""
+    code = str(body().get("code", "")).strip()
+    if not code:
+        raise BadRequest("Kode kosong. (Empty code.)")
+    return jsonify(ticket=loket().find(code).staff())
+
+
+@bp.post("/api/scan/frame")
+@staff_required()
+def scan_frame(actor: Actor):
+    """A webcam frame from the counter page (JPEG or PNG body): decode its QR and load the berkas."""
+    raw = request.get_data(cache=False)
+    if not raw or len(raw) > MAX_FRAME_BYTES:
+        raise BadRequest("Gambar kosong atau terlalu besar. (Empty or too large.)")
+    frame = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
+    if frame is None:
+        raise BadRequest("Gambar tidak terbaca. (Unreadable image.)")
+    codes = decode(frame)
+    if not codes:
+        return jsonify(ticket=None, found=False)
+    return jsonify(ticket=loket().find(codes[0]).staff(), found=True)
+
+
+@bp.post("/api/scanner/scan")
+@csrf.exempt  # the scanner agent is a program with a token, not a browser with a session
+@limiter.limit(config_limit("PIN_RATE_LIMIT"), exempt_when=lambda: _scanner_token_ok())
+def scanner_scan():
+    """A code read by the scanner agent for a counter: {"code", "counter_id"}; the counter page loads it."""
+    if not _scanner_token_ok():
+        raise NotLoggedIn("Token pemindai salah. (Wrong scanner token.)")
+    data = body()
+    try:
+        counter_id = int(data.get("counter_id"))
+    except (TypeError, ValueError):
+        raise BadRequest("counter_id diperlukan. (counter_id is required.)") from None
+    if get_counter(loket().store, counter_id) is None:
+        raise NotFound("Loket tidak ada. (No such counter.)")
+    ticket = loket().find(str(data.get("code", ""))).staff()
+    to_counter(counter_id, "scanner.scan", {"ticket": ticket})
+    return jsonify(ticket={"number": ticket["number"], "state": ticket["state"]})
+
+
+def _scanner_token_ok() -> bool:
+    expected = current_app.config.get("SCANNER_TOKEN") or ""
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return bool(expected) and hmac.compare_digest(given, expected)
+
+
+# ---- acting on a berkas -----------------------------------------------------------------
+
+
+@bp.get("/api/staff/tickets/<int:ticket_id>")
+@staff_required()
+def staff_ticket(actor: Actor, ticket_id: int):
+    return jsonify(ticket=loket().get(ticket_id).staff())
+
+
+ACTIONS = {
+    "recall": lambda a, t, d: loket().recall(a, t),
+    "start": lambda a, t, d: loket().start(a, t),
+    "advance": lambda a, t, d: loket().advance(a, t, d.get("note")),
+    "hand-over": lambda a, t, d: loket().hand_over(a, t),
+    "pend": lambda a, t, d: loket().pend(a, t, str(d.get("reason", "")), d.get("note")),
+    "resume": lambda a, t, d: loket().resume(a, t),
+    "return": lambda a, t, d: loket().return_for_documents(a, t, list(d.get("missing") or []), d.get("note")),
+    "no-show": lambda a, t, d: loket().no_show(a, t),
+    "cancel": lambda a, t, d: loket().cancel(a, t, d.get("note")),
+    "applicant": lambda a, t, d: loket().record_applicant(a, t, str(d.get("name", "")), str(d.get("nik", ""))),
+    "transfer": lambda a, t, d: loket().transfer(
+        a, t, int(d["counter_id"]) if d.get("counter_id") is not None else None, d.get("service") or None
+    ),
+}
+
+
+@bp.post("/api/staff/tickets/<int:ticket_id>/<action>")
+@staff_required()
+def ticket_action(actor: Actor, ticket_id: int, action: str):
+    """One staff action on a berkas; the role and counter come from the session."""
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise NotFound("Aksi tidak dikenal. (Unknown action.)")
+    try:
+        outcome = handler(actor, ticket_id, body())
+    except ValueError as exc:  # an unknown pending reason or similar bad input
+        raise BadRequest(f"Nilai tidak sah. (Invalid value: {exc})") from None
+    return done(outcome)
+
+
+# ---- the buku harian ------------------------------------------------------------------
+
+
+@bp.get("/api/register")
+@staff_required(*REGISTER_ROLES)
+def register(actor: Actor):
+    """The buku harian of a day (?day=YYYY-MM-DD, default today) as JSON, CSV or XLSX (?format=)."""
+    try:
+        day = date.fromisoformat(request.args.get("day") or loket().clock.today().isoformat())
+    except ValueError:
+        raise BadRequest("Tanggal tidak sah. (Invalid date.)") from None
+    rows = register_rows(loket(), day)
+    fmt = request.args.get("format", "json")
+    name = f"buku-harian-{day.isoformat()}"
+    if fmt == "csv":
+        return Response(
+            register_csv(rows),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    if fmt == "xlsx":
+        return Response(
+            register_xlsx(rows, f"Buku Harian {office_name()} - {day.isoformat()}"),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+        )
+    return jsonify(
+        day=day.isoformat(),
+        rows=[
+            {
+                "number": r.number,
+                "service": r.service,
+                "applicant_name": r.applicant_name,
+                "nik": r.nik,
+                "officer": r.officer,
+                "counter": r.counter,
+                "issued": r.issued.isoformat(),
+                "closed": r.closed.isoformat() if r.closed else None,
+                "outcome": r.outcome,
+                "steps": [
+                    {
+                        "role": st.role,
+                        "officer": st.officer,
+                        "counter": st.counter,
+                        "started": st.started.isoformat() if st.started else None,
+                        "ended": st.ended.isoformat() if st.ended else None,
+                        "minutes": st.minutes,
+                        "target_minutes": st.target_minutes,
+                        "outcome": st.outcome,
+                    }
+                    for st in r.steps
+                ],
+            }
+            for r in rows
+        ],
+    )
+
+
+@bp.get("/reports/register")
+def register_page():
+    """The day's register as a page to print and sign (?day=YYYY-MM-DD); its template is in the reports room."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("counter.desk"))
+    actor = current_actor()
+    if actor is None or actor.role not in REGISTER_ROLES:
+        abort(403)  # names and NIKs: only for the roles that keep the buku harian
+    try:
+        day = date.fromisoformat(request.args.get("day") or loket().clock.today().isoformat())
+    except ValueError:
+        abort(400)
+    rows = register_rows(loket(), day)
+    return render_template(
+        "reports/register.html",
+        rows=rows,
+        day=day,
+        office_name=office_name(),
+        officer=current_user.staff.full_name,
+        done=sum(1 for r in rows if r.closed),
+    )

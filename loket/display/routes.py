@@ -1,22 +1,41 @@
-"""The waiting-room display board."""
+"""The waiting-room display board: its page, its state, the call audio and the office's media.
+
+Public: displays have no session; they get the same state again over Socket.IO (loket.realtime).
+"""
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, redirect, render_template, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 
-from loket.web.pages import office_name
+from loket.core.admin import get_device
+from loket.core.speech import Reading, call_sentence
+from loket.http import BadRequest
+from loket.office import office_name, voice_reading
+from loket.services import loket
 
-bp = Blueprint("display", __name__, url_prefix="/display", template_folder="templates", static_folder="static")
+from .state import display_state
+
+bp = Blueprint(
+    "display", __name__, template_folder="templates", static_folder="static", static_url_path="/display/static"
+)
 
 
-@bp.get("/")
+@bp.get("/display/")
 def board():
     """The board; ?device=NAME applies that display's zone, counters and pickup mode set by the admin."""
     name = request.args.get("device")
     if name and not any(k in request.args for k in ("zone", "counters", "view")):
-        from loket.core.admin import get_device
-
-        device = get_device(current_app.extensions["loket"], name, "display")
+        device = get_device(loket(), name, "display")
         if device is not None:
             query = {"device": name, **{k: v for k, v in request.args.items() if k != "device"}}
             if device["zone"]:
@@ -30,7 +49,28 @@ def board():
     return render_template("display/board.html", office_name=office_name())
 
 
-@bp.get("/media/<path:name>")
+@bp.get("/display/media/<path:name>")
 def media(name: str):
     """The office's own images and videos for the display's media area (LOKET_MEDIA_DIR)."""
     return send_from_directory(Path(current_app.config["MEDIA_DIR"]), name, max_age=3600)
+
+
+@bp.get("/api/display/state")
+def state():
+    """What a display shows; the same object as the display.state push."""
+    return jsonify(display_state())
+
+
+@bp.get("/api/voice/call.wav")
+def call_wav():
+    """The chime and the spoken call for a number and a counter, made offline and cached."""
+    number = request.args.get("number", "")
+    try:
+        counter = int(request.args.get("counter", ""))
+        sentence = call_sentence(number, counter, Reading(voice_reading()), recall=request.args.get("recall") == "1")
+    except ValueError:
+        raise BadRequest("Nomor atau loket tidak sah. (Invalid number or counter.)") from None
+    if not 0 < counter < 1000 or len(number) > 12:
+        raise BadRequest("Nomor atau loket tidak sah. (Invalid number or counter.)")
+    data = current_app.extensions["call_audio"].get(sentence)
+    return Response(data, mimetype="audio/wav", headers={"Cache-Control": "public, max-age=86400"})

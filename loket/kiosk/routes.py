@@ -1,12 +1,167 @@
-"""The kiosk page a resident uses to choose a service and take a ticket."""
+"""The kiosk: the page a resident uses to take a ticket, and its JSON (services, tickets, staff PIN).
 
-from flask import Blueprint, render_template
+Public: no session. POST /api/tickets and the PIN endpoints are CSRF-exempt and rate-limited per address.
+"""
 
-from loket.web.pages import office_name
+from __future__ import annotations
 
-bp = Blueprint("kiosk", __name__, url_prefix="/kiosk", template_folder="templates", static_folder="static")
+import hmac
+import io
+from typing import Any
+
+import segno
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
+
+from loket.core.errors import NotAllowed, NotFound
+from loket.core.states import PRIORITY_LABELS
+from loket.extensions import csrf, limiter
+from loket.http import BadRequest, body, config_limit
+from loket.office import office_name
+from loket.printing import print_ticket, printers, render, send, test_job, ticket_content
+from loket.realtime import publish
+from loket.services import loket
+
+bp = Blueprint("kiosk", __name__, template_folder="templates", static_folder="static", static_url_path="/kiosk/static")
+
+
+# ---- pages ---------------------------------------------------------------------------
 
 
 @bp.get("/")
+def index():
+    """The server's front door is the kiosk."""
+    return redirect(url_for("kiosk.home"))
+
+
+@bp.get("/kiosk/")
 def home():
     return render_template("kiosk/index.html", office_name=office_name())
+
+
+# ---- services and tickets -------------------------------------------------------------
+
+
+@bp.get("/api/services")
+def services():
+    """Every service: what to bring, steps, targets, and whether and how long the queue is now."""
+    loket().refresh_catalog()  # a kiosk told of an SOP edit made on another process sees it now
+    overview = {o["code"]: o for o in loket().services_overview()}
+    out = [service_data(sop, overview[sop.code]) for sop in loket().catalog]
+    settings = loket().settings()
+    return jsonify(
+        services=out,
+        priorities=[{"code": p.value, "label": lbl} for p, lbl in PRIORITY_LABELS.items()],
+        office={"name": office_name(), "running_text": settings.running_text, "blanko_stock": settings.blanko_stock},
+    )
+
+
+def service_data(sop, overview: dict[str, Any]) -> dict[str, Any]:
+    data = sop.model_dump(mode="json")
+    data.update(
+        steps_total_minutes=sop.steps_total_minutes,
+        target_minutes=sop.target_minutes,
+        total_mismatch=sop.total_mismatch,
+        **{k: v for k, v in overview.items() if k != "code"},
+    )
+    return data
+
+
+@bp.get("/api/services/<code>")
+def service(code: str):
+    sop = loket().catalog.get(code)
+    if sop is None:
+        raise NotFound("Layanan tidak ada. (No such service.)")
+    overview = next(o for o in loket().services_overview() if o["code"] == code)
+    return jsonify(service_data(sop, overview))
+
+
+def qr_svg(payload: str) -> str:
+    """The QR code as an SVG data URI (error correction M survives a crumpled ticket)."""
+    return segno.make(payload, error="m", micro=False).svg_data_uri(scale=6, border=2)
+
+
+@bp.post("/api/tickets")
+@csrf.exempt  # public kiosk endpoint: no session, nothing to forge on behalf of anyone
+@limiter.limit(config_limit("TICKET_RATE_LIMIT"))
+def issue_ticket():
+    """Issue a ticket: {"service": code, "priority": reason or null}."""
+    data = body()
+    code = data.get("service")
+    if not isinstance(code, str) or not code:
+        raise BadRequest("Pilih layanan. (Choose a service.)")
+    priority = data.get("priority") or None
+    if priority is not None and priority not in {p.value for p in PRIORITY_LABELS}:
+        raise BadRequest("Jenis prioritas tidak dikenal. (Unknown priority.)")
+    outcome = loket().issue(code, priority, source=data.get("source") or "kiosk")
+    publish(outcome.events)
+    t = outcome.ticket
+    sop = loket().catalog.get(t.service_code)
+    # The ticket exists now, whatever the printer does: print once, report, never re-issue.
+    kiosk = str(data.get("kiosk") or "") or None
+    printed = print_ticket(loket(), t, printers().for_kiosk(kiosk), office_name(), kind="ticket", kiosk=kiosk)
+    return jsonify(
+        print=printed.as_dict(),
+        notice=loket().blanko_notice(t.service_code),
+        number=t.number,
+        service=t.service_code,
+        service_name=t.service_name,
+        priority=t.priority is not None,
+        ahead=t.ahead,
+        qr=t.code,
+        qr_svg=qr_svg(t.code),
+        issued_at=t.issued_at.isoformat(),
+        requirements=[r.model_dump(mode="json") for r in sop.requirements] if sop else [],
+        status_url=f"/api/tickets/{t.number}",
+    ), 201
+
+
+@bp.get("/api/tickets/preview.png")
+def ticket_preview():
+    """The printed ticket as a picture; needs the ticket's signed code (from its QR), not just its number."""
+    view = loket().find_by_code(request.args.get("code", ""))
+    printer = printers().for_kiosk(request.args.get("kiosk"))
+    kind = "slip" if request.args.get("kind") == "slip" else "ticket"
+    job = render(ticket_content(loket(), view, office_name()), printer, kind=kind, with_preview=True)
+    buffer = io.BytesIO()
+    job.preview.save(buffer, format="PNG")
+    return Response(buffer.getvalue(), mimetype="image/png", headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/api/tickets/<number>")
+def ticket_status(number: str):
+    """The public status of today's ticket: never a name, NIK or staff note."""
+    return jsonify(loket().public_status(number))
+
+
+# ---- the kiosk's staff panel (PIN) ---------------------------------------------------
+
+
+@bp.post("/api/kiosk/unlock")
+@csrf.exempt  # the kiosk has no staff session; the PIN is the credential, and it is rate-limited
+@limiter.limit(config_limit("PIN_RATE_LIMIT"))
+def kiosk_unlock():
+    """Open the kiosk's settings panel with the staff PIN: {"pin", "kiosk"}."""
+    check_kiosk_pin()
+    kiosk = str(body().get("kiosk") or "") or None
+    return jsonify(
+        ok=True, kiosk=kiosk, printer=printers().for_kiosk(kiosk).describe(), kiosks=sorted(printers().kiosks)
+    )
+
+
+@bp.post("/api/kiosk/test-print")
+@csrf.exempt
+@limiter.limit(config_limit("PIN_RATE_LIMIT"))
+def kiosk_test_print():
+    """Print a test slip on this kiosk's printer (PIN required): {"pin", "kiosk"}; 502 when it fails."""
+    check_kiosk_pin()
+    printer = printers().for_kiosk(str(body().get("kiosk") or "") or None)
+    result = send(printer, test_job(printer, office_name(), loket().clock))
+    return jsonify(print=result.as_dict()), (200 if result.ok else 502)
+
+
+def check_kiosk_pin() -> None:
+    expected = current_app.config.get("KIOSK_PIN") or ""
+    if not expected:
+        raise NotAllowed("Pengaturan kiosk dinonaktifkan (LOKET_KIOSK_PIN belum diatur). (Kiosk settings disabled.)")
+    if not hmac.compare_digest(str(body().get("pin", "")), expected):
+        raise NotAllowed("PIN salah. (Wrong PIN.)")

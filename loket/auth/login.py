@@ -5,14 +5,16 @@ from __future__ import annotations
 import hmac
 from functools import wraps
 
-from flask import current_app, jsonify, session
+from flask import session
 from flask_login import UserMixin, current_user
 
 from loket.core.accounts import StaffUser, get_user
+from loket.core.errors import NotAllowed
 from loket.core.roles import Role
 from loket.core.service import Actor
-
-from .extensions import login_manager
+from loket.extensions import login_manager
+from loket.http import NotLoggedIn
+from loket.services import loket
 
 
 class LoginUser(UserMixin):
@@ -33,7 +35,7 @@ def _load_user(user_id: str) -> LoginUser | None:
     uid, _, key = user_id.partition(":")
     if not uid.isdigit():
         return None
-    staff = get_user(current_app.extensions["loket"].store, int(uid))
+    staff = get_user(loket().store, int(uid))
     if staff is None or not staff.active or not hmac.compare_digest(key, staff.session_key):
         return None
     return LoginUser(staff)
@@ -41,7 +43,7 @@ def _load_user(user_id: str) -> LoginUser | None:
 
 @login_manager.unauthorized_handler
 def _unauthorized():
-    return jsonify(error="unauthorized", message="Silakan masuk terlebih dahulu. (Please log in first.)"), 401
+    raise NotLoggedIn()
 
 
 def current_actor() -> Actor | None:
@@ -54,6 +56,12 @@ def current_actor() -> Actor | None:
     return Actor(current_user.staff.id, Role(role), session.get("counter_id"))
 
 
+def login_required_json() -> None:
+    """Refuse (401) when nobody is logged in."""
+    if not current_user.is_authenticated:
+        raise NotLoggedIn("Silakan masuk. (Please log in.)")
+
+
 def staff_required(*roles: Role):
     """Require a logged-in officer with a chosen role (one of `roles`, if given)."""
 
@@ -61,14 +69,12 @@ def staff_required(*roles: Role):
         @wraps(view)
         def inner(*args, **kwargs):
             if not current_user.is_authenticated:
-                return _unauthorized()
+                raise NotLoggedIn()
             actor = current_actor()
             if actor is None:
-                return jsonify(
-                    error="no_role", message="Pilih peran dan loket terlebih dahulu. (Choose a role and counter.)"
-                ), 403
+                raise NotAllowed("Pilih peran dan loket terlebih dahulu. (Choose a role and counter.)", code="no_role")
             if not current_user.staff.has_role(actor.role) or (roles and actor.role not in roles):
-                return jsonify(error="forbidden", message="Peran Anda tidak boleh melakukan ini. (Not allowed.)"), 403
+                raise NotAllowed("Peran Anda tidak boleh melakukan ini. (Not allowed.)")
             return view(actor, *args, **kwargs)
 
         inner.staff_roles = roles  # read by the authorisation test that walks every endpoint

@@ -1,0 +1,120 @@
+"""Staff sessions: log in and out, who am I, choose a role and counter, labels, the CSRF token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request, session
+from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
+
+from loket.core.accounts import authenticate, get_counter, list_counters
+from loket.core.errors import LoketError, NotAllowed, NotFound
+from loket.core.roles import ROLE_LABELS, Role
+from loket.core.states import PENDING_LABELS, PRIORITY_LABELS
+from loket.extensions import limiter
+from loket.http import BadRequest, body, config_limit
+from loket.realtime import publish
+from loket.services import loket
+
+from .login import LoginUser, current_actor, login_required_json
+
+bp = Blueprint("auth", __name__)
+
+
+class WrongLogin(LoketError):
+    status = 401
+    code = "bad_login"
+
+
+@bp.post("/api/login")
+@limiter.limit(config_limit("LOGIN_RATE_LIMIT"))
+def login():
+    data = body() or request.form
+    user = authenticate(loket().store, str(data.get("username", "")), str(data.get("password", "")))
+    if user is None:
+        raise WrongLogin("Nama pengguna atau kata sandi salah. (Wrong login.)")
+    session.clear()
+    login_user(LoginUser(user))
+    return jsonify(me())
+
+
+@bp.post("/api/logout")
+def logout():
+    leaving = current_actor()
+    if leaving is not None:
+        publish(loket().close_station(leaving))
+    logout_user()
+    session.clear()
+    return jsonify(ok=True)
+
+
+def me() -> dict[str, Any]:
+    if not current_user.is_authenticated:
+        return {"user": None}
+    staff = current_user.staff
+    counter = get_counter(loket().store, session["counter_id"]) if session.get("counter_id") else None
+    return {
+        "user": {"id": staff.id, "username": staff.username, "full_name": staff.full_name},
+        "roles": [{"code": r.value, "label": ROLE_LABELS[r]} for r in staff.roles],
+        "role": session.get("role"),
+        "counter": {"id": counter.id, "name": counter.name, "number": counter.number} if counter else None,
+    }
+
+
+@bp.get("/api/me")
+def whoami():
+    return jsonify(me())
+
+
+@bp.get("/api/counters")
+def counters():
+    login_required_json()
+    return jsonify(
+        counters=[
+            {"id": c.id, "name": c.name, "number": c.number, "roles": list(c.roles), "services": list(c.services)}
+            for c in list_counters(loket().store)
+            if c.active
+        ]
+    )
+
+
+@bp.post("/api/session")
+def choose_station():
+    """Choose the role to work in and, for hall-facing work, the counter: {"role", "counter_id"}."""
+    login_required_json()
+    data = body()
+    try:
+        role = Role(data.get("role"))
+    except ValueError:
+        raise BadRequest("Peran tidak dikenal. (Unknown role.)") from None
+    if not current_user.staff.has_role(role):
+        raise NotAllowed("Anda tidak memiliki peran ini. (You do not hold this role.)")
+    counter_id = data.get("counter_id")
+    if counter_id is not None:
+        counter = get_counter(loket().store, int(counter_id))
+        if counter is None or not counter.active:
+            raise NotFound("Loket tidak ada. (No such counter.)")
+        if not counter.serves_role(role):
+            raise NotAllowed(f"{counter.name} tidak melayani peran ini. (Counter does not serve this role.)")
+    leaving = current_actor()
+    if leaving is not None and leaving.counter_id is not None:
+        publish(loket().close_station(leaving))
+    session["role"] = role.value
+    session["counter_id"] = int(counter_id) if counter_id is not None else None
+    publish(loket().open_station(current_actor()))
+    return jsonify(me())
+
+
+@bp.get("/api/labels")
+def labels():
+    return jsonify(
+        roles={r.value: lbl for r, lbl in ROLE_LABELS.items()},
+        pending_reasons={r.value: lbl for r, lbl in PENDING_LABELS.items()},
+        priorities={p.value: lbl for p, lbl in PRIORITY_LABELS.items()},
+    )
+
+
+@bp.get("/api/csrf")
+def csrf_token():
+    return jsonify(csrf_token=generate_csrf())

@@ -1,0 +1,22 @@
+"""Office settings the pages need, each the admin's value else the configured default."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from loket.services import loket
+
+
+def office_name() -> str:
+    """The name the admin set, else LOKET_OFFICE_NAME."""
+    return loket().settings().office_name or current_app.config["OFFICE_NAME"]
+
+
+def voice_reading() -> str:
+    """How numbers are read out: the admin's setting, else LOKET_VOICE_READING."""
+    return loket().settings().voice_reading or current_app.config.get("VOICE_READING", "cardinal")
+
+
+def voice_engine() -> str:
+    """Who speaks the calls: "server" (chime + espeak-ng made here) or "browser" (LOKET_VOICE_ENGINE)."""
+    return current_app.config.get("VOICE_ENGINE", "server")

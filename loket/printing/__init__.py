@@ -1,0 +1,36 @@
+"""Printing: the printer registry, what a ticket or slip says, sending it, and the staff's reprints."""
+
+from flask import Flask
+
+from loket.core.admin import get_device
+from loket.services import loket
+
+from .printers import Printers, PrintResult, parse_printers, printers
+from .routes import bp
+from .tickets import print_ticket, render, send, test_job, ticket_content
+
+__all__ = [
+    "PrintResult",
+    "Printers",
+    "init_app",
+    "parse_printers",
+    "print_ticket",
+    "printers",
+    "render",
+    "send",
+    "test_job",
+    "ticket_content",
+]
+
+
+def init_app(app: Flask) -> None:
+    """Build the printers from the configuration; a kiosk's printer set by the admin wins."""
+    registry = app.extensions["printers"] = Printers(app.config)
+    registry.device_printer = _kiosk_printer
+    app.register_blueprint(bp)
+
+
+def _kiosk_printer(name: str) -> str | None:
+    """The printer the admin set for the kiosk called `name` (asked when a ticket is printed)."""
+    device = get_device(loket(), name, "kiosk")
+    return device["printer"] if device else None

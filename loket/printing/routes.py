@@ -1,0 +1,58 @@
+"""Printing for staff: reprint a ticket, print the pickup slip, today's printer failures."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from loket.auth.login import staff_required
+from loket.core.accounts import get_counter
+from loket.core.errors import Conflict
+from loket.core.service import Actor
+from loket.http import Failed, body
+from loket.office import office_name
+from loket.services import loket
+
+from .printers import printers
+from .tickets import print_ticket
+
+bp = Blueprint("printing", __name__)
+
+
+@bp.post("/api/staff/tickets/<int:ticket_id>/reprint")
+@staff_required()
+def reprint(actor: Actor, ticket_id: int):
+    """Print a ticket again, on a kiosk's printer ({"kiosk"}) or this counter's."""
+    return _print_for_staff(actor, ticket_id, "ticket")
+
+
+@bp.post("/api/staff/tickets/<int:ticket_id>/pickup-slip")
+@staff_required()
+def pickup_slip(actor: Actor, ticket_id: int):
+    """Print the slip pengambilan, once the berkas reached the SOP step that gives one."""
+    if not loket().get(ticket_id).gives_pickup_slip:
+        raise Conflict(
+            "Tahap SOP ini tidak memberikan slip pengambilan. (This SOP step gives no pickup slip.)",
+            code="no_pickup_slip",
+        )
+    return _print_for_staff(actor, ticket_id, "slip")
+
+
+@bp.get("/api/staff/alerts")
+@staff_required()
+def alerts(actor: Actor):
+    """Today's printer failures, so staff can help the resident and reprint."""
+    return jsonify(printer_failures=loket().printer_alerts())
+
+
+def _print_for_staff(actor: Actor, ticket_id: int, kind: str):
+    view = loket().get(ticket_id)
+    kiosk = body().get("kiosk")
+    if kiosk:
+        printer = printers().for_kiosk(kiosk)
+    else:
+        counter = get_counter(loket().store, actor.counter_id) if actor.counter_id else None
+        printer = printers().for_counter(counter.name if counter else None)
+    result = print_ticket(loket(), view, printer, office_name(), kind=kind, kiosk=kiosk, user_id=actor.user_id)
+    if not result.ok:
+        raise Failed(result.message or "", code="print_failed", print=result.as_dict())
+    return jsonify(print=result.as_dict())

@@ -1,0 +1,94 @@
+"""What a ticket or pickup slip says, how it is rendered for a printer, and sending it."""
+
+from __future__ import annotations
+
+from loket.core.clock import Clock
+from loket.core.service import Loket, TicketView
+from loket.core.states import PRIORITY_LABELS, Priority
+from loket.hardware.printer import (
+    Printer,
+    PrinterError,
+    PrintJob,
+    TicketContent,
+    escpos_bytes,
+    pickup_slip_blocks,
+    preview_image,
+    ticket_blocks,
+)
+from loket.realtime import publish
+
+from .printers import PrintResult
+
+
+def ticket_content(loket: Loket, view: TicketView, office_name: str, *, lang: str = "id") -> TicketContent:
+    settings = loket.settings()
+    sop = loket.catalog.get(view.service_code)
+    requirements = []
+    if sop:
+        for req in sop.requirements:
+            text = req.text.get(lang)
+            requirements.append(f"{text} (bila ada)" if req.optional else text)
+    notice = loket.blanko_notice(view.service_code)
+    return TicketContent(
+        office_name=settings.office_name or office_name,
+        number=view.number,
+        service_name=view.service_name.get(lang) or view.service_name["id"],
+        issued_at=loket.clock.local(view.issued_at),
+        qr_payload=view.code,
+        ahead=view.ahead,
+        priority_label=PRIORITY_LABELS[Priority(view.priority)]["id"] if view.priority else None,
+        requirements=requirements,
+        footer=settings.ticket_footer,
+        note=notice["id"] if notice else None,
+    )
+
+
+def render(
+    content: TicketContent, printer: Printer, kind: str = "ticket", with_preview: bool | None = None
+) -> PrintJob:
+    blocks = (pickup_slip_blocks if kind == "slip" else ticket_blocks)(content, printer.paper)
+    data = escpos_bytes(blocks, paper=printer.paper, profile=printer.profile)
+    if with_preview is None:
+        with_preview = printer.wants_preview
+    preview = preview_image(blocks, paper=printer.paper) if with_preview else None
+    return PrintJob(f"{kind}-{content.number}", data, preview)
+
+
+def send(printer: Printer, job: PrintJob) -> PrintResult:
+    """Print; a failure is reported, never raised: the ticket exists whether or not paper came out."""
+    try:
+        printer.send(job)
+    except PrinterError as exc:
+        return PrintResult(False, printer.describe(), exc.reason, str(exc))
+    return PrintResult(True, printer.describe())
+
+
+def test_job(printer: Printer, office_name: str, clock: Clock) -> PrintJob:
+    """A test ticket for checking paper, alignment and QR from the kiosk's settings panel."""
+    content = TicketContent(
+        office_name=office_name,
+        number="TES-000",
+        service_name="Tes printer - bukan nomor antrean",
+        issued_at=clock.local(clock.now()),
+        qr_payload="LKT1-TEST",
+        requirements=["Contoh daftar dokumen"],
+        footer="Tiket tes: tidak berlaku untuk pelayanan.",
+    )
+    return render(content, printer)
+
+
+def print_ticket(
+    loket: Loket,
+    view: TicketView,
+    printer: Printer,
+    office_name: str,
+    *,
+    kind: str,
+    kiosk: str | None = None,
+    user_id: int | None = None,
+) -> PrintResult:
+    """Render and send one ticket or slip; record the result and publish it (a failure alerts staff)."""
+    content = ticket_content(loket, view, office_name)
+    result = send(printer, render(content, printer, kind="slip" if kind == "slip" else "ticket"))
+    publish(loket.record_print(view.id, kind, result.ok, result.printer, result.reason, kiosk, user_id))
+    return result

@@ -1,0 +1,20 @@
+"""Realtime: domain events out to the rooms of Socket.IO, the display state, the connect handlers.
+
+Who receives what:
+- "display" room (every display): public events (ticket.called, …) and display.state;
+- "staff" room (every logged-in staff page): every event;
+- "counter:<id>" room (the staff pages at one counter): scanner.scan from the scanner agent;
+- everyone (kiosks too): settings.changed.
+"""
+
+from flask import Flask
+
+from . import handlers
+from .publish import DISPLAY_ROOM, STAFF_ROOM, counter_room, publish, to_counter
+
+__all__ = ["DISPLAY_ROOM", "STAFF_ROOM", "counter_room", "init_app", "publish", "to_counter"]
+
+
+def init_app(app: Flask) -> None:
+    """Attach the connect handlers to the app's Socket.IO server (set up by loket.extensions first)."""
+    handlers.register()

@@ -1,0 +1,47 @@
+"""Socket.IO handlers: displays and staff pages connect; after that the server only pushes.
+
+Namespace-free on purpose: every client connects to "/" with an `auth` object naming its channel,
+as it did before the rooms were split, so no page had to change.
+"""
+
+from __future__ import annotations
+
+from flask import session
+from flask_login import current_user
+from flask_socketio import emit, join_room
+
+from loket.display.state import display_state
+from loket.extensions import socketio
+
+from .publish import DISPLAY_ROOM, STAFF_ROOM, counter_room
+
+
+def on_connect(auth=None):
+    """Sent by a display or a staff page on (re)connect; answered with display.state to it alone.
+
+    A display (auth {"channel": "display"}, the default) joins the display room and receives
+    the full current state at once, so a reconnect heals it without a reload. A logged-in
+    officer (auth {"channel": "staff"}) joins the staff room and the room of the session's
+    counter; anyone else asking for the staff channel is refused.
+    """
+    channel = (auth or {}).get("channel", "display")
+    if channel == "staff":
+        if not current_user.is_authenticated:
+            return False  # refuse the connection
+        join_room(STAFF_ROOM)
+        if session.get("counter_id"):
+            join_room(counter_room(session["counter_id"]))
+    else:
+        join_room(DISPLAY_ROOM)
+    emit("display.state", display_state())
+
+
+def on_sync():
+    """Sent by a display that wants the full state again; answered with display.state to it alone."""
+    emit("display.state", display_state())
+
+
+def register() -> None:
+    """Attach the handlers to the SocketIO server (call after socketio.init_app, once per app)."""
+    socketio.on_event("connect", on_connect)
+    socketio.on_event("display.sync", on_sync)

@@ -1,0 +1,63 @@
+"""Publishing domain events over Socket.IO: public ones to displays, all to staff.
+
+Sent by the server only; received by the displays (room "display"), the staff pages (room "staff")
+and the staff pages of one counter (room "counter:<id>"). Kiosks and every other page get
+settings.changed, which goes to everyone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlencode
+
+from flask import current_app
+
+from loket.core.events import Event
+from loket.core.speech import Reading, call_sentence
+from loket.extensions import socketio
+from loket.office import voice_engine, voice_reading
+
+from .broadcaster import state_broadcaster
+
+DISPLAY_ROOM = "display"
+STAFF_ROOM = "staff"
+
+
+def publish(events: Iterable[Event]) -> None:
+    """Send each event to the rooms that may see it; displays also get a fresh full state, coalesced."""
+    changed = False
+    for event in events:
+        if event.kind in ("settings.changed", "catalog.changed"):
+            # Kiosks, displays and counters reload what they show on settings.changed; an SOP
+            # edit is announced the same way, so every screen picks it up at once.
+            socketio.emit("settings.changed", event.payload)
+            changed = True
+            continue
+        payload = with_voice(event.payload) if event.kind == "ticket.called" else event.payload
+        if event.public:
+            socketio.emit(event.kind, payload, to=DISPLAY_ROOM)
+            changed = True
+        socketio.emit(event.kind, payload, to=STAFF_ROOM)
+    if changed:
+        state_broadcaster(current_app._get_current_object(), DISPLAY_ROOM).poke()
+
+
+def with_voice(call: dict) -> dict:
+    """Add what the display says for a call: the sentence, and where its chime + voice audio is."""
+    reading = Reading(voice_reading())
+    query = {"number": call["number"], "counter": call["counter_number"], "recall": int(bool(call.get("recall")))}
+    return dict(
+        call,
+        say=call_sentence(call["number"], call["counter_number"], reading, recall=bool(call.get("recall"))),
+        audio="/api/voice/call.wav?" + urlencode(query),
+        voice_engine=voice_engine(),
+    )
+
+
+def counter_room(counter_id: int) -> str:
+    return f"counter:{counter_id}"
+
+
+def to_counter(counter_id: int, kind: str, payload: dict) -> None:
+    """Send something to the staff pages working at one counter only."""
+    socketio.emit(kind, payload, to=counter_room(counter_id))

@@ -1,0 +1,34 @@
+"""The domain object every room works through: built once per app, reached with `loket()`.
+
+Like flaskr's `get_db()`: one accessor for the shared resource instead of a helper copied into
+every blueprint.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from loket.core.catalog import load_catalog
+from loket.core.clock import Clock
+from loket.core.qr import CodeSigner
+from loket.core.service import Loket, Policy
+from loket.core.store import Store
+
+
+def init_app(app: Flask, clock: Clock | None = None) -> None:
+    """Build the Loket object from the configuration; a bad SOP file stops start-up here."""
+    app.extensions["loket"] = Loket(
+        Store(app.config["DATABASE_URL"]),
+        load_catalog(app.config["SOP_DIR"]),
+        CodeSigner(app.config["SECRET_KEY"], app.config["OFFICE_ID"]),
+        clock or Clock(app.config["TIMEZONE"]),
+        Policy(
+            priority_head_start_minutes=app.config["PRIORITY_HEAD_START_MINUTES"],
+            calls_before_no_show=app.config["CALLS_BEFORE_NO_SHOW"],
+        ),
+    )
+
+
+def loket() -> Loket:
+    """The current app's Loket."""
+    return current_app.extensions["loket"]

@@ -1,0 +1,207 @@
+"""Survei Kepuasan Masyarakat, the report: the IKM page and its JSON, CSV and XLSX, for the admin and
+the head of office (the page logs in and reads /api/survey/report like the admin pages).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, render_template, request
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from loket.auth import staff_required
+from loket.core.roles import REPORT_ROLES
+from loket.core.service import Actor
+from loket.core.survey import (
+    ELEMENTS,
+    MIN_RESPONSES_SHOWN,
+    REGULATION_WEIGHT,
+    SurveyReport,
+    survey_report,
+)
+from loket.http import BadRequest
+from loket.office import office_name
+from loket.services import loket
+
+#: Its templates and static files are the survey room's (blueprint "survey").
+bp = Blueprint("survey_report", __name__)
+
+
+@bp.get("/survey/report")
+def report_page():
+    """The IKM report, printable; it logs in and reads /api/survey/report like the admin pages."""
+    return render_template("survey/report.html", office_name=office_name())
+
+
+# ---- JSON and exports ---------------------------------------------------------------------
+
+
+def _period() -> tuple[date, date, str | None]:
+    """?from=&to=&service=; by default this month up to today."""
+    today = loket().clock.today()
+    service = request.args.get("service") or None
+    try:
+        start = date.fromisoformat(request.args.get("from") or today.replace(day=1).isoformat())
+        end = date.fromisoformat(request.args.get("to") or today.isoformat())
+    except ValueError:
+        raise _bad_period() from None
+    if end < start or (service is not None and loket().catalog.get(service) is None):
+        raise _bad_period()
+    return start, end, service
+
+
+def _bad_period() -> BadRequest:
+    return BadRequest(
+        "Periode atau layanan tidak sah (tanggal YYYY-MM-DD, sampai ≥ dari). "
+        "(Invalid period or service: dates YYYY-MM-DD, to ≥ from.)"
+    )
+
+
+def _report() -> SurveyReport:
+    start, end, service = _period()
+    return survey_report(loket(), start, end, service)
+
+
+@bp.get("/api/survey/report")
+@staff_required(*REPORT_ROLES)
+def report(actor: Actor):
+    """NRR per element, IKM and grade, distribution of ratings, per period and per service."""
+    data = _report().as_dict()
+    data["office"] = office_name()
+    data["today"] = loket().clock.today().isoformat()  # the office's day, for the period presets
+    data["services_available"] = [{"code": sop.code, "name": sop.name.model_dump()} for sop in loket().catalog]
+    return jsonify(data)
+
+
+@bp.get("/api/survey/report.csv")
+@staff_required(*REPORT_ROLES)
+def report_csv(actor: Actor):
+    rows = _table(_report(), _lang())
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    # A BOM so that spreadsheet programs read the Indonesian text as UTF-8.
+    return _download("\ufeff" + out.getvalue(), "text/csv; charset=utf-8", "csv")
+
+
+@bp.get("/api/survey/report.xlsx")
+@staff_required(*REPORT_ROLES)
+def report_xlsx(actor: Actor):
+    report_data = _report()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "IKM"
+    for row in _table(report_data, _lang()):
+        sheet.append(row)
+    titles = {WORDS[key][_lang()] for key in ("title", "elements", "per_service", "comments")}
+    for row in sheet.iter_rows():
+        if row[0].value in titles:
+            row[0].font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 44
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _download(buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+
+
+def _lang() -> str:
+    return "en" if request.args.get("lang") == "en" else "id"
+
+
+def _download(content: str | bytes, mimetype: str, ext: str) -> Response:
+    start, end, _ = _period()
+    name = f"ikm-{start.isoformat()}-{end.isoformat()}.{ext}"
+    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+#: Column and section titles of the exports.
+WORDS = {
+    "title": {"id": "SURVEI KEPUASAN MASYARAKAT (PermenPANRB 14/2017)", "en": "PUBLIC SATISFACTION SURVEY"},
+    "office": {"id": "Kantor", "en": "Office"},
+    "period": {"id": "Periode", "en": "Period"},
+    "service": {"id": "Layanan", "en": "Service"},
+    "all": {"id": "Semua layanan", "en": "All services"},
+    "responses": {"id": "Jumlah responden", "en": "Responses"},
+    "elements": {"id": "NILAI PER UNSUR", "en": "SCORE PER ELEMENT"},
+    "no": {"id": "No", "en": "No"},
+    "element": {"id": "Unsur", "en": "Element"},
+    "nrr": {"id": "NRR", "en": "NRR"},
+    "weighted": {"id": f"NRR x {REGULATION_WEIGHT}", "en": f"NRR x {REGULATION_WEIGHT}"},
+    "ikm": {"id": "IKM (rata-rata NRR x 25)", "en": "IKM (mean NRR x 25)"},
+    "ikm_regulation": {"id": f"IKM dengan bobot {REGULATION_WEIGHT}", "en": f"IKM with weight {REGULATION_WEIGHT}"},
+    "grade": {"id": "Mutu pelayanan", "en": "Grade"},
+    "per_service": {"id": "PER LAYANAN", "en": "PER SERVICE"},
+    "comments": {"id": "SARAN DAN MASUKAN", "en": "COMMENTS"},
+    "hidden": {
+        "id": f"Kurang dari {MIN_RESPONSES_SHOWN} responden: nilai tidak ditampilkan agar responden tidak dikenali.",
+        "en": f"Fewer than {MIN_RESPONSES_SHOWN} responses: figures not shown so that no one can be recognised.",
+    },
+    "hidden_short": {"id": f"disembunyikan (< {MIN_RESPONSES_SHOWN})", "en": f"hidden (< {MIN_RESPONSES_SHOWN})"},
+    "day": {"id": "Tanggal", "en": "Day"},
+    "text": {"id": "Isi", "en": "Text"},
+    "none": {"id": "Belum ada responden pada periode ini.", "en": "No responses in this period."},
+}
+COUNT_TITLES = {
+    "id": ["Jumlah 1 (Tidak baik)", "Jumlah 2 (Kurang baik)", "Jumlah 3 (Baik)", "Jumlah 4 (Sangat baik)"],
+    "en": ["Count 1 (Bad)", "Count 2 (Poor)", "Count 3 (Good)", "Count 4 (Very good)"],
+}
+
+
+def _table(report_data: SurveyReport, lang: str) -> list[list[Any]]:
+    """The report as rows for CSV and XLSX: header, elements, IKM, per service, comments."""
+
+    def w(key: str) -> str:
+        return WORDS[key][lang]
+
+    overall = report_data.overall
+    result = overall.result
+    service = overall.service_name[lang] if overall.service_name else w("all")
+    rows: list[list[Any]] = [
+        [w("title")],
+        [w("office"), office_name()],
+        [w("period"), report_data.start.isoformat(), report_data.end.isoformat()],
+        [w("service"), service],
+        [w("responses"), overall.responses],
+        [],
+        [w("elements")],
+        [w("no"), w("element"), w("nrr"), w("weighted"), *COUNT_TITLES[lang]],
+    ]
+    if overall.hidden:  # too few responses: the count only (see core.survey.MIN_RESPONSES_SHOWN)
+        result = None
+    for i, (key, label) in enumerate(ELEMENTS, start=1):
+        nrr = round(result.nrr[key], 2) if result else None
+        weighted = round(result.nrr[key] * REGULATION_WEIGHT, 3) if result else None
+        counts = [None] * 4 if overall.hidden else overall.distribution[key]
+        rows.append([i, label[lang], nrr, weighted, *counts])
+    rows.append([])
+    if overall.hidden:
+        rows.append([w("hidden")])
+    elif result:
+        rows += [
+            [w("ikm"), result.ikm],
+            [w("ikm_regulation"), result.ikm_regulation],
+            [w("grade"), result.grade, result.label[lang]],
+        ]
+    else:
+        rows.append([w("none")])
+    rows += [[], [w("per_service")], [w("service"), w("responses"), "IKM", w("ikm_regulation"), w("grade"), ""]]
+    for section in report_data.services:
+        r = section.result
+        if section.hidden:
+            rows.append([section.service_name[lang], section.responses, None, None, w("hidden_short"), ""])
+        else:
+            rows.append(
+                [section.service_name[lang], section.responses, r.ikm, r.ikm_regulation, r.grade, r.label[lang]]
+            )
+    comments = report_data.shown_comments()
+    if comments:
+        rows += [[], [w("comments")], [w("text")]]
+        rows += [[_cell_text(text)] for text in comments]
+    return rows
+
+
+def _cell_text(text: str) -> str:
+    """A resident's text as a spreadsheet shows it, never as a formula (CSV/formula injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,1 +1,0 @@
-"""Glue shared by the blueprints: extensions, login, publishing events."""
