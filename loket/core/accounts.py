@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .clock import Clock
-from .errors import LoketError, NotFound
-from .roles import Role
+from .errors import LoketError, NotAllowed, NotFound
+from .roles import ROLE_LABELS, Actor, Role
 from .store import Counter, Store, User
 
 _hasher = PasswordHasher()
@@ -160,3 +161,33 @@ def get_counter(store: Store, counter_id: int) -> CounterInfo | None:
     with store.read() as s:
         counter = s.get(Counter, counter_id)
         return counter_view(counter) if counter else None
+
+
+def acting(s: Session, actor: Actor, need_counter: bool = False) -> tuple[User, Counter | None]:
+    """The actor's user and counter, checked: active, holding the role, at a counter that serves it."""
+    user = s.get(User, actor.user_id)
+    if user is None or not user.active:
+        raise NotAllowed("Akun tidak aktif. (Account is not active.)")
+    if actor.role.value not in user.roles:
+        raise NotAllowed(
+            f"Anda tidak memiliki peran {ROLE_LABELS[actor.role]['id']}. "
+            f"(You do not hold the {ROLE_LABELS[actor.role]['en']} role.)"
+        )
+    counter = s.get(Counter, actor.counter_id) if actor.counter_id is not None else None
+    if actor.counter_id is not None and (counter is None or not counter.active):
+        raise NotFound("Loket tidak ada atau tidak aktif. (No such active counter.)")
+    if counter is not None and actor.role.value not in counter.roles and actor.role is not Role.ADMIN:
+        raise NotAllowed(
+            f"{counter.name} tidak melayani peran {ROLE_LABELS[actor.role]['id']}. "
+            "(This counter does not serve that role.)"
+        )
+    if need_counter and counter is None:
+        raise NotAllowed("Pilih loket terlebih dahulu. (Choose a counter first.)")
+    return user, counter
+
+
+def acting_at_counter(s: Session, actor: Actor) -> tuple[User, Counter]:
+    """The actor's user and counter, when the operation needs a counter (calling, walk-ins)."""
+    user, counter = acting(s, actor, need_counter=True)
+    assert counter is not None  # acting() raised otherwise
+    return user, counter

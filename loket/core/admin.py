@@ -11,23 +11,30 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import yaml
-from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from .catalog import Catalog, Sop, _location
-from .errors import Conflict, LoketError, NotAllowed, NotFound
+from .accounts import acting, hash_password
+from .catalog import SERVICE_GROUPS, Catalog, Sop
+from .context import Context
+from .errors import Conflict, InvalidInput, LoketError, NotAllowed, NotFound, problem
+from .errors import validation_problems as validation_problems  # imported from here by the settings route
 from .events import Event
-from .roles import ROLE_LABELS, STEP_ROLES, Role
-from .settings import read_settings
-from .store import Counter, Device, EventRecord, Setting, SopDocument, Ticket, User
-
-if TYPE_CHECKING:
-    from .service import Actor, Loket
+from .roles import ROLE_LABELS, STEP_ROLES, Actor, Role
+from .settings import OfficeSettings, effective, read_settings, write_settings
+from .sop_documents import (
+    bump_catalog_version,
+    overlay,
+    parse_input,
+    prefix_problems,
+    read_documents,
+    sop_yaml,
+)
+from .store import Applicant, Counter, Device, EventRecord, SopDocument, Ticket, User
 
 #: Event kinds the audit log shows.
 AUDIT_KINDS = (
@@ -48,129 +55,18 @@ AUDIT_KINDS = (
 )
 
 DEVICE_KINDS = ("kiosk", "display")
-CATALOG_VERSION_KEY = "catalog"
-
-
-class InvalidInput(LoketError):
-    """The admin's input breaks a rule; every problem names its field."""
-
-    code = "invalid"
-
-    def __init__(self, problems: list[dict[str, str]], message: str | None = None):
-        self.problems = problems
-        super().__init__(
-            message or "Isian belum benar. Periksa kolom yang ditandai. (Please correct the marked fields.)"
-        )
-
-
-def problem(field: str, message: str) -> dict[str, str]:
-    return {"field": field, "message": message}
-
-
-def validation_problems(exc: ValidationError, prefix: str = "") -> list[dict[str, str]]:
-    """Pydantic's errors as [{field, message}] with fields like ``steps[1].target_minutes``."""
-    out = []
-    for err in exc.errors():
-        loc = _location(err["loc"])
-        field = prefix + ("" if loc == "(file)" else loc) if prefix else loc
-        message = err["msg"].removeprefix("Value error, ")
-        out.append(problem(field, message))
-    return out
 
 
 # ---- SOP documents -----------------------------------------------------------
 
 
-def sop_yaml(sop: Sop) -> str:
-    """An SOP as a YAML file (the same shape as the shipped files)."""
-    data = sop.model_dump(mode="json", exclude_none=True)
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-
-
-def parse_input(data: dict[str, Any] | None = None, text: str | None = None) -> tuple[Sop, str]:
-    """Validate an SOP given as JSON data or as YAML text; return it and the YAML to store."""
-    if text is not None:
-        try:
-            loaded = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise InvalidInput([problem("yaml", f"bukan YAML yang sah (not valid YAML): {exc}")]) from None
-        if not isinstance(loaded, dict):
-            raise InvalidInput([problem("yaml", "YAML harus berisi isian SOP. (Expected a mapping of SOP fields.)")])
-        data = loaded
-    if not isinstance(data, dict):
-        raise InvalidInput([problem("sop", "Data SOP kosong. (No SOP data given.)")])
-    try:
-        sop = Sop.model_validate(data)
-    except ValidationError as exc:
-        raise InvalidInput(validation_problems(exc)) from None
-    return sop, (text if text is not None else sop_yaml(sop))
-
-
-def overlay(shipped: Catalog, documents: Iterable[tuple[str, str]]) -> tuple[Catalog, list[str]]:
-    """The catalog in use: the shipped SOPs with the office's documents over them.
-
-    A stored document that no longer validates (e.g. after an upgrade tightened a rule)
-    is skipped and reported, so one bad row never stops the office from issuing tickets.
-    """
-    by_code = {sop.code: sop for sop in shipped}
-    sources = dict(shipped.sources)
-    problems = []
-    for code, text in documents:
-        try:
-            sop, _ = parse_input(text=text)
-        except InvalidInput as exc:
-            problems.extend(f"office SOP '{code}': {p['field']}: {p['message']}" for p in exc.problems)
-            continue
-        by_code[sop.code] = sop
-        sources[sop.code] = f"office:{sop.code}"
-    sops = sorted(by_code.values(), key=lambda s: (s.order, s.code))
-    return Catalog(tuple(sops), sources), problems
-
-
-def prefix_problems(catalog: Catalog, sop: Sop) -> list[dict[str, str]]:
-    for other in catalog:
-        if other.code != sop.code and other.prefix == sop.prefix:
-            return [
-                problem(
-                    "prefix",
-                    f"Huruf {sop.prefix} sudah dipakai layanan '{other.name.id}'. (Prefix used by {other.code}.)",
-                )
-            ]
-    return []
-
-
-def catalog_version(s: Session) -> int:
-    row = s.get(Setting, CATALOG_VERSION_KEY)
-    return int(row.value.get("version", 0)) if row else 0
-
-
-def _bump_catalog_version(s: Session, loket: Loket, user_id: int) -> int:
-    row = s.get(Setting, CATALOG_VERSION_KEY)
-    version = catalog_version(s) + 1
-    if row is None:
-        s.add(
-            Setting(
-                key=CATALOG_VERSION_KEY, value={"version": version}, updated_at=loket.clock.now(), updated_by=user_id
-            )
-        )
-    else:
-        row.value = {"version": version}
-        row.updated_at = loket.clock.now()
-        row.updated_by = user_id
-    return version
-
-
-def read_documents(s: Session) -> list[tuple[str, str]]:
-    return [(d.code, d.yaml) for d in s.scalars(select(SopDocument).order_by(SopDocument.code))]
-
-
-def _source(loket: Loket, code: str, documents: set[str]) -> str:
+def _source(loket: Context, code: str, documents: set[str]) -> str:
     if code in documents:
         return "edited" if loket.shipped.get(code) else "office"
     return "shipped"
 
 
-def list_sops(loket: Loket) -> list[dict[str, Any]]:
+def list_sops(loket: Context) -> list[dict[str, Any]]:
     with loket.store.read() as s:
         docs = {d.code: d for d in s.scalars(select(SopDocument))}
         users = {u.id: u.username for u in s.scalars(select(User))}
@@ -195,7 +91,7 @@ def list_sops(loket: Loket) -> list[dict[str, Any]]:
     return out
 
 
-def get_sop(loket: Loket, code: str) -> dict[str, Any]:
+def get_sop(loket: Context, code: str) -> dict[str, Any]:
     sop = loket.catalog.get(code)
     if sop is None:
         raise NotFound(f"Layanan '{code}' tidak ada. (No such service.)")
@@ -209,7 +105,7 @@ def get_sop(loket: Loket, code: str) -> dict[str, Any]:
     }
 
 
-def export_yaml(loket: Loket, code: str) -> str:
+def export_yaml(loket: Context, code: str) -> str:
     """The SOP's YAML as in use: the office's document, the shipped file (with its comments), or a dump."""
     sop = loket.catalog.get(code)
     if sop is None:
@@ -228,7 +124,7 @@ def export_yaml(loket: Loket, code: str) -> str:
     return sop_yaml(sop)
 
 
-def export_zip(loket: Loket) -> bytes:
+def export_zip(loket: Context) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for sop in loket.catalog:
@@ -237,7 +133,12 @@ def export_zip(loket: Loket) -> bytes:
 
 
 def save_sop(
-    loket: Loket, actor: Actor, data: dict[str, Any] | None = None, text: str | None = None, *, code: str | None = None
+    loket: Context,
+    actor: Actor,
+    data: dict[str, Any] | None = None,
+    text: str | None = None,
+    *,
+    code: str | None = None,
 ) -> tuple[dict[str, Any], list[Event]]:
     """Create (code None) or replace (code given) one SOP; validated against the whole catalog first."""
     sop, stored = parse_input(data, text)
@@ -254,7 +155,7 @@ def save_sop(
 
 
 def import_files(
-    loket: Loket, actor: Actor, files: Iterable[tuple[str, bytes]]
+    loket: Context, actor: Actor, files: Iterable[tuple[str, bytes]]
 ) -> tuple[dict[str, list[str]], list[Event]]:
     """Import SOP YAML files (or a zip of them): all of them or none."""
     entries: list[tuple[str, bytes]] = []
@@ -301,11 +202,9 @@ def import_files(
 
 
 def _write_sops(
-    loket: Loket, actor: Actor, items: list[tuple[Sop, str]], names: dict[str, str] | None = None
+    loket: Context, actor: Actor, items: list[tuple[Sop, str]], names: dict[str, str] | None = None
 ) -> list[Event]:
     """Save SOPs checked against the whole catalog; `names` (code -> file) prefixes an import's problems."""
-    from .catalog import Catalog
-
     with loket.store.transaction() as s:
         user = _admin(s, actor)
         current, _ = overlay(loket.shipped, read_documents(s))
@@ -332,13 +231,13 @@ def _write_sops(
             before = old.model_dump(mode="json", exclude_none=True) if old else None
             after = sop.model_dump(mode="json", exclude_none=True)
             audit.append(_audit(s, loket, user, kind, f"{sop.prefix} {sop.name.id}", before, after, code=sop.code))
-        _bump_catalog_version(s, loket, user.id)
+        bump_catalog_version(s, loket.clock.now(), user.id)
         documents = read_documents(s)
     loket.install_catalog(overlay(loket.shipped, documents)[0])
     return [*audit, Event("catalog.changed", {"changed": ["catalog"], "codes": [sop.code for sop, _ in items]})]
 
 
-def delete_sop(loket: Loket, actor: Actor, code: str) -> tuple[dict[str, Any], list[Event]]:
+def delete_sop(loket: Context, actor: Actor, code: str) -> tuple[dict[str, Any], list[Event]]:
     """Revert an edited SOP to its shipped file, or remove an office-added SOP that was never used."""
     with loket.store.transaction() as s:
         user = _admin(s, actor)
@@ -366,7 +265,7 @@ def delete_sop(loket: Loket, actor: Actor, code: str) -> tuple[dict[str, Any], l
         after = shipped.model_dump(mode="json", exclude_none=True) if shipped else None
         kind = "sop.reverted" if shipped else "sop.deleted"
         event = _audit(s, loket, user, kind, current.name.id if current else code, before, after, code=code)
-        _bump_catalog_version(s, loket, user.id)
+        bump_catalog_version(s, loket.clock.now(), user.id)
         s.flush()
         documents = read_documents(s)
     loket.install_catalog(overlay(loket.shipped, documents)[0])
@@ -393,7 +292,7 @@ def counter_data(c: Counter) -> dict[str, Any]:
     }
 
 
-def _clean_counter(s: Session, loket: Loket, data: dict[str, Any], counter: Counter | None) -> dict[str, Any]:
+def _clean_counter(s: Session, loket: Context, data: dict[str, Any], counter: Counter | None) -> dict[str, Any]:
     merged = {**(counter_data(counter) if counter else {"zone": None, "services": [], "active": True}), **data}
     problems = []
     name = " ".join(str(merged.get("name") or "").split())
@@ -428,13 +327,13 @@ def _clean_counter(s: Session, loket: Loket, data: dict[str, Any], counter: Coun
     }
 
 
-def list_counter_rows(loket: Loket) -> list[dict[str, Any]]:
+def list_counter_rows(loket: Context) -> list[dict[str, Any]]:
     with loket.store.read() as s:
         return [counter_data(c) for c in s.scalars(select(Counter).order_by(Counter.number, Counter.id))]
 
 
 def save_counter(
-    loket: Loket, actor: Actor, data: dict[str, Any], counter_id: int | None = None
+    loket: Context, actor: Actor, data: dict[str, Any], counter_id: int | None = None
 ) -> tuple[dict[str, Any], list[Event]]:
     data = {k: v for k, v in data.items() if k in _COUNTER_FIELDS}
     with loket.store.transaction() as s:
@@ -483,14 +382,12 @@ def _clean_roles(roles: Any) -> list[str] | None:
     return sorted(set(roles))
 
 
-def list_users(loket: Loket) -> list[dict[str, Any]]:
+def list_users(loket: Context) -> list[dict[str, Any]]:
     with loket.store.read() as s:
         return [user_data(u) for u in s.scalars(select(User).order_by(User.username))]
 
 
-def create_staff(loket: Loket, actor: Actor, data: dict[str, Any]) -> tuple[dict[str, Any], list[Event]]:
-    from .accounts import hash_password
-
+def create_staff(loket: Context, actor: Actor, data: dict[str, Any]) -> tuple[dict[str, Any], list[Event]]:
     problems = []
     username = str(data.get("username") or "").strip().lower()
     full_name = " ".join(str(data.get("full_name") or "").split())
@@ -526,7 +423,9 @@ def create_staff(loket: Loket, actor: Actor, data: dict[str, Any]) -> tuple[dict
         return after, [_audit(s, loket, admin, "user.created", username, None, after, user_id=user.id)]
 
 
-def update_staff(loket: Loket, actor: Actor, user_id: int, data: dict[str, Any]) -> tuple[dict[str, Any], list[Event]]:
+def update_staff(
+    loket: Context, actor: Actor, user_id: int, data: dict[str, Any]
+) -> tuple[dict[str, Any], list[Event]]:
     with loket.store.transaction() as s:
         admin = _admin(s, actor)
         user = s.get(User, user_id)
@@ -565,9 +464,7 @@ def update_staff(loket: Loket, actor: Actor, user_id: int, data: dict[str, Any])
         return after, [_audit(s, loket, admin, "user.updated", user.username, before, after, user_id=user.id)]
 
 
-def reset_password(loket: Loket, actor: Actor, user_id: int, password: str) -> list[Event]:
-    from .accounts import hash_password
-
+def reset_password(loket: Context, actor: Actor, user_id: int, password: str) -> list[Event]:
     if len(password or "") < 8:
         raise InvalidInput([problem("password", "Kata sandi minimal 8 karakter. (At least 8 characters.)")])
     with loket.store.transaction() as s:
@@ -660,12 +557,12 @@ def _clean_device(s: Session, data: dict[str, Any], device: Device | None) -> di
     }
 
 
-def list_devices(loket: Loket) -> list[dict[str, Any]]:
+def list_devices(loket: Context) -> list[dict[str, Any]]:
     with loket.store.read() as s:
         return [device_data(d) for d in s.scalars(select(Device).order_by(Device.kind, Device.name))]
 
 
-def get_device(loket: Loket, name: str, kind: str | None = None) -> dict[str, Any] | None:
+def get_device(loket: Context, name: str, kind: str | None = None) -> dict[str, Any] | None:
     """An active device by name (the kiosk's or display's URL gives it), or None."""
     with loket.store.read() as s:
         query = select(Device).where(Device.name == name, Device.active.is_(True))
@@ -676,7 +573,7 @@ def get_device(loket: Loket, name: str, kind: str | None = None) -> dict[str, An
 
 
 def save_device(
-    loket: Loket, actor: Actor, data: dict[str, Any], device_id: int | None = None
+    loket: Context, actor: Actor, data: dict[str, Any], device_id: int | None = None
 ) -> tuple[dict[str, Any], list[Event]]:
     with loket.store.transaction() as s:
         admin = _admin(s, actor)
@@ -702,7 +599,7 @@ def save_device(
         ]
 
 
-def delete_device(loket: Loket, actor: Actor, device_id: int) -> list[Event]:
+def delete_device(loket: Context, actor: Actor, device_id: int) -> list[Event]:
     with loket.store.transaction() as s:
         admin = _admin(s, actor)
         device = s.get(Device, device_id)
@@ -716,11 +613,26 @@ def delete_device(loket: Loket, actor: Actor, device_id: int) -> list[Event]:
 # ---- personal data -------------------------------------------------------------
 
 
-def purge_personal_data(loket: Loket, actor: Actor | None, default_days: int) -> tuple[int, int]:
-    """Run the purge with the office's retention period (or the configured default); log it."""
+def purge_applicants(loket: Context, older_than_days: int) -> int:
+    """Delete applicants' names and NIKs of berkas closed more than N days ago; return how many."""
+    cutoff = loket.clock.now() - timedelta(days=older_than_days)
+    with loket.store.transaction() as s:
+        closed = select(Ticket.id).where(Ticket.closed_at.is_not(None), Ticket.closed_at < cutoff)
+        result = s.execute(delete(Applicant).where(Applicant.ticket_id.in_(closed)))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+def purge_personal_data(loket: Context, actor: Actor | None, default_days: int | None = None) -> tuple[int, int]:
+    """Run the purge with the office's retention period (else the environment's default); log it.
+
+    `default_days` overrides the environment's default given to the context (kept for the callers that pass it).
+    """
+    defaults = (
+        loket.defaults if default_days is None else replace(loket.defaults, personal_data_retention_days=default_days)
+    )
     with loket.store.read() as s:
-        days = read_settings(s).personal_data_retention_days or default_days
-    purged = loket.purge_personal_data(days)
+        days = effective(read_settings(s), defaults).personal_data_retention_days
+    purged = purge_applicants(loket, days)
     with loket.store.transaction() as s:
         user = _admin(s, actor) if actor else None
         s.add(
@@ -734,11 +646,39 @@ def purge_personal_data(loket: Loket, actor: Actor | None, default_days: int) ->
     return purged, days
 
 
+# ---- office settings -------------------------------------------------------------
+
+
+def update_settings(loket: Context, actor: Actor, changes: dict[str, Any]) -> list[Event]:
+    """Change office settings (admin only); every kiosk and display hears of it at once."""
+    with loket.store.transaction() as s:
+        user, _ = acting(s, actor)
+        if actor.role is not Role.ADMIN:
+            raise NotAllowed("Hanya admin yang dapat mengubah pengaturan. (Only an admin may change settings.)")
+        current = read_settings(s)
+        merged = OfficeSettings.model_validate({**current.model_dump(mode="json"), **changes})
+        unknown = set(merged.services) - {sop.code for sop in loket.catalog}
+        if unknown:
+            raise NotFound(f"Layanan tidak dikenal (unknown service): {', '.join(sorted(unknown))}")
+        before = write_settings(s, merged, loket.clock.now(), user.id)
+        after = merged.model_dump(mode="json")
+        changed = sorted(k for k in after if after[k] != before.get(k))
+        s.add(
+            EventRecord(
+                at=loket.clock.now(),
+                kind="settings.changed",
+                officer_id=user.id,
+                payload={"changed": changed, "before": before, "after": after},
+            )
+        )
+        return [Event("settings.changed", {"changed": changed}, officer_id=user.id)]
+
+
 # ---- the audit log -------------------------------------------------------------
 
 
 def audit_log(
-    loket: Loket, start: date | None = None, end: date | None = None, kind: str | None = None, limit: int = 200
+    loket: Context, start: date | None = None, end: date | None = None, kind: str | None = None, limit: int = 200
 ) -> list[dict[str, Any]]:
     """Admin changes, newest first, with who and what before and after (local dates, inclusive)."""
     kinds = [kind] if kind in AUDIT_KINDS else list(AUDIT_KINDS)
@@ -776,9 +716,7 @@ def audit_log(
         return out
 
 
-def meta(loket: Loket) -> dict[str, Any]:
-    from .catalog import SERVICE_GROUPS
-
+def meta(loket: Context) -> dict[str, Any]:
     return {
         "roles": [{"code": r.value, "label": ROLE_LABELS[r], "step": r in STEP_ROLES} for r in Role],
         "groups": list(SERVICE_GROUPS),
@@ -802,7 +740,7 @@ def _admin(s: Session, actor: Actor) -> User:
 
 def _audit(
     s: Session,
-    loket: Loket,
+    loket: Context,
     user: User,
     kind: str,
     summary: str,

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import CatalogError
+from .errors import CatalogError, field_path
 from .roles import STEP_ROLES, Role
 
 SERVICE_GROUPS = ("ktp-el", "kk", "kia", "akta", "pindah", "lainnya")
@@ -140,13 +140,6 @@ class Catalog:
         return [s for s in self.sops if s.total_mismatch]
 
 
-def _location(loc: Iterable[Any]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(file)"
-
-
 def parse_sop(text: str, source: str) -> Sop:
     """Parse one SOP file's text; raise CatalogError naming file, SOP and field."""
     try:
@@ -160,7 +153,7 @@ def parse_sop(text: str, source: str) -> Sop:
         return Sop.model_validate(data)
     except ValidationError as exc:
         raise CatalogError(
-            [f"{source}: SOP '{code}': {_location(err['loc'])}: {err['msg']}" for err in exc.errors()]
+            [f"{source}: SOP '{code}': {field_path(err['loc'])}: {err['msg']}" for err in exc.errors()]
         ) from exc
 
 

@@ -31,7 +31,12 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from sqlalchemy import Text, cast, select
+
+from loket.tickets.views import work_list
 
 from .roles import ROLE_LABELS, STEP_ROLES, Role
 from .states import PENDING_LABELS, QUEUED, STATE_LABELS, PendingReason, TicketState
@@ -767,7 +772,7 @@ def live_dashboard(loket) -> dict[str, Any]:
     overdue = []
     seen: set[int] = set()
     for role in STEP_ROLES:
-        for view in loket.work_list(role):
+        for view in work_list(loket, role):
             if view.overdue and view.id not in seen:
                 seen.add(view.id)
                 overdue.append(
@@ -967,10 +972,6 @@ def report_csv(report: Report) -> str:
 
 def report_xlsx(report: Report, office: str) -> bytes:
     """The report as an Excel workbook: one sheet per table, title row, bold frozen header."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     book = Workbook()
     book.remove(book.active)
     period = report.start.isoformat() if report.start == report.end else f"{report.start} s.d. {report.end}"

@@ -9,18 +9,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from .context import Context
 from .errors import LoketError
 from .qr import looks_like_code
 from .states import TicketState
 from .store import Store, SurveyResponse, Ticket
-
-if TYPE_CHECKING:
-    from .service import Loket
 
 #: The nine elements, in the regulation's order.
 ELEMENTS: tuple[tuple[str, dict[str, str]], ...] = (
@@ -301,7 +298,7 @@ def normalise_number(text: str) -> str:
     return norm
 
 
-def _ticket(loket: Loket, s: Session, code_or_number: str) -> Ticket:
+def _ticket(loket: Context, s: Session, code_or_number: str) -> Ticket:
     """The ticket a resident means: by its signed QR text, or a number handed over (or issued) today."""
     text = (code_or_number or "").strip()
     if not text or len(text) > 300:
@@ -337,12 +334,12 @@ def _check_rateable(ticket: Ticket) -> None:
         raise refuse("already_rated")
 
 
-def _service_name(loket: Loket, code: str) -> dict[str, str]:
+def _service_name(loket: Context, code: str) -> dict[str, str]:
     sop = loket.catalog.get(code)
     return sop.name.model_dump() if sop else {"id": code, "en": code}
 
 
-def check_ticket(loket: Loket, code_or_number: str) -> Rateable:
+def check_ticket(loket: Context, code_or_number: str) -> Rateable:
     """May this ticket be rated now? Raises SurveyRefused (or InvalidCode) with the reason."""
     with loket.store.read() as s:
         ticket = _ticket(loket, s, code_or_number)
@@ -351,7 +348,7 @@ def check_ticket(loket: Loket, code_or_number: str) -> Rateable:
 
 
 def submit_response(
-    loket: Loket,
+    loket: Context,
     code_or_number: str,
     answers: Mapping[str, int],
     comment: str | None = None,
@@ -476,7 +473,7 @@ def _section(code: str | None, name: dict[str, str] | None, rows: list[dict[str,
     return IkmSection(code, name, ikm(rows), distribution)
 
 
-def survey_report(source: Loket | Store, start_day: date, end_day: date, service: str | None = None) -> SurveyReport:
+def survey_report(source: Context | Store, start_day: date, end_day: date, service: str | None = None) -> SurveyReport:
     """NRR per element, the IKM and its grade over [start_day, end_day], overall and per service."""
     store: Store = getattr(source, "store", source)
     catalog = getattr(source, "catalog", None)

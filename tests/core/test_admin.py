@@ -12,9 +12,10 @@ from loket.core import admin as ops
 from loket.core.accounts import authenticate, create_user
 from loket.core.errors import Conflict, NotAllowed
 from loket.core.qr import CodeSigner
-from loket.core.roles import Role
-from loket.core.service import Actor, Loket, Policy
+from loket.core.roles import Actor, Role
+from loket.core.service import Loket, Policy
 from loket.core.store import SopDocument, Ticket
+from loket.tickets.records import calls_needed
 
 KIA = "penerbitan-kia"
 
@@ -249,7 +250,7 @@ def test_devices_carry_printers_and_display_options(loket, admin):
 def test_office_settings_drive_no_show_and_the_purge(loket, admin, officer, clock):
     loket.update_settings(admin, {"calls_before_no_show": 1, "personal_data_retention_days": 30})
     with loket.store.read() as s:
-        assert loket._calls_needed(s) == 1
+        assert calls_needed(loket, s) == 1
     purged, days = ops.purge_personal_data(loket, admin, default_days=365)
     assert (purged, days) == (0, 30)
     [entry] = ops.audit_log(loket, kind="personal_data.purged")
