@@ -16,6 +16,7 @@ from loket.core.clock import Clock
 from loket.core.errors import LoketError
 from loket.core.qr import CodeSigner
 from loket.core.service import Loket, Policy
+from loket.core.settings import OfficeDefaults
 from loket.core.store import Store
 from loket.web import sockets as _sockets  # noqa: F401  registers the handlers before any init_app
 from loket.web.extensions import csrf, limiter, login_manager, socketio
@@ -44,6 +45,7 @@ def create_app(
             priority_head_start_minutes=app.config["PRIORITY_HEAD_START_MINUTES"],
             calls_before_no_show=app.config["CALLS_BEFORE_NO_SHOW"],
         ),
+        OfficeDefaults.from_config(app.config),
     )
 
     from loket.web.printing import Printers

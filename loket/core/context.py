@@ -23,7 +23,8 @@ class Policy:
     #: minutes earlier. Priority residents go first, yet a regular ticket never
     #: waits more than this much longer than it would in plain arrival order.
     priority_head_start_minutes: int = 30
-    #: How many calls a resident gets before the counter may mark a no-show.
+    #: How many calls a resident gets before the counter may mark a no-show, when the context is given no
+    #: OfficeDefaults (which then take it); with OfficeDefaults, theirs counts (see settings.effective).
     calls_before_no_show: int = 3
 
 
