@@ -8,7 +8,6 @@ Every change is made by an admin, in one transaction, and written to the audit l
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import replace
@@ -19,6 +18,18 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from .accounts import acting, hash_password
+from .admin_inputs import (
+    DEVICE_KINDS,
+    CounterInput,
+    DeviceInput,
+    DisplayOptions,
+    NewPassword,
+    NewStaff,
+    StaffChanges,
+    check,
+    in_field_order,
+    squash,
+)
 from .catalog import SERVICE_GROUPS, Catalog, Sop
 from .context import Context
 from .errors import Conflict, InvalidInput, LoketError, NotAllowed, NotFound, problem
@@ -53,8 +64,6 @@ AUDIT_KINDS = (
     "device.deleted",
     "personal_data.purged",
 )
-
-DEVICE_KINDS = ("kiosk", "display")
 
 
 # ---- SOP documents -----------------------------------------------------------
@@ -277,8 +286,6 @@ def delete_sop(loket: Context, actor: Actor, code: str) -> tuple[dict[str, Any],
 
 # ---- counters ----------------------------------------------------------------
 
-_COUNTER_FIELDS = ("name", "number", "roles", "services", "zone", "active")
-
 
 def counter_data(c: Counter) -> dict[str, Any]:
     return {
@@ -293,38 +300,17 @@ def counter_data(c: Counter) -> dict[str, Any]:
 
 
 def _clean_counter(s: Session, loket: Context, data: dict[str, Any], counter: Counter | None) -> dict[str, Any]:
+    """The counter's fields after the change, checked (CounterInput) and its name free."""
     merged = {**(counter_data(counter) if counter else {"zone": None, "services": [], "active": True}), **data}
-    problems = []
-    name = " ".join(str(merged.get("name") or "").split())
-    if not 1 <= len(name) <= 60:
-        problems.append(problem("name", "Isi nama loket (maks. 60 huruf). (Enter a name, at most 60 characters.)"))
-    elif s.scalar(select(Counter.id).where(Counter.name == name, Counter.id != (counter.id if counter else -1))):
+    clean, problems = check(CounterInput, merged, {"services": {sop.code for sop in loket.catalog}})
+    name = squash(merged.get("name"))
+    if not any(p["field"] == "name" for p in problems) and s.scalar(
+        select(Counter.id).where(Counter.name == name, Counter.id != (counter.id if counter else -1))
+    ):
         problems.append(problem("name", f"Loket '{name}' sudah ada. (A counter with this name exists.)"))
-    number = merged.get("number")
-    if isinstance(number, str) and number.strip().isdigit():
-        number = int(number)
-    if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 999:
-        problems.append(problem("number", "Nomor loket 1 sampai 999. (Number from 1 to 999.)"))
-    roles = merged.get("roles") or []
-    step_roles = {r.value for r in STEP_ROLES}
-    if not isinstance(roles, list) or not roles or any(r not in step_roles for r in roles):
-        problems.append(problem("roles", "Pilih minimal satu peran petugas. (Choose at least one staff role.)"))
-    services = merged.get("services") or []
-    known = {sop.code for sop in loket.catalog}
-    if not isinstance(services, list) or any(c not in known for c in services):
-        problems.append(problem("services", "Layanan tidak dikenal. (Unknown service.)"))
-    zone = merged.get("zone")
-    zone = " ".join(str(zone).split())[:40] or None if zone is not None else None
-    if problems:
-        raise InvalidInput(problems)
-    return {
-        "name": name,
-        "number": number,
-        "roles": sorted(set(roles)),
-        "services": sorted(set(services)),
-        "zone": zone,
-        "active": bool(merged.get("active", True)),
-    }
+    if clean is None or problems:
+        raise InvalidInput(in_field_order(problems, CounterInput))
+    return clean.model_dump()
 
 
 def list_counter_rows(loket: Context) -> list[dict[str, Any]]:
@@ -335,7 +321,7 @@ def list_counter_rows(loket: Context) -> list[dict[str, Any]]:
 def save_counter(
     loket: Context, actor: Actor, data: dict[str, Any], counter_id: int | None = None
 ) -> tuple[dict[str, Any], list[Event]]:
-    data = {k: v for k, v in data.items() if k in _COUNTER_FIELDS}
+    data = {k: v for k, v in data.items() if k in CounterInput.model_fields}
     with loket.store.transaction() as s:
         user = _admin(s, actor)
         counter = None
@@ -372,77 +358,50 @@ def user_data(u: User) -> dict[str, Any]:
     }
 
 
-_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
-
-
-def _clean_roles(roles: Any) -> list[str] | None:
-    valid = {r.value for r in Role}
-    if not isinstance(roles, list) or not roles or any(r not in valid for r in roles):
-        return None
-    return sorted(set(roles))
-
-
 def list_users(loket: Context) -> list[dict[str, Any]]:
     with loket.store.read() as s:
         return [user_data(u) for u in s.scalars(select(User).order_by(User.username))]
 
 
 def create_staff(loket: Context, actor: Actor, data: dict[str, Any]) -> tuple[dict[str, Any], list[Event]]:
-    problems = []
+    """Create a staff account (NewStaff) with a hashed password; the username must be free."""
+    clean, problems = check(NewStaff, data)
     username = str(data.get("username") or "").strip().lower()
-    full_name = " ".join(str(data.get("full_name") or "").split())
-    password = str(data.get("password") or "")
-    roles = _clean_roles(data.get("roles"))
-    if not _USERNAME.match(username):
-        problems.append(
-            problem("username", "2-60 huruf kecil, angka, titik, garis. (2-60 lowercase letters, digits, . _ -)")
-        )
-    if not 2 <= len(full_name) <= 120:
-        problems.append(problem("full_name", "Isi nama lengkap. (Enter the full name.)"))
-    if len(password) < 8:
-        problems.append(problem("password", "Kata sandi minimal 8 karakter. (At least 8 characters.)"))
-    if roles is None:
-        problems.append(problem("roles", "Pilih minimal satu peran. (Choose at least one role.)"))
     with loket.store.transaction() as s:
         admin = _admin(s, actor)
         if username and s.scalar(select(User.id).where(User.username == username)):
             problems.append(problem("username", f"'{username}' sudah dipakai. (Username taken.)"))
-        if problems:
+        if clean is None or problems:
             raise InvalidInput(problems)
         user = User(
-            username=username,
-            full_name=full_name,
-            password_hash=hash_password(password),
-            roles=roles,
+            username=clean.username,
+            full_name=clean.full_name,
+            password_hash=hash_password(clean.password),
+            roles=clean.roles,
             active=True,
             created_at=loket.clock.now(),
         )
         s.add(user)
         s.flush()
         after = user_data(user)
-        return after, [_audit(s, loket, admin, "user.created", username, None, after, user_id=user.id)]
+        return after, [_audit(s, loket, admin, "user.created", clean.username, None, after, user_id=user.id)]
 
 
 def update_staff(
     loket: Context, actor: Actor, user_id: int, data: dict[str, Any]
 ) -> tuple[dict[str, Any], list[Event]]:
+    """Change a staff account's name, roles or active flag (StaffChanges); an admin cannot lock out themself."""
+    clean, problems = check(StaffChanges, {k: v for k, v in data.items() if k in StaffChanges.model_fields})
     with loket.store.transaction() as s:
         admin = _admin(s, actor)
         user = s.get(User, user_id)
         if user is None:
             raise NotFound("Pengguna tidak ada. (No such user.)")
         before = user_data(user)
-        problems = []
-        if "full_name" in data:
-            full_name = " ".join(str(data.get("full_name") or "").split())
-            if not 2 <= len(full_name) <= 120:
-                problems.append(problem("full_name", "Isi nama lengkap. (Enter the full name.)"))
-            user.full_name = full_name
-        if "roles" in data:
-            roles = _clean_roles(data.get("roles"))
-            if roles is None:
-                problems.append(problem("roles", "Pilih minimal satu peran. (Choose at least one role.)"))
-            elif user.id == admin.id and Role.ADMIN.value not in roles:
+        if clean is not None and clean.full_name is not None:
+            user.full_name = clean.full_name
+        if clean is not None and clean.roles is not None:
+            if user.id == admin.id and Role.ADMIN.value not in clean.roles:
                 problems.append(
                     problem(
                         "roles",
@@ -450,14 +409,13 @@ def update_staff(
                     )
                 )
             else:
-                user.roles = roles
-        if "active" in data:
-            active = bool(data.get("active"))
-            if user.id == admin.id and not active:
+                user.roles = clean.roles
+        if clean is not None and clean.active is not None:
+            if user.id == admin.id and not clean.active:
                 problems.append(
                     problem("active", "Anda tidak dapat menonaktifkan akun sendiri. (You cannot deactivate yourself.)")
                 )
-            user.active = active
+            user.active = clean.active
         if problems:
             raise InvalidInput(problems)
         after = user_data(user)
@@ -465,14 +423,16 @@ def update_staff(
 
 
 def reset_password(loket: Context, actor: Actor, user_id: int, password: str) -> list[Event]:
-    if len(password or "") < 8:
-        raise InvalidInput([problem("password", "Kata sandi minimal 8 karakter. (At least 8 characters.)")])
+    """Set a new password (NewPassword) for a staff account; the password never reaches the log."""
+    clean, problems = check(NewPassword, {"password": password})
+    if clean is None:
+        raise InvalidInput(problems)
     with loket.store.transaction() as s:
         admin = _admin(s, actor)
         user = s.get(User, user_id)
         if user is None:
             raise NotFound("Pengguna tidak ada. (No such user.)")
-        user.password_hash = hash_password(password)
+        user.password_hash = hash_password(clean.password)
         # the password itself is never written to the log
         return [_audit(s, loket, admin, "user.password_reset", user.username, None, None, user_id=user.id)]
 
@@ -499,62 +459,25 @@ def device_data(d: Device) -> dict[str, Any]:
     }
 
 
-_DEVICE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
-#: Printers an admin may set from the web: a network, USB or serial printer. Files and device paths
-#: (file:, preview:, device:) stay with the server's configuration (LOKET_KIOSK_PRINTERS), so a web
-#: form can never make the server write where it chooses.
-_PRINTER = re.compile(
-    r"^(network:[A-Za-z0-9.-]+(:\d{1,5})?|usb:0x[0-9a-fA-F]{4}:0x[0-9a-fA-F]{4}|serial:/dev/tty[A-Za-z0-9]+(:\d{3,7})?)$"
-)
-
-
 def _clean_device(s: Session, data: dict[str, Any], device: Device | None) -> dict[str, Any]:
+    """The device's fields after the change, checked (DeviceInput, DisplayOptions) and its name free."""
     merged = {**(device_data(device) if device else {"zone": None, "printer": None, "options": {}, "active": True})}
-    merged.update({k: v for k, v in data.items() if k in ("kind", "name", "zone", "printer", "options", "active")})
-    problems = []
-    kind = merged.get("kind")
-    if kind not in DEVICE_KINDS:
-        problems.append(problem("kind", "Pilih kiosk atau layar. (Choose kiosk or display.)"))
+    merged.update({k: v for k, v in data.items() if k in DeviceInput.model_fields})
+    clean, problems = check(DeviceInput, merged)
     name = str(merged.get("name") or "").strip()
-    if not _DEVICE_NAME.match(name):
-        problems.append(problem("name", "Nama tanpa spasi: huruf, angka, . _ - (A name without spaces.)"))
-    elif s.scalar(select(Device.id).where(Device.name == name, Device.id != (device.id if device else -1))):
+    if not any(p["field"] == "name" for p in problems) and s.scalar(
+        select(Device.id).where(Device.name == name, Device.id != (device.id if device else -1))
+    ):
         problems.append(problem("name", f"'{name}' sudah dipakai. (Name taken.)"))
-    printer = (str(merged.get("printer") or "").strip()) or None
-    if printer is not None and (kind != "kiosk" or not _PRINTER.match(printer)):
-        problems.append(
-            problem(
-                "printer",
-                "Contoh: network:10.0.0.21:9100, usb:0x0416:0x5011, serial:/dev/ttyUSB0:9600. (Printer spec.)",
-            )
-        )
-    options = merged.get("options") or {}
-    clean_options: dict[str, Any] = {}
-    if not isinstance(options, dict):
-        problems.append(problem("options", "Opsi tidak sah. (Invalid options.)"))
-    elif kind == "display":
-        counters = options.get("counters") or []
-        if not isinstance(counters, list) or not all(isinstance(c, str) for c in counters):
-            problems.append(problem("options.counters", "Daftar nama loket. (A list of counter names.)"))
-        else:
-            known = set(s.scalars(select(Counter.name)))
-            unknown = [c for c in counters if c not in known]
-            if unknown:
-                problems.append(problem("options.counters", f"Loket tidak dikenal: {', '.join(unknown)}"))
-            clean_options["counters"] = counters
-        clean_options["pickup"] = bool(options.get("pickup"))
-    zone = merged.get("zone")
-    zone = (" ".join(str(zone).split())[:40] or None) if zone is not None else None
-    if problems:
-        raise InvalidInput(problems)
-    return {
-        "kind": kind,
-        "name": name,
-        "zone": zone,
-        "printer": printer,
-        "options": clean_options,
-        "active": bool(merged.get("active", True)),
-    }
+    options: dict[str, Any] = {}
+    raw_options = merged.get("options") or {}
+    if merged.get("kind") == "display" and isinstance(raw_options, dict):
+        shown, option_problems = check(DisplayOptions, raw_options, {"counters": set(s.scalars(select(Counter.name)))})
+        problems.extend({**p, "field": f"options.{p['field']}"} for p in option_problems)
+        options = shown.model_dump() if shown else {}
+    if clean is None or problems:
+        raise InvalidInput(in_field_order(problems, DeviceInput))
+    return {**clean.model_dump(), "options": options}
 
 
 def list_devices(loket: Context) -> list[dict[str, Any]]:

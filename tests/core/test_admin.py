@@ -229,6 +229,18 @@ def test_staff_accounts_reset_and_deactivate(loket, admin):
     assert "baru-12345" not in repr(ops.audit_log(loket))
 
 
+def test_a_staff_form_left_empty_names_every_field_in_the_admin_s_words(loket, admin):
+    with pytest.raises(ops.InvalidInput) as err:
+        ops.create_staff(loket, admin, {"username": "admin", "full_name": " ", "roles": ["tukang"]})
+    problems = err.value.problems
+    assert [p["field"] for p in problems] == ["full_name", "password", "roles", "username"]
+    assert problems[1]["message"] == "Kata sandi minimal 8 karakter. (At least 8 characters.)"  # not "Field required"
+    assert problems[3]["message"] == "'admin' sudah dipakai. (Username taken.)"
+    with pytest.raises(ops.InvalidInput) as err:
+        ops.update_staff(loket, admin, admin.user_id, {"full_name": "A", "roles": []})
+    assert [p["field"] for p in err.value.problems] == ["full_name", "roles"]
+
+
 def test_devices_carry_printers_and_display_options(loket, admin):
     ops.save_counter(loket, admin, {"name": "Loket 9", "number": 9, "roles": ["pelayanan"]})
     kiosk, _ = ops.save_device(loket, admin, {"kind": "kiosk", "name": "lobby1", "printer": "network:10.0.0.21:9100"})
