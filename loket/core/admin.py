@@ -12,9 +12,9 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session
 
 from .accounts import acting, hash_password
@@ -542,7 +542,7 @@ def purge_applicants(loket: Context, older_than_days: int) -> int:
     with loket.store.transaction() as s:
         closed = select(Ticket.id).where(Ticket.closed_at.is_not(None), Ticket.closed_at < cutoff)
         result = s.execute(delete(Applicant).where(Applicant.ticket_id.in_(closed)))
-        return int(getattr(result, "rowcount", 0) or 0)
+        return cast("CursorResult[Any]", result).rowcount or 0  # a DELETE gives a cursor result
 
 
 def purge_personal_data(loket: Context, actor: Actor | None, default_days: int | None = None) -> tuple[int, int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -130,7 +130,7 @@ class Catalog:
     def get(self, code: str) -> Sop | None:
         return self._by_code.get(code)  # type: ignore[attr-defined]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Sop]:
         return iter(self.sops)
 
     def __len__(self) -> int:

@@ -117,7 +117,7 @@ HEADER = [
 
 
 def _flat(row: RegisterRow, max_steps: int) -> list[Any]:
-    base = [
+    base: list[Any] = [
         row.day.isoformat(),
         row.number,
         row.service,

@@ -51,7 +51,7 @@ def overlay(shipped: Catalog, documents: Iterable[tuple[str, str]]) -> tuple[Cat
     """
     by_code = {sop.code: sop for sop in shipped}
     sources = dict(shipped.sources)
-    problems = []
+    problems: list[str] = []
     for code, text in documents:
         try:
             sop, _ = parse_input(text=text)

@@ -9,8 +9,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from .context import Context
@@ -102,7 +103,7 @@ def _round2(value: float) -> float:
 
 #: The question and the four answers of each element, as the regulation's sample questionnaire
 #: (Lampiran PermenPANRB 14/2017) words them; a = 1 ... d = 4.
-QUESTIONS: dict[str, dict[str, object]] = {
+QUESTIONS: dict[str, dict[str, Any]] = {
     "persyaratan": {
         "question": {
             "id": "Bagaimana pendapat Anda tentang kesesuaian persyaratan pelayanan dengan jenis pelayanannya?",
@@ -370,12 +371,13 @@ def submit_response(
     with loket.store.transaction() as s:
         ticket = _ticket(loket, s, code_or_number)
         _check_rateable(ticket)
-        marked = s.execute(
+        result = s.execute(
             update(Ticket)
             .where(Ticket.id == ticket.id, Ticket.state == TicketState.DONE.value, Ticket.surveyed.is_(False))
             .values(surveyed=True)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )
+        marked = cast("CursorResult[Any]", result).rowcount  # an UPDATE gives a cursor result
         if marked != 1:
             raise refuse("already_rated")  # another submission for this ticket won the race
         s.add(
@@ -475,8 +477,8 @@ def _section(code: str | None, name: dict[str, str] | None, rows: list[dict[str,
 
 def survey_report(source: Context | Store, start_day: date, end_day: date, service: str | None = None) -> SurveyReport:
     """NRR per element, the IKM and its grade over [start_day, end_day], overall and per service."""
-    store: Store = getattr(source, "store", source)
-    catalog = getattr(source, "catalog", None)
+    store = source.store if isinstance(source, Context) else source
+    catalog = source.catalog if isinstance(source, Context) else None
 
     def name(code: str) -> dict[str, str]:
         sop = catalog.get(code) if catalog is not None else None
