@@ -51,11 +51,13 @@ class CounterInfo:
 
 
 def staff_view(user: User) -> StaffUser:
+    """The account as the web layer holds it, with a key that changes with the password."""
     key = hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
     return StaffUser(user.id, user.username, user.full_name, tuple(Role(r) for r in user.roles), user.active, key)
 
 
 def counter_view(counter: Counter) -> CounterInfo:
+    """The counter as the web layer holds it."""
     return CounterInfo(
         counter.id,
         counter.name,
@@ -78,6 +80,7 @@ def _roles(roles: Iterable[str]) -> list[str]:
 
 
 def hash_password(password: str) -> str:
+    """The password hashed with argon2."""
     return _hasher.hash(password)
 
 
@@ -104,6 +107,7 @@ def create_user(
 
 
 def set_password(store: Store, username: str, password: str) -> None:
+    """Set a new password by username (the CLI)."""
     if len(password) < 8:
         raise LoketError("Kata sandi minimal 8 karakter. (Password needs at least 8 characters.)")
     with store.transaction() as s:
@@ -128,6 +132,7 @@ def authenticate(store: Store, username: str, password: str) -> StaffUser | None
 
 
 def get_user(store: Store, user_id: int) -> StaffUser | None:
+    """A staff account by id, or None."""
     with store.read() as s:
         user = s.get(User, user_id)
         return staff_view(user) if user else None
@@ -141,6 +146,7 @@ def create_counter(
     services: Iterable[str] = (),
     zone: str | None = None,
 ) -> CounterInfo:
+    """Create a counter (the CLI and the demo)."""
     with store.transaction() as s:
         if s.scalar(select(Counter).where(Counter.name == name)):
             raise LoketError(f"Loket '{name}' sudah ada. (Counter already exists.)")
@@ -153,11 +159,13 @@ def create_counter(
 
 
 def list_counters(store: Store) -> list[CounterInfo]:
+    """Every counter, by number."""
     with store.read() as s:
         return [counter_view(c) for c in s.scalars(select(Counter).order_by(Counter.number, Counter.id))]
 
 
 def get_counter(store: Store, counter_id: int) -> CounterInfo | None:
+    """A counter by id, or None."""
     with store.read() as s:
         counter = s.get(Counter, counter_id)
         return counter_view(counter) if counter else None

@@ -76,6 +76,7 @@ def _source(loket: Context, code: str, documents: set[str]) -> str:
 
 
 def list_sops(loket: Context) -> list[dict[str, Any]]:
+    """Every SOP in use, with where it comes from (shipped, edited, office) and who changed it last."""
     with loket.store.read() as s:
         docs = {d.code: d for d in s.scalars(select(SopDocument))}
         users = {u.id: u.username for u in s.scalars(select(User))}
@@ -101,6 +102,7 @@ def list_sops(loket: Context) -> list[dict[str, Any]]:
 
 
 def get_sop(loket: Context, code: str) -> dict[str, Any]:
+    """One SOP in use: its data, its source and its YAML."""
     sop = loket.catalog.get(code)
     if sop is None:
         raise NotFound(f"Layanan '{code}' tidak ada. (No such service.)")
@@ -134,6 +136,7 @@ def export_yaml(loket: Context, code: str) -> str:
 
 
 def export_zip(loket: Context) -> bytes:
+    """Every SOP in use as YAML files in one zip."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for sop in loket.catalog:
@@ -288,6 +291,7 @@ def delete_sop(loket: Context, actor: Actor, code: str) -> tuple[dict[str, Any],
 
 
 def counter_data(c: Counter) -> dict[str, Any]:
+    """A counter as the admin pages show it."""
     return {
         "id": c.id,
         "name": c.name,
@@ -314,6 +318,7 @@ def _clean_counter(s: Session, loket: Context, data: dict[str, Any], counter: Co
 
 
 def list_counter_rows(loket: Context) -> list[dict[str, Any]]:
+    """Every counter, by number."""
     with loket.store.read() as s:
         return [counter_data(c) for c in s.scalars(select(Counter).order_by(Counter.number, Counter.id))]
 
@@ -321,6 +326,7 @@ def list_counter_rows(loket: Context) -> list[dict[str, Any]]:
 def save_counter(
     loket: Context, actor: Actor, data: dict[str, Any], counter_id: int | None = None
 ) -> tuple[dict[str, Any], list[Event]]:
+    """Create (counter_id None) or change a counter (CounterInput); audited."""
     data = {k: v for k, v in data.items() if k in CounterInput.model_fields}
     with loket.store.transaction() as s:
         user = _admin(s, actor)
@@ -348,6 +354,7 @@ def save_counter(
 
 
 def user_data(u: User) -> dict[str, Any]:
+    """A staff account as the admin pages show it (never the password hash)."""
     return {
         "id": u.id,
         "username": u.username,
@@ -359,6 +366,7 @@ def user_data(u: User) -> dict[str, Any]:
 
 
 def list_users(loket: Context) -> list[dict[str, Any]]:
+    """Every staff account, by username."""
     with loket.store.read() as s:
         return [user_data(u) for u in s.scalars(select(User).order_by(User.username))]
 
@@ -441,12 +449,14 @@ def reset_password(loket: Context, actor: Actor, user_id: int, password: str) ->
 
 
 def device_url(d: Device) -> str:
+    """The address a kiosk or display opens to be this device."""
     if d.kind == "kiosk":
         return f"/kiosk/?kiosk={d.name}"
     return f"/display/?device={d.name}"
 
 
 def device_data(d: Device) -> dict[str, Any]:
+    """A kiosk or display as the admin pages show it."""
     return {
         "id": d.id,
         "kind": d.kind,
@@ -481,6 +491,7 @@ def _clean_device(s: Session, data: dict[str, Any], device: Device | None) -> di
 
 
 def list_devices(loket: Context) -> list[dict[str, Any]]:
+    """Every kiosk and display, by kind and name."""
     with loket.store.read() as s:
         return [device_data(d) for d in s.scalars(select(Device).order_by(Device.kind, Device.name))]
 
@@ -498,6 +509,7 @@ def get_device(loket: Context, name: str, kind: str | None = None) -> dict[str, 
 def save_device(
     loket: Context, actor: Actor, data: dict[str, Any], device_id: int | None = None
 ) -> tuple[dict[str, Any], list[Event]]:
+    """Create (device_id None) or change a kiosk or display (DeviceInput); audited."""
     with loket.store.transaction() as s:
         admin = _admin(s, actor)
         device = None
@@ -523,6 +535,7 @@ def save_device(
 
 
 def delete_device(loket: Context, actor: Actor, device_id: int) -> list[Event]:
+    """Remove a kiosk or display; audited."""
     with loket.store.transaction() as s:
         admin = _admin(s, actor)
         device = s.get(Device, device_id)
@@ -640,6 +653,7 @@ def audit_log(
 
 
 def meta(loket: Context) -> dict[str, Any]:
+    """What the admin pages choose from: roles, service groups, device kinds, services, audit kinds."""
     return {
         "roles": [{"code": r.value, "label": ROLE_LABELS[r], "step": r in STEP_ROLES} for r in Role],
         "groups": list(SERVICE_GROUPS),

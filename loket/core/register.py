@@ -163,6 +163,7 @@ def register_workbook(loket: Context, day: date) -> bytes:
 
 
 def register_csv(rows: list[RegisterRow]) -> str:
+    """The register as CSV, one column group per step."""
     width = max((len(r.steps) for r in rows), default=0)
     out = io.StringIO()
     writer = csv.writer(out)
