@@ -196,7 +196,7 @@ def transfer(
 
     To a counter: the ticket waits again at its current step and only that counter calls it.
     To a service (a wrong choice at the kiosk): the new SOP's steps replace the old ones,
-    from reception; the resident keeps the number.
+    starting at reception; the resident keeps the number.
     """
     now = loket.clock.now()
     with loket.store.transaction() as s:
