@@ -21,8 +21,7 @@ from werkzeug.exceptions import NotFound as HttpNotFound
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.exceptions import TooManyRequests as HttpTooManyRequests
 
-from loket.core.admin import InvalidInput, validation_problems
-from loket.core.errors import LoketError
+from loket.core.errors import InvalidInput, LoketError, validation_problems
 
 
 class BadRequest(LoketError):

@@ -9,12 +9,12 @@ from loket.services import loket
 
 def office_name() -> str:
     """The name the admin set, else LOKET_OFFICE_NAME."""
-    return loket().settings().office_name or current_app.config["OFFICE_NAME"]
+    return loket().effective_settings().office_name
 
 
 def voice_reading() -> str:
     """How numbers are read out: the admin's setting, else LOKET_VOICE_READING."""
-    return loket().settings().voice_reading or current_app.config.get("VOICE_READING", "cardinal")
+    return loket().effective_settings().voice_reading
 
 
 def voice_engine() -> str:

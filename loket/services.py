@@ -12,6 +12,7 @@ from loket.core.catalog import load_catalog
 from loket.core.clock import Clock
 from loket.core.qr import CodeSigner
 from loket.core.service import Loket, Policy
+from loket.core.settings import OfficeDefaults
 from loket.core.store import Store
 
 
@@ -26,6 +27,7 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
             priority_head_start_minutes=app.config["PRIORITY_HEAD_START_MINUTES"],
             calls_before_no_show=app.config["CALLS_BEFORE_NO_SHOW"],
         ),
+        OfficeDefaults.from_config(app.config),
     )
 
 

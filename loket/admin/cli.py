@@ -8,12 +8,13 @@ yet. Invalid input is refused with the same problems the pages show, and nothing
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import with_appcontext
 
 from loket.core import admin as ops
 from loket.core.accounts import list_counters
 from loket.core.errors import LoketError
+from loket.core.roles import CommandLine
 from loket.services import loket
 
 
@@ -35,7 +36,7 @@ def _run(operation, *args):
 def create_user(username: str, full_name: str, roles: tuple[str, ...], password: str) -> None:
     """Create a staff user with one or more roles."""
     data = {"username": username, "full_name": full_name, "roles": list(roles), "password": password}
-    user, _ = _run(ops.create_staff, loket(), ops.CommandLine("create-user"), data)
+    user, _ = _run(ops.create_staff, loket(), CommandLine("create-user"), data)
     click.echo(f"Created {user['username']} with roles {', '.join(user['roles'])}")
 
 
@@ -48,7 +49,7 @@ def set_password(username: str, password: str) -> None:
     user = next((u for u in ops.list_users(loket()) if u["username"] == username), None)
     if user is None:
         raise click.ClickException(f"Pengguna '{username}' tidak ada. (No such user.)")
-    _run(ops.reset_password, loket(), ops.CommandLine("set-password"), user["id"], password)
+    _run(ops.reset_password, loket(), CommandLine("set-password"), user["id"], password)
     click.echo(f"Password changed for {username}")
 
 
@@ -62,7 +63,7 @@ def set_password(username: str, password: str) -> None:
 def create_counter(name: str, number: int, roles: tuple[str, ...], services: tuple[str, ...], zone) -> None:
     """Create a counter (loket) serving some roles and services."""
     data = {"name": name, "number": number, "roles": list(roles), "services": list(services), "zone": zone}
-    counter, _ = _run(ops.save_counter, loket(), ops.CommandLine("create-counter"), data)
+    counter, _ = _run(ops.save_counter, loket(), CommandLine("create-counter"), data)
     click.echo(f"Created {counter['name']} (number {counter['number']})")
 
 
@@ -78,9 +79,7 @@ def list_counters_cmd() -> None:
 @with_appcontext
 def purge_personal_data() -> None:
     """Delete applicants' names and NIKs older than the retention period (run daily from cron)."""
-    n, days = ops.purge_personal_data(
-        loket(), ops.CommandLine("purge-personal-data"), current_app.config["PERSONAL_DATA_RETENTION_DAYS"]
-    )
+    n, days = ops.purge_personal_data(loket(), CommandLine("purge-personal-data"))
     click.echo(f"Purged personal data of {n} berkas closed more than {days} days ago")
 
 

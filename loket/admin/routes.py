@@ -7,9 +7,10 @@ invalid input comes back as {"error": "invalid", "message", "problems": [{"field
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from loket.auth import staff_required
 from loket.core import admin as ops
@@ -104,12 +105,7 @@ def settings_update(actor: Actor):
 @bp.get("/api/admin/meta")
 @staff_required(Role.ADMIN)
 def meta(actor: Actor):
-    config = current_app.config
-    defaults = {  # what an empty office setting falls back to (the environment)
-        "calls_before_no_show": config["CALLS_BEFORE_NO_SHOW"],
-        "personal_data_retention_days": config["PERSONAL_DATA_RETENTION_DAYS"],
-        "voice_reading": config["VOICE_READING"],
-    }
+    defaults = asdict(loket().defaults)  # what an empty office setting falls back to (the environment)
     return jsonify({**ops.meta(loket()), "defaults": defaults})
 
 
@@ -311,5 +307,5 @@ def audit_log(actor: Actor):
 @bp.post("/api/admin/purge-personal-data")
 @staff_required(Role.ADMIN)
 def purge(actor: Actor):
-    purged, days = ops.purge_personal_data(loket(), actor, current_app.config["PERSONAL_DATA_RETENTION_DAYS"])
+    purged, days = ops.purge_personal_data(loket(), actor)
     return jsonify(purged=purged, retention_days=days)

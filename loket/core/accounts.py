@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .clock import Clock
-from .errors import LoketError, NotFound
-from .roles import Role
+from .errors import LoketError, NotAllowed, NotFound
+from .roles import ROLE_LABELS, Actor, Role
 from .store import Counter, Store, User
 
 _hasher = PasswordHasher()
@@ -50,11 +51,13 @@ class CounterInfo:
 
 
 def staff_view(user: User) -> StaffUser:
+    """The account as the web layer holds it, with a key that changes with the password."""
     key = hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
     return StaffUser(user.id, user.username, user.full_name, tuple(Role(r) for r in user.roles), user.active, key)
 
 
 def counter_view(counter: Counter) -> CounterInfo:
+    """The counter as the web layer holds it."""
     return CounterInfo(
         counter.id,
         counter.name,
@@ -77,6 +80,7 @@ def _roles(roles: Iterable[str]) -> list[str]:
 
 
 def hash_password(password: str) -> str:
+    """The password hashed with argon2."""
     return _hasher.hash(password)
 
 
@@ -103,6 +107,7 @@ def create_user(
 
 
 def set_password(store: Store, username: str, password: str) -> None:
+    """Set a new password by username (the CLI)."""
     if len(password) < 8:
         raise LoketError("Kata sandi minimal 8 karakter. (Password needs at least 8 characters.)")
     with store.transaction() as s:
@@ -127,6 +132,7 @@ def authenticate(store: Store, username: str, password: str) -> StaffUser | None
 
 
 def get_user(store: Store, user_id: int) -> StaffUser | None:
+    """A staff account by id, or None."""
     with store.read() as s:
         user = s.get(User, user_id)
         return staff_view(user) if user else None
@@ -140,6 +146,7 @@ def create_counter(
     services: Iterable[str] = (),
     zone: str | None = None,
 ) -> CounterInfo:
+    """Create a counter (the CLI and the demo)."""
     with store.transaction() as s:
         if s.scalar(select(Counter).where(Counter.name == name)):
             raise LoketError(f"Loket '{name}' sudah ada. (Counter already exists.)")
@@ -152,11 +159,43 @@ def create_counter(
 
 
 def list_counters(store: Store) -> list[CounterInfo]:
+    """Every counter, by number."""
     with store.read() as s:
         return [counter_view(c) for c in s.scalars(select(Counter).order_by(Counter.number, Counter.id))]
 
 
 def get_counter(store: Store, counter_id: int) -> CounterInfo | None:
+    """A counter by id, or None."""
     with store.read() as s:
         counter = s.get(Counter, counter_id)
         return counter_view(counter) if counter else None
+
+
+def acting(s: Session, actor: Actor, need_counter: bool = False) -> tuple[User, Counter | None]:
+    """The actor's user and counter, checked: active, holding the role, at a counter that serves it."""
+    user = s.get(User, actor.user_id)
+    if user is None or not user.active:
+        raise NotAllowed("Akun tidak aktif. (Account is not active.)")
+    if actor.role.value not in user.roles:
+        raise NotAllowed(
+            f"Anda tidak memiliki peran {ROLE_LABELS[actor.role]['id']}. "
+            f"(You do not hold the {ROLE_LABELS[actor.role]['en']} role.)"
+        )
+    counter = s.get(Counter, actor.counter_id) if actor.counter_id is not None else None
+    if actor.counter_id is not None and (counter is None or not counter.active):
+        raise NotFound("Loket tidak ada atau tidak aktif. (No such active counter.)")
+    if counter is not None and actor.role.value not in counter.roles and actor.role is not Role.ADMIN:
+        raise NotAllowed(
+            f"{counter.name} tidak melayani peran {ROLE_LABELS[actor.role]['id']}. "
+            "(This counter does not serve that role.)"
+        )
+    if need_counter and counter is None:
+        raise NotAllowed("Pilih loket terlebih dahulu. (Choose a counter first.)")
+    return user, counter
+
+
+def acting_at_counter(s: Session, actor: Actor) -> tuple[User, Counter]:
+    """The actor's user and counter, when the operation needs a counter (calling, walk-ins)."""
+    user, counter = acting(s, actor, need_counter=True)
+    assert counter is not None  # acting() raised otherwise
+    return user, counter

@@ -8,27 +8,44 @@ Every change is made by an admin, in one transaction, and written to the audit l
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, cast
 
-import yaml
-from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session
 
-from .catalog import Catalog, Sop, _location
-from .errors import Conflict, LoketError, NotAllowed, NotFound
+from .accounts import acting, hash_password
+from .admin_inputs import (
+    DEVICE_KINDS,
+    CounterInput,
+    DeviceInput,
+    DisplayOptions,
+    NewPassword,
+    NewStaff,
+    StaffChanges,
+    check,
+    in_field_order,
+    squash,
+)
+from .catalog import SERVICE_GROUPS, Catalog, Sop
+from .context import Context
+from .errors import Conflict, InvalidInput, LoketError, NotAllowed, NotFound, problem
+from .errors import validation_problems as validation_problems  # imported from here by the settings route
 from .events import Event
-from .roles import ROLE_LABELS, STEP_ROLES, Role
-from .settings import read_settings
-from .store import Counter, Device, EventRecord, Setting, SopDocument, Ticket, User
-
-if TYPE_CHECKING:
-    from .service import Actor, Loket
+from .roles import ROLE_LABELS, STEP_ROLES, Actor, CommandLine, Role
+from .settings import OfficeSettings, effective, read_settings, write_settings
+from .sop_documents import (
+    bump_catalog_version,
+    overlay,
+    parse_input,
+    prefix_problems,
+    read_documents,
+    sop_yaml,
+)
+from .store import Applicant, Counter, Device, EventRecord, SopDocument, Ticket, User
 
 #: Event kinds the audit log shows.
 AUDIT_KINDS = (
@@ -48,147 +65,18 @@ AUDIT_KINDS = (
     "personal_data.purged",
 )
 
-DEVICE_KINDS = ("kiosk", "display")
-CATALOG_VERSION_KEY = "catalog"
-
-
-class InvalidInput(LoketError):
-    """The admin's input breaks a rule; every problem names its field."""
-
-    code = "invalid"
-
-    def __init__(self, problems: list[dict[str, str]], message: str | None = None):
-        self.problems = problems
-        super().__init__(
-            message or "Isian belum benar. Periksa kolom yang ditandai. (Please correct the marked fields.)"
-        )
-
-
-@dataclass(frozen=True)
-class CommandLine:
-    """Someone at the server's shell running `flask <command>`: may do what an admin does (there may be
-    no admin account yet, e.g. `flask create-user`), and the audit log names the command instead of an account."""
-
-    command: str
-
-    @property
-    def id(self) -> None:
-        """No account: equal to no user's id."""
-        return None
-
-    @property
-    def via(self) -> str:
-        return f"flask {self.command}"
-
-
-def problem(field: str, message: str) -> dict[str, str]:
-    return {"field": field, "message": message}
-
-
-def validation_problems(exc: ValidationError, prefix: str = "") -> list[dict[str, str]]:
-    """Pydantic's errors as [{field, message}] with fields like ``steps[1].target_minutes``."""
-    out = []
-    for err in exc.errors():
-        loc = _location(err["loc"])
-        field = prefix + ("" if loc == "(file)" else loc) if prefix else loc
-        message = err["msg"].removeprefix("Value error, ")
-        out.append(problem(field, message))
-    return out
-
 
 # ---- SOP documents -----------------------------------------------------------
 
 
-def sop_yaml(sop: Sop) -> str:
-    """An SOP as a YAML file (the same shape as the shipped files)."""
-    data = sop.model_dump(mode="json", exclude_none=True)
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-
-
-def parse_input(data: dict[str, Any] | None = None, text: str | None = None) -> tuple[Sop, str]:
-    """Validate an SOP given as JSON data or as YAML text; return it and the YAML to store."""
-    if text is not None:
-        try:
-            loaded = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise InvalidInput([problem("yaml", f"bukan YAML yang sah (not valid YAML): {exc}")]) from None
-        if not isinstance(loaded, dict):
-            raise InvalidInput([problem("yaml", "YAML harus berisi isian SOP. (Expected a mapping of SOP fields.)")])
-        data = loaded
-    if not isinstance(data, dict):
-        raise InvalidInput([problem("sop", "Data SOP kosong. (No SOP data given.)")])
-    try:
-        sop = Sop.model_validate(data)
-    except ValidationError as exc:
-        raise InvalidInput(validation_problems(exc)) from None
-    return sop, (text if text is not None else sop_yaml(sop))
-
-
-def overlay(shipped: Catalog, documents: Iterable[tuple[str, str]]) -> tuple[Catalog, list[str]]:
-    """The catalog in use: the shipped SOPs with the office's documents over them.
-
-    A stored document that no longer validates (e.g. after an upgrade tightened a rule)
-    is skipped and reported, so one bad row never stops the office from issuing tickets.
-    """
-    by_code = {sop.code: sop for sop in shipped}
-    sources = dict(shipped.sources)
-    problems = []
-    for code, text in documents:
-        try:
-            sop, _ = parse_input(text=text)
-        except InvalidInput as exc:
-            problems.extend(f"office SOP '{code}': {p['field']}: {p['message']}" for p in exc.problems)
-            continue
-        by_code[sop.code] = sop
-        sources[sop.code] = f"office:{sop.code}"
-    sops = sorted(by_code.values(), key=lambda s: (s.order, s.code))
-    return Catalog(tuple(sops), sources), problems
-
-
-def prefix_problems(catalog: Catalog, sop: Sop) -> list[dict[str, str]]:
-    for other in catalog:
-        if other.code != sop.code and other.prefix == sop.prefix:
-            return [
-                problem(
-                    "prefix",
-                    f"Huruf {sop.prefix} sudah dipakai layanan '{other.name.id}'. (Prefix used by {other.code}.)",
-                )
-            ]
-    return []
-
-
-def catalog_version(s: Session) -> int:
-    row = s.get(Setting, CATALOG_VERSION_KEY)
-    return int(row.value.get("version", 0)) if row else 0
-
-
-def _bump_catalog_version(s: Session, loket: Loket, user_id: int | None) -> int:
-    row = s.get(Setting, CATALOG_VERSION_KEY)
-    version = catalog_version(s) + 1
-    if row is None:
-        s.add(
-            Setting(
-                key=CATALOG_VERSION_KEY, value={"version": version}, updated_at=loket.clock.now(), updated_by=user_id
-            )
-        )
-    else:
-        row.value = {"version": version}
-        row.updated_at = loket.clock.now()
-        row.updated_by = user_id
-    return version
-
-
-def read_documents(s: Session) -> list[tuple[str, str]]:
-    return [(d.code, d.yaml) for d in s.scalars(select(SopDocument).order_by(SopDocument.code))]
-
-
-def _source(loket: Loket, code: str, documents: set[str]) -> str:
+def _source(loket: Context, code: str, documents: set[str]) -> str:
     if code in documents:
         return "edited" if loket.shipped.get(code) else "office"
     return "shipped"
 
 
-def list_sops(loket: Loket) -> list[dict[str, Any]]:
+def list_sops(loket: Context) -> list[dict[str, Any]]:
+    """Every SOP in use, with where it comes from (shipped, edited, office) and who changed it last."""
     with loket.store.read() as s:
         docs = {d.code: d for d in s.scalars(select(SopDocument))}
         users = {u.id: u.username for u in s.scalars(select(User))}
@@ -213,7 +101,8 @@ def list_sops(loket: Loket) -> list[dict[str, Any]]:
     return out
 
 
-def get_sop(loket: Loket, code: str) -> dict[str, Any]:
+def get_sop(loket: Context, code: str) -> dict[str, Any]:
+    """One SOP in use: its data, its source and its YAML."""
     sop = loket.catalog.get(code)
     if sop is None:
         raise NotFound(f"Layanan '{code}' tidak ada. (No such service.)")
@@ -227,7 +116,7 @@ def get_sop(loket: Loket, code: str) -> dict[str, Any]:
     }
 
 
-def export_yaml(loket: Loket, code: str) -> str:
+def export_yaml(loket: Context, code: str) -> str:
     """The SOP's YAML as in use: the office's document, the shipped file (with its comments), or a dump."""
     sop = loket.catalog.get(code)
     if sop is None:
@@ -246,7 +135,8 @@ def export_yaml(loket: Loket, code: str) -> str:
     return sop_yaml(sop)
 
 
-def export_zip(loket: Loket) -> bytes:
+def export_zip(loket: Context) -> bytes:
+    """Every SOP in use as YAML files in one zip."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for sop in loket.catalog:
@@ -255,7 +145,12 @@ def export_zip(loket: Loket) -> bytes:
 
 
 def save_sop(
-    loket: Loket, actor: Actor, data: dict[str, Any] | None = None, text: str | None = None, *, code: str | None = None
+    loket: Context,
+    actor: Actor,
+    data: dict[str, Any] | None = None,
+    text: str | None = None,
+    *,
+    code: str | None = None,
 ) -> tuple[dict[str, Any], list[Event]]:
     """Create (code None) or replace (code given) one SOP; validated against the whole catalog first."""
     sop, stored = parse_input(data, text)
@@ -272,7 +167,7 @@ def save_sop(
 
 
 def import_files(
-    loket: Loket, actor: Actor, files: Iterable[tuple[str, bytes]]
+    loket: Context, actor: Actor, files: Iterable[tuple[str, bytes]]
 ) -> tuple[dict[str, list[str]], list[Event]]:
     """Import SOP YAML files (or a zip of them): all of them or none."""
     entries: list[tuple[str, bytes]] = []
@@ -319,11 +214,9 @@ def import_files(
 
 
 def _write_sops(
-    loket: Loket, actor: Actor, items: list[tuple[Sop, str]], names: dict[str, str] | None = None
+    loket: Context, actor: Actor, items: list[tuple[Sop, str]], names: dict[str, str] | None = None
 ) -> list[Event]:
     """Save SOPs checked against the whole catalog; `names` (code -> file) prefixes an import's problems."""
-    from .catalog import Catalog
-
     with loket.store.transaction() as s:
         user = _admin(s, actor)
         current, _ = overlay(loket.shipped, read_documents(s))
@@ -350,13 +243,13 @@ def _write_sops(
             before = old.model_dump(mode="json", exclude_none=True) if old else None
             after = sop.model_dump(mode="json", exclude_none=True)
             audit.append(_audit(s, loket, user, kind, f"{sop.prefix} {sop.name.id}", before, after, code=sop.code))
-        _bump_catalog_version(s, loket, user.id)
+        bump_catalog_version(s, loket.clock.now(), user.id)
         documents = read_documents(s)
     loket.install_catalog(overlay(loket.shipped, documents)[0])
     return [*audit, Event("catalog.changed", {"changed": ["catalog"], "codes": [sop.code for sop, _ in items]})]
 
 
-def delete_sop(loket: Loket, actor: Actor, code: str) -> tuple[dict[str, Any], list[Event]]:
+def delete_sop(loket: Context, actor: Actor, code: str) -> tuple[dict[str, Any], list[Event]]:
     """Revert an edited SOP to its shipped file, or remove an office-added SOP that was never used."""
     with loket.store.transaction() as s:
         user = _admin(s, actor)
@@ -384,7 +277,7 @@ def delete_sop(loket: Loket, actor: Actor, code: str) -> tuple[dict[str, Any], l
         after = shipped.model_dump(mode="json", exclude_none=True) if shipped else None
         kind = "sop.reverted" if shipped else "sop.deleted"
         event = _audit(s, loket, user, kind, current.name.id if current else code, before, after, code=code)
-        _bump_catalog_version(s, loket, user.id)
+        bump_catalog_version(s, loket.clock.now(), user.id)
         s.flush()
         documents = read_documents(s)
     loket.install_catalog(overlay(loket.shipped, documents)[0])
@@ -396,10 +289,9 @@ def delete_sop(loket: Loket, actor: Actor, code: str) -> tuple[dict[str, Any], l
 
 # ---- counters ----------------------------------------------------------------
 
-_COUNTER_FIELDS = ("name", "number", "roles", "services", "zone", "active")
-
 
 def counter_data(c: Counter) -> dict[str, Any]:
+    """A counter as the admin pages show it."""
     return {
         "id": c.id,
         "name": c.name,
@@ -411,50 +303,31 @@ def counter_data(c: Counter) -> dict[str, Any]:
     }
 
 
-def _clean_counter(s: Session, loket: Loket, data: dict[str, Any], counter: Counter | None) -> dict[str, Any]:
+def _clean_counter(s: Session, loket: Context, data: dict[str, Any], counter: Counter | None) -> dict[str, Any]:
+    """The counter's fields after the change, checked (CounterInput) and its name free."""
     merged = {**(counter_data(counter) if counter else {"zone": None, "services": [], "active": True}), **data}
-    problems = []
-    name = " ".join(str(merged.get("name") or "").split())
-    if not 1 <= len(name) <= 60:
-        problems.append(problem("name", "Isi nama loket (maks. 60 huruf). (Enter a name, at most 60 characters.)"))
-    elif s.scalar(select(Counter.id).where(Counter.name == name, Counter.id != (counter.id if counter else -1))):
+    clean, problems = check(CounterInput, merged, {"services": {sop.code for sop in loket.catalog}})
+    name = squash(merged.get("name"))
+    if not any(p["field"] == "name" for p in problems) and s.scalar(
+        select(Counter.id).where(Counter.name == name, Counter.id != (counter.id if counter else -1))
+    ):
         problems.append(problem("name", f"Loket '{name}' sudah ada. (A counter with this name exists.)"))
-    number = merged.get("number")
-    if isinstance(number, str) and number.strip().isdigit():
-        number = int(number)
-    if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 999:
-        problems.append(problem("number", "Nomor loket 1 sampai 999. (Number from 1 to 999.)"))
-    roles = merged.get("roles") or []
-    step_roles = {r.value for r in STEP_ROLES}
-    if not isinstance(roles, list) or not roles or any(r not in step_roles for r in roles):
-        problems.append(problem("roles", "Pilih minimal satu peran petugas. (Choose at least one staff role.)"))
-    services = merged.get("services") or []
-    known = {sop.code for sop in loket.catalog}
-    if not isinstance(services, list) or any(c not in known for c in services):
-        problems.append(problem("services", "Layanan tidak dikenal. (Unknown service.)"))
-    zone = merged.get("zone")
-    zone = " ".join(str(zone).split())[:40] or None if zone is not None else None
-    if problems:
-        raise InvalidInput(problems)
-    return {
-        "name": name,
-        "number": number,
-        "roles": sorted(set(roles)),
-        "services": sorted(set(services)),
-        "zone": zone,
-        "active": bool(merged.get("active", True)),
-    }
+    if clean is None or problems:
+        raise InvalidInput(in_field_order(problems, CounterInput))
+    return clean.model_dump()
 
 
-def list_counter_rows(loket: Loket) -> list[dict[str, Any]]:
+def list_counter_rows(loket: Context) -> list[dict[str, Any]]:
+    """Every counter, by number."""
     with loket.store.read() as s:
         return [counter_data(c) for c in s.scalars(select(Counter).order_by(Counter.number, Counter.id))]
 
 
 def save_counter(
-    loket: Loket, actor: Actor | CommandLine, data: dict[str, Any], counter_id: int | None = None
+    loket: Context, actor: Actor | CommandLine, data: dict[str, Any], counter_id: int | None = None
 ) -> tuple[dict[str, Any], list[Event]]:
-    data = {k: v for k, v in data.items() if k in _COUNTER_FIELDS}
+    """Create (counter_id None) or change a counter (CounterInput); audited."""
+    data = {k: v for k, v in data.items() if k in CounterInput.model_fields}
     with loket.store.transaction() as s:
         user = _admin(s, actor)
         counter = None
@@ -481,6 +354,7 @@ def save_counter(
 
 
 def user_data(u: User) -> dict[str, Any]:
+    """A staff account as the admin pages show it (never the password hash)."""
     return {
         "id": u.id,
         "username": u.username,
@@ -491,77 +365,53 @@ def user_data(u: User) -> dict[str, Any]:
     }
 
 
-_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
-
-
-def _clean_roles(roles: Any) -> list[str] | None:
-    valid = {r.value for r in Role}
-    if not isinstance(roles, list) or not roles or any(r not in valid for r in roles):
-        return None
-    return sorted(set(roles))
-
-
-def list_users(loket: Loket) -> list[dict[str, Any]]:
+def list_users(loket: Context) -> list[dict[str, Any]]:
+    """Every staff account, by username."""
     with loket.store.read() as s:
         return [user_data(u) for u in s.scalars(select(User).order_by(User.username))]
 
 
-def create_staff(loket: Loket, actor: Actor | CommandLine, data: dict[str, Any]) -> tuple[dict[str, Any], list[Event]]:
-    from .accounts import hash_password
-
-    problems = []
+def create_staff(
+    loket: Context, actor: Actor | CommandLine, data: dict[str, Any]
+) -> tuple[dict[str, Any], list[Event]]:
+    """Create a staff account (NewStaff) with a hashed password; the username must be free."""
+    clean, problems = check(NewStaff, data)
     username = str(data.get("username") or "").strip().lower()
-    full_name = " ".join(str(data.get("full_name") or "").split())
-    password = str(data.get("password") or "")
-    roles = _clean_roles(data.get("roles"))
-    if not _USERNAME.match(username):
-        problems.append(
-            problem("username", "2-60 huruf kecil, angka, titik, garis. (2-60 lowercase letters, digits, . _ -)")
-        )
-    if not 2 <= len(full_name) <= 120:
-        problems.append(problem("full_name", "Isi nama lengkap. (Enter the full name.)"))
-    if len(password) < 8:
-        problems.append(problem("password", "Kata sandi minimal 8 karakter. (At least 8 characters.)"))
-    if roles is None:
-        problems.append(problem("roles", "Pilih minimal satu peran. (Choose at least one role.)"))
     with loket.store.transaction() as s:
         admin = _admin(s, actor)
         if username and s.scalar(select(User.id).where(User.username == username)):
             problems.append(problem("username", f"'{username}' sudah dipakai. (Username taken.)"))
-        if problems:
+        if clean is None or problems:
             raise InvalidInput(problems)
         user = User(
-            username=username,
-            full_name=full_name,
-            password_hash=hash_password(password),
-            roles=roles,
+            username=clean.username,
+            full_name=clean.full_name,
+            password_hash=hash_password(clean.password),
+            roles=clean.roles,
             active=True,
             created_at=loket.clock.now(),
         )
         s.add(user)
         s.flush()
         after = user_data(user)
-        return after, [_audit(s, loket, admin, "user.created", username, None, after, user_id=user.id)]
+        return after, [_audit(s, loket, admin, "user.created", clean.username, None, after, user_id=user.id)]
 
 
-def update_staff(loket: Loket, actor: Actor, user_id: int, data: dict[str, Any]) -> tuple[dict[str, Any], list[Event]]:
+def update_staff(
+    loket: Context, actor: Actor, user_id: int, data: dict[str, Any]
+) -> tuple[dict[str, Any], list[Event]]:
+    """Change a staff account's name, roles or active flag (StaffChanges); an admin cannot lock out themself."""
+    clean, problems = check(StaffChanges, {k: v for k, v in data.items() if k in StaffChanges.model_fields})
     with loket.store.transaction() as s:
         admin = _admin(s, actor)
         user = s.get(User, user_id)
         if user is None:
             raise NotFound("Pengguna tidak ada. (No such user.)")
         before = user_data(user)
-        problems = []
-        if "full_name" in data:
-            full_name = " ".join(str(data.get("full_name") or "").split())
-            if not 2 <= len(full_name) <= 120:
-                problems.append(problem("full_name", "Isi nama lengkap. (Enter the full name.)"))
-            user.full_name = full_name
-        if "roles" in data:
-            roles = _clean_roles(data.get("roles"))
-            if roles is None:
-                problems.append(problem("roles", "Pilih minimal satu peran. (Choose at least one role.)"))
-            elif user.id == admin.id and Role.ADMIN.value not in roles:
+        if clean is not None and clean.full_name is not None:
+            user.full_name = clean.full_name
+        if clean is not None and clean.roles is not None:
+            if user.id == admin.id and Role.ADMIN.value not in clean.roles:
                 problems.append(
                     problem(
                         "roles",
@@ -569,31 +419,30 @@ def update_staff(loket: Loket, actor: Actor, user_id: int, data: dict[str, Any])
                     )
                 )
             else:
-                user.roles = roles
-        if "active" in data:
-            active = bool(data.get("active"))
-            if user.id == admin.id and not active:
+                user.roles = clean.roles
+        if clean is not None and clean.active is not None:
+            if user.id == admin.id and not clean.active:
                 problems.append(
                     problem("active", "Anda tidak dapat menonaktifkan akun sendiri. (You cannot deactivate yourself.)")
                 )
-            user.active = active
+            user.active = clean.active
         if problems:
             raise InvalidInput(problems)
         after = user_data(user)
         return after, [_audit(s, loket, admin, "user.updated", user.username, before, after, user_id=user.id)]
 
 
-def reset_password(loket: Loket, actor: Actor | CommandLine, user_id: int, password: str) -> list[Event]:
-    from .accounts import hash_password
-
-    if len(password or "") < 8:
-        raise InvalidInput([problem("password", "Kata sandi minimal 8 karakter. (At least 8 characters.)")])
+def reset_password(loket: Context, actor: Actor | CommandLine, user_id: int, password: str) -> list[Event]:
+    """Set a new password (NewPassword) for a staff account; the password never reaches the log."""
+    clean, problems = check(NewPassword, {"password": password})
+    if clean is None:
+        raise InvalidInput(problems)
     with loket.store.transaction() as s:
         admin = _admin(s, actor)
         user = s.get(User, user_id)
         if user is None:
             raise NotFound("Pengguna tidak ada. (No such user.)")
-        user.password_hash = hash_password(password)
+        user.password_hash = hash_password(clean.password)
         # the password itself is never written to the log
         return [_audit(s, loket, admin, "user.password_reset", user.username, None, None, user_id=user.id)]
 
@@ -602,12 +451,14 @@ def reset_password(loket: Loket, actor: Actor | CommandLine, user_id: int, passw
 
 
 def device_url(d: Device) -> str:
+    """The address a kiosk or display opens to be this device."""
     if d.kind == "kiosk":
         return f"/kiosk/?kiosk={d.name}"
     return f"/display/?device={d.name}"
 
 
 def device_data(d: Device) -> dict[str, Any]:
+    """A kiosk or display as the admin pages show it."""
     return {
         "id": d.id,
         "kind": d.kind,
@@ -620,70 +471,34 @@ def device_data(d: Device) -> dict[str, Any]:
     }
 
 
-_DEVICE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
-#: Printers an admin may set from the web: a network, USB or serial printer. Files and device paths
-#: (file:, preview:, device:) stay with the server's configuration (LOKET_KIOSK_PRINTERS), so a web
-#: form can never make the server write where it chooses.
-_PRINTER = re.compile(
-    r"^(network:[A-Za-z0-9.-]+(:\d{1,5})?|usb:0x[0-9a-fA-F]{4}:0x[0-9a-fA-F]{4}|serial:/dev/tty[A-Za-z0-9]+(:\d{3,7})?)$"
-)
-
-
 def _clean_device(s: Session, data: dict[str, Any], device: Device | None) -> dict[str, Any]:
+    """The device's fields after the change, checked (DeviceInput, DisplayOptions) and its name free."""
     merged = {**(device_data(device) if device else {"zone": None, "printer": None, "options": {}, "active": True})}
-    merged.update({k: v for k, v in data.items() if k in ("kind", "name", "zone", "printer", "options", "active")})
-    problems = []
-    kind = merged.get("kind")
-    if kind not in DEVICE_KINDS:
-        problems.append(problem("kind", "Pilih kiosk atau layar. (Choose kiosk or display.)"))
+    merged.update({k: v for k, v in data.items() if k in DeviceInput.model_fields})
+    clean, problems = check(DeviceInput, merged)
     name = str(merged.get("name") or "").strip()
-    if not _DEVICE_NAME.match(name):
-        problems.append(problem("name", "Nama tanpa spasi: huruf, angka, . _ - (A name without spaces.)"))
-    elif s.scalar(select(Device.id).where(Device.name == name, Device.id != (device.id if device else -1))):
+    if not any(p["field"] == "name" for p in problems) and s.scalar(
+        select(Device.id).where(Device.name == name, Device.id != (device.id if device else -1))
+    ):
         problems.append(problem("name", f"'{name}' sudah dipakai. (Name taken.)"))
-    printer = (str(merged.get("printer") or "").strip()) or None
-    if printer is not None and (kind != "kiosk" or not _PRINTER.match(printer)):
-        problems.append(
-            problem(
-                "printer",
-                "Contoh: network:10.0.0.21:9100, usb:0x0416:0x5011, serial:/dev/ttyUSB0:9600. (Printer spec.)",
-            )
-        )
-    options = merged.get("options") or {}
-    clean_options: dict[str, Any] = {}
-    if not isinstance(options, dict):
-        problems.append(problem("options", "Opsi tidak sah. (Invalid options.)"))
-    elif kind == "display":
-        counters = options.get("counters") or []
-        if not isinstance(counters, list) or not all(isinstance(c, str) for c in counters):
-            problems.append(problem("options.counters", "Daftar nama loket. (A list of counter names.)"))
-        else:
-            known = set(s.scalars(select(Counter.name)))
-            unknown = [c for c in counters if c not in known]
-            if unknown:
-                problems.append(problem("options.counters", f"Loket tidak dikenal: {', '.join(unknown)}"))
-            clean_options["counters"] = counters
-        clean_options["pickup"] = bool(options.get("pickup"))
-    zone = merged.get("zone")
-    zone = (" ".join(str(zone).split())[:40] or None) if zone is not None else None
-    if problems:
-        raise InvalidInput(problems)
-    return {
-        "kind": kind,
-        "name": name,
-        "zone": zone,
-        "printer": printer,
-        "options": clean_options,
-        "active": bool(merged.get("active", True)),
-    }
+    options: dict[str, Any] = {}
+    raw_options = merged.get("options") or {}
+    if merged.get("kind") == "display" and isinstance(raw_options, dict):
+        shown, option_problems = check(DisplayOptions, raw_options, {"counters": set(s.scalars(select(Counter.name)))})
+        problems.extend({**p, "field": f"options.{p['field']}"} for p in option_problems)
+        options = shown.model_dump() if shown else {}
+    if clean is None or problems:
+        raise InvalidInput(in_field_order(problems, DeviceInput))
+    return {**clean.model_dump(), "options": options}
 
 
-def list_devices(loket: Loket) -> list[dict[str, Any]]:
+def list_devices(loket: Context) -> list[dict[str, Any]]:
+    """Every kiosk and display, by kind and name."""
     with loket.store.read() as s:
         return [device_data(d) for d in s.scalars(select(Device).order_by(Device.kind, Device.name))]
 
 
-def get_device(loket: Loket, name: str, kind: str | None = None) -> dict[str, Any] | None:
+def get_device(loket: Context, name: str, kind: str | None = None) -> dict[str, Any] | None:
     """An active device by name (the kiosk's or display's URL gives it), or None."""
     with loket.store.read() as s:
         query = select(Device).where(Device.name == name, Device.active.is_(True))
@@ -694,8 +509,9 @@ def get_device(loket: Loket, name: str, kind: str | None = None) -> dict[str, An
 
 
 def save_device(
-    loket: Loket, actor: Actor, data: dict[str, Any], device_id: int | None = None
+    loket: Context, actor: Actor, data: dict[str, Any], device_id: int | None = None
 ) -> tuple[dict[str, Any], list[Event]]:
+    """Create (device_id None) or change a kiosk or display (DeviceInput); audited."""
     with loket.store.transaction() as s:
         admin = _admin(s, actor)
         device = None
@@ -720,7 +536,8 @@ def save_device(
         ]
 
 
-def delete_device(loket: Loket, actor: Actor, device_id: int) -> list[Event]:
+def delete_device(loket: Context, actor: Actor, device_id: int) -> list[Event]:
+    """Remove a kiosk or display; audited."""
     with loket.store.transaction() as s:
         admin = _admin(s, actor)
         device = s.get(Device, device_id)
@@ -734,14 +551,35 @@ def delete_device(loket: Loket, actor: Actor, device_id: int) -> list[Event]:
 # ---- personal data -------------------------------------------------------------
 
 
-def purge_personal_data(loket: Loket, actor: Actor | CommandLine | None, default_days: int) -> tuple[int, int]:
-    """Run the purge with the office's retention period (or the configured default); log it."""
+def purge_applicants(loket: Context, older_than_days: int) -> int:
+    """Delete applicants' names and NIKs of berkas closed more than N days ago; return how many."""
+    cutoff = loket.clock.now() - timedelta(days=older_than_days)
+    with loket.store.transaction() as s:
+        closed = select(Ticket.id).where(Ticket.closed_at.is_not(None), Ticket.closed_at < cutoff)
+        result = s.execute(delete(Applicant).where(Applicant.ticket_id.in_(closed)))
+        return cast("CursorResult[Any]", result).rowcount or 0  # a DELETE gives a cursor result
+
+
+def purge_personal_data(
+    loket: Context, actor: Actor | CommandLine | None, default_days: int | None = None
+) -> tuple[int, int]:
+    """Run the purge with the office's retention period (else the environment's default); log it.
+
+    `default_days` overrides the environment's default given to the context (kept for the callers that pass it).
+    """
+    defaults = (
+        loket.defaults if default_days is None else replace(loket.defaults, personal_data_retention_days=default_days)
+    )
     with loket.store.read() as s:
-        days = read_settings(s).personal_data_retention_days or default_days
-    purged = loket.purge_personal_data(days)
+        days = effective(read_settings(s), defaults).personal_data_retention_days
+    purged = purge_applicants(loket, days)
     with loket.store.transaction() as s:
         who = _admin(s, actor) if actor else None
-        payload = {"summary": f"{purged} berkas", "before": None, "after": {"purged": purged, "days": days}}
+        payload: dict[str, Any] = {
+            "summary": f"{purged} berkas",
+            "before": None,
+            "after": {"purged": purged, "days": days},
+        }
         if isinstance(who, CommandLine):
             payload["via"] = who.via
         s.add(
@@ -755,11 +593,39 @@ def purge_personal_data(loket: Loket, actor: Actor | CommandLine | None, default
     return purged, days
 
 
+# ---- office settings -------------------------------------------------------------
+
+
+def update_settings(loket: Context, actor: Actor, changes: dict[str, Any]) -> list[Event]:
+    """Change office settings (admin only); every kiosk and display hears of it at once."""
+    with loket.store.transaction() as s:
+        user, _ = acting(s, actor)
+        if actor.role is not Role.ADMIN:
+            raise NotAllowed("Hanya admin yang dapat mengubah pengaturan. (Only an admin may change settings.)")
+        current = read_settings(s)
+        merged = OfficeSettings.model_validate({**current.model_dump(mode="json"), **changes})
+        unknown = set(merged.services) - {sop.code for sop in loket.catalog}
+        if unknown:
+            raise NotFound(f"Layanan tidak dikenal (unknown service): {', '.join(sorted(unknown))}")
+        before = write_settings(s, merged, loket.clock.now(), user.id)
+        after = merged.model_dump(mode="json")
+        changed = sorted(k for k in after if after[k] != before.get(k))
+        s.add(
+            EventRecord(
+                at=loket.clock.now(),
+                kind="settings.changed",
+                officer_id=user.id,
+                payload={"changed": changed, "before": before, "after": after},
+            )
+        )
+        return [Event("settings.changed", {"changed": changed}, officer_id=user.id)]
+
+
 # ---- the audit log -------------------------------------------------------------
 
 
 def audit_log(
-    loket: Loket, start: date | None = None, end: date | None = None, kind: str | None = None, limit: int = 200
+    loket: Context, start: date | None = None, end: date | None = None, kind: str | None = None, limit: int = 200
 ) -> list[dict[str, Any]]:
     """Admin changes, newest first, with who and what before and after (local dates, inclusive)."""
     kinds = [kind] if kind in AUDIT_KINDS else list(AUDIT_KINDS)
@@ -798,9 +664,8 @@ def audit_log(
         return out
 
 
-def meta(loket: Loket) -> dict[str, Any]:
-    from .catalog import SERVICE_GROUPS
-
+def meta(loket: Context) -> dict[str, Any]:
+    """What the admin pages choose from: roles, service groups, device kinds, services, audit kinds."""
     return {
         "roles": [{"code": r.value, "label": ROLE_LABELS[r], "step": r in STEP_ROLES} for r in Role],
         "groups": list(SERVICE_GROUPS),
@@ -827,7 +692,7 @@ def _admin(s: Session, actor: Actor | CommandLine) -> User | CommandLine:
 
 def _audit(
     s: Session,
-    loket: Loket,
+    loket: Context,
     who: User | CommandLine,
     kind: str,
     summary: str,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import CatalogError
+from .errors import CatalogError, field_path
 from .roles import STEP_ROLES, Role
 
 SERVICE_GROUPS = ("ktp-el", "kk", "kia", "akta", "pindah", "lainnya")
@@ -130,7 +130,7 @@ class Catalog:
     def get(self, code: str) -> Sop | None:
         return self._by_code.get(code)  # type: ignore[attr-defined]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Sop]:
         return iter(self.sops)
 
     def __len__(self) -> int:
@@ -138,13 +138,6 @@ class Catalog:
 
     def mismatches(self) -> list[Sop]:
         return [s for s in self.sops if s.total_mismatch]
-
-
-def _location(loc: Iterable[Any]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(file)"
 
 
 def parse_sop(text: str, source: str) -> Sop:
@@ -160,7 +153,7 @@ def parse_sop(text: str, source: str) -> Sop:
         return Sop.model_validate(data)
     except ValidationError as exc:
         raise CatalogError(
-            [f"{source}: SOP '{code}': {_location(err['loc'])}: {err['msg']}" for err in exc.errors()]
+            [f"{source}: SOP '{code}': {field_path(err['loc'])}: {err['msg']}" for err in exc.errors()]
         ) from exc
 
 

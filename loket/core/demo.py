@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from sqlalchemy import select
 
 from .accounts import create_counter, create_user
+from .context import Context
 from .roles import Role
-from .service import Loket
 from .store import Counter, User
 
 DEMO_PASSWORD = "loket123"
@@ -35,7 +35,7 @@ DEMO_USERS = [
 ]
 
 
-def ensure_demo(loket: Loket) -> Iterator[str]:
+def ensure_demo(loket: Context) -> Iterator[str]:
     """Create whatever demo counter or user does not exist yet."""
     with loket.store.read() as s:
         counters = set(s.scalars(select(Counter.name)))

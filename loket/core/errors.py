@@ -1,5 +1,12 @@
 """Errors the domain raises; the web layer maps each to an HTTP status."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import ValidationError
+
 
 class LoketError(Exception):
     """Base class: a domain rule said no. The message is for people."""
@@ -62,3 +69,39 @@ class CatalogError(LoketError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("SOP catalog is invalid:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+class InvalidInput(LoketError):
+    """The input breaks a rule; every problem names its field: ``[{field, message}]``."""
+
+    code = "invalid"
+
+    def __init__(self, problems: list[dict[str, str]], message: str | None = None):
+        self.problems = problems
+        super().__init__(
+            message or "Isian belum benar. Periksa kolom yang ditandai. (Please correct the marked fields.)"
+        )
+
+
+def problem(field: str, message: str) -> dict[str, str]:
+    """One structured problem: the field it concerns and what is wrong."""
+    return {"field": field, "message": message}
+
+
+def field_path(loc: Iterable[Any]) -> str:
+    """Pydantic's error location as a path like ``steps[1].target_minutes``; ``(file)`` for the whole."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(file)"
+
+
+def validation_problems(exc: ValidationError, prefix: str = "") -> list[dict[str, str]]:
+    """Pydantic's errors as [{field, message}] with fields like ``steps[1].target_minutes``."""
+    out = []
+    for err in exc.errors():
+        loc = field_path(err["loc"])
+        field = prefix + ("" if loc == "(file)" else loc) if prefix else loc
+        message = err["msg"].removeprefix("Value error, ")
+        out.append(problem(field, message))
+    return out

@@ -6,11 +6,17 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .context import Context
 from .roles import ROLE_LABELS, Role
+from .settings import effective_settings
 from .states import STATE_LABELS, TicketState
 from .store import StepVisit, Ticket
 
@@ -47,7 +53,7 @@ class RegisterRow:
     steps: list[RegisterStep] = field(default_factory=list)
 
 
-def register_rows(loket, day: date) -> list[RegisterRow]:
+def register_rows(loket: Context, day: date) -> list[RegisterRow]:
     """The register of one service day, in ticket order, times in the office's zone."""
     local = loket.clock.local
     with loket.store.read() as s:
@@ -110,8 +116,8 @@ HEADER = [
 ]
 
 
-def _flat(row: RegisterRow, max_steps: int) -> list:
-    base = [
+def _flat(row: RegisterRow, max_steps: int) -> list[Any]:
+    base: list[Any] = [
         row.day.isoformat(),
         row.number,
         row.service,
@@ -146,7 +152,18 @@ def _header(max_steps: int) -> list[str]:
     return out
 
 
+def register_title(loket: Context, day: date) -> str:
+    """The workbook's title line: the office's name in force (its own, else the configured one) and the day."""
+    return f"Buku Harian {effective_settings(loket.store, loket.defaults).office_name} - {day.isoformat()}"
+
+
+def register_workbook(loket: Context, day: date) -> bytes:
+    """The buku harian of one day as an Excel workbook, titled with the office's name."""
+    return register_xlsx(register_rows(loket, day), register_title(loket, day))
+
+
 def register_csv(rows: list[RegisterRow]) -> str:
+    """The register as CSV, one column group per step."""
     width = max((len(r.steps) for r in rows), default=0)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -158,10 +175,6 @@ def register_csv(rows: list[RegisterRow]) -> str:
 
 def register_xlsx(rows: list[RegisterRow], title: str) -> bytes:
     """The register as an Excel workbook (openpyxl), header bold and frozen, columns sized."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     width = max((len(r.steps) for r in rows), default=0)
     book = Workbook()
     sheet = book.active

@@ -25,14 +25,20 @@ import statistics
 from bisect import bisect_left, bisect_right
 from collections import Counter as Tally
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from sqlalchemy import Text, cast, select
 
+from loket.core.tickets.views import work_list
+
+from .context import Context
 from .roles import ROLE_LABELS, STEP_ROLES, Role
 from .states import PENDING_LABELS, QUEUED, STATE_LABELS, PendingReason, TicketState
 from .store import Counter, EventRecord, StepVisit, Ticket, User
@@ -172,7 +178,7 @@ class _Ticket:
 
     @cached_property
     def target_seconds(self) -> int | None:
-        targets = [s.get("target_minutes") for s in self.steps if s.get("target_minutes") is not None]
+        targets: list[int] = [s["target_minutes"] for s in self.steps if s.get("target_minutes") is not None]
         return sum(targets) * 60 if targets else None
 
     @cached_property
@@ -367,7 +373,7 @@ class Report:
         }
 
 
-def _load(loket, start: date, end: date) -> list[_Ticket]:
+def _load(loket: Context, start: date, end: date) -> list[_Ticket]:
     with loket.store.read() as s:
         rows = s.execute(
             select(
@@ -390,7 +396,7 @@ def _load(loket, start: date, end: date) -> list[_Ticket]:
             steps = snapshots.get(r[6])
             if steps is None:
                 steps = snapshots[r[6]] = json.loads(r[6])
-            tickets[r[0]] = _Ticket(*r[:6], steps)
+            tickets[r[0]] = _Ticket(r[0], r[1], r[2], r[3], r[4], r[5], steps)
         in_period = select(Ticket.id).where(Ticket.service_day >= start, Ticket.service_day <= end)
         visits = s.execute(
             select(
@@ -443,24 +449,24 @@ def _load(loket, start: date, end: date) -> list[_Ticket]:
     return list(tickets.values())
 
 
-def _names(loket) -> tuple[dict[int, str], dict[int, tuple[str, int]]]:
+def _names(loket: Context) -> tuple[dict[int, str], dict[int, tuple[str, int]]]:
     with loket.store.read() as s:
         users = {uid: name for uid, name in s.execute(select(User.id, User.full_name))}
         counters = {cid: (name, num) for cid, name, num in s.execute(select(Counter.id, Counter.name, Counter.number))}
     return users, counters
 
 
-def _service_label(loket, code: str) -> dict[str, str]:
+def _service_label(loket: Context, code: str) -> dict[str, str]:
     sop = loket.catalog.get(code)
     return sop.name.model_dump() if sop else {"id": code, "en": code}
 
 
-def _service_order(loket, code: str) -> tuple[int, str]:
+def _service_order(loket: Context, code: str) -> tuple[int, str]:
     sop = loket.catalog.get(code)
     return (sop.order if sop else 10_000, code)
 
 
-def build_report(loket, start: date, end: date | None = None) -> Report:
+def build_report(loket: Context, start: date, end: date | None = None) -> Report:
     """The report of the berkas issued on the service days start..end (inclusive)."""
     end = end or start
     if end < start:
@@ -483,10 +489,10 @@ def build_report(loket, start: date, end: date | None = None) -> Report:
     by_step: dict[tuple[str, int], list[_Visit]] = defaultdict(list)
     for v in visits:
         by_step[(v.service, v.step_index)].append(v)
-    for (code, index), group in sorted(by_step.items(), key=lambda kv: (_service_order(loket, kv[0][0]), kv[0][1])):
-        snapshot = tickets_by_id[group[-1].ticket_id].steps
+    for (code, index), at_step in sorted(by_step.items(), key=lambda kv: (_service_order(loket, kv[0][0]), kv[0][1])):
+        snapshot = tickets_by_id[at_step[-1].ticket_id].steps
         step = snapshot[index] if index < len(snapshot) else {}
-        role = group[-1].role
+        role = at_step[-1].role
         service_name = _service_label(loket, code)
         row = _row(
             f"{code}#{index + 1}",
@@ -495,7 +501,7 @@ def build_report(loket, start: date, end: date | None = None) -> Report:
                 "en": f"{service_name['en']} · step {index + 1}: {ROLE_LABELS[Role(role)]['en']}",
             },
             [],
-            group,
+            at_step,
             service_code=code,
             service_name=service_name,
             step=index + 1,
@@ -584,7 +590,7 @@ def _visits(tickets: list[_Ticket]) -> list[_Visit]:
     return [v for t in tickets for v in t.visits]
 
 
-def _group(visits: list[_Visit], key) -> list[tuple[int, list[_Visit]]]:
+def _group(visits: list[_Visit], key: Callable[[_Visit], int | None]) -> list[tuple[int, list[_Visit]]]:
     groups: dict[int, list[_Visit]] = defaultdict(list)
     for v in visits:
         k = key(v)
@@ -605,7 +611,9 @@ def _floor(moment: datetime, minutes: int) -> datetime:
     return moment.replace(minute=moment.minute - moment.minute % minutes, second=0, microsecond=0)
 
 
-def queue_series(loket, tickets: list[_Ticket], step_minutes: int = QUEUE_STEP_MINUTES) -> list[dict[str, Any]]:
+def queue_series(
+    loket: Context, tickets: list[_Ticket], step_minutes: int = QUEUE_STEP_MINUTES
+) -> list[dict[str, Any]]:
     """Residents waiting in the hall for a call, sampled every `step_minutes` of local time.
 
     A visit of a step the resident attends counts from entered_at until it is called, started or
@@ -674,7 +682,7 @@ def queue_series(loket, tickets: list[_Ticket], step_minutes: int = QUEUE_STEP_M
 # ---- the hall right now --------------------------------------------------------
 
 
-def live_dashboard(loket) -> dict[str, Any]:
+def live_dashboard(loket: Context) -> dict[str, Any]:
     """The hall now: who waits for which service, which counters are open or idle, overdue berkas."""
     now = loket.clock.now()
     today = loket.clock.today()
@@ -764,10 +772,10 @@ def live_dashboard(loket) -> dict[str, Any]:
             }
         )
 
-    overdue = []
+    overdue: list[dict[str, Any]] = []
     seen: set[int] = set()
     for role in STEP_ROLES:
-        for view in loket.work_list(role):
+        for view in work_list(loket, role):
             if view.overdue and view.id not in seen:
                 seen.add(view.id)
                 overdue.append(
@@ -895,7 +903,7 @@ def tables(report: Report) -> list[tuple[str, list[str], list[list[Any]]]]:
         ]
 
     neck = report.bottleneck
-    summary = [
+    summary: list[list[Any]] = [
         ["Periode", f"{report.start.isoformat()} s.d. {report.end.isoformat()}"],
         ["Zona waktu", report.timezone],
         ["Diterbitkan", report.total.issued],
@@ -967,10 +975,6 @@ def report_csv(report: Report) -> str:
 
 def report_xlsx(report: Report, office: str) -> bytes:
     """The report as an Excel workbook: one sheet per table, title row, bold frozen header."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     book = Workbook()
     book.remove(book.active)
     period = report.start.isoformat() if report.start == report.end else f"{report.start} s.d. {report.end}"

@@ -1,5 +1,6 @@
 """Staff roles, as the SOPs name them."""
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -35,3 +36,30 @@ REPORT_ROLES = (Role.ADMIN, Role.KEPALA)
 #: Roles that write, keep or sign the buku harian, with its names and NIKs (UU 27/2022: only those
 #: who need it). The operator and the scanning officer see the applicant of the berkas in hand only.
 REGISTER_ROLES = (Role.PELAYANAN, Role.PENDUKUNG, Role.REGISTER, Role.BIDANG, Role.ADMIN, Role.KEPALA)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a logged-in officer, in one role, at a counter (None in the back office)."""
+
+    user_id: int
+    role: Role
+    counter_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    """Someone at the server's shell running `flask <command>`: may do what an admin does (there may be
+    no admin account yet, e.g. `flask create-user`), and the audit log names the command instead of an account."""
+
+    command: str
+
+    @property
+    def id(self) -> None:
+        """No account: equal to no user's id."""
+        return None
+
+    @property
+    def via(self) -> str:
+        """How the audit log names the change's maker."""
+        return f"flask {self.command}"

@@ -1,14 +1,20 @@
-"""Office settings the admin changes at run time: hours, quotas, closures, blanko stock, texts."""
+"""Office settings the admin changes at run time: hours, quotas, closures, blanko stock, texts.
+
+A setting the office leaves unset takes the environment's default (LOKET_*): `effective()` is the one
+place that says so.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from datetime import datetime, time
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy.orm import Session
 
-from .store import Setting
+from .store import Setting, Store
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = {
@@ -20,6 +26,9 @@ DAY_NAMES = {
     "sat": ("Sabtu", "Saturday"),
     "sun": ("Minggu", "Sunday"),
 }
+
+#: How numbers are read out: "cardinal" (seratus dua puluh tiga) or "digits" (satu dua tiga).
+VoiceReading = Literal["cardinal", "digits"]
 
 
 class Hours(BaseModel):
@@ -60,7 +69,7 @@ class OfficeSettings(BaseModel):
     #: Days applicants' names and NIKs are kept after a berkas closes; None: LOKET_PERSONAL_DATA_RETENTION_DAYS.
     personal_data_retention_days: Annotated[int, Field(ge=1, le=3650)] | None = None
     #: Numbers read as "cardinal" (seratus dua puluh tiga) or "digits" (satu dua tiga); None: LOKET_VOICE_READING.
-    voice_reading: Literal["cardinal", "digits"] | None = None
+    voice_reading: VoiceReading | None = None
 
     @field_validator("hours")
     @classmethod
@@ -72,18 +81,73 @@ class OfficeSettings(BaseModel):
         return hours
 
     def hours_on(self, moment: datetime) -> Hours | None:
+        """Today's issuing hours (None: closed that weekday, or no hours set)."""
         if self.hours is None:
             return None
         return self.hours.get(WEEKDAYS[moment.weekday()])
 
     def rule(self, code: str) -> ServiceRule:
+        """The office's rule for one service (open, no quota when unset)."""
         return self.services.get(code) or ServiceRule()
+
+
+@dataclass(frozen=True)
+class OfficeDefaults:
+    """The environment's values for the settings an office may leave unset (taken once, at start-up)."""
+
+    office_name: str = "Dinas Kependudukan dan Pencatatan Sipil"  # LOKET_OFFICE_NAME
+    calls_before_no_show: int = 3  # LOKET_CALLS_BEFORE_NO_SHOW
+    personal_data_retention_days: int = 365  # LOKET_PERSONAL_DATA_RETENTION_DAYS
+    voice_reading: VoiceReading = "cardinal"  # LOKET_VOICE_READING
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> OfficeDefaults:
+        """The defaults from the configuration dict (loket.config.load_config); missing keys keep ours."""
+        fallback = cls()
+        return cls(
+            office_name=config.get("OFFICE_NAME") or fallback.office_name,
+            calls_before_no_show=int(config.get("CALLS_BEFORE_NO_SHOW") or fallback.calls_before_no_show),
+            personal_data_retention_days=int(
+                config.get("PERSONAL_DATA_RETENTION_DAYS") or fallback.personal_data_retention_days
+            ),
+            voice_reading=config.get("VOICE_READING") or fallback.voice_reading,
+        )
+
+
+class EffectiveSettings(OfficeSettings):
+    """The settings in force: the office's value where it set one, else the environment's default."""
+
+    office_name: str
+    calls_before_no_show: int
+    personal_data_retention_days: int
+    voice_reading: VoiceReading
+
+
+def effective(stored: OfficeSettings, defaults: OfficeDefaults) -> EffectiveSettings:
+    """The office's stored value, else the environment default, for every setting."""
+    values = stored.model_dump()
+    for name, default in asdict(defaults).items():
+        if values.get(name) is None:
+            values[name] = default
+    return EffectiveSettings.model_validate(values)
 
 
 KEY = "office"
 
 
+def office_settings(store: Store) -> OfficeSettings:
+    """The settings as the office stored them (None where it set nothing)."""
+    with store.read() as s:
+        return read_settings(s)
+
+
+def effective_settings(store: Store, defaults: OfficeDefaults) -> EffectiveSettings:
+    """The settings in force now (see `effective`)."""
+    return effective(office_settings(store), defaults)
+
+
 def read_settings(s: Session) -> OfficeSettings:
+    """The stored settings, in an open session."""
     row = s.get(Setting, KEY)
     return OfficeSettings.model_validate(row.value) if row else OfficeSettings()
 

@@ -11,8 +11,10 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    Connection,
     Date,
     DateTime,
+    Dialect,
     Engine,
     Float,
     ForeignKey,
@@ -38,14 +40,14 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the store; use aware UTC")
         return value.astimezone(UTC).replace(tzinfo=None)
 
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
 
 
@@ -247,7 +249,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_connect(dbapi_conn, _record):  # pragma: no cover - trivial
+        def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:  # pragma: no cover - trivial
             # Let SQLAlchemy's begin event decide how a transaction starts (see below).
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
@@ -258,7 +260,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn):  # pragma: no cover - trivial
+        def _sqlite_begin(conn: Connection) -> None:  # pragma: no cover - trivial
             # Writers take the write lock up front: two kiosks can never read the
             # same "last number" and both write it, and no deadlock on lock upgrade.
             # Readers start a plain (deferred) transaction and never block writers (WAL).

@@ -9,18 +9,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
+from .context import Context
 from .errors import LoketError
 from .qr import looks_like_code
 from .states import TicketState
 from .store import Store, SurveyResponse, Ticket
-
-if TYPE_CHECKING:
-    from .service import Loket
 
 #: The nine elements, in the regulation's order.
 ELEMENTS: tuple[tuple[str, dict[str, str]], ...] = (
@@ -105,7 +103,7 @@ def _round2(value: float) -> float:
 
 #: The question and the four answers of each element, as the regulation's sample questionnaire
 #: (Lampiran PermenPANRB 14/2017) words them; a = 1 ... d = 4.
-QUESTIONS: dict[str, dict[str, object]] = {
+QUESTIONS: dict[str, dict[str, Any]] = {
     "persyaratan": {
         "question": {
             "id": "Bagaimana pendapat Anda tentang kesesuaian persyaratan pelayanan dengan jenis pelayanannya?",
@@ -301,7 +299,7 @@ def normalise_number(text: str) -> str:
     return norm
 
 
-def _ticket(loket: Loket, s: Session, code_or_number: str) -> Ticket:
+def _ticket(loket: Context, s: Session, code_or_number: str) -> Ticket:
     """The ticket a resident means: by its signed QR text, or a number handed over (or issued) today."""
     text = (code_or_number or "").strip()
     if not text or len(text) > 300:
@@ -337,12 +335,12 @@ def _check_rateable(ticket: Ticket) -> None:
         raise refuse("already_rated")
 
 
-def _service_name(loket: Loket, code: str) -> dict[str, str]:
+def _service_name(loket: Context, code: str) -> dict[str, str]:
     sop = loket.catalog.get(code)
     return sop.name.model_dump() if sop else {"id": code, "en": code}
 
 
-def check_ticket(loket: Loket, code_or_number: str) -> Rateable:
+def check_ticket(loket: Context, code_or_number: str) -> Rateable:
     """May this ticket be rated now? Raises SurveyRefused (or InvalidCode) with the reason."""
     with loket.store.read() as s:
         ticket = _ticket(loket, s, code_or_number)
@@ -351,7 +349,7 @@ def check_ticket(loket: Loket, code_or_number: str) -> Rateable:
 
 
 def submit_response(
-    loket: Loket,
+    loket: Context,
     code_or_number: str,
     answers: Mapping[str, int],
     comment: str | None = None,
@@ -373,12 +371,13 @@ def submit_response(
     with loket.store.transaction() as s:
         ticket = _ticket(loket, s, code_or_number)
         _check_rateable(ticket)
-        marked = s.execute(
+        result = s.execute(
             update(Ticket)
             .where(Ticket.id == ticket.id, Ticket.state == TicketState.DONE.value, Ticket.surveyed.is_(False))
             .values(surveyed=True)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )
+        marked = cast("CursorResult[Any]", result).rowcount  # an UPDATE gives a cursor result
         if marked != 1:
             raise refuse("already_rated")  # another submission for this ticket won the race
         s.add(
@@ -476,10 +475,10 @@ def _section(code: str | None, name: dict[str, str] | None, rows: list[dict[str,
     return IkmSection(code, name, ikm(rows), distribution)
 
 
-def survey_report(source: Loket | Store, start_day: date, end_day: date, service: str | None = None) -> SurveyReport:
+def survey_report(source: Context | Store, start_day: date, end_day: date, service: str | None = None) -> SurveyReport:
     """NRR per element, the IKM and its grade over [start_day, end_day], overall and per service."""
-    store: Store = getattr(source, "store", source)
-    catalog = getattr(source, "catalog", None)
+    store = source.store if isinstance(source, Context) else source
+    catalog = source.catalog if isinstance(source, Context) else None
 
     def name(code: str) -> dict[str, str]:
         sop = catalog.get(code) if catalog is not None else None

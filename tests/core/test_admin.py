@@ -12,9 +12,10 @@ from loket.core import admin as ops
 from loket.core.accounts import authenticate, create_user
 from loket.core.errors import Conflict, NotAllowed
 from loket.core.qr import CodeSigner
-from loket.core.roles import Role
-from loket.core.service import Actor, Loket, Policy
+from loket.core.roles import Actor, Role
+from loket.core.service import Loket, Policy
 from loket.core.store import SopDocument, Ticket
+from loket.core.tickets.records import calls_needed
 
 KIA = "penerbitan-kia"
 
@@ -228,6 +229,18 @@ def test_staff_accounts_reset_and_deactivate(loket, admin):
     assert "baru-12345" not in repr(ops.audit_log(loket))
 
 
+def test_a_staff_form_left_empty_names_every_field_in_the_admin_s_words(loket, admin):
+    with pytest.raises(ops.InvalidInput) as err:
+        ops.create_staff(loket, admin, {"username": "admin", "full_name": " ", "roles": ["tukang"]})
+    problems = err.value.problems
+    assert [p["field"] for p in problems] == ["full_name", "password", "roles", "username"]
+    assert problems[1]["message"] == "Kata sandi minimal 8 karakter. (At least 8 characters.)"  # not "Field required"
+    assert problems[3]["message"] == "'admin' sudah dipakai. (Username taken.)"
+    with pytest.raises(ops.InvalidInput) as err:
+        ops.update_staff(loket, admin, admin.user_id, {"full_name": "A", "roles": []})
+    assert [p["field"] for p in err.value.problems] == ["full_name", "roles"]
+
+
 def test_devices_carry_printers_and_display_options(loket, admin):
     ops.save_counter(loket, admin, {"name": "Loket 9", "number": 9, "roles": ["pelayanan"]})
     kiosk, _ = ops.save_device(loket, admin, {"kind": "kiosk", "name": "lobby1", "printer": "network:10.0.0.21:9100"})
@@ -249,7 +262,7 @@ def test_devices_carry_printers_and_display_options(loket, admin):
 def test_office_settings_drive_no_show_and_the_purge(loket, admin, officer, clock):
     loket.update_settings(admin, {"calls_before_no_show": 1, "personal_data_retention_days": 30})
     with loket.store.read() as s:
-        assert loket._calls_needed(s) == 1
+        assert calls_needed(loket, s) == 1
     purged, days = ops.purge_personal_data(loket, admin, default_days=365)
     assert (purged, days) == (0, 30)
     [entry] = ops.audit_log(loket, kind="personal_data.purged")

@@ -10,8 +10,7 @@ from pydantic import ValidationError
 
 from loket.core.accounts import create_counter, create_user
 from loket.core.errors import NotAllowed, NotFound, ServiceUnavailable
-from loket.core.roles import Role
-from loket.core.service import Actor
+from loket.core.roles import Actor, Role
 
 KTP = "pencetakan-ktp-el"
 KIA = "penerbitan-kia"

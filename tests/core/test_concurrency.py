@@ -6,8 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from loket.core.accounts import create_counter, create_user
-from loket.core.roles import Role
-from loket.core.service import Actor
+from loket.core.roles import Actor, Role
 
 THREADS = 16
 PER_THREAD = 15

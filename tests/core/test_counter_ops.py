@@ -7,8 +7,7 @@ import pytest
 from loket.core.accounts import create_counter, create_user
 from loket.core.errors import IllegalTransition, NotAllowed
 from loket.core.nik import InvalidNik
-from loket.core.roles import Role
-from loket.core.service import Actor
+from loket.core.roles import Actor, Role
 from loket.core.states import TicketState as S
 
 KTP = "pencetakan-ktp-el"

@@ -55,8 +55,7 @@ from openpyxl import load_workbook
 
 from loket.core.accounts import create_counter, create_user
 from loket.core.reports import build_report, live_dashboard, parse_period, percentile, report_csv, report_xlsx
-from loket.core.roles import Role
-from loket.core.service import Actor
+from loket.core.roles import Actor, Role
 
 KTP = "pencetakan-ktp-el"
 E = "dokumen-hilang-rusak"

@@ -7,8 +7,7 @@ import pytest
 from loket.core.accounts import create_counter, create_user
 from loket.core.errors import IllegalTransition, InvalidCode, NotAllowed, NotFound
 from loket.core.qr import CodeSigner
-from loket.core.roles import Role
-from loket.core.service import Actor
+from loket.core.roles import Actor, Role
 from loket.core.states import TicketState as S
 from loket.core.store import Ticket
 

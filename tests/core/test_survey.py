@@ -11,8 +11,7 @@ from sqlalchemy import select
 
 from loket.core.accounts import create_counter, create_user
 from loket.core.errors import InvalidCode
-from loket.core.roles import Role
-from loket.core.service import Actor, TicketView
+from loket.core.roles import Actor, Role
 from loket.core.states import TicketState
 from loket.core.store import SurveyResponse, Ticket
 from loket.core.survey import (
@@ -25,6 +24,7 @@ from loket.core.survey import (
     submit_response,
     survey_report,
 )
+from loket.core.tickets.views import TicketView
 
 
 def response(*ratings: int) -> dict[str, int]:

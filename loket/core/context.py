@@ -1,0 +1,90 @@
+"""What every operation needs: the store, the SOP catalog in use, the code signer, the clock and the rules."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from .catalog import Catalog, load_catalog
+from .clock import Clock
+from .qr import CodeSigner
+from .settings import OfficeDefaults
+from .sop_documents import catalog_version, overlay, read_documents
+from .store import Store
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Office rules for the queue; set by configuration."""
+
+    #: Fairness: a priority ticket is placed as if it had arrived this many
+    #: minutes earlier. Priority residents go first, yet a regular ticket never
+    #: waits more than this much longer than it would in plain arrival order.
+    priority_head_start_minutes: int = 30
+    #: How many calls a resident gets before the counter may mark a no-show, when the context is given no
+    #: OfficeDefaults (which then take it); with OfficeDefaults, theirs counts (see settings.effective).
+    calls_before_no_show: int = 3
+
+
+class Context:
+    """The dependencies of the domain's operations, and the one cache it keeps: the SOP catalog in use."""
+
+    def __init__(
+        self,
+        store: Store,
+        catalog: Catalog,
+        signer: CodeSigner,
+        clock: Clock | None = None,
+        policy: Policy | None = None,
+        defaults: OfficeDefaults | None = None,
+    ):
+        self.store = store
+        #: The SOPs shipped as files; the office's edits (table sop_documents) lie over them.
+        self.shipped = catalog
+        self._catalog = catalog
+        self._catalog_version: int | None = None
+        self._catalog_checked = float("-inf")
+        #: Seconds between checks for SOP edits made by another process (several workers).
+        self.catalog_check_seconds = 2.0
+        self.catalog_problems: list[str] = []
+        self.signer = signer
+        self.clock = clock or Clock()
+        self.policy = policy or Policy()
+        #: The environment's values for settings the office leaves unset (see settings.effective).
+        self.defaults = defaults or OfficeDefaults(calls_before_no_show=self.policy.calls_before_no_show)
+
+    @property
+    def catalog(self) -> Catalog:
+        """The SOPs in use. Edits made in this process apply at once; another process's within seconds."""
+        now = time.monotonic()
+        if now - self._catalog_checked >= self.catalog_check_seconds:
+            self._catalog_checked = now
+            self.refresh_catalog()
+        return self._catalog
+
+    def refresh_catalog(self, force: bool = False) -> Catalog:
+        """Read the office's SOP documents if their version moved (or the table is not there yet)."""
+        try:
+            with self.store.read() as s:
+                version = catalog_version(s)
+                if not force and version == self._catalog_version:
+                    return self._catalog
+                documents = read_documents(s)
+        except SQLAlchemyError:  # database not migrated yet (before `flask init-db`)
+            return self._catalog
+        catalog, problems = overlay(self.shipped, documents)
+        self._catalog, self._catalog_version, self.catalog_problems = catalog, version, problems
+        return catalog
+
+    def install_catalog(self, catalog: Catalog) -> None:
+        """Use a catalog just written by this process (the version is re-read on the next check)."""
+        self._catalog = catalog
+        self._catalog_version = None
+        self._catalog_checked = time.monotonic()
+
+    def reload_catalog(self, directory: str) -> Catalog:
+        """Load the SOP folder again; on any error raise and keep the catalog in use."""
+        self.shipped = load_catalog(directory)
+        return self.refresh_catalog(force=True)

@@ -1,0 +1,252 @@
+"""The SOP flow of a berkas: start, advance, hand over, pend, return, resume, no-show, cancel, transfer."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from loket.core.accounts import acting
+from loket.core.context import Context
+from loket.core.errors import IllegalTransition, LoketError, NotAllowed, NotFound
+from loket.core.nik import parse_nik
+from loket.core.roles import Actor, Role
+from loket.core.states import STATE_LABELS, PendingReason, TicketState, check_transition
+from loket.core.store import Applicant, Counter, Ticket, User
+
+from .records import (
+    calls_needed,
+    close_visit,
+    enter_step,
+    open_visit,
+    queue_state_for_step,
+    record_event,
+    require_step_role,
+    service,
+    set_state,
+    ticket_by_id,
+)
+from .views import Outcome, ticket_view
+
+S = TicketState
+
+
+def _take(s: Session, actor: Actor, ticket_id: int) -> tuple[User, Counter | None, Ticket]:
+    """The actor (checked), their counter, and the ticket whose current step is theirs."""
+    user, counter = acting(s, actor)
+    ticket = ticket_by_id(s, ticket_id)
+    require_step_role(ticket, actor)
+    return user, counter, ticket
+
+
+def start(loket: Context, actor: Actor, ticket_id: int) -> Outcome:
+    """Begin work on the current step (the resident arrived, or the berkas was picked up)."""
+    now = loket.clock.now()
+    with loket.store.transaction() as s:
+        user, counter, ticket = _take(s, actor, ticket_id)
+        check_transition(S(ticket.state), S.SERVING, "mulai layani")
+        set_state(loket, ticket, S.SERVING, now, keep_queue=True)
+        if counter is not None:
+            ticket.counter = counter
+        visit = open_visit(ticket, now)
+        visit.started_at = now
+        visit.officer = user
+        if counter is not None:
+            visit.counter = counter
+        return Outcome(ticket_view(loket, s, ticket), [record_event(loket, s, "ticket.started", ticket, counter, user)])
+
+
+def advance(loket: Context, actor: Actor, ticket_id: int, note: str | None = None) -> Outcome:
+    """Finish the current step and hand the berkas to the next one (or close it)."""
+    now = loket.clock.now()
+    with loket.store.transaction() as s:
+        user, counter, ticket = _take(s, actor, ticket_id)
+        if S(ticket.state) is not S.SERVING:
+            check_transition(S(ticket.state), S.DONE, "teruskan")  # raises with a clear message
+        close_visit(ticket, now, "advanced", note)
+        if ticket.step_index + 1 >= len(ticket.steps):
+            check_transition(S.SERVING, S.DONE, "serahkan")
+            set_state(loket, ticket, S.DONE, now)
+            ticket.closed_at = now
+            return Outcome(
+                ticket_view(loket, s, ticket), [record_event(loket, s, "ticket.done", ticket, counter, user)]
+            )
+        ticket.step_index += 1
+        ticket.current_role = ticket.step["role"]
+        target = queue_state_for_step(ticket)
+        check_transition(S.SERVING, target, "teruskan")
+        set_state(loket, ticket, target, now)
+        ticket.counter = None
+        ticket.call_count = 0
+        enter_step(ticket, now)
+        kind = "ticket.ready" if target is S.READY else "ticket.advanced"
+        return Outcome(ticket_view(loket, s, ticket), [record_event(loket, s, kind, ticket, counter, user)])
+
+
+def hand_over(loket: Context, actor: Actor, ticket_id: int) -> Outcome:
+    """The final step: the finished document goes to the resident; the berkas closes."""
+    with loket.store.read() as s:
+        ticket = ticket_by_id(s, ticket_id)
+        require_step_role(ticket, actor)
+        if ticket.step_index != len(ticket.steps) - 1:
+            raise NotAllowed("Berkas belum sampai tahap penyerahan. (Not at the hand-over step yet.)")
+    return advance(loket, actor, ticket_id)
+
+
+def pend(loket: Context, actor: Actor, ticket_id: int, reason: str, note: str | None = None) -> Outcome:
+    """Put the berkas on hold (tertunda) with one of the SOP's reasons."""
+    why = PendingReason(reason)
+    now = loket.clock.now()
+    with loket.store.transaction() as s:
+        user, counter, ticket = _take(s, actor, ticket_id)
+        check_transition(S(ticket.state), S.PENDING, "tunda")
+        close_visit(ticket, now, "pended", note)
+        set_state(loket, ticket, S.PENDING, now)
+        ticket.pending_reason = why.value
+        ticket.state_note = note
+        event = record_event(loket, s, "ticket.pended", ticket, counter, user, reason=why.value)
+        return Outcome(ticket_view(loket, s, ticket), [event])
+
+
+def return_for_documents(
+    loket: Context, actor: Actor, ticket_id: int, missing: list[str], note: str | None = None
+) -> Outcome:
+    """Send the berkas back to the resident: documents are missing. It restarts at reception."""
+    now = loket.clock.now()
+    with loket.store.transaction() as s:
+        user, counter, ticket = _take(s, actor, ticket_id)
+        sop = loket.catalog.get(ticket.service_code)
+        known = {r.key for r in sop.requirements} if sop else set()
+        unknown = [m for m in missing if m not in known]
+        if not missing or unknown:
+            raise NotAllowed(
+                "Sebutkan dokumen yang kurang dari daftar persyaratan. "
+                "(Name the missing documents from the requirements list.)"
+            )
+        check_transition(S(ticket.state), S.RETURNED, "kembalikan")
+        close_visit(ticket, now, "returned", note)
+        set_state(loket, ticket, S.RETURNED, now)
+        ticket.missing = list(missing)
+        ticket.state_note = note
+        ticket.step_index = 0
+        ticket.current_role = ticket.step["role"]
+        ticket.counter = None
+        event = record_event(loket, s, "ticket.returned", ticket, counter, user, missing=list(missing))
+        return Outcome(ticket_view(loket, s, ticket), [event])
+
+
+def resume(loket: Context, actor: Actor, ticket_id: int) -> Outcome:
+    """Bring a pending, returned or no-show berkas back into its step's queue."""
+    now = loket.clock.now()
+    with loket.store.transaction() as s:
+        user, counter, ticket = _take(s, actor, ticket_id)
+        target = queue_state_for_step(ticket)
+        if S(ticket.state) not in (S.PENDING, S.RETURNED, S.NO_SHOW):
+            raise IllegalTransition(
+                f"Tidak bisa 'lanjutkan': status berkas '{STATE_LABELS[S(ticket.state)]['id']}'. "
+                "(Only a pending, returned or no-show berkas can be resumed.)"
+            )
+        check_transition(S(ticket.state), target, "lanjutkan")
+        set_state(loket, ticket, target, now)
+        ticket.pending_reason = None
+        ticket.state_note = None
+        ticket.missing = None
+        ticket.counter = None
+        ticket.call_count = 0
+        enter_step(ticket, now)
+        return Outcome(ticket_view(loket, s, ticket), [record_event(loket, s, "ticket.resumed", ticket, counter, user)])
+
+
+def no_show(loket: Context, actor: Actor, ticket_id: int) -> Outcome:
+    """The resident did not come after being called."""
+    now = loket.clock.now()
+    with loket.store.transaction() as s:
+        user, counter, ticket = _take(s, actor, ticket_id)
+        check_transition(S(ticket.state), S.NO_SHOW, "tidak hadir")
+        needed = calls_needed(loket, s)
+        if ticket.call_count < needed:
+            raise NotAllowed(
+                f"Panggil {needed} kali sebelum menandai tidak hadir (baru {ticket.call_count} kali). "
+                f"(Call {needed} times before marking a no-show; called {ticket.call_count}.)"
+            )
+        close_visit(ticket, now, "no_show", None)
+        set_state(loket, ticket, S.NO_SHOW, now)
+        return Outcome(ticket_view(loket, s, ticket), [record_event(loket, s, "ticket.no_show", ticket, counter, user)])
+
+
+def cancel(loket: Context, actor: Actor, ticket_id: int, note: str | None = None) -> Outcome:
+    """Cancel the ticket (resident withdrew, duplicate, mistake); an admin may cancel at any step."""
+    now = loket.clock.now()
+    with loket.store.transaction() as s:
+        user, counter = acting(s, actor)
+        ticket = ticket_by_id(s, ticket_id)
+        if actor.role is not Role.ADMIN:
+            require_step_role(ticket, actor)
+        check_transition(S(ticket.state), S.CANCELLED, "batalkan")
+        close_visit(ticket, now, "cancelled", note)
+        set_state(loket, ticket, S.CANCELLED, now)
+        ticket.state_note = note
+        ticket.closed_at = now
+        event = record_event(loket, s, "ticket.cancelled", ticket, counter, user)
+        return Outcome(ticket_view(loket, s, ticket), [event])
+
+
+def transfer(
+    loket: Context, actor: Actor, ticket_id: int, counter_id: int | None = None, service_code: str | None = None
+) -> Outcome:
+    """Send a resident to another counter, or re-file the berkas under another service.
+
+    To a counter: the ticket waits again at its current step and only that counter calls it.
+    To a service (a wrong choice at the kiosk): the new SOP's steps replace the old ones,
+    starting at reception; the resident keeps the number.
+    """
+    now = loket.clock.now()
+    with loket.store.transaction() as s:
+        user, counter, ticket = _take(s, actor, ticket_id)
+        if service_code is not None and counter_id is None:
+            sop = service(loket, service_code)
+            if ticket.step_index != 0:
+                raise NotAllowed("Layanan hanya dapat diganti di tahap penerimaan. (Change service only at reception.)")
+            close_visit(ticket, now, "transferred", f"ke layanan {sop.code}")
+            ticket.service_code = sop.code
+            ticket.steps = sop.snapshot()
+            ticket.current_role = ticket.step["role"]
+            ticket.target_counter_id = None
+        elif counter_id is not None and service_code is None:
+            target = s.get(Counter, counter_id)
+            if target is None or not target.active:
+                raise NotFound("Loket tujuan tidak ada. (No such counter.)")
+            if ticket.current_role not in target.roles:
+                raise NotAllowed(f"{target.name} tidak melayani tahap ini. (That counter does not serve this step.)")
+            close_visit(ticket, now, "transferred", f"ke {target.name}")
+            ticket.target_counter_id = target.id
+        else:
+            raise NotAllowed("Pilih loket atau layanan tujuan. (Choose a counter or a service.)")
+        state = queue_state_for_step(ticket)
+        check_transition(S(ticket.state), state, "alihkan")
+        set_state(loket, ticket, state, now, keep_queue=True)  # keeps its place in line
+        ticket.counter = None
+        ticket.call_count = 0
+        enter_step(ticket, now)
+        event = record_event(
+            loket, s, "ticket.transferred", ticket, counter, user, to_counter=counter_id, to_service=service_code
+        )
+        return Outcome(ticket_view(loket, s, ticket), [event])
+
+
+def record_applicant(loket: Context, actor: Actor, ticket_id: int, name: str, nik: str) -> Outcome:
+    """Staff write down who the berkas belongs to; shown to staff only, never on a public screen."""
+    with loket.store.transaction() as s:
+        user, counter, ticket = _take(s, actor, ticket_id)  # who may, before what was typed
+        info = parse_nik(nik, loket.clock.today())
+        name = " ".join(name.split())
+        if not 2 <= len(name) <= 120:
+            raise LoketError("Isi nama pemohon (2 sampai 120 huruf). (Enter the applicant's name.)")
+        if S(ticket.state) is not S.SERVING:
+            raise IllegalTransition("Mulai layani berkas ini dahulu. (Start serving this berkas first.)")
+        if ticket.applicant is None:
+            ticket.applicant = Applicant(name=name, nik=info.nik, recorded_by=user.id, recorded_at=loket.clock.now())
+        else:
+            ticket.applicant.name, ticket.applicant.nik = name, info.nik
+            ticket.applicant.recorded_by, ticket.applicant.recorded_at = user.id, loket.clock.now()
+        # the event names the ticket only: personal data never travels in events
+        event = record_event(loket, s, "applicant.recorded", ticket, counter, user)
+        return Outcome(ticket_view(loket, s, ticket), [event])

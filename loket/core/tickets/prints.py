@@ -1,0 +1,60 @@
+"""What was printed for a ticket, and the printer failures staff still have to solve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from loket.core.context import Context
+from loket.core.events import Event
+from loket.core.store import EventRecord
+
+from .records import ticket_by_id
+
+
+def record_print(
+    loket: Context,
+    ticket_id: int,
+    kind: str,
+    ok: bool,
+    printer: str,
+    reason: str | None = None,
+    kiosk: str | None = None,
+    user_id: int | None = None,
+) -> list[Event]:
+    """Note a printed (or failed) ticket or slip; a failure becomes a staff alert."""
+    with loket.store.transaction() as s:
+        ticket = ticket_by_id(s, ticket_id)
+        payload = {
+            "number": ticket.number,
+            "kind": kind,
+            "printer": printer,
+            "kiosk": kiosk,
+            "reason": reason,
+        }
+        name = "ticket.printed" if ok else "printer.failed"
+        s.add(EventRecord(at=loket.clock.now(), kind=name, ticket_id=ticket.id, officer_id=user_id, payload=payload))
+        return [Event(name, payload, ticket.id, None, user_id)]
+
+
+def printer_alerts(loket: Context, limit: int = 20) -> list[dict[str, Any]]:
+    """Today's printer failures not yet solved by a later successful print, newest first."""
+    with loket.store.read() as s:
+        rows = s.scalars(
+            select(EventRecord)
+            .where(
+                EventRecord.kind.in_(["printer.failed", "ticket.printed"]),
+                EventRecord.at >= loket.clock.day_start(loket.clock.today()),
+            )
+            .order_by(EventRecord.id.desc())
+        ).all()
+        solved: set[tuple[int | None, str]] = set()
+        alerts = []
+        for r in rows:  # newest first: a success hides every older failure of that ticket and kind
+            key = (r.ticket_id, r.payload.get("kind", "ticket"))
+            if r.kind == "ticket.printed":
+                solved.add(key)
+            elif key not in solved:
+                alerts.append(dict(r.payload, at=r.at.isoformat(), ticket_id=r.ticket_id))
+        return alerts[:limit]

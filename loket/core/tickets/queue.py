@@ -1,0 +1,176 @@
+"""The hall's queue: calling the next resident, calling again, counting who waits, estimating the wait."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from loket.core.accounts import acting_at_counter
+from loket.core.catalog import Sop
+from loket.core.context import Context
+from loket.core.errors import NotAllowed
+from loket.core.events import Event
+from loket.core.roles import Actor
+from loket.core.states import TicketState, check_transition
+from loket.core.store import Counter, EventRecord, StepVisit, Ticket, User
+
+from .records import (
+    open_visit,
+    queued_today,
+    record_event,
+    require_step_role,
+    set_state,
+    ticket_by_id,
+    waiting_by_service,
+)
+from .views import Outcome, ticket_view
+
+S = TicketState
+
+#: Minutes a front-desk step takes when neither history nor the SOP says.
+DEFAULT_DESK_MINUTES = 5
+
+
+def call_next(loket: Context, actor: Actor) -> Outcome:
+    """Call the next resident for this counter and role: priority first, fairly."""
+    now = loket.clock.now()
+    with loket.store.transaction() as s:
+        user, counter = acting_at_counter(s, actor)
+        query = (
+            select(Ticket)
+            .where(queued_today(loket), Ticket.current_role == actor.role.value)
+            .where((Ticket.target_counter_id.is_(None)) | (Ticket.target_counter_id == counter.id))
+            .order_by(Ticket.target_counter_id.is_(None), Ticket.queue_key, Ticket.id)
+            .limit(1)
+        )
+        if counter.services:
+            query = query.where(Ticket.service_code.in_(counter.services))
+        if loket.store.is_postgres:
+            query = query.with_for_update(skip_locked=True)
+        ticket = s.scalar(query)
+        if ticket is None:
+            return Outcome(None, [])
+        check_transition(S(ticket.state), S.CALLED, "panggil")
+        set_state(loket, ticket, S.CALLED, now)
+        ticket.counter = counter
+        ticket.target_counter_id = None
+        ticket.call_count = 1
+        visit = open_visit(ticket, now)
+        visit.called_at = now
+        visit.counter = counter
+        visit.officer = user
+        return Outcome(ticket_view(loket, s, ticket), [called_event(loket, s, ticket, counter, user, recall=False)])
+
+
+def recall(loket: Context, actor: Actor, ticket_id: int) -> Outcome:
+    """Call the same resident again (announced again on the display)."""
+    with loket.store.transaction() as s:
+        user, counter = acting_at_counter(s, actor)
+        ticket = ticket_by_id(s, ticket_id)
+        require_step_role(ticket, actor)
+        check_transition(S(ticket.state), S.CALLED, "panggil ulang")
+        if ticket.counter_id != counter.id:
+            raise NotAllowed("Tiket ini dipanggil di loket lain. (Called at another counter.)")
+        ticket.call_count += 1
+        return Outcome(ticket_view(loket, s, ticket), [called_event(loket, s, ticket, counter, user, recall=True)])
+
+
+def called_event(loket: Context, s: Session, ticket: Ticket, counter: Counter, user: User, recall: bool) -> Event:
+    """The event that makes the display announce a call."""
+    return record_event(
+        loket,
+        s,
+        "ticket.called",
+        ticket,
+        counter,
+        user,
+        counter_number=counter.number,
+        recall=recall,
+        call_count=ticket.call_count,
+        zone=counter.zone,
+    )
+
+
+def waiting_counts(loket: Context) -> dict[str, int]:
+    """How many residents wait in the hall now, per service."""
+    with loket.store.read() as s:
+        return waiting_by_service(loket, s)
+
+
+def waiting_for_service(loket: Context, s: Session, service_code: str) -> int:
+    """How many wait in the hall now for one service."""
+    return s.scalar(select(func.count()).where(queued_today(loket), Ticket.service_code == service_code)) or 0
+
+
+def waiting_for_role(loket: Context, s: Session, role: str) -> int:
+    """How many wait in the hall now for a counter of this role."""
+    return s.scalar(select(func.count()).where(queued_today(loket), Ticket.current_role == role)) or 0
+
+
+def estimate(loket: Context, s: Session, sop: Sop, ahead: int) -> tuple[int, str]:
+    """Minutes a new ticket would wait: people ahead x recent real service time / counters at work.
+
+    Service time is the mean of the last 30 finished first steps of this service in the
+    past 14 days; with fewer than 3 of them, the SOP's own target for that step.
+    """
+    since = loket.clock.now() - timedelta(days=14)
+    recent = s.execute(
+        select(StepVisit.started_at, StepVisit.ended_at)
+        .join(Ticket, StepVisit.ticket_id == Ticket.id)
+        .where(
+            Ticket.service_code == sop.code,
+            StepVisit.step_index == 0,
+            StepVisit.outcome == "advanced",
+            StepVisit.started_at.is_not(None),
+            StepVisit.ended_at >= since,
+        )
+        .order_by(StepVisit.ended_at.desc())
+        .limit(30)
+    ).all()
+    if len(recent) >= 3:
+        per_person = sum((end - start).total_seconds() for start, end in recent) / len(recent) / 60
+        basis = "history"
+    else:
+        # The first step's own target; never the whole SOP's total, which would count
+        # the back-office steps as time at the front desk.
+        per_person = float(sop.steps[0].target_minutes or DEFAULT_DESK_MINUTES)
+        basis = "sop"
+    role = sop.steps[0].role.value
+    busy = s.scalar(
+        select(func.count(func.distinct(StepVisit.counter_id))).where(
+            StepVisit.role == role,
+            StepVisit.counter_id.is_not(None),
+            StepVisit.called_at >= loket.clock.day_start(loket.clock.today()),
+        )
+    )
+    return math.ceil(ahead * per_person / max(1, busy or 0)), basis
+
+
+def open_station(loket: Context, actor: Actor) -> list[Event]:
+    """An officer starts work at a counter: the live dashboard shows it open."""
+    return _station(loket, "counter.opened", actor)
+
+
+def close_station(loket: Context, actor: Actor) -> list[Event]:
+    """An officer leaves a counter (logs out or switches): the dashboard shows it closed."""
+    return _station(loket, "counter.closed", actor)
+
+
+def _station(loket: Context, kind: str, actor: Actor) -> list[Event]:
+    """Log a counter opening or closing."""
+    if actor.counter_id is None:
+        return []
+    with loket.store.transaction() as s:
+        counter = s.get(Counter, actor.counter_id)
+        if counter is None:
+            return []
+        payload = {"counter": counter.name, "role": actor.role.value}
+        s.add(
+            EventRecord(
+                at=loket.clock.now(), kind=kind, counter_id=counter.id, officer_id=actor.user_id, payload=payload
+            )
+        )
+        return [Event(kind, payload, None, counter.id, actor.user_id)]

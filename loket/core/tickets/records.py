@@ -1,0 +1,175 @@
+"""The pieces every ticket operation shares: finding a ticket, its state, its step visits, its events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import Session
+
+from loket.core.catalog import Sop
+from loket.core.context import Context
+from loket.core.errors import NotAllowed, NotFound
+from loket.core.events import Event
+from loket.core.roles import ROLE_LABELS, Actor, Role
+from loket.core.settings import effective, read_settings
+from loket.core.states import FINAL, QUEUED, TicketState
+from loket.core.store import Counter, EventRecord, StepVisit, Ticket, User
+
+S = TicketState
+
+
+def service(loket: Context, code: str) -> Sop:
+    """The SOP of a service in use, or NotFound."""
+    sop = loket.catalog.get(code)
+    if sop is None:
+        raise NotFound(f"Layanan '{code}' tidak ada. (No such service.)")
+    return sop
+
+
+def ticket_by_id(s: Session, ticket_id: int) -> Ticket:
+    """A ticket by its id, or NotFound."""
+    ticket = s.get(Ticket, ticket_id)
+    if ticket is None:
+        raise NotFound("Tiket tidak ditemukan. (Ticket not found.)")
+    return ticket
+
+
+def ticket_by_number(loket: Context, s: Session, number: str) -> Ticket:
+    """Today's ticket by its number as people type it ("a12", "A-012"), or NotFound."""
+    norm = number.strip().upper().replace(" ", "")
+    if len(norm) > 1 and norm[1] != "-":
+        norm = f"{norm[0]}-{norm[1:]}"
+    if len(norm) > 2 and norm[2:].isdigit():
+        norm = f"{norm[:2]}{int(norm[2:]):03d}"
+    ticket = s.scalar(select(Ticket).where(Ticket.service_day == loket.clock.today(), Ticket.number == norm))
+    if ticket is None:
+        raise NotFound(f"Tiket {norm} tidak ada hari ini. (No ticket {norm} today.)")
+    return ticket
+
+
+def require_step_role(ticket: Ticket, actor: Actor) -> None:
+    """Refuse an actor whose role does not work the berkas's current step."""
+    if S(ticket.state) in FINAL:
+        return  # check_transition gives the clearer message
+    if ticket.current_role != actor.role.value:
+        need = ROLE_LABELS[Role(ticket.current_role)]
+        raise NotAllowed(
+            f"Tahap ini dikerjakan oleh {need['id']}, bukan peran Anda. (This step belongs to the {need['en']}.)"
+        )
+
+
+def queue_key(loket: Context, when: datetime, priority: str | None) -> float:
+    """The ticket's place in line: its arrival, moved earlier by the priority head start."""
+    head_start = loket.policy.priority_head_start_minutes * 60 if priority else 0
+    return when.timestamp() - head_start
+
+
+def queued_today(loket: Context) -> ColumnElement[bool]:
+    """The condition for tickets standing in the hall's queue today."""
+    return and_(
+        Ticket.state.in_([st.value for st in QUEUED]),
+        Ticket.queued_at >= loket.clock.day_start(loket.clock.today()),
+    )
+
+
+def ahead(loket: Context, s: Session, ticket: Ticket) -> int | None:
+    """How many wait before this ticket for its step's role (None when it is not in the queue)."""
+    if S(ticket.state) not in QUEUED:
+        return None
+    return (
+        s.scalar(
+            select(func.count()).where(
+                queued_today(loket),
+                Ticket.current_role == ticket.current_role,
+                (Ticket.queue_key < ticket.queue_key)
+                | ((Ticket.queue_key == ticket.queue_key) & (Ticket.id < ticket.id)),
+            )
+        )
+        or 0
+    )
+
+
+def waiting_by_service(loket: Context, s: Session) -> dict[str, int]:
+    """How many residents wait in the hall now, per service code."""
+    rows = s.execute(
+        select(Ticket.service_code, func.count()).where(queued_today(loket)).group_by(Ticket.service_code)
+    ).all()
+    return {code: n for code, n in rows}
+
+
+def queue_state_for_step(ticket: Ticket) -> TicketState:
+    """Where the berkas waits at its current step: the hall queue, pickup, or a back-office list."""
+    step = ticket.step
+    if not step["resident_present"]:
+        return S.IN_PROCESS
+    is_last = ticket.step_index == len(ticket.steps) - 1
+    return S.READY if is_last and ticket.step_index > 0 else S.WAITING
+
+
+def set_state(loket: Context, ticket: Ticket, state: TicketState, now: datetime, keep_queue: bool = False) -> None:
+    """Move the ticket to a state; entering a queue puts it at the back unless keep_queue."""
+    ticket.state = state.value
+    if (state in QUEUED or state is S.IN_PROCESS) and not keep_queue:
+        ticket.queued_at = now
+        ticket.queue_key = queue_key(loket, now, ticket.priority)
+
+
+def enter_step(ticket: Ticket, now: datetime) -> StepVisit:
+    """Open a visit of the ticket's current step (the berkas arrives at it)."""
+    step = ticket.step
+    visit = StepVisit(
+        step_index=ticket.step_index, role=step["role"], target_minutes=step["target_minutes"], entered_at=now
+    )
+    ticket.visits.append(visit)
+    return visit
+
+
+def open_visit(ticket: Ticket, now: datetime) -> StepVisit:
+    """The open visit of the current step, opened now if there is none."""
+    visit = ticket.open_visit
+    if visit is None or visit.step_index != ticket.step_index:
+        visit = enter_step(ticket, now)
+    return visit
+
+
+def close_visit(ticket: Ticket, now: datetime, outcome: str, note: str | None) -> None:
+    """End the open visit with its outcome (advanced, pended, returned, ...)."""
+    visit = ticket.open_visit
+    if visit is not None:
+        visit.ended_at = now
+        visit.outcome = outcome
+        visit.note = note
+
+
+def calls_needed(loket: Context, s: Session) -> int:
+    """Calls before a no-show: the office's setting, else the environment's default."""
+    return effective(read_settings(s), loket.defaults).calls_before_no_show
+
+
+def record_event(
+    loket: Context, s: Session, kind: str, ticket: Ticket, counter: Counter | None, user: User | None, **extra: Any
+) -> Event:
+    """Write the event to the log and return it for publishing."""
+    # Only numbers, services, counters and states: this payload reaches public screens.
+    payload = {
+        "number": ticket.number,
+        "service": ticket.service_code,
+        "state": ticket.state,
+        "step": ticket.step_index + 1,
+        "role": ticket.current_role,
+        "counter": counter.name if counter else None,
+        **extra,
+    }
+    s.add(
+        EventRecord(
+            at=loket.clock.now(),
+            kind=kind,
+            ticket_id=ticket.id,
+            counter_id=counter.id if counter else None,
+            officer_id=user.id if user else None,
+            payload=payload,
+        )
+    )
+    return Event(kind, payload, ticket.id, counter.id if counter else None, user.id if user else None)
