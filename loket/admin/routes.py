@@ -106,6 +106,7 @@ def settings_update(actor: Actor):
 @staff_required(Role.ADMIN)
 def meta(actor: Actor):
     defaults = asdict(loket().defaults)  # what an empty office setting falls back to (the environment)
+    defaults.pop("office_name")  # the settings page shows the office's name itself, not a placeholder
     return jsonify({**ops.meta(loket()), "defaults": defaults})
 
 
