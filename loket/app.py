@@ -19,6 +19,7 @@ from loket import (
     display,
     extensions,
     http,
+    i18n,
     kiosk,
     printing,
     realtime,
@@ -33,7 +34,7 @@ from loket.extensions import socketio
 __all__ = ["create_app", "socketio"]
 
 #: Rooms in the order they are set up: printing before the rooms that print.
-ROOMS = (http, auth, realtime, printing, kiosk, counter, display, admin, reports, survey, cli)
+ROOMS = (http, i18n, auth, realtime, printing, kiosk, counter, display, admin, reports, survey, cli)
 
 
 def create_app(

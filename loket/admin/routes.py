@@ -14,8 +14,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from loket.auth import staff_required
 from loket.core import admin as ops
-from loket.core.roles import Role
-from loket.core.service import Actor
+from loket.core.roles import Actor, Role
 from loket.http import BadRequest, body
 from loket.office import office_name
 from loket.realtime import publish

@@ -10,8 +10,7 @@ from flask_login import UserMixin, current_user
 
 from loket.core.accounts import StaffUser, get_user
 from loket.core.errors import NotAllowed
-from loket.core.roles import Role
-from loket.core.service import Actor
+from loket.core.roles import Actor, Role
 from loket.extensions import login_manager
 from loket.http import NotLoggedIn
 from loket.services import loket

@@ -7,7 +7,7 @@ from flask import Blueprint, jsonify
 from loket.auth.login import staff_required
 from loket.core.accounts import get_counter
 from loket.core.errors import Conflict
-from loket.core.service import Actor
+from loket.core.roles import Actor
 from loket.http import Failed, body
 from loket.office import office_name
 from loket.services import loket

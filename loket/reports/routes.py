@@ -11,8 +11,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from loket.auth import staff_required
 from loket.core.reports import build_report, live_dashboard, parse_period, report_csv, report_xlsx
-from loket.core.roles import REPORT_ROLES
-from loket.core.service import Actor
+from loket.core.roles import REPORT_ROLES, Actor
 from loket.http import BadRequest
 from loket.office import office_name
 from loket.services import loket

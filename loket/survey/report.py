@@ -14,8 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from loket.auth import staff_required
-from loket.core.roles import REPORT_ROLES
-from loket.core.service import Actor
+from loket.core.roles import REPORT_ROLES, Actor
 from loket.core.survey import (
     ELEMENTS,
     MIN_RESPONSES_SHOWN,

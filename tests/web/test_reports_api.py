@@ -14,8 +14,7 @@ from loket.core.accounts import list_counters
 from loket.core.clock import FrozenClock
 from loket.core.demo import ensure_demo
 from loket.core.migrate import upgrade
-from loket.core.roles import STEP_ROLES, Role
-from loket.core.service import Actor
+from loket.core.roles import STEP_ROLES, Actor, Role
 from loket.core.store import User, select
 
 KTP = "pencetakan-ktp-el"
