@@ -140,6 +140,31 @@ def demo_template(tmp_path_factory, schema_template, _cheap_password_hashing) ->
     return _checkpointed(folder / "demo.db")
 
 
+@pytest.fixture(scope="session")
+def served_template(tmp_path_factory) -> Path:
+    """An SQLite file made once as an office makes it, `flask init-db` then `flask demo-setup`.
+
+    The servers that tests start (gunicorn, in production's configuration) each copy it, so the
+    demo officers carry argon2-cffi's default cost, as a real install's do.
+    """
+    import subprocess
+    import sys
+
+    path = tmp_path_factory.mktemp("served-template") / "loket.db"
+    env = dict(
+        os.environ, DATABASE_URL=f"sqlite:///{path}", SECRET_KEY="template", LOKET_SOP_DIR=str(ROOT / "loket" / "sops")
+    )
+    for command in ("init-db", "demo-setup"):
+        subprocess.run(
+            [str(Path(sys.executable).parent / "flask"), "--app", "loket.app", command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    return _checkpointed(path)
+
+
 @pytest.fixture
 def demo_database(tmp_path, demo_template) -> str:
     """The URL of this test's own copy of the migrated database with the demo staff."""

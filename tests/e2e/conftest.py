@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_sqlite
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -38,9 +40,12 @@ def _answers(url: str) -> bool:
 
 
 class LoketServer:
-    """Loket under gunicorn on a free port, on its own fresh SQLite database with the demo counters and users."""
+    """Loket under gunicorn on a free port, on its own copy of a fresh database with the demo counters and users.
 
-    def __init__(self, folder: Path, **extra_env: str):
+    `database` is the SQLite file `flask init-db` and `flask demo-setup` made once per session.
+    """
+
+    def __init__(self, folder: Path, database: Path, **extra_env: str):
         self.folder = folder
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -60,14 +65,7 @@ class LoketServer:
         )
         self.env.pop("SOCKETIO_MESSAGE_QUEUE", None)  # one process: no Redis needed
         self.env.update(extra_env)
-        for command in ("init-db", "demo-setup"):
-            subprocess.run(
-                [str(BIN / "flask"), "--app", "loket.app", command],
-                cwd=ROOT,
-                env=self.env,
-                check=True,
-                capture_output=True,
-            )
+        copy_sqlite(database, folder / "loket.db")
 
     def start(self) -> None:
         with open(self.log_path, "ab") as log:
@@ -110,9 +108,9 @@ class LoketServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
+def live_server(tmp_path_factory, served_template) -> Iterator[str]:
     """The base URL of a Loket server shared by the browser tests."""
-    server = LoketServer(tmp_path_factory.mktemp("loket-e2e"))
+    server = LoketServer(tmp_path_factory.mktemp("loket-e2e"), served_template)
     server.start()
     try:
         yield server.base
@@ -120,10 +118,14 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         server.stop()
 
 
-@pytest.fixture
-def own_server(tmp_path) -> Iterator[LoketServer]:
-    """A Loket server for one test that stops and starts it."""
-    server = LoketServer(tmp_path)
+@pytest.fixture(scope="module")
+def module_server(tmp_path_factory, served_template) -> Iterator[LoketServer]:
+    """A Loket server shared by the tests of one module that need no settings of their own.
+
+    Tests on it must not depend on each other's leftovers: each uses its own service, counter
+    or officer where a queue or a setting would otherwise carry over.
+    """
+    server = LoketServer(tmp_path_factory.mktemp("loket-module"), served_template)
     server.start()
     try:
         yield server
@@ -132,14 +134,25 @@ def own_server(tmp_path) -> Iterator[LoketServer]:
 
 
 @pytest.fixture
-def server_factory(tmp_path) -> Iterator[Callable[..., LoketServer]]:
+def own_server(tmp_path, served_template) -> Iterator[LoketServer]:
+    """A Loket server for one test that stops and starts it."""
+    server = LoketServer(tmp_path, served_template)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def server_factory(tmp_path, served_template) -> Iterator[Callable[..., LoketServer]]:
     """server_factory(**env): a started Loket server for one test, with extra environment settings."""
     servers: list[LoketServer] = []
 
     def _make(**extra_env: str) -> LoketServer:
         folder = tmp_path / f"server{len(servers)}"
         folder.mkdir()
-        server = LoketServer(folder, **extra_env)
+        server = LoketServer(folder, served_template, **extra_env)
         servers.append(server)
         server.start()
         return server
