@@ -71,14 +71,24 @@ def test_an_edit_changes_the_catalog_at_once_and_is_audited(loket, admin):
     assert entry["after"]["requirements"][0]["text"]["id"] == "Kutipan akta kelahiran ASLI"
 
 
-def test_tickets_already_issued_keep_the_steps_they_were_issued_with(loket, admin):
+def test_tickets_already_issued_keep_the_steps_they_were_issued_with(loket, admin, store, catalog, clock):
     before = loket.issue(KIA).ticket
     data = sop_data(loket)
-    data["steps"][0]["target_minutes"] = 42
+    shipped = [s.get("target_minutes") for s in data["steps"]]
+    assert shipped[1] != 42 and len(shipped) == 4
+    data["steps"][1]["target_minutes"] = 42
+    del data["steps"][2]  # and one step fewer
     ops.save_sop(loket, admin, data, code=KIA)
     after = loket.issue(KIA).ticket
-    assert before.steps[0]["target_minutes"] != 42
-    assert after.steps[0]["target_minutes"] == 42
+    assert [s["target_minutes"] for s in after.steps][1:] == [42, None]
+    # Read back from the database, by this process and by another one that reads the edit at start.
+    elsewhere = Loket(store, catalog, CodeSigner("test-secret", "test-office"), clock, Policy())
+    assert elsewhere.catalog.get(KIA).steps[1].target_minutes == 42
+    for process in (loket, elsewhere):
+        again = process.get(before.id).staff()
+        assert [s["target_minutes"] for s in again["step_list"]] == shipped, process
+        assert again["steps"] == 4
+        assert process.get(after.id).staff()["steps"] == 3
 
 
 def test_another_process_sees_the_edit_on_its_next_check(loket, admin, store, catalog, clock):
