@@ -23,6 +23,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("LOKET_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 START_SECONDS = 30
+FLASH_SECONDS, FLASH_BUSY_SECONDS = 6, 3  # a display shows a call this long at least (less when more wait)
 
 
 def _free_port() -> int:
@@ -107,6 +108,25 @@ class LoketServer:
             process.wait()
 
 
+def until_no_call_is_shown(page, calls: int) -> None:
+    """Move a muted display's clock on, a second at a time, until no call fills the screen.
+
+    `calls` calls take at most 3 s each while another waits and 6 s for the last; a flash
+    still on screen after that is stuck. The clock stands still meanwhile, so only the
+    seconds the test moves count.
+    """
+    from playwright.sync_api import expect
+
+    flash = page.locator("#call-flash")
+    page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 0.001)
+    for _ in range(FLASH_BUSY_SECONDS * (calls - 1) + FLASH_SECONDS):
+        if flash.is_hidden():
+            break
+        page.clock.run_for(1_000)
+    expect(flash).to_be_hidden()
+    page.clock.resume()
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory, served_template) -> Iterator[str]:
     """The base URL of a Loket server shared by the browser tests."""
@@ -177,17 +197,19 @@ def browser():
 
 @pytest.fixture
 def open_page(browser, live_server) -> Iterator[Callable]:
-    """open_page(path, viewport): a page in its own browser context (own cookies, own session).
+    """open_page(path, viewport, fake_clock=False): a page in its own browser context (own cookies, own session).
 
     A path is relative to the shared server; a full URL goes elsewhere.
     """
     contexts = []
 
-    def _open(path: str, viewport: dict[str, int]):
+    def _open(path: str, viewport: dict[str, int], *, fake_clock: bool = False):
         context = browser.new_context(viewport=viewport, base_url=live_server)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
+        if fake_clock:
+            page.clock.install()  # timers run normally until the test moves the clock on
         page.goto(path)
         return page
 

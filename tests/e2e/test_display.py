@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from loket.core.speech import Reading, call_sentence
+from tests.e2e.conftest import until_no_call_is_shown
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +26,6 @@ expect.set_options(timeout=10_000)
 TV = {"width": 1920, "height": 1080}
 PASSWORD = "loket123"  # the demo officers' password
 KTP = "pencetakan-ktp-el"  # Petugas Pelayanan → Operator → hand-over; numbers B-001, B-002, …
-FLASH_SECONDS, FLASH_BUSY_SECONDS = 6, 3  # a call fills the screen this long at least (less when more wait)
 CLIP_MS = 40_000  # a few real chime + voice clips (about 7 s each) played one after another
 
 # Chromium's autoplay policy, made strict and deterministic for a test: media elements refuse to
@@ -180,23 +180,6 @@ def settle(page: Page, selector: str) -> None:
         }""",
         arg=selector,
     )
-
-
-def until_no_call_is_shown(page: Page, calls: int) -> None:
-    """Move a muted display's clock on, a second at a time, until no call fills the screen.
-
-    `calls` calls take at most 3 s each while another waits and 6 s for the last; a flash
-    still on screen after that is stuck. The clock stands still meanwhile, so only the
-    seconds the test moves count.
-    """
-    flash = page.locator("#call-flash")
-    page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 0.001)
-    for _ in range(FLASH_BUSY_SECONDS * (calls - 1) + FLASH_SECONDS):
-        if flash.is_hidden():
-            break
-        page.clock.run_for(1_000)
-    expect(flash).to_be_hidden()
-    page.clock.resume()
 
 
 def assert_no_names(page: Page) -> None:
