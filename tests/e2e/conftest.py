@@ -129,26 +129,16 @@ def until_no_call_is_shown(page, calls: int) -> None:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory, served_template) -> Iterator[str]:
-    """The base URL of a Loket server shared by the browser tests."""
+    """The base URL of a Loket server shared by the browser tests that need no state of their own.
+
+    A test here must neither depend on what the others leave (tickets waiting, officers logged in)
+    nor leave anything another could notice: no settings, SOP, counter or user changes. A test
+    that needs an empty queue, exact ticket numbers or totals, or settings takes its own server.
+    """
     server = LoketServer(tmp_path_factory.mktemp("loket-e2e"), served_template)
     server.start()
     try:
         yield server.base
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module")
-def module_server(tmp_path_factory, served_template) -> Iterator[LoketServer]:
-    """A Loket server shared by the tests of one module that need no settings of their own.
-
-    Tests on it must not depend on each other's leftovers: each uses its own service, counter
-    or officer where a queue or a setting would otherwise carry over.
-    """
-    server = LoketServer(tmp_path_factory.mktemp("loket-module"), served_template)
-    server.start()
-    try:
-        yield server
     finally:
         server.stop()
 

@@ -447,10 +447,9 @@ def in_view(page: Page, selector: str) -> bool:
     return True
 
 
-def test_the_kiosk_fits_a_landscape_screen(server_factory, new_page, artifacts):
-    server = server_factory()
-    kiosk = new_page(f"{server.base}/kiosk/", LANDSCAPE)
-    _, data = call(server.base, "GET", "/api/services")
+def test_the_kiosk_fits_a_landscape_screen(live_server, new_page, artifacts):
+    kiosk = new_page(f"{live_server}/kiosk/", LANDSCAPE)
+    _, data = call(live_server, "GET", "/api/services")
     tiles = kiosk.locator("[data-service]")
     expect(tiles).to_have_count(len(data["services"]))
     for i in range(len(data["services"])):
