@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from loket.hardware.printer.emulator import NetworkPrinterEmulator
+from tests.e2e.conftest import stop_the_clock
 
 pytestmark = pytest.mark.e2e
 
@@ -138,11 +139,6 @@ def no_horizontal_scroll(page: Page) -> bool:
 
 
 # ---- 1. read what to bring, take a priority ticket --------------------------------
-
-
-def stop_the_clock(page: Page) -> None:
-    """Stop the page's clock where it is: its timers wait until the test moves it on or resumes it."""
-    page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 0.001)
 
 
 def test_a_resident_reads_what_to_bring_and_takes_a_priority_ticket(server_factory, new_page, artifacts):
