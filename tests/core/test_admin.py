@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 import yaml
@@ -18,6 +19,7 @@ from loket.core.store import SopDocument, Ticket
 from loket.core.tickets.records import calls_needed
 
 KIA = "penerbitan-kia"
+SOPS = Path(__file__).resolve().parents[2] / "loket" / "sops"
 
 
 @pytest.fixture
@@ -72,14 +74,24 @@ def test_an_edit_changes_the_catalog_at_once_and_is_audited(loket, admin):
     assert entry["after"]["requirements"][0]["text"]["id"] == "Kutipan akta kelahiran ASLI"
 
 
-def test_tickets_already_issued_keep_the_steps_they_were_issued_with(loket, admin):
+def test_tickets_already_issued_keep_the_steps_they_were_issued_with(loket, admin, store, catalog, clock):
     before = loket.issue(KIA).ticket
     data = sop_data(loket)
-    data["steps"][0]["target_minutes"] = 42
+    shipped = [s.get("target_minutes") for s in data["steps"]]
+    assert shipped[1] != 42 and len(shipped) == 4
+    data["steps"][1]["target_minutes"] = 42
+    del data["steps"][2]  # and one step fewer
     ops.save_sop(loket, admin, data, code=KIA)
     after = loket.issue(KIA).ticket
-    assert before.steps[0]["target_minutes"] != 42
-    assert after.steps[0]["target_minutes"] == 42
+    assert [s["target_minutes"] for s in after.steps][1:] == [42, None]
+    # Read back from the database, by this process and by another one that reads the edit at start.
+    elsewhere = Loket(store, catalog, CodeSigner("test-secret", "test-office"), clock, Policy())
+    assert elsewhere.catalog.get(KIA).steps[1].target_minutes == 42
+    for process in (loket, elsewhere):
+        again = process.get(before.id).staff()
+        assert [s["target_minutes"] for s in again["step_list"]] == shipped, process
+        assert again["steps"] == 4
+        assert process.get(after.id).staff()["steps"] == 3
 
 
 def test_another_process_sees_the_edit_on_its_next_check(loket, admin, store, catalog, clock):
@@ -146,8 +158,9 @@ def test_reverting_an_edit_brings_back_the_shipped_file(loket, admin, catalog):
 
 def test_yaml_round_trip_keeps_the_shipped_files_comments(loket, admin):
     text = ops.export_yaml(loket, "permohonan-akta-kelahiran")
-    assert text.lstrip().startswith("#") or "\n#" in text  # the shipped file, comments and all
+    assert text == (SOPS / "09-permohonan-akta-kelahiran.yaml").read_text(encoding="utf-8")  # comments and all
     edited = text.replace("target_minutes: 5", "target_minutes: 6", 1)
+    assert edited != text
     view, _ = ops.save_sop(loket, admin, text=edited, code="permohonan-akta-kelahiran")
     assert view["yaml"] == edited
     assert ops.export_yaml(loket, "permohonan-akta-kelahiran") == edited

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from loket.core.accounts import create_counter, create_user
+from loket.core.catalog import Catalog
 from loket.core.errors import IllegalTransition, InvalidCode, NotAllowed, NotFound
 from loket.core.qr import CodeSigner
 from loket.core.roles import Actor, Role
+from loket.core.service import Loket, Policy
 from loket.core.states import TicketState as S
 from loket.core.store import Ticket
 
@@ -243,7 +245,24 @@ def test_display_state_has_recent_calls_and_each_counter(loket, staff):
     assert {c["counter"]: c["number"] for c in loket.display_state()["counters"]}["Ruang Operator"] is None
 
 
-def test_step_snapshot_is_frozen_at_issue(loket, catalog):
-    t = loket.issue("permohonan-akta-kelahiran").ticket
-    assert [s["role"] for s in t.steps] == [s.role.value for s in catalog.get("permohonan-akta-kelahiran").steps]
-    assert len(t.steps) == 6
+def test_a_ticket_keeps_the_steps_it_was_issued_with_when_the_sop_changes(loket, store, catalog, clock, staff):
+    akta = catalog.get("permohonan-akta-kelahiran")
+    issued = loket.issue(akta.code).ticket
+    # The office cuts the SOP to its first step; tickets already issued must not notice.
+    cut = Catalog(tuple(s.model_copy(update={"steps": s.steps[:1]}) if s.code == akta.code else s for s in catalog))
+    loket.install_catalog(cut)
+    assert len(loket.issue(akta.code).ticket.steps) == 1
+
+    six = [s.role.value for s in akta.steps]
+    assert len(six) == 6
+    # Read back from the database: by this process, and by another one that only knows the cut SOP.
+    assert [s["role"] for s in loket.get(issued.id).steps] == six
+    elsewhere = Loket(store, cut, CodeSigner("test-secret", "test-office"), clock, Policy())
+    assert [s["role"] for s in elsewhere.get(issued.id).steps] == six
+    # And it walks them: done at the front desk, it goes on to the scan room instead of finishing.
+    assert loket.call_next(staff["desk"]).ticket.id == issued.id
+    loket.start(staff["desk"], issued.id)
+    moved = loket.advance(staff["desk"], issued.id).ticket
+    assert (moved.step_index, moved.current_role, moved.state) == (1, "scan", S.IN_PROCESS)
+    seen = elsewhere.get(issued.id).staff()
+    assert (seen["step"], seen["steps"], seen["current_role"]) == (2, 6, "scan")

@@ -15,12 +15,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_sqlite
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("LOKET_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 START_SECONDS = 30
+FLASH_SECONDS, FLASH_BUSY_SECONDS = 6, 3  # a display shows a call this long at least (less when more wait)
 
 
 def _free_port() -> int:
@@ -38,9 +41,12 @@ def _answers(url: str) -> bool:
 
 
 class LoketServer:
-    """Loket under gunicorn on a free port, on its own fresh SQLite database with the demo counters and users."""
+    """Loket under gunicorn on a free port, on its own copy of a fresh database with the demo counters and users.
 
-    def __init__(self, folder: Path, **extra_env: str):
+    `database` is the SQLite file `flask init-db` and `flask demo-setup` made once per session.
+    """
+
+    def __init__(self, folder: Path, database: Path, **extra_env: str):
         self.folder = folder
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -60,14 +66,7 @@ class LoketServer:
         )
         self.env.pop("SOCKETIO_MESSAGE_QUEUE", None)  # one process: no Redis needed
         self.env.update(extra_env)
-        for command in ("init-db", "demo-setup"):
-            subprocess.run(
-                [str(BIN / "flask"), "--app", "loket.app", command],
-                cwd=ROOT,
-                env=self.env,
-                check=True,
-                capture_output=True,
-            )
+        copy_sqlite(database, folder / "loket.db")
 
     def start(self) -> None:
         with open(self.log_path, "ab") as log:
@@ -109,10 +108,52 @@ class LoketServer:
             process.wait()
 
 
+def stop_the_clock(page) -> None:
+    """Pause the page's (installed) clock a moment ahead: its timers wait until the test moves it on.
+
+    The page's time keeps running while the request travels, so on a busy machine the moment
+    chosen can already be past; then a later one is tried.
+    """
+    from playwright.sync_api import Error
+
+    for _ in range(5):
+        try:
+            page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 0.25)
+            return
+        except Error as exc:
+            if "to the past" not in str(exc):
+                raise
+    pytest.fail("could not pause the page clock")
+
+
+def until_no_call_is_shown(page, calls: int) -> None:
+    """Move a muted display's clock on, a second at a time, until no call fills the screen.
+
+    `calls` calls take at most 3 s each while another waits and 6 s for the last; a flash
+    still on screen after that is stuck. The clock stands still meanwhile, so only the
+    seconds the test moves count.
+    """
+    from playwright.sync_api import expect
+
+    flash = page.locator("#call-flash")
+    stop_the_clock(page)
+    for _ in range(FLASH_BUSY_SECONDS * (calls - 1) + FLASH_SECONDS):
+        if flash.is_hidden():
+            break
+        page.clock.run_for(1_000)
+    expect(flash).to_be_hidden()
+    page.clock.resume()
+
+
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
-    """The base URL of a Loket server shared by the browser tests."""
-    server = LoketServer(tmp_path_factory.mktemp("loket-e2e"))
+def live_server(tmp_path_factory, served_template) -> Iterator[str]:
+    """The base URL of a Loket server shared by the browser tests that need no state of their own.
+
+    A test here must neither depend on what the others leave (tickets waiting, officers logged in)
+    nor leave anything another could notice: no settings, SOP, counter or user changes. A test
+    that needs an empty queue, exact ticket numbers or totals, or settings takes its own server.
+    """
+    server = LoketServer(tmp_path_factory.mktemp("loket-e2e"), served_template)
     server.start()
     try:
         yield server.base
@@ -121,9 +162,9 @@ def live_server(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture
-def own_server(tmp_path) -> Iterator[LoketServer]:
+def own_server(tmp_path, served_template) -> Iterator[LoketServer]:
     """A Loket server for one test that stops and starts it."""
-    server = LoketServer(tmp_path)
+    server = LoketServer(tmp_path, served_template)
     server.start()
     try:
         yield server
@@ -132,14 +173,14 @@ def own_server(tmp_path) -> Iterator[LoketServer]:
 
 
 @pytest.fixture
-def server_factory(tmp_path) -> Iterator[Callable[..., LoketServer]]:
+def server_factory(tmp_path, served_template) -> Iterator[Callable[..., LoketServer]]:
     """server_factory(**env): a started Loket server for one test, with extra environment settings."""
     servers: list[LoketServer] = []
 
     def _make(**extra_env: str) -> LoketServer:
         folder = tmp_path / f"server{len(servers)}"
         folder.mkdir()
-        server = LoketServer(folder, **extra_env)
+        server = LoketServer(folder, served_template, **extra_env)
         servers.append(server)
         server.start()
         return server
@@ -164,17 +205,19 @@ def browser():
 
 @pytest.fixture
 def open_page(browser, live_server) -> Iterator[Callable]:
-    """open_page(path, viewport): a page in its own browser context (own cookies, own session).
+    """open_page(path, viewport, fake_clock=False): a page in its own browser context (own cookies, own session).
 
     A path is relative to the shared server; a full URL goes elsewhere.
     """
     contexts = []
 
-    def _open(path: str, viewport: dict[str, int]):
+    def _open(path: str, viewport: dict[str, int], *, fake_clock: bool = False):
         context = browser.new_context(viewport=viewport, base_url=live_server)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
+        if fake_clock:
+            page.clock.install()  # timers run normally until the test moves the clock on
         page.goto(path)
         return page
 

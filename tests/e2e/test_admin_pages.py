@@ -142,10 +142,9 @@ def test_an_edited_requirement_and_step_target_reach_the_open_kiosk_without_a_re
 
 
 def test_a_bad_prefix_a_bad_target_and_no_steps_are_shown_at_their_fields_and_nothing_is_saved(
-    server_factory, pages, artifacts
+    live_server, pages, artifacts
 ):
-    server = server_factory()
-    base = server.base
+    base = live_server  # shared: the test saves nothing, and checks that at the end
     before = services(base)[KTP]
     page = admin(pages, base, f"/admin/sops/{KTP}")
     expect(page.locator("#f-prefix")).to_have_value("B")

@@ -178,9 +178,8 @@ def test_the_page_is_usable_on_a_laptop(server_factory, admin_page, artifacts):
     assert availability["reason"] == "closed"
 
 
-def test_a_pelayanan_officer_sees_the_apis_refusal(server_factory, admin_page, artifacts):
-    server = server_factory()
-    page = admin_page(server.base, username="pelayanan")
+def test_a_pelayanan_officer_sees_the_apis_refusal(live_server, admin_page, artifacts):
+    page = admin_page(live_server, username="pelayanan")
     expect(page.locator("#view-refused")).to_be_visible()
     expect(page.locator("#refused-message")).to_have_text("Anda tidak memiliki peran ini.")
     expect(page.locator("#settings-form")).to_be_hidden()

@@ -274,9 +274,8 @@ def write_y4m(path: Path, payload: str, frames: int = 10) -> Path:
     return path
 
 
-def test_a_webcam_scan_from_a_test_image_loads_the_berkas(server_factory, browser, tmp_path, artifacts):
-    server = server_factory()
-    ticket = issue(server.base, AKTA)
+def test_a_webcam_scan_from_a_test_image_loads_the_berkas(live_server, browser, tmp_path, artifacts):
+    ticket = issue(live_server, AKTA)  # found by its code: what else waits on the shared server does not matter
     video = write_y4m(tmp_path / "qr.y4m", ticket["qr"])
     # Its own Chromium: the fake camera is chosen at launch.
     camera_browser = browser.browser_type.launch(
@@ -290,9 +289,9 @@ def test_a_webcam_scan_from_a_test_image_loads_the_berkas(server_factory, browse
         ],
     )
     try:
-        context = camera_browser.new_context(viewport=TV, base_url=server.base)
+        context = camera_browser.new_context(viewport=TV, base_url=live_server)
         context.set_default_timeout(10_000)
-        context.grant_permissions(["camera"], origin=server.base)
+        context.grant_permissions(["camera"], origin=live_server)
         page = log_in(context.new_page(), "pelayanan", "Loket 1")
         expect(page.locator("#camera-box")).to_be_hidden()
         page.click("#camera-start")
@@ -361,9 +360,8 @@ def test_a_code_from_the_scanner_agent_opens_the_berkas_on_that_counters_page(se
     expect(front.locator("#messages")).to_contain_text("dari pemindai")
 
 
-def test_the_camera_button_says_plainly_when_there_is_no_camera(server_factory, desk, artifacts):
-    server = server_factory()
-    front = desk(server.base, "pelayanan", "Loket 1")  # the shared Chromium has no (fake) camera
+def test_the_camera_button_says_plainly_when_there_is_no_camera(live_server, desk, artifacts):
+    front = desk(live_server, "pelayanan", "Loket 1")  # the shared Chromium has no (fake) camera
     front.click("#camera-start")
     status = front.locator("#camera-status")
     expect(status).to_have_attribute("data-kind", "error")
@@ -374,11 +372,10 @@ def test_the_camera_button_says_plainly_when_there_is_no_camera(server_factory, 
     expect(front.locator("#camera-box")).to_be_hidden()
 
 
-def test_a_usb_scanner_typing_into_the_page_loads_the_berkas(server_factory, desk, artifacts):
+def test_a_usb_scanner_typing_into_the_page_loads_the_berkas(live_server, desk, artifacts):
     """A keyboard-wedge scanner types the QR's text and Enter wherever the focus happens to be."""
-    server = server_factory()
-    ticket = issue(server.base, "pencetakan-ktp-el")
-    page = desk(server.base)
+    ticket = issue(live_server, "pencetakan-ktp-el")  # found by its code, whatever else waits
+    page = desk(live_server)
     page.locator("body").click(position={"x": 5, "y": 5})  # focus on nothing in particular
     page.keyboard.type(ticket["qr"], delay=2)
     page.keyboard.press("Enter")

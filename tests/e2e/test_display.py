@@ -6,9 +6,11 @@ so a scene is set in a few requests; the display is a real page on a 1920x1080 v
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import struct
+import wave
 import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -17,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from loket.core.speech import Reading, call_sentence
+from tests.e2e.conftest import stop_the_clock, until_no_call_is_shown
 
 pytestmark = pytest.mark.e2e
 
@@ -133,17 +136,19 @@ def staff(contexts) -> Callable[..., Staff]:
 
 @pytest.fixture
 def tv(contexts) -> Iterator[Callable[..., Page]]:
-    """tv(base, query, init_scripts): a display page on a 1920x1080 screen, connected.
+    """tv(base, query, init_scripts, fake_clock=False): a display page on a 1920x1080 screen, connected.
 
     Any uncaught script error on a display fails the test.
     """
     errors: list[str] = []
 
-    def _open(base: str, query: str = "", init_scripts: tuple[str, ...] = ()) -> Page:
+    def _open(base: str, query: str = "", init_scripts: tuple[str, ...] = (), *, fake_clock: bool = False) -> Page:
         page = contexts(base, viewport=TV).new_page()
         page.on("pageerror", lambda error: errors.append(f"{query or '/display/'}: {error}"))
         for script in init_scripts:
             page.add_init_script(script)
+        if fake_clock:
+            page.clock.install()  # timers run normally until the test moves the clock on
         page.goto(f"/display/{query}")
         expect(page.locator("body")).to_have_attribute("data-connection", "online")
         return page
@@ -220,17 +225,43 @@ def test_sound_is_asked_for_once_remembered_and_warned_about_while_the_browser_r
     expect(page.locator("#sound-text")).to_have_text("Suara aktif")
 
 
+def first_second_of_each_call_clip(page: Page) -> None:
+    """The server's own call audio, cut to its first second (the chime's start): the same WAV, said sooner.
+
+    The display's order of announcements does not depend on a clip's length; a whole clip is
+    played by test_the_browser_voice_speaks_indonesian_and_falls_back_to_the_server_audio.
+    """
+
+    def cut(route) -> None:
+        response = route.fetch()
+        with wave.open(io.BytesIO(response.body())) as whole:
+            params, frames = whole.getparams(), whole.readframes(whole.getframerate())
+        out = io.BytesIO()
+        with wave.open(out, "wb") as part:
+            part.setparams(params)
+            part.writeframes(frames)
+        route.fulfill(
+            response=response,
+            body=out.getvalue(),
+            headers={**response.headers, "content-length": str(len(out.getvalue()))},
+        )
+
+    page.route(re.compile(r".*/api/voice/call\.wav\?.*"), cut)
+
+
 def test_calls_that_arrive_together_are_announced_one_after_another_and_a_recall_again(
     server_factory, tv, staff, artifacts
 ):
     server = server_factory()
-    page = tv(server.base)
+    page = tv(server.base, fake_clock=True)
+    first_second_of_each_call_clip(page)
     enable_sound(page)
     kiosk = staff(server.base)
     first, second = kiosk.issue(), kiosk.issue()
     desk1 = staff(server.base, "pelayanan", "Loket 1")
     desk2 = staff(server.base, "pelayanan", "Loket 2")
 
+    stop_the_clock(page)  # a call said stays on screen until the test moves the clock on
     called1 = desk1.call_next()
     called2 = desk2.call_next()
     assert (called1["number"], called2["number"]) == (first, second)
@@ -241,27 +272,37 @@ def test_calls_that_arrive_together_are_announced_one_after_another_and_a_recall
     expect(page.locator("#flash-counter")).to_have_text("Loket 1")
     settle(page, "#call-flash")
     page.screenshot(path=artifacts / "display-call.png")
-    expect(page.locator("#flash-number")).to_have_text(second, timeout=CLIP_MS)
+    played(page, 1)
+    page.clock.run_for(2_900)  # said, it stays 3 s while another waits
+    expect(page.locator("#flash-number")).to_have_text(first)
+    page.clock.run_for(100)
+    expect(page.locator("#flash-number")).to_have_text(second)
     expect(page.locator("#flash-counter")).to_have_text("Loket 2")
 
     log = played(page, 2)
     assert [e["sentence"] for e in log] == [sentence(first, 1), sentence(second, 2)]
     assert page.evaluate("window.LoketDisplay.played") == [sentence(first, 1), sentence(second, 2)]
     assert [e["outcome"] for e in log] == ["ended", "ended"], log
-    assert log[0]["end"] <= log[1]["start"], "two calls were played over each other"
+    # The page's time stood still but for the test's 3 s: the second began only after them.
+    assert log[0]["end"] < log[1]["start"], "two calls were played over each other"
     assert [e["engine"] for e in log] == ["server", "server"]
 
     # The resident did not come: the counter calls again, and the hall hears it again.
     desk1.act(called1["id"], "recall")
-    expect(page.locator("#flash-recall")).to_be_visible(timeout=CLIP_MS)
+    page.wait_for_function("window.LoketDisplay.queueLength() === 1")
+    page.clock.run_for(2_900)
+    expect(page.locator("#flash-number")).to_have_text(second)
+    page.clock.run_for(100)
+    expect(page.locator("#flash-recall")).to_be_visible()
     expect(page.locator("#flash-number")).to_have_text(first)
     log = played(page, 3)
     again = sentence(first, 1, recall=True)
     assert again.startswith("Panggilan ulang.")
     assert log[2]["sentence"] == again
     assert log[2]["outcome"] == "ended"
-    assert log[1]["end"] <= log[2]["start"]
+    assert log[1]["end"] < log[2]["start"]
     page.wait_for_function("window.LoketDisplay.queueLength() === 0")
+    page.clock.resume()
     assert_no_names(page)
 
 
@@ -343,20 +384,20 @@ def walk_to_ready(base: str, staff) -> tuple[str, Staff, int]:
 
 def test_the_pickup_board_lists_ready_documents_until_they_are_handed_over(server_factory, tv, staff, artifacts):
     server = server_factory()
-    pickup = tv(server.base, "?view=pickup")
+    pickup = tv(server.base, "?view=pickup", fake_clock=True)
     board = tv(server.base)
     expect(pickup.locator("body")).to_have_attribute("data-view", "pickup")
     expect(pickup.locator("#media")).to_be_hidden()
     expect(pickup.locator("#ready-label")).to_have_text("Dokumen siap diambil")
     expect(pickup.locator("#ready-empty")).to_be_visible()
 
-    enable_sound(pickup)  # as the board runs all day
     number, desk, _ = walk_to_ready(server.base, staff)
     for page in (pickup, board):
         expect(page.locator(f'#ready-list [data-number="{number}"]')).to_be_visible()
         expect(page.locator("#ready-list [data-number]")).to_have_count(1)
     expect(pickup.locator("#ready-empty")).to_be_hidden()
-    expect(pickup.locator("#call-flash")).to_be_hidden(timeout=20_000)
+    until_no_call_is_shown(pickup, calls=1)  # the front desk's call of the number
+    enable_sound(pickup)  # as the board runs all day
     pickup.screenshot(path=artifacts / "display-pickup.png")
     assert_no_names(pickup)
 
@@ -374,7 +415,7 @@ def test_the_board_shows_waiting_groups_running_text_and_office_changes_without_
     server_factory, tv, staff, artifacts
 ):
     server = server_factory()
-    page = tv(server.base)
+    page = tv(server.base, fake_clock=True)
     page.evaluate("window.__notReloaded = true")
     expect(page.locator("#marquee")).to_be_hidden()  # no running text yet
     expect(page.locator("#media")).to_have_attribute("data-showing", "placeholder")
@@ -405,7 +446,7 @@ def test_the_board_shows_waiting_groups_running_text_and_office_changes_without_
     expect(page.locator("#waiting-total")).to_have_attribute("data-total", "6")
     expect(page.locator(f'#ready-list [data-number="{number}"]')).to_be_visible()
     expect(page.locator('.d-counter[data-counter="Loket 2"]')).to_have_attribute("data-number", at_desk)
-    expect(page.locator("#call-flash")).to_be_hidden(timeout=20_000)
+    until_no_call_is_shown(page, calls=2)  # Loket 2's call, and the front desk's in walk_to_ready
     enable_sound(page)  # as the board runs all day
     page.screenshot(path=artifacts / "display-board.png")
     assert_no_names(page)
@@ -500,7 +541,7 @@ def test_recent_calls_show_whole_counter_names_and_a_long_office_name_fits(serve
     admin.send("PUT", "/api/admin/settings", {"office_name": LONG_OFFICE})
     room = next(c for c in admin.get("/api/admin/counters")["counters"] if c["name"] == "Ruang Operator")
     admin.send("PUT", f"/api/admin/counters/{room['id']}", dict(room, roles=["operator", "pelayanan"]))
-    page = tv(server.base)
+    page = tv(server.base, fake_clock=True)
     expect(page.locator("#office-name")).to_have_text(LONG_OFFICE)
     expect(page.locator("#media-office")).to_have_text(LONG_OFFICE)
 
@@ -513,7 +554,7 @@ def test_recent_calls_show_whole_counter_names_and_a_long_office_name_fits(serve
     ikd = staff(server.base, "pelayanan", "Loket 3").call_next()
     expect(page.locator("#latest-number")).to_have_text(ikd["number"])
     expect(page.locator("#recent-calls .d-recent-item")).to_have_count(3)
-    expect(page.locator("#call-flash")).to_be_hidden(timeout=40_000)
+    until_no_call_is_shown(page, calls=4)
 
     counters = page.locator("#recent-calls .d-recent-counter")
     expect(counters).to_have_text(["Ruang Operator", "Loket 4 IKD", "Loket 2"])

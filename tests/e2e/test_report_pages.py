@@ -156,8 +156,8 @@ def test_the_dashboard_shows_the_waiting_ticket_and_the_open_counter_and_follows
     expect(page.locator('[data-kpi="waiting"] .r-kpi-value')).to_have_text("2")
 
 
-def test_a_desk_officer_is_refused_the_reports(server, contexts):
-    page = contexts(server.base).new_page()
+def test_a_desk_officer_is_refused_the_reports(live_server, contexts):
+    page = contexts(live_server).new_page()
     page.goto("/reports/")
     page.fill("#login-username", "pelayanan")
     page.fill("#login-password", "loket123")

@@ -1,23 +1,23 @@
-"""An app on a fresh SQLite database (built by the Alembic migrations), with demo staff."""
+"""An app on its own copy of an SQLite database migrated once per session (Alembic), with demo staff."""
 
 from __future__ import annotations
 
 import pytest
 
 from loket.app import create_app, socketio
-from loket.core.demo import ensure_demo
-from loket.core.migrate import upgrade
 
 
 @pytest.fixture
-def app(tmp_path):
-    url = f"sqlite:///{tmp_path / 'loket.db'}"
-    upgrade(url)
+def app(tmp_path, demo_database):
     app = create_app(
-        {"DATABASE_URL": url, "SECRET_KEY": "test-secret", "TESTING": True, "PRINTER": f"file:{tmp_path / 'tickets'}"},
+        {
+            "DATABASE_URL": demo_database,
+            "SECRET_KEY": "test-secret",
+            "TESTING": True,
+            "PRINTER": f"file:{tmp_path / 'tickets'}",
+        },
         instance_path=str(tmp_path / "instance"),
     )
-    list(ensure_demo(app.extensions["loket"]))
     yield app
     app.extensions["loket"].store.dispose()
 

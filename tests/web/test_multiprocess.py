@@ -16,6 +16,8 @@ import redis
 import requests
 import socketio
 
+from tests.conftest import copy_sqlite
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 REDIS_URL = os.environ.get("LOKET_TEST_REDIS", "redis://127.0.0.1:6379/0")
@@ -28,24 +30,20 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def two_servers(tmp_path):
+def two_servers(tmp_path, served_template):
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except redis.RedisError as exc:
         pytest.fail(f"Redis is required for the multi-process test ({REDIS_URL}): {exc}")
     env = dict(
         os.environ,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'loket.db'}",
+        DATABASE_URL=copy_sqlite(served_template, tmp_path / "loket.db"),
         SECRET_KEY="multi",
         LOKET_PRINTER=f"file:{tmp_path / 'tickets'}",
         SOCKETIO_MESSAGE_QUEUE=REDIS_URL,
         LOKET_SOCKETIO_CHANNEL=f"loket-test-{uuid.uuid4().hex[:8]}",
         LOKET_LOGIN_RATE_LIMIT="",
     )
-    for command in ("init-db", "demo-setup"):
-        subprocess.run(
-            [BIN / "flask", "--app", "loket.app", command], cwd=ROOT, env=env, check=True, capture_output=True
-        )
     procs, bases = [], []
     for _ in range(2):
         port = _free_port()

@@ -8,11 +8,10 @@ import pytest
 from PIL import Image
 
 from loket.app import create_app, socketio
-from loket.core.demo import ensure_demo
-from loket.core.migrate import upgrade
 from loket.core.store import Ticket
 from loket.hardware.printer.emulator import NetworkPrinterEmulator
 from loket.hardware.printer.readback import decode_qr_image, qr_payloads
+from tests.conftest import copy_sqlite
 from tests.web.conftest import Staff
 
 KTP = "pencetakan-ktp-el"
@@ -25,13 +24,11 @@ def emulator():
 
 
 @pytest.fixture
-def kiosk_app(tmp_path, emulator):
+def kiosk_app(tmp_path, emulator, demo_database):
     """An app whose kiosk 'lobby' prints to a network printer played by a TCP listener."""
-    url = f"sqlite:///{tmp_path / 'loket.db'}"
-    upgrade(url)
     app = create_app(
         {
-            "DATABASE_URL": url,
+            "DATABASE_URL": demo_database,
             "SECRET_KEY": "test-secret",
             "PRINTER": f"file:{tmp_path / 'tickets'}",
             "KIOSK_PRINTERS": f"lobby=network:{emulator.address}",
@@ -39,7 +36,6 @@ def kiosk_app(tmp_path, emulator):
         },
         instance_path=str(tmp_path / "instance"),
     )
-    list(ensure_demo(app.extensions["loket"]))
     yield app
     app.extensions["loket"].store.dispose()
 
@@ -162,9 +158,8 @@ def test_admin_settings_take_effect_at_once(app, client, display):
     assert bad.status_code == 400 and bad.get_json()["problems"]
 
 
-def test_kiosk_settings_need_the_pin_and_are_rate_limited(tmp_path):
-    url = f"sqlite:///{tmp_path / 'l.db'}"
-    upgrade(url)
+def test_kiosk_settings_need_the_pin_and_are_rate_limited(tmp_path, schema_template):
+    url = copy_sqlite(schema_template, tmp_path / "l.db")
     app = create_app(
         {"DATABASE_URL": url, "SECRET_KEY": "t", "KIOSK_PIN": "246810", "PRINTER": f"file:{tmp_path / 'out'}"},
         instance_path=str(tmp_path / "instance"),

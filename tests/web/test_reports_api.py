@@ -12,8 +12,6 @@ from openpyxl import load_workbook
 from loket.app import create_app
 from loket.core.accounts import list_counters
 from loket.core.clock import FrozenClock
-from loket.core.demo import ensure_demo
-from loket.core.migrate import upgrade
 from loket.core.roles import STEP_ROLES, Actor, Role
 from loket.core.store import User, select
 
@@ -27,13 +25,11 @@ def clock():
 
 
 @pytest.fixture
-def app(tmp_path, clock):
+def app(tmp_path, clock, demo_database):
     """The app on a frozen clock, so a day of tickets has known times."""
-    url = f"sqlite:///{tmp_path / 'loket.db'}"
-    upgrade(url)
     app = create_app(
         {
-            "DATABASE_URL": url,
+            "DATABASE_URL": demo_database,
             "SECRET_KEY": "test-secret",
             "TESTING": True,
             "PRINTER": f"file:{tmp_path / 'tickets'}",
@@ -42,7 +38,6 @@ def app(tmp_path, clock):
         clock=clock,
         instance_path=str(tmp_path / "instance"),
     )
-    list(ensure_demo(app.extensions["loket"]))
     yield app
     app.extensions["loket"].store.dispose()
 

@@ -11,8 +11,6 @@ from openpyxl import load_workbook
 
 from loket.app import create_app
 from loket.core.clock import FrozenClock
-from loket.core.demo import ensure_demo
-from loket.core.migrate import upgrade
 from loket.core.roles import STEP_ROLES
 from loket.core.survey import ELEMENT_KEYS
 
@@ -22,12 +20,10 @@ ALL_THREE = {k: 3 for k in ELEMENT_KEYS}
 DAY = "2026-11-23"
 
 
-def make_app(tmp_path, **config):
-    url = f"sqlite:///{tmp_path / 'loket.db'}"
-    upgrade(url)
+def make_app(tmp_path, database_url, **config):
     app = create_app(
         {
-            "DATABASE_URL": url,
+            "DATABASE_URL": database_url,
             "SECRET_KEY": "test-secret",
             "TESTING": True,
             "PRINTER": f"file:{tmp_path / 'tickets'}",
@@ -36,14 +32,13 @@ def make_app(tmp_path, **config):
         clock=FrozenClock(datetime(2026, 11, 23, 1, 0, tzinfo=UTC)),  # 08:00 in Jakarta
         instance_path=str(tmp_path / "instance"),
     )
-    list(ensure_demo(app.extensions["loket"]))
     return app
 
 
 @pytest.fixture
-def app(tmp_path):
+def app(tmp_path, demo_database):
     """The app on a frozen clock, so the report's default period and the service day are known."""
-    app = make_app(tmp_path)
+    app = make_app(tmp_path, demo_database)
     yield app
     app.extensions["loket"].store.dispose()
 
@@ -123,8 +118,8 @@ def test_refusals_say_why_in_plain_indonesian(client, staff):
     assert client.get(f"/api/survey/ticket/{done['number']}").status_code == 200  # nothing was stored
 
 
-def test_the_submit_endpoint_is_rate_limited(tmp_path):
-    app = make_app(tmp_path, SURVEY_RATE_LIMIT="2 per minute")
+def test_the_submit_endpoint_is_rate_limited(tmp_path, demo_database):
+    app = make_app(tmp_path, demo_database, SURVEY_RATE_LIMIT="2 per minute")
     try:
         client = app.test_client()
         codes = [client.post("/api/survey", json={"code": "B-001", "answers": ALL_FOUR}).status_code for _ in range(3)]
