@@ -24,8 +24,10 @@ run: setup
 test: setup
 	$(VENV)/bin/python -m pytest
 
+## Check the code: ruff (Python), eslint (the front end's ES modules; installed by setup from package.json).
 lint:
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	npx --no-install eslint loket
 
 ## Re-pin requirements.lock from pyproject.toml (run after changing a dependency).
 lock:
