@@ -40,12 +40,6 @@ export function addStrings(more) {
   Object.assign(strings, more);
 }
 
-/** Add the page strings the server rendered into <script type="application/json" id="...">. */
-export function addStringsFrom(id) {
-  const node = document.getElementById(id);
-  if (node) addStrings(JSON.parse(node.textContent));
-}
-
 /** The API's "Indonesia (English)" message (or an {id, en} text) in the page's language. */
 export function bilingual(msg) {
   if (!msg) return "";

@@ -1,4 +1,4 @@
-/* Talking to the JSON API: CSRF token, JSON or binary bodies, one error type. */
+/* Talking to the JSON API: CSRF token, JSON, binary or multipart (upload) bodies, one error type. */
 import { t } from "./i18n.js";
 
 /** An API refusal: the message to show, the HTTP status, the error code, and the JSON body if any. */
@@ -47,7 +47,9 @@ function send(method, url, body) {
   if (method !== "GET") {
     const token = csrfToken();
     if (token) headers["X-CSRFToken"] = token;
-    if (body instanceof Blob) {
+    if (body instanceof FormData) {
+      init.body = body; // a file upload: the browser writes the multipart Content-Type
+    } else if (body instanceof Blob) {
       headers["Content-Type"] = body.type || "application/octet-stream"; // e.g. a webcam JPEG
       init.body = body;
     } else {

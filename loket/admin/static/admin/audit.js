@@ -4,9 +4,10 @@
 import * as i18n from "loket/i18n.js";
 import { clear, h } from "loket/dom.js";
 import { api } from "loket/request.js";
-import * as Admin from "./shell.js";
+import { $, handle } from "loket/shell.js";
+import { dateTime } from "./widgets.js";
+import { start } from "./shell.js";
 
-var $ = Admin.$;
 var LIMIT = 300;
 
 var KINDS = {
@@ -112,7 +113,7 @@ function show(value) {
   if (typeof value === "object") return JSON.stringify(value);
   if (value === true) return i18n.t("yes");
   if (value === false) return i18n.t("no");
-  if (typeof value === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(value)) return Admin.dateTime(value);
+  if (typeof value === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(value)) return dateTime(value);
   return String(value);
 }
 
@@ -199,7 +200,7 @@ function render() {
           h("span", { class: "a-entry-summary" }, e.summary || ""),
           badge,
           h("span", { class: "a-entry-who" }, i18n.fmt("by", { name: who })),
-          h("time", { class: "a-entry-at", datetime: e.at }, Admin.dateTime(e.at))
+          h("time", { class: "a-entry-at", datetime: e.at }, dateTime(e.at))
         ),
         diffTable(e.before, e.after)
       )
@@ -209,7 +210,7 @@ function render() {
 
 $("audit-filter").addEventListener("submit", function (ev) {
   ev.preventDefault();
-  load().catch(Admin.handle);
+  load().catch(handle);
 });
 
 function open() {
@@ -218,7 +219,7 @@ function open() {
   return load();
 }
 
-Admin.start({
+start({
   open: open,
   onLangChange: function () {
     fillKinds();

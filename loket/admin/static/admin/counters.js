@@ -4,9 +4,11 @@
 import * as i18n from "loket/i18n.js";
 import { clear, h } from "loket/dom.js";
 import { api } from "loket/request.js";
-import * as Admin from "./shell.js";
+import { handle, say } from "loket/shell.js";
+import { activePill, checkboxes, checkedValues, field, roleLabel } from "./widgets.js";
+import { editDialog } from "./dialogs.js";
+import { listPage } from "./list_page.js";
 
-var $ = Admin.$;
 
 i18n.addStrings({
   title: { id: "Loket", en: "Counters" },
@@ -46,7 +48,6 @@ function load() {
   return Promise.all([api("GET", "/api/admin/meta"), api("GET", "/api/admin/counters")]).then(function (res) {
     state.meta = res[0];
     state.counters = res[1].counters || [];
-    render();
   });
 }
 
@@ -57,61 +58,54 @@ function serviceName(code) {
   return svc ? svc.prefix + " · " + i18n.t(svc.name) : code;
 }
 
-function render() {
-  Admin.tableHead($("table-head"), ["col_number", "col_name", "col_roles", "col_services", "col_zone", "col_status", ""]);
-  var body = clear($("rows"));
-  if (!state.counters.length) body.appendChild(h("tr", null, h("td", { colspan: "7", class: "a-empty" }, i18n.t("none"))));
-  state.counters.forEach(function (c) {
-    body.appendChild(
+function counterRow(c) {
+  return h(
+    "tr",
+    { "data-id": c.id, "data-name": c.name, "data-active": c.active ? "true" : "false" },
+    h("td", { class: "num a-big" }, String(c.number)),
+    h("td", { class: "a-strong" }, c.name),
+    h(
+      "td",
+      null,
       h(
-        "tr",
-        { "data-id": c.id, "data-name": c.name, "data-active": c.active ? "true" : "false" },
-        h("td", { class: "num a-big" }, String(c.number)),
-        h("td", { class: "a-strong" }, c.name),
-        h(
-          "td",
-          null,
-          h(
+        "div",
+        { class: "a-tags" },
+        c.roles.map(function (r) {
+          return h("span", { class: "pill" }, roleLabel(state.meta, r));
+        })
+      )
+    ),
+    h(
+      "td",
+      null,
+      c.services.length
+        ? h(
             "div",
             { class: "a-tags" },
-            c.roles.map(function (r) {
-              return h("span", { class: "pill" }, Admin.roleLabel(state.meta, r));
+            c.services.map(function (code) {
+                  return h("span", { class: "pill" }, serviceName(code));
             })
           )
-        ),
-        h(
-          "td",
-          null,
-          c.services.length
-            ? h(
-                "div",
-                { class: "a-tags" },
-                c.services.map(function (code) {
-                  return h("span", { class: "pill" }, serviceName(code));
-                })
-              )
-            : h("span", { class: "a-muted" }, i18n.t("all_services"))
-        ),
-        h("td", null, c.zone || "—"),
-        h("td", null, Admin.activePill(c.active)),
-        h(
-          "td",
-          { class: "a-actions" },
-          h(
-            "button",
-            {
-              type: "button",
-              class: "btn btn-brand a-edit",
-              onclick: function () {
-                edit(c);
-              },
-            },
-            i18n.t("edit")
-          )
-        )
+        : h("span", { class: "a-muted" }, i18n.t("all_services"))
+    ),
+    h("td", null, c.zone || "—"),
+    h("td", null, activePill(c.active)),
+    h(
+      "td",
+      { class: "a-actions" },
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn-brand a-edit",
+          onclick: function () {
+            edit(c);
+          },
+        },
+        i18n.t("edit")
       )
-    );
-  });
+    )
+  );
 }
 
 function edit(c) {
@@ -156,23 +150,23 @@ function edit(c) {
     check();
   });
   check(); // an existing counter whose name and number disagree says so at once
-  Admin.editDialog({
+  editDialog({
     id: "counter",
     title: isNew ? i18n.t("new_counter") : i18n.fmt("edit_counter", { name: c.name }),
     fields: [
       h(
         "div",
         { class: "a-row" },
-        Admin.field("name", i18n.t("name"), nameInput),
-        Admin.field("number", i18n.t("number"), numberInput),
-        Admin.field("zone", i18n.t("zone"), h("input", { type: "text", name: "zone", value: c.zone || "", maxlength: "40" }))
+        field("name", i18n.t("name"), nameInput),
+        field("number", i18n.t("number"), numberInput),
+        field("zone", i18n.t("zone"), h("input", { type: "text", name: "zone", value: c.zone || "", maxlength: "40" }))
       ),
       warning,
       h(
         "div",
         { class: "a-field", "data-field": "roles" },
         h("span", { class: "a-label" }, i18n.t("roles")),
-        Admin.checkboxes(
+        checkboxes(
           "roles",
           stepRoles.map(function (r) {
             return { value: r.code, label: i18n.t(r.label) };
@@ -184,7 +178,7 @@ function edit(c) {
         "div",
         { class: "a-field", "data-field": "services" },
         h("span", { class: "a-label" }, i18n.t("services")),
-        Admin.checkboxes(
+        checkboxes(
           "services",
           (state.meta.services || []).map(function (s) {
             return { value: s.code, label: s.prefix + " · " + i18n.t(s.name) };
@@ -203,8 +197,8 @@ function edit(c) {
       return {
         name: form.querySelector('[name="name"]').value.trim(),
         number: number === "" ? null : Number(number),
-        roles: Admin.checkedValues(form, "roles"),
-        services: Admin.checkedValues(form, "services"),
+        roles: checkedValues(form, "roles"),
+        services: checkedValues(form, "services"),
         zone: form.querySelector('[name="zone"]').value.trim() || null,
         active: form.querySelector('[name="active"]').checked,
       };
@@ -214,8 +208,8 @@ function edit(c) {
     },
     done: function (res) {
       var saved = res.counter || res;
-      Admin.say(i18n.fmt(isNew ? "created" : "saved", { name: saved.name }), "ok");
-      load().catch(Admin.handle);
+      say(i18n.fmt(isNew ? "created" : "saved", { name: saved.name }), "ok");
+      page.reload().catch(handle);
     },
     label: function (f) {
       return i18n.t({ name: "name", number: "number", roles: "roles", services: "services", zone: "zone" }[f] || f);
@@ -235,8 +229,15 @@ function nextNumber() {
   }, 0) + 1;
 }
 
-$("add").addEventListener("click", function () {
-  edit(null);
+const page = listPage({
+  columns: ["col_number", "col_name", "col_roles", "col_services", "col_zone", "col_status", ""],
+  load: load,
+  items: function () {
+    return state.counters;
+  },
+  row: counterRow,
+  empty: "none",
+  add: function () {
+    edit(null);
+  },
 });
-
-Admin.start({ open: load, onLangChange: render });

@@ -3,11 +3,13 @@
  * PUT/DELETE /api/admin/devices/<id>.
  */
 import * as i18n from "loket/i18n.js";
-import { clear, h } from "loket/dom.js";
+import { h } from "loket/dom.js";
 import { api } from "loket/request.js";
-import * as Admin from "./shell.js";
+import { handle, say } from "loket/shell.js";
+import { activePill, checkboxes, checkedValues, field } from "./widgets.js";
+import { confirmAction, editDialog } from "./dialogs.js";
+import { listPage } from "./list_page.js";
 
-var $ = Admin.$;
 
 i18n.addStrings({
   title: { id: "Kiosk & Layar", en: "Kiosks & Displays" },
@@ -60,7 +62,6 @@ function load() {
   return Promise.all([api("GET", "/api/admin/counters"), api("GET", "/api/admin/devices")]).then(function (res) {
     state.counters = res[0].counters || [];
     state.devices = res[1].devices || [];
-    render();
   });
 }
 
@@ -77,31 +78,24 @@ function setup(d) {
   return h("span", null, counters, opts.pickup ? h("span", { class: "pill pill-warn a-pickup" }, i18n.t("pickup_short")) : null);
 }
 
-function render() {
-  Admin.tableHead($("table-head"), ["col_kind", "col_name", "col_zone", "col_setup", "col_url", "col_status", ""]);
-  var body = clear($("rows"));
-  if (!state.devices.length) body.appendChild(h("tr", null, h("td", { colspan: "7", class: "a-empty" }, i18n.t("none"))));
-  state.devices.forEach(function (d) {
-    var url = absolute(d.url);
-    body.appendChild(
-      h(
-        "tr",
-        { "data-id": d.id, "data-name": d.name, "data-active": d.active ? "true" : "false" },
-        h("td", null, h("span", { class: "pill" }, i18n.t("kind_" + d.kind))),
-        h("td", { class: "a-strong a-mono" }, d.name),
-        h("td", null, d.zone || "—"),
-        h("td", null, setup(d)),
-        h("td", null, h("a", { class: "a-url a-device-url", href: url, target: "_blank", rel: "noopener" }, url)),
-        h("td", null, Admin.activePill(d.active)),
-        h(
-          "td",
-          { class: "a-actions" },
-          h("button", { type: "button", class: "btn btn-brand a-edit", onclick: function () { edit(d); } }, i18n.t("edit")),
-          h("button", { type: "button", class: "btn btn-danger a-delete", onclick: function () { remove(d); } }, i18n.t("delete"))
-        )
-      )
-    );
-  });
+function deviceRow(d) {
+  var url = absolute(d.url);
+  return h(
+    "tr",
+    { "data-id": d.id, "data-name": d.name, "data-active": d.active ? "true" : "false" },
+    h("td", null, h("span", { class: "pill" }, i18n.t("kind_" + d.kind))),
+    h("td", { class: "a-strong a-mono" }, d.name),
+    h("td", null, d.zone || "—"),
+    h("td", null, setup(d)),
+    h("td", null, h("a", { class: "a-url a-device-url", href: url, target: "_blank", rel: "noopener" }, url)),
+    h("td", null, activePill(d.active)),
+    h(
+      "td",
+      { class: "a-actions" },
+      h("button", { type: "button", class: "btn btn-brand a-edit", onclick: function () { edit(d); } }, i18n.t("edit")),
+      h("button", { type: "button", class: "btn btn-danger a-delete", onclick: function () { remove(d); } }, i18n.t("delete"))
+    )
+  );
 }
 
 function edit(d) {
@@ -115,7 +109,7 @@ function edit(d) {
       return h("option", { value: k, selected: d.kind === k }, i18n.t("kind_" + k));
     })
   );
-  var printerBox = Admin.field("printer", i18n.t("printer"), h("input", { type: "text", name: "printer", value: d.printer || "", spellcheck: "false", placeholder: "network:10.0.0.21:9100" }), i18n.t("printer_hint"));
+  var printerBox = field("printer", i18n.t("printer"), h("input", { type: "text", name: "printer", value: d.printer || "", spellcheck: "false", placeholder: "network:10.0.0.21:9100" }), i18n.t("printer_hint"));
   var displayBox = h(
     "div",
     { class: "a-display-options" },
@@ -123,7 +117,7 @@ function edit(d) {
       "div",
       { class: "a-field", "data-field": "options.counters" },
       h("span", { class: "a-label" }, i18n.t("counters")),
-      Admin.checkboxes(
+      checkboxes(
         "counters",
         state.counters.map(function (c) {
           return { value: c.name, label: c.name };
@@ -144,16 +138,16 @@ function edit(d) {
   }
   kindSelect.addEventListener("change", showKind);
   showKind();
-  Admin.editDialog({
+  editDialog({
     id: "device",
     title: isNew ? i18n.t("new_device") : i18n.fmt("edit_device", { name: d.name }),
     fields: [
       h(
         "div",
         { class: "a-row" },
-        Admin.field("kind", i18n.t("kind"), kindSelect),
-        Admin.field("name", i18n.t("name"), h("input", { type: "text", name: "name", value: d.name, spellcheck: "false", autocapitalize: "none" }), i18n.t("name_hint")),
-        Admin.field("zone", i18n.t("zone"), h("input", { type: "text", name: "zone", value: d.zone || "", maxlength: "40" }))
+        field("kind", i18n.t("kind"), kindSelect),
+        field("name", i18n.t("name"), h("input", { type: "text", name: "name", value: d.name, spellcheck: "false", autocapitalize: "none" }), i18n.t("name_hint")),
+        field("zone", i18n.t("zone"), h("input", { type: "text", name: "zone", value: d.zone || "", maxlength: "40" }))
       ),
       printerBox,
       displayBox,
@@ -176,7 +170,7 @@ function edit(d) {
         data.options = {};
       } else {
         data.printer = null;
-        data.options = { counters: Admin.checkedValues(form, "counters"), pickup: form.querySelector('[name="pickup"]').checked };
+        data.options = { counters: checkedValues(form, "counters"), pickup: form.querySelector('[name="pickup"]').checked };
       }
       return data;
     },
@@ -185,8 +179,8 @@ function edit(d) {
     },
     done: function (res) {
       var saved = res.device || res;
-      Admin.say(i18n.fmt(isNew ? "created" : "saved", { name: saved.name }), "ok");
-      load().catch(Admin.handle);
+      say(i18n.fmt(isNew ? "created" : "saved", { name: saved.name }), "ok");
+      page.reload().catch(handle);
     },
     label: function (f) {
       return i18n.t({ kind: "kind", name: "name", zone: "zone", printer: "printer", "options.counters": "counters", "options.pickup": "pickup" }[f] || f);
@@ -195,7 +189,7 @@ function edit(d) {
 }
 
 function remove(d) {
-  Admin.confirm({
+  confirmAction({
     title: i18n.fmt("delete_title", { name: d.name }),
     text: i18n.t("delete_text"),
     confirm: i18n.t("delete"),
@@ -204,15 +198,22 @@ function remove(d) {
     if (!yes) return;
     api("DELETE", "/api/admin/devices/" + d.id)
       .then(function () {
-        Admin.say(i18n.fmt("deleted", { name: d.name }), "ok");
-        return load();
+        say(i18n.fmt("deleted", { name: d.name }), "ok");
+        return page.reload();
       })
-      .catch(Admin.handle);
+      .catch(handle);
   });
 }
 
-$("add").addEventListener("click", function () {
-  edit(null);
+const page = listPage({
+  columns: ["col_kind", "col_name", "col_zone", "col_setup", "col_url", "col_status", ""],
+  load: load,
+  items: function () {
+    return state.devices;
+  },
+  row: deviceRow,
+  empty: "none",
+  add: function () {
+    edit(null);
+  },
 });
-
-Admin.start({ open: load, onLangChange: render });

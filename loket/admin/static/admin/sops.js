@@ -4,9 +4,14 @@
 import * as i18n from "loket/i18n.js";
 import { clear, h } from "loket/dom.js";
 import { api } from "loket/request.js";
-import * as Admin from "./shell.js";
+import { $, handle, say } from "loket/shell.js";
+import { bilingual } from "loket/i18n.js";
+import { confirmAction } from "./dialogs.js";
+import { dateTime, groupLabel } from "./widgets.js";
+import { live } from "./live.js";
+import { normaliseProblem, problemText } from "./problems.js";
+import { start } from "./shell.js";
 
-var $ = Admin.$;
 
 i18n.addStrings({
   title: { id: "Layanan (SOP)", en: "Services (SOP)" },
@@ -71,7 +76,7 @@ function load() {
 
 function open() {
   return load().then(function () {
-    socket = Admin.live();
+    socket = live();
     if (socket) {
       socket.on("catalog.changed", function () {
         load().catch(function () {});
@@ -107,7 +112,7 @@ function render() {
           ),
           h("div", { class: "a-muted a-code" }, sop.code)
         ),
-        h("td", null, Admin.groupLabel(sop.group)),
+        h("td", null, groupLabel(sop.group)),
         h(
           "td",
           { class: "num" },
@@ -123,7 +128,7 @@ function render() {
             ? h(
                 "div",
                 { class: "a-muted" },
-                i18n.fmt("updated_by", { when: Admin.dateTime(sop.updated_at), who: sop.updated_by || "?" })
+                i18n.fmt("updated_by", { when: dateTime(sop.updated_at), who: sop.updated_by || "?" })
               )
             : null
         ),
@@ -160,7 +165,7 @@ function render() {
         "ul",
         null,
         state.catalogProblems.map(function (p) {
-          return h("li", null, typeof p === "string" ? p : (p.field ? p.field + ": " : "") + Admin.problemText(p.message));
+          return h("li", null, typeof p === "string" ? p : (p.field ? p.field + ": " : "") + problemText(p.message));
         })
       )
     );
@@ -168,7 +173,7 @@ function render() {
 }
 
 function revert(sop) {
-  Admin.confirm({
+  confirmAction({
     title: i18n.t("revert_title"),
     text: i18n.fmt("revert_text", { name: i18n.t(sop.name) }),
     confirm: i18n.t("revert"),
@@ -179,7 +184,7 @@ function revert(sop) {
 }
 
 function remove(sop) {
-  Admin.confirm({
+  confirmAction({
     title: i18n.t("delete_title"),
     text: i18n.fmt("delete_text", { name: i18n.t(sop.name) }),
     confirm: i18n.t("delete"),
@@ -192,21 +197,21 @@ function remove(sop) {
 function del(sop, okKey) {
   api("DELETE", "/api/admin/sops/" + encodeURIComponent(sop.code))
     .then(function () {
-      Admin.say(i18n.t(okKey), "ok");
+      say(i18n.t(okKey), "ok");
       return load();
     })
     .catch(function (err) {
       if (err.status === 409 && sop.source === "office") {
         // used by tickets: it cannot go, but it can stop being offered as final
-        return Admin.confirm({
+        return confirmAction({
           title: i18n.t("delete_title"),
-          text: Admin.bilingual(err.message),
+          text: bilingual(err.message),
           confirm: i18n.t("mark_draft"),
         }).then(function (yes) {
           if (yes) return markDraft(sop);
         });
       }
-      Admin.handle(err);
+      handle(err);
     });
 }
 
@@ -218,10 +223,10 @@ function markDraft(sop) {
       return api("PUT", url, { sop: data });
     })
     .then(function () {
-      Admin.say(i18n.t("marked_draft"), "ok");
+      say(i18n.t("marked_draft"), "ok");
       return load();
     })
-    .catch(Admin.handle);
+    .catch(handle);
 }
 
 $("sop-import").addEventListener("change", function (ev) {
@@ -233,10 +238,10 @@ $("sop-import").addEventListener("change", function (ev) {
   });
   input.value = "";
   var box = $("sop-problems");
-  Admin.upload("/api/admin/sops/import", form)
+  api("POST", "/api/admin/sops/import", form)
     .then(function (res) {
       box.hidden = true;
-      Admin.say(i18n.fmt("imported", { created: (res.created || []).length, updated: (res.updated || []).length }), "ok");
+      say(i18n.fmt("imported", { created: (res.created || []).length, updated: (res.updated || []).length }), "ok");
       return load();
     })
     .catch(function (err) {
@@ -248,8 +253,8 @@ $("sop-import").addEventListener("change", function (ev) {
             "ul",
             null,
             err.data.problems.map(function (p) {
-              p = Admin.normaliseProblem(p);
-              return h("li", { "data-problem-field": p.field }, (p.field ? p.field + ": " : "") + Admin.problemText(p.message));
+              p = normaliseProblem(p);
+              return h("li", { "data-problem-field": p.field }, (p.field ? p.field + ": " : "") + problemText(p.message));
             })
           )
         );
@@ -257,11 +262,11 @@ $("sop-import").addEventListener("change", function (ev) {
         box.scrollIntoView({ block: "nearest" });
         return;
       }
-      Admin.handle(err);
+      handle(err);
     });
 });
 
-Admin.start({
+start({
   open: open,
   close: function () {
     socket = null;

@@ -3,12 +3,15 @@
  * POST /api/admin/users/<id>/password.
  */
 import * as i18n from "loket/i18n.js";
-import { clear, h } from "loket/dom.js";
+import { h } from "loket/dom.js";
 import { api } from "loket/request.js";
 import { longDate } from "loket/time.js";
-import * as Admin from "./shell.js";
+import { handle, say, state as shell } from "loket/shell.js";
+import { activePill, checkboxes, checkedValues, field, roleLabel } from "./widgets.js";
+import { confirmAction, editDialog } from "./dialogs.js";
+import { normaliseProblem, problemText } from "./problems.js";
+import { listPage } from "./list_page.js";
 
-var $ = Admin.$;
 
 i18n.addStrings({
   title: { id: "Pengguna", en: "Users" },
@@ -59,55 +62,48 @@ function load() {
   return Promise.all([api("GET", "/api/admin/meta"), api("GET", "/api/admin/users")]).then(function (res) {
     state.meta = res[0];
     state.users = res[1].users || [];
-    render();
   });
 }
 
 function me() {
-  var m = Admin.state.me;
+  var m = shell.me;
   return m && m.user ? m.user.id : null;
 }
 
-function render() {
-  Admin.tableHead($("table-head"), ["col_username", "col_full_name", "col_roles", "col_created", "col_status", ""]);
-  var body = clear($("rows"));
-  state.users.forEach(function (u) {
-    var self = u.id === me();
-    body.appendChild(
+function userRow(u) {
+  var self = u.id === me();
+  return h(
+    "tr",
+    { "data-id": u.id, "data-username": u.username, "data-active": u.active ? "true" : "false" },
+    h("td", { class: "a-strong a-mono" }, u.username, self ? h("span", { class: "pill pill-ok a-you" }, i18n.t("you")) : null),
+    h("td", null, u.full_name),
+    h(
+      "td",
+      null,
       h(
-        "tr",
-        { "data-id": u.id, "data-username": u.username, "data-active": u.active ? "true" : "false" },
-        h("td", { class: "a-strong a-mono" }, u.username, self ? h("span", { class: "pill pill-ok a-you" }, i18n.t("you")) : null),
-        h("td", null, u.full_name),
-        h(
-          "td",
-          null,
-          h(
-            "div",
-            { class: "a-tags" },
-            u.roles.map(function (r) {
-              return h("span", { class: "pill" }, Admin.roleLabel(state.meta, r));
-            })
-          )
-        ),
-        h("td", { class: "a-muted" }, u.created_at ? longDate(u.created_at) : ""),
-        h("td", null, Admin.activePill(u.active)),
-        h(
-          "td",
-          { class: "a-actions" },
-          h("button", { type: "button", class: "btn btn-brand a-edit", onclick: function () { edit(u); } }, i18n.t("edit")),
-          h("button", { type: "button", class: "btn a-reset", onclick: function () { resetPassword(u); } }, i18n.t("reset_password")),
-          self
-            ? null
-            : h(
-                "button",
-                { type: "button", class: "btn " + (u.active ? "btn-danger a-deactivate" : "a-activate"), onclick: function () { toggle(u); } },
-                i18n.t(u.active ? "deactivate" : "activate")
-              )
-        )
+        "div",
+        { class: "a-tags" },
+        u.roles.map(function (r) {
+          return h("span", { class: "pill" }, roleLabel(state.meta, r));
+        })
       )
-    );
-  });
+    ),
+    h("td", { class: "a-muted" }, u.created_at ? longDate(u.created_at) : ""),
+    h("td", null, activePill(u.active)),
+    h(
+      "td",
+      { class: "a-actions" },
+      h("button", { type: "button", class: "btn btn-brand a-edit", onclick: function () { edit(u); } }, i18n.t("edit")),
+      h("button", { type: "button", class: "btn a-reset", onclick: function () { resetPassword(u); } }, i18n.t("reset_password")),
+      self
+        ? null
+        : h(
+            "button",
+            { type: "button", class: "btn " + (u.active ? "btn-danger a-deactivate" : "a-activate"), onclick: function () { toggle(u); } },
+            i18n.t(u.active ? "deactivate" : "activate")
+          )
+    )
+  );
 }
 
 function roleChecks(checked) {
@@ -115,7 +111,7 @@ function roleChecks(checked) {
     "div",
     { class: "a-field", "data-field": "roles" },
     h("span", { class: "a-label" }, i18n.t("roles")),
-    Admin.checkboxes(
+    checkboxes(
       "roles",
       (state.meta.roles || []).map(function (r) {
         return { value: r.code, label: i18n.t(r.label) };
@@ -136,29 +132,29 @@ function edit(u) {
     h(
       "div",
       { class: "a-row" },
-      Admin.field(
+      field(
         "username",
         i18n.t("username"),
         h("input", { type: "text", name: "username", value: u.username, readonly: !isNew, autocapitalize: "none", spellcheck: "false", maxlength: "60" }),
         isNew ? i18n.t("username_hint") : null
       ),
-      Admin.field("full_name", i18n.t("full_name"), h("input", { type: "text", name: "full_name", value: u.full_name, maxlength: "120" }))
+      field("full_name", i18n.t("full_name"), h("input", { type: "text", name: "full_name", value: u.full_name, maxlength: "120" }))
     ),
     roleChecks(u.roles),
   ];
   if (isNew) {
     fields.push(
-      Admin.field("password", i18n.t("password"), h("input", { type: "password", name: "password", autocomplete: "new-password" }), i18n.t("password_hint"))
+      field("password", i18n.t("password"), h("input", { type: "password", name: "password", autocomplete: "new-password" }), i18n.t("password_hint"))
     );
   }
-  Admin.editDialog({
+  editDialog({
     id: "user",
     title: isNew ? i18n.t("new_user") : i18n.fmt("edit_user", { name: u.username }),
     fields: fields,
     read: function (form) {
       var data = {
         full_name: form.querySelector('[name="full_name"]').value.trim(),
-        roles: Admin.checkedValues(form, "roles"),
+        roles: checkedValues(form, "roles"),
       };
       if (isNew) {
         data.username = form.querySelector('[name="username"]').value.trim();
@@ -171,20 +167,20 @@ function edit(u) {
     },
     done: function (res) {
       var saved = res.user || res;
-      Admin.say(i18n.fmt(isNew ? "created" : "saved", { name: saved.username }), "ok");
-      load().catch(Admin.handle);
+      say(i18n.fmt(isNew ? "created" : "saved", { name: saved.username }), "ok");
+      page.reload().catch(handle);
     },
     label: label,
   });
 }
 
 function resetPassword(u) {
-  Admin.editDialog({
+  editDialog({
     id: "password",
     title: i18n.fmt("reset_title", { name: u.username }),
     saveLabel: i18n.t("reset_password"),
     fields: [
-      Admin.field(
+      field(
         "password",
         i18n.t("new_password"),
         h("input", { type: "password", name: "password", autocomplete: "new-password", id: "f-new-password" }),
@@ -199,7 +195,7 @@ function resetPassword(u) {
       return api("POST", "/api/admin/users/" + u.id + "/password", data);
     },
     done: function () {
-      Admin.say(i18n.fmt("reset_done", { name: u.username }), "ok");
+      say(i18n.fmt("reset_done", { name: u.username }), "ok");
     },
     label: label,
   });
@@ -208,7 +204,7 @@ function resetPassword(u) {
 function toggle(u) {
   var deactivate = u.active;
   (deactivate
-    ? Admin.confirm({
+    ? confirmAction({
         title: i18n.fmt("deactivate_title", { name: u.username }),
         text: i18n.fmt("deactivate_text", { name: u.full_name }),
         confirm: i18n.t("deactivate"),
@@ -219,21 +215,27 @@ function toggle(u) {
     if (!yes) return;
     api("PUT", "/api/admin/users/" + u.id, { active: !deactivate })
       .then(function () {
-        Admin.say(i18n.fmt(deactivate ? "deactivated" : "activated", { name: u.username }), "ok");
-        return load();
+        say(i18n.fmt(deactivate ? "deactivated" : "activated", { name: u.username }), "ok");
+        return page.reload();
       })
       .catch(function (err) {
         if (err.status === 400 && err.data && err.data.problems) {
-          Admin.say(Admin.problemText(Admin.normaliseProblem(err.data.problems[0]).message), "error");
+          say(problemText(normaliseProblem(err.data.problems[0]).message), "error");
           return;
         }
-        Admin.handle(err);
+        handle(err);
       });
   });
 }
 
-$("add").addEventListener("click", function () {
-  edit(null);
+const page = listPage({
+  columns: ["col_username", "col_full_name", "col_roles", "col_created", "col_status", ""],
+  load: load,
+  items: function () {
+    return state.users;
+  },
+  row: userRow,
+  add: function () {
+    edit(null);
+  },
 });
-
-Admin.start({ open: load, onLangChange: render });
