@@ -45,8 +45,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 fi
 
 VENDOR=loket/static/vendor
+# npm installs the vendored browser packages and eslint (make lint): again when package.json changed
+# or node_modules went missing.
 if [ ! -f $VENDOR/socket.io.min.js ] || [ ! -f $VENDOR/chart.umd.min.js ] \
-  || [ package.json -nt $VENDOR/socket.io.min.js ]; then
+  || [ package.json -nt $VENDOR/socket.io.min.js ] || [ ! -x node_modules/.bin/eslint ]; then
   say "Installing front-end packages (npm)"
   command -v npm >/dev/null || { echo "npm is required (Debian: apt-get install npm)" >&2; exit 1; }
   npm install --no-audit --no-fund --silent

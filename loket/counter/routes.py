@@ -18,8 +18,8 @@ from loket.auth import current_actor, staff_required
 from loket.core.accounts import get_counter
 from loket.core.errors import NotFound
 from loket.core.register import register_csv, register_rows, register_xlsx
-from loket.core.roles import REGISTER_ROLES
-from loket.core.service import Actor, Outcome
+from loket.core.roles import REGISTER_ROLES, Actor, Role
+from loket.core.service import Outcome
 from loket.extensions import csrf, limiter
 from loket.hardware.scanner.decode import decode
 from loket.http import BadRequest, NotLoggedIn, body, config_limit
@@ -33,11 +33,15 @@ bp = Blueprint(
 
 MAX_FRAME_BYTES = 8 * 1024 * 1024
 
+#: Roles that always work at a hall counter: the desk offers them no back-office place.
+HALL_ROLES = (Role.PELAYANAN, Role.PENDUKUNG)
+
 
 @bp.get("/counter/")
 def desk():
     """The page: log in, choose loket and role, call, scan and advance."""
-    return render_template("counter/desk.html", office_name=office_name())
+    constants = {"hall_roles": list(HALL_ROLES), "register_roles": list(REGISTER_ROLES)}
+    return render_template("counter/desk.html", office_name=office_name(), desk=constants)
 
 
 def done(outcome: Outcome, status: int = 200):

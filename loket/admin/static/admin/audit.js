@@ -1,228 +1,228 @@
 /* The audit log: every admin change with who, when, and what before and after (changed keys highlighted).
  * Data: GET /api/admin/audit?from=YYYY-MM-DD&to=YYYY-MM-DD&kind=&limit=.
  */
-(function () {
-  "use strict";
+import * as i18n from "loket/i18n.js";
+import { clear, h } from "loket/dom.js";
+import { api } from "loket/request.js";
+import { $, handle } from "loket/shell.js";
+import { dateTime } from "./widgets.js";
+import { start } from "./shell.js";
 
-  var L = window.Loket;
-  var h = L.h;
-  var $ = Admin.$;
-  var LIMIT = 300;
+var LIMIT = 300;
 
-  var KINDS = {
-    "settings.changed": { id: "Pengaturan kantor diubah", en: "Office settings changed" },
-    "sop.created": { id: "Layanan ditambahkan", en: "Service added" },
-    "sop.updated": { id: "Layanan diubah", en: "Service changed" },
-    "sop.reverted": { id: "Layanan dikembalikan ke bawaan", en: "Service reverted to shipped" },
-    "sop.deleted": { id: "Layanan dihapus", en: "Service deleted" },
-    "counter.created": { id: "Loket ditambahkan", en: "Counter added" },
-    "counter.updated": { id: "Loket diubah", en: "Counter changed" },
-    "user.created": { id: "Pengguna ditambahkan", en: "User added" },
-    "user.updated": { id: "Pengguna diubah", en: "User changed" },
-    "user.password_reset": { id: "Kata sandi diatur ulang", en: "Password reset" },
-    "device.created": { id: "Perangkat ditambahkan", en: "Device added" },
-    "device.updated": { id: "Perangkat diubah", en: "Device changed" },
-    "device.deleted": { id: "Perangkat dihapus", en: "Device deleted" },
-    "personal_data.purged": { id: "Data pribadi dihapus", en: "Personal data purged" },
-  };
+var KINDS = {
+  "settings.changed": { id: "Pengaturan kantor diubah", en: "Office settings changed" },
+  "sop.created": { id: "Layanan ditambahkan", en: "Service added" },
+  "sop.updated": { id: "Layanan diubah", en: "Service changed" },
+  "sop.reverted": { id: "Layanan dikembalikan ke bawaan", en: "Service reverted to shipped" },
+  "sop.deleted": { id: "Layanan dihapus", en: "Service deleted" },
+  "counter.created": { id: "Loket ditambahkan", en: "Counter added" },
+  "counter.updated": { id: "Loket diubah", en: "Counter changed" },
+  "user.created": { id: "Pengguna ditambahkan", en: "User added" },
+  "user.updated": { id: "Pengguna diubah", en: "User changed" },
+  "user.password_reset": { id: "Kata sandi diatur ulang", en: "Password reset" },
+  "device.created": { id: "Perangkat ditambahkan", en: "Device added" },
+  "device.updated": { id: "Perangkat diubah", en: "Device changed" },
+  "device.deleted": { id: "Perangkat dihapus", en: "Device deleted" },
+  "personal_data.purged": { id: "Data pribadi dihapus", en: "Personal data purged" },
+};
 
-  L.addStrings({
-    title: { id: "Log Audit", en: "Audit Log" },
-    list_heading: { id: "Perubahan oleh admin", en: "Changes made by admins" },
-    from: { id: "Dari tanggal", en: "From" },
-    to: { id: "Sampai tanggal", en: "To" },
-    kind: { id: "Jenis perubahan", en: "Kind of change" },
-    all_kinds: { id: "Semua jenis", en: "All kinds" },
-    filter: { id: "Tampilkan", en: "Show" },
-    count: { id: "{n} perubahan.", en: "{n} change(s)." },
-    count_limited: { id: "{n} perubahan terbaru (dibatasi); persempit tanggal untuk yang lebih lama.", en: "The latest {n} changes (limited); narrow the dates for older ones." },
-    none: { id: "Tidak ada perubahan pada rentang ini.", en: "No changes in this range." },
-    by: { id: "oleh {name}", en: "by {name}" },
-    system: { id: "sistem (terjadwal)", en: "the system (scheduled)" },
-    col_field: { id: "Isian", en: "Field" },
-    col_before: { id: "Sebelum", en: "Before" },
-    col_after: { id: "Sesudah", en: "After" },
-    unchanged_n: { id: "Tampilkan {n} isian yang tidak berubah", en: "Show {n} unchanged field(s)" },
-    no_details: { id: "Tanpa rincian (isi tidak dicatat).", en: "No details (contents not recorded)." },
-    empty: { id: "(kosong)", en: "(empty)" },
-    created_badge: { id: "baru", en: "new" },
-    removed_badge: { id: "dihapus", en: "removed" },
+i18n.addStrings({
+  title: { id: "Log Audit", en: "Audit Log" },
+  list_heading: { id: "Perubahan oleh admin", en: "Changes made by admins" },
+  from: { id: "Dari tanggal", en: "From" },
+  to: { id: "Sampai tanggal", en: "To" },
+  kind: { id: "Jenis perubahan", en: "Kind of change" },
+  all_kinds: { id: "Semua jenis", en: "All kinds" },
+  filter: { id: "Tampilkan", en: "Show" },
+  count: { id: "{n} perubahan.", en: "{n} change(s)." },
+  count_limited: { id: "{n} perubahan terbaru (dibatasi); persempit tanggal untuk yang lebih lama.", en: "The latest {n} changes (limited); narrow the dates for older ones." },
+  none: { id: "Tidak ada perubahan pada rentang ini.", en: "No changes in this range." },
+  by: { id: "oleh {name}", en: "by {name}" },
+  system: { id: "sistem (terjadwal)", en: "the system (scheduled)" },
+  col_field: { id: "Isian", en: "Field" },
+  col_before: { id: "Sebelum", en: "Before" },
+  col_after: { id: "Sesudah", en: "After" },
+  unchanged_n: { id: "Tampilkan {n} isian yang tidak berubah", en: "Show {n} unchanged field(s)" },
+  no_details: { id: "Tanpa rincian (isi tidak dicatat).", en: "No details (contents not recorded)." },
+  empty: { id: "(kosong)", en: "(empty)" },
+  created_badge: { id: "baru", en: "new" },
+  removed_badge: { id: "dihapus", en: "removed" },
+});
+
+var state = { entries: [], kinds: Object.keys(KINDS) };
+
+function fillKinds() {
+  var select = $("f-kind");
+  var current = select.value;
+  clear(select);
+  select.appendChild(h("option", { value: "" }, i18n.t("all_kinds")));
+  state.kinds.forEach(function (k) {
+    select.appendChild(h("option", { value: k, selected: k === current }, KINDS[k] ? i18n.t(KINDS[k]) : k));
   });
+}
 
-  var state = { entries: [], kinds: Object.keys(KINDS) };
-
-  function fillKinds() {
-    var select = $("f-kind");
-    var current = select.value;
-    L.clear(select);
-    select.appendChild(h("option", { value: "" }, L.t("all_kinds")));
-    state.kinds.forEach(function (k) {
-      select.appendChild(h("option", { value: k, selected: k === current }, KINDS[k] ? L.t(KINDS[k]) : k));
-    });
-  }
-
-  function load() {
-    var q = new URLSearchParams();
-    if ($("f-from").value) q.set("from", $("f-from").value);
-    if ($("f-to").value) q.set("to", $("f-to").value);
-    if ($("f-kind").value) q.set("kind", $("f-kind").value);
-    q.set("limit", String(LIMIT));
-    return L.api("GET", "/api/admin/audit?" + q.toString()).then(function (data) {
-      state.entries = data.entries || [];
-      if (data.kinds && data.kinds.length) {
-        state.kinds = data.kinds;
-        fillKinds();
-      }
-      render();
-    });
-  }
-
-  // ---- the diff -------------------------------------------------------------------
-
-  function isScalar(v) {
-    return v === null || typeof v !== "object";
-  }
-
-  /** {a: {b: 1}, c: [x]} -> {"a.b": 1, "c[0]": x}: leaves only, so a change names its exact place. */
-  function flatten(value, prefix, out) {
-    out = out || {};
-    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
-      var keys = Object.keys(value);
-      if (!keys.length && prefix) out[prefix] = {};
-      keys.forEach(function (k) {
-        flatten(value[k], prefix ? prefix + "." + k : k, out);
-      });
-    } else if (Array.isArray(value) && value.every(isScalar)) {
-      out[prefix || "(nilai)"] = value.join(", "); // roles, services: one line, compared whole
-    } else if (Array.isArray(value)) {
-      if (!value.length && prefix) out[prefix] = [];
-      value.forEach(function (v, i) {
-        flatten(v, prefix + "[" + i + "]", out);
-      });
-    } else {
-      out[prefix || "(nilai)"] = value;
+function load() {
+  var q = new URLSearchParams();
+  if ($("f-from").value) q.set("from", $("f-from").value);
+  if ($("f-to").value) q.set("to", $("f-to").value);
+  if ($("f-kind").value) q.set("kind", $("f-kind").value);
+  q.set("limit", String(LIMIT));
+  return api("GET", "/api/admin/audit?" + q.toString()).then(function (data) {
+    state.entries = data.entries || [];
+    if (data.kinds && data.kinds.length) {
+      state.kinds = data.kinds;
+      fillKinds();
     }
-    return out;
-  }
+    render();
+  });
+}
 
-  function show(value) {
-    if (value === undefined) return h("span", { class: "a-muted" }, "—");
-    if (value === null || value === "") return h("span", { class: "a-muted" }, L.t("empty"));
-    if (Array.isArray(value)) return value.length ? JSON.stringify(value) : "[]";
-    if (typeof value === "object") return JSON.stringify(value);
-    if (value === true) return L.t("yes");
-    if (value === false) return L.t("no");
-    if (typeof value === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(value)) return Admin.dateTime(value);
-    return String(value);
-  }
+// ---- the diff -------------------------------------------------------------------
 
-  function diffTable(before, after) {
-    var a = before === null || before === undefined ? {} : flatten(before, "");
-    var b = after === null || after === undefined ? {} : flatten(after, "");
-    var keys = Object.keys(a);
-    Object.keys(b).forEach(function (k) {
-      if (keys.indexOf(k) === -1) keys.push(k);
-    });
-    var changed = [];
-    var same = [];
+function isScalar(v) {
+  return v === null || typeof v !== "object";
+}
+
+/** {a: {b: 1}, c: [x]} -> {"a.b": 1, "c[0]": x}: leaves only, so a change names its exact place. */
+function flatten(value, prefix, out) {
+  out = out || {};
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    var keys = Object.keys(value);
+    if (!keys.length && prefix) out[prefix] = {};
     keys.forEach(function (k) {
-      (JSON.stringify(a[k]) === JSON.stringify(b[k]) ? same : changed).push(k);
+      flatten(value[k], prefix ? prefix + "." + k : k, out);
     });
-    if (!keys.length) return h("p", { class: "a-muted" }, L.t("no_details"));
-    function row(k, isChanged) {
-      return h(
-        "tr",
-        { class: isChanged ? "a-changed" : "a-same", "data-key": k },
-        h("th", { scope: "row", class: "a-key" }, k),
-        h("td", { class: "a-before" + (k in a ? "" : " a-none") }, show(k in a ? a[k] : undefined)),
-        h("td", { class: "a-after" + (k in b ? "" : " a-none") }, show(k in b ? b[k] : undefined))
-      );
-    }
-    var head = h(
-      "thead",
+  } else if (Array.isArray(value) && value.every(isScalar)) {
+    out[prefix || "(nilai)"] = value.join(", "); // roles, services: one line, compared whole
+  } else if (Array.isArray(value)) {
+    if (!value.length && prefix) out[prefix] = [];
+    value.forEach(function (v, i) {
+      flatten(v, prefix + "[" + i + "]", out);
+    });
+  } else {
+    out[prefix || "(nilai)"] = value;
+  }
+  return out;
+}
+
+function show(value) {
+  if (value === undefined) return h("span", { class: "a-muted" }, "—");
+  if (value === null || value === "") return h("span", { class: "a-muted" }, i18n.t("empty"));
+  if (Array.isArray(value)) return value.length ? JSON.stringify(value) : "[]";
+  if (typeof value === "object") return JSON.stringify(value);
+  if (value === true) return i18n.t("yes");
+  if (value === false) return i18n.t("no");
+  if (typeof value === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(value)) return dateTime(value);
+  return String(value);
+}
+
+function diffTable(before, after) {
+  var a = before === null || before === undefined ? {} : flatten(before, "");
+  var b = after === null || after === undefined ? {} : flatten(after, "");
+  var keys = Object.keys(a);
+  Object.keys(b).forEach(function (k) {
+    if (keys.indexOf(k) === -1) keys.push(k);
+  });
+  var changed = [];
+  var same = [];
+  keys.forEach(function (k) {
+    (JSON.stringify(a[k]) === JSON.stringify(b[k]) ? same : changed).push(k);
+  });
+  if (!keys.length) return h("p", { class: "a-muted" }, i18n.t("no_details"));
+  function row(k, isChanged) {
+    return h(
+      "tr",
+      { class: isChanged ? "a-changed" : "a-same", "data-key": k },
+      h("th", { scope: "row", class: "a-key" }, k),
+      h("td", { class: "a-before" + (k in a ? "" : " a-none") }, show(k in a ? a[k] : undefined)),
+      h("td", { class: "a-after" + (k in b ? "" : " a-none") }, show(k in b ? b[k] : undefined))
+    );
+  }
+  var head = h(
+    "thead",
+    null,
+    h("tr", null, h("th", { scope: "col" }, i18n.t("col_field")), h("th", { scope: "col" }, i18n.t("col_before")), h("th", { scope: "col" }, i18n.t("col_after")))
+  );
+  var table = h(
+    "table",
+    { class: "a-diff" },
+    head,
+    h(
+      "tbody",
       null,
-      h("tr", null, h("th", { scope: "col" }, L.t("col_field")), h("th", { scope: "col" }, L.t("col_before")), h("th", { scope: "col" }, L.t("col_after")))
-    );
-    var table = h(
-      "table",
-      { class: "a-diff" },
-      head,
+      changed.map(function (k) {
+        return row(k, true);
+      })
+    )
+  );
+  var wrap = h("div", { class: "a-diff-wrap" }, table);
+  if (same.length) {
+    wrap.appendChild(
       h(
-        "tbody",
-        null,
-        changed.map(function (k) {
-          return row(k, true);
-        })
-      )
-    );
-    var wrap = h("div", { class: "a-diff-wrap" }, table);
-    if (same.length) {
-      wrap.appendChild(
+        "details",
+        { class: "a-unchanged" },
+        h("summary", null, i18n.fmt("unchanged_n", { n: same.length })),
         h(
-          "details",
-          { class: "a-unchanged" },
-          h("summary", null, L.fmt("unchanged_n", { n: same.length })),
+          "table",
+          { class: "a-diff a-diff-same" },
           h(
-            "table",
-            { class: "a-diff a-diff-same" },
-            h(
-              "tbody",
-              null,
-              same.map(function (k) {
-                return row(k, false);
-              })
-            )
+            "tbody",
+            null,
+            same.map(function (k) {
+              return row(k, false);
+            })
           )
         )
-      );
-    }
-    return wrap;
+      )
+    );
   }
+  return wrap;
+}
 
-  function render() {
-    var list = L.clear($("entries"));
-    var n = state.entries.length;
-    $("audit-count").textContent = n >= LIMIT ? L.fmt("count_limited", { n: n }) : n ? L.fmt("count", { n: n }) : L.t("none");
-    state.entries.forEach(function (e) {
-      var who = e.officer ? e.officer.full_name + " (" + e.officer.username + ")" : L.t("system");
-      var badge = null;
-      if (e.before === null && e.after !== null) badge = h("span", { class: "pill pill-ok" }, L.t("created_badge"));
-      if (e.after === null && e.before !== null) badge = h("span", { class: "pill pill-bad" }, L.t("removed_badge"));
-      list.appendChild(
+function render() {
+  var list = clear($("entries"));
+  var n = state.entries.length;
+  $("audit-count").textContent = n >= LIMIT ? i18n.fmt("count_limited", { n: n }) : n ? i18n.fmt("count", { n: n }) : i18n.t("none");
+  state.entries.forEach(function (e) {
+    var who = e.officer ? e.officer.full_name + " (" + e.officer.username + ")" : i18n.t("system");
+    var badge = null;
+    if (e.before === null && e.after !== null) badge = h("span", { class: "pill pill-ok" }, i18n.t("created_badge"));
+    if (e.after === null && e.before !== null) badge = h("span", { class: "pill pill-bad" }, i18n.t("removed_badge"));
+    list.appendChild(
+      h(
+        "li",
+        { class: "a-entry", "data-kind": e.kind, "data-id": e.id },
         h(
-          "li",
-          { class: "a-entry", "data-kind": e.kind, "data-id": e.id },
-          h(
-            "div",
-            { class: "a-entry-head" },
-            h("span", { class: "a-entry-kind pill", "data-kind": e.kind }, KINDS[e.kind] ? L.t(KINDS[e.kind]) : e.kind),
-            h("span", { class: "a-entry-summary" }, e.summary || ""),
-            badge,
-            h("span", { class: "a-entry-who" }, L.fmt("by", { name: who })),
-            h("time", { class: "a-entry-at", datetime: e.at }, Admin.dateTime(e.at))
-          ),
-          diffTable(e.before, e.after)
-        )
-      );
-    });
-  }
-
-  $("audit-filter").addEventListener("submit", function (ev) {
-    ev.preventDefault();
-    load().catch(Admin.handle);
+          "div",
+          { class: "a-entry-head" },
+          h("span", { class: "a-entry-kind pill", "data-kind": e.kind }, KINDS[e.kind] ? i18n.t(KINDS[e.kind]) : e.kind),
+          h("span", { class: "a-entry-summary" }, e.summary || ""),
+          badge,
+          h("span", { class: "a-entry-who" }, i18n.fmt("by", { name: who })),
+          h("time", { class: "a-entry-at", datetime: e.at }, dateTime(e.at))
+        ),
+        diffTable(e.before, e.after)
+      )
+    );
   });
+}
 
-  function open() {
-    // No dates: the latest changes first, whatever day the browser's clock thinks it is.
+$("audit-filter").addEventListener("submit", function (ev) {
+  ev.preventDefault();
+  load().catch(handle);
+});
+
+function open() {
+  // No dates: the latest changes first, whatever day the browser's clock thinks it is.
+  fillKinds();
+  return load();
+}
+
+start({
+  open: open,
+  onLangChange: function () {
     fillKinds();
-    return load();
-  }
-
-  Admin.start({
-    open: open,
-    onLangChange: function () {
-      fillKinds();
-      render();
-    },
-  });
-})();
+    render();
+  },
+});

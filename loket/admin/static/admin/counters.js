@@ -1,243 +1,243 @@
 /* Counters (loket): name, number read out in calls, roles, services (none = all), zone, active.
  * Data: GET /api/admin/meta, GET/POST /api/admin/counters, PUT /api/admin/counters/<id>.
  */
-(function () {
-  "use strict";
+import * as i18n from "loket/i18n.js";
+import { clear, h } from "loket/dom.js";
+import { api } from "loket/request.js";
+import { handle, say } from "loket/shell.js";
+import { activePill, checkboxes, checkedValues, field, roleLabel } from "./widgets.js";
+import { editDialog } from "./dialogs.js";
+import { listPage } from "./list_page.js";
 
-  var L = window.Loket;
-  var h = L.h;
-  var $ = Admin.$;
 
-  L.addStrings({
-    title: { id: "Loket", en: "Counters" },
-    list_heading: { id: "Daftar loket", en: "Counters" },
-    add: { id: "Tambah loket", en: "Add a counter" },
-    note: {
-      id: "Nomor loket dibacakan dalam panggilan (\u201csilakan menuju loket tiga\u201d). Tanpa layanan dicentang = melayani semua layanan.",
-      en: "The counter number is read out in calls (\u201cplease go to counter three\u201d). No service ticked = serves every service.",
-    },
-    col_number: { id: "Nomor", en: "Number" },
-    col_name: { id: "Nama", en: "Name" },
-    col_roles: { id: "Peran", en: "Roles" },
-    col_services: { id: "Layanan", en: "Services" },
-    col_zone: { id: "Zona", en: "Zone" },
-    col_status: { id: "Status", en: "Status" },
-    all_services: { id: "semua layanan", en: "every service" },
-    name: { id: "Nama loket", en: "Counter name" },
-    number: { id: "Nomor (dibacakan)", en: "Number (read out)" },
-    roles: { id: "Peran petugas di loket ini", en: "Staff roles at this counter" },
-    services: { id: "Layanan (kosong = semua)", en: "Services (none = all)" },
-    zone: { id: "Zona (mis. Lantai 1)", en: "Zone (e.g. Ground floor)" },
-    new_counter: { id: "Loket baru", en: "New counter" },
-    edit_counter: { id: "Ubah {name}", en: "Edit {name}" },
-    created: { id: "Loket {name} ditambahkan.", en: "Counter {name} added." },
-    saved: { id: "Loket {name} disimpan.", en: "Counter {name} saved." },
-    none: { id: "Belum ada loket.", en: "No counters yet." },
-    number_mismatch: {
-      id: "Nama menyebut {named}, suara akan membacakan {number}.",
-      en: "The name says {named}, the voice will read out {number}.",
-    },
-    use_named: { id: "Pakai nomor {named}", en: "Use number {named}" },
+i18n.addStrings({
+  title: { id: "Loket", en: "Counters" },
+  list_heading: { id: "Daftar loket", en: "Counters" },
+  add: { id: "Tambah loket", en: "Add a counter" },
+  note: {
+    id: "Nomor loket dibacakan dalam panggilan (\u201csilakan menuju loket tiga\u201d). Tanpa layanan dicentang = melayani semua layanan.",
+    en: "The counter number is read out in calls (\u201cplease go to counter three\u201d). No service ticked = serves every service.",
+  },
+  col_number: { id: "Nomor", en: "Number" },
+  col_name: { id: "Nama", en: "Name" },
+  col_roles: { id: "Peran", en: "Roles" },
+  col_services: { id: "Layanan", en: "Services" },
+  col_zone: { id: "Zona", en: "Zone" },
+  col_status: { id: "Status", en: "Status" },
+  all_services: { id: "semua layanan", en: "every service" },
+  name: { id: "Nama loket", en: "Counter name" },
+  number: { id: "Nomor (dibacakan)", en: "Number (read out)" },
+  roles: { id: "Peran petugas di loket ini", en: "Staff roles at this counter" },
+  services: { id: "Layanan (kosong = semua)", en: "Services (none = all)" },
+  zone: { id: "Zona (mis. Lantai 1)", en: "Zone (e.g. Ground floor)" },
+  new_counter: { id: "Loket baru", en: "New counter" },
+  edit_counter: { id: "Ubah {name}", en: "Edit {name}" },
+  created: { id: "Loket {name} ditambahkan.", en: "Counter {name} added." },
+  saved: { id: "Loket {name} disimpan.", en: "Counter {name} saved." },
+  none: { id: "Belum ada loket.", en: "No counters yet." },
+  number_mismatch: {
+    id: "Nama menyebut {named}, suara akan membacakan {number}.",
+    en: "The name says {named}, the voice will read out {number}.",
+  },
+  use_named: { id: "Pakai nomor {named}", en: "Use number {named}" },
+});
+
+var state = { meta: null, counters: [] };
+
+function load() {
+  return Promise.all([api("GET", "/api/admin/meta"), api("GET", "/api/admin/counters")]).then(function (res) {
+    state.meta = res[0];
+    state.counters = res[1].counters || [];
   });
+}
 
-  var state = { meta: null, counters: [] };
+function serviceName(code) {
+  var svc = (state.meta.services || []).filter(function (s) {
+    return s.code === code;
+  })[0];
+  return svc ? svc.prefix + " · " + i18n.t(svc.name) : code;
+}
 
-  function load() {
-    return Promise.all([L.api("GET", "/api/admin/meta"), L.api("GET", "/api/admin/counters")]).then(function (res) {
-      state.meta = res[0];
-      state.counters = res[1].counters || [];
-      render();
-    });
-  }
-
-  function serviceName(code) {
-    var svc = (state.meta.services || []).filter(function (s) {
-      return s.code === code;
-    })[0];
-    return svc ? svc.prefix + " · " + L.t(svc.name) : code;
-  }
-
-  function render() {
-    Admin.tableHead($("table-head"), ["col_number", "col_name", "col_roles", "col_services", "col_zone", "col_status", ""]);
-    var body = L.clear($("rows"));
-    if (!state.counters.length) body.appendChild(h("tr", null, h("td", { colspan: "7", class: "a-empty" }, L.t("none"))));
-    state.counters.forEach(function (c) {
-      body.appendChild(
-        h(
-          "tr",
-          { "data-id": c.id, "data-name": c.name, "data-active": c.active ? "true" : "false" },
-          h("td", { class: "num a-big" }, String(c.number)),
-          h("td", { class: "a-strong" }, c.name),
-          h(
-            "td",
-            null,
-            h(
-              "div",
-              { class: "a-tags" },
-              c.roles.map(function (r) {
-                return h("span", { class: "pill" }, Admin.roleLabel(state.meta, r));
-              })
-            )
-          ),
-          h(
-            "td",
-            null,
-            c.services.length
-              ? h(
-                  "div",
-                  { class: "a-tags" },
-                  c.services.map(function (code) {
-                    return h("span", { class: "pill" }, serviceName(code));
-                  })
-                )
-              : h("span", { class: "a-muted" }, L.t("all_services"))
-          ),
-          h("td", null, c.zone || "—"),
-          h("td", null, Admin.activePill(c.active)),
-          h(
-            "td",
-            { class: "a-actions" },
-            h(
-              "button",
-              {
-                type: "button",
-                class: "btn btn-brand a-edit",
-                onclick: function () {
-                  edit(c);
-                },
-              },
-              L.t("edit")
-            )
+function counterRow(c) {
+  return h(
+    "tr",
+    { "data-id": c.id, "data-name": c.name, "data-active": c.active ? "true" : "false" },
+    h("td", { class: "num a-big" }, String(c.number)),
+    h("td", { class: "a-strong" }, c.name),
+    h(
+      "td",
+      null,
+      h(
+        "div",
+        { class: "a-tags" },
+        c.roles.map(function (r) {
+          return h("span", { class: "pill" }, roleLabel(state.meta, r));
+        })
+      )
+    ),
+    h(
+      "td",
+      null,
+      c.services.length
+        ? h(
+            "div",
+            { class: "a-tags" },
+            c.services.map(function (code) {
+                  return h("span", { class: "pill" }, serviceName(code));
+            })
           )
-        )
-      );
-    });
-  }
-
-  function edit(c) {
-    var isNew = !c;
-    c = c || { name: "", number: nextNumber(), roles: ["pelayanan"], services: [], zone: "", active: true };
-    var stepRoles = (state.meta.roles || []).filter(function (r) {
-      return r.step;
-    });
-    var nameInput = h("input", { type: "text", name: "name", value: c.name, maxlength: "60" });
-    var numberInput = h("input", { type: "number", name: "number", value: c.number, min: "1", max: "999", step: "1" });
-    var warning = h("div", { class: "a-warn a-number-warn", role: "status", hidden: true });
-    // A new counter's number follows its name ("Loket 4 IKD" -> 4) until the number is typed by hand.
-    var numberTyped = !isNew;
-    function check() {
-      var named = namedNumber(nameInput.value);
-      if (named !== null && !numberTyped && String(named) !== numberInput.value.trim()) numberInput.value = String(named);
-      var number = numberInput.value.trim();
-      L.clear(warning);
-      warning.hidden = named === null || number === "" || String(named) === number;
-      if (warning.hidden) return;
-      warning.setAttribute("data-named", String(named));
-      warning.appendChild(h("span", { class: "a-warn-text" }, "\u26a0 " + L.fmt("number_mismatch", { named: named, number: number })));
-      warning.appendChild(
-        h(
-          "button",
-          {
-            type: "button",
-            class: "btn a-use-named",
-            onclick: function () {
-              numberInput.value = String(named);
-              numberTyped = true;
-              check();
-            },
+        : h("span", { class: "a-muted" }, i18n.t("all_services"))
+    ),
+    h("td", null, c.zone || "—"),
+    h("td", null, activePill(c.active)),
+    h(
+      "td",
+      { class: "a-actions" },
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn-brand a-edit",
+          onclick: function () {
+            edit(c);
           },
-          L.fmt("use_named", { named: named })
-        )
-      );
-    }
-    nameInput.addEventListener("input", check);
-    numberInput.addEventListener("input", function () {
-      numberTyped = true;
-      check();
-    });
-    check(); // an existing counter whose name and number disagree says so at once
-    Admin.editDialog({
-      id: "counter",
-      title: isNew ? L.t("new_counter") : L.fmt("edit_counter", { name: c.name }),
-      fields: [
-        h(
-          "div",
-          { class: "a-row" },
-          Admin.field("name", L.t("name"), nameInput),
-          Admin.field("number", L.t("number"), numberInput),
-          Admin.field("zone", L.t("zone"), h("input", { type: "text", name: "zone", value: c.zone || "", maxlength: "40" }))
-        ),
-        warning,
-        h(
-          "div",
-          { class: "a-field", "data-field": "roles" },
-          h("span", { class: "a-label" }, L.t("roles")),
-          Admin.checkboxes(
-            "roles",
-            stepRoles.map(function (r) {
-              return { value: r.code, label: L.t(r.label) };
-            }),
-            c.roles
-          )
-        ),
-        h(
-          "div",
-          { class: "a-field", "data-field": "services" },
-          h("span", { class: "a-label" }, L.t("services")),
-          Admin.checkboxes(
-            "services",
-            (state.meta.services || []).map(function (s) {
-              return { value: s.code, label: s.prefix + " · " + L.t(s.name) };
-            }),
-            c.services
-          )
-        ),
-        h(
-          "div",
-          { class: "a-field", "data-field": "active" },
-          h("label", { class: "a-check a-check-box" }, h("input", { type: "checkbox", name: "active", checked: c.active }), h("span", null, L.t("active")))
-        ),
-      ],
-      read: function (form) {
-        var number = form.querySelector('[name="number"]').value.trim();
-        return {
-          name: form.querySelector('[name="name"]').value.trim(),
-          number: number === "" ? null : Number(number),
-          roles: Admin.checkedValues(form, "roles"),
-          services: Admin.checkedValues(form, "services"),
-          zone: form.querySelector('[name="zone"]').value.trim() || null,
-          active: form.querySelector('[name="active"]').checked,
-        };
-      },
-      send: function (data) {
-        return isNew ? L.api("POST", "/api/admin/counters", data) : L.api("PUT", "/api/admin/counters/" + c.id, data);
-      },
-      done: function (res) {
-        var saved = res.counter || res;
-        Admin.say(L.fmt(isNew ? "created" : "saved", { name: saved.name }), "ok");
-        load().catch(Admin.handle);
-      },
-      label: function (f) {
-        return L.t({ name: "name", number: "number", roles: "roles", services: "services", zone: "zone" }[f] || f);
-      },
-    });
-  }
+        },
+        i18n.t("edit")
+      )
+    )
+  );
+}
 
-  /** The number a counter's name says ("Loket 4 IKD" -> 4): its first run of digits, or null. */
-  function namedNumber(name) {
-    var m = /\d+/.exec(name || "");
-    return m ? Number(m[0]) : null;
-  }
-
-  function nextNumber() {
-    return state.counters.reduce(function (m, c) {
-      return Math.max(m, c.number);
-    }, 0) + 1;
-  }
-
-  $("add").addEventListener("click", function () {
-    edit(null);
+function edit(c) {
+  var isNew = !c;
+  c = c || { name: "", number: nextNumber(), roles: ["pelayanan"], services: [], zone: "", active: true };
+  var stepRoles = (state.meta.roles || []).filter(function (r) {
+    return r.step;
   });
+  var nameInput = h("input", { type: "text", name: "name", value: c.name, maxlength: "60" });
+  var numberInput = h("input", { type: "number", name: "number", value: c.number, min: "1", max: "999", step: "1" });
+  var warning = h("div", { class: "a-warn a-number-warn", role: "status", hidden: true });
+  // A new counter's number follows its name ("Loket 4 IKD" -> 4) until the number is typed by hand.
+  var numberTyped = !isNew;
+  function check() {
+    var named = namedNumber(nameInput.value);
+    if (named !== null && !numberTyped && String(named) !== numberInput.value.trim()) numberInput.value = String(named);
+    var number = numberInput.value.trim();
+    clear(warning);
+    warning.hidden = named === null || number === "" || String(named) === number;
+    if (warning.hidden) return;
+    warning.setAttribute("data-named", String(named));
+    warning.appendChild(h("span", { class: "a-warn-text" }, "\u26a0 " + i18n.fmt("number_mismatch", { named: named, number: number })));
+    warning.appendChild(
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn a-use-named",
+          onclick: function () {
+            numberInput.value = String(named);
+            numberTyped = true;
+            check();
+          },
+        },
+        i18n.fmt("use_named", { named: named })
+      )
+    );
+  }
+  nameInput.addEventListener("input", check);
+  numberInput.addEventListener("input", function () {
+    numberTyped = true;
+    check();
+  });
+  check(); // an existing counter whose name and number disagree says so at once
+  editDialog({
+    id: "counter",
+    title: isNew ? i18n.t("new_counter") : i18n.fmt("edit_counter", { name: c.name }),
+    fields: [
+      h(
+        "div",
+        { class: "a-row" },
+        field("name", i18n.t("name"), nameInput),
+        field("number", i18n.t("number"), numberInput),
+        field("zone", i18n.t("zone"), h("input", { type: "text", name: "zone", value: c.zone || "", maxlength: "40" }))
+      ),
+      warning,
+      h(
+        "div",
+        { class: "a-field", "data-field": "roles" },
+        h("span", { class: "a-label" }, i18n.t("roles")),
+        checkboxes(
+          "roles",
+          stepRoles.map(function (r) {
+            return { value: r.code, label: i18n.t(r.label) };
+          }),
+          c.roles
+        )
+      ),
+      h(
+        "div",
+        { class: "a-field", "data-field": "services" },
+        h("span", { class: "a-label" }, i18n.t("services")),
+        checkboxes(
+          "services",
+          (state.meta.services || []).map(function (s) {
+            return { value: s.code, label: s.prefix + " · " + i18n.t(s.name) };
+          }),
+          c.services
+        )
+      ),
+      h(
+        "div",
+        { class: "a-field", "data-field": "active" },
+        h("label", { class: "a-check a-check-box" }, h("input", { type: "checkbox", name: "active", checked: c.active }), h("span", null, i18n.t("active")))
+      ),
+    ],
+    read: function (form) {
+      var number = form.querySelector('[name="number"]').value.trim();
+      return {
+        name: form.querySelector('[name="name"]').value.trim(),
+        number: number === "" ? null : Number(number),
+        roles: checkedValues(form, "roles"),
+        services: checkedValues(form, "services"),
+        zone: form.querySelector('[name="zone"]').value.trim() || null,
+        active: form.querySelector('[name="active"]').checked,
+      };
+    },
+    send: function (data) {
+      return isNew ? api("POST", "/api/admin/counters", data) : api("PUT", "/api/admin/counters/" + c.id, data);
+    },
+    done: function (res) {
+      var saved = res.counter || res;
+      say(i18n.fmt(isNew ? "created" : "saved", { name: saved.name }), "ok");
+      page.reload().catch(handle);
+    },
+    label: function (f) {
+      return i18n.t({ name: "name", number: "number", roles: "roles", services: "services", zone: "zone" }[f] || f);
+    },
+  });
+}
 
-  Admin.start({ open: load, onLangChange: render });
-})();
+/** The number a counter's name says ("Loket 4 IKD" -> 4): its first run of digits, or null. */
+function namedNumber(name) {
+  var m = /\d+/.exec(name || "");
+  return m ? Number(m[0]) : null;
+}
+
+function nextNumber() {
+  return state.counters.reduce(function (m, c) {
+    return Math.max(m, c.number);
+  }, 0) + 1;
+}
+
+const page = listPage({
+  columns: ["col_number", "col_name", "col_roles", "col_services", "col_zone", "col_status", ""],
+  load: load,
+  items: function () {
+    return state.counters;
+  },
+  row: counterRow,
+  empty: "none",
+  add: function () {
+    edit(null);
+  },
+});

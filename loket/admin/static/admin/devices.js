@@ -2,218 +2,218 @@
  * and pickup mode, active. Data: GET /api/admin/counters, GET/POST /api/admin/devices,
  * PUT/DELETE /api/admin/devices/<id>.
  */
-(function () {
-  "use strict";
+import * as i18n from "loket/i18n.js";
+import { h } from "loket/dom.js";
+import { api } from "loket/request.js";
+import { handle, say } from "loket/shell.js";
+import { activePill, checkboxes, checkedValues, field } from "./widgets.js";
+import { confirmAction, editDialog } from "./dialogs.js";
+import { listPage } from "./list_page.js";
 
-  var L = window.Loket;
-  var h = L.h;
-  var $ = Admin.$;
 
-  L.addStrings({
-    title: { id: "Kiosk & Layar", en: "Kiosks & Displays" },
-    list_heading: { id: "Kiosk dan layar antrean", en: "Kiosks and queue displays" },
-    add: { id: "Tambah perangkat", en: "Add a device" },
-    note: {
-      id: "Buka alamat di kolom \u201cAlamat\u201d pada perangkat itu (mis. di browser kiosk atau TV). Perubahan berlaku segera.",
-      en: "Open the address in the \u201cAddress\u201d column on that device (e.g. in the kiosk's or the TV's browser). Changes apply at once.",
-    },
-    col_kind: { id: "Jenis", en: "Kind" },
-    col_name: { id: "Nama", en: "Name" },
-    col_zone: { id: "Zona", en: "Zone" },
-    col_setup: { id: "Printer / tampilan", en: "Printer / view" },
-    col_url: { id: "Alamat", en: "Address" },
-    col_status: { id: "Status", en: "Status" },
-    kind_kiosk: { id: "Kiosk", en: "Kiosk" },
-    kind_display: { id: "Layar", en: "Display" },
-    kind: { id: "Jenis perangkat", en: "Device kind" },
-    name: { id: "Nama (tanpa spasi)", en: "Name (no spaces)" },
-    name_hint: { id: "mis. kiosk-1, layar-lobi; dipakai di alamat perangkat", en: "e.g. kiosk-1, lobby-tv; used in the device's address" },
-    zone: { id: "Zona", en: "Zone" },
-    printer: { id: "Printer tiket", en: "Ticket printer" },
-    printer_hint: {
-      id: "mis. network:10.0.0.21:9100, usb:0x0416:0x5011, serial:/dev/ttyUSB0:9600. Kosong = printer bawaan server.",
-      en: "e.g. network:10.0.0.21:9100, usb:0x0416:0x5011, serial:/dev/ttyUSB0:9600. Empty = the server's default printer.",
-    },
-    default_printer: { id: "printer bawaan", en: "default printer" },
-    counters: { id: "Loket yang ditampilkan (kosong = semua)", en: "Counters shown (none = all)" },
-    all_counters: { id: "semua loket", en: "all counters" },
-    pickup: { id: "Mode pengambilan dokumen (menampilkan dokumen yang siap diambil)", en: "Pickup mode (shows documents ready to collect)" },
-    pickup_short: { id: "pengambilan", en: "pickup" },
-    new_device: { id: "Perangkat baru", en: "New device" },
-    edit_device: { id: "Ubah {name}", en: "Edit {name}" },
-    delete: { id: "Hapus", en: "Delete" },
-    delete_title: { id: "Hapus {name}?", en: "Delete {name}?" },
-    delete_text: {
-      id: "Perangkat ini kembali memakai pengaturan bawaan sampai ditambahkan lagi.",
-      en: "The device falls back to the default settings until it is added again.",
-    },
-    deleted: { id: "{name} dihapus.", en: "{name} deleted." },
-    created: { id: "{name} ditambahkan. Buka alamatnya di perangkat itu.", en: "{name} added. Open its address on that device." },
-    saved: { id: "{name} disimpan.", en: "{name} saved." },
-    none: { id: "Belum ada kiosk atau layar terdaftar.", en: "No kiosks or displays registered yet." },
-    open: { id: "Buka", en: "Open" },
+i18n.addStrings({
+  title: { id: "Kiosk & Layar", en: "Kiosks & Displays" },
+  list_heading: { id: "Kiosk dan layar antrean", en: "Kiosks and queue displays" },
+  add: { id: "Tambah perangkat", en: "Add a device" },
+  note: {
+    id: "Buka alamat di kolom \u201cAlamat\u201d pada perangkat itu (mis. di browser kiosk atau TV). Perubahan berlaku segera.",
+    en: "Open the address in the \u201cAddress\u201d column on that device (e.g. in the kiosk's or the TV's browser). Changes apply at once.",
+  },
+  col_kind: { id: "Jenis", en: "Kind" },
+  col_name: { id: "Nama", en: "Name" },
+  col_zone: { id: "Zona", en: "Zone" },
+  col_setup: { id: "Printer / tampilan", en: "Printer / view" },
+  col_url: { id: "Alamat", en: "Address" },
+  col_status: { id: "Status", en: "Status" },
+  kind_kiosk: { id: "Kiosk", en: "Kiosk" },
+  kind_display: { id: "Layar", en: "Display" },
+  kind: { id: "Jenis perangkat", en: "Device kind" },
+  name: { id: "Nama (tanpa spasi)", en: "Name (no spaces)" },
+  name_hint: { id: "mis. kiosk-1, layar-lobi; dipakai di alamat perangkat", en: "e.g. kiosk-1, lobby-tv; used in the device's address" },
+  zone: { id: "Zona", en: "Zone" },
+  printer: { id: "Printer tiket", en: "Ticket printer" },
+  printer_hint: {
+    id: "mis. network:10.0.0.21:9100, usb:0x0416:0x5011, serial:/dev/ttyUSB0:9600. Kosong = printer bawaan server.",
+    en: "e.g. network:10.0.0.21:9100, usb:0x0416:0x5011, serial:/dev/ttyUSB0:9600. Empty = the server's default printer.",
+  },
+  default_printer: { id: "printer bawaan", en: "default printer" },
+  counters: { id: "Loket yang ditampilkan (kosong = semua)", en: "Counters shown (none = all)" },
+  all_counters: { id: "semua loket", en: "all counters" },
+  pickup: { id: "Mode pengambilan dokumen (menampilkan dokumen yang siap diambil)", en: "Pickup mode (shows documents ready to collect)" },
+  pickup_short: { id: "pengambilan", en: "pickup" },
+  new_device: { id: "Perangkat baru", en: "New device" },
+  edit_device: { id: "Ubah {name}", en: "Edit {name}" },
+  delete: { id: "Hapus", en: "Delete" },
+  delete_title: { id: "Hapus {name}?", en: "Delete {name}?" },
+  delete_text: {
+    id: "Perangkat ini kembali memakai pengaturan bawaan sampai ditambahkan lagi.",
+    en: "The device falls back to the default settings until it is added again.",
+  },
+  deleted: { id: "{name} dihapus.", en: "{name} deleted." },
+  created: { id: "{name} ditambahkan. Buka alamatnya di perangkat itu.", en: "{name} added. Open its address on that device." },
+  saved: { id: "{name} disimpan.", en: "{name} saved." },
+  none: { id: "Belum ada kiosk atau layar terdaftar.", en: "No kiosks or displays registered yet." },
+  open: { id: "Buka", en: "Open" },
+});
+
+var state = { counters: [], devices: [] };
+
+function load() {
+  return Promise.all([api("GET", "/api/admin/counters"), api("GET", "/api/admin/devices")]).then(function (res) {
+    state.counters = res[0].counters || [];
+    state.devices = res[1].devices || [];
   });
+}
 
-  var state = { counters: [], devices: [] };
+function absolute(url) {
+  return url ? new URL(url, window.location.origin).href : "";
+}
 
-  function load() {
-    return Promise.all([L.api("GET", "/api/admin/counters"), L.api("GET", "/api/admin/devices")]).then(function (res) {
-      state.counters = res[0].counters || [];
-      state.devices = res[1].devices || [];
-      render();
-    });
+function setup(d) {
+  if (d.kind === "kiosk") {
+    return d.printer ? h("code", { class: "a-url" }, d.printer) : h("span", { class: "a-muted" }, i18n.t("default_printer"));
   }
+  var opts = d.options || {};
+  var counters = opts.counters && opts.counters.length ? opts.counters.join(", ") : i18n.t("all_counters");
+  return h("span", null, counters, opts.pickup ? h("span", { class: "pill pill-warn a-pickup" }, i18n.t("pickup_short")) : null);
+}
 
-  function absolute(url) {
-    return url ? new URL(url, window.location.origin).href : "";
-  }
+function deviceRow(d) {
+  var url = absolute(d.url);
+  return h(
+    "tr",
+    { "data-id": d.id, "data-name": d.name, "data-active": d.active ? "true" : "false" },
+    h("td", null, h("span", { class: "pill" }, i18n.t("kind_" + d.kind))),
+    h("td", { class: "a-strong a-mono" }, d.name),
+    h("td", null, d.zone || "—"),
+    h("td", null, setup(d)),
+    h("td", null, h("a", { class: "a-url a-device-url", href: url, target: "_blank", rel: "noopener" }, url)),
+    h("td", null, activePill(d.active)),
+    h(
+      "td",
+      { class: "a-actions" },
+      h("button", { type: "button", class: "btn btn-brand a-edit", onclick: function () { edit(d); } }, i18n.t("edit")),
+      h("button", { type: "button", class: "btn btn-danger a-delete", onclick: function () { remove(d); } }, i18n.t("delete"))
+    )
+  );
+}
 
-  function setup(d) {
-    if (d.kind === "kiosk") {
-      return d.printer ? h("code", { class: "a-url" }, d.printer) : h("span", { class: "a-muted" }, L.t("default_printer"));
-    }
-    var opts = d.options || {};
-    var counters = opts.counters && opts.counters.length ? opts.counters.join(", ") : L.t("all_counters");
-    return h("span", null, counters, opts.pickup ? h("span", { class: "pill pill-warn a-pickup" }, L.t("pickup_short")) : null);
-  }
-
-  function render() {
-    Admin.tableHead($("table-head"), ["col_kind", "col_name", "col_zone", "col_setup", "col_url", "col_status", ""]);
-    var body = L.clear($("rows"));
-    if (!state.devices.length) body.appendChild(h("tr", null, h("td", { colspan: "7", class: "a-empty" }, L.t("none"))));
-    state.devices.forEach(function (d) {
-      var url = absolute(d.url);
-      body.appendChild(
-        h(
-          "tr",
-          { "data-id": d.id, "data-name": d.name, "data-active": d.active ? "true" : "false" },
-          h("td", null, h("span", { class: "pill" }, L.t("kind_" + d.kind))),
-          h("td", { class: "a-strong a-mono" }, d.name),
-          h("td", null, d.zone || "—"),
-          h("td", null, setup(d)),
-          h("td", null, h("a", { class: "a-url a-device-url", href: url, target: "_blank", rel: "noopener" }, url)),
-          h("td", null, Admin.activePill(d.active)),
-          h(
-            "td",
-            { class: "a-actions" },
-            h("button", { type: "button", class: "btn btn-brand a-edit", onclick: function () { edit(d); } }, L.t("edit")),
-            h("button", { type: "button", class: "btn btn-danger a-delete", onclick: function () { remove(d); } }, L.t("delete"))
-          )
-        )
-      );
-    });
-  }
-
-  function edit(d) {
-    var isNew = !d;
-    d = d || { kind: "kiosk", name: "", zone: "", printer: "", options: {}, active: true };
-    var opts = d.options || {};
-    var kindSelect = h(
-      "select",
-      { name: "kind", disabled: !isNew },
-      ["kiosk", "display"].map(function (k) {
-        return h("option", { value: k, selected: d.kind === k }, L.t("kind_" + k));
-      })
-    );
-    var printerBox = Admin.field("printer", L.t("printer"), h("input", { type: "text", name: "printer", value: d.printer || "", spellcheck: "false", placeholder: "network:10.0.0.21:9100" }), L.t("printer_hint"));
-    var displayBox = h(
+function edit(d) {
+  var isNew = !d;
+  d = d || { kind: "kiosk", name: "", zone: "", printer: "", options: {}, active: true };
+  var opts = d.options || {};
+  var kindSelect = h(
+    "select",
+    { name: "kind", disabled: !isNew },
+    ["kiosk", "display"].map(function (k) {
+      return h("option", { value: k, selected: d.kind === k }, i18n.t("kind_" + k));
+    })
+  );
+  var printerBox = field("printer", i18n.t("printer"), h("input", { type: "text", name: "printer", value: d.printer || "", spellcheck: "false", placeholder: "network:10.0.0.21:9100" }), i18n.t("printer_hint"));
+  var displayBox = h(
+    "div",
+    { class: "a-display-options" },
+    h(
       "div",
-      { class: "a-display-options" },
-      h(
-        "div",
-        { class: "a-field", "data-field": "options.counters" },
-        h("span", { class: "a-label" }, L.t("counters")),
-        Admin.checkboxes(
-          "counters",
-          state.counters.map(function (c) {
-            return { value: c.name, label: c.name };
-          }),
-          opts.counters || []
-        )
-      ),
-      h(
-        "div",
-        { class: "a-field", "data-field": "options.pickup" },
-        h("label", { class: "a-check a-check-box" }, h("input", { type: "checkbox", name: "pickup", checked: !!opts.pickup }), h("span", null, L.t("pickup")))
+      { class: "a-field", "data-field": "options.counters" },
+      h("span", { class: "a-label" }, i18n.t("counters")),
+      checkboxes(
+        "counters",
+        state.counters.map(function (c) {
+          return { value: c.name, label: c.name };
+        }),
+        opts.counters || []
       )
-    );
-    function showKind() {
-      var kiosk = kindSelect.value === "kiosk";
-      printerBox.hidden = !kiosk;
-      displayBox.hidden = kiosk;
-    }
-    kindSelect.addEventListener("change", showKind);
-    showKind();
-    Admin.editDialog({
-      id: "device",
-      title: isNew ? L.t("new_device") : L.fmt("edit_device", { name: d.name }),
-      fields: [
-        h(
-          "div",
-          { class: "a-row" },
-          Admin.field("kind", L.t("kind"), kindSelect),
-          Admin.field("name", L.t("name"), h("input", { type: "text", name: "name", value: d.name, spellcheck: "false", autocapitalize: "none" }), L.t("name_hint")),
-          Admin.field("zone", L.t("zone"), h("input", { type: "text", name: "zone", value: d.zone || "", maxlength: "40" }))
-        ),
-        printerBox,
-        displayBox,
-        h(
-          "div",
-          { class: "a-field", "data-field": "active" },
-          h("label", { class: "a-check a-check-box" }, h("input", { type: "checkbox", name: "active", checked: d.active }), h("span", null, L.t("active")))
-        ),
-      ],
-      read: function (form) {
-        var kind = kindSelect.value;
-        var data = {
-          kind: kind,
-          name: form.querySelector('[name="name"]').value.trim(),
-          zone: form.querySelector('[name="zone"]').value.trim() || null,
-          active: form.querySelector('[name="active"]').checked,
-        };
-        if (kind === "kiosk") {
-          data.printer = form.querySelector('[name="printer"]').value.trim() || null;
-          data.options = {};
-        } else {
-          data.printer = null;
-          data.options = { counters: Admin.checkedValues(form, "counters"), pickup: form.querySelector('[name="pickup"]').checked };
-        }
-        return data;
-      },
-      send: function (data) {
-        return isNew ? L.api("POST", "/api/admin/devices", data) : L.api("PUT", "/api/admin/devices/" + d.id, data);
-      },
-      done: function (res) {
-        var saved = res.device || res;
-        Admin.say(L.fmt(isNew ? "created" : "saved", { name: saved.name }), "ok");
-        load().catch(Admin.handle);
-      },
-      label: function (f) {
-        return L.t({ kind: "kind", name: "name", zone: "zone", printer: "printer", "options.counters": "counters", "options.pickup": "pickup" }[f] || f);
-      },
-    });
+    ),
+    h(
+      "div",
+      { class: "a-field", "data-field": "options.pickup" },
+      h("label", { class: "a-check a-check-box" }, h("input", { type: "checkbox", name: "pickup", checked: !!opts.pickup }), h("span", null, i18n.t("pickup")))
+    )
+  );
+  function showKind() {
+    var kiosk = kindSelect.value === "kiosk";
+    printerBox.hidden = !kiosk;
+    displayBox.hidden = kiosk;
   }
-
-  function remove(d) {
-    Admin.confirm({
-      title: L.fmt("delete_title", { name: d.name }),
-      text: L.t("delete_text"),
-      confirm: L.t("delete"),
-      danger: true,
-    }).then(function (yes) {
-      if (!yes) return;
-      L.api("DELETE", "/api/admin/devices/" + d.id)
-        .then(function () {
-          Admin.say(L.fmt("deleted", { name: d.name }), "ok");
-          return load();
-        })
-        .catch(Admin.handle);
-    });
-  }
-
-  $("add").addEventListener("click", function () {
-    edit(null);
+  kindSelect.addEventListener("change", showKind);
+  showKind();
+  editDialog({
+    id: "device",
+    title: isNew ? i18n.t("new_device") : i18n.fmt("edit_device", { name: d.name }),
+    fields: [
+      h(
+        "div",
+        { class: "a-row" },
+        field("kind", i18n.t("kind"), kindSelect),
+        field("name", i18n.t("name"), h("input", { type: "text", name: "name", value: d.name, spellcheck: "false", autocapitalize: "none" }), i18n.t("name_hint")),
+        field("zone", i18n.t("zone"), h("input", { type: "text", name: "zone", value: d.zone || "", maxlength: "40" }))
+      ),
+      printerBox,
+      displayBox,
+      h(
+        "div",
+        { class: "a-field", "data-field": "active" },
+        h("label", { class: "a-check a-check-box" }, h("input", { type: "checkbox", name: "active", checked: d.active }), h("span", null, i18n.t("active")))
+      ),
+    ],
+    read: function (form) {
+      var kind = kindSelect.value;
+      var data = {
+        kind: kind,
+        name: form.querySelector('[name="name"]').value.trim(),
+        zone: form.querySelector('[name="zone"]').value.trim() || null,
+        active: form.querySelector('[name="active"]').checked,
+      };
+      if (kind === "kiosk") {
+        data.printer = form.querySelector('[name="printer"]').value.trim() || null;
+        data.options = {};
+      } else {
+        data.printer = null;
+        data.options = { counters: checkedValues(form, "counters"), pickup: form.querySelector('[name="pickup"]').checked };
+      }
+      return data;
+    },
+    send: function (data) {
+      return isNew ? api("POST", "/api/admin/devices", data) : api("PUT", "/api/admin/devices/" + d.id, data);
+    },
+    done: function (res) {
+      var saved = res.device || res;
+      say(i18n.fmt(isNew ? "created" : "saved", { name: saved.name }), "ok");
+      page.reload().catch(handle);
+    },
+    label: function (f) {
+      return i18n.t({ kind: "kind", name: "name", zone: "zone", printer: "printer", "options.counters": "counters", "options.pickup": "pickup" }[f] || f);
+    },
   });
+}
 
-  Admin.start({ open: load, onLangChange: render });
-})();
+function remove(d) {
+  confirmAction({
+    title: i18n.fmt("delete_title", { name: d.name }),
+    text: i18n.t("delete_text"),
+    confirm: i18n.t("delete"),
+    danger: true,
+  }).then(function (yes) {
+    if (!yes) return;
+    api("DELETE", "/api/admin/devices/" + d.id)
+      .then(function () {
+        say(i18n.fmt("deleted", { name: d.name }), "ok");
+        return page.reload();
+      })
+      .catch(handle);
+  });
+}
+
+const page = listPage({
+  columns: ["col_kind", "col_name", "col_zone", "col_setup", "col_url", "col_status", ""],
+  load: load,
+  items: function () {
+    return state.devices;
+  },
+  row: deviceRow,
+  empty: "none",
+  add: function () {
+    edit(null);
+  },
+});

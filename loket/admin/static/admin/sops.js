@@ -1,271 +1,275 @@
 /* Services (SOP) list: source badges, add, export (one or all), import YAML or zip, revert or delete.
  * Data: GET /api/admin/sops, DELETE /api/admin/sops/<code>, POST /api/admin/sops/import (multipart "files").
  */
-(function () {
-  "use strict";
+import * as i18n from "loket/i18n.js";
+import { clear, h } from "loket/dom.js";
+import { api } from "loket/request.js";
+import { $, handle, say } from "loket/shell.js";
+import { bilingual } from "loket/i18n.js";
+import { confirmAction } from "./dialogs.js";
+import { dateTime, groupLabel } from "./widgets.js";
+import { live } from "./live.js";
+import { normaliseProblem, problemText } from "./problems.js";
+import { start } from "./shell.js";
 
-  var L = window.Loket;
-  var h = L.h;
-  var $ = Admin.$;
 
-  L.addStrings({
-    title: { id: "Layanan (SOP)", en: "Services (SOP)" },
-    sops_heading: { id: "Daftar layanan", en: "Services" },
-    sop_add: { id: "Tambah layanan", en: "Add a service" },
-    sop_export_all: { id: "Ekspor semua (zip)", en: "Export all (zip)" },
-    sop_import: { id: "Impor YAML", en: "Import YAML" },
-    sops_note: {
-      id: "Perubahan layanan berlaku segera di semua kiosk. Layanan bertanda draf tetap tampil; kantor perlu memastikan isinya.",
-      en: "Changes to a service apply at once on every kiosk. Draft services are still offered; the office should confirm them.",
-    },
-    col_prefix: { id: "Huruf", en: "Prefix" },
-    col_name: { id: "Layanan", en: "Service" },
-    col_group: { id: "Kelompok", en: "Group" },
-    col_steps: { id: "Langkah · target", en: "Steps · target" },
-    col_source: { id: "Sumber", en: "Source" },
-    col_actions: { id: "Tindakan", en: "Actions" },
-    source_shipped: { id: "bawaan", en: "shipped" },
-    source_edited: { id: "diubah", en: "edited" },
-    source_office: { id: "baru", en: "office-added" },
-    draft: { id: "draf", en: "draft" },
-    steps_n: { id: "{n} langkah", en: "{n} steps" },
-    minutes: { id: "{n} menit", en: "{n} min" },
-    no_target: { id: "tanpa target", en: "no target" },
-    updated_by: { id: "diubah {when} oleh {who}", en: "changed {when} by {who}" },
-    export_yaml: { id: "Ekspor YAML", en: "Export YAML" },
-    revert: { id: "Kembalikan ke bawaan", en: "Revert to shipped" },
-    delete: { id: "Hapus", en: "Delete" },
-    revert_title: { id: "Kembalikan ke versi bawaan?", en: "Revert to the shipped version?" },
-    revert_text: {
-      id: "Perubahan kantor pada “{name}” dibuang; kiosk kembali memakai SOP bawaan.",
-      en: "The office's changes to “{name}” are dropped; kiosks go back to the shipped SOP.",
-    },
-    delete_title: { id: "Hapus layanan?", en: "Delete the service?" },
-    delete_text: {
-      id: "Layanan “{name}” dihapus dan tidak lagi tampil di kiosk.",
-      en: "The service “{name}” is deleted and no longer offered on the kiosks.",
-    },
-    reverted: { id: "Layanan dikembalikan ke versi bawaan.", en: "The service is back to its shipped version." },
-    deleted: { id: "Layanan dihapus.", en: "The service is deleted." },
-    mark_draft: { id: "Tandai sebagai draf", en: "Mark as draft" },
-    marked_draft: { id: "Layanan ditandai sebagai draf.", en: "The service is marked as a draft." },
-    imported: { id: "Impor berhasil: {created} baru, {updated} diperbarui.", en: "Imported: {created} new, {updated} updated." },
-    import_failed: { id: "Impor dibatalkan; tidak ada yang disimpan:", en: "Import cancelled; nothing was saved:" },
-    none_yet: { id: "Belum ada layanan.", en: "No services yet." },
-    catalog_problems: {
-      id: "Beberapa SOP kantor tidak dapat dipakai dan dilewati:",
-      en: "Some office SOPs could not be used and were skipped:",
-    },
+i18n.addStrings({
+  title: { id: "Layanan (SOP)", en: "Services (SOP)" },
+  sops_heading: { id: "Daftar layanan", en: "Services" },
+  sop_add: { id: "Tambah layanan", en: "Add a service" },
+  sop_export_all: { id: "Ekspor semua (zip)", en: "Export all (zip)" },
+  sop_import: { id: "Impor YAML", en: "Import YAML" },
+  sops_note: {
+    id: "Perubahan layanan berlaku segera di semua kiosk. Layanan bertanda draf tetap tampil; kantor perlu memastikan isinya.",
+    en: "Changes to a service apply at once on every kiosk. Draft services are still offered; the office should confirm them.",
+  },
+  col_prefix: { id: "Huruf", en: "Prefix" },
+  col_name: { id: "Layanan", en: "Service" },
+  col_group: { id: "Kelompok", en: "Group" },
+  col_steps: { id: "Langkah · target", en: "Steps · target" },
+  col_source: { id: "Sumber", en: "Source" },
+  col_actions: { id: "Tindakan", en: "Actions" },
+  source_shipped: { id: "bawaan", en: "shipped" },
+  source_edited: { id: "diubah", en: "edited" },
+  source_office: { id: "baru", en: "office-added" },
+  draft: { id: "draf", en: "draft" },
+  steps_n: { id: "{n} langkah", en: "{n} steps" },
+  minutes: { id: "{n} menit", en: "{n} min" },
+  no_target: { id: "tanpa target", en: "no target" },
+  updated_by: { id: "diubah {when} oleh {who}", en: "changed {when} by {who}" },
+  export_yaml: { id: "Ekspor YAML", en: "Export YAML" },
+  revert: { id: "Kembalikan ke bawaan", en: "Revert to shipped" },
+  delete: { id: "Hapus", en: "Delete" },
+  revert_title: { id: "Kembalikan ke versi bawaan?", en: "Revert to the shipped version?" },
+  revert_text: {
+    id: "Perubahan kantor pada “{name}” dibuang; kiosk kembali memakai SOP bawaan.",
+    en: "The office's changes to “{name}” are dropped; kiosks go back to the shipped SOP.",
+  },
+  delete_title: { id: "Hapus layanan?", en: "Delete the service?" },
+  delete_text: {
+    id: "Layanan “{name}” dihapus dan tidak lagi tampil di kiosk.",
+    en: "The service “{name}” is deleted and no longer offered on the kiosks.",
+  },
+  reverted: { id: "Layanan dikembalikan ke versi bawaan.", en: "The service is back to its shipped version." },
+  deleted: { id: "Layanan dihapus.", en: "The service is deleted." },
+  mark_draft: { id: "Tandai sebagai draf", en: "Mark as draft" },
+  marked_draft: { id: "Layanan ditandai sebagai draf.", en: "The service is marked as a draft." },
+  imported: { id: "Impor berhasil: {created} baru, {updated} diperbarui.", en: "Imported: {created} new, {updated} updated." },
+  import_failed: { id: "Impor dibatalkan; tidak ada yang disimpan:", en: "Import cancelled; nothing was saved:" },
+  none_yet: { id: "Belum ada layanan.", en: "No services yet." },
+  catalog_problems: {
+    id: "Beberapa SOP kantor tidak dapat dipakai dan dilewati:",
+    en: "Some office SOPs could not be used and were skipped:",
+  },
+});
+
+var state = { sops: [], catalogProblems: [] };
+var socket = null;
+
+function load() {
+  return api("GET", "/api/admin/sops").then(function (data) {
+    state.sops = data.sops || [];
+    state.catalogProblems = data.problems || [];
+    render();
   });
+}
 
-  var state = { sops: [], catalogProblems: [] };
-  var socket = null;
+function open() {
+  return load().then(function () {
+    socket = live();
+    if (socket) {
+      socket.on("catalog.changed", function () {
+        load().catch(function () {});
+      });
+    }
+  });
+}
 
-  function load() {
-    return L.api("GET", "/api/admin/sops").then(function (data) {
-      state.sops = data.sops || [];
-      state.catalogProblems = data.problems || [];
-      render();
-    });
+function sourceBadge(source) {
+  return h("span", { class: "pill pill-source-" + source, "data-source": source }, i18n.t("source_" + source));
+}
+
+function render() {
+  var body = clear($("sop-rows"));
+  if (!state.sops.length) {
+    body.appendChild(h("tr", null, h("td", { colspan: "6", class: "a-empty" }, i18n.t("none_yet"))));
   }
+  state.sops.forEach(function (sop) {
+    var editUrl = "/admin/sops/" + encodeURIComponent(sop.code);
+    body.appendChild(
+      h(
+        "tr",
+        { "data-code": sop.code, "data-source": sop.source },
+        h("td", null, h("span", { class: "a-prefix num" }, sop.prefix)),
+        h(
+          "td",
+          null,
+          h(
+            "div",
+            { class: "a-service-text" },
+            h("a", { class: "a-service-title a-sop-name", href: editUrl }, i18n.t(sop.name)),
+            sop.draft ? h("span", { class: "pill pill-warn a-draft" }, i18n.t("draft")) : null
+          ),
+          h("div", { class: "a-muted a-code" }, sop.code)
+        ),
+        h("td", null, groupLabel(sop.group)),
+        h(
+          "td",
+          { class: "num" },
+          i18n.fmt("steps_n", { n: sop.steps }) +
+            " · " +
+            (sop.target_minutes ? i18n.fmt("minutes", { n: sop.target_minutes }) : i18n.t("no_target"))
+        ),
+        h(
+          "td",
+          null,
+          sourceBadge(sop.source),
+          sop.updated_at
+            ? h(
+                "div",
+                { class: "a-muted" },
+                i18n.fmt("updated_by", { when: dateTime(sop.updated_at), who: sop.updated_by || "?" })
+              )
+            : null
+        ),
+        h(
+          "td",
+          { class: "a-actions" },
+          h(
+            "a",
+            {
+              class: "btn a-export",
+              href: "/api/admin/sops/" + encodeURIComponent(sop.code) + "/yaml",
+              download: sop.code + ".yaml",
+            },
+            i18n.t("export_yaml")
+          ),
+          h("a", { class: "btn btn-brand a-edit", href: editUrl }, i18n.t("edit")),
+          sop.source === "edited"
+            ? h("button", { type: "button", class: "btn btn-danger a-revert", onclick: function () { revert(sop); } }, i18n.t("revert"))
+            : null,
+          sop.source === "office"
+            ? h("button", { type: "button", class: "btn btn-danger a-delete", onclick: function () { remove(sop); } }, i18n.t("delete"))
+            : null
+        )
+      )
+    );
+  });
+  var box = $("sop-problems");
+  clear(box);
+  box.hidden = !state.catalogProblems.length;
+  if (state.catalogProblems.length) {
+    box.appendChild(h("p", null, i18n.t("catalog_problems")));
+    box.appendChild(
+      h(
+        "ul",
+        null,
+        state.catalogProblems.map(function (p) {
+          return h("li", null, typeof p === "string" ? p : (p.field ? p.field + ": " : "") + problemText(p.message));
+        })
+      )
+    );
+  }
+}
 
-  function open() {
-    return load().then(function () {
-      socket = Admin.live();
-      if (socket) {
-        socket.on("catalog.changed", function () {
-          load().catch(function () {});
+function revert(sop) {
+  confirmAction({
+    title: i18n.t("revert_title"),
+    text: i18n.fmt("revert_text", { name: i18n.t(sop.name) }),
+    confirm: i18n.t("revert"),
+    danger: true,
+  }).then(function (yes) {
+    if (yes) del(sop, "reverted");
+  });
+}
+
+function remove(sop) {
+  confirmAction({
+    title: i18n.t("delete_title"),
+    text: i18n.fmt("delete_text", { name: i18n.t(sop.name) }),
+    confirm: i18n.t("delete"),
+    danger: true,
+  }).then(function (yes) {
+    if (yes) del(sop, "deleted");
+  });
+}
+
+function del(sop, okKey) {
+  api("DELETE", "/api/admin/sops/" + encodeURIComponent(sop.code))
+    .then(function () {
+      say(i18n.t(okKey), "ok");
+      return load();
+    })
+    .catch(function (err) {
+      if (err.status === 409 && sop.source === "office") {
+        // used by tickets: it cannot go, but it can stop being offered as final
+        return confirmAction({
+          title: i18n.t("delete_title"),
+          text: bilingual(err.message),
+          confirm: i18n.t("mark_draft"),
+        }).then(function (yes) {
+          if (yes) return markDraft(sop);
         });
       }
+      handle(err);
     });
-  }
+}
 
-  function sourceBadge(source) {
-    return h("span", { class: "pill pill-source-" + source, "data-source": source }, L.t("source_" + source));
-  }
+function markDraft(sop) {
+  var url = "/api/admin/sops/" + encodeURIComponent(sop.code);
+  return api("GET", url)
+    .then(function (doc) {
+      var data = Object.assign({}, doc.sop, { draft: true });
+      return api("PUT", url, { sop: data });
+    })
+    .then(function () {
+      say(i18n.t("marked_draft"), "ok");
+      return load();
+    })
+    .catch(handle);
+}
 
-  function render() {
-    var body = L.clear($("sop-rows"));
-    if (!state.sops.length) {
-      body.appendChild(h("tr", null, h("td", { colspan: "6", class: "a-empty" }, L.t("none_yet"))));
-    }
-    state.sops.forEach(function (sop) {
-      var editUrl = "/admin/sops/" + encodeURIComponent(sop.code);
-      body.appendChild(
-        h(
-          "tr",
-          { "data-code": sop.code, "data-source": sop.source },
-          h("td", null, h("span", { class: "a-prefix num" }, sop.prefix)),
+$("sop-import").addEventListener("change", function (ev) {
+  var input = ev.target;
+  if (!input.files || !input.files.length) return;
+  var form = new FormData();
+  Array.prototype.forEach.call(input.files, function (f) {
+    form.append("files", f, f.name);
+  });
+  input.value = "";
+  var box = $("sop-problems");
+  api("POST", "/api/admin/sops/import", form)
+    .then(function (res) {
+      box.hidden = true;
+      say(i18n.fmt("imported", { created: (res.created || []).length, updated: (res.updated || []).length }), "ok");
+      return load();
+    })
+    .catch(function (err) {
+      if (err.status === 400 && err.data && err.data.problems) {
+        clear(box);
+        box.appendChild(h("p", null, i18n.t("import_failed")));
+        box.appendChild(
           h(
-            "td",
+            "ul",
             null,
-            h(
-              "div",
-              { class: "a-service-text" },
-              h("a", { class: "a-service-title a-sop-name", href: editUrl }, L.t(sop.name)),
-              sop.draft ? h("span", { class: "pill pill-warn a-draft" }, L.t("draft")) : null
-            ),
-            h("div", { class: "a-muted a-code" }, sop.code)
-          ),
-          h("td", null, Admin.groupLabel(sop.group)),
-          h(
-            "td",
-            { class: "num" },
-            L.fmt("steps_n", { n: sop.steps }) +
-              " · " +
-              (sop.target_minutes ? L.fmt("minutes", { n: sop.target_minutes }) : L.t("no_target"))
-          ),
-          h(
-            "td",
-            null,
-            sourceBadge(sop.source),
-            sop.updated_at
-              ? h(
-                  "div",
-                  { class: "a-muted" },
-                  L.fmt("updated_by", { when: Admin.dateTime(sop.updated_at), who: sop.updated_by || "?" })
-                )
-              : null
-          ),
-          h(
-            "td",
-            { class: "a-actions" },
-            h(
-              "a",
-              {
-                class: "btn a-export",
-                href: "/api/admin/sops/" + encodeURIComponent(sop.code) + "/yaml",
-                download: sop.code + ".yaml",
-              },
-              L.t("export_yaml")
-            ),
-            h("a", { class: "btn btn-brand a-edit", href: editUrl }, L.t("edit")),
-            sop.source === "edited"
-              ? h("button", { type: "button", class: "btn btn-danger a-revert", onclick: function () { revert(sop); } }, L.t("revert"))
-              : null,
-            sop.source === "office"
-              ? h("button", { type: "button", class: "btn btn-danger a-delete", onclick: function () { remove(sop); } }, L.t("delete"))
-              : null
+            err.data.problems.map(function (p) {
+              p = normaliseProblem(p);
+              return h("li", { "data-problem-field": p.field }, (p.field ? p.field + ": " : "") + problemText(p.message));
+            })
           )
-        )
-      );
+        );
+        box.hidden = false;
+        box.scrollIntoView({ block: "nearest" });
+        return;
+      }
+      handle(err);
     });
-    var box = $("sop-problems");
-    L.clear(box);
-    box.hidden = !state.catalogProblems.length;
-    if (state.catalogProblems.length) {
-      box.appendChild(h("p", null, L.t("catalog_problems")));
-      box.appendChild(
-        h(
-          "ul",
-          null,
-          state.catalogProblems.map(function (p) {
-            return h("li", null, typeof p === "string" ? p : (p.field ? p.field + ": " : "") + Admin.problemText(p.message));
-          })
-        )
-      );
-    }
-  }
+});
 
-  function revert(sop) {
-    Admin.confirm({
-      title: L.t("revert_title"),
-      text: L.fmt("revert_text", { name: L.t(sop.name) }),
-      confirm: L.t("revert"),
-      danger: true,
-    }).then(function (yes) {
-      if (yes) del(sop, "reverted");
-    });
-  }
-
-  function remove(sop) {
-    Admin.confirm({
-      title: L.t("delete_title"),
-      text: L.fmt("delete_text", { name: L.t(sop.name) }),
-      confirm: L.t("delete"),
-      danger: true,
-    }).then(function (yes) {
-      if (yes) del(sop, "deleted");
-    });
-  }
-
-  function del(sop, okKey) {
-    L.api("DELETE", "/api/admin/sops/" + encodeURIComponent(sop.code))
-      .then(function () {
-        Admin.say(L.t(okKey), "ok");
-        return load();
-      })
-      .catch(function (err) {
-        if (err.status === 409 && sop.source === "office") {
-          // used by tickets: it cannot go, but it can stop being offered as final
-          return Admin.confirm({
-            title: L.t("delete_title"),
-            text: Admin.bilingual(err.message),
-            confirm: L.t("mark_draft"),
-          }).then(function (yes) {
-            if (yes) return markDraft(sop);
-          });
-        }
-        Admin.handle(err);
-      });
-  }
-
-  function markDraft(sop) {
-    var url = "/api/admin/sops/" + encodeURIComponent(sop.code);
-    return L.api("GET", url)
-      .then(function (doc) {
-        var data = Object.assign({}, doc.sop, { draft: true });
-        return L.api("PUT", url, { sop: data });
-      })
-      .then(function () {
-        Admin.say(L.t("marked_draft"), "ok");
-        return load();
-      })
-      .catch(Admin.handle);
-  }
-
-  $("sop-import").addEventListener("change", function (ev) {
-    var input = ev.target;
-    if (!input.files || !input.files.length) return;
-    var form = new FormData();
-    Array.prototype.forEach.call(input.files, function (f) {
-      form.append("files", f, f.name);
-    });
-    input.value = "";
-    var box = $("sop-problems");
-    Admin.upload("/api/admin/sops/import", form)
-      .then(function (res) {
-        box.hidden = true;
-        Admin.say(L.fmt("imported", { created: (res.created || []).length, updated: (res.updated || []).length }), "ok");
-        return load();
-      })
-      .catch(function (err) {
-        if (err.status === 400 && err.data && err.data.problems) {
-          L.clear(box);
-          box.appendChild(h("p", null, L.t("import_failed")));
-          box.appendChild(
-            h(
-              "ul",
-              null,
-              err.data.problems.map(function (p) {
-                p = Admin.normaliseProblem(p);
-                return h("li", { "data-problem-field": p.field }, (p.field ? p.field + ": " : "") + Admin.problemText(p.message));
-              })
-            )
-          );
-          box.hidden = false;
-          box.scrollIntoView({ block: "nearest" });
-          return;
-        }
-        Admin.handle(err);
-      });
-  });
-
-  Admin.start({
-    open: open,
-    close: function () {
-      socket = null;
-    },
-    onLangChange: render,
-  });
-})();
+start({
+  open: open,
+  close: function () {
+    socket = null;
+  },
+  onLangChange: render,
+});

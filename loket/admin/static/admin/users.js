@@ -2,238 +2,240 @@
  * Data: GET /api/admin/meta, GET/POST /api/admin/users, PUT /api/admin/users/<id>,
  * POST /api/admin/users/<id>/password.
  */
-(function () {
-  "use strict";
+import * as i18n from "loket/i18n.js";
+import { h } from "loket/dom.js";
+import { api } from "loket/request.js";
+import { longDate } from "loket/time.js";
+import { handle, say, state as shell } from "loket/shell.js";
+import { activePill, checkboxes, checkedValues, field, roleLabel } from "./widgets.js";
+import { confirmAction, editDialog } from "./dialogs.js";
+import { normaliseProblem, problemText } from "./problems.js";
+import { listPage } from "./list_page.js";
 
-  var L = window.Loket;
-  var h = L.h;
-  var $ = Admin.$;
 
-  L.addStrings({
-    title: { id: "Pengguna", en: "Users" },
-    list_heading: { id: "Petugas dan peran", en: "Staff and roles" },
-    add: { id: "Tambah pengguna", en: "Add a user" },
-    note: {
-      id: "Akun nonaktif tidak dapat masuk. Kata sandi tidak pernah ditampilkan; atur ulang bila petugas lupa.",
-      en: "Inactive accounts cannot log in. Passwords are never shown; reset one when an officer forgets it.",
-    },
-    col_username: { id: "Nama pengguna", en: "Username" },
-    col_full_name: { id: "Nama lengkap", en: "Full name" },
-    col_roles: { id: "Peran", en: "Roles" },
-    col_created: { id: "Dibuat", en: "Created" },
-    col_status: { id: "Status", en: "Status" },
-    username: { id: "Nama pengguna", en: "Username" },
-    username_hint: { id: "huruf kecil, angka, titik, minus; tidak dapat diubah", en: "lowercase, digits, dots, dashes; cannot change later" },
-    full_name: { id: "Nama lengkap", en: "Full name" },
-    roles: { id: "Peran", en: "Roles" },
-    password: { id: "Kata sandi", en: "Password" },
-    password_hint: { id: "minimal 8 karakter", en: "at least 8 characters" },
-    new_user: { id: "Pengguna baru", en: "New user" },
-    edit_user: { id: "Ubah {name}", en: "Edit {name}" },
-    reset_password: { id: "Atur ulang kata sandi", en: "Reset password" },
-    reset_title: { id: "Kata sandi baru untuk {name}", en: "New password for {name}" },
-    new_password: { id: "Kata sandi baru", en: "New password" },
-    reset_hint: {
-      id: "Sampaikan kata sandi ini langsung kepada petugas; ia dapat masuk dengan kata sandi ini segera.",
-      en: "Tell the officer in person; they can log in with it at once.",
-    },
-    reset_done: { id: "Kata sandi {name} diatur ulang.", en: "{name}'s password was reset." },
-    deactivate: { id: "Nonaktifkan", en: "Deactivate" },
-    activate: { id: "Aktifkan", en: "Activate" },
-    deactivate_title: { id: "Nonaktifkan {name}?", en: "Deactivate {name}?" },
-    deactivate_text: {
-      id: "{name} tidak dapat masuk lagi sampai diaktifkan kembali. Riwayat kerjanya tetap tersimpan.",
-      en: "{name} can no longer log in until reactivated. Their work history stays.",
-    },
-    deactivated: { id: "{name} dinonaktifkan.", en: "{name} is deactivated." },
-    activated: { id: "{name} diaktifkan.", en: "{name} is active again." },
-    created: { id: "Pengguna {name} ditambahkan.", en: "User {name} added." },
-    saved: { id: "Pengguna {name} disimpan.", en: "User {name} saved." },
-    you: { id: "Anda", en: "you" },
+i18n.addStrings({
+  title: { id: "Pengguna", en: "Users" },
+  list_heading: { id: "Petugas dan peran", en: "Staff and roles" },
+  add: { id: "Tambah pengguna", en: "Add a user" },
+  note: {
+    id: "Akun nonaktif tidak dapat masuk. Kata sandi tidak pernah ditampilkan; atur ulang bila petugas lupa.",
+    en: "Inactive accounts cannot log in. Passwords are never shown; reset one when an officer forgets it.",
+  },
+  col_username: { id: "Nama pengguna", en: "Username" },
+  col_full_name: { id: "Nama lengkap", en: "Full name" },
+  col_roles: { id: "Peran", en: "Roles" },
+  col_created: { id: "Dibuat", en: "Created" },
+  col_status: { id: "Status", en: "Status" },
+  username: { id: "Nama pengguna", en: "Username" },
+  username_hint: { id: "huruf kecil, angka, titik, minus; tidak dapat diubah", en: "lowercase, digits, dots, dashes; cannot change later" },
+  full_name: { id: "Nama lengkap", en: "Full name" },
+  roles: { id: "Peran", en: "Roles" },
+  password: { id: "Kata sandi", en: "Password" },
+  password_hint: { id: "minimal 8 karakter", en: "at least 8 characters" },
+  new_user: { id: "Pengguna baru", en: "New user" },
+  edit_user: { id: "Ubah {name}", en: "Edit {name}" },
+  reset_password: { id: "Atur ulang kata sandi", en: "Reset password" },
+  reset_title: { id: "Kata sandi baru untuk {name}", en: "New password for {name}" },
+  new_password: { id: "Kata sandi baru", en: "New password" },
+  reset_hint: {
+    id: "Sampaikan kata sandi ini langsung kepada petugas; ia dapat masuk dengan kata sandi ini segera.",
+    en: "Tell the officer in person; they can log in with it at once.",
+  },
+  reset_done: { id: "Kata sandi {name} diatur ulang.", en: "{name}'s password was reset." },
+  deactivate: { id: "Nonaktifkan", en: "Deactivate" },
+  activate: { id: "Aktifkan", en: "Activate" },
+  deactivate_title: { id: "Nonaktifkan {name}?", en: "Deactivate {name}?" },
+  deactivate_text: {
+    id: "{name} tidak dapat masuk lagi sampai diaktifkan kembali. Riwayat kerjanya tetap tersimpan.",
+    en: "{name} can no longer log in until reactivated. Their work history stays.",
+  },
+  deactivated: { id: "{name} dinonaktifkan.", en: "{name} is deactivated." },
+  activated: { id: "{name} diaktifkan.", en: "{name} is active again." },
+  created: { id: "Pengguna {name} ditambahkan.", en: "User {name} added." },
+  saved: { id: "Pengguna {name} disimpan.", en: "User {name} saved." },
+  you: { id: "Anda", en: "you" },
+});
+
+var state = { meta: null, users: [] };
+
+function load() {
+  return Promise.all([api("GET", "/api/admin/meta"), api("GET", "/api/admin/users")]).then(function (res) {
+    state.meta = res[0];
+    state.users = res[1].users || [];
   });
+}
 
-  var state = { meta: null, users: [] };
+function me() {
+  var m = shell.me;
+  return m && m.user ? m.user.id : null;
+}
 
-  function load() {
-    return Promise.all([L.api("GET", "/api/admin/meta"), L.api("GET", "/api/admin/users")]).then(function (res) {
-      state.meta = res[0];
-      state.users = res[1].users || [];
-      render();
-    });
-  }
-
-  function me() {
-    var m = Admin.state.me;
-    return m && m.user ? m.user.id : null;
-  }
-
-  function render() {
-    Admin.tableHead($("table-head"), ["col_username", "col_full_name", "col_roles", "col_created", "col_status", ""]);
-    var body = L.clear($("rows"));
-    state.users.forEach(function (u) {
-      var self = u.id === me();
-      body.appendChild(
-        h(
-          "tr",
-          { "data-id": u.id, "data-username": u.username, "data-active": u.active ? "true" : "false" },
-          h("td", { class: "a-strong a-mono" }, u.username, self ? h("span", { class: "pill pill-ok a-you" }, L.t("you")) : null),
-          h("td", null, u.full_name),
-          h(
-            "td",
-            null,
-            h(
-              "div",
-              { class: "a-tags" },
-              u.roles.map(function (r) {
-                return h("span", { class: "pill" }, Admin.roleLabel(state.meta, r));
-              })
-            )
-          ),
-          h("td", { class: "a-muted" }, u.created_at ? L.longDate(u.created_at) : ""),
-          h("td", null, Admin.activePill(u.active)),
-          h(
-            "td",
-            { class: "a-actions" },
-            h("button", { type: "button", class: "btn btn-brand a-edit", onclick: function () { edit(u); } }, L.t("edit")),
-            h("button", { type: "button", class: "btn a-reset", onclick: function () { resetPassword(u); } }, L.t("reset_password")),
-            self
-              ? null
-              : h(
-                  "button",
-                  { type: "button", class: "btn " + (u.active ? "btn-danger a-deactivate" : "a-activate"), onclick: function () { toggle(u); } },
-                  L.t(u.active ? "deactivate" : "activate")
-                )
-          )
-        )
-      );
-    });
-  }
-
-  function roleChecks(checked) {
-    return h(
-      "div",
-      { class: "a-field", "data-field": "roles" },
-      h("span", { class: "a-label" }, L.t("roles")),
-      Admin.checkboxes(
-        "roles",
-        (state.meta.roles || []).map(function (r) {
-          return { value: r.code, label: L.t(r.label) };
-        }),
-        checked
-      )
-    );
-  }
-
-  function label(f) {
-    return L.t({ username: "username", full_name: "full_name", roles: "roles", password: "password", active: "col_status" }[f] || f);
-  }
-
-  function edit(u) {
-    var isNew = !u;
-    u = u || { username: "", full_name: "", roles: ["pelayanan"], active: true };
-    var fields = [
+function userRow(u) {
+  var self = u.id === me();
+  return h(
+    "tr",
+    { "data-id": u.id, "data-username": u.username, "data-active": u.active ? "true" : "false" },
+    h("td", { class: "a-strong a-mono" }, u.username, self ? h("span", { class: "pill pill-ok a-you" }, i18n.t("you")) : null),
+    h("td", null, u.full_name),
+    h(
+      "td",
+      null,
       h(
         "div",
-        { class: "a-row" },
-        Admin.field(
-          "username",
-          L.t("username"),
-          h("input", { type: "text", name: "username", value: u.username, readonly: !isNew, autocapitalize: "none", spellcheck: "false", maxlength: "60" }),
-          isNew ? L.t("username_hint") : null
-        ),
-        Admin.field("full_name", L.t("full_name"), h("input", { type: "text", name: "full_name", value: u.full_name, maxlength: "120" }))
+        { class: "a-tags" },
+        u.roles.map(function (r) {
+          return h("span", { class: "pill" }, roleLabel(state.meta, r));
+        })
+      )
+    ),
+    h("td", { class: "a-muted" }, u.created_at ? longDate(u.created_at) : ""),
+    h("td", null, activePill(u.active)),
+    h(
+      "td",
+      { class: "a-actions" },
+      h("button", { type: "button", class: "btn btn-brand a-edit", onclick: function () { edit(u); } }, i18n.t("edit")),
+      h("button", { type: "button", class: "btn a-reset", onclick: function () { resetPassword(u); } }, i18n.t("reset_password")),
+      self
+        ? null
+        : h(
+            "button",
+            { type: "button", class: "btn " + (u.active ? "btn-danger a-deactivate" : "a-activate"), onclick: function () { toggle(u); } },
+            i18n.t(u.active ? "deactivate" : "activate")
+          )
+    )
+  );
+}
+
+function roleChecks(checked) {
+  return h(
+    "div",
+    { class: "a-field", "data-field": "roles" },
+    h("span", { class: "a-label" }, i18n.t("roles")),
+    checkboxes(
+      "roles",
+      (state.meta.roles || []).map(function (r) {
+        return { value: r.code, label: i18n.t(r.label) };
+      }),
+      checked
+    )
+  );
+}
+
+function label(f) {
+  return i18n.t({ username: "username", full_name: "full_name", roles: "roles", password: "password", active: "col_status" }[f] || f);
+}
+
+function edit(u) {
+  var isNew = !u;
+  u = u || { username: "", full_name: "", roles: ["pelayanan"], active: true };
+  var fields = [
+    h(
+      "div",
+      { class: "a-row" },
+      field(
+        "username",
+        i18n.t("username"),
+        h("input", { type: "text", name: "username", value: u.username, readonly: !isNew, autocapitalize: "none", spellcheck: "false", maxlength: "60" }),
+        isNew ? i18n.t("username_hint") : null
       ),
-      roleChecks(u.roles),
-    ];
-    if (isNew) {
-      fields.push(
-        Admin.field("password", L.t("password"), h("input", { type: "password", name: "password", autocomplete: "new-password" }), L.t("password_hint"))
-      );
-    }
-    Admin.editDialog({
-      id: "user",
-      title: isNew ? L.t("new_user") : L.fmt("edit_user", { name: u.username }),
-      fields: fields,
-      read: function (form) {
-        var data = {
-          full_name: form.querySelector('[name="full_name"]').value.trim(),
-          roles: Admin.checkedValues(form, "roles"),
-        };
-        if (isNew) {
-          data.username = form.querySelector('[name="username"]').value.trim();
-          data.password = form.querySelector('[name="password"]').value;
-        }
-        return data;
-      },
-      send: function (data) {
-        return isNew ? L.api("POST", "/api/admin/users", data) : L.api("PUT", "/api/admin/users/" + u.id, data);
-      },
-      done: function (res) {
-        var saved = res.user || res;
-        Admin.say(L.fmt(isNew ? "created" : "saved", { name: saved.username }), "ok");
-        load().catch(Admin.handle);
-      },
-      label: label,
-    });
+      field("full_name", i18n.t("full_name"), h("input", { type: "text", name: "full_name", value: u.full_name, maxlength: "120" }))
+    ),
+    roleChecks(u.roles),
+  ];
+  if (isNew) {
+    fields.push(
+      field("password", i18n.t("password"), h("input", { type: "password", name: "password", autocomplete: "new-password" }), i18n.t("password_hint"))
+    );
   }
-
-  function resetPassword(u) {
-    Admin.editDialog({
-      id: "password",
-      title: L.fmt("reset_title", { name: u.username }),
-      saveLabel: L.t("reset_password"),
-      fields: [
-        Admin.field(
-          "password",
-          L.t("new_password"),
-          h("input", { type: "password", name: "password", autocomplete: "new-password", id: "f-new-password" }),
-          L.t("password_hint")
-        ),
-        h("p", { class: "a-hint" }, L.t("reset_hint")),
-      ],
-      read: function (form) {
-        return { password: form.querySelector('[name="password"]').value };
-      },
-      send: function (data) {
-        return L.api("POST", "/api/admin/users/" + u.id + "/password", data);
-      },
-      done: function () {
-        Admin.say(L.fmt("reset_done", { name: u.username }), "ok");
-      },
-      label: label,
-    });
-  }
-
-  function toggle(u) {
-    var deactivate = u.active;
-    (deactivate
-      ? Admin.confirm({
-          title: L.fmt("deactivate_title", { name: u.username }),
-          text: L.fmt("deactivate_text", { name: u.full_name }),
-          confirm: L.t("deactivate"),
-          danger: true,
-        })
-      : Promise.resolve(true)
-    ).then(function (yes) {
-      if (!yes) return;
-      L.api("PUT", "/api/admin/users/" + u.id, { active: !deactivate })
-        .then(function () {
-          Admin.say(L.fmt(deactivate ? "deactivated" : "activated", { name: u.username }), "ok");
-          return load();
-        })
-        .catch(function (err) {
-          if (err.status === 400 && err.data && err.data.problems) {
-            Admin.say(Admin.problemText(Admin.normaliseProblem(err.data.problems[0]).message), "error");
-            return;
-          }
-          Admin.handle(err);
-        });
-    });
-  }
-
-  $("add").addEventListener("click", function () {
-    edit(null);
+  editDialog({
+    id: "user",
+    title: isNew ? i18n.t("new_user") : i18n.fmt("edit_user", { name: u.username }),
+    fields: fields,
+    read: function (form) {
+      var data = {
+        full_name: form.querySelector('[name="full_name"]').value.trim(),
+        roles: checkedValues(form, "roles"),
+      };
+      if (isNew) {
+        data.username = form.querySelector('[name="username"]').value.trim();
+        data.password = form.querySelector('[name="password"]').value;
+      }
+      return data;
+    },
+    send: function (data) {
+      return isNew ? api("POST", "/api/admin/users", data) : api("PUT", "/api/admin/users/" + u.id, data);
+    },
+    done: function (res) {
+      var saved = res.user || res;
+      say(i18n.fmt(isNew ? "created" : "saved", { name: saved.username }), "ok");
+      page.reload().catch(handle);
+    },
+    label: label,
   });
+}
 
-  Admin.start({ open: load, onLangChange: render });
-})();
+function resetPassword(u) {
+  editDialog({
+    id: "password",
+    title: i18n.fmt("reset_title", { name: u.username }),
+    saveLabel: i18n.t("reset_password"),
+    fields: [
+      field(
+        "password",
+        i18n.t("new_password"),
+        h("input", { type: "password", name: "password", autocomplete: "new-password", id: "f-new-password" }),
+        i18n.t("password_hint")
+      ),
+      h("p", { class: "a-hint" }, i18n.t("reset_hint")),
+    ],
+    read: function (form) {
+      return { password: form.querySelector('[name="password"]').value };
+    },
+    send: function (data) {
+      return api("POST", "/api/admin/users/" + u.id + "/password", data);
+    },
+    done: function () {
+      say(i18n.fmt("reset_done", { name: u.username }), "ok");
+    },
+    label: label,
+  });
+}
+
+function toggle(u) {
+  var deactivate = u.active;
+  (deactivate
+    ? confirmAction({
+        title: i18n.fmt("deactivate_title", { name: u.username }),
+        text: i18n.fmt("deactivate_text", { name: u.full_name }),
+        confirm: i18n.t("deactivate"),
+        danger: true,
+      })
+    : Promise.resolve(true)
+  ).then(function (yes) {
+    if (!yes) return;
+    api("PUT", "/api/admin/users/" + u.id, { active: !deactivate })
+      .then(function () {
+        say(i18n.fmt(deactivate ? "deactivated" : "activated", { name: u.username }), "ok");
+        return page.reload();
+      })
+      .catch(function (err) {
+        if (err.status === 400 && err.data && err.data.problems) {
+          say(problemText(normaliseProblem(err.data.problems[0]).message), "error");
+          return;
+        }
+        handle(err);
+      });
+  });
+}
+
+const page = listPage({
+  columns: ["col_username", "col_full_name", "col_roles", "col_created", "col_status", ""],
+  load: load,
+  items: function () {
+    return state.users;
+  },
+  row: userRow,
+  add: function () {
+    edit(null);
+  },
+});

@@ -1,706 +1,704 @@
 /* The report page: a day or a period; figures, charts (Chart.js, served locally) and tables.
  * Data: GET /api/reports/summary?from=&to= (definitions in docs/reports.md). Prints on A4 landscape.
  */
-(function () {
-  "use strict";
+import * as i18n from "loket/i18n.js";
+import { clear, h } from "loket/dom.js";
+import { api } from "loket/request.js";
+import * as R from "./shell.js";
 
-  var L = window.Loket;
-  var R = window.Reports;
-  var h = L.h;
-  var $ = function (id) {
-    return document.getElementById(id);
-  };
+var $ = function (id) {
+  return document.getElementById(id);
+};
 
-  var COLORS = {
-    brand: "#0b3b6f",
-    go: "#0a6b3d",
-    warn: "#c77700",
-    bad: "#a61b1b",
-    soft: "rgba(11, 59, 111, 0.18)",
-  };
+var COLORS = {
+  brand: "#0b3b6f",
+  go: "#0a6b3d",
+  warn: "#c77700",
+  bad: "#a61b1b",
+  soft: "rgba(11, 59, 111, 0.18)",
+};
 
-  L.addStrings({
-    from: { id: "Dari", en: "From" },
-    to: { id: "Sampai", en: "To" },
-    show: { id: "Tampilkan", en: "Show" },
-    today: { id: "Hari ini", en: "Today" },
-    last7: { id: "7 hari", en: "7 days" },
-    this_month: { id: "Bulan ini", en: "This month" },
-    print: { id: "Cetak", en: "Print" },
-    export_xlsx: { id: "Unduh XLSX", en: "Download XLSX" },
-    export_csv: { id: "Unduh CSV", en: "Download CSV" },
-    print_title: { id: "LAPORAN PELAYANAN DAN KEPATUHAN SOP", en: "SERVICE AND SOP COMPLIANCE REPORT" },
-    period_one: { id: "Tanggal {a}", en: "Date {a}" },
-    period_range: { id: "Periode {a} s.d. {b}", en: "Period {a} to {b}" },
-    chart_queue: {
-      id: "Panjang antrean sepanjang hari (menunggu dipanggil, tiap 15 menit)",
-      en: "Queue length through the day (waiting for a call, every 15 minutes)",
-    },
-    chart_queue_range: {
-      id: "Panjang antrean sepanjang hari (rata-rata per hari, tiap 15 menit)",
-      en: "Queue length through the day (mean per day, every 15 minutes)",
-    },
-    chart_hours: { id: "Waktu tunggu menurut jam ambil nomor (menit)", en: "Waiting time by hour of ticket (minutes)" },
-    chart_compliance: { id: "Kepatuhan SOP per layanan (% sesuai target)", en: "SOP compliance by service (% within target)" },
-    sec_services: { id: "Per layanan", en: "By service" },
-    sec_steps: { id: "Per tahapan: ke mana waktu pergi", en: "By step: where the time goes" },
-    sec_officers: { id: "Per petugas", en: "By officer" },
-    sec_counters: { id: "Per loket", en: "By counter" },
-    sec_days: { id: "Per hari", en: "By day" },
-    definitions: {
-      id: "Waktu tunggu: dari ambil nomor sampai pertama dipanggil. Waktu layanan: dari mulai dilayani sampai tahap selesai. p90: peringkat terdekat (90% nilai sama atau lebih kecil). Tahapan sesuai target: tahap yang selesai dalam target menit SOP-nya. Berkas sesuai target: berkas selesai yang jumlah waktu layanannya tidak melebihi jumlah target tahapannya. Tahap hambatan: tahap dengan rata-rata kelebihan waktu terbesar di atas targetnya.",
-      en: "Waiting time: from taking a number to the first call. Service time: from the start of service to the end of the step. p90: nearest rank (90% of values are equal or smaller). Steps within target: steps finished within their SOP minutes. Berkas within target: finished berkas whose service times add up to no more than their steps' targets. Bottleneck: the step with the largest mean time over its target.",
-    },
-    sign_made: { id: "Dibuat oleh,", en: "Prepared by," },
-    sign_known: { id: "Mengetahui,", en: "Acknowledged," },
-    sign_head: { id: "Kepala Dinas", en: "Head of Office" },
-    kpi_issued: { id: "Nomor diterbitkan", en: "Tickets issued" },
-    kpi_served: { id: "Berkas selesai", en: "Berkas done" },
-    kpi_no_shows: { id: "Tidak hadir", en: "No-shows" },
-    kpi_returns: { id: "Dikembalikan", en: "Returned" },
-    kpi_pendings: { id: "Tertunda", en: "Pending" },
-    kpi_wait: { id: "Waktu tunggu rata-rata", en: "Mean waiting time" },
-    kpi_service: { id: "Waktu layanan rata-rata", en: "Mean service time" },
-    kpi_steps: { id: "Tahapan sesuai target", en: "Steps within target" },
-    kpi_berkas: { id: "Berkas sesuai target", en: "Berkas within target" },
-    kpi_median_p90: { id: "median {m} · p90 {p} mnt", en: "median {m} · p90 {p} min" },
-    kpi_of: { id: "{a} dari {b}", en: "{a} of {b}" },
-    bottleneck: {
-      id: "Tahap hambatan: {step} — rata-rata {over} mnt di atas target {target} mnt; {share} tahapan sesuai target.",
-      en: "Bottleneck: {step} — on average {over} min over its {target}-minute target; {share} of steps within target.",
-    },
-    no_bottleneck: {
-      id: "Tidak ada tahap hambatan: rata-rata setiap tahap selesai dalam targetnya.",
-      en: "No bottleneck: on average every step finished within its target.",
-    },
-    empty: { id: "Belum ada berkas pada periode ini.", en: "No berkas in this period yet." },
-    all_services: { id: "Semua layanan", en: "All services" },
-    series_steps: { id: "Tahapan sesuai target", en: "Steps within target" },
-    series_berkas: { id: "Berkas sesuai target", en: "Berkas within target" },
-    series_mean: { id: "Rata-rata", en: "Mean" },
-    series_p90: { id: "p90", en: "p90" },
-    series_waiting: { id: "Menunggu", en: "Waiting" },
-    series_peak: { id: "Puncak dalam 15 menit", en: "Peak within 15 minutes" },
-    step_n: { id: "tahap {n}", en: "step {n}" },
-    mismatch: {
-      id: "total resmi SOP {sop} menit, jumlah langkah {sum} menit",
-      en: "the SOP's official total is {sop} minutes, its steps add up to {sum} minutes",
-    },
-    mismatch_legend: {
-      id: "≠ Total resmi SOP berbeda dari jumlah target langkahnya; berkas dinilai terhadap jumlah target langkah (angka pertama).",
-      en: "≠ The SOP's official total differs from the sum of its step targets; berkas are judged against the sum of the step targets (the first figure).",
-    },
+i18n.addStrings({
+  from: { id: "Dari", en: "From" },
+  to: { id: "Sampai", en: "To" },
+  show: { id: "Tampilkan", en: "Show" },
+  today: { id: "Hari ini", en: "Today" },
+  last7: { id: "7 hari", en: "7 days" },
+  this_month: { id: "Bulan ini", en: "This month" },
+  print: { id: "Cetak", en: "Print" },
+  export_xlsx: { id: "Unduh XLSX", en: "Download XLSX" },
+  export_csv: { id: "Unduh CSV", en: "Download CSV" },
+  print_title: { id: "LAPORAN PELAYANAN DAN KEPATUHAN SOP", en: "SERVICE AND SOP COMPLIANCE REPORT" },
+  period_one: { id: "Tanggal {a}", en: "Date {a}" },
+  period_range: { id: "Periode {a} s.d. {b}", en: "Period {a} to {b}" },
+  chart_queue: {
+    id: "Panjang antrean sepanjang hari (menunggu dipanggil, tiap 15 menit)",
+    en: "Queue length through the day (waiting for a call, every 15 minutes)",
+  },
+  chart_queue_range: {
+    id: "Panjang antrean sepanjang hari (rata-rata per hari, tiap 15 menit)",
+    en: "Queue length through the day (mean per day, every 15 minutes)",
+  },
+  chart_hours: { id: "Waktu tunggu menurut jam ambil nomor (menit)", en: "Waiting time by hour of ticket (minutes)" },
+  chart_compliance: { id: "Kepatuhan SOP per layanan (% sesuai target)", en: "SOP compliance by service (% within target)" },
+  sec_services: { id: "Per layanan", en: "By service" },
+  sec_steps: { id: "Per tahapan: ke mana waktu pergi", en: "By step: where the time goes" },
+  sec_officers: { id: "Per petugas", en: "By officer" },
+  sec_counters: { id: "Per loket", en: "By counter" },
+  sec_days: { id: "Per hari", en: "By day" },
+  definitions: {
+    id: "Waktu tunggu: dari ambil nomor sampai pertama dipanggil. Waktu layanan: dari mulai dilayani sampai tahap selesai. p90: peringkat terdekat (90% nilai sama atau lebih kecil). Tahapan sesuai target: tahap yang selesai dalam target menit SOP-nya. Berkas sesuai target: berkas selesai yang jumlah waktu layanannya tidak melebihi jumlah target tahapannya. Tahap hambatan: tahap dengan rata-rata kelebihan waktu terbesar di atas targetnya.",
+    en: "Waiting time: from taking a number to the first call. Service time: from the start of service to the end of the step. p90: nearest rank (90% of values are equal or smaller). Steps within target: steps finished within their SOP minutes. Berkas within target: finished berkas whose service times add up to no more than their steps' targets. Bottleneck: the step with the largest mean time over its target.",
+  },
+  sign_made: { id: "Dibuat oleh,", en: "Prepared by," },
+  sign_known: { id: "Mengetahui,", en: "Acknowledged," },
+  sign_head: { id: "Kepala Dinas", en: "Head of Office" },
+  kpi_issued: { id: "Nomor diterbitkan", en: "Tickets issued" },
+  kpi_served: { id: "Berkas selesai", en: "Berkas done" },
+  kpi_no_shows: { id: "Tidak hadir", en: "No-shows" },
+  kpi_returns: { id: "Dikembalikan", en: "Returned" },
+  kpi_pendings: { id: "Tertunda", en: "Pending" },
+  kpi_wait: { id: "Waktu tunggu rata-rata", en: "Mean waiting time" },
+  kpi_service: { id: "Waktu layanan rata-rata", en: "Mean service time" },
+  kpi_steps: { id: "Tahapan sesuai target", en: "Steps within target" },
+  kpi_berkas: { id: "Berkas sesuai target", en: "Berkas within target" },
+  kpi_median_p90: { id: "median {m} · p90 {p} mnt", en: "median {m} · p90 {p} min" },
+  kpi_of: { id: "{a} dari {b}", en: "{a} of {b}" },
+  bottleneck: {
+    id: "Tahap hambatan: {step} — rata-rata {over} mnt di atas target {target} mnt; {share} tahapan sesuai target.",
+    en: "Bottleneck: {step} — on average {over} min over its {target}-minute target; {share} of steps within target.",
+  },
+  no_bottleneck: {
+    id: "Tidak ada tahap hambatan: rata-rata setiap tahap selesai dalam targetnya.",
+    en: "No bottleneck: on average every step finished within its target.",
+  },
+  empty: { id: "Belum ada berkas pada periode ini.", en: "No berkas in this period yet." },
+  all_services: { id: "Semua layanan", en: "All services" },
+  series_steps: { id: "Tahapan sesuai target", en: "Steps within target" },
+  series_berkas: { id: "Berkas sesuai target", en: "Berkas within target" },
+  series_mean: { id: "Rata-rata", en: "Mean" },
+  series_p90: { id: "p90", en: "p90" },
+  series_waiting: { id: "Menunggu", en: "Waiting" },
+  series_peak: { id: "Puncak dalam 15 menit", en: "Peak within 15 minutes" },
+  step_n: { id: "tahap {n}", en: "step {n}" },
+  mismatch: {
+    id: "total resmi SOP {sop} menit, jumlah langkah {sum} menit",
+    en: "the SOP's official total is {sop} minutes, its steps add up to {sum} minutes",
+  },
+  mismatch_legend: {
+    id: "≠ Total resmi SOP berbeda dari jumlah target langkahnya; berkas dinilai terhadap jumlah target langkah (angka pertama).",
+    en: "≠ The SOP's official total differs from the sum of its step targets; berkas are judged against the sum of the step targets (the first figure).",
+  },
+});
+
+var C = {
+  service: { id: "Layanan", en: "Service" },
+  issued: { id: "Terbit", en: "Issued" },
+  served: { id: "Selesai", en: "Done" },
+  no_shows: { id: "Tidak hadir", en: "No-show" },
+  returns: { id: "Kembali", en: "Returned" },
+  pendings: { id: "Tertunda", en: "Pending" },
+  wait: { id: "Tunggu (mnt) rata-rata · med · p90", en: "Wait (min) mean · med · p90" },
+  step_wait: { id: "Tunggu tahap (mnt) rata-rata · med · p90", en: "Step wait (min) mean · med · p90" },
+  svc: { id: "Layanan (mnt) rata-rata · med · p90", en: "Service (min) mean · med · p90" },
+  elapsed: { id: "Terbit→selesai (mnt) med", en: "Issue→done (min) med" },
+  steps: { id: "Tahapan sesuai", en: "Steps within" },
+  berkas: { id: "Berkas sesuai", en: "Berkas within" },
+  neck: { id: "Hambatan", en: "Bottleneck" },
+  step: { id: "Tahap", en: "Step" },
+  role: { id: "Peran", en: "Role" },
+  target: { id: "Target (menit)", en: "Target (minutes)" },
+  sop_target: { id: "Target SOP (menit)", en: "SOP target (minutes)" },
+  visits: { id: "Kunjungan", en: "Visits" },
+  finished: { id: "Selesai", en: "Finished" },
+  over: { id: "Lewat target rata-rata (mnt)", en: "Mean over target (min)" },
+  time_bar: { id: "Tunggu | layanan", en: "Wait | service" },
+  officer: { id: "Petugas", en: "Officer" },
+  counter: { id: "Loket", en: "Counter" },
+  calls: { id: "Dipanggil", en: "Called" },
+  started: { id: "Dikerjakan", en: "Worked" },
+  handed: { id: "Diserahkan", en: "Handed over" },
+  date: { id: "Tanggal", en: "Date" },
+};
+
+var state = { data: null, charts: [], today: null, print: false };
+
+function officeToday() {
+  var tz = document.body.getAttribute("data-timezone") || undefined;
+  try {
+    return new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+  } catch {
+    return new Date().toISOString().slice(0, 10);
+  }
+}
+
+function addDays(iso, n) {
+  var d = new Date(iso + "T00:00:00Z");
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+function dmy(iso) {
+  var p = iso.split("-");
+  return p[2] + "-" + p[1] + "-" + p[0];
+}
+
+function query(from, to) {
+  return "from=" + encodeURIComponent(from) + "&to=" + encodeURIComponent(to);
+}
+
+// ---- loading --------------------------------------------------------------------
+
+function load(from, to, push) {
+  var q = from ? "?" + query(from, to || from) : "";
+  return api("GET", "/api/reports/summary" + q).then(function (data) {
+    state.data = data;
+    $("period-from").value = data.start;
+    $("period-to").value = data.end;
+    $("export-xlsx").href = "/api/reports/summary?" + query(data.start, data.end) + "&format=xlsx";
+    $("export-csv").href = "/api/reports/summary?" + query(data.start, data.end) + "&format=csv";
+    if (push) history.replaceState(null, "", "?" + query(data.start, data.end));
+    render();
   });
+}
 
-  var C = {
-    service: { id: "Layanan", en: "Service" },
-    issued: { id: "Terbit", en: "Issued" },
-    served: { id: "Selesai", en: "Done" },
-    no_shows: { id: "Tidak hadir", en: "No-show" },
-    returns: { id: "Kembali", en: "Returned" },
-    pendings: { id: "Tertunda", en: "Pending" },
-    wait: { id: "Tunggu (mnt) rata-rata · med · p90", en: "Wait (min) mean · med · p90" },
-    step_wait: { id: "Tunggu tahap (mnt) rata-rata · med · p90", en: "Step wait (min) mean · med · p90" },
-    svc: { id: "Layanan (mnt) rata-rata · med · p90", en: "Service (min) mean · med · p90" },
-    elapsed: { id: "Terbit→selesai (mnt) med", en: "Issue→done (min) med" },
-    steps: { id: "Tahapan sesuai", en: "Steps within" },
-    berkas: { id: "Berkas sesuai", en: "Berkas within" },
-    neck: { id: "Hambatan", en: "Bottleneck" },
-    step: { id: "Tahap", en: "Step" },
-    role: { id: "Peran", en: "Role" },
-    target: { id: "Target (menit)", en: "Target (minutes)" },
-    sop_target: { id: "Target SOP (menit)", en: "SOP target (minutes)" },
-    visits: { id: "Kunjungan", en: "Visits" },
-    finished: { id: "Selesai", en: "Finished" },
-    over: { id: "Lewat target rata-rata (mnt)", en: "Mean over target (min)" },
-    time_bar: { id: "Tunggu | layanan", en: "Wait | service" },
-    officer: { id: "Petugas", en: "Officer" },
-    counter: { id: "Loket", en: "Counter" },
-    calls: { id: "Dipanggil", en: "Called" },
-    started: { id: "Dikerjakan", en: "Worked" },
-    handed: { id: "Diserahkan", en: "Handed over" },
-    date: { id: "Tanggal", en: "Date" },
+function open(me) {
+  state.me = me;
+  state.today = officeToday();
+  var params = new URLSearchParams(window.location.search);
+  var from = params.get("day") || params.get("from");
+  var to = params.get("day") || params.get("to");
+  return load(from, to, false);
+}
+
+$("period-form").addEventListener("submit", function (ev) {
+  ev.preventDefault();
+  load($("period-from").value, $("period-to").value, true).catch(R.fail);
+});
+
+document.querySelectorAll("[data-quick]").forEach(function (btn) {
+  btn.addEventListener("click", function () {
+    var today = state.today || officeToday();
+    var which = btn.getAttribute("data-quick");
+    var from = which === "today" ? today : which === "week" ? addDays(today, -6) : today.slice(0, 8) + "01";
+    load(from, today, true).catch(R.fail);
+  });
+});
+
+$("print").addEventListener("click", function () {
+  window.print();
+});
+
+// Charts are drawn for the screen: on paper they get their own size (see .r-printing in the CSS),
+// smaller type and a sharper bitmap. beforeprint comes before the print layout, so the class lays the
+// report out at the paper's width first; matchMedia("print") covers print emulation and late layouts.
+function setPrinting(on) {
+  if (state.print === on) return;
+  state.print = on;
+  document.body.classList.toggle("r-printing", on);
+  if (state.data) renderCharts(state.data);
+}
+var printMedia = window.matchMedia ? window.matchMedia("print") : null;
+if (printMedia) {
+  var onMedia = function (ev) {
+    setPrinting(ev.matches);
   };
+  if (printMedia.addEventListener) printMedia.addEventListener("change", onMedia);
+  else if (printMedia.addListener) printMedia.addListener(onMedia);
+}
+window.addEventListener("beforeprint", function () {
+  setPrinting(true);
+});
+window.addEventListener("afterprint", function () {
+  setPrinting(!!(printMedia && printMedia.matches));
+});
 
-  var state = { data: null, charts: [], today: null, print: false };
+// ---- rendering ------------------------------------------------------------------
 
-  function officeToday() {
-    var tz = document.body.getAttribute("data-timezone") || undefined;
-    try {
-      return new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
-    } catch (e) {
-      return new Date().toISOString().slice(0, 10);
+function render() {
+  var d = state.data;
+  if (!d) return;
+  var period = d.start === d.end ? i18n.fmt("period_one", { a: dmy(d.start) }) : i18n.fmt("period_range", { a: dmy(d.start), b: dmy(d.end) });
+  $("period-text").textContent = period;
+  $("print-period").textContent = period;
+  $("print-office").textContent = d.office;
+  renderKpis(d);
+  renderBottleneck(d);
+  renderCharts(d);
+  renderServices(d);
+  renderSteps(d);
+  renderPeople($("table-officers"), d.officers, C.officer);
+  renderPeople($("table-counters"), d.counters, C.counter);
+  $("section-days").hidden = d.days.length < 2;
+  renderDays(d);
+  renderSign();
+}
+
+/** Signatures: the one who prints ("Dibuat oleh", their name and role) and the head of office
+ * ("Mengetahui, Kepala Dinas", a line to sign on); when the head prints, one block: theirs. */
+function renderSign() {
+  var me = state.me;
+  if (!me) return;
+  var head = me.role === "kepala";
+  var role = (me.roles || []).filter(function (r) {
+    return r.code === me.role;
+  })[0];
+  $("sign-made-label").hidden = head;
+  $("sign-role").textContent = head ? i18n.t("sign_head") : role ? i18n.t(role.label) : "";
+  $("sign-name").textContent = me.user.full_name;
+  $("sign-known").hidden = head;
+  $("sign-box").classList.toggle("r-sign-one", head);
+}
+
+function tile(key, value, detail, kind) {
+  return h(
+    "div",
+    { class: "r-kpi" + (kind ? " r-kpi-" + kind : ""), "data-kpi": key },
+    h("p", { class: "r-kpi-label" }, i18n.t("kpi_" + key)),
+    h("p", { class: "r-kpi-value num" }, value),
+    detail ? h("p", { class: "r-kpi-detail num" }, detail) : null
+  );
+}
+
+function complianceKind(share) {
+  if (!share || share.ratio === null) return null;
+  return share.ratio >= 0.9 ? "ok" : share.ratio >= 0.7 ? "warn" : "bad";
+}
+
+function renderKpis(d) {
+  var t = d.total;
+  var box = clear($("kpis"));
+  box.appendChild(tile("issued", R.num(t.issued)));
+  box.appendChild(tile("served", R.num(t.served)));
+  box.appendChild(tile("no_shows", R.num(t.no_shows)));
+  box.appendChild(tile("returns", R.num(t.returns)));
+  box.appendChild(tile("pendings", R.num(t.pendings_total)));
+  box.appendChild(
+    tile("wait", R.minutes(t.wait.mean) + " " + i18n.t("minutes_short"), i18n.fmt("kpi_median_p90", { m: R.minutes(t.wait.median), p: R.minutes(t.wait.p90) }))
+  );
+  box.appendChild(
+    tile(
+      "service",
+      R.minutes(t.service.mean) + " " + i18n.t("minutes_short"),
+      i18n.fmt("kpi_median_p90", { m: R.minutes(t.service.median), p: R.minutes(t.service.p90) })
+    )
+  );
+  box.appendChild(tile("steps", R.percent(t.steps), i18n.fmt("kpi_of", { a: t.steps.within, b: t.steps.total }), complianceKind(t.steps)));
+  box.appendChild(tile("berkas", R.percent(t.berkas), i18n.fmt("kpi_of", { a: t.berkas.within, b: t.berkas.total }), complianceKind(t.berkas)));
+}
+
+function stepName(row) {
+  return i18n.t(row.service_name) + " · " + i18n.fmt("step_n", { n: row.step }) + " (" + i18n.t(row.role_label) + ")";
+}
+
+function renderBottleneck(d) {
+  var node = $("bottleneck");
+  if (!d.total.issued) {
+    node.textContent = i18n.t("empty");
+    node.className = "r-bottleneck";
+    return;
+  }
+  var b = d.bottleneck;
+  node.className = "r-bottleneck" + (b ? " r-bottleneck-on" : "");
+  node.textContent = b
+    ? i18n.fmt("bottleneck", { step: stepName(b), over: R.minutes(b.over), target: b.target_minutes, share: R.percent(b.steps) })
+    : i18n.t("no_bottleneck");
+}
+
+// ---- charts ---------------------------------------------------------------------
+
+/** A long label as lines of at most `width` characters (Chart.js draws an array as lines). */
+function wrap(text, width) {
+  var lines = [];
+  var line = "";
+  text.split(" ").forEach(function (word) {
+    if (line && (line + " " + word).length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? line + " " + word : word;
     }
-  }
-
-  function addDays(iso, n) {
-    var d = new Date(iso + "T00:00:00Z");
-    d.setUTCDate(d.getUTCDate() + n);
-    return d.toISOString().slice(0, 10);
-  }
-
-  function dmy(iso) {
-    var p = iso.split("-");
-    return p[2] + "-" + p[1] + "-" + p[0];
-  }
-
-  function query(from, to) {
-    return "from=" + encodeURIComponent(from) + "&to=" + encodeURIComponent(to);
-  }
-
-  // ---- loading --------------------------------------------------------------------
-
-  function load(from, to, push) {
-    var q = from ? "?" + query(from, to || from) : "";
-    return L.api("GET", "/api/reports/summary" + q).then(function (data) {
-      state.data = data;
-      $("period-from").value = data.start;
-      $("period-to").value = data.end;
-      $("export-xlsx").href = "/api/reports/summary?" + query(data.start, data.end) + "&format=xlsx";
-      $("export-csv").href = "/api/reports/summary?" + query(data.start, data.end) + "&format=csv";
-      if (push) history.replaceState(null, "", "?" + query(data.start, data.end));
-      render();
-    });
-  }
-
-  function open(me) {
-    state.me = me;
-    state.today = officeToday();
-    var params = new URLSearchParams(window.location.search);
-    var from = params.get("day") || params.get("from");
-    var to = params.get("day") || params.get("to");
-    return load(from, to, false);
-  }
-
-  $("period-form").addEventListener("submit", function (ev) {
-    ev.preventDefault();
-    load($("period-from").value, $("period-to").value, true).catch(R.fail);
   });
+  if (line) lines.push(line);
+  return lines;
+}
 
-  document.querySelectorAll("[data-quick]").forEach(function (btn) {
-    btn.addEventListener("click", function () {
-      var today = state.today || officeToday();
-      var which = btn.getAttribute("data-quick");
-      var from = which === "today" ? today : which === "week" ? addDays(today, -6) : today.slice(0, 8) + "01";
-      load(from, today, true).catch(R.fail);
-    });
+/** A label of at most two wrapped lines; what does not fit ends in "…" (the tooltip has it whole). */
+function shortLabel(text, width) {
+  var lines = wrap(text, width);
+  if (lines.length <= 2) return lines;
+  var second = lines.slice(1).join(" ");
+  return [lines[0], second.slice(0, width - 1).replace(/\s+\S*$/, "") + "…"];
+}
+
+function renderCharts(d) {
+  state.charts.forEach(function (c) {
+    c.destroy();
   });
+  state.charts = [];
+  // The compliance chart grows with the services: a row of bars for each, never squeezed.
+  var many = d.services.length > 3;
+  var box = $("chart-compliance").parentNode;
+  box.style.setProperty("--bars", String(Math.max(1, d.services.length)));
+  box.closest(".r-chart").classList.toggle("r-chart-wide", many);
+  box.closest(".r-charts").classList.toggle("r-charts-wide", many);
+  if (typeof window.Chart !== "function") return;
+  var Chart = window.Chart;
+  var print = state.print;
+  Chart.defaults.font.size = print ? 10 : 15;
+  Chart.defaults.color = "#0f1b2d";
+  var base = {
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    devicePixelRatio: print ? 3 : window.devicePixelRatio || 1,
+    plugins: { legend: { position: "bottom", labels: { boxWidth: print ? 10 : 40 } } },
+  };
+  document.querySelector('[data-i18n="chart_queue"]').textContent = i18n.t(d.start === d.end ? "chart_queue" : "chart_queue_range");
 
-  $("print").addEventListener("click", function () {
-    window.print();
-  });
-
-  // Charts are drawn for the screen: on paper they get their own size (see .r-printing in the CSS),
-  // smaller type and a sharper bitmap. beforeprint comes before the print layout, so the class lays the
-  // report out at the paper's width first; matchMedia("print") covers print emulation and late layouts.
-  function setPrinting(on) {
-    if (state.print === on) return;
-    state.print = on;
-    document.body.classList.toggle("r-printing", on);
-    if (state.data) renderCharts(state.data);
-  }
-  var printMedia = window.matchMedia ? window.matchMedia("print") : null;
-  if (printMedia) {
-    var onMedia = function (ev) {
-      setPrinting(ev.matches);
-    };
-    if (printMedia.addEventListener) printMedia.addEventListener("change", onMedia);
-    else if (printMedia.addListener) printMedia.addListener(onMedia);
-  }
-  window.addEventListener("beforeprint", function () {
-    setPrinting(true);
-  });
-  window.addEventListener("afterprint", function () {
-    setPrinting(!!(printMedia && printMedia.matches));
-  });
-
-  // ---- rendering ------------------------------------------------------------------
-
-  function render() {
-    var d = state.data;
-    if (!d) return;
-    var period = d.start === d.end ? L.fmt("period_one", { a: dmy(d.start) }) : L.fmt("period_range", { a: dmy(d.start), b: dmy(d.end) });
-    $("period-text").textContent = period;
-    $("print-period").textContent = period;
-    $("print-office").textContent = d.office;
-    renderKpis(d);
-    renderBottleneck(d);
-    renderCharts(d);
-    renderServices(d);
-    renderSteps(d);
-    renderPeople($("table-officers"), d.officers, C.officer);
-    renderPeople($("table-counters"), d.counters, C.counter);
-    $("section-days").hidden = d.days.length < 2;
-    renderDays(d);
-    renderSign();
-  }
-
-  /** Signatures: the one who prints ("Dibuat oleh", their name and role) and the head of office
-   * ("Mengetahui, Kepala Dinas", a line to sign on); when the head prints, one block: theirs. */
-  function renderSign() {
-    var me = state.me;
-    if (!me) return;
-    var head = me.role === "kepala";
-    var role = (me.roles || []).filter(function (r) {
-      return r.code === me.role;
-    })[0];
-    $("sign-made-label").hidden = head;
-    $("sign-role").textContent = head ? L.t("sign_head") : role ? L.t(role.label) : "";
-    $("sign-name").textContent = me.user.full_name;
-    $("sign-known").hidden = head;
-    $("sign-box").classList.toggle("r-sign-one", head);
-  }
-
-  function tile(key, value, detail, kind) {
-    return h(
-      "div",
-      { class: "r-kpi" + (kind ? " r-kpi-" + kind : ""), "data-kpi": key },
-      h("p", { class: "r-kpi-label" }, L.t("kpi_" + key)),
-      h("p", { class: "r-kpi-value num" }, value),
-      detail ? h("p", { class: "r-kpi-detail num" }, detail) : null
-    );
-  }
-
-  function complianceKind(share) {
-    if (!share || share.ratio === null) return null;
-    return share.ratio >= 0.9 ? "ok" : share.ratio >= 0.7 ? "warn" : "bad";
-  }
-
-  function renderKpis(d) {
-    var t = d.total;
-    var box = L.clear($("kpis"));
-    box.appendChild(tile("issued", R.num(t.issued)));
-    box.appendChild(tile("served", R.num(t.served)));
-    box.appendChild(tile("no_shows", R.num(t.no_shows)));
-    box.appendChild(tile("returns", R.num(t.returns)));
-    box.appendChild(tile("pendings", R.num(t.pendings_total)));
-    box.appendChild(
-      tile("wait", R.minutes(t.wait.mean) + " " + L.t("minutes_short"), L.fmt("kpi_median_p90", { m: R.minutes(t.wait.median), p: R.minutes(t.wait.p90) }))
-    );
-    box.appendChild(
-      tile(
-        "service",
-        R.minutes(t.service.mean) + " " + L.t("minutes_short"),
-        L.fmt("kpi_median_p90", { m: R.minutes(t.service.median), p: R.minutes(t.service.p90) })
-      )
-    );
-    box.appendChild(tile("steps", R.percent(t.steps), L.fmt("kpi_of", { a: t.steps.within, b: t.steps.total }), complianceKind(t.steps)));
-    box.appendChild(tile("berkas", R.percent(t.berkas), L.fmt("kpi_of", { a: t.berkas.within, b: t.berkas.total }), complianceKind(t.berkas)));
-  }
-
-  function stepName(row) {
-    return L.t(row.service_name) + " · " + L.fmt("step_n", { n: row.step }) + " (" + L.t(row.role_label) + ")";
-  }
-
-  function renderBottleneck(d) {
-    var node = $("bottleneck");
-    if (!d.total.issued) {
-      node.textContent = L.t("empty");
-      node.className = "r-bottleneck";
-      return;
-    }
-    var b = d.bottleneck;
-    node.className = "r-bottleneck" + (b ? " r-bottleneck-on" : "");
-    node.textContent = b
-      ? L.fmt("bottleneck", { step: stepName(b), over: R.minutes(b.over), target: b.target_minutes, share: R.percent(b.steps) })
-      : L.t("no_bottleneck");
-  }
-
-  // ---- charts ---------------------------------------------------------------------
-
-  /** A long label as lines of at most `width` characters (Chart.js draws an array as lines). */
-  function wrap(text, width) {
-    var lines = [];
-    var line = "";
-    text.split(" ").forEach(function (word) {
-      if (line && (line + " " + word).length > width) {
-        lines.push(line);
-        line = word;
-      } else {
-        line = line ? line + " " + word : word;
-      }
-    });
-    if (line) lines.push(line);
-    return lines;
-  }
-
-  /** A label of at most two wrapped lines; what does not fit ends in "…" (the tooltip has it whole). */
-  function shortLabel(text, width) {
-    var lines = wrap(text, width);
-    if (lines.length <= 2) return lines;
-    var second = lines.slice(1).join(" ");
-    return [lines[0], second.slice(0, width - 1).replace(/\s+\S*$/, "") + "…"];
-  }
-
-  function renderCharts(d) {
-    state.charts.forEach(function (c) {
-      c.destroy();
-    });
-    state.charts = [];
-    // The compliance chart grows with the services: a row of bars for each, never squeezed.
-    var many = d.services.length > 3;
-    var box = $("chart-compliance").parentNode;
-    box.style.setProperty("--bars", String(Math.max(1, d.services.length)));
-    box.closest(".r-chart").classList.toggle("r-chart-wide", many);
-    box.closest(".r-charts").classList.toggle("r-charts-wide", many);
-    if (typeof window.Chart !== "function") return;
-    var Chart = window.Chart;
-    var print = state.print;
-    Chart.defaults.font.size = print ? 10 : 15;
-    Chart.defaults.color = "#0f1b2d";
-    var base = {
-      animation: false,
-      responsive: true,
-      maintainAspectRatio: false,
-      devicePixelRatio: print ? 3 : window.devicePixelRatio || 1,
-      plugins: { legend: { position: "bottom", labels: { boxWidth: print ? 10 : 40 } } },
-    };
-    document.querySelector('[data-i18n="chart_queue"]').textContent = L.t(d.start === d.end ? "chart_queue" : "chart_queue_range");
-
-    state.charts.push(
-      new Chart($("chart-queue"), {
-        type: "line",
-        data: {
-          labels: d.queue.map(function (q) {
-            return q.time;
-          }),
-          datasets: [
-            {
-              label: L.t("series_waiting"),
-              data: d.queue.map(function (q) {
-                return q.waiting;
-              }),
-              borderColor: COLORS.brand,
-              backgroundColor: COLORS.soft,
-              fill: true,
-              tension: 0,
-              pointRadius: 3,
-            },
-            {
-              // the most waiting at any moment of the quarter hour: a burst between samples shows here
-              label: L.t("series_peak"),
-              data: d.queue.map(function (q) {
-                return q.peak;
-              }),
-              borderColor: "#c0392b",
-              borderDash: [6, 4],
-              fill: false,
-              tension: 0,
-              pointRadius: 2,
-              stepped: "before",
-            },
-          ],
-        },
-        options: Object.assign({}, base, {
-          scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+  state.charts.push(
+    new Chart($("chart-queue"), {
+      type: "line",
+      data: {
+        labels: d.queue.map(function (q) {
+          return q.time;
         }),
-      })
-    );
+        datasets: [
+          {
+            label: i18n.t("series_waiting"),
+            data: d.queue.map(function (q) {
+              return q.waiting;
+            }),
+            borderColor: COLORS.brand,
+            backgroundColor: COLORS.soft,
+            fill: true,
+            tension: 0,
+            pointRadius: 3,
+          },
+          {
+            // the most waiting at any moment of the quarter hour: a burst between samples shows here
+            label: i18n.t("series_peak"),
+            data: d.queue.map(function (q) {
+              return q.peak;
+            }),
+            borderColor: "#c0392b",
+            borderDash: [6, 4],
+            fill: false,
+            tension: 0,
+            pointRadius: 2,
+            stepped: "before",
+          },
+        ],
+      },
+      options: Object.assign({}, base, {
+        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+      }),
+    })
+  );
 
-    var mins = function (s) {
-      return s === null || s === undefined ? null : Math.round((s / 60) * 10) / 10;
-    };
-    state.charts.push(
-      new Chart($("chart-hours"), {
-        type: "bar",
-        data: {
-          labels: d.hours.map(function (r) {
-            return r.key;
-          }),
-          datasets: [
-            {
-              label: L.t("series_mean"),
-              data: d.hours.map(function (r) {
-                return mins(r.wait.mean);
-              }),
-              backgroundColor: COLORS.brand,
-            },
-            {
-              label: L.t("series_p90"),
-              data: d.hours.map(function (r) {
-                return mins(r.wait.p90);
-              }),
-              backgroundColor: COLORS.warn,
-            },
-          ],
-        },
-        options: Object.assign({}, base, { scales: { y: { beginAtZero: true } } }),
-      })
-    );
+  var mins = function (s) {
+    return s === null || s === undefined ? null : Math.round((s / 60) * 10) / 10;
+  };
+  state.charts.push(
+    new Chart($("chart-hours"), {
+      type: "bar",
+      data: {
+        labels: d.hours.map(function (r) {
+          return r.key;
+        }),
+        datasets: [
+          {
+            label: i18n.t("series_mean"),
+            data: d.hours.map(function (r) {
+              return mins(r.wait.mean);
+            }),
+            backgroundColor: COLORS.brand,
+          },
+          {
+            label: i18n.t("series_p90"),
+            data: d.hours.map(function (r) {
+              return mins(r.wait.p90);
+            }),
+            backgroundColor: COLORS.warn,
+          },
+        ],
+      },
+      options: Object.assign({}, base, { scales: { y: { beginAtZero: true } } }),
+    })
+  );
 
-    var pct = function (share) {
-      return share.ratio === null ? null : Math.round(share.ratio * 1000) / 10;
-    };
-    var names = d.services.map(function (r) {
-      return L.t(r.label);
-    });
-    var labelWidth = many && !print ? 34 : 22;
-    state.charts.push(
-      new Chart($("chart-compliance"), {
-        type: "bar",
-        data: {
-          labels: names.map(function (name) {
-            return shortLabel(name, labelWidth);
-          }),
-          datasets: [
-            {
-              label: L.t("series_steps"),
-              data: d.services.map(function (r) {
-                return pct(r.steps);
-              }),
-              backgroundColor: COLORS.go,
-            },
-            {
-              label: L.t("series_berkas"),
-              data: d.services.map(function (r) {
-                return pct(r.berkas);
-              }),
-              backgroundColor: COLORS.brand,
-            },
-          ],
-        },
-        options: Object.assign({}, base, {
-          indexAxis: "y",
-          scales: { x: { min: 0, max: 100 }, y: { ticks: { autoSkip: false } } },
-          plugins: {
-            legend: base.plugins.legend,
-            tooltip: {
-              callbacks: {
-                title: function (items) {
-                  return items.length ? names[items[0].dataIndex] : "";
-                },
+  var pct = function (share) {
+    return share.ratio === null ? null : Math.round(share.ratio * 1000) / 10;
+  };
+  var names = d.services.map(function (r) {
+    return i18n.t(r.label);
+  });
+  var labelWidth = many && !print ? 34 : 22;
+  state.charts.push(
+    new Chart($("chart-compliance"), {
+      type: "bar",
+      data: {
+        labels: names.map(function (name) {
+          return shortLabel(name, labelWidth);
+        }),
+        datasets: [
+          {
+            label: i18n.t("series_steps"),
+            data: d.services.map(function (r) {
+              return pct(r.steps);
+            }),
+            backgroundColor: COLORS.go,
+          },
+          {
+            label: i18n.t("series_berkas"),
+            data: d.services.map(function (r) {
+              return pct(r.berkas);
+            }),
+            backgroundColor: COLORS.brand,
+          },
+        ],
+      },
+      options: Object.assign({}, base, {
+        indexAxis: "y",
+        scales: { x: { min: 0, max: 100 }, y: { ticks: { autoSkip: false } } },
+        plugins: {
+          legend: base.plugins.legend,
+          tooltip: {
+            callbacks: {
+              title: function (items) {
+                return items.length ? names[items[0].dataIndex] : "";
               },
             },
           },
-        }),
-      })
-    );
-  }
+        },
+      }),
+    })
+  );
+}
 
-  // ---- tables -----------------------------------------------------------------------
+// ---- tables -----------------------------------------------------------------------
 
-  function head(table, cols) {
-    L.clear(table);
-    table.appendChild(
+function head(table, cols) {
+  clear(table);
+  table.appendChild(
+    h(
+      "thead",
+      null,
       h(
-        "thead",
+        "tr",
         null,
-        h(
-          "tr",
-          null,
-          cols.map(function (c) {
-            return h("th", { scope: "col" }, L.t(c));
-          })
-        )
+        cols.map(function (c) {
+          return h("th", { scope: "col" }, i18n.t(c));
+        })
+      )
+    )
+  );
+  var body = h("tbody");
+  table.appendChild(body);
+  return body;
+}
+
+/** mean · median · p90; on narrow paper it wraps between the figures, never inside one. */
+function three(stats) {
+  return h(
+    "span",
+    { class: "r-three" },
+    h("span", null, R.minutes(stats.mean)),
+    " · ",
+    h("span", null, R.minutes(stats.median)),
+    " · ",
+    h("span", null, R.minutes(stats.p90))
+  );
+}
+
+function mismatchText(r) {
+  return i18n.fmt("mismatch", { sop: r.sop_target_minutes, sum: r.target_minutes });
+}
+
+function isMismatch(r) {
+  var t = r.target_minutes;
+  var sop = r.sop_target_minutes;
+  return r.key !== "all" && sop !== null && sop !== undefined && (!!r.total_mismatch || (t !== null && t !== undefined && t !== sop));
+}
+
+/** The target the berkas were judged against (the sum of the step targets) and, when it differs, the SOP's own total. */
+function targetCell(r) {
+  var t = r.target_minutes;
+  if (r.key === "all") return td("–");
+  var shown = t === null || t === undefined ? "–" : String(t);
+  if (!isMismatch(r)) return td(shown, "num r-target");
+  var why = mismatchText(r);
+  return h(
+    "td",
+    { class: "num r-target", "data-mismatch": "true", title: why },
+    shown,
+    " ",
+    h("span", { class: "r-mismatch", title: why, "aria-label": why }, "≠ " + r.sop_target_minutes)
+  );
+}
+
+function pendings(row) {
+  var labels = state.data.pending_labels;
+  var parts = Object.keys(row.pendings)
+    .filter(function (k) {
+      return row.pendings[k];
+    })
+    .map(function (k) {
+      return i18n.t(labels[k]) + ": " + row.pendings[k];
+    });
+  return h("span", { title: parts.join(", ") }, String(row.pendings_total), parts.length ? h("small", null, " (" + parts.join(", ") + ")") : null);
+}
+
+function shareCell(share) {
+  var kind = complianceKind(share);
+  return h("td", { class: "num" + (kind ? " r-" + kind : "") }, R.percent(share), share.total ? h("small", null, " " + share.within + "/" + share.total) : null);
+}
+
+function td(text, cls) {
+  return h("td", { class: cls || "num" }, text);
+}
+
+function renderServices(d) {
+  var body = head($("table-services"), [
+    C.service,
+    C.issued,
+    C.served,
+    C.no_shows,
+    C.returns,
+    C.pendings,
+    C.wait,
+    C.svc,
+    C.elapsed,
+    C.steps,
+    C.sop_target,
+    C.berkas,
+    C.neck,
+  ]);
+  var rows = d.services.concat(d.services.length > 1 ? [d.total] : []);
+  var legend = clear($("services-legend"));
+  var odd = d.services.filter(isMismatch);
+  legend.hidden = !odd.length;
+  if (odd.length) {
+    legend.appendChild(h("span", null, i18n.t("mismatch_legend")));
+    odd.forEach(function (r) {
+      legend.appendChild(h("span", { class: "r-legend-item" }, " " + i18n.t(r.label) + ": " + mismatchText(r) + "."));
+    });
+  }
+  if (!d.services.length) {
+    body.appendChild(h("tr", null, h("td", { colspan: 13 }, i18n.t("empty"))));
+    return;
+  }
+  rows.forEach(function (r) {
+    body.appendChild(
+      h(
+        "tr",
+        { class: r.key === "all" ? "r-total" : null, "data-service": r.key },
+        td(r.key === "all" ? i18n.t("all_services") : i18n.t(r.label), "r-name"),
+        td(R.num(r.issued)),
+        td(R.num(r.served)),
+        td(R.num(r.no_shows)),
+        td(R.num(r.returns)),
+        td(pendings(r)),
+        td(three(r.wait)),
+        td(three(r.service)),
+        td(R.minutes(r.elapsed.median)),
+        shareCell(r.steps),
+        targetCell(r),
+        shareCell(r.berkas),
+        td(r.bottleneck_step ? i18n.fmt("step_n", { n: r.bottleneck_step }) : "–")
       )
     );
-    var body = h("tbody");
-    table.appendChild(body);
-    return body;
-  }
-
-  /** mean · median · p90; on narrow paper it wraps between the figures, never inside one. */
-  function three(stats) {
-    return h(
-      "span",
-      { class: "r-three" },
-      h("span", null, R.minutes(stats.mean)),
-      " · ",
-      h("span", null, R.minutes(stats.median)),
-      " · ",
-      h("span", null, R.minutes(stats.p90))
-    );
-  }
-
-  function mismatchText(r) {
-    return L.fmt("mismatch", { sop: r.sop_target_minutes, sum: r.target_minutes });
-  }
-
-  function isMismatch(r) {
-    var t = r.target_minutes;
-    var sop = r.sop_target_minutes;
-    return r.key !== "all" && sop !== null && sop !== undefined && (!!r.total_mismatch || (t !== null && t !== undefined && t !== sop));
-  }
-
-  /** The target the berkas were judged against (the sum of the step targets) and, when it differs, the SOP's own total. */
-  function targetCell(r) {
-    var t = r.target_minutes;
-    if (r.key === "all") return td("–");
-    var shown = t === null || t === undefined ? "–" : String(t);
-    if (!isMismatch(r)) return td(shown, "num r-target");
-    var why = mismatchText(r);
-    return h(
-      "td",
-      { class: "num r-target", "data-mismatch": "true", title: why },
-      shown,
-      " ",
-      h("span", { class: "r-mismatch", title: why, "aria-label": why }, "≠ " + r.sop_target_minutes)
-    );
-  }
-
-  function pendings(row) {
-    var labels = state.data.pending_labels;
-    var parts = Object.keys(row.pendings)
-      .filter(function (k) {
-        return row.pendings[k];
-      })
-      .map(function (k) {
-        return L.t(labels[k]) + ": " + row.pendings[k];
-      });
-    return h("span", { title: parts.join(", ") }, String(row.pendings_total), parts.length ? h("small", null, " (" + parts.join(", ") + ")") : null);
-  }
-
-  function shareCell(share) {
-    var kind = complianceKind(share);
-    return h("td", { class: "num" + (kind ? " r-" + kind : "") }, R.percent(share), share.total ? h("small", null, " " + share.within + "/" + share.total) : null);
-  }
-
-  function td(text, cls) {
-    return h("td", { class: cls || "num" }, text);
-  }
-
-  function renderServices(d) {
-    var body = head($("table-services"), [
-      C.service,
-      C.issued,
-      C.served,
-      C.no_shows,
-      C.returns,
-      C.pendings,
-      C.wait,
-      C.svc,
-      C.elapsed,
-      C.steps,
-      C.sop_target,
-      C.berkas,
-      C.neck,
-    ]);
-    var rows = d.services.concat(d.services.length > 1 ? [d.total] : []);
-    var legend = L.clear($("services-legend"));
-    var odd = d.services.filter(isMismatch);
-    legend.hidden = !odd.length;
-    if (odd.length) {
-      legend.appendChild(h("span", null, L.t("mismatch_legend")));
-      odd.forEach(function (r) {
-        legend.appendChild(h("span", { class: "r-legend-item" }, " " + L.t(r.label) + ": " + mismatchText(r) + "."));
-      });
-    }
-    if (!d.services.length) {
-      body.appendChild(h("tr", null, h("td", { colspan: 13 }, L.t("empty"))));
-      return;
-    }
-    rows.forEach(function (r) {
-      body.appendChild(
-        h(
-          "tr",
-          { class: r.key === "all" ? "r-total" : null, "data-service": r.key },
-          td(r.key === "all" ? L.t("all_services") : L.t(r.label), "r-name"),
-          td(R.num(r.issued)),
-          td(R.num(r.served)),
-          td(R.num(r.no_shows)),
-          td(R.num(r.returns)),
-          td(pendings(r)),
-          td(three(r.wait)),
-          td(three(r.service)),
-          td(R.minutes(r.elapsed.median)),
-          shareCell(r.steps),
-          targetCell(r),
-          shareCell(r.berkas),
-          td(r.bottleneck_step ? L.fmt("step_n", { n: r.bottleneck_step }) : "–")
-        )
-      );
-    });
-  }
-
-  function renderSteps(d) {
-    var body = head($("table-steps"), [C.service, C.step, C.role, C.target, C.visits, C.finished, C.step_wait, C.svc, C.time_bar, C.steps, C.over]);
-    var neck = d.bottleneck ? d.bottleneck.key : null;
-    var longest = 1;
-    d.steps.forEach(function (r) {
-      longest = Math.max(longest, (r.step_wait.mean || 0) + (r.service.mean || 0));
-    });
-    d.steps.forEach(function (r) {
-      var wait = r.step_wait.mean || 0;
-      var svc = r.service.mean || 0;
-      body.appendChild(
-        h(
-          "tr",
-          { class: r.key === neck ? "r-neck" : null, "data-step": r.key },
-          td(L.t(r.service_name), "r-name"),
-          td(String(r.step)),
-          td(L.t(r.role_label), ""),
-          td(r.target_minutes === null || r.target_minutes === undefined ? "–" : String(r.target_minutes), "num r-target"),
-          td(R.num(r.visits)),
-          td(R.num(r.finished)),
-          td(three(r.step_wait)),
-          td(three(r.service)),
-          h(
-            "td",
-            { class: "r-barcell", title: R.minutes(wait) + " | " + R.minutes(svc) },
-            h(
-              "span",
-              { class: "r-bar" },
-              h("span", { class: "r-bar-wait", style: "width:" + (100 * wait) / longest + "%" }),
-              h("span", { class: "r-bar-service", style: "width:" + (100 * svc) / longest + "%" })
-            )
-          ),
-          shareCell(r.steps),
-          td(r.over === null ? "–" : R.minutes(r.over), "num" + (r.over > 0 ? " r-bad" : ""))
-        )
-      );
-    });
-    if (!d.steps.length) body.appendChild(h("tr", null, h("td", { colspan: 11 }, L.t("empty"))));
-  }
-
-  function renderPeople(table, rows, nameCol) {
-    var body = head(table, [nameCol, C.calls, C.started, C.finished, C.handed, C.no_shows, C.returns, C.pendings, C.step_wait, C.svc, C.steps]);
-    rows.forEach(function (r) {
-      body.appendChild(
-        h(
-          "tr",
-          { "data-key": r.key },
-          td(L.t(r.label), "r-name"),
-          td(R.num(r.calls)),
-          td(R.num(r.started)),
-          td(R.num(r.finished)),
-          td(R.num(r.handed_over)),
-          td(R.num(r.no_shows)),
-          td(R.num(r.returns)),
-          td(pendings(r)),
-          td(three(r.step_wait)),
-          td(three(r.service)),
-          shareCell(r.steps)
-        )
-      );
-    });
-    if (!rows.length) body.appendChild(h("tr", null, h("td", { colspan: 11 }, L.t("empty"))));
-  }
-
-  function renderDays(d) {
-    var body = head($("table-days"), [C.date, C.issued, C.served, C.no_shows, C.returns, C.pendings, C.wait, C.svc, C.steps, C.berkas]);
-    d.days.forEach(function (r) {
-      body.appendChild(
-        h(
-          "tr",
-          null,
-          td(dmy(r.key), "r-name"),
-          td(R.num(r.issued)),
-          td(R.num(r.served)),
-          td(R.num(r.no_shows)),
-          td(R.num(r.returns)),
-          td(pendings(r)),
-          td(three(r.wait)),
-          td(three(r.service)),
-          shareCell(r.steps),
-          shareCell(r.berkas)
-        )
-      );
-    });
-  }
-
-  R.start({
-    open: open,
-    close: function () {},
-    onLangChange: render,
   });
-})();
+}
+
+function renderSteps(d) {
+  var body = head($("table-steps"), [C.service, C.step, C.role, C.target, C.visits, C.finished, C.step_wait, C.svc, C.time_bar, C.steps, C.over]);
+  var neck = d.bottleneck ? d.bottleneck.key : null;
+  var longest = 1;
+  d.steps.forEach(function (r) {
+    longest = Math.max(longest, (r.step_wait.mean || 0) + (r.service.mean || 0));
+  });
+  d.steps.forEach(function (r) {
+    var wait = r.step_wait.mean || 0;
+    var svc = r.service.mean || 0;
+    body.appendChild(
+      h(
+        "tr",
+        { class: r.key === neck ? "r-neck" : null, "data-step": r.key },
+        td(i18n.t(r.service_name), "r-name"),
+        td(String(r.step)),
+        td(i18n.t(r.role_label), ""),
+        td(r.target_minutes === null || r.target_minutes === undefined ? "–" : String(r.target_minutes), "num r-target"),
+        td(R.num(r.visits)),
+        td(R.num(r.finished)),
+        td(three(r.step_wait)),
+        td(three(r.service)),
+        h(
+          "td",
+          { class: "r-barcell", title: R.minutes(wait) + " | " + R.minutes(svc) },
+          h(
+            "span",
+            { class: "r-bar" },
+            h("span", { class: "r-bar-wait", style: "width:" + (100 * wait) / longest + "%" }),
+            h("span", { class: "r-bar-service", style: "width:" + (100 * svc) / longest + "%" })
+          )
+        ),
+        shareCell(r.steps),
+        td(r.over === null ? "–" : R.minutes(r.over), "num" + (r.over > 0 ? " r-bad" : ""))
+      )
+    );
+  });
+  if (!d.steps.length) body.appendChild(h("tr", null, h("td", { colspan: 11 }, i18n.t("empty"))));
+}
+
+function renderPeople(table, rows, nameCol) {
+  var body = head(table, [nameCol, C.calls, C.started, C.finished, C.handed, C.no_shows, C.returns, C.pendings, C.step_wait, C.svc, C.steps]);
+  rows.forEach(function (r) {
+    body.appendChild(
+      h(
+        "tr",
+        { "data-key": r.key },
+        td(i18n.t(r.label), "r-name"),
+        td(R.num(r.calls)),
+        td(R.num(r.started)),
+        td(R.num(r.finished)),
+        td(R.num(r.handed_over)),
+        td(R.num(r.no_shows)),
+        td(R.num(r.returns)),
+        td(pendings(r)),
+        td(three(r.step_wait)),
+        td(three(r.service)),
+        shareCell(r.steps)
+      )
+    );
+  });
+  if (!rows.length) body.appendChild(h("tr", null, h("td", { colspan: 11 }, i18n.t("empty"))));
+}
+
+function renderDays(d) {
+  var body = head($("table-days"), [C.date, C.issued, C.served, C.no_shows, C.returns, C.pendings, C.wait, C.svc, C.steps, C.berkas]);
+  d.days.forEach(function (r) {
+    body.appendChild(
+      h(
+        "tr",
+        null,
+        td(dmy(r.key), "r-name"),
+        td(R.num(r.issued)),
+        td(R.num(r.served)),
+        td(R.num(r.no_shows)),
+        td(R.num(r.returns)),
+        td(pendings(r)),
+        td(three(r.wait)),
+        td(three(r.service)),
+        shareCell(r.steps),
+        shareCell(r.berkas)
+      )
+    );
+  });
+}
+
+R.start({
+  open: open,
+  close: function () {},
+  onLangChange: render,
+});

@@ -1,280 +1,278 @@
 /* The IKM report for the admin and the head of office: log in, choose a period and a service, read, print, export.
  * Data: GET /api/survey/report?from=&to=&service= (staff_required admin or kepala); CSV and XLSX beside it.
  */
-(function () {
-  "use strict";
+import * as i18n from "loket/i18n.js";
+import { clear, h } from "loket/dom.js";
+import { api } from "loket/request.js";
+import { longDate } from "loket/time.js";
+import * as S from "loket/shell.js";
 
-  var L = window.Loket;
-  var S = window.Staff;
-  var h = L.h;
+i18n.addStrings({
+  title: { id: "Indeks Kepuasan Masyarakat", en: "Public Satisfaction Index" },
+  login_title: { id: "Masuk untuk membaca laporan", en: "Log in to read the report" },
+  login_hint: { id: "Laporan ini untuk Admin dan Kepala Dinas.", en: "This report is for the Admin and the Head of Office." },
+  refused_title: { id: "Laporan ini khusus Admin dan Kepala Dinas", en: "This report is for the Admin and the Head of Office" },
+  refused_no_role: {
+    id: "Akun Anda tidak memiliki peran Admin atau Kepala Dinas.",
+    en: "Your account holds neither the Admin nor the Head of Office role.",
+  },
+  refused_working_as: {
+    id: "Anda sedang bekerja sebagai {role}. Beralih peran untuk membaca laporan.",
+    en: "You are working as {role}. Switch roles to read the report.",
+  },
+  from: { id: "Dari", en: "From" },
+  to: { id: "Sampai", en: "To" },
+  service: { id: "Layanan", en: "Service" },
+  all_services: { id: "Semua layanan", en: "All services" },
+  this_month: { id: "Bulan ini", en: "This month" },
+  this_quarter: { id: "Triwulan ini", en: "This quarter" },
+  this_semester: { id: "Semester ini", en: "This half-year" },
+  this_year: { id: "Tahun ini", en: "This year" },
+  show: { id: "Tampilkan", en: "Show" },
+  print: { id: "Cetak", en: "Print" },
+  csv: { id: "Unduh CSV", en: "Download CSV" },
+  xlsx: { id: "Unduh XLSX", en: "Download XLSX" },
+  paper_title: { id: "Laporan Survei Kepuasan Masyarakat (SKM)", en: "Public Satisfaction Survey (SKM) Report" },
+  period: { id: "Periode", en: "Period" },
+  ikm: { id: "IKM", en: "IKM" },
+  ikm_note: { id: "rata-rata NRR × 25", en: "mean NRR × 25" },
+  grade: { id: "Mutu pelayanan", en: "Service grade" },
+  responses: { id: "Jumlah responden", en: "Responses" },
+  responses_note: { id: "satu per tiket, anonim", en: "one per ticket, anonymous" },
+  ikm_regulation: { id: "IKM dengan bobot 0,111", en: "IKM with weight 0.111" },
+  ikm_regulation_note: {
+    id: "Σ (NRR × 0,111) × 25, seperti tabel PermenPANRB 14/2017",
+    en: "Σ (NRR × 0.111) × 25, as the tables of PermenPANRB 14/2017",
+  },
+  no_responses: { id: "Belum ada responden pada periode ini.", en: "No responses in this period." },
+  few_responses: {
+    id: "Kurang dari {n} responden: nilai tidak ditampilkan agar responden tidak dapat dikenali. Pilih periode yang lebih panjang.",
+    en: "Fewer than {n} responses: figures are not shown so that no one can be recognised. Choose a longer period.",
+  },
+  hidden_short: { id: "disembunyikan (< {n} responden)", en: "hidden (< {n} responses)" },
+  per_element: { id: "Nilai per unsur pelayanan", en: "Score per service element" },
+  col_no: { id: "No", en: "No" },
+  col_element: { id: "Unsur pelayanan", en: "Service element" },
+  col_nrr: { id: "NRR", en: "NRR" },
+  col_weighted: { id: "NRR × 0,111", en: "NRR × 0.111" },
+  col_1: { id: "1 Tidak baik", en: "1 Bad" },
+  col_2: { id: "2 Kurang baik", en: "2 Poor" },
+  col_3: { id: "3 Baik", en: "3 Good" },
+  col_4: { id: "4 Sangat baik", en: "4 Very good" },
+  col_distribution: { id: "Sebaran", en: "Distribution" },
+  per_service: { id: "Per layanan", en: "Per service" },
+  col_service: { id: "Layanan", en: "Service" },
+  legend: { id: "Nilai interval IKM (PermenPANRB 14/2017)", en: "IKM intervals (PermenPANRB 14/2017)" },
+  comments: { id: "Saran dan masukan", en: "Comments and suggestions" },
+  sign_role: { id: "Kepala Dinas Kependudukan dan Pencatatan Sipil", en: "Head of the Population and Civil Registration Office" },
+  sign_nip: { id: "NIP.", en: "NIP." },
+});
 
-  L.addStrings({
-    title: { id: "Indeks Kepuasan Masyarakat", en: "Public Satisfaction Index" },
-    login_title: { id: "Masuk untuk membaca laporan", en: "Log in to read the report" },
-    login_hint: { id: "Laporan ini untuk Admin dan Kepala Dinas.", en: "This report is for the Admin and the Head of Office." },
-    refused_title: { id: "Laporan ini khusus Admin dan Kepala Dinas", en: "This report is for the Admin and the Head of Office" },
-    refused_no_role: {
-      id: "Akun Anda tidak memiliki peran Admin atau Kepala Dinas.",
-      en: "Your account holds neither the Admin nor the Head of Office role.",
-    },
-    refused_working_as: {
-      id: "Anda sedang bekerja sebagai {role}. Beralih peran untuk membaca laporan.",
-      en: "You are working as {role}. Switch roles to read the report.",
-    },
-    from: { id: "Dari", en: "From" },
-    to: { id: "Sampai", en: "To" },
-    service: { id: "Layanan", en: "Service" },
-    all_services: { id: "Semua layanan", en: "All services" },
-    this_month: { id: "Bulan ini", en: "This month" },
-    this_quarter: { id: "Triwulan ini", en: "This quarter" },
-    this_semester: { id: "Semester ini", en: "This half-year" },
-    this_year: { id: "Tahun ini", en: "This year" },
-    show: { id: "Tampilkan", en: "Show" },
-    print: { id: "Cetak", en: "Print" },
-    csv: { id: "Unduh CSV", en: "Download CSV" },
-    xlsx: { id: "Unduh XLSX", en: "Download XLSX" },
-    paper_title: { id: "Laporan Survei Kepuasan Masyarakat (SKM)", en: "Public Satisfaction Survey (SKM) Report" },
-    period: { id: "Periode", en: "Period" },
-    ikm: { id: "IKM", en: "IKM" },
-    ikm_note: { id: "rata-rata NRR × 25", en: "mean NRR × 25" },
-    grade: { id: "Mutu pelayanan", en: "Service grade" },
-    responses: { id: "Jumlah responden", en: "Responses" },
-    responses_note: { id: "satu per tiket, anonim", en: "one per ticket, anonymous" },
-    ikm_regulation: { id: "IKM dengan bobot 0,111", en: "IKM with weight 0.111" },
-    ikm_regulation_note: {
-      id: "Σ (NRR × 0,111) × 25, seperti tabel PermenPANRB 14/2017",
-      en: "Σ (NRR × 0.111) × 25, as the tables of PermenPANRB 14/2017",
-    },
-    no_responses: { id: "Belum ada responden pada periode ini.", en: "No responses in this period." },
-    few_responses: {
-      id: "Kurang dari {n} responden: nilai tidak ditampilkan agar responden tidak dapat dikenali. Pilih periode yang lebih panjang.",
-      en: "Fewer than {n} responses: figures are not shown so that no one can be recognised. Choose a longer period.",
-    },
-    hidden_short: { id: "disembunyikan (< {n} responden)", en: "hidden (< {n} responses)" },
-    per_element: { id: "Nilai per unsur pelayanan", en: "Score per service element" },
-    col_no: { id: "No", en: "No" },
-    col_element: { id: "Unsur pelayanan", en: "Service element" },
-    col_nrr: { id: "NRR", en: "NRR" },
-    col_weighted: { id: "NRR × 0,111", en: "NRR × 0.111" },
-    col_1: { id: "1 Tidak baik", en: "1 Bad" },
-    col_2: { id: "2 Kurang baik", en: "2 Poor" },
-    col_3: { id: "3 Baik", en: "3 Good" },
-    col_4: { id: "4 Sangat baik", en: "4 Very good" },
-    col_distribution: { id: "Sebaran", en: "Distribution" },
-    per_service: { id: "Per layanan", en: "Per service" },
-    col_service: { id: "Layanan", en: "Service" },
-    legend: { id: "Nilai interval IKM (PermenPANRB 14/2017)", en: "IKM intervals (PermenPANRB 14/2017)" },
-    comments: { id: "Saran dan masukan", en: "Comments and suggestions" },
-    sign_role: { id: "Kepala Dinas Kependudukan dan Pencatatan Sipil", en: "Head of the Population and Civil Registration Office" },
-    sign_nip: { id: "NIP.", en: "NIP." },
-  });
+var $ = S.$;
+var state = { data: null, services: [] };
 
-  var $ = S.$;
-  var state = { data: null, services: [] };
+// ---- the period ----------------------------------------------------------------------
 
-  // ---- the period ----------------------------------------------------------------------
+function iso(d) {
+  return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
+}
 
-  function iso(d) {
-    return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
-  }
+function preset(kind, todayIso) {
+  var parts = todayIso.split("-").map(Number);
+  var year = parts[0];
+  var month = parts[1] - 1;
+  var first = { month: month, quarter: month - (month % 3), semester: month < 6 ? 0 : 6, year: 0 }[kind];
+  var span = { month: 1, quarter: 3, semester: 6, year: 12 }[kind];
+  return { from: iso(new Date(year, first, 1)), to: iso(new Date(year, first + span, 0)) };
+}
 
-  function preset(kind, todayIso) {
-    var parts = todayIso.split("-").map(Number);
-    var year = parts[0];
-    var month = parts[1] - 1;
-    var first = { month: month, quarter: month - (month % 3), semester: month < 6 ? 0 : 6, year: 0 }[kind];
-    var span = { month: 1, quarter: 3, semester: 6, year: 12 }[kind];
-    return { from: iso(new Date(year, first, 1)), to: iso(new Date(year, first + span, 0)) };
-  }
+function query() {
+  var params = new URLSearchParams();
+  params.set("from", $("f-from").value);
+  params.set("to", $("f-to").value);
+  if ($("f-service").value) params.set("service", $("f-service").value);
+  return params;
+}
 
-  function query() {
-    var params = new URLSearchParams();
-    params.set("from", $("f-from").value);
-    params.set("to", $("f-to").value);
-    if ($("f-service").value) params.set("service", $("f-service").value);
-    return params;
-  }
+/** The page opens: the period from the address the first time, then the one in the form. */
+function open() {
+  return load(state.data ? query() : new URLSearchParams(window.location.search));
+}
 
-  /** The page opens: the period from the address the first time, then the one in the form. */
-  function open() {
-    return load(state.data ? query() : new URLSearchParams(window.location.search));
-  }
-
-  function load(params) {
-    $("report-error").hidden = true;
-    return L.api("GET", "/api/survey/report?" + params.toString())
-      .then(function (data) {
-        state.data = data;
-        state.services = data.services_available || [];
-        $("f-from").value = data.from;
-        $("f-to").value = data.to;
-        renderServiceOptions(data.service);
-        render();
-        var q = new URLSearchParams({ from: data.from, to: data.to });
-        if (data.service) q.set("service", data.service);
-        q.set("lang", L.lang);
-        $("download-csv").href = "/api/survey/report.csv?" + q.toString();
-        $("download-xlsx").href = "/api/survey/report.xlsx?" + q.toString();
-        try {
-          q.delete("lang");
-          window.history.replaceState(null, "", "?" + q.toString());
-        } catch (e) {
-          /* no history API: the URL just does not follow */
-        }
-      })
-      .catch(function (err) {
-        if (err.status === 401 || err.status === 403) return S.handle(err);
-        $("report-error").textContent = err.message;
-        $("report-error").hidden = false;
-      });
-  }
-
-  function renderServiceOptions(selected) {
-    var select = L.clear($("f-service"));
-    select.appendChild(h("option", { value: "" }, L.t("all_services")));
-    state.services.forEach(function (s) {
-      select.appendChild(h("option", { value: s.code, selected: s.code === selected }, L.t(s.name)));
+function load(params) {
+  $("report-error").hidden = true;
+  return api("GET", "/api/survey/report?" + params.toString())
+    .then(function (data) {
+      state.data = data;
+      state.services = data.services_available || [];
+      $("f-from").value = data.from;
+      $("f-to").value = data.to;
+      renderServiceOptions(data.service);
+      render();
+      var q = new URLSearchParams({ from: data.from, to: data.to });
+      if (data.service) q.set("service", data.service);
+      q.set("lang", i18n.lang);
+      $("download-csv").href = "/api/survey/report.csv?" + q.toString();
+      $("download-xlsx").href = "/api/survey/report.xlsx?" + q.toString();
+      try {
+        q.delete("lang");
+        window.history.replaceState(null, "", "?" + q.toString());
+      } catch {
+        /* no history API: the URL just does not follow */
+      }
+    })
+    .catch(function (err) {
+      if (err.status === 401 || err.status === 403) return S.handle(err);
+      $("report-error").textContent = err.message;
+      $("report-error").hidden = false;
     });
-  }
+}
 
-  $("filters").addEventListener("submit", function (e) {
-    e.preventDefault();
+function renderServiceOptions(selected) {
+  var select = clear($("f-service"));
+  select.appendChild(h("option", { value: "" }, i18n.t("all_services")));
+  state.services.forEach(function (s) {
+    select.appendChild(h("option", { value: s.code, selected: s.code === selected }, i18n.t(s.name)));
+  });
+}
+
+$("filters").addEventListener("submit", function (e) {
+  e.preventDefault();
+  load(query());
+});
+document.querySelectorAll("[data-preset]").forEach(function (btn) {
+  btn.addEventListener("click", function () {
+    var today = state.data ? state.data.today || state.data.to : iso(new Date());
+    var range = preset(btn.getAttribute("data-preset"), today);
+    $("f-from").value = range.from;
+    $("f-to").value = range.to;
     load(query());
   });
-  document.querySelectorAll("[data-preset]").forEach(function (btn) {
-    btn.addEventListener("click", function () {
-      var today = state.data ? state.data.today || state.data.to : iso(new Date());
-      var range = preset(btn.getAttribute("data-preset"), today);
-      $("f-from").value = range.from;
-      $("f-to").value = range.to;
-      load(query());
-    });
-  });
-  $("print").addEventListener("click", function () {
-    window.print();
-  });
+});
+$("print").addEventListener("click", function () {
+  window.print();
+});
 
-  // ---- the report ---------------------------------------------------------------------
+// ---- the report ---------------------------------------------------------------------
 
-  function fixed(value, digits) {
-    if (value === null || value === undefined) return "–";
-    var text = Number(value).toFixed(digits);
-    return L.lang === "id" ? text.replace(".", ",") : text;
-  }
+function fixed(value, digits) {
+  if (value === null || value === undefined) return "–";
+  var text = Number(value).toFixed(digits);
+  return i18n.lang === "id" ? text.replace(".", ",") : text;
+}
 
-  function dateText(isoDay) {
-    var p = isoDay.split("-").map(Number);
-    return L.longDate(new Date(Date.UTC(p[0], p[1] - 1, p[2], 5))).replace(/^[^,]+, /, ""); // midday in Jakarta
-  }
+function dateText(isoDay) {
+  var p = isoDay.split("-").map(Number);
+  return longDate(new Date(Date.UTC(p[0], p[1] - 1, p[2], 5))).replace(/^[^,]+, /, ""); // midday in Jakarta
+}
 
-  function render() {
-    var d = state.data;
-    if (!d) return;
-    var o = d.overall;
-    var serviceName = d.service
-      ? L.t(
-          (state.services.filter(function (s) {
-            return s.code === d.service;
-          })[0] || { name: d.service }).name
-        )
-      : L.t("all_services");
-    $("paper-office").textContent = d.office || $("paper-office").textContent;
-    $("paper-period").textContent = dateText(d.from) + " – " + dateText(d.to);
-    $("paper-service").textContent = serviceName;
-    $("ikm-value").textContent = fixed(o.ikm, 2);
-    $("ikm-regulation").textContent = fixed(o.ikm_regulation, 2);
-    $("grade-value").textContent = o.grade || "–";
-    $("grade-label").textContent = o.label ? L.t(o.label) : "";
-    $("grade-box").setAttribute("data-grade", o.grade || "");
-    $("responses-value").textContent = String(o.responses);
-    $("no-responses").hidden = o.responses > 0;
-    var minShown = d.min_responses_shown || 3;
-    $("few-responses").hidden = !o.hidden;
-    $("few-responses").textContent = L.fmt("few_responses", { n: minShown });
+function render() {
+  var d = state.data;
+  if (!d) return;
+  var o = d.overall;
+  var serviceName = d.service
+    ? i18n.t(
+        (state.services.filter(function (s) {
+          return s.code === d.service;
+        })[0] || { name: d.service }).name
+      )
+    : i18n.t("all_services");
+  $("paper-office").textContent = d.office || $("paper-office").textContent;
+  $("paper-period").textContent = dateText(d.from) + " – " + dateText(d.to);
+  $("paper-service").textContent = serviceName;
+  $("ikm-value").textContent = fixed(o.ikm, 2);
+  $("ikm-regulation").textContent = fixed(o.ikm_regulation, 2);
+  $("grade-value").textContent = o.grade || "–";
+  $("grade-label").textContent = o.label ? i18n.t(o.label) : "";
+  $("grade-box").setAttribute("data-grade", o.grade || "");
+  $("responses-value").textContent = String(o.responses);
+  $("no-responses").hidden = o.responses > 0;
+  var minShown = d.min_responses_shown || 3;
+  $("few-responses").hidden = !o.hidden;
+  $("few-responses").textContent = i18n.fmt("few_responses", { n: minShown });
 
-    var rows = L.clear($("element-rows"));
-    d.elements.forEach(function (el, i) {
-      var counts = o.distribution ? o.distribution[el.key] : [0, 0, 0, 0];
-      var total = o.responses || 1;
-      rows.appendChild(
+  var rows = clear($("element-rows"));
+  d.elements.forEach(function (el, i) {
+    var counts = o.distribution ? o.distribution[el.key] : [0, 0, 0, 0];
+    var total = o.responses || 1;
+    rows.appendChild(
+      h(
+        "tr",
+        { "data-element": el.key },
+        h("td", null, String(i + 1)),
+        h("td", null, i18n.t(el.label)),
+        h("td", { class: "num-col", "data-nrr": "" }, o.nrr ? fixed(o.nrr[el.key], 2) : "–"),
+        h("td", { class: "num-col" }, o.nrr_weighted ? fixed(o.nrr_weighted[el.key], 3) : "–"),
+        counts.map(function (n) {
+          return h("td", { class: "num-col" }, o.distribution ? String(n) : "–");
+        }),
         h(
-          "tr",
-          { "data-element": el.key },
-          h("td", null, String(i + 1)),
-          h("td", null, L.t(el.label)),
-          h("td", { class: "num-col", "data-nrr": "" }, o.nrr ? fixed(o.nrr[el.key], 2) : "–"),
-          h("td", { class: "num-col" }, o.nrr_weighted ? fixed(o.nrr_weighted[el.key], 3) : "–"),
-          counts.map(function (n) {
-            return h("td", { class: "num-col" }, o.distribution ? String(n) : "–");
-          }),
+          "td",
+          { class: "r-bar-col" },
           h(
-            "td",
-            { class: "r-bar-col" },
-            h(
-              "div",
-              { class: "r-bar", "aria-hidden": "true" },
-              counts.map(function (n, k) {
-                return n ? h("span", { class: "r-bar-" + (k + 1), style: "width:" + (100 * n) / total + "%" }) : null;
-              })
-            )
+            "div",
+            { class: "r-bar", "aria-hidden": "true" },
+            counts.map(function (n, k) {
+              return n ? h("span", { class: "r-bar-" + (k + 1), style: "width:" + (100 * n) / total + "%" }) : null;
+            })
           )
         )
-      );
-    });
-
-    var srows = L.clear($("service-rows"));
-    d.services.forEach(function (s) {
-      srows.appendChild(
-        h(
-          "tr",
-          { "data-service": s.service, "data-hidden": s.hidden ? "true" : "false" },
-          h("td", null, L.t(s.service_name)),
-          h("td", { class: "num-col" }, String(s.responses)),
-          h("td", { class: "num-col" }, fixed(s.ikm, 2)),
-          h("td", { class: "num-col" }, fixed(s.ikm_regulation, 2)),
-          h("td", null, s.hidden ? L.fmt("hidden_short", { n: minShown }) : s.grade + " · " + L.t(s.label))
-        )
-      );
-    });
-    if (!d.services.length) srows.appendChild(h("tr", null, h("td", { colspan: 5 }, L.t("no_responses"))));
-
-    var tops = [100].concat(
-      d.grades.map(function (g) {
-        return g.from;
-      })
+      )
     );
-    $("legend-text").textContent = d.grades
-      .map(function (g, i) {
-        var top = i === 0 ? 100 : tops[i] - 0.01;
-        return g.grade + " " + fixed(g.from, 2) + "–" + fixed(top, 2) + " " + L.t(g.label);
-      })
-      .join(" · ");
-
-    var comments = L.clear($("comments"));
-    (d.comments || []).forEach(function (c) {
-      // only the words: no day or service that could point at one resident
-      comments.appendChild(h("li", null, c.text));
-    });
-    $("comments-block").hidden = !(d.comments || []).length;
-    $("sign-place-date").textContent = dateText(d.to);
-  }
-
-  function onLangChange() {
-    renderServiceOptions(state.data ? state.data.service : null);
-    render();
-    if (state.data) {
-      ["download-csv", "download-xlsx"].forEach(function (id) {
-        $(id).href = $(id).href.replace(/lang=(id|en)/, "lang=" + L.lang);
-      });
-    }
-  }
-
-  S.start({
-    roles: ["kepala", "admin"],
-    noRole: "refused_no_role",
-    showFirst: true,
-    cls: "r",
-    open: open,
-    onLangChange: onLangChange,
   });
-})();
+
+  var srows = clear($("service-rows"));
+  d.services.forEach(function (s) {
+    srows.appendChild(
+      h(
+        "tr",
+        { "data-service": s.service, "data-hidden": s.hidden ? "true" : "false" },
+        h("td", null, i18n.t(s.service_name)),
+        h("td", { class: "num-col" }, String(s.responses)),
+        h("td", { class: "num-col" }, fixed(s.ikm, 2)),
+        h("td", { class: "num-col" }, fixed(s.ikm_regulation, 2)),
+        h("td", null, s.hidden ? i18n.fmt("hidden_short", { n: minShown }) : s.grade + " · " + i18n.t(s.label))
+      )
+    );
+  });
+  if (!d.services.length) srows.appendChild(h("tr", null, h("td", { colspan: 5 }, i18n.t("no_responses"))));
+
+  var tops = [100].concat(
+    d.grades.map(function (g) {
+      return g.from;
+    })
+  );
+  $("legend-text").textContent = d.grades
+    .map(function (g, i) {
+      var top = i === 0 ? 100 : tops[i] - 0.01;
+      return g.grade + " " + fixed(g.from, 2) + "–" + fixed(top, 2) + " " + i18n.t(g.label);
+    })
+    .join(" · ");
+
+  var comments = clear($("comments"));
+  (d.comments || []).forEach(function (c) {
+    // only the words: no day or service that could point at one resident
+    comments.appendChild(h("li", null, c.text));
+  });
+  $("comments-block").hidden = !(d.comments || []).length;
+  $("sign-place-date").textContent = dateText(d.to);
+}
+
+function onLangChange() {
+  renderServiceOptions(state.data ? state.data.service : null);
+  render();
+  if (state.data) {
+    ["download-csv", "download-xlsx"].forEach(function (id) {
+      $(id).href = $(id).href.replace(/lang=(id|en)/, "lang=" + i18n.lang);
+    });
+  }
+}
+
+S.start({
+  roles: ["kepala", "admin"],
+  noRole: "refused_no_role",
+  showFirst: true,
+  cls: "r",
+  open: open,
+  onLangChange: onLangChange,
+});

@@ -1,0 +1,30 @@
+/* What the settings page's modules share: the settings as saved, the services, and the form's state. */
+
+export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+export const DAY_NAMES = {
+  mon: { id: "Senin", en: "Monday" },
+  tue: { id: "Selasa", en: "Tuesday" },
+  wed: { id: "Rabu", en: "Wednesday" },
+  thu: { id: "Kamis", en: "Thursday" },
+  fri: { id: "Jumat", en: "Friday" },
+  sat: { id: "Sabtu", en: "Saturday" },
+  sun: { id: "Minggu", en: "Sunday" },
+};
+// What the form offers when the office switches from "always open" to hours.
+export const DEFAULT_HOURS = { open: "08:00", close: "15:00" };
+export const DEFAULT_DAYS = ["mon", "tue", "wed", "thu", "fri"];
+
+export const state = {
+  settings: null, // as last saved on the server
+  services: [], // GET /api/services
+  dirty: false,
+  saving: false,
+  savedAt: null,
+  problems: [], // [{field, message}]: message as the API gave it (often pydantic's English)
+  changedElsewhere: false,
+};
+
+/** "08:00:00" -> "08:00": a time as the form's boxes show it. */
+export function timeValue(value) {
+  return value ? String(value).slice(0, 5) : "";
+}

@@ -1,0 +1,56 @@
+/* Calling and opening a berkas: call the next resident, type or scan a ticket's code (a USB scanner types
+ * into the page), and the scanner agent's reads for this counter. */
+import { $ } from "loket/dom.js";
+import { fmt } from "loket/i18n.js";
+import { api } from "loket/request.js";
+import { state, say, fail, openTicket, refreshLists } from "./context.js";
+
+$("call-next").addEventListener("click", async () => {
+  const button = $("call-next");
+  button.disabled = true;
+  try {
+    const data = await api("POST", "/api/counter/call-next");
+    if (data.ticket) {
+      openTicket(data.ticket);
+      say(fmt("called_to", { number: data.ticket.number, counter: data.ticket.counter }), "ok");
+      refreshLists();
+    } else {
+      say(data.message, "info");
+    }
+  } catch (err) {
+    fail(err);
+  }
+  button.disabled = !state.me.counter;
+});
+
+$("scan-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const input = $("scan-input");
+  const code = input.value.trim();
+  if (!code) return;
+  try {
+    const data = await api("POST", "/api/scan", { code });
+    input.value = "";
+    openTicket(data.ticket);
+    say(fmt("loaded", { number: data.ticket.number }), "info");
+  } catch (err) {
+    input.select();
+    fail(err);
+  }
+});
+
+// A USB scanner types into whatever has focus: send stray typing to the scan field.
+document.addEventListener("keydown", (ev) => {
+  if (document.body.getAttribute("data-view") !== "desk") return;
+  const target = ev.target;
+  const typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT");
+  if (typing || document.querySelector("dialog[open]")) return;
+  if (ev.key.length === 1 && !ev.ctrlKey && !ev.altKey && !ev.metaKey) $("scan-input").focus();
+});
+
+/** The scanner agent read a code for this counter: open that berkas. */
+export function onScannerScan(payload) {
+  if (!payload || !payload.ticket) return;
+  openTicket(payload.ticket);
+  say(fmt("scanner_loaded", { number: payload.ticket.number }), "ok");
+}
