@@ -7,8 +7,10 @@ officer reads:
   catalog translates it; Python code marks them with `gettext` (Flask-Babel);
 - the pages' strings: msgctxt is the page scope (the script that uses them, e.g. `kiosk/kiosk`),
   msgid the key the script looks up, and each catalog holds that language's text. A page gets
-  each scope in both languages as a JSON element beside its script (`page_strings`), because
-  residents switch language on the kiosk without a reload.
+  the scopes its ES modules ask for (`pageStrings("kiosk/kiosk")`), found by following the
+  entry module's imports, in both languages as JSON elements beside its script
+  (`{{ module_strings('kiosk.static', 'kiosk/kiosk.js') }}`), because residents switch language
+  on the kiosk without a reload.
 
 The pages' JavaScript sends the language it shows in the `X-Loket-Lang` header, so the API answers
 in that language whatever the browser's own Accept-Language says.
@@ -16,12 +18,13 @@ in that language whatever the browser's own Accept-Language says.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import Babel
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
@@ -80,10 +83,44 @@ def page_strings(*scopes: str) -> dict[str, dict[str, dict[str, str]]]:
     return {scope: catalog[scope] for scope in scopes}
 
 
-def page_strings_tag(scope: str) -> Markup:
-    """One scope's strings as a JSON script element, placed beside the script that reads them."""
-    data = htmlsafe_json_dumps(page_strings(scope)[scope])
-    return Markup(f'<script type="application/json" data-strings-scope="{escape(scope)}">{data}</script>')
+def page_strings_tag(*scopes: str) -> Markup:
+    """The scopes' strings as JSON script elements, one per scope, for `pageStrings(scope)` in i18n.js."""
+    tags = [
+        f'<script type="application/json" data-strings-scope="{escape(scope)}">{htmlsafe_json_dumps(strings)}</script>'
+        for scope, strings in page_strings(*scopes).items()
+    ]
+    return Markup("\n".join(tags))
+
+
+_IMPORT = re.compile(r"""^\s*(?:import|export)\b[^"';]*?(?:from\s*)?["']([^"']+\.js)["']""", re.M)
+_SCOPE = re.compile(r"""pageStrings\(\s*["']([^"']+)["']\s*\)""")
+
+
+@lru_cache(maxsize=64)
+def module_scopes(entry: Path) -> tuple[str, ...]:
+    """The string scopes a page's ES module and everything it imports ask for, in import order."""
+    shared = Path(__file__).resolve().parent / "static" / "js"
+    seen: set[Path] = set()
+    scopes: list[str] = []
+
+    def visit(path: Path) -> None:
+        if path in seen or not path.is_file():
+            return
+        seen.add(path)
+        source = path.read_text(encoding="utf-8")
+        for spec in _IMPORT.findall(source):
+            visit(shared / spec.removeprefix("loket/") if spec.startswith("loket/") else (path.parent / spec).resolve())
+        scopes.extend(scope for scope in _SCOPE.findall(source) if scope not in scopes)
+
+    visit(entry.resolve())
+    return tuple(scopes)
+
+
+def module_strings(endpoint: str, filename: str) -> Markup:
+    """The strings a page's entry module needs (as url_for's static endpoint and filename), as JSON elements."""
+    blueprint = endpoint.rpartition(".")[0]
+    folder = current_app.blueprints[blueprint].static_folder if blueprint else current_app.static_folder
+    return page_strings_tag(*module_scopes(Path(str(folder)) / filename))
 
 
 def init_app(app: Flask) -> None:
@@ -95,4 +132,4 @@ def init_app(app: Flask) -> None:
         default_translation_directories=str(TRANSLATIONS),
         locale_selector=select_language,
     )
-    app.jinja_env.globals["page_strings"] = page_strings_tag
+    app.jinja_env.globals["module_strings"] = module_strings

@@ -36,6 +36,13 @@ export function fmt(key, params) {
 }
 
 /** Add page strings: {key: {id, en}}. */
+/** The strings of one page scope, from the gettext catalogs: the server renders them beside the page's script. */
+export function pageStrings(scope) {
+  const node = document.querySelector(`script[data-strings-scope="${scope}"]`);
+  if (!node) throw new Error(`page strings missing for ${scope}`);
+  return JSON.parse(node.textContent);
+}
+
 export function addStrings(more) {
   Object.assign(strings, more);
 }

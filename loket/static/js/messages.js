@@ -1,8 +1,8 @@
 /* Messages at the top of a staff page: information fades after a few seconds, errors stay until closed. */
 import { h, clear } from "./dom.js";
-import { t, addStrings } from "./i18n.js";
+import { t, addStrings, pageStrings } from "./i18n.js";
 
-addStrings({ close: { id: "Tutup", en: "Close" } });
+addStrings(pageStrings("js/messages"));
 
 /**
  * A message box in `box`; `cls` is the page's CSS class prefix ("a", "r", "c").

@@ -1,5 +1,5 @@
 /* Talking to the JSON API: CSRF token, JSON, binary or multipart (upload) bodies, one error type. */
-import { t } from "./i18n.js";
+import { t, lang } from "./i18n.js";
 
 /** An API refusal: the message to show, the HTTP status, the error code, and the JSON body if any. */
 export class ApiError extends Error {
@@ -42,7 +42,8 @@ export async function refreshCsrf() {
 }
 
 function send(method, url, body) {
-  const headers = { Accept: "application/json" };
+  // The API answers in the language the page shows, whatever the browser's own Accept-Language.
+  const headers = { Accept: "application/json", "X-Loket-Lang": lang };
   const init = { method, headers, credentials: "same-origin", cache: "no-store" };
   if (method !== "GET") {
     const token = csrfToken();

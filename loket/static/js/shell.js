@@ -12,21 +12,12 @@
  *   leaving()  true while there are unsaved changes: log-out and leaving the page ask first.
  */
 import { $ } from "./dom.js";
-import { t, fmt, addStrings, bilingual, onLangChange, initLangSwitch } from "./i18n.js";
+import { t, fmt, addStrings, pageStrings, bilingual, onLangChange, initLangSwitch } from "./i18n.js";
 import { api } from "./request.js";
 import { login, logout as endSession } from "./login.js";
 import { messageBox } from "./messages.js";
 
-addStrings({
-  logout: { id: "Keluar", en: "Log out" },
-  loading: { id: "Memuat…", en: "Loading…" },
-  username: { id: "Nama pengguna", en: "Username" },
-  password: { id: "Kata sandi", en: "Password" },
-  login: { id: "Masuk", en: "Log in" },
-  login_other: { id: "Keluar dan masuk dengan akun lain", en: "Log out and use another account" },
-  who: { id: "{name} · {role}", en: "{name} · {role}" },
-  switch_to: { id: "Beralih ke peran {role}", en: "Switch to the {role} role" },
-});
+addStrings(pageStrings("js/shell"));
 
 /** The session (GET /api/me), the page's options, and which view shows. */
 export const state = { me: null, page: null, view: "loading" };

@@ -27,28 +27,7 @@ var KINDS = {
   "personal_data.purged": { id: "Data pribadi dihapus", en: "Personal data purged" },
 };
 
-i18n.addStrings({
-  title: { id: "Log Audit", en: "Audit Log" },
-  list_heading: { id: "Perubahan oleh admin", en: "Changes made by admins" },
-  from: { id: "Dari tanggal", en: "From" },
-  to: { id: "Sampai tanggal", en: "To" },
-  kind: { id: "Jenis perubahan", en: "Kind of change" },
-  all_kinds: { id: "Semua jenis", en: "All kinds" },
-  filter: { id: "Tampilkan", en: "Show" },
-  count: { id: "{n} perubahan.", en: "{n} change(s)." },
-  count_limited: { id: "{n} perubahan terbaru (dibatasi); persempit tanggal untuk yang lebih lama.", en: "The latest {n} changes (limited); narrow the dates for older ones." },
-  none: { id: "Tidak ada perubahan pada rentang ini.", en: "No changes in this range." },
-  by: { id: "oleh {name}", en: "by {name}" },
-  system: { id: "sistem (terjadwal)", en: "the system (scheduled)" },
-  col_field: { id: "Isian", en: "Field" },
-  col_before: { id: "Sebelum", en: "Before" },
-  col_after: { id: "Sesudah", en: "After" },
-  unchanged_n: { id: "Tampilkan {n} isian yang tidak berubah", en: "Show {n} unchanged field(s)" },
-  no_details: { id: "Tanpa rincian (isi tidak dicatat).", en: "No details (contents not recorded)." },
-  empty: { id: "(kosong)", en: "(empty)" },
-  created_badge: { id: "baru", en: "new" },
-  removed_badge: { id: "dihapus", en: "removed" },
-});
+i18n.addStrings(i18n.pageStrings("admin/audit"));
 
 var state = { entries: [], kinds: Object.keys(KINDS) };
 

@@ -10,37 +10,7 @@ import { editDialog } from "./dialogs.js";
 import { listPage } from "./list_page.js";
 
 
-i18n.addStrings({
-  title: { id: "Loket", en: "Counters" },
-  list_heading: { id: "Daftar loket", en: "Counters" },
-  add: { id: "Tambah loket", en: "Add a counter" },
-  note: {
-    id: "Nomor loket dibacakan dalam panggilan (\u201csilakan menuju loket tiga\u201d). Tanpa layanan dicentang = melayani semua layanan.",
-    en: "The counter number is read out in calls (\u201cplease go to counter three\u201d). No service ticked = serves every service.",
-  },
-  col_number: { id: "Nomor", en: "Number" },
-  col_name: { id: "Nama", en: "Name" },
-  col_roles: { id: "Peran", en: "Roles" },
-  col_services: { id: "Layanan", en: "Services" },
-  col_zone: { id: "Zona", en: "Zone" },
-  col_status: { id: "Status", en: "Status" },
-  all_services: { id: "semua layanan", en: "every service" },
-  name: { id: "Nama loket", en: "Counter name" },
-  number: { id: "Nomor (dibacakan)", en: "Number (read out)" },
-  roles: { id: "Peran petugas di loket ini", en: "Staff roles at this counter" },
-  services: { id: "Layanan (kosong = semua)", en: "Services (none = all)" },
-  zone: { id: "Zona (mis. Lantai 1)", en: "Zone (e.g. Ground floor)" },
-  new_counter: { id: "Loket baru", en: "New counter" },
-  edit_counter: { id: "Ubah {name}", en: "Edit {name}" },
-  created: { id: "Loket {name} ditambahkan.", en: "Counter {name} added." },
-  saved: { id: "Loket {name} disimpan.", en: "Counter {name} saved." },
-  none: { id: "Belum ada loket.", en: "No counters yet." },
-  number_mismatch: {
-    id: "Nama menyebut {named}, suara akan membacakan {number}.",
-    en: "The name says {named}, the voice will read out {number}.",
-  },
-  use_named: { id: "Pakai nomor {named}", en: "Use number {named}" },
-});
+i18n.addStrings(i18n.pageStrings("admin/counters"));
 
 var state = { meta: null, counters: [] };
 

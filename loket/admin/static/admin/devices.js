@@ -11,50 +11,7 @@ import { confirmAction, editDialog } from "./dialogs.js";
 import { listPage } from "./list_page.js";
 
 
-i18n.addStrings({
-  title: { id: "Kiosk & Layar", en: "Kiosks & Displays" },
-  list_heading: { id: "Kiosk dan layar antrean", en: "Kiosks and queue displays" },
-  add: { id: "Tambah perangkat", en: "Add a device" },
-  note: {
-    id: "Buka alamat di kolom \u201cAlamat\u201d pada perangkat itu (mis. di browser kiosk atau TV). Perubahan berlaku segera.",
-    en: "Open the address in the \u201cAddress\u201d column on that device (e.g. in the kiosk's or the TV's browser). Changes apply at once.",
-  },
-  col_kind: { id: "Jenis", en: "Kind" },
-  col_name: { id: "Nama", en: "Name" },
-  col_zone: { id: "Zona", en: "Zone" },
-  col_setup: { id: "Printer / tampilan", en: "Printer / view" },
-  col_url: { id: "Alamat", en: "Address" },
-  col_status: { id: "Status", en: "Status" },
-  kind_kiosk: { id: "Kiosk", en: "Kiosk" },
-  kind_display: { id: "Layar", en: "Display" },
-  kind: { id: "Jenis perangkat", en: "Device kind" },
-  name: { id: "Nama (tanpa spasi)", en: "Name (no spaces)" },
-  name_hint: { id: "mis. kiosk-1, layar-lobi; dipakai di alamat perangkat", en: "e.g. kiosk-1, lobby-tv; used in the device's address" },
-  zone: { id: "Zona", en: "Zone" },
-  printer: { id: "Printer tiket", en: "Ticket printer" },
-  printer_hint: {
-    id: "mis. network:10.0.0.21:9100, usb:0x0416:0x5011, serial:/dev/ttyUSB0:9600. Kosong = printer bawaan server.",
-    en: "e.g. network:10.0.0.21:9100, usb:0x0416:0x5011, serial:/dev/ttyUSB0:9600. Empty = the server's default printer.",
-  },
-  default_printer: { id: "printer bawaan", en: "default printer" },
-  counters: { id: "Loket yang ditampilkan (kosong = semua)", en: "Counters shown (none = all)" },
-  all_counters: { id: "semua loket", en: "all counters" },
-  pickup: { id: "Mode pengambilan dokumen (menampilkan dokumen yang siap diambil)", en: "Pickup mode (shows documents ready to collect)" },
-  pickup_short: { id: "pengambilan", en: "pickup" },
-  new_device: { id: "Perangkat baru", en: "New device" },
-  edit_device: { id: "Ubah {name}", en: "Edit {name}" },
-  delete: { id: "Hapus", en: "Delete" },
-  delete_title: { id: "Hapus {name}?", en: "Delete {name}?" },
-  delete_text: {
-    id: "Perangkat ini kembali memakai pengaturan bawaan sampai ditambahkan lagi.",
-    en: "The device falls back to the default settings until it is added again.",
-  },
-  deleted: { id: "{name} dihapus.", en: "{name} deleted." },
-  created: { id: "{name} ditambahkan. Buka alamatnya di perangkat itu.", en: "{name} added. Open its address on that device." },
-  saved: { id: "{name} disimpan.", en: "{name} saved." },
-  none: { id: "Belum ada kiosk atau layar terdaftar.", en: "No kiosks or displays registered yet." },
-  open: { id: "Buka", en: "Open" },
-});
+i18n.addStrings(i18n.pageStrings("admin/devices"));
 
 var state = { counters: [], devices: [] };
 

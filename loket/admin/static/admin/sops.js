@@ -13,55 +13,7 @@ import { normaliseProblem, problemText } from "./problems.js";
 import { start } from "./shell.js";
 
 
-i18n.addStrings({
-  title: { id: "Layanan (SOP)", en: "Services (SOP)" },
-  sops_heading: { id: "Daftar layanan", en: "Services" },
-  sop_add: { id: "Tambah layanan", en: "Add a service" },
-  sop_export_all: { id: "Ekspor semua (zip)", en: "Export all (zip)" },
-  sop_import: { id: "Impor YAML", en: "Import YAML" },
-  sops_note: {
-    id: "Perubahan layanan berlaku segera di semua kiosk. Layanan bertanda draf tetap tampil; kantor perlu memastikan isinya.",
-    en: "Changes to a service apply at once on every kiosk. Draft services are still offered; the office should confirm them.",
-  },
-  col_prefix: { id: "Huruf", en: "Prefix" },
-  col_name: { id: "Layanan", en: "Service" },
-  col_group: { id: "Kelompok", en: "Group" },
-  col_steps: { id: "Langkah · target", en: "Steps · target" },
-  col_source: { id: "Sumber", en: "Source" },
-  col_actions: { id: "Tindakan", en: "Actions" },
-  source_shipped: { id: "bawaan", en: "shipped" },
-  source_edited: { id: "diubah", en: "edited" },
-  source_office: { id: "baru", en: "office-added" },
-  draft: { id: "draf", en: "draft" },
-  steps_n: { id: "{n} langkah", en: "{n} steps" },
-  minutes: { id: "{n} menit", en: "{n} min" },
-  no_target: { id: "tanpa target", en: "no target" },
-  updated_by: { id: "diubah {when} oleh {who}", en: "changed {when} by {who}" },
-  export_yaml: { id: "Ekspor YAML", en: "Export YAML" },
-  revert: { id: "Kembalikan ke bawaan", en: "Revert to shipped" },
-  delete: { id: "Hapus", en: "Delete" },
-  revert_title: { id: "Kembalikan ke versi bawaan?", en: "Revert to the shipped version?" },
-  revert_text: {
-    id: "Perubahan kantor pada “{name}” dibuang; kiosk kembali memakai SOP bawaan.",
-    en: "The office's changes to “{name}” are dropped; kiosks go back to the shipped SOP.",
-  },
-  delete_title: { id: "Hapus layanan?", en: "Delete the service?" },
-  delete_text: {
-    id: "Layanan “{name}” dihapus dan tidak lagi tampil di kiosk.",
-    en: "The service “{name}” is deleted and no longer offered on the kiosks.",
-  },
-  reverted: { id: "Layanan dikembalikan ke versi bawaan.", en: "The service is back to its shipped version." },
-  deleted: { id: "Layanan dihapus.", en: "The service is deleted." },
-  mark_draft: { id: "Tandai sebagai draf", en: "Mark as draft" },
-  marked_draft: { id: "Layanan ditandai sebagai draf.", en: "The service is marked as a draft." },
-  imported: { id: "Impor berhasil: {created} baru, {updated} diperbarui.", en: "Imported: {created} new, {updated} updated." },
-  import_failed: { id: "Impor dibatalkan; tidak ada yang disimpan:", en: "Import cancelled; nothing was saved:" },
-  none_yet: { id: "Belum ada layanan.", en: "No services yet." },
-  catalog_problems: {
-    id: "Beberapa SOP kantor tidak dapat dipakai dan dilewati:",
-    en: "Some office SOPs could not be used and were skipped:",
-  },
-});
+i18n.addStrings(i18n.pageStrings("admin/sops"));
 
 var state = { sops: [], catalogProblems: [] };
 var socket = null;

@@ -13,48 +13,7 @@ import { normaliseProblem, problemText } from "./problems.js";
 import { listPage } from "./list_page.js";
 
 
-i18n.addStrings({
-  title: { id: "Pengguna", en: "Users" },
-  list_heading: { id: "Petugas dan peran", en: "Staff and roles" },
-  add: { id: "Tambah pengguna", en: "Add a user" },
-  note: {
-    id: "Akun nonaktif tidak dapat masuk. Kata sandi tidak pernah ditampilkan; atur ulang bila petugas lupa.",
-    en: "Inactive accounts cannot log in. Passwords are never shown; reset one when an officer forgets it.",
-  },
-  col_username: { id: "Nama pengguna", en: "Username" },
-  col_full_name: { id: "Nama lengkap", en: "Full name" },
-  col_roles: { id: "Peran", en: "Roles" },
-  col_created: { id: "Dibuat", en: "Created" },
-  col_status: { id: "Status", en: "Status" },
-  username: { id: "Nama pengguna", en: "Username" },
-  username_hint: { id: "huruf kecil, angka, titik, minus; tidak dapat diubah", en: "lowercase, digits, dots, dashes; cannot change later" },
-  full_name: { id: "Nama lengkap", en: "Full name" },
-  roles: { id: "Peran", en: "Roles" },
-  password: { id: "Kata sandi", en: "Password" },
-  password_hint: { id: "minimal 8 karakter", en: "at least 8 characters" },
-  new_user: { id: "Pengguna baru", en: "New user" },
-  edit_user: { id: "Ubah {name}", en: "Edit {name}" },
-  reset_password: { id: "Atur ulang kata sandi", en: "Reset password" },
-  reset_title: { id: "Kata sandi baru untuk {name}", en: "New password for {name}" },
-  new_password: { id: "Kata sandi baru", en: "New password" },
-  reset_hint: {
-    id: "Sampaikan kata sandi ini langsung kepada petugas; ia dapat masuk dengan kata sandi ini segera.",
-    en: "Tell the officer in person; they can log in with it at once.",
-  },
-  reset_done: { id: "Kata sandi {name} diatur ulang.", en: "{name}'s password was reset." },
-  deactivate: { id: "Nonaktifkan", en: "Deactivate" },
-  activate: { id: "Aktifkan", en: "Activate" },
-  deactivate_title: { id: "Nonaktifkan {name}?", en: "Deactivate {name}?" },
-  deactivate_text: {
-    id: "{name} tidak dapat masuk lagi sampai diaktifkan kembali. Riwayat kerjanya tetap tersimpan.",
-    en: "{name} can no longer log in until reactivated. Their work history stays.",
-  },
-  deactivated: { id: "{name} dinonaktifkan.", en: "{name} is deactivated." },
-  activated: { id: "{name} diaktifkan.", en: "{name} is active again." },
-  created: { id: "Pengguna {name} ditambahkan.", en: "User {name} added." },
-  saved: { id: "Pengguna {name} disimpan.", en: "User {name} saved." },
-  you: { id: "Anda", en: "you" },
-});
+i18n.addStrings(i18n.pageStrings("admin/users"));
 
 var state = { meta: null, users: [] };
 

@@ -47,50 +47,7 @@ var GROUPS = ["ktp-el", "kk", "kia", "akta", "pindah", "lainnya"];
 // A WAV of 0.05 s silence: played inside the first tap, it unlocks audio for the page.
 var SILENCE = silentWav(0.05);
 
-i18n.addStrings({
-  subtitle: { id: "Layar Antrean", en: "Queue Display" },
-  subtitle_pickup: { id: "Pengambilan Dokumen", en: "Document Pickup" },
-  subset_zone: { id: "Zona {z}", en: "Zone {z}" },
-  connecting: { id: "Menghubungkan…", en: "Connecting…" },
-  online: { id: "Terhubung", en: "Connected" },
-  reconnecting: { id: "Menghubungkan ulang…", en: "Reconnecting…" },
-  offline: { id: "Koneksi terputus. Menghubungkan ulang…", en: "Connection lost. Reconnecting…" },
-  offline_since: { id: "Data terakhir pukul {t}", en: "Last update at {t}" },
-  now_calling: { id: "Nomor Antrean", en: "Queue Number" },
-  go_to: { id: "silakan menuju", en: "please go to" },
-  recall: { id: "Panggilan ulang", en: "Called again" },
-  recent: { id: "Panggilan sebelumnya", en: "Previous calls" },
-  no_calls: { id: "Belum ada panggilan sebelumnya.", en: "No earlier calls yet." },
-  counters: { id: "Loket", en: "Counters" },
-  no_counters: { id: "Tidak ada loket untuk layar ini.", en: "No counters for this display." },
-  waiting: { id: "Menunggu", en: "Waiting" },
-  waiting_total: { id: "{n} orang", en: "{n} people" },
-  "group.ktp-el": { id: "KTP-el", en: "KTP-el (ID card)" },
-  "group.kk": { id: "Kartu Keluarga", en: "Family Card (KK)" },
-  "group.kia": { id: "KIA", en: "Child ID (KIA)" },
-  "group.akta": { id: "Akta", en: "Certificates (Akta)" },
-  "group.pindah": { id: "Pindah", en: "Moving (Pindah)" },
-  "group.lainnya": { id: "Lainnya", en: "Other" },
-  ready: { id: "Dokumen siap diambil", en: "Documents ready for pickup" },
-  ready_hint: { id: "Tunggu nomor Anda dipanggil ke loket.", en: "Wait for your number to be called." },
-  ready_none: { id: "Belum ada dokumen yang siap.", en: "No documents ready yet." },
-  ready_more: { id: "dan {n} nomor lainnya", en: "and {n} more" },
-  welcome: { id: "Selamat datang", en: "Welcome" },
-  free: { id: "Semua layanan Dukcapil tidak dipungut biaya.", en: "All Dukcapil services are free of charge." },
-  idle: { id: "—", en: "—" },
-  sound_ask: { id: "Suara belum aktif", en: "Sound not enabled" },
-  sound_on: { id: "Suara aktif", en: "Sound on" },
-  sound_off: { id: "Suara nonaktif", en: "Sound off" },
-  sound_enable: { id: "Aktifkan suara", en: "Enable sound" },
-  sound_enable_hint: {
-    id: "Ketuk sekali agar panggilan antrean terdengar. Pilihan ini diingat di layar ini.",
-    en: "Tap once so that calls can be heard. This screen remembers it.",
-  },
-  sound_blocked: {
-    id: "Suara nonaktif — ketuk layar untuk mengaktifkan",
-    en: "Sound is off — tap the screen to enable it",
-  },
-});
+i18n.addStrings(i18n.pageStrings("display/display"));
 
 var $ = function (id) {
   return document.getElementById(id);

@@ -15,36 +15,7 @@ var $ = function (id) {
 var DEBOUNCE_MS = 400;
 var TICK_SECONDS = 20;
 
-i18n.addStrings({
-  connecting: { id: "Menghubungkan…", en: "Connecting…" },
-  live_on: { id: "Langsung: berubah seketika", en: "Live: updates at once" },
-  live_off: { id: "Terputus: diperbarui tiap {n} detik", en: "Disconnected: refreshed every {n} seconds" },
-  updated: { id: "Diperbarui {time}", en: "Updated {time}" },
-  sec_waiting: { id: "Menunggu per layanan", en: "Waiting per service" },
-  sec_tickets: { id: "Nomor yang menunggu", en: "Numbers waiting" },
-  sec_counters_now: { id: "Loket", en: "Counters" },
-  sec_overdue: { id: "Berkas lewat target waktu", en: "Berkas over their time target" },
-  kpi_waiting: { id: "Menunggu sekarang", en: "Waiting now" },
-  kpi_open: { id: "Loket buka", en: "Counters open" },
-  kpi_idle: { id: "Loket menganggur", en: "Counters idle" },
-  kpi_overdue: { id: "Lewat target", en: "Overdue" },
-  kpi_today_issued: { id: "Nomor hari ini", en: "Tickets today" },
-  kpi_today_wait: { id: "Tunggu rata-rata hari ini", en: "Mean wait today" },
-  longest: { id: "terlama {m} mnt", en: "longest {m} min" },
-  nobody_waiting: { id: "Tidak ada yang menunggu.", en: "Nobody is waiting." },
-  status_closed: { id: "Tutup", en: "Closed" },
-  status_idle: { id: "Buka · menganggur", en: "Open · idle" },
-  status_busy: { id: "Buka · melayani", en: "Open · serving" },
-  status_busy_closed: { id: "Tutup · masih ada nomor", en: "Closed · a number is still here" },
-  no_overdue: { id: "Tidak ada berkas yang lewat target.", en: "No berkas is over its target." },
-  col_number: { id: "Nomor", en: "Number" },
-  col_service: { id: "Layanan", en: "Service" },
-  col_step: { id: "Tahap", en: "Step" },
-  col_where: { id: "Status", en: "State" },
-  col_elapsed: { id: "Di tahap ini (mnt)", en: "In this step (min)" },
-  col_target: { id: "Target (mnt)", en: "Target (min)" },
-  waited: { id: "{m} mnt", en: "{m} min" },
-});
+i18n.addStrings(i18n.pageStrings("reports/live"));
 
 var state = { data: null, socket: null, timer: null, debounce: null };
 

@@ -7,66 +7,7 @@ import { api } from "loket/request.js";
 import { longDate } from "loket/time.js";
 import * as S from "loket/shell.js";
 
-i18n.addStrings({
-  title: { id: "Indeks Kepuasan Masyarakat", en: "Public Satisfaction Index" },
-  login_title: { id: "Masuk untuk membaca laporan", en: "Log in to read the report" },
-  login_hint: { id: "Laporan ini untuk Admin dan Kepala Dinas.", en: "This report is for the Admin and the Head of Office." },
-  refused_title: { id: "Laporan ini khusus Admin dan Kepala Dinas", en: "This report is for the Admin and the Head of Office" },
-  refused_no_role: {
-    id: "Akun Anda tidak memiliki peran Admin atau Kepala Dinas.",
-    en: "Your account holds neither the Admin nor the Head of Office role.",
-  },
-  refused_working_as: {
-    id: "Anda sedang bekerja sebagai {role}. Beralih peran untuk membaca laporan.",
-    en: "You are working as {role}. Switch roles to read the report.",
-  },
-  from: { id: "Dari", en: "From" },
-  to: { id: "Sampai", en: "To" },
-  service: { id: "Layanan", en: "Service" },
-  all_services: { id: "Semua layanan", en: "All services" },
-  this_month: { id: "Bulan ini", en: "This month" },
-  this_quarter: { id: "Triwulan ini", en: "This quarter" },
-  this_semester: { id: "Semester ini", en: "This half-year" },
-  this_year: { id: "Tahun ini", en: "This year" },
-  show: { id: "Tampilkan", en: "Show" },
-  print: { id: "Cetak", en: "Print" },
-  csv: { id: "Unduh CSV", en: "Download CSV" },
-  xlsx: { id: "Unduh XLSX", en: "Download XLSX" },
-  paper_title: { id: "Laporan Survei Kepuasan Masyarakat (SKM)", en: "Public Satisfaction Survey (SKM) Report" },
-  period: { id: "Periode", en: "Period" },
-  ikm: { id: "IKM", en: "IKM" },
-  ikm_note: { id: "rata-rata NRR × 25", en: "mean NRR × 25" },
-  grade: { id: "Mutu pelayanan", en: "Service grade" },
-  responses: { id: "Jumlah responden", en: "Responses" },
-  responses_note: { id: "satu per tiket, anonim", en: "one per ticket, anonymous" },
-  ikm_regulation: { id: "IKM dengan bobot 0,111", en: "IKM with weight 0.111" },
-  ikm_regulation_note: {
-    id: "Σ (NRR × 0,111) × 25, seperti tabel PermenPANRB 14/2017",
-    en: "Σ (NRR × 0.111) × 25, as the tables of PermenPANRB 14/2017",
-  },
-  no_responses: { id: "Belum ada responden pada periode ini.", en: "No responses in this period." },
-  few_responses: {
-    id: "Kurang dari {n} responden: nilai tidak ditampilkan agar responden tidak dapat dikenali. Pilih periode yang lebih panjang.",
-    en: "Fewer than {n} responses: figures are not shown so that no one can be recognised. Choose a longer period.",
-  },
-  hidden_short: { id: "disembunyikan (< {n} responden)", en: "hidden (< {n} responses)" },
-  per_element: { id: "Nilai per unsur pelayanan", en: "Score per service element" },
-  col_no: { id: "No", en: "No" },
-  col_element: { id: "Unsur pelayanan", en: "Service element" },
-  col_nrr: { id: "NRR", en: "NRR" },
-  col_weighted: { id: "NRR × 0,111", en: "NRR × 0.111" },
-  col_1: { id: "1 Tidak baik", en: "1 Bad" },
-  col_2: { id: "2 Kurang baik", en: "2 Poor" },
-  col_3: { id: "3 Baik", en: "3 Good" },
-  col_4: { id: "4 Sangat baik", en: "4 Very good" },
-  col_distribution: { id: "Sebaran", en: "Distribution" },
-  per_service: { id: "Per layanan", en: "Per service" },
-  col_service: { id: "Layanan", en: "Service" },
-  legend: { id: "Nilai interval IKM (PermenPANRB 14/2017)", en: "IKM intervals (PermenPANRB 14/2017)" },
-  comments: { id: "Saran dan masukan", en: "Comments and suggestions" },
-  sign_role: { id: "Kepala Dinas Kependudukan dan Pencatatan Sipil", en: "Head of the Population and Civil Registration Office" },
-  sign_nip: { id: "NIP.", en: "NIP." },
-});
+i18n.addStrings(i18n.pageStrings("survey/report"));
 
 var $ = S.$;
 var state = { data: null, services: [] };

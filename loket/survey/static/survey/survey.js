@@ -14,51 +14,7 @@ var THANKS_SECONDS = 8;
 var OFFER_SECONDS = 180; // the tablet offers the ticket just handed over at its counter this long
 var ENTRY_MAX = 300;
 
-i18n.addStrings({
-  title: { id: "Survei Kepuasan Masyarakat", en: "Public Satisfaction Survey" },
-  start_title: { id: "Bagaimana pelayanan kami hari ini?", en: "How was our service today?" },
-  start_lead: {
-    id: "9 pertanyaan singkat, cukup sentuh jawaban Anda. Sukarela dan anonim.",
-    en: "9 short questions: just touch your answer. Optional and anonymous.",
-  },
-  offer_text: { id: "Baru selesai dilayani:", en: "Just served:" },
-  offer_rate: { id: "Nilai layanan ini", en: "Rate this service" },
-  entry_label: {
-    id: "Pindai kode QR pada tiket Anda, atau ketik nomor antrean:",
-    en: "Scan the QR code on your ticket, or type your queue number:",
-  },
-  entry_placeholder: { id: "mis. B-001", en: "e.g. B-001" },
-  entry_qr: { id: "Kode QR tiket terbaca", en: "Ticket QR code read" },
-  prefix_label: { id: "Huruf nomor antrean", en: "Queue number letter" },
-  key_clear: { id: "Hapus", en: "Clear" },
-  key_back: { id: "Hapus satu huruf", en: "Delete one character" },
-  skip: { id: "Lewati", en: "Skip" },
-  next: { id: "Lanjut ›", en: "Next ›" },
-  checking: { id: "Memeriksa…", en: "Checking…" },
-  need_number: { id: "Ketik nomor antrean Anda, mis. B-001.", en: "Type your queue number, e.g. B-001." },
-  invalid_code: {
-    id: "Kode QR tidak dikenali sebagai tiket kantor ini. Ketik nomor antrean Anda.",
-    en: "This QR code is not a ticket of this office. Type your queue number.",
-  },
-  progress: { id: "Pertanyaan {n} dari {m}", en: "Question {n} of {m}" },
-  previous: { id: "‹ Sebelumnya", en: "‹ Previous" },
-  skip_survey: { id: "Lewati survei", en: "Skip the survey" },
-  finish_title: { id: "Semua pertanyaan sudah dijawab", en: "All questions answered" },
-  finish_lead: { id: "Tambahkan saran bila ada, lalu kirim penilaian Anda.", en: "Add a comment if you like, then send your rating." },
-  comment_label: { id: "Saran dan masukan (boleh dikosongkan)", en: "Comments and suggestions (optional)" },
-  anonymous: {
-    id: "Penilaian Anda anonim: jawaban tidak disimpan bersama nomor antrean, nama atau jam kedatangan.",
-    en: "Your rating is anonymous: answers are not stored with your queue number, name or time of visit.",
-  },
-  change: { id: "‹ Ubah jawaban", en: "‹ Change answers" },
-  submit: { id: "Kirim penilaian", en: "Send rating" },
-  sending: { id: "Mengirim…", en: "Sending…" },
-  thanks_title: { id: "Terima kasih!", en: "Thank you!" },
-  thanks_text: { id: "Penilaian Anda membantu kami memperbaiki pelayanan.", en: "Your rating helps us improve our service." },
-  returning: { id: "Layar kembali ke awal dalam", en: "This screen returns to the start in" },
-  seconds: { id: "detik", en: "seconds" },
-  done: { id: "Selesai", en: "Done" },
-});
+i18n.addStrings(i18n.pageStrings("survey/survey"));
 
 var $ = function (id) {
   return document.getElementById(id);
