@@ -560,12 +560,28 @@ def test_recent_calls_show_whole_counter_names_and_a_long_office_name_fits(serve
     expect(counters).to_have_text(["Ruang Operator", "Loket 4 IKD", "Loket 2"])
     _whole(page, "#recent-calls .d-recent-counter")
     _whole(page, "#recent-calls .d-recent-number")
-    for i in range(3):
-        item = page.locator("#recent-calls .d-recent-item").nth(i)
-        item_box = item.bounding_box()
-        for part in (".d-recent-number", ".d-recent-counter", ".d-recent-time"):
-            _inside(item.locator(part).bounding_box(), item_box, f"recent {i} {part}")
-        _inside(item_box, _box(page, ".d-recent"), f"recent {i}")
+    # The board rebuilds the list on every state push: measure it in one go, not element by element.
+    layout = page.evaluate(
+        """() => {
+            const box = el => {
+                const r = el.getBoundingClientRect();
+                return {x: r.x, y: r.y, width: r.width, height: r.height};
+            };
+            return {
+                recent: box(document.querySelector(".d-recent")),
+                items: [...document.querySelectorAll("#recent-calls .d-recent-item")].map(item => ({
+                    box: box(item),
+                    parts: [".d-recent-number", ".d-recent-counter", ".d-recent-time"]
+                        .map(sel => box(item.querySelector(sel))),
+                })),
+            };
+        }"""
+    )
+    assert len(layout["items"]) == 3
+    for i, item in enumerate(layout["items"]):
+        for part, part_box in zip(("number", "counter", "time"), item["parts"], strict=True):
+            _inside(part_box, item["box"], f"recent {i} {part}")
+        _inside(item["box"], layout["recent"], f"recent {i}")
 
     # The office's full name: inside the welcome panel and the header, never over their edges.
     _whole(page, "#media-office")
