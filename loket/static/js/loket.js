@@ -179,7 +179,7 @@
   }
 
   function send(method, url, body) {
-    var headers = { Accept: "application/json" };
+    var headers = { Accept: "application/json", "X-Loket-Lang": lang };
     var init = { method: method, headers: headers, credentials: "same-origin", cache: "no-store" };
     if (method !== "GET") {
       var token = csrfToken();

@@ -106,7 +106,7 @@
   /** POST a multipart form (file uploads) with the CSRF token; resolves with JSON, rejects with L.ApiError. */
   function upload(url, formData) {
     var meta = document.querySelector('meta[name="csrf-token"]');
-    var headers = { Accept: "application/json" };
+    var headers = { Accept: "application/json", "X-Loket-Lang": L.lang };
     if (meta) headers["X-CSRFToken"] = meta.getAttribute("content");
     return fetch(url, { method: "POST", body: formData, headers: headers, credentials: "same-origin", cache: "no-store" })
       .catch(function () {
@@ -143,7 +143,7 @@
 
   /** A problem as {field, message}: the structured format, or the older "field: message" string. */
   function normaliseProblem(p) {
-    if (p && typeof p === "object") return { field: String(p.field || ""), message: String(p.message || p.msg || "") };
+    if (p && typeof p === "object") return { field: String(p.field || ""), message: p.label ? p.label.id + " (" + p.label.en + ")" : String(p.message || p.msg || "") };
     var text = String(p);
     var at = text.indexOf(": ");
     if (at === -1) return { field: "", message: text };

@@ -770,7 +770,7 @@
   function post(url, body) {
     return fetch(url, {
       method: "POST",
-      headers: { Accept: "application/json", "Content-Type": "application/json" },
+      headers: { Accept: "application/json", "Content-Type": "application/json", "X-Loket-Lang": L.lang },
       credentials: "same-origin",
       cache: "no-store",
       body: JSON.stringify(body),
