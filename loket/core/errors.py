@@ -131,7 +131,7 @@ PYDANTIC_MESSAGES: dict[str, Message] = {
 #: Where the general sentence would say it less plainly: (type, ctx key, its value) -> the sentence.
 PYDANTIC_SPECIAL: dict[tuple[str, str, Any], Message] = {
     ("string_too_short", "min_length", 1): _("Wajib diisi."),
-    ("too_short", "min_length", 1): _("Wajib diisi."),
+    ("too_short", "min_length", 1): _("Wajib diisi (paling sedikit satu)."),
     ("greater_than_equal", "ge", 0): _("Tidak boleh negatif."),
     ("string_pattern_mismatch", "pattern", "^[A-Z]$"): _("Satu huruf kapital, mis. N."),
 }

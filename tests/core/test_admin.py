@@ -162,7 +162,7 @@ def test_import_is_all_or_nothing(loket, admin, store):
             loket, admin, [("kia.yaml", good.encode()), ("ikd.yaml", new.encode()), ("x.yaml", bad.encode())]
         )
     [only] = err.value.problems
-    assert only == {"field": "x.yaml: steps", "message": "Wajib diisi."}  # pydantic's too_short (min 1), in Indonesian
+    assert only == {"field": "x.yaml: steps", "message": "Wajib diisi (paling sedikit satu)."}  # too_short (min 1)
     with store.read() as s:
         assert s.query(SopDocument).count() == 0
     assert loket.catalog.get("aktivasi-ikd") is None
