@@ -94,7 +94,7 @@
       return;
     }
     if (err && err.status === 403 && err.code !== "conflict") {
-      refuseWith(err.message);
+      refuseWith((err.data && err.data.label) || err.message);
       return;
     }
     fail(err);
@@ -187,7 +187,7 @@
           state.me = null;
           return route();
         }
-        refuseWith(err.message);
+        refuseWith((err.data && err.data.label) || err.message);
       });
   }
 
