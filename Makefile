@@ -4,7 +4,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP = loket.app
 
-.PHONY: setup run test lint lock
+.PHONY: setup run test lint lock i18n
 
 setup:
 	./scripts/setup.sh
@@ -36,3 +36,12 @@ lint: setup
 ## Re-pin requirements.lock from pyproject.toml (run after changing a dependency).
 lock:
 	$(VENV)/bin/pip-compile -q --extra dev --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
+## Gather the server's messages (marked with _() in loket/) into both catalogs, keeping the pages'
+## strings (msgctxt entries, not in any Python file); then translate the new entries in the en catalog.
+POT = $(or $(TMPDIR),/tmp)/loket-messages.pot
+i18n:
+	$(VENV)/bin/pybabel extract -F babel.cfg -w 120 --sort-by-file --project=Loket --version=0.2 -o $(POT) loket
+	$(VENV)/bin/python scripts/i18n_pages.py $(POT) loket/translations/id/LC_MESSAGES/messages.po loket/translations/en/LC_MESSAGES/messages.po
+	$(VENV)/bin/pybabel update -i $(POT) -d loket/translations -w 120 --no-fuzzy-matching --ignore-obsolete
+	rm -f $(POT)

@@ -4,9 +4,14 @@ Routes raise errors, they never build an error response: a `LoketError` (the dom
 the few below that only the web layer raises) and pydantic's `ValidationError` are turned into the
 documented error (docs/api.md) here, in one place:
 
-    {"error": "<code>", "message": "<Indonesian> (<English>)", "label": {"id", "en"},
-     "problems": [{"field", "message"}]   # only for invalid input
+    {"error": "<code>", "message": "<in the request's language>", "label": {"id", "en"},
+     "problems": [{"field", "message", "label": {"id", "en"}}]   # only for invalid input
     }
+
+The messages come from the gettext catalogs (`loket/translations`): an error carries a `Message`
+(`loket.core.messages`, marked with `_()`), translated here into the language of the request
+(`loket.i18n.select_language`: `?lang=`, the pages' X-Loket-Lang header, Accept-Language, else
+Indonesian); `label` holds it in both languages.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, jsonify, request
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as babel_gettext
 from flask_wtf.csrf import CSRFError
 from pydantic import ValidationError
 from werkzeug.exceptions import NotFound as HttpNotFound
@@ -22,6 +29,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.exceptions import TooManyRequests as HttpTooManyRequests
 
 from loket.core.errors import InvalidInput, LoketError, validation_problems
+from loket.core.messages import LANGUAGE, Message, _
+from loket.i18n import LANGUAGES
 
 
 class BadRequest(LoketError):
@@ -36,7 +45,7 @@ class NotLoggedIn(LoketError):
     status = 401
     code = "unauthorized"
 
-    def __init__(self, message: str = "Silakan masuk terlebih dahulu. (Please log in first.)"):
+    def __init__(self, message: str = _("Silakan masuk terlebih dahulu.")):
         super().__init__(message)
 
 
@@ -61,13 +70,39 @@ def config_limit(key: str) -> Callable[[], str]:
     return lambda: current_app.config.get(key) or "1000000 per second"
 
 
+def request_language() -> str:
+    """The language this request is answered in (Flask-Babel's choice, see `loket.i18n`)."""
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in LANGUAGES else LANGUAGE
+
+
+def translate(message: str) -> str:
+    """A message for people in the request's language: a `Message` through the catalog, any other text as it is."""
+    if isinstance(message, Message):
+        return message.localise(babel_gettext, request_language())
+    return str(message)
+
+
+def in_every_language(message: str) -> dict[str, str]:
+    """{"id": ..., "en": ...}: the message in each language of the catalogs."""
+    label = {}
+    for lang in LANGUAGES:
+        with force_locale(lang):
+            label[lang] = translate(message)
+    return label
+
+
 def error_response(exc: LoketError):
-    """The one JSON error: code, message, a label per language, and what else the error carries."""
-    label = getattr(exc, "label", None) or {"id": exc.message, "en": exc.message}
-    data: dict[str, Any] = {"error": exc.code, "message": exc.message, "label": label}
+    """The one JSON error: code, message in the request's language, a label per language, and what else
+    the error carries (the problems, each message in the request's language and its label)."""
+    label = getattr(exc, "label", None) or in_every_language(exc.message)
+    message = label.get(request_language()) or label[LANGUAGE]
+    data: dict[str, Any] = {"error": exc.code, "message": message, "label": label}
     problems = getattr(exc, "problems", None)
     if isinstance(exc, InvalidInput) and problems is not None:
-        data["problems"] = problems
+        data["problems"] = [
+            {**p, "message": translate(p["message"]), "label": in_every_language(p["message"])} for p in problems
+        ]
     data.update(getattr(exc, "details", {}))
     return jsonify(data), exc.status
 
@@ -99,22 +134,22 @@ class TooLarge(LoketError):
 
 
 def _csrf(exc: CSRFError):
-    return error_response(PageExpired("Sesi halaman kedaluwarsa. Muat ulang halaman. (Page session expired; reload.)"))
+    return error_response(PageExpired(_("Sesi halaman kedaluwarsa. Muat ulang halaman.")))
 
 
 def _rate_limited(exc: HttpTooManyRequests):
-    return error_response(TooManyRequests("Terlalu banyak permintaan. Silakan tunggu sebentar. (Too many requests.)"))
+    return error_response(TooManyRequests(_("Terlalu banyak permintaan. Silakan tunggu sebentar.")))
 
 
 def _not_found(exc: HttpNotFound):
     """A JSON 404 for /api/ addresses; the pages keep Flask's own page."""
     if not request.path.startswith("/api/"):
         return exc
-    return error_response(NoSuchAddress("Alamat tidak ada. (No such address.)"))
+    return error_response(NoSuchAddress(_("Alamat tidak ada.")))
 
 
 def _too_large(exc: RequestEntityTooLarge):
-    return error_response(TooLarge("Kiriman terlalu besar. (Request too large.)"))
+    return error_response(TooLarge(_("Kiriman terlalu besar.")))
 
 
 def _no_store_for_api(response):

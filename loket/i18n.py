@@ -3,8 +3,10 @@
 `loket/translations/<lang>/LC_MESSAGES/messages.po` holds every string a resident or an
 officer reads:
 
-- the server's own messages (errors, refusals): the msgid is the Indonesian text, the English
-  catalog translates it; Python code marks them with `gettext` (Flask-Babel);
+- the server's own messages (errors, refusals, validation problems): the msgid is the Indonesian
+  text, the English catalog translates it; Python code marks them with `_()` from
+  `loket.core.messages` (no Flask, so the domain can), and `loket.http` translates them into the
+  request's language; `make i18n` gathers them (babel.cfg);
 - the pages' strings: msgctxt is the page scope (the script that uses them, e.g. `kiosk/kiosk`),
   msgid the key the script looks up, and each catalog holds that language's text. A page gets
   the scopes its ES modules ask for (`pageStrings("kiosk/kiosk")`), found by following the

@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from loket.core import admin as ops
 from loket.core.accounts import list_counters
 from loket.core.errors import LoketError
+from loket.core.messages import _
 from loket.core.roles import CommandLine
 from loket.services import loket
 
@@ -36,7 +37,7 @@ def _run(operation, *args):
 def create_user(username: str, full_name: str, roles: tuple[str, ...], password: str) -> None:
     """Create a staff user with one or more roles."""
     data = {"username": username, "full_name": full_name, "roles": list(roles), "password": password}
-    user, _ = _run(ops.create_staff, loket(), CommandLine("create-user"), data)
+    user, _events = _run(ops.create_staff, loket(), CommandLine("create-user"), data)
     click.echo(f"Created {user['username']} with roles {', '.join(user['roles'])}")
 
 
@@ -48,7 +49,7 @@ def set_password(username: str, password: str) -> None:
     """Reset a staff user's password."""
     user = next((u for u in ops.list_users(loket()) if u["username"] == username), None)
     if user is None:
-        raise click.ClickException(f"Pengguna '{username}' tidak ada. (No such user.)")
+        raise click.ClickException(_("Pengguna '%(username)s' tidak ada.", username=username))
     _run(ops.reset_password, loket(), CommandLine("set-password"), user["id"], password)
     click.echo(f"Password changed for {username}")
 
@@ -63,7 +64,7 @@ def set_password(username: str, password: str) -> None:
 def create_counter(name: str, number: int, roles: tuple[str, ...], services: tuple[str, ...], zone) -> None:
     """Create a counter (loket) serving some roles and services."""
     data = {"name": name, "number": number, "roles": list(roles), "services": list(services), "zone": zone}
-    counter, _ = _run(ops.save_counter, loket(), CommandLine("create-counter"), data)
+    counter, _events = _run(ops.save_counter, loket(), CommandLine("create-counter"), data)
     click.echo(f"Created {counter['name']} (number {counter['number']})")
 
 

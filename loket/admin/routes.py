@@ -14,6 +14,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from loket.auth import staff_required
 from loket.core import admin as ops
+from loket.core.messages import _
 from loket.core.roles import Actor, Role
 from loket.http import BadRequest, body
 from loket.office import office_name
@@ -152,9 +153,7 @@ def sop_import(actor: Actor):
     for storage in request.files.getlist("files"):
         content = storage.read(MAX_IMPORT_BYTES + 1)
         if len(content) > MAX_IMPORT_BYTES:
-            raise ops.InvalidInput(
-                [ops.problem(storage.filename or "files", "Berkas terlalu besar. (File too large.)")]
-            )
+            raise ops.InvalidInput([ops.problem(storage.filename or "files", _("Berkas terlalu besar."))])
         files.append((storage.filename or "sop.yaml", content))
     result, events = ops.import_files(loket(), actor, files)
     publish(events)
@@ -287,7 +286,7 @@ def _day(name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise BadRequest(f"Tanggal tidak sah: {value}. (Invalid date; use YYYY-MM-DD.)") from None
+        raise BadRequest(_("Tanggal tidak sah: %(value)s.", value=value)) from None
 
 
 @bp.get("/api/admin/audit")

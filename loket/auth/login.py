@@ -10,6 +10,7 @@ from flask_login import UserMixin, current_user
 
 from loket.core.accounts import StaffUser, get_user
 from loket.core.errors import NotAllowed
+from loket.core.messages import _
 from loket.core.roles import Actor, Role
 from loket.extensions import login_manager
 from loket.http import NotLoggedIn
@@ -31,7 +32,7 @@ class LoginUser(UserMixin):
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> LoginUser | None:
-    uid, _, key = user_id.partition(":")
+    uid, _sep, key = user_id.partition(":")
     if not uid.isdigit():
         return None
     staff = get_user(loket().store, int(uid))
@@ -58,7 +59,7 @@ def current_actor() -> Actor | None:
 def login_required_json() -> None:
     """Refuse (401) when nobody is logged in."""
     if not current_user.is_authenticated:
-        raise NotLoggedIn("Silakan masuk. (Please log in.)")
+        raise NotLoggedIn(_("Silakan masuk."))
 
 
 def staff_required(*roles: Role):
@@ -71,9 +72,9 @@ def staff_required(*roles: Role):
                 raise NotLoggedIn()
             actor = current_actor()
             if actor is None:
-                raise NotAllowed("Pilih peran dan loket terlebih dahulu. (Choose a role and counter.)", code="no_role")
+                raise NotAllowed(_("Pilih peran dan loket terlebih dahulu."), code="no_role")
             if not current_user.staff.has_role(actor.role) or (roles and actor.role not in roles):
-                raise NotAllowed("Peran Anda tidak boleh melakukan ini. (Not allowed.)")
+                raise NotAllowed(_("Peran Anda tidak boleh melakukan ini."))
             return view(actor, *args, **kwargs)
 
         inner.staff_roles = roles  # read by the authorisation test that walks every endpoint

@@ -10,6 +10,7 @@ from flask_wtf.csrf import generate_csrf
 
 from loket.core.accounts import authenticate, get_counter, list_counters
 from loket.core.errors import LoketError, NotAllowed, NotFound
+from loket.core.messages import _
 from loket.core.roles import ROLE_LABELS, Role
 from loket.core.states import PENDING_LABELS, PRIORITY_LABELS
 from loket.extensions import limiter
@@ -33,7 +34,7 @@ def login():
     data = body() or request.form
     user = authenticate(loket().store, str(data.get("username", "")), str(data.get("password", "")))
     if user is None:
-        raise WrongLogin("Nama pengguna atau kata sandi salah. (Wrong login.)")
+        raise WrongLogin(_("Nama pengguna atau kata sandi salah."))
     session.clear()
     login_user(LoginUser(user))
     return jsonify(me())
@@ -87,16 +88,16 @@ def choose_station():
     try:
         role = Role(data.get("role"))
     except ValueError:
-        raise BadRequest("Peran tidak dikenal. (Unknown role.)") from None
+        raise BadRequest(_("Peran tidak dikenal.")) from None
     if not current_user.staff.has_role(role):
-        raise NotAllowed("Anda tidak memiliki peran ini. (You do not hold this role.)")
+        raise NotAllowed(_("Anda tidak memiliki peran ini."))
     counter_id = data.get("counter_id")
     if counter_id is not None:
         counter = get_counter(loket().store, int(counter_id))
         if counter is None or not counter.active:
-            raise NotFound("Loket tidak ada. (No such counter.)")
+            raise NotFound(_("Loket tidak ada."))
         if not counter.serves_role(role):
-            raise NotAllowed(f"{counter.name} tidak melayani peran ini. (Counter does not serve this role.)")
+            raise NotAllowed(_("%(counter)s tidak melayani peran ini.", counter=counter.name))
     leaving = current_actor()
     if leaving is not None and leaving.counter_id is not None:
         publish(loket().close_station(leaving))

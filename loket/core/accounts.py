@@ -11,6 +11,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from loket.core.messages import _
+
 from .clock import Clock
 from .errors import LoketError, NotAllowed, NotFound
 from .roles import ROLE_LABELS, Actor, Role
@@ -73,9 +75,9 @@ def _roles(roles: Iterable[str]) -> list[str]:
     try:
         out = sorted({Role(r).value for r in roles})
     except ValueError as exc:
-        raise LoketError(f"Peran tidak dikenal (unknown role): {exc}") from None
+        raise LoketError(_("Peran tidak dikenal: %(error)s", error=str(exc))) from None
     if not out:
-        raise LoketError("Minimal satu peran. (At least one role is required.)")
+        raise LoketError(_("Minimal satu peran."))
     return out
 
 
@@ -89,10 +91,10 @@ def create_user(
 ) -> StaffUser:
     """Create a staff account with a hashed password."""
     if len(password) < 8:
-        raise LoketError("Kata sandi minimal 8 karakter. (Password needs at least 8 characters.)")
+        raise LoketError(_("Kata sandi minimal 8 karakter."))
     with store.transaction() as s:
         if s.scalar(select(User).where(User.username == username)):
-            raise LoketError(f"Nama pengguna '{username}' sudah dipakai. (Username already taken.)")
+            raise LoketError(_("Nama pengguna '%(username)s' sudah dipakai.", username=username))
         user = User(
             username=username,
             full_name=full_name,
@@ -109,11 +111,11 @@ def create_user(
 def set_password(store: Store, username: str, password: str) -> None:
     """Set a new password by username (the CLI)."""
     if len(password) < 8:
-        raise LoketError("Kata sandi minimal 8 karakter. (Password needs at least 8 characters.)")
+        raise LoketError(_("Kata sandi minimal 8 karakter."))
     with store.transaction() as s:
         user = s.scalar(select(User).where(User.username == username))
         if user is None:
-            raise NotFound(f"Pengguna '{username}' tidak ada. (No such user.)")
+            raise NotFound(_("Pengguna '%(username)s' tidak ada.", username=username))
         user.password_hash = _hasher.hash(password)
 
 
@@ -149,7 +151,7 @@ def create_counter(
     """Create a counter (the CLI and the demo)."""
     with store.transaction() as s:
         if s.scalar(select(Counter).where(Counter.name == name)):
-            raise LoketError(f"Loket '{name}' sudah ada. (Counter already exists.)")
+            raise LoketError(_("Loket '%(name)s' sudah ada.", name=name))
         counter = Counter(
             name=name, number=number, roles=_roles(roles), services=list(services), zone=zone, active=True
         )
@@ -175,22 +177,18 @@ def acting(s: Session, actor: Actor, need_counter: bool = False) -> tuple[User, 
     """The actor's user and counter, checked: active, holding the role, at a counter that serves it."""
     user = s.get(User, actor.user_id)
     if user is None or not user.active:
-        raise NotAllowed("Akun tidak aktif. (Account is not active.)")
+        raise NotAllowed(_("Akun tidak aktif."))
     if actor.role.value not in user.roles:
-        raise NotAllowed(
-            f"Anda tidak memiliki peran {ROLE_LABELS[actor.role]['id']}. "
-            f"(You do not hold the {ROLE_LABELS[actor.role]['en']} role.)"
-        )
+        raise NotAllowed(_("Anda tidak memiliki peran %(role)s.", role=ROLE_LABELS[actor.role]))
     counter = s.get(Counter, actor.counter_id) if actor.counter_id is not None else None
     if actor.counter_id is not None and (counter is None or not counter.active):
-        raise NotFound("Loket tidak ada atau tidak aktif. (No such active counter.)")
+        raise NotFound(_("Loket tidak ada atau tidak aktif."))
     if counter is not None and actor.role.value not in counter.roles and actor.role is not Role.ADMIN:
         raise NotAllowed(
-            f"{counter.name} tidak melayani peran {ROLE_LABELS[actor.role]['id']}. "
-            "(This counter does not serve that role.)"
+            _("%(counter)s tidak melayani peran %(role)s.", counter=counter.name, role=ROLE_LABELS[actor.role])
         )
     if need_counter and counter is None:
-        raise NotAllowed("Pilih loket terlebih dahulu. (Choose a counter first.)")
+        raise NotAllowed(_("Pilih loket terlebih dahulu."))
     return user, counter
 
 

@@ -17,6 +17,8 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session
 
+from loket.core.messages import _
+
 from .accounts import acting, hash_password
 from .admin_inputs import (
     DEVICE_KINDS,
@@ -105,7 +107,7 @@ def get_sop(loket: Context, code: str) -> dict[str, Any]:
     """One SOP in use: its data, its source and its YAML."""
     sop = loket.catalog.get(code)
     if sop is None:
-        raise NotFound(f"Layanan '{code}' tidak ada. (No such service.)")
+        raise NotFound(_("Layanan '%(code)s' tidak ada.", code=code))
     with loket.store.read() as s:
         doc = s.get(SopDocument, code)
     return {
@@ -120,7 +122,7 @@ def export_yaml(loket: Context, code: str) -> str:
     """The SOP's YAML as in use: the office's document, the shipped file (with its comments), or a dump."""
     sop = loket.catalog.get(code)
     if sop is None:
-        raise NotFound(f"Layanan '{code}' tidak ada. (No such service.)")
+        raise NotFound(_("Layanan '%(code)s' tidak ada.", code=code))
     with loket.store.read() as s:
         doc = s.get(SopDocument, code)
     if doc is not None:
@@ -155,13 +157,13 @@ def save_sop(
     """Create (code None) or replace (code given) one SOP; validated against the whole catalog first."""
     sop, stored = parse_input(data, text)
     if code is not None and sop.code != code:
-        raise InvalidInput([problem("code", "Kode layanan tidak dapat diubah. (The service code cannot change.)")])
+        raise InvalidInput([problem("code", _("Kode layanan tidak dapat diubah."))])
     if code is None and loket.catalog.get(sop.code) is not None:
         raise InvalidInput(
-            [problem("code", f"Kode '{sop.code}' sudah dipakai. (Code already used.)")],
+            [problem("code", _("Kode '%(code)s' sudah dipakai.", code=sop.code))],
         )
     if code is not None and loket.catalog.get(code) is None:
-        raise NotFound(f"Layanan '{code}' tidak ada. (No such service.)")
+        raise NotFound(_("Layanan '%(code)s' tidak ada.", code=code))
     events = _write_sops(loket, actor, [(sop, stored)])
     return get_sop(loket, sop.code), events
 
@@ -179,13 +181,13 @@ def import_files(
                         if info.filename.lower().endswith((".yaml", ".yml")) and not info.is_dir():
                             entries.append((f"{name}/{info.filename}", zf.read(info)))
             except zipfile.BadZipFile:
-                raise InvalidInput([problem(name, "Berkas zip rusak. (Not a valid zip file.)")]) from None
+                raise InvalidInput([problem(name, _("Berkas zip rusak."))]) from None
         elif name.lower().endswith((".yaml", ".yml")):
             entries.append((name, content))
         else:
-            raise InvalidInput([problem(name, "Hanya berkas .yaml, .yml atau .zip. (Only YAML or zip files.)")])
+            raise InvalidInput([problem(name, _("Hanya berkas .yaml, .yml atau .zip."))])
     if not entries:
-        raise InvalidInput([problem("files", "Tidak ada berkas SOP. (No SOP files given.)")])
+        raise InvalidInput([problem("files", _("Tidak ada berkas SOP."))])
     problems: list[dict[str, str]] = []
     parsed: list[tuple[Sop, str]] = []
     seen: dict[str, str] = {}
@@ -194,22 +196,24 @@ def import_files(
             text = content.decode("utf-8")
             sop, stored = parse_input(text=text)
         except UnicodeDecodeError:
-            problems.append(problem(name, "Bukan teks UTF-8. (Not UTF-8 text.)"))
+            problems.append(problem(name, _("Bukan teks UTF-8.")))
             continue
         except InvalidInput as exc:
             problems.extend(problem(f"{name}: {p['field']}", p["message"]) for p in exc.problems)
             continue
         if sop.code in seen:
-            problems.append(problem(f"{name}: code", f"'{sop.code}' juga ada di {seen[sop.code]}. (Duplicate code.)"))
+            problems.append(
+                problem(f"{name}: code", _("'%(code)s' juga ada di %(file)s.", code=sop.code, file=seen[sop.code]))
+            )
             continue
         seen[sop.code] = name
         parsed.append((sop, stored))
     if problems:
-        raise InvalidInput(problems, "Impor dibatalkan; tidak ada yang disimpan. (Import cancelled; nothing saved.)")
+        raise InvalidInput(problems, _("Impor dibatalkan; tidak ada yang disimpan."))
     before = {sop.code for sop in loket.catalog}
     events = _write_sops(loket, actor, parsed, names=seen)
-    created = sorted(sop.code for sop, _ in parsed if sop.code not in before)
-    updated = sorted(sop.code for sop, _ in parsed if sop.code in before)
+    created = sorted(sop.code for sop, _text in parsed if sop.code not in before)
+    updated = sorted(sop.code for sop, _text in parsed if sop.code in before)
     return {"created": created, "updated": updated}, events
 
 
@@ -219,14 +223,14 @@ def _write_sops(
     """Save SOPs checked against the whole catalog; `names` (code -> file) prefixes an import's problems."""
     with loket.store.transaction() as s:
         user = _admin(s, actor)
-        current, _ = overlay(loket.shipped, read_documents(s))
+        current, _docs = overlay(loket.shipped, read_documents(s))
         by_code = {sop.code: sop for sop in current}
-        for sop, _ in items:
+        for sop, _text in items:
             by_code[sop.code] = sop
         candidate = Catalog(tuple(by_code.values()))
         problems = [
             problem(f"{names[sop.code]}: {p['field']}", p["message"]) if names else p
-            for sop, _ in items
+            for sop, _text in items
             for p in prefix_problems(candidate, sop)
         ]
         if problems:
@@ -246,7 +250,7 @@ def _write_sops(
         bump_catalog_version(s, loket.clock.now(), user.id)
         documents = read_documents(s)
     loket.install_catalog(overlay(loket.shipped, documents)[0])
-    return [*audit, Event("catalog.changed", {"changed": ["catalog"], "codes": [sop.code for sop, _ in items]})]
+    return [*audit, Event("catalog.changed", {"changed": ["catalog"], "codes": [sop.code for sop, _text in items]})]
 
 
 def delete_sop(loket: Context, actor: Actor, code: str) -> tuple[dict[str, Any], list[Event]]:
@@ -256,21 +260,21 @@ def delete_sop(loket: Context, actor: Actor, code: str) -> tuple[dict[str, Any],
         doc = s.get(SopDocument, code)
         if doc is None:
             if loket.shipped.get(code) is not None:
-                raise LoketError("Layanan ini sudah versi bawaan. (This service is already the shipped version.)")
-            raise NotFound(f"Layanan '{code}' tidak ada. (No such service.)")
+                raise LoketError(_("Layanan ini sudah versi bawaan."))
+            raise NotFound(_("Layanan '%(code)s' tidak ada.", code=code))
         current = loket.catalog.get(code)
         shipped = loket.shipped.get(code)
         if shipped is None and s.scalar(select(func.count()).select_from(Ticket).where(Ticket.service_code == code)):
-            raise Conflict(
-                "Layanan ini sudah punya tiket; tandai sebagai draf agar tidak tampil di kiosk. "
-                "(This service has tickets: mark it as a draft instead.)"
-            )
+            raise Conflict(_("Layanan ini sudah punya tiket; tandai sebagai draf agar tidak tampil di kiosk."))
         if shipped is not None:
             clash = [o for o in loket.catalog if o.code != code and o.prefix == shipped.prefix]
             if clash:
                 raise Conflict(
-                    f"Versi bawaan memakai huruf {shipped.prefix}, kini dipakai '{clash[0].name.id}'. "
-                    f"(The shipped version's prefix is now used by {clash[0].code}.)"
+                    _(
+                        "Versi bawaan memakai huruf %(prefix)s, kini dipakai '%(service)s'.",
+                        prefix=shipped.prefix,
+                        service=clash[0].name.model_dump(),
+                    )
                 )
         s.delete(doc)
         before = current.model_dump(mode="json", exclude_none=True) if current else None
@@ -334,7 +338,7 @@ def save_counter(
         if counter_id is not None:
             counter = s.get(Counter, counter_id)
             if counter is None:
-                raise NotFound("Loket tidak ada. (No such counter.)")
+                raise NotFound(_("Loket tidak ada."))
         clean = _clean_counter(s, loket, data, counter)
         before = counter_data(counter) if counter else None
         if counter is None:
@@ -380,7 +384,7 @@ def create_staff(
     with loket.store.transaction() as s:
         admin = _admin(s, actor)
         if username and s.scalar(select(User.id).where(User.username == username)):
-            problems.append(problem("username", f"'{username}' sudah dipakai. (Username taken.)"))
+            problems.append(problem("username", _("'%(name)s' sudah dipakai.", name=username)))
         if clean is None or problems:
             raise InvalidInput(problems)
         user = User(
@@ -406,7 +410,7 @@ def update_staff(
         admin = _admin(s, actor)
         user = s.get(User, user_id)
         if user is None:
-            raise NotFound("Pengguna tidak ada. (No such user.)")
+            raise NotFound(_("Pengguna tidak ada."))
         before = user_data(user)
         if clean is not None and clean.full_name is not None:
             user.full_name = clean.full_name
@@ -415,16 +419,14 @@ def update_staff(
                 problems.append(
                     problem(
                         "roles",
-                        "Anda tidak dapat mencabut peran admin Anda sendiri. (You cannot drop your own admin role.)",
+                        _("Anda tidak dapat mencabut peran admin Anda sendiri."),
                     )
                 )
             else:
                 user.roles = clean.roles
         if clean is not None and clean.active is not None:
             if user.id == admin.id and not clean.active:
-                problems.append(
-                    problem("active", "Anda tidak dapat menonaktifkan akun sendiri. (You cannot deactivate yourself.)")
-                )
+                problems.append(problem("active", _("Anda tidak dapat menonaktifkan akun sendiri.")))
             user.active = clean.active
         if problems:
             raise InvalidInput(problems)
@@ -441,7 +443,7 @@ def reset_password(loket: Context, actor: Actor | CommandLine, user_id: int, pas
         admin = _admin(s, actor)
         user = s.get(User, user_id)
         if user is None:
-            raise NotFound("Pengguna tidak ada. (No such user.)")
+            raise NotFound(_("Pengguna tidak ada."))
         user.password_hash = hash_password(clean.password)
         # the password itself is never written to the log
         return [_audit(s, loket, admin, "user.password_reset", user.username, None, None, user_id=user.id)]
@@ -480,7 +482,7 @@ def _clean_device(s: Session, data: dict[str, Any], device: Device | None) -> di
     if not any(p["field"] == "name" for p in problems) and s.scalar(
         select(Device.id).where(Device.name == name, Device.id != (device.id if device else -1))
     ):
-        problems.append(problem("name", f"'{name}' sudah dipakai. (Name taken.)"))
+        problems.append(problem("name", _("'%(name)s' sudah dipakai.", name=name)))
     options: dict[str, Any] = {}
     raw_options = merged.get("options") or {}
     if merged.get("kind") == "display" and isinstance(raw_options, dict):
@@ -518,7 +520,7 @@ def save_device(
         if device_id is not None:
             device = s.get(Device, device_id)
             if device is None:
-                raise NotFound("Perangkat tidak ada. (No such device.)")
+                raise NotFound(_("Perangkat tidak ada."))
         clean = _clean_device(s, data, device)
         before = device_data(device) if device else None
         if device is None:
@@ -542,7 +544,7 @@ def delete_device(loket: Context, actor: Actor, device_id: int) -> list[Event]:
         admin = _admin(s, actor)
         device = s.get(Device, device_id)
         if device is None:
-            raise NotFound("Perangkat tidak ada. (No such device.)")
+            raise NotFound(_("Perangkat tidak ada."))
         before = device_data(device)
         s.delete(device)
         return [_audit(s, loket, admin, "device.deleted", before["name"], before, None)]
@@ -599,14 +601,14 @@ def purge_personal_data(
 def update_settings(loket: Context, actor: Actor, changes: dict[str, Any]) -> list[Event]:
     """Change office settings (admin only); every kiosk and display hears of it at once."""
     with loket.store.transaction() as s:
-        user, _ = acting(s, actor)
+        user, _counter = acting(s, actor)
         if actor.role is not Role.ADMIN:
-            raise NotAllowed("Hanya admin yang dapat mengubah pengaturan. (Only an admin may change settings.)")
+            raise NotAllowed(_("Hanya admin yang dapat mengubah pengaturan."))
         current = read_settings(s)
         merged = OfficeSettings.model_validate({**current.model_dump(mode="json"), **changes})
         unknown = set(merged.services) - {sop.code for sop in loket.catalog}
         if unknown:
-            raise NotFound(f"Layanan tidak dikenal (unknown service): {', '.join(sorted(unknown))}")
+            raise NotFound(_("Layanan tidak dikenal: %(codes)s", codes=", ".join(sorted(unknown))))
         before = write_settings(s, merged, loket.clock.now(), user.id)
         after = merged.model_dump(mode="json")
         changed = sorted(k for k in after if after[k] != before.get(k))
@@ -684,9 +686,9 @@ def _admin(s: Session, actor: Actor | CommandLine) -> User | CommandLine:
         return actor
     user = s.get(User, actor.user_id)
     if user is None or not user.active:
-        raise NotAllowed("Akun tidak aktif. (Account inactive.)")
+        raise NotAllowed(_("Akun tidak aktif."))
     if actor.role is not Role.ADMIN or Role.ADMIN.value not in user.roles:
-        raise NotAllowed("Hanya admin yang dapat mengubah ini. (Only an admin may change this.)")
+        raise NotAllowed(_("Hanya admin yang dapat mengubah ini."))
     return user
 
 

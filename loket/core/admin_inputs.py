@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
+from loket.core.messages import _
+
 from .errors import validation_problems
 from .roles import STEP_ROLES, Role
 
@@ -27,9 +29,9 @@ PRINTER = re.compile(
     r"^(network:[A-Za-z0-9.-]+(:\d{1,5})?|usb:0x[0-9a-fA-F]{4}:0x[0-9a-fA-F]{4}|serial:/dev/tty[A-Za-z0-9]+(:\d{3,7})?)$"
 )
 
-FULL_NAME_MESSAGE = "Isi nama lengkap. (Enter the full name.)"
-PASSWORD_MESSAGE = "Kata sandi minimal 8 karakter. (At least 8 characters.)"
-ROLES_MESSAGE = "Pilih minimal satu peran. (Choose at least one role.)"
+FULL_NAME_MESSAGE = _("Isi nama lengkap.")
+PASSWORD_MESSAGE = _("Kata sandi minimal 8 karakter.")
+ROLES_MESSAGE = _("Pilih minimal satu peran.")
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -90,7 +92,7 @@ class CounterInput(_Input):
     def _name(cls, value: Any) -> str:
         name = squash(value)
         if not 1 <= len(name) <= 60:
-            raise ValueError("Isi nama loket (maks. 60 huruf). (Enter a name, at most 60 characters.)")
+            raise ValueError(_("Isi nama loket (maks. 60 huruf)."))
         return name
 
     @field_validator("number", mode="before")
@@ -99,13 +101,13 @@ class CounterInput(_Input):
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value)
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 999:
-            raise ValueError("Nomor loket 1 sampai 999. (Number from 1 to 999.)")
+            raise ValueError(_("Nomor loket 1 sampai 999."))
         return value
 
     @field_validator("roles", mode="before")
     @classmethod
     def _roles(cls, value: Any) -> list[str]:
-        message = "Pilih minimal satu peran petugas. (Choose at least one staff role.)"
+        message = _("Pilih minimal satu peran petugas.")
         return roles_from(value or [], {r.value for r in STEP_ROLES}, message)
 
     @field_validator("services", mode="before")
@@ -114,7 +116,7 @@ class CounterInput(_Input):
         services = value or []
         known = (info.context or {}).get("services")
         if not isinstance(services, list) or (known is not None and any(c not in known for c in services)):
-            raise ValueError("Layanan tidak dikenal. (Unknown service.)")
+            raise ValueError(_("Layanan tidak dikenal."))
         return sorted(set(services))
 
     @field_validator("zone", mode="before")
@@ -141,7 +143,7 @@ class NewStaff(_Input):
     def _username(cls, value: Any) -> str:
         username = str(value or "").strip().lower()
         if not USERNAME.match(username):
-            raise ValueError("2-60 huruf kecil, angka, titik, garis. (2-60 lowercase letters, digits, . _ -)")
+            raise ValueError(_("2-60 huruf kecil, angka, titik, garis."))
         return username
 
     @field_validator("full_name", mode="before")
@@ -225,7 +227,7 @@ class DeviceInput(_Input):
     @classmethod
     def _kind(cls, value: Any) -> str:
         if value not in DEVICE_KINDS:
-            raise ValueError("Pilih kiosk atau layar. (Choose kiosk or display.)")
+            raise ValueError(_("Pilih kiosk atau layar."))
         return str(value)
 
     @field_validator("name", mode="before")
@@ -233,7 +235,7 @@ class DeviceInput(_Input):
     def _name(cls, value: Any) -> str:
         name = str(value or "").strip()
         if not DEVICE_NAME.match(name):
-            raise ValueError("Nama tanpa spasi: huruf, angka, . _ - (A name without spaces.)")
+            raise ValueError(_("Nama tanpa spasi: huruf, angka, . _ -"))
         return name
 
     @field_validator("zone", mode="before")
@@ -246,9 +248,7 @@ class DeviceInput(_Input):
     def _printer(cls, value: Any, info: ValidationInfo) -> str | None:
         printer = str(value or "").strip() or None
         if printer is not None and (info.data.get("kind") != "kiosk" or not PRINTER.match(printer)):
-            raise ValueError(
-                "Contoh: network:10.0.0.21:9100, usb:0x0416:0x5011, serial:/dev/ttyUSB0:9600. (Printer spec.)"
-            )
+            raise ValueError(_("Contoh: network:10.0.0.21:9100, usb:0x0416:0x5011, serial:/dev/ttyUSB0:9600."))
         return printer
 
     @field_validator("options", mode="before")
@@ -256,7 +256,7 @@ class DeviceInput(_Input):
     def _options(cls, value: Any) -> dict[str, Any]:
         options = value or {}
         if not isinstance(options, dict):
-            raise ValueError("Opsi tidak sah. (Invalid options.)")
+            raise ValueError(_("Opsi tidak sah."))
         return options
 
     @field_validator("active", mode="before")
@@ -276,11 +276,11 @@ class DisplayOptions(_Input):
     def _counters(cls, value: Any, info: ValidationInfo) -> list[str]:
         counters = value or []
         if not isinstance(counters, list) or not all(isinstance(c, str) for c in counters):
-            raise ValueError("Daftar nama loket. (A list of counter names.)")
+            raise ValueError(_("Daftar nama loket."))
         known = (info.context or {}).get("counters")
         unknown = [c for c in counters if known is not None and c not in known]
         if unknown:
-            raise ValueError(f"Loket tidak dikenal: {', '.join(unknown)}")
+            raise ValueError(_("Loket tidak dikenal: %(names)s", names=", ".join(unknown)))
         return counters
 
     @field_validator("pickup", mode="before")

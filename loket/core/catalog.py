@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import CatalogError, field_path
+from .messages import _
 from .roles import STEP_ROLES, Role
 
 SERVICE_GROUPS = ("ktp-el", "kk", "kia", "akta", "pindah", "lainnya")
@@ -48,11 +49,11 @@ class Step(BaseModel):
     resident_present: bool
     gives_pickup_slip: bool = False
 
-    @field_validator("role")
+    @field_validator("role", mode="before")
     @classmethod
-    def _step_role(cls, role: Role) -> Role:
-        if role not in STEP_ROLES:
-            raise ValueError(f"role {role!r} does not work SOP steps")
+    def _step_role(cls, role: Any) -> Any:
+        if not isinstance(role, str) or role not in {r.value for r in STEP_ROLES}:
+            raise ValueError(_("Pilih peran petugas."))
         return role
 
 
@@ -79,17 +80,17 @@ class Sop(BaseModel):
     @classmethod
     def _known_group(cls, group: str) -> str:
         if group not in SERVICE_GROUPS:
-            raise ValueError(f"group must be one of {', '.join(SERVICE_GROUPS)}")
+            raise ValueError(_("Pilih salah satu: %(expected)s.", expected=", ".join(SERVICE_GROUPS)))
         return group
 
     @model_validator(mode="after")
     def _shape(self) -> Sop:
         if not self.steps[0].resident_present:
-            raise ValueError("steps[0]: the first step must receive the resident at a counter")
+            raise ValueError(_("steps[0]: langkah pertama harus menerima pemohon di loket."))
         keys = [r.key for r in self.requirements]
         dupes = sorted({k for k in keys if keys.count(k) > 1})
         if dupes:
-            raise ValueError(f"requirements: duplicate key(s) {', '.join(dupes)}")
+            raise ValueError(_("requirements: kunci ganda %(keys)s", keys=", ".join(dupes)))
         return self
 
     @property

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from pydantic import ValidationError
 
+from loket.core.messages import Message, _
+
 
 class LoketError(Exception):
-    """Base class: a domain rule said no. The message is for people."""
+    """Base class: a domain rule said no. The message is for people: a `Message` marked with `_()`,
+    which the web layer answers in the request's language; or, for a sentence the domain already
+    holds in both languages (a service's availability), `label` = {"id", "en"}."""
 
     status = 400
     code = "error"
 
-    def __init__(self, message: str, *, code: str | None = None):
+    def __init__(self, message: str, *, code: str | None = None, label: dict[str, str] | None = None):
         super().__init__(message)
         self.message = message
+        if label is not None:
+            self.label = label
         if code:
             self.code = code
 
@@ -78,14 +85,75 @@ class InvalidInput(LoketError):
 
     def __init__(self, problems: list[dict[str, str]], message: str | None = None):
         self.problems = problems
-        super().__init__(
-            message or "Isian belum benar. Periksa kolom yang ditandai. (Please correct the marked fields.)"
-        )
+        super().__init__(message or _("Isian belum benar. Periksa kolom yang ditandai."))
 
 
 def problem(field: str, message: str) -> dict[str, str]:
-    """One structured problem: the field it concerns and what is wrong."""
+    """One structured problem: the field it concerns and what is wrong (a `Message`, see `loket.core.messages`)."""
     return {"field": field, "message": message}
+
+
+#: Pydantic's own complaints, by its error `type`, in the catalogs' words; the placeholders are
+#: the values pydantic gives in the error's `ctx`. A type not listed keeps pydantic's English.
+PYDANTIC_MESSAGES: dict[str, Message] = {
+    "missing": _("Wajib diisi."),
+    "string_too_short": _("Minimal %(min_length)s karakter."),
+    "string_too_long": _("Maksimal %(max_length)s karakter."),
+    "too_short": _("Minimal %(min_length)s isian."),
+    "too_long": _("Maksimal %(max_length)s isian."),
+    "string_type": _("Harus berupa teks."),
+    "string_pattern_mismatch": _("Format tidak sah."),
+    "int_parsing": _("Harus berupa bilangan bulat."),
+    "int_type": _("Harus berupa bilangan bulat."),
+    "int_from_float": _("Harus berupa bilangan bulat."),
+    "float_parsing": _("Harus berupa angka."),
+    "float_type": _("Harus berupa angka."),
+    "bool_parsing": _("Harus ya atau tidak."),
+    "bool_type": _("Harus ya atau tidak."),
+    "greater_than": _("Harus lebih dari %(gt)s."),
+    "greater_than_equal": _("Paling kecil %(ge)s."),
+    "less_than": _("Harus kurang dari %(lt)s."),
+    "less_than_equal": _("Paling besar %(le)s."),
+    "literal_error": _("Pilih salah satu: %(expected)s."),
+    "enum": _("Pilih salah satu: %(expected)s."),
+    "list_type": _("Harus berupa daftar."),
+    "dict_type": _("Wajib diisi."),
+    "model_type": _("Wajib diisi."),
+    "date_parsing": _("Bukan tanggal yang sah (TTTT-BB-HH)."),
+    "date_type": _("Bukan tanggal yang sah (TTTT-BB-HH)."),
+    "date_from_datetime_parsing": _("Bukan tanggal yang sah (TTTT-BB-HH)."),
+    "time_parsing": _("Bukan jam yang sah (JJ:MM)."),
+    "time_type": _("Bukan jam yang sah (JJ:MM)."),
+    "extra_forbidden": _("Isian ini tidak dikenal."),
+}
+
+
+#: Where the general sentence would say it less plainly: (type, ctx key, its value) -> the sentence.
+PYDANTIC_SPECIAL: dict[tuple[str, str, Any], Message] = {
+    ("string_too_short", "min_length", 1): _("Wajib diisi."),
+    ("too_short", "min_length", 1): _("Wajib diisi (paling sedikit satu)."),
+    ("greater_than_equal", "ge", 0): _("Tidak boleh negatif."),
+    ("string_pattern_mismatch", "pattern", "^[A-Z]$"): _("Satu huruf kapital, mis. N."),
+}
+
+
+def pydantic_message(err: Any) -> str:
+    """One pydantic error as a message for people: the `Message` a validator raised, else the catalog's
+    sentence for its type, else pydantic's own English."""
+    ctx = err.get("ctx") or {}
+    raised = ctx.get("error")
+    if isinstance(raised, Exception) and raised.args and isinstance(raised.args[0], Message):
+        return raised.args[0]
+    for key, value in ctx.items():
+        special = PYDANTIC_SPECIAL.get((err["type"], key, value)) if isinstance(value, int | str) else None
+        if special is not None:
+            return special
+    known = PYDANTIC_MESSAGES.get(err["type"])
+    if known is not None:
+        names = re.findall(r"%\((\w+)\)s", known.msgid)
+        if all(name in ctx for name in names):
+            return Message(known.msgid, {name: ctx[name] for name in names})
+    return str(err["msg"]).removeprefix("Value error, ")
 
 
 def field_path(loc: Iterable[Any]) -> str:
@@ -102,6 +170,5 @@ def validation_problems(exc: ValidationError, prefix: str = "") -> list[dict[str
     for err in exc.errors():
         loc = field_path(err["loc"])
         field = prefix + ("" if loc == "(file)" else loc) if prefix else loc
-        message = err["msg"].removeprefix("Value error, ")
-        out.append(problem(field, message))
+        out.append(problem(field, pydantic_message(err)))
     return out

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from loket.core.messages import _
+
 from .errors import LoketError
 
 #: Province codes in use (BPS / Kemendagri), including the Papua provinces formed in 2022.
@@ -37,10 +39,10 @@ def parse_nik(raw: str, today: date | None = None) -> NikInfo:
     """Check a NIK's shape, region and date part; raise InvalidNik with a reason staff understand."""
     nik = "".join(raw.split())
     if len(nik) != 16 or not nik.isdigit():
-        raise InvalidNik("NIK harus 16 angka. (A NIK is 16 digits.)")
+        raise InvalidNik(_("NIK harus 16 angka."))
     province, regency, district = nik[0:2], nik[2:4], nik[4:6]
     if province not in PROVINCES or regency == "00" or district == "00":
-        raise InvalidNik("Kode wilayah pada NIK tidak dikenal. (Unknown region code in the NIK.)")
+        raise InvalidNik(_("Kode wilayah pada NIK tidak dikenal."))
     day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     female = day > 40
     if female:
@@ -50,7 +52,7 @@ def parse_nik(raw: str, today: date | None = None) -> NikInfo:
     try:
         born = date(century + year, month, day)
     except ValueError:
-        raise InvalidNik("Tanggal lahir pada NIK tidak sah. (The birth date in the NIK is not a date.)") from None
+        raise InvalidNik(_("Tanggal lahir pada NIK tidak sah.")) from None
     if nik[12:] == "0000":
-        raise InvalidNik("Nomor urut pada NIK tidak sah. (The NIK's serial cannot be 0000.)")
+        raise InvalidNik(_("Nomor urut pada NIK tidak sah."))
     return NikInfo(nik, province, regency, district, born, female)

@@ -8,6 +8,8 @@ from datetime import date
 
 from itsdangerous import BadSignature, Signer
 
+from loket.core.messages import _
+
 from .errors import InvalidCode
 
 SCHEME = "LKT1"
@@ -38,18 +40,15 @@ class CodeSigner:
         """Return the code's contents, or raise InvalidCode with a clear message."""
         payload = payload.strip()
         if not payload.startswith(SCHEME + ":"):
-            raise InvalidCode("Kode bukan tiket Loket. (This is not a Loket ticket code.)")
+            raise InvalidCode(_("Kode bukan tiket Loket."))
         parts = payload.split(":", 2)
         if len(parts) == 3 and parts[1] != self.office:
-            raise InvalidCode("Tiket ini dari kantor lain. (This ticket belongs to another office.)")
+            raise InvalidCode(_("Tiket ini dari kantor lain."))
         try:
             body = self._signer.unsign(payload).decode()
         except BadSignature:
-            raise InvalidCode(
-                "Kode tiket tidak sah: tanda tangan tidak cocok (palsu atau salah ketik). "
-                "(Invalid ticket code: the signature does not match.)"
-            ) from None
-        _, office, day, ticket_id, number = body.split(":", 4)
+            raise InvalidCode(_("Kode tiket tidak sah: tanda tangan tidak cocok (palsu atau salah ketik).")) from None
+        _scheme, office, day, ticket_id, number = body.split(":", 4)
         return TicketCode(office, int(ticket_id), date(int(day[:4]), int(day[4:6]), int(day[6:])), number)
 
 

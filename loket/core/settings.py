@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy.orm import Session
 
+from .messages import _
 from .store import Setting, Store
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -41,7 +42,7 @@ class Hours(BaseModel):
     @model_validator(mode="after")
     def _order(self) -> Hours:
         if self.close <= self.open:
-            raise ValueError("close must be after open")
+            raise ValueError(_("Jam tutup harus setelah jam buka."))
         return self
 
 
@@ -77,7 +78,13 @@ class OfficeSettings(BaseModel):
         if hours is not None:
             unknown = set(hours) - set(WEEKDAYS)
             if unknown:
-                raise ValueError(f"unknown weekday(s): {', '.join(sorted(unknown))}; use {', '.join(WEEKDAYS)}")
+                raise ValueError(
+                    _(
+                        "Hari tidak dikenal: %(days)s; pakai %(weekdays)s.",
+                        days=", ".join(sorted(unknown)),
+                        weekdays=", ".join(WEEKDAYS),
+                    )
+                )
         return hours
 
     def hours_on(self, moment: datetime) -> Hours | None:

@@ -11,6 +11,8 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from loket.core.messages import _
+
 from .catalog import Catalog, Sop
 from .errors import InvalidInput, problem, validation_problems
 from .store import Setting, SopDocument
@@ -30,12 +32,12 @@ def parse_input(data: dict[str, Any] | None = None, text: str | None = None) -> 
         try:
             loaded = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            raise InvalidInput([problem("yaml", f"bukan YAML yang sah (not valid YAML): {exc}")]) from None
+            raise InvalidInput([problem("yaml", _("Bukan YAML yang sah: %(error)s", error=str(exc)))]) from None
         if not isinstance(loaded, dict):
-            raise InvalidInput([problem("yaml", "YAML harus berisi isian SOP. (Expected a mapping of SOP fields.)")])
+            raise InvalidInput([problem("yaml", _("YAML harus berisi isian SOP."))])
         data = loaded
     if not isinstance(data, dict):
-        raise InvalidInput([problem("sop", "Data SOP kosong. (No SOP data given.)")])
+        raise InvalidInput([problem("sop", _("Data SOP kosong."))])
     try:
         sop = Sop.model_validate(data)
     except ValidationError as exc:
@@ -54,7 +56,7 @@ def overlay(shipped: Catalog, documents: Iterable[tuple[str, str]]) -> tuple[Cat
     problems: list[str] = []
     for code, text in documents:
         try:
-            sop, _ = parse_input(text=text)
+            sop, _data = parse_input(text=text)
         except InvalidInput as exc:
             problems.extend(f"office SOP '{code}': {p['field']}: {p['message']}" for p in exc.problems)
             continue
@@ -71,7 +73,11 @@ def prefix_problems(catalog: Catalog, sop: Sop) -> list[dict[str, str]]:
             return [
                 problem(
                     "prefix",
-                    f"Huruf {sop.prefix} sudah dipakai layanan '{other.name.id}'. (Prefix used by {other.code}.)",
+                    _(
+                        "Huruf %(prefix)s sudah dipakai layanan '%(service)s'.",
+                        prefix=sop.prefix,
+                        service=other.name.model_dump(),
+                    ),
                 )
             ]
     return []

@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from loket.core.messages import _
+
 from .errors import IllegalTransition
 
 
@@ -88,6 +90,5 @@ def check_transition(current: TicketState, target: TicketState, action: str) -> 
     """Raise IllegalTransition unless current -> target is a legal move."""
     if target not in TRANSITIONS[current]:
         raise IllegalTransition(
-            f"Tidak bisa '{action}': status berkas '{STATE_LABELS[current]['id']}'. "
-            f"(Cannot '{action}' a ticket that is {STATE_LABELS[current]['en'].lower()}.)"
+            _("Tidak bisa '%(action)s': status berkas '%(state)s'.", action=action, state=STATE_LABELS[current])
         )

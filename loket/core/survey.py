@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from .context import Context
 from .errors import LoketError
+from .messages import Message, _
 from .qr import looks_like_code
 from .states import TicketState
 from .store import Store, SurveyResponse, Ticket
@@ -239,32 +240,14 @@ def questionnaire() -> list[dict[str, object]]:
 # ---- storage: one anonymous response per handed-over ticket ----------------------------
 
 
-REFUSALS: dict[str, tuple[int, dict[str, str]]] = {
-    "not_found": (
-        404,
-        {
-            "id": "Nomor tiket tidak ditemukan. Periksa nomor pada tiket Anda.",
-            "en": "Ticket not found. Check the number on your ticket.",
-        },
-    ),
+REFUSALS: dict[str, tuple[int, Message]] = {
+    "not_found": (404, _("Nomor tiket tidak ditemukan. Periksa nomor pada tiket Anda.")),
     "not_done": (
         409,
-        {
-            "id": "Layanan untuk tiket ini belum selesai. Penilaian dapat diberikan setelah dokumen diserahkan.",
-            "en": "This ticket's service is not finished yet. You can rate it after the hand-over.",
-        },
+        _("Layanan untuk tiket ini belum selesai. Penilaian dapat diberikan setelah dokumen diserahkan."),
     ),
-    "already_rated": (
-        409,
-        {
-            "id": "Tiket ini sudah memberi penilaian. Terima kasih!",
-            "en": "This ticket has already been rated. Thank you!",
-        },
-    ),
-    "invalid": (
-        400,
-        {"id": "Jawaban tidak lengkap: nilai kesembilan unsur 1 sampai 4.", "en": "Rate all nine elements 1 to 4."},
-    ),
+    "already_rated": (409, _("Tiket ini sudah memberi penilaian. Terima kasih!")),
+    "invalid": (400, _("Jawaban tidak lengkap: nilai kesembilan unsur 1 sampai 4.")),
 }
 
 
@@ -272,8 +255,8 @@ class SurveyRefused(LoketError):
     """This ticket may not be rated: unknown, not handed over yet, already rated, or the answers are incomplete."""
 
     def __init__(self, reason: str):
-        self.status, self.label = REFUSALS[reason]
-        super().__init__(f"{self.label['id']} ({self.label['en']})", code=reason)
+        self.status, message = REFUSALS[reason]
+        super().__init__(message, code=reason)
 
 
 def refuse(reason: str) -> SurveyRefused:
@@ -501,7 +484,7 @@ def survey_report(source: Context | Store, start_day: date, end_day: date, servi
         except InvalidResponse:
             continue
     by_service: dict[str, list[dict[str, int]]] = {}
-    for _, code, answers, _ in valid:
+    for _day, code, answers, _comment in valid:
         by_service.setdefault(code, []).append(answers)
     return SurveyReport(
         start=start_day,

@@ -17,12 +17,13 @@ from flask_login import current_user
 from loket.auth import current_actor, staff_required
 from loket.core.accounts import get_counter
 from loket.core.errors import NotFound
+from loket.core.messages import _
 from loket.core.register import register_csv, register_rows, register_xlsx
 from loket.core.roles import REGISTER_ROLES, Actor, Role
 from loket.core.service import Outcome
 from loket.extensions import csrf, limiter
 from loket.hardware.scanner.decode import decode
-from loket.http import BadRequest, NotLoggedIn, body, config_limit
+from loket.http import BadRequest, NotLoggedIn, body, config_limit, translate
 from loket.office import office_name
 from loket.realtime import publish, to_counter
 from loket.services import loket
@@ -58,7 +59,7 @@ def done(outcome: Outcome, status: int = 200):
 def call_next(actor: Actor):
     outcome = loket().call_next(actor)
     if outcome.ticket is None:
-        return jsonify(ticket=None, message="Tidak ada antrean. (Nobody is waiting.)")
+        return jsonify(ticket=None, message=translate(_("Tidak ada antrean.")))
     return done(outcome)
 
 
@@ -92,7 +93,7 @@ def scan(actor: Actor):
     """Load a berkas by its scanned QR payload or a typed ticket number: {"code"}."""
     code = str(body().get("code", "")).strip()
     if not code:
-        raise BadRequest("Kode kosong. (Empty code.)")
+        raise BadRequest(_("Kode kosong."))
     return jsonify(ticket=loket().find(code).staff())
 
 
@@ -102,10 +103,10 @@ def scan_frame(actor: Actor):
     """A webcam frame from the counter page (JPEG or PNG body): decode its QR and load the berkas."""
     raw = request.get_data(cache=False)
     if not raw or len(raw) > MAX_FRAME_BYTES:
-        raise BadRequest("Gambar kosong atau terlalu besar. (Empty or too large.)")
+        raise BadRequest(_("Gambar kosong atau terlalu besar."))
     frame = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
     if frame is None:
-        raise BadRequest("Gambar tidak terbaca. (Unreadable image.)")
+        raise BadRequest(_("Gambar tidak terbaca."))
     codes = decode(frame)
     if not codes:
         return jsonify(ticket=None, found=False)
@@ -118,14 +119,14 @@ def scan_frame(actor: Actor):
 def scanner_scan():
     """A code read by the scanner agent for a counter: {"code", "counter_id"}; the counter page loads it."""
     if not _scanner_token_ok():
-        raise NotLoggedIn("Token pemindai salah. (Wrong scanner token.)")
+        raise NotLoggedIn(_("Token pemindai salah."))
     data = body()
     try:
         counter_id = int(data.get("counter_id"))
     except (TypeError, ValueError):
-        raise BadRequest("counter_id diperlukan. (counter_id is required.)") from None
+        raise BadRequest(_("counter_id diperlukan.")) from None
     if get_counter(loket().store, counter_id) is None:
-        raise NotFound("Loket tidak ada. (No such counter.)")
+        raise NotFound(_("Loket tidak ada."))
     ticket = loket().find(str(data.get("code", ""))).staff()
     to_counter(counter_id, "scanner.scan", {"ticket": ticket})
     return jsonify(ticket={"number": ticket["number"], "state": ticket["state"]})
@@ -169,11 +170,11 @@ def ticket_action(actor: Actor, ticket_id: int, action: str):
     """One staff action on a berkas; the role and counter come from the session."""
     handler = ACTIONS.get(action)
     if handler is None:
-        raise NotFound("Aksi tidak dikenal. (Unknown action.)")
+        raise NotFound(_("Aksi tidak dikenal."))
     try:
         outcome = handler(actor, ticket_id, body())
     except ValueError as exc:  # an unknown pending reason or similar bad input
-        raise BadRequest(f"Nilai tidak sah. (Invalid value: {exc})") from None
+        raise BadRequest(_("Nilai tidak sah: %(error)s", error=str(exc))) from None
     return done(outcome)
 
 
@@ -187,7 +188,7 @@ def register(actor: Actor):
     try:
         day = date.fromisoformat(request.args.get("day") or loket().clock.today().isoformat())
     except ValueError:
-        raise BadRequest("Tanggal tidak sah. (Invalid date.)") from None
+        raise BadRequest(_("Tanggal tidak sah.")) from None
     rows = register_rows(loket(), day)
     fmt = request.args.get("format", "json")
     name = f"buku-harian-{day.isoformat()}"

@@ -18,6 +18,7 @@ from flask import (
 )
 
 from loket.core.admin import get_device
+from loket.core.messages import _
 from loket.core.speech import Reading, call_sentence
 from loket.http import BadRequest
 from loket.office import office_name, voice_reading
@@ -69,8 +70,8 @@ def call_wav():
         counter = int(request.args.get("counter", ""))
         sentence = call_sentence(number, counter, Reading(voice_reading()), recall=request.args.get("recall") == "1")
     except ValueError:
-        raise BadRequest("Nomor atau loket tidak sah. (Invalid number or counter.)") from None
+        raise BadRequest(_("Nomor atau loket tidak sah.")) from None
     if not 0 < counter < 1000 or len(number) > 12:
-        raise BadRequest("Nomor atau loket tidak sah. (Invalid number or counter.)")
+        raise BadRequest(_("Nomor atau loket tidak sah."))
     data = current_app.extensions["call_audio"].get(sentence)
     return Response(data, mimetype="audio/wav", headers={"Cache-Control": "public, max-age=86400"})

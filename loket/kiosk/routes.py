@@ -13,6 +13,7 @@ import segno
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 
 from loket.core.errors import NotAllowed, NotFound
+from loket.core.messages import _
 from loket.core.states import PRIORITY_LABELS
 from loket.extensions import csrf, limiter
 from loket.http import BadRequest, body, config_limit
@@ -70,7 +71,7 @@ def service_data(sop, overview: dict[str, Any]) -> dict[str, Any]:
 def service(code: str):
     sop = loket().catalog.get(code)
     if sop is None:
-        raise NotFound("Layanan tidak ada. (No such service.)")
+        raise NotFound(_("Layanan tidak ada."))
     overview = next(o for o in loket().services_overview() if o["code"] == code)
     return jsonify(service_data(sop, overview))
 
@@ -88,10 +89,10 @@ def issue_ticket():
     data = body()
     code = data.get("service")
     if not isinstance(code, str) or not code:
-        raise BadRequest("Pilih layanan. (Choose a service.)")
+        raise BadRequest(_("Pilih layanan."))
     priority = data.get("priority") or None
     if priority is not None and priority not in {p.value for p in PRIORITY_LABELS}:
-        raise BadRequest("Jenis prioritas tidak dikenal. (Unknown priority.)")
+        raise BadRequest(_("Jenis prioritas tidak dikenal."))
     outcome = loket().issue(code, priority, source=data.get("source") or "kiosk")
     publish(outcome.events)
     t = outcome.ticket
@@ -162,6 +163,6 @@ def kiosk_test_print():
 def check_kiosk_pin() -> None:
     expected = current_app.config.get("KIOSK_PIN") or ""
     if not expected:
-        raise NotAllowed("Pengaturan kiosk dinonaktifkan (LOKET_KIOSK_PIN belum diatur). (Kiosk settings disabled.)")
+        raise NotAllowed(_("Pengaturan kiosk dinonaktifkan (LOKET_KIOSK_PIN belum diatur)."))
     if not hmac.compare_digest(str(body().get("pin", "")), expected):
-        raise NotAllowed("PIN salah. (Wrong PIN.)")
+        raise NotAllowed(_("PIN salah."))

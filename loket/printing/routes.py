@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify
 from loket.auth.login import staff_required
 from loket.core.accounts import get_counter
 from loket.core.errors import Conflict
+from loket.core.messages import _
 from loket.core.roles import Actor
 from loket.http import Failed, body
 from loket.office import office_name
@@ -31,7 +32,7 @@ def pickup_slip(actor: Actor, ticket_id: int):
     """Print the slip pengambilan, once the berkas reached the SOP step that gives one."""
     if not loket().get(ticket_id).gives_pickup_slip:
         raise Conflict(
-            "Tahap SOP ini tidak memberikan slip pengambilan. (This SOP step gives no pickup slip.)",
+            _("Tahap SOP ini tidak memberikan slip pengambilan."),
             code="no_pickup_slip",
         )
     return _print_for_staff(actor, ticket_id, "slip")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from loket.auth import staff_required
+from loket.core.messages import _
 from loket.core.reports import build_report, live_dashboard, parse_period, report_csv, report_xlsx
 from loket.core.roles import REPORT_ROLES, Actor
 from loket.http import BadRequest
@@ -49,13 +50,10 @@ def summary(actor: Actor):
     try:
         start, end = parse_period(args.get("day"), args.get("from"), args.get("to"), loket().clock.today())
     except ValueError:
-        raise BadRequest(
-            "Periode tidak sah: tanggal YYYY-MM-DD, paling lama 366 hari. "
-            "(Invalid period: dates as YYYY-MM-DD, at most 366 days.)"
-        ) from None
+        raise BadRequest(_("Periode tidak sah: tanggal YYYY-MM-DD, paling lama 366 hari.")) from None
     fmt = args.get("format", "json")
     if fmt not in ("json", "csv", "xlsx"):
-        raise BadRequest("Format: json, csv atau xlsx. (Format: json, csv or xlsx.)")
+        raise BadRequest(_("Format: json, csv atau xlsx."))
     report = build_report(loket(), start, end)
     name = f"laporan-{start.isoformat()}" + ("" if start == end else f"-sd-{end.isoformat()}")
     if fmt == "csv":

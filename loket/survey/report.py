@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from loket.auth import staff_required
+from loket.core.messages import _
 from loket.core.roles import REPORT_ROLES, Actor
 from loket.core.survey import (
     ELEMENTS,
@@ -54,10 +55,7 @@ def _period() -> tuple[date, date, str | None]:
 
 
 def _bad_period() -> BadRequest:
-    return BadRequest(
-        "Periode atau layanan tidak sah (tanggal YYYY-MM-DD, sampai ≥ dari). "
-        "(Invalid period or service: dates YYYY-MM-DD, to ≥ from.)"
-    )
+    return BadRequest(_("Periode atau layanan tidak sah (tanggal YYYY-MM-DD, sampai ≥ dari)."))
 
 
 def _report() -> SurveyReport:
@@ -110,7 +108,7 @@ def _lang() -> str:
 
 
 def _download(content: str | bytes, mimetype: str, ext: str) -> Response:
-    start, end, _ = _period()
+    start, end, _service = _period()
     name = f"ikm-{start.isoformat()}-{end.isoformat()}.{ext}"
     return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

@@ -64,7 +64,7 @@ def test_first_step_must_receive_the_resident(sop_dir):
     _edit(
         path, "    target_minutes: 2\n    resident_present: true", "    target_minutes: 2\n    resident_present: false"
     )
-    with pytest.raises(CatalogError, match="first step must receive the resident"):
+    with pytest.raises(CatalogError, match="langkah pertama harus menerima pemohon di loket"):
         load_catalog(sop_dir)
 
 

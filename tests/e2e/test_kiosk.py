@@ -413,8 +413,8 @@ def test_staff_open_the_kiosk_settings_with_a_held_press_and_the_pin(server_fact
         press_pin(kiosk, "0000")
         submit_pin(kiosk)
         messages.append(kiosk.locator("#pin-error").inner_text())
-    wrong = "PIN salah. (Wrong PIN.)"
-    too_many = "Terlalu banyak permintaan. Silakan tunggu sebentar. (Too many requests.)"
+    wrong = "Wrong PIN."  # in the kiosk's language: English at this point
+    too_many = "Too many requests. Please wait a moment."
     assert messages == [wrong, wrong, wrong, too_many]
     kiosk.click("#pin-cancel")
     expect(kiosk.locator("#staff")).to_be_hidden()

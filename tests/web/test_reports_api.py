@@ -86,10 +86,18 @@ def test_the_summary_gives_the_day_s_figures(staff, day):
 
 def test_a_bad_period_is_refused_plainly(staff, day):
     admin = staff("admin", "admin")
-    for query in ("day=23-11-2026", "from=2026-11-23&to=2026-11-01", "from=2025-01-01&to=2026-11-23", "format=pdf"):
+    period = "Periode tidak sah: tanggal YYYY-MM-DD, paling lama 366 hari."
+    for query, message in (
+        ("day=23-11-2026", period),
+        ("from=2026-11-23&to=2026-11-01", period),
+        ("from=2025-01-01&to=2026-11-23", period),
+        ("format=pdf", "Format: json, csv atau xlsx."),
+    ):
         r = admin.client.get(f"/api/reports/summary?{query}")
         assert r.status_code == 400, query
-        assert "(" in r.get_json()["message"]
+        refusal = r.get_json()
+        assert refusal["message"] == refusal["label"]["id"] == message, query
+        assert refusal["label"]["en"] and refusal["label"]["en"] != message, query
 
 
 def test_csv_export(staff, day):

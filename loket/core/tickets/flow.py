@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from loket.core.accounts import acting
 from loket.core.context import Context
 from loket.core.errors import IllegalTransition, LoketError, NotAllowed, NotFound
+from loket.core.messages import _
 from loket.core.nik import parse_nik
 from loket.core.roles import Actor, Role
 from loket.core.states import STATE_LABELS, PendingReason, TicketState, check_transition
@@ -87,7 +88,7 @@ def hand_over(loket: Context, actor: Actor, ticket_id: int) -> Outcome:
         ticket = ticket_by_id(s, ticket_id)
         require_step_role(ticket, actor)
         if ticket.step_index != len(ticket.steps) - 1:
-            raise NotAllowed("Berkas belum sampai tahap penyerahan. (Not at the hand-over step yet.)")
+            raise NotAllowed(_("Berkas belum sampai tahap penyerahan."))
     return advance(loket, actor, ticket_id)
 
 
@@ -117,10 +118,7 @@ def return_for_documents(
         known = {r.key for r in sop.requirements} if sop else set()
         unknown = [m for m in missing if m not in known]
         if not missing or unknown:
-            raise NotAllowed(
-                "Sebutkan dokumen yang kurang dari daftar persyaratan. "
-                "(Name the missing documents from the requirements list.)"
-            )
+            raise NotAllowed(_("Sebutkan dokumen yang kurang dari daftar persyaratan."))
         check_transition(S(ticket.state), S.RETURNED, "kembalikan")
         close_visit(ticket, now, "returned", note)
         set_state(loket, ticket, S.RETURNED, now)
@@ -141,8 +139,7 @@ def resume(loket: Context, actor: Actor, ticket_id: int) -> Outcome:
         target = queue_state_for_step(ticket)
         if S(ticket.state) not in (S.PENDING, S.RETURNED, S.NO_SHOW):
             raise IllegalTransition(
-                f"Tidak bisa 'lanjutkan': status berkas '{STATE_LABELS[S(ticket.state)]['id']}'. "
-                "(Only a pending, returned or no-show berkas can be resumed.)"
+                _("Tidak bisa 'lanjutkan': status berkas '%(state)s'.", state=STATE_LABELS[S(ticket.state)])
             )
         check_transition(S(ticket.state), target, "lanjutkan")
         set_state(loket, ticket, target, now)
@@ -164,8 +161,11 @@ def no_show(loket: Context, actor: Actor, ticket_id: int) -> Outcome:
         needed = calls_needed(loket, s)
         if ticket.call_count < needed:
             raise NotAllowed(
-                f"Panggil {needed} kali sebelum menandai tidak hadir (baru {ticket.call_count} kali). "
-                f"(Call {needed} times before marking a no-show; called {ticket.call_count}.)"
+                _(
+                    "Panggil %(needed)s kali sebelum menandai tidak hadir (baru %(called)s kali).",
+                    needed=needed,
+                    called=ticket.call_count,
+                )
             )
         close_visit(ticket, now, "no_show", None)
         set_state(loket, ticket, S.NO_SHOW, now)
@@ -204,7 +204,7 @@ def transfer(
         if service_code is not None and counter_id is None:
             sop = service(loket, service_code)
             if ticket.step_index != 0:
-                raise NotAllowed("Layanan hanya dapat diganti di tahap penerimaan. (Change service only at reception.)")
+                raise NotAllowed(_("Layanan hanya dapat diganti di tahap penerimaan."))
             close_visit(ticket, now, "transferred", f"ke layanan {sop.code}")
             ticket.service_code = sop.code
             ticket.steps = sop.snapshot()
@@ -213,13 +213,13 @@ def transfer(
         elif counter_id is not None and service_code is None:
             target = s.get(Counter, counter_id)
             if target is None or not target.active:
-                raise NotFound("Loket tujuan tidak ada. (No such counter.)")
+                raise NotFound(_("Loket tujuan tidak ada."))
             if ticket.current_role not in target.roles:
-                raise NotAllowed(f"{target.name} tidak melayani tahap ini. (That counter does not serve this step.)")
+                raise NotAllowed(_("%(counter)s tidak melayani tahap ini.", counter=target.name))
             close_visit(ticket, now, "transferred", f"ke {target.name}")
             ticket.target_counter_id = target.id
         else:
-            raise NotAllowed("Pilih loket atau layanan tujuan. (Choose a counter or a service.)")
+            raise NotAllowed(_("Pilih loket atau layanan tujuan."))
         state = queue_state_for_step(ticket)
         check_transition(S(ticket.state), state, "alihkan")
         set_state(loket, ticket, state, now, keep_queue=True)  # keeps its place in line
@@ -239,9 +239,9 @@ def record_applicant(loket: Context, actor: Actor, ticket_id: int, name: str, ni
         info = parse_nik(nik, loket.clock.today())
         name = " ".join(name.split())
         if not 2 <= len(name) <= 120:
-            raise LoketError("Isi nama pemohon (2 sampai 120 huruf). (Enter the applicant's name.)")
+            raise LoketError(_("Isi nama pemohon (2 sampai 120 huruf)."))
         if S(ticket.state) is not S.SERVING:
-            raise IllegalTransition("Mulai layani berkas ini dahulu. (Start serving this berkas first.)")
+            raise IllegalTransition(_("Mulai layani berkas ini dahulu."))
         if ticket.applicant is None:
             ticket.applicant = Applicant(name=name, nik=info.nik, recorded_by=user.id, recorded_at=loket.clock.now())
         else:

@@ -91,8 +91,8 @@ def new_ticket(
     seq = next_number(s, day, sop.prefix)
     verdict = availability(loket, s, sop, read_settings(s))
     if not verdict.ok:
-        message = verdict.message or {}
-        raise ServiceUnavailable(f"{message.get('id')} ({message.get('en')})", code=verdict.reason)
+        label = verdict.message or {"id": "Layanan tidak tersedia.", "en": "The service is not available."}
+        raise ServiceUnavailable(label["id"], code=verdict.reason, label=label)
     steps = sop.snapshot()
     ticket = Ticket(
         service_day=day,

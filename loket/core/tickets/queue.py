@@ -13,6 +13,7 @@ from loket.core.catalog import Sop
 from loket.core.context import Context
 from loket.core.errors import NotAllowed
 from loket.core.events import Event
+from loket.core.messages import _
 from loket.core.roles import Actor
 from loket.core.states import TicketState, check_transition
 from loket.core.store import Counter, EventRecord, StepVisit, Ticket, User
@@ -73,7 +74,7 @@ def recall(loket: Context, actor: Actor, ticket_id: int) -> Outcome:
         require_step_role(ticket, actor)
         check_transition(S(ticket.state), S.CALLED, "panggil ulang")
         if ticket.counter_id != counter.id:
-            raise NotAllowed("Tiket ini dipanggil di loket lain. (Called at another counter.)")
+            raise NotAllowed(_("Tiket ini dipanggil di loket lain."))
         ticket.call_count += 1
         return Outcome(ticket_view(loket, s, ticket), [called_event(loket, s, ticket, counter, user, recall=True)])
 

@@ -12,6 +12,7 @@ from loket.core.catalog import Sop
 from loket.core.context import Context
 from loket.core.errors import NotAllowed, NotFound
 from loket.core.events import Event
+from loket.core.messages import _
 from loket.core.roles import ROLE_LABELS, Actor, Role
 from loket.core.settings import effective, read_settings
 from loket.core.states import FINAL, QUEUED, TicketState
@@ -24,7 +25,7 @@ def service(loket: Context, code: str) -> Sop:
     """The SOP of a service in use, or NotFound."""
     sop = loket.catalog.get(code)
     if sop is None:
-        raise NotFound(f"Layanan '{code}' tidak ada. (No such service.)")
+        raise NotFound(_("Layanan '%(code)s' tidak ada.", code=code))
     return sop
 
 
@@ -32,7 +33,7 @@ def ticket_by_id(s: Session, ticket_id: int) -> Ticket:
     """A ticket by its id, or NotFound."""
     ticket = s.get(Ticket, ticket_id)
     if ticket is None:
-        raise NotFound("Tiket tidak ditemukan. (Ticket not found.)")
+        raise NotFound(_("Tiket tidak ditemukan."))
     return ticket
 
 
@@ -45,7 +46,7 @@ def ticket_by_number(loket: Context, s: Session, number: str) -> Ticket:
         norm = f"{norm[:2]}{int(norm[2:]):03d}"
     ticket = s.scalar(select(Ticket).where(Ticket.service_day == loket.clock.today(), Ticket.number == norm))
     if ticket is None:
-        raise NotFound(f"Tiket {norm} tidak ada hari ini. (No ticket {norm} today.)")
+        raise NotFound(_("Tiket %(number)s tidak ada hari ini.", number=norm))
     return ticket
 
 
@@ -55,9 +56,7 @@ def require_step_role(ticket: Ticket, actor: Actor) -> None:
         return  # check_transition gives the clearer message
     if ticket.current_role != actor.role.value:
         need = ROLE_LABELS[Role(ticket.current_role)]
-        raise NotAllowed(
-            f"Tahap ini dikerjakan oleh {need['id']}, bukan peran Anda. (This step belongs to the {need['en']}.)"
-        )
+        raise NotAllowed(_("Tahap ini dikerjakan oleh %(role)s, bukan peran Anda.", role=need))
 
 
 def queue_key(loket: Context, when: datetime, priority: str | None) -> float:

@@ -13,6 +13,7 @@ from loket.core.catalog import Catalog
 from loket.core.context import Context
 from loket.core.errors import InvalidCode
 from loket.core.events import Event
+from loket.core.messages import _
 from loket.core.qr import looks_like_code
 from loket.core.roles import ROLE_LABELS, Role
 from loket.core.settings import effective, read_settings
@@ -250,7 +251,7 @@ def find(loket: Context, code_or_number: str) -> TicketView:
             code = loket.signer.verify(text)
             found = s.get(Ticket, code.ticket_id)
             if found is None or found.number != code.number or found.service_day != code.day:
-                raise InvalidCode("Kode tiket tidak dikenal. (Unknown ticket code.)")
+                raise InvalidCode(_("Kode tiket tidak dikenal."))
             ticket = found
         else:
             ticket = ticket_by_number(loket, s, text)
@@ -260,7 +261,7 @@ def find(loket: Context, code_or_number: str) -> TicketView:
 def find_by_code(loket: Context, code: str) -> TicketView:
     """A ticket by its signed code only (a bare number is refused)."""
     if not looks_like_code(code):
-        raise InvalidCode("Kode tiket diperlukan. (A ticket code is required.)")
+        raise InvalidCode(_("Kode tiket diperlukan."))
     return find(loket, code)
 
 

@@ -50,7 +50,7 @@ export function handle(err) {
     return;
   }
   if (err && err.status === 403 && err.code !== "conflict") {
-    refuseWith(err.message);
+    refuseWith((err.data && err.data.label) || err.message);
     return;
   }
   fail(err);
@@ -137,7 +137,7 @@ async function takeRole(role) {
       state.me = null;
       return route();
     }
-    refuseWith(err.message);
+    refuseWith((err.data && err.data.label) || err.message);
     return;
   }
   return openPage();

@@ -47,7 +47,11 @@ export function parentField(field) {
 
 /** A problem as {field, message}: the structured format, or the older "field: message" string. */
 export function normaliseProblem(p) {
-  if (p && typeof p === "object") return { field: String(p.field || ""), message: String(p.message || p.msg || "") };
+  if (p && typeof p === "object") {
+    // {id, en} from the server's catalogs, as "id (en)" so the bilingual display follows a language switch.
+    const message = p.label ? `${p.label.id} (${p.label.en})` : String(p.message || p.msg || "");
+    return { field: String(p.field || ""), message };
+  }
   var text = String(p);
   var at = text.indexOf(": ");
   if (at === -1) return { field: "", message: text };

@@ -659,7 +659,7 @@ function pressKey(key) {
 function post(url, body) {
   return fetch(url, {
     method: "POST",
-    headers: { Accept: "application/json", "Content-Type": "application/json" },
+    headers: { Accept: "application/json", "Content-Type": "application/json", "X-Loket-Lang": i18n.lang },
     credentials: "same-origin",
     cache: "no-store",
     body: JSON.stringify(body),
