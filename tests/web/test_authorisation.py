@@ -84,13 +84,14 @@ def test_step_actions_refuse_every_role_but_the_steps(app, client, staff):
             r = officer.post(f"/api/staff/tickets/1/{action}", {"reason": "other", "missing": ["fotokopi-kk"]})
             assert r.status_code == 403, f"{role} got {r.status_code} on {action}"
             if action == "recall" and role not in STATIONS:
-                expected = "Pilih loket terlebih dahulu. (Choose a counter first.)"  # a call needs a counter
+                expected = {"id": "Pilih loket terlebih dahulu.", "en": "Choose a counter first."}  # a call needs one
             else:
-                expected = (
-                    "Tahap ini dikerjakan oleh Petugas Pelayanan, bukan peran Anda. "
-                    "(This step belongs to the Front desk officer.)"
-                )
-            assert r.get_json()["message"] == expected, (role, action)
+                expected = {
+                    "id": "Tahap ini dikerjakan oleh Petugas Pelayanan, bukan peran Anda.",
+                    "en": "This step belongs to the Front desk officer, not to your role.",
+                }
+            assert r.get_json()["message"] == expected["id"], (role, action)
+            assert r.get_json()["label"] == expected, (role, action)
     assert client.get("/api/tickets/B-001").get_json()["state"] == "waiting"  # nothing changed
 
 
