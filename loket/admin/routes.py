@@ -41,7 +41,9 @@ NAV = (
 
 
 def page(template: str, key: str, **context):
-    return render_template(f"admin/{template}", page=key, nav=NAV, office_name=office_name(), **context)
+    return render_template(
+        f"admin/{template}", page=key, nav=NAV, office_name=office_name(), page_roles=[Role.ADMIN.value], **context
+    )
 
 
 @bp.get("/admin/")

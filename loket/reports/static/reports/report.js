@@ -2,7 +2,7 @@
  * Data: GET /api/reports/summary?from=&to= (definitions in docs/reports.md). Prints on A4 landscape.
  */
 import * as i18n from "loket/i18n.js";
-import { clear, h } from "loket/dom.js";
+import { clear, h, serverData } from "loket/dom.js";
 import { api } from "loket/request.js";
 import * as R from "./shell.js";
 
@@ -163,12 +163,15 @@ function render() {
   renderSign();
 }
 
+/** The head of office's role, rendered by the page's route (reports/routes.py). */
+var HEAD_ROLE = serverData("report-config", { head_role: null }).head_role;
+
 /** Signatures: the one who prints ("Dibuat oleh", their name and role) and the head of office
  * ("Mengetahui, Kepala Dinas", a line to sign on); when the head prints, one block: theirs. */
 function renderSign() {
   var me = state.me;
   if (!me) return;
-  var head = me.role === "kepala";
+  var head = me.role === HEAD_ROLE;
   var role = (me.roles || []).filter(function (r) {
     return r.code === me.role;
   })[0];
