@@ -15,6 +15,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from loket.auth import staff_required
 from loket.core import admin as ops
 from loket.core.roles import Actor, Role
+from loket.core.settings import WEEKDAYS
 from loket.http import BadRequest, body
 from loket.office import office_name
 from loket.realtime import publish
@@ -48,7 +49,7 @@ def page(template: str, key: str, **context):
 
 @bp.get("/admin/")
 def settings():
-    return page("settings.html", "settings")
+    return page("settings.html", "settings", settings_config={"weekdays": WEEKDAYS})
 
 
 @bp.get("/admin/sops")
