@@ -33,7 +33,7 @@
  *
  * The entry module: it wires the page; each behaviour lives in its own module beside it (hall: which part of
  * the hall; socket: the server's state and calls; calls, counters, waiting, ready, office: the panels; flash:
- * a new call on screen; sound and voice: the spoken call; media; clock). Every module's strings are the
+ * a new call on screen; sound, voice and speech: the spoken call; media; clock). Every module's strings are the
  * catalogs' scope "display/display", added here before anything renders.
  */
 import * as i18n from "loket/i18n.js";
