@@ -16,6 +16,7 @@ from loket.auth import staff_required
 from loket.core import admin as ops
 from loket.core.messages import _
 from loket.core.roles import Actor, Role
+from loket.core.settings import WEEKDAYS
 from loket.http import BadRequest, body
 from loket.office import office_name
 from loket.realtime import publish
@@ -42,12 +43,14 @@ NAV = (
 
 
 def page(template: str, key: str, **context):
-    return render_template(f"admin/{template}", page=key, nav=NAV, office_name=office_name(), **context)
+    return render_template(
+        f"admin/{template}", page=key, nav=NAV, office_name=office_name(), page_roles=[Role.ADMIN.value], **context
+    )
 
 
 @bp.get("/admin/")
 def settings():
-    return page("settings.html", "settings")
+    return page("settings.html", "settings", settings_config={"weekdays": WEEKDAYS})
 
 
 @bp.get("/admin/sops")

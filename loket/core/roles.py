@@ -30,8 +30,12 @@ ROLE_LABELS: dict[Role, dict[str, str]] = {
 #: Roles that work an SOP step (admin and the head of office work none).
 STEP_ROLES = tuple(r for r in Role if r not in (Role.ADMIN, Role.KEPALA))
 
-#: Roles that may read the reports and the live dashboard.
-REPORT_ROLES = (Role.ADMIN, Role.KEPALA)
+#: Roles that may read the reports and the live dashboard, in the report pages' order of preference:
+#: an account holding both reads them as the head of office.
+REPORT_ROLES = (Role.KEPALA, Role.ADMIN)
+
+#: Roles that may cancel a berkas at any step, not only at a step of their own role.
+CANCEL_ANY_STEP_ROLES = (Role.ADMIN,)
 
 #: Roles that write, keep or sign the buku harian, with its names and NIKs (UU 27/2022: only those
 #: who need it). The operator and the scanning officer see the applicant of the berkas in hand only.

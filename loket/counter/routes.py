@@ -19,7 +19,7 @@ from loket.core.accounts import get_counter
 from loket.core.errors import NotFound
 from loket.core.messages import _
 from loket.core.register import register_csv, register_rows, register_xlsx
-from loket.core.roles import REGISTER_ROLES, Actor, Role
+from loket.core.roles import CANCEL_ANY_STEP_ROLES, REGISTER_ROLES, Actor, Role
 from loket.core.service import Outcome
 from loket.extensions import csrf, limiter
 from loket.hardware.scanner.decode import decode
@@ -41,7 +41,11 @@ HALL_ROLES = (Role.PELAYANAN, Role.PENDUKUNG)
 @bp.get("/counter/")
 def desk():
     """The page: log in, choose loket and role, call, scan and advance."""
-    constants = {"hall_roles": list(HALL_ROLES), "register_roles": list(REGISTER_ROLES)}
+    constants = {
+        "hall_roles": list(HALL_ROLES),
+        "register_roles": list(REGISTER_ROLES),
+        "cancel_any_step_roles": list(CANCEL_ANY_STEP_ROLES),
+    }
     return render_template("counter/desk.html", office_name=office_name(), desk=constants)
 
 

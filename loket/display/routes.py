@@ -18,6 +18,7 @@ from flask import (
 )
 
 from loket.core.admin import get_device
+from loket.core.catalog import SERVICE_GROUPS
 from loket.core.messages import _
 from loket.core.speech import Reading, call_sentence
 from loket.http import BadRequest
@@ -47,7 +48,7 @@ def board():
                 query["view"] = "pickup"
             if len(query) > 1:
                 return redirect(url_for("display.board", **query))
-    return render_template("display/board.html", office_name=office_name())
+    return render_template("display/board.html", office_name=office_name(), display={"groups": SERVICE_GROUPS})
 
 
 @bp.get("/display/media/<path:name>")

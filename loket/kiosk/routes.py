@@ -12,6 +12,7 @@ from typing import Any
 import segno
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 
+from loket.core.catalog import SERVICE_GROUPS
 from loket.core.errors import NotAllowed, NotFound
 from loket.core.messages import _
 from loket.core.states import PRIORITY_LABELS
@@ -36,7 +37,7 @@ def index():
 
 @bp.get("/kiosk/")
 def home():
-    return render_template("kiosk/index.html", office_name=office_name())
+    return render_template("kiosk/index.html", office_name=office_name(), kiosk={"groups": SERVICE_GROUPS})
 
 
 # ---- services and tickets -------------------------------------------------------------

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from loket.auth import staff_required
 from loket.core.messages import _
 from loket.core.reports import build_report, live_dashboard, parse_period, report_csv, report_xlsx
-from loket.core.roles import REPORT_ROLES, Actor
+from loket.core.roles import REPORT_ROLES, Actor, Role
 from loket.http import BadRequest
 from loket.office import office_name
 from loket.services import loket
@@ -30,13 +30,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.get("/reports/")
 def report_page():
     """Counts, times and SOP compliance of a day or a period, with charts; prints on A4."""
-    return render_template("reports/report.html", page="report", office_name=office_name())
+    return render_template(
+        "reports/report.html",
+        page="report",
+        office_name=office_name(),
+        page_roles=[r.value for r in REPORT_ROLES],
+        report={"head_role": Role.KEPALA.value},  # the head of office signs alone, as "Mengetahui"
+    )
 
 
 @bp.get("/reports/live")
 def live_page():
     """The hall right now: who waits, which counters are open or idle, which berkas are overdue."""
-    return render_template("reports/live.html", page="live", office_name=office_name())
+    return render_template(
+        "reports/live.html", page="live", office_name=office_name(), page_roles=[r.value for r in REPORT_ROLES]
+    )
 
 
 # ---- JSON and exports --------------------------------------------------------------------

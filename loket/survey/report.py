@@ -34,7 +34,7 @@ bp = Blueprint("survey_report", __name__)
 @bp.get("/survey/report")
 def report_page():
     """The IKM report, printable; it logs in and reads /api/survey/report like the admin pages."""
-    return render_template("survey/report.html", office_name=office_name())
+    return render_template("survey/report.html", office_name=office_name(), page_roles=[r.value for r in REPORT_ROLES])
 
 
 # ---- JSON and exports ---------------------------------------------------------------------

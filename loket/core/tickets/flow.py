@@ -9,7 +9,7 @@ from loket.core.context import Context
 from loket.core.errors import IllegalTransition, LoketError, NotAllowed, NotFound
 from loket.core.messages import _
 from loket.core.nik import parse_nik
-from loket.core.roles import Actor, Role
+from loket.core.roles import CANCEL_ANY_STEP_ROLES, Actor
 from loket.core.states import STATE_LABELS, PendingReason, TicketState, check_transition
 from loket.core.store import Applicant, Counter, Ticket, User
 
@@ -178,7 +178,7 @@ def cancel(loket: Context, actor: Actor, ticket_id: int, note: str | None = None
     with loket.store.transaction() as s:
         user, counter = acting(s, actor)
         ticket = ticket_by_id(s, ticket_id)
-        if actor.role is not Role.ADMIN:
+        if actor.role not in CANCEL_ANY_STEP_ROLES:
             require_step_role(ticket, actor)
         check_transition(S(ticket.state), S.CANCELLED, "batalkan")
         close_visit(ticket, now, "cancelled", note)

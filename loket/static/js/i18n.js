@@ -47,6 +47,15 @@ export function addStrings(more) {
   Object.assign(strings, more);
 }
 
+/** The texts of a scope whose keys start with `prefix`, by the rest of the key: {rest: {id, en}}. */
+export function stringFamily(scopeStrings, prefix) {
+  const out = {};
+  Object.keys(scopeStrings).forEach((key) => {
+    if (key.indexOf(prefix) === 0) out[key.slice(prefix.length)] = scopeStrings[key];
+  });
+  return out;
+}
+
 /** The API's "Indonesia (English)" message (or an {id, en} text) in the page's language. */
 export function bilingual(msg) {
   if (!msg) return "";

@@ -1,5 +1,5 @@
 /* Talking to the JSON API: CSRF token, JSON, binary or multipart (upload) bodies, one error type. */
-import { t, lang } from "./i18n.js";
+import { t, lang, addStrings, pageStrings } from "./i18n.js";
 
 /** An API refusal: the message to show, the HTTP status, the error code, and the JSON body if any. */
 export class ApiError extends Error {
@@ -12,15 +12,7 @@ export class ApiError extends Error {
   }
 }
 
-const NETWORK_MESSAGE = {
-  id: "Tidak dapat terhubung ke server. Silakan coba lagi.",
-  en: "Cannot reach the server. Please try again.",
-};
-const TOO_MANY_MESSAGE = {
-  id: "Terlalu banyak permintaan. Silakan tunggu sebentar, lalu coba lagi.",
-  en: "Too many requests. Please wait a moment and try again.",
-};
-const HTTP_ERROR = { id: "Server menjawab dengan galat ", en: "The server answered with error " };
+addStrings(pageStrings("js/request"));
 
 function csrfMeta() {
   return document.querySelector('meta[name="csrf-token"]');
@@ -67,18 +59,18 @@ export async function api(method, url, body, retried = false) {
   try {
     response = await send(method, url, body);
   } catch {
-    throw new ApiError(t(NETWORK_MESSAGE), 0, "network");
+    throw new ApiError(t("request.network"), 0, "network");
   }
   const type = response.headers.get("Content-Type") || "";
   const isJson = type.indexOf("application/json") !== -1;
-  if (response.status === 429 && !isJson) throw new ApiError(t(TOO_MANY_MESSAGE), 429, "rate_limited");
+  if (response.status === 429 && !isJson) throw new ApiError(t("request.too_many"), 429, "rate_limited");
   if (!isJson) {
     // Flask-WTF answers a stale CSRF token with HTML 400: renew it once and retry.
     if (response.status === 400 && method !== "GET" && !retried && csrfToken() !== null) {
       await refreshCsrf();
       return api(method, url, body, true);
     }
-    throw new ApiError(t(HTTP_ERROR) + response.status, response.status, "http");
+    throw new ApiError(t("request.http_error") + response.status, response.status, "http");
   }
   const data = await response.json();
   if (!response.ok) {

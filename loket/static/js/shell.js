@@ -3,15 +3,16 @@
  * the IKM report.
  *
  * start({roles, noRole, showFirst, cls, who, messageSeconds, open(me), close(), onLangChange(), leaving()}):
- *   roles      the session roles that open the page, in order of preference; null: any logged-in session
- *              opens it (the counter, which lets the officer choose a role and a counter itself);
+ *   roles      the session roles that open the page, in order of preference; by default the ones the page's
+ *              route rendered (`page_roles` in staff_base.html, from loket.core.roles); null: any logged-in
+ *              session opens it (the counter, which lets the officer choose a role and a counter itself);
  *   noRole     a string key: refuse with it when the account holds none of `roles` (else the API's refusal is shown);
  *   showFirst  show the page before `open` has loaded (charts need to be visible to be drawn);
  *   cls        the CSS class prefix of the area ("a", "r", "c");
  *   who        false: the page shows who works itself (the counter's station), not the shell's "name · role";
  *   leaving()  true while there are unsaved changes: log-out and leaving the page ask first.
  */
-import { $ } from "./dom.js";
+import { $, serverData } from "./dom.js";
 import { t, fmt, addStrings, pageStrings, bilingual, onLangChange, initLangSwitch } from "./i18n.js";
 import { api } from "./request.js";
 import { login, logout as endSession } from "./login.js";
@@ -227,7 +228,7 @@ export async function logout() {
 
 /** Start the page (see the options above); call once. */
 export async function start(options) {
-  Object.assign(cfg, options);
+  Object.assign(cfg, { roles: serverData("page-roles", []) }, options);
   state.page = options;
   $("switch-role").addEventListener("click", () => {
     if (refusal && refusal.role) takeRole(refusal.role);

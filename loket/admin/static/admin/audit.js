@@ -10,24 +10,11 @@ import { start } from "./shell.js";
 
 var LIMIT = 300;
 
-var KINDS = {
-  "settings.changed": { id: "Pengaturan kantor diubah", en: "Office settings changed" },
-  "sop.created": { id: "Layanan ditambahkan", en: "Service added" },
-  "sop.updated": { id: "Layanan diubah", en: "Service changed" },
-  "sop.reverted": { id: "Layanan dikembalikan ke bawaan", en: "Service reverted to shipped" },
-  "sop.deleted": { id: "Layanan dihapus", en: "Service deleted" },
-  "counter.created": { id: "Loket ditambahkan", en: "Counter added" },
-  "counter.updated": { id: "Loket diubah", en: "Counter changed" },
-  "user.created": { id: "Pengguna ditambahkan", en: "User added" },
-  "user.updated": { id: "Pengguna diubah", en: "User changed" },
-  "user.password_reset": { id: "Kata sandi diatur ulang", en: "Password reset" },
-  "device.created": { id: "Perangkat ditambahkan", en: "Device added" },
-  "device.updated": { id: "Perangkat diubah", en: "Device changed" },
-  "device.deleted": { id: "Perangkat dihapus", en: "Device deleted" },
-  "personal_data.purged": { id: "Data pribadi dihapus", en: "Personal data purged" },
-};
+var STRINGS = i18n.pageStrings("admin/audit");
+i18n.addStrings(STRINGS);
 
-i18n.addStrings(i18n.pageStrings("admin/audit"));
+// What each kind of change is called: the catalog's "kind.<kind>" texts, {id, en} each.
+var KINDS = i18n.stringFamily(STRINGS, "kind.");
 
 var state = { entries: [], kinds: Object.keys(KINDS) };
 

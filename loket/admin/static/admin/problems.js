@@ -4,22 +4,25 @@ import * as i18n from "loket/i18n.js";
 import { bilingual } from "loket/i18n.js";
 import { clear, h } from "loket/dom.js";
 
-// The API's problems may be pydantic's English messages: say the common ones plainly.
+i18n.addStrings(i18n.pageStrings("admin/problems"));
+
+// The API's problems may be pydantic's English messages: say the common ones plainly (the catalog's
+// "problem.<name>" texts; {1} is the pattern's first group).
 const PROBLEM_TEXT = [
-  [/close must be after open/i, { id: "Jam tutup harus setelah jam buka.", en: "Closing time must be after opening time." }],
-  [/greater than or equal to 0\b/i, { id: "Tidak boleh negatif.", en: "Must not be negative." }],
-  [/greater than or equal to (\d+)/i, { id: "Paling kecil {1}.", en: "At least {1}." }],
-  [/less than or equal to (\d+)/i, { id: "Paling besar {1}.", en: "At most {1}." }],
-  [/valid integer/i, { id: "Harus angka bulat.", en: "Must be a whole number." }],
-  [/valid time format|valid time/i, { id: "Jam tidak sah; tulis seperti 08:00.", en: "Not a valid time; write it like 08:00." }],
-  [/valid string/i, { id: "Harus berupa teks.", en: "Must be text." }],
-  [/valid boolean/i, { id: "Harus ya atau tidak.", en: "Must be yes or no." }],
-  [/unknown weekday/i, { id: "Hari tidak dikenal.", en: "Unknown weekday." }],
-  [/^field required|^missing$/i, { id: "Wajib diisi.", en: "Required." }],
-  [/at least 1 (item|character)/i, { id: "Wajib diisi (paling sedikit satu).", en: "Required (at least one)." }],
-  [/should match pattern '\^\[A-Z\]\$'/i, { id: "Satu huruf kapital, mis. N.", en: "One capital letter, e.g. N." }],
-  [/should match pattern/i, { id: "Format tidak sah.", en: "Not a valid format." }],
-  [/extra inputs are not permitted/i, { id: "Isian ini tidak dikenal.", en: "Unknown field." }],
+  [/close must be after open/i, "problem.close_after_open"],
+  [/greater than or equal to 0\b/i, "problem.not_negative"],
+  [/greater than or equal to (\d+)/i, "problem.at_least"],
+  [/less than or equal to (\d+)/i, "problem.at_most"],
+  [/valid integer/i, "problem.integer"],
+  [/valid time format|valid time/i, "problem.time"],
+  [/valid string/i, "problem.text"],
+  [/valid boolean/i, "problem.boolean"],
+  [/unknown weekday/i, "problem.weekday"],
+  [/^field required|^missing$/i, "problem.required"],
+  [/at least 1 (item|character)/i, "problem.required_one"],
+  [/should match pattern '\^\[A-Z\]\$'/i, "problem.capital_letter"],
+  [/should match pattern/i, "problem.pattern"],
+  [/extra inputs are not permitted/i, "problem.unknown_field"],
 ];
 
 /** A problem's message in plain words, in the page's language. */

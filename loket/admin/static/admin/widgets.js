@@ -15,14 +15,8 @@ export function activePill(active) {
   return h("span", { class: "pill " + (active ? "pill-ok" : "pill-bad"), "data-active": active ? "true" : "false" }, i18n.t(active ? "active" : "inactive"));
 }
 
-const GROUP_LABELS = {
-  "ktp-el": { id: "KTP-el", en: "KTP-el" },
-  kk: { id: "Kartu Keluarga", en: "Family card" },
-  kia: { id: "KIA", en: "KIA" },
-  akta: { id: "Akta", en: "Certificates" },
-  pindah: { id: "Pindah", en: "Moving" },
-  lainnya: { id: "Lainnya", en: "Other" },
-};
+// The service groups' names: the catalog's "group.<code>" texts of this module's scope.
+const GROUP_LABELS = i18n.stringFamily(i18n.pageStrings("admin/widgets"), "group.");
 
 export function groupLabel(code) {
   return GROUP_LABELS[code] ? i18n.t(GROUP_LABELS[code]) : code;

@@ -3,7 +3,7 @@
 import { $, h, clear } from "loket/dom.js";
 import { t, fmt } from "loket/i18n.js";
 import { api } from "loket/request.js";
-import { state, say, fail, roleLabel, openTicket, renderBerkas, refreshLists } from "./context.js";
+import { config, state, say, fail, roleLabel, openTicket, renderBerkas, refreshLists } from "./context.js";
 import { closeDialog } from "./dialogs.js";
 import { loadRequirements, requirementName } from "./requirements.js";
 import { tickedFor } from "./checklist.js";
@@ -26,7 +26,7 @@ const ACTION_LOOK = {
 function actionsFor(ticket) {
   const me = state.me;
   if (ticket.state === "done" || ticket.state === "cancelled") return [];
-  if (ticket.current_role !== me.role) return me.role === "admin" ? ["cancel"] : [];
+  if (ticket.current_role !== me.role) return config.cancel_any_step_roles.indexOf(me.role) !== -1 ? ["cancel"] : [];
   switch (ticket.state) {
     case "waiting":
     case "ready":

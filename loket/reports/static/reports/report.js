@@ -2,7 +2,7 @@
  * Data: GET /api/reports/summary?from=&to= (definitions in docs/reports.md). Prints on A4 landscape.
  */
 import * as i18n from "loket/i18n.js";
-import { clear, h } from "loket/dom.js";
+import { clear, h, serverData } from "loket/dom.js";
 import { api } from "loket/request.js";
 import * as R from "./shell.js";
 
@@ -18,37 +18,11 @@ var COLORS = {
   soft: "rgba(11, 59, 111, 0.18)",
 };
 
-i18n.addStrings(i18n.pageStrings("reports/report"));
+var STRINGS = i18n.pageStrings("reports/report");
+i18n.addStrings(STRINGS);
 
-var C = {
-  service: { id: "Layanan", en: "Service" },
-  issued: { id: "Terbit", en: "Issued" },
-  served: { id: "Selesai", en: "Done" },
-  no_shows: { id: "Tidak hadir", en: "No-show" },
-  returns: { id: "Kembali", en: "Returned" },
-  pendings: { id: "Tertunda", en: "Pending" },
-  wait: { id: "Tunggu (mnt) rata-rata · med · p90", en: "Wait (min) mean · med · p90" },
-  step_wait: { id: "Tunggu tahap (mnt) rata-rata · med · p90", en: "Step wait (min) mean · med · p90" },
-  svc: { id: "Layanan (mnt) rata-rata · med · p90", en: "Service (min) mean · med · p90" },
-  elapsed: { id: "Terbit→selesai (mnt) med", en: "Issue→done (min) med" },
-  steps: { id: "Tahapan sesuai", en: "Steps within" },
-  berkas: { id: "Berkas sesuai", en: "Berkas within" },
-  neck: { id: "Hambatan", en: "Bottleneck" },
-  step: { id: "Tahap", en: "Step" },
-  role: { id: "Peran", en: "Role" },
-  target: { id: "Target (menit)", en: "Target (minutes)" },
-  sop_target: { id: "Target SOP (menit)", en: "SOP target (minutes)" },
-  visits: { id: "Kunjungan", en: "Visits" },
-  finished: { id: "Selesai", en: "Finished" },
-  over: { id: "Lewat target rata-rata (mnt)", en: "Mean over target (min)" },
-  time_bar: { id: "Tunggu | layanan", en: "Wait | service" },
-  officer: { id: "Petugas", en: "Officer" },
-  counter: { id: "Loket", en: "Counter" },
-  calls: { id: "Dipanggil", en: "Called" },
-  started: { id: "Dikerjakan", en: "Worked" },
-  handed: { id: "Diserahkan", en: "Handed over" },
-  date: { id: "Tanggal", en: "Date" },
-};
+// The tables' and charts' headings: the catalog's "col.<name>" texts, {id, en} each.
+var C = i18n.stringFamily(STRINGS, "col.");
 
 var state = { data: null, charts: [], today: null, print: false };
 
@@ -163,12 +137,15 @@ function render() {
   renderSign();
 }
 
+/** The head of office's role, rendered by the page's route (reports/routes.py). */
+var HEAD_ROLE = serverData("report-config", { head_role: null }).head_role;
+
 /** Signatures: the one who prints ("Dibuat oleh", their name and role) and the head of office
  * ("Mengetahui, Kepala Dinas", a line to sign on); when the head prints, one block: theirs. */
 function renderSign() {
   var me = state.me;
   if (!me) return;
-  var head = me.role === "kepala";
+  var head = me.role === HEAD_ROLE;
   var role = (me.roles || []).filter(function (r) {
     return r.code === me.role;
   })[0];

@@ -1,4 +1,5 @@
-/* The report pages' shell on top of the staff shell (static/js/staff.js): the kepala or admin role, number formats.
+/* The report pages' shell on top of the staff shell (static/js/shell.js): number formats; the roles that open
+ * the pages (the kepala or the admin) are rendered by their route (reports/routes.py).
  * Each page calls Reports.start({open, close, onLangChange}); `open(me)` loads its figures from /api/reports/*.
  */
 import * as i18n from "loket/i18n.js";
@@ -30,7 +31,6 @@ export { say, fail, bilingual } from "loket/shell.js";
 /** Start the page: {open(me), close(), onLangChange()}; the page shows before `open` so charts can draw. */
 export function start(page) {
   S.start({
-    roles: ["kepala", "admin"],
     noRole: "refused_no_role",
     showFirst: true,
     cls: "r",

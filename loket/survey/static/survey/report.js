@@ -210,7 +210,6 @@ function onLangChange() {
 }
 
 S.start({
-  roles: ["kepala", "admin"],
   noRole: "refused_no_role",
   showFirst: true,
   cls: "r",

@@ -1,7 +1,7 @@
 /* Opening hours: always open, or hours per weekday (a day left out takes no tickets). */
 import * as i18n from "loket/i18n.js";
 import { $, h, clear } from "loket/dom.js";
-import { WEEKDAYS, DAY_NAMES, DEFAULT_HOURS, DEFAULT_DAYS, timeValue } from "./state.js";
+import { WEEKDAYS, dayName, DEFAULT_HOURS, DEFAULT_DAYS, timeValue } from "./state.js";
 
 export function buildHours(hours) {
   var always = hours === null || hours === undefined;
@@ -22,7 +22,7 @@ export function buildHours(hours) {
             "label",
             { class: "a-check" },
             h("input", { type: "checkbox", class: "a-day-open", name: "day-" + day, checked: open }),
-            h("span", { class: "a-day-name", "data-day-name": day }, i18n.t(DAY_NAMES[day]))
+            h("span", { class: "a-day-name", "data-day-name": day }, i18n.t(dayName(day)))
           ),
           h("span", { class: "a-day-closed", "data-i18n": "day_closed" }, i18n.t("day_closed")),
           h("p", { class: "a-problem", "data-problem-for": "hours." + day, hidden: true })
@@ -46,7 +46,7 @@ function timeInput(day, which, value) {
     maxlength: "5",
     placeholder: "08:00",
     pattern: "[0-2][0-9]:[0-5][0-9]",
-    "aria-label": i18n.t(DAY_NAMES[day]) + " · " + i18n.t(which === "open" ? "col_open" : "col_close"),
+    "aria-label": i18n.t(dayName(day)) + " · " + i18n.t(which === "open" ? "col_open" : "col_close"),
   });
 }
 

@@ -13,7 +13,7 @@ import { handle } from "loket/shell.js";
 import { start } from "../shell.js";
 import { live } from "../live.js";
 import "./strings.js";
-import { state, DAY_NAMES } from "./state.js";
+import { state, dayName } from "./state.js";
 import { setDirty, renderSaveBar } from "./savebar.js";
 import { renderHoursState } from "./hours.js";
 import { loadServices, updateOfficeTitle, renderServiceStatus } from "./services.js";
@@ -118,7 +118,7 @@ function connect() {
 
 function onLangChange() {
   document.querySelectorAll("[data-day-name]").forEach(function (n) {
-    n.textContent = i18n.t(DAY_NAMES[n.getAttribute("data-day-name")]);
+    n.textContent = i18n.t(dayName(n.getAttribute("data-day-name")));
   });
   document.querySelectorAll("[data-name]").forEach(function (n) {
     var svc = state.services.filter(function (s) {

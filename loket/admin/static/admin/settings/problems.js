@@ -3,7 +3,7 @@
 import * as i18n from "loket/i18n.js";
 import { $, h, clear } from "loket/dom.js";
 import { problemText } from "../problems.js";
-import { state, DAY_NAMES } from "./state.js";
+import { state, dayName, WEEKDAYS } from "./state.js";
 import { renderSaveBar } from "./savebar.js";
 
 /** The closest field on the form: "hours.mon.open" -> the Monday row's open box, else the row, … */
@@ -134,7 +134,7 @@ function fieldLabel(field) {
     services: "sec_services",
   }[parts[0]];
   var out = [top ? i18n.t(top) : parts[0]];
-  if (parts[0] === "hours" && DAY_NAMES[parts[1]]) out = [i18n.t(DAY_NAMES[parts[1]])];
+  if (parts[0] === "hours" && WEEKDAYS.indexOf(parts[1]) !== -1) out = [i18n.t(dayName(parts[1]))];
   if (parts[0] === "services" && parts[1]) {
     var svc = state.services.filter(function (s) {
       return s.code === parts[1];

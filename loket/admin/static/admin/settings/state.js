@@ -1,15 +1,13 @@
 /* What the settings page's modules share: the settings as saved, the services, and the form's state. */
+import { serverData } from "loket/dom.js";
 
-export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-export const DAY_NAMES = {
-  mon: { id: "Senin", en: "Monday" },
-  tue: { id: "Selasa", en: "Tuesday" },
-  wed: { id: "Rabu", en: "Wednesday" },
-  thu: { id: "Kamis", en: "Thursday" },
-  fri: { id: "Jumat", en: "Friday" },
-  sat: { id: "Sabtu", en: "Saturday" },
-  sun: { id: "Minggu", en: "Sunday" },
-};
+/** The weekdays' codes in order, as the office settings know them (rendered by the page's route). */
+export const WEEKDAYS = serverData("settings-config", { weekdays: [] }).weekdays;
+
+/** A weekday's name: the string "day.<code>" of the page's catalog. */
+export function dayName(code) {
+  return "day." + code;
+}
 // What the form offers when the office switches from "always open" to hours.
 export const DEFAULT_HOURS = { open: "08:00", close: "15:00" };
 export const DEFAULT_DAYS = ["mon", "tue", "wed", "thu", "fri"];

@@ -1,0 +1,35 @@
+/* What a service's tile and detail say about it: open or closed, quota left, estimate, people waiting, target time. */
+import * as i18n from "loket/i18n.js";
+
+export function targetText(svc) {
+  if (svc.target_minutes === null || svc.target_minutes === undefined) return "";
+  if (svc.total_mismatch) {
+    return i18n.fmt("target_mismatch", { n: svc.seed_total_minutes, m: svc.steps_total_minutes });
+  }
+  return i18n.fmt("target", { n: svc.target_minutes });
+}
+
+/** The office closed this service, is outside its hours, or its quota is full. */
+export function isClosed(svc) {
+  return !!(svc.availability && svc.availability.ok === false);
+}
+
+/** Tickets left today when a quota is set and few remain; null otherwise. */
+export function quotaLow(svc) {
+  var a = svc.availability;
+  if (!a || !a.ok || a.quota === null || a.quota === undefined || a.remaining === null || a.remaining === undefined) return null;
+  return a.remaining <= Math.max(5, Math.ceil(a.quota * 0.2)) ? a.remaining : null;
+}
+
+export function hasEstimate(svc) {
+  return !isClosed(svc) && typeof svc.estimate_minutes === "number" && svc.estimate_minutes > 0;
+}
+
+/** People a new ticket would have ahead of it at the service's first desk (shared by several services). */
+export function queueCount(svc) {
+  return typeof svc.ahead === "number" ? svc.ahead : svc.waiting || 0;
+}
+
+export function waitingText(n) {
+  return n ? i18n.fmt("waiting_n", { n: n }) : i18n.t("waiting_0");
+}

@@ -1,0 +1,27 @@
+/* Live updates: the admin's changes and the queues' movements reach the kiosk at once. */
+import { loadServices, refreshSoon } from "./services.js";
+
+export function connectLive() {
+  if (typeof window.io !== "function") {
+    document.body.setAttribute("data-connection", "offline");
+    return;
+  }
+  // The display channel is public: it carries only numbers, counters and settings changes.
+  var socket = window.io({ auth: { channel: "display" }, transports: ["websocket", "polling"] });
+  socket.on("connect", function () {
+    document.body.setAttribute("data-connection", "online");
+    loadServices(); // a reconnect may have missed changes
+  });
+  socket.on("disconnect", function () {
+    document.body.setAttribute("data-connection", "offline");
+  });
+  socket.on("connect_error", function () {
+    document.body.setAttribute("data-connection", "offline");
+  });
+  socket.on("settings.changed", function () {
+    loadServices();
+  });
+  socket.onAny(function (event) {
+    if (typeof event === "string" && event.indexOf("ticket.") === 0) refreshSoon();
+  });
+}

@@ -1,0 +1,63 @@
+/* A kiosk nobody can leave: no text selection, no context menu, no zoom, no dragging, no way out to other pages. */
+
+export function lockDown() {
+  var prevent = function (e) {
+    e.preventDefault();
+  };
+  // Long-press menus, text selection and dragging pictures out.
+  ["contextmenu", "selectstart", "dragstart", "drop", "gesturestart", "gesturechange"].forEach(function (type) {
+    document.addEventListener(type, prevent);
+  });
+  // Pinch zoom (CSS touch-action covers Chrome; this covers the rest) and ctrl+wheel zoom.
+  document.addEventListener(
+    "touchmove",
+    function (e) {
+      if (e.touches && e.touches.length > 1) e.preventDefault();
+    },
+    { passive: false }
+  );
+  document.addEventListener(
+    "wheel",
+    function (e) {
+      if (e.ctrlKey) e.preventDefault();
+    },
+    { passive: false }
+  );
+  document.addEventListener("dblclick", prevent);
+  // A keyboard left attached: no zoom, print, save, open, find or view-source.
+  document.addEventListener("keydown", function (e) {
+    var key = (e.key || "").toLowerCase();
+    if ((e.ctrlKey || e.metaKey) && ["+", "-", "=", "0", "p", "s", "o", "u", "f", "g", "h", "j", "l", "n", "t"].indexOf(key) !== -1) {
+      e.preventDefault();
+    }
+    if (key === "f1" || key === "f3" || key === "f7" || (e.altKey && (key === "arrowleft" || key === "arrowright"))) e.preventDefault();
+  });
+  // No link may lead out of the kiosk, whatever ends up on the page.
+  document.addEventListener(
+    "click",
+    function (e) {
+      var link = e.target && e.target.closest ? e.target.closest("a[href]") : null;
+      if (link) e.preventDefault();
+    },
+    true
+  );
+  document.addEventListener(
+    "auxclick",
+    function (e) {
+      e.preventDefault();
+    },
+    true
+  );
+  window.open = function () {
+    return null;
+  };
+  // A back swipe or the Back key stays on the kiosk.
+  try {
+    window.history.pushState({ kiosk: true }, "", window.location.href);
+    window.addEventListener("popstate", function () {
+      window.history.pushState({ kiosk: true }, "", window.location.href);
+    });
+  } catch {
+    /* no history API: nothing to trap */
+  }
+}

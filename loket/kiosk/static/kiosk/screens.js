@@ -1,0 +1,50 @@
+/* The three screens (services, detail, ticket), the way back to the start, and the idle reset. */
+import * as i18n from "loket/i18n.js";
+import { $, defaultLang, state, timers } from "./state.js";
+import { loadServices } from "./services.js";
+
+var IDLE_SECONDS = 90; // an abandoned screen returns to the start (and to the default language)
+
+export function screen() {
+  return document.body.getAttribute("data-screen");
+}
+
+export function show(name) {
+  ["services", "detail", "ticket"].forEach(function (s) {
+    $("screen-" + s).hidden = s !== name;
+  });
+  document.body.setAttribute("data-screen", name);
+  window.scrollTo(0, 0);
+  document.querySelector("#screen-detail .k-detail").scrollTop = 0; // its own scroll area in landscape
+  clearInterval(timers.countdown);
+  armIdle();
+}
+
+/** Back to the list of services (the resident's own "back"). */
+export function home() {
+  state.current = null;
+  state.priority = null;
+  state.ticket = null;
+  show("services");
+  loadServices();
+}
+
+/** Back to the start for the next resident: the list, the default language, no dialog. */
+export function resetToStart() {
+  $("kiosk-error").hidden = true;
+  if (i18n.lang !== defaultLang()) i18n.setLang(defaultLang());
+  home();
+}
+
+export function armIdle() {
+  clearTimeout(timers.idle);
+  timers.idle = setTimeout(onIdle, IDLE_SECONDS * 1000);
+}
+
+function onIdle() {
+  if (!$("staff").hidden || screen() === "ticket") return armIdle(); // those have their own timers
+  var dirty = screen() !== "services" || i18n.lang !== defaultLang() || window.scrollY > 0 || !$("kiosk-error").hidden;
+  if (dirty) resetToStart();
+  armIdle();
+}
+

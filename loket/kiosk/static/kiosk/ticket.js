@@ -1,0 +1,86 @@
+/* Taking a ticket: the button, the request, the ticket screen (printed or not) and its countdown; errors. */
+import * as i18n from "loket/i18n.js";
+import { clear, h } from "loket/dom.js";
+import { api } from "loket/request.js";
+import { $, kioskId, state, timers } from "./state.js";
+import { isClosed } from "./availability.js";
+import { requirementItems } from "./detail.js";
+import { loadServices } from "./services.js";
+import { resetToStart, show } from "./screens.js";
+
+var TICKET_SECONDS = 20; // the ticket screen returns to the start by itself
+var TICKET_FAILED_SECONDS = 45; // longer when the ticket was not printed: time to photograph it
+
+/** Enabled with "Ambil Nomor Antrean", or disabled and saying why not. */
+export function updateTakeButton() {
+  if (state.busy) return;
+  var button = $("take-ticket");
+  var closed = !!(state.current && isClosed(state.current));
+  button.disabled = closed;
+  button.textContent = i18n.t(closed ? "closed" : "take");
+}
+
+export function takeTicket() {
+  if (state.busy || !state.current || isClosed(state.current)) return;
+  state.busy = true;
+  var button = $("take-ticket");
+  button.disabled = true;
+  button.textContent = i18n.t("taking");
+  api("POST", "/api/tickets", { service: state.current.code, priority: state.priority, kiosk: kioskId })
+    .then(function (ticket) {
+      state.ticket = ticket;
+      renderTicket();
+      show("ticket");
+      startCountdown(ticket.print && ticket.print.ok === false ? TICKET_FAILED_SECONDS : TICKET_SECONDS);
+      loadServices(); // the queue and the quota changed
+    })
+    .catch(function (err) {
+      showError(err.message);
+      loadServices(); // the refusal may be news: closed, quota full
+    })
+    .then(function () {
+      state.busy = false;
+      updateTakeButton();
+    });
+}
+
+export function renderTicket() {
+  var tk = state.ticket;
+  if (!tk) return;
+  var failed = !!(tk.print && tk.print.ok === false);
+  $("screen-ticket").setAttribute("data-printed", failed ? "false" : "true");
+  $("print-failed").hidden = !failed;
+  $("ticket-take-paper").hidden = failed;
+  $("ticket-number").textContent = tk.number;
+  $("ticket-service").textContent = i18n.t(tk.service_name);
+  $("ticket-priority").hidden = !tk.priority;
+  var ahead = tk.ahead || 0;
+  $("ticket-ahead").textContent = ahead === 0 ? i18n.t("ahead_0") : ahead === 1 ? i18n.t("ahead_1") : i18n.fmt("ahead_n", { n: ahead });
+  var notes = clear($("ticket-notices"));
+  if (tk.notice) notes.appendChild(h("p", { class: "k-notice", "data-notice": "blanko" }, i18n.t(tk.notice)));
+  notes.hidden = !notes.firstChild;
+  $("ticket-qr").src = tk.qr_svg;
+  $("ticket-qr").alt = i18n.t("qr_caption");
+  var reqs = clear($("ticket-reqs"));
+  requirementItems(tk.requirements, true).forEach(function (li) {
+    reqs.appendChild(li);
+  });
+}
+
+function startCountdown(seconds) {
+  var left = seconds;
+  var label = $("ticket-countdown");
+  label.textContent = String(left);
+  clearInterval(timers.countdown);
+  timers.countdown = setInterval(function () {
+    left -= 1;
+    label.textContent = String(Math.max(0, left));
+    if (left <= 0) resetToStart();
+  }, 1000);
+}
+
+export function showError(message) {
+  $("kiosk-error-text").textContent = message;
+  $("kiosk-error").hidden = false;
+  $("kiosk-error-close").focus();
+}
