@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from loket.hardware.printer.emulator import NetworkPrinterEmulator
-from tests.e2e.conftest import stop_the_clock
+from tests.fixtures.browser import stop_the_clock
 
 pytestmark = pytest.mark.e2e
 

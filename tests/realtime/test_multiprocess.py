@@ -16,7 +16,7 @@ import redis
 import requests
 import socketio
 
-from tests.conftest import copy_sqlite
+from tests.fixtures.database import copy_sqlite
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.fixtures.browser import issue
+
 pytestmark = pytest.mark.e2e
 
 expect.set_options(timeout=10_000)
@@ -28,17 +30,6 @@ def get_json(url: str) -> dict[str, Any]:
 def services(base: str) -> dict[str, dict[str, Any]]:
     data = get_json(f"{base}/api/services")
     return {"office": data["office"], **{s["code"]: s for s in data["services"]}}
-
-
-def issue(base: str, service: str) -> dict[str, Any]:
-    request = urllib.request.Request(
-        f"{base}/api/tickets",
-        data=json.dumps({"service": service}).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from loket.core.speech import Reading, call_sentence
-from tests.e2e.conftest import stop_the_clock, until_no_call_is_shown
+from tests.fixtures.browser import stop_the_clock, until_no_call_is_shown
 
 pytestmark = pytest.mark.e2e
 
