@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from loket.hardware.printer.emulator import NetworkPrinterEmulator
-from tests.e2e.conftest import stop_the_clock
+from tests.fixtures.browser import stop_the_clock
 
 pytestmark = pytest.mark.e2e
 
@@ -72,16 +72,12 @@ class Admin:
 
 
 @pytest.fixture
-def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+def new_page(contexts) -> Iterator[Callable[..., Page]]:
     """new_page(url, viewport, fake_clock=False): a page in its own browser context, on any server."""
-    contexts = []
     errors: list[str] = []
 
     def _open(url: str, viewport: dict[str, int] = KIOSK, *, fake_clock: bool = False) -> Page:
-        context = browser.new_context(viewport=viewport)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
+        page = contexts(None, viewport=viewport).new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         if fake_clock:
             page.clock.install()  # timers run normally until the test moves the clock on
@@ -90,8 +86,6 @@ def new_page(browser: Browser) -> Iterator[Callable[..., Page]]:
         return page
 
     yield _open
-    for context in contexts:
-        context.close()
     assert errors == [], "the kiosk page threw"
 
 

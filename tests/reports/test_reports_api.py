@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
-from loket.app import create_app
 from loket.core.accounts import list_counters
 from loket.core.clock import FrozenClock
 from loket.core.roles import STEP_ROLES, Actor, Role
 from loket.core.store import User, select
+from tests.fixtures.web import make_app
 
 KTP = "pencetakan-ktp-el"
 DAY = "2026-11-23"
@@ -27,17 +27,7 @@ def clock():
 @pytest.fixture
 def app(tmp_path, clock, demo_database):
     """The app on a frozen clock, so a day of tickets has known times."""
-    app = create_app(
-        {
-            "DATABASE_URL": demo_database,
-            "SECRET_KEY": "test-secret",
-            "TESTING": True,
-            "PRINTER": f"file:{tmp_path / 'tickets'}",
-            "OFFICE_NAME": "Disdukcapil Kota Contoh",
-        },
-        clock=clock,
-        instance_path=str(tmp_path / "instance"),
-    )
+    app = make_app(tmp_path, demo_database, clock=clock, OFFICE_NAME="Disdukcapil Kota Contoh")
     yield app
     app.extensions["loket"].store.dispose()
 

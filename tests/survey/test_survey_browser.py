@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import http.cookiejar
-import json
-import urllib.request
-from typing import Any
-
 import pytest
 from playwright.sync_api import Page, expect
+
+from tests.fixtures.browser import Officer
 
 pytestmark = pytest.mark.e2e
 
@@ -22,35 +19,6 @@ KTP = "pencetakan-ktp-el"  # front desk -> operator -> hand-over at the front de
 #: NRR sum 35 -> IKM 35 / 9 x 25 = 97.22 -> A (Sangat Baik).
 RATINGS = {"persyaratan": 4, "prosedur": 4, "waktu": 3, "biaya": 4, "produk": 4}
 RATINGS.update({"kompetensi": 4, "perilaku": 4, "pengaduan": 4, "sarana": 4})
-
-
-class Officer:
-    """An officer's session over the JSON API (cookies and CSRF token), to play the counters quickly."""
-
-    def __init__(self, base: str, username: str, counter: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        self.token: str | None = None
-        self.request("POST", "/api/login", {"username": username, "password": "loket123"})
-        self.token = None  # log-in starts a new session, with a new CSRF token
-        counters = self.request("GET", "/api/counters")["counters"]
-        counter_id = next(c["id"] for c in counters if c["name"] == counter)
-        self.request("POST", "/api/session", {"role": username, "counter_id": counter_id})
-
-    def request(self, method: str, path: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
-        headers = {"Accept": "application/json"}
-        payload = None
-        if method != "GET":
-            if self.token is None:
-                self.token = self.request("GET", "/api/csrf")["csrf_token"]
-            headers.update({"Content-Type": "application/json", "X-CSRFToken": self.token})
-            payload = json.dumps(data or {}).encode()
-        req = urllib.request.Request(self.base + path, data=payload, headers=headers, method=method)
-        with self.opener.open(req, timeout=10) as response:
-            return json.load(response)
-
-    def act(self, ticket_id: int, action: str) -> dict[str, Any]:
-        return self.request("POST", f"/api/staff/tickets/{ticket_id}/{action}")["ticket"]
 
 
 def serve_to_done(base: str, number: str) -> None:

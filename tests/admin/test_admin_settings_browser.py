@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from tests.fixtures.browser import issue
 
 pytestmark = pytest.mark.e2e
 
@@ -30,27 +32,12 @@ def services(base: str) -> dict[str, dict[str, Any]]:
     return {"office": data["office"], **{s["code"]: s for s in data["services"]}}
 
 
-def issue(base: str, service: str) -> dict[str, Any]:
-    request = urllib.request.Request(
-        f"{base}/api/tickets",
-        data=json.dumps({"service": service}).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
-
-
 @pytest.fixture
-def admin_page(browser) -> Iterator[Callable[..., Page]]:
+def admin_page(contexts) -> Callable[..., Page]:
     """admin_page(base, username, viewport): /admin/ logged in as that user, in its own context."""
-    contexts = []
 
     def _open(base: str, username: str = "admin", viewport: dict[str, int] = DESK) -> Page:
-        context = browser.new_context(viewport=viewport, base_url=base)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
+        page = contexts(base, viewport=viewport).new_page()
         page.goto("/admin/")
         expect(page.locator("#view-login")).to_be_visible()
         page.fill("#login-username", username)
@@ -58,9 +45,7 @@ def admin_page(browser) -> Iterator[Callable[..., Page]]:
         page.click("#login-submit")
         return page
 
-    yield _open
-    for context in contexts:
-        context.close()
+    return _open
 
 
 def test_the_admin_sets_a_quota_and_the_blanko_stock_and_the_api_reflects_both(server_factory, admin_page, artifacts):

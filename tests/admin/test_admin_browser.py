@@ -29,23 +29,17 @@ def services(base: str) -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture
-def pages(browser) -> Iterator[Callable[..., Page]]:
+def pages(contexts) -> Iterator[Callable[..., Page]]:
     """pages(base, path, viewport): a page in its own browser context (own cookies); page errors fail the test."""
-    contexts = []
     errors: list[str] = []
 
     def _open(base: str, path: str, viewport: dict[str, int] = DESK) -> Page:
-        context = browser.new_context(viewport=viewport, base_url=base)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
+        page = contexts(base, viewport=viewport).new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(path)
         return page
 
     yield _open
-    for context in contexts:
-        context.close()
     assert errors == [], "a page threw"
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
@@ -53,18 +54,9 @@ def server(server_factory):
 
 
 @pytest.fixture
-def contexts(browser) -> Iterator[Callable[[str], BrowserContext]]:
-    made: list[BrowserContext] = []
-
-    def _new(base: str) -> BrowserContext:
-        context = browser.new_context(viewport=DESK, base_url=base)
-        context.set_default_timeout(10_000)
-        made.append(context)
-        return context
-
-    yield _new
-    for context in made:
-        context.close()
+def contexts(contexts) -> Callable[[str], BrowserContext]:
+    """contexts(base): the shared fixture's browser contexts, on the desk's screen."""
+    return functools.partial(contexts, viewport=DESK)
 
 
 def log_in(page: Page, path: str, username: str = "kepala") -> None:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 import os
 import urllib.request
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import cv2
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from loket.hardware.scanner.synthetic import HEIGHT, WIDTH, cluttered_background, paste, qr_image
+from tests.fixtures.browser import issue
+from tests.fixtures.browser import log_in_at_counter as log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -25,49 +25,6 @@ HILANG = "dokumen-hilang-rusak"
 POLICE_LETTER = "surat-kehilangan-polisi"
 NAME, NIK = "Siti Aminah", "3273011205900001"
 MEDIA_ARGS = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
-
-
-def issue(base: str, service: str) -> dict[str, Any]:
-    """Take a ticket the way a kiosk does (public endpoint, no session)."""
-    request = urllib.request.Request(
-        f"{base}/api/tickets",
-        data=json.dumps({"service": service}).encode(),
-        headers={"Content-Type": "application/json", "Accept": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
-
-
-def log_in(page: Page, username: str, counter: str) -> Page:
-    page.goto("/counter/")
-    page.fill("#login-username", username)
-    page.fill("#login-password", "loket123")
-    page.click("#login-submit")
-    expect(page.locator("#view-station")).to_be_visible()
-    page.click(f'#role-options [data-role="{username}"]')
-    page.click(f'#counter-options [data-counter-name="{counter}"]')
-    expect(page.locator("#view-desk")).to_be_visible()
-    expect(page.locator("#conn")).to_have_attribute("data-state", "on")
-    return page
-
-
-@pytest.fixture
-def desk(browser: Browser) -> Iterator[Callable[..., Page]]:
-    """desk(base, username, counter, clock=False): the counter page, logged in, in its own browser context."""
-    contexts = []
-
-    def _open(base: str, username: str = "pelayanan", counter: str = "Loket 1", clock: bool = False) -> Page:
-        context = browser.new_context(viewport=TV, base_url=base)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        if clock:
-            context.clock.install()
-        return log_in(context.new_page(), username, counter)
-
-    yield _open
-    for context in contexts:
-        context.close()
 
 
 def panel_state(page: Page, state: str) -> None:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import threading
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from loket.hardware.printer.emulator import NetworkPrinterEmulator
 from loket.hardware.printer.readback import qr_payloads
+from tests.fixtures.browser import issue
 
 pytestmark = pytest.mark.e2e
 
@@ -23,19 +22,6 @@ expect.set_options(timeout=10_000)
 TV = {"width": 1920, "height": 1080}  # the officer desk
 KTP = "pencetakan-ktp-el"  # first step (Petugas Pelayanan) gives no pickup slip
 HILANG = "dokumen-hilang-rusak"  # first step (Petugas Pelayanan) gives the pickup slip
-
-
-def issue(base: str, service: str, kiosk: str | None = None) -> dict[str, Any]:
-    """Take a ticket the way a kiosk does (public endpoint, no session)."""
-    body = {"service": service, **({"kiosk": kiosk} if kiosk else {})}
-    request = urllib.request.Request(
-        f"{base}/api/tickets",
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", "Accept": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
 
 
 def wait_for(condition: Callable[[], Any], what: str, timeout: float = 10) -> Any:
@@ -47,32 +33,6 @@ def wait_for(condition: Callable[[], Any], what: str, timeout: float = 10) -> An
             pytest.fail(f"timed out waiting for {what}")
         done.wait(0.02)
     return value
-
-
-@pytest.fixture
-def desk(browser) -> Iterator[Callable[..., Page]]:
-    """desk(base, username, counter): the counter page, logged in at that counter, in its own context."""
-    contexts = []
-
-    def _open(base: str, username: str = "pelayanan", counter: str = "Loket 1") -> Page:
-        context = browser.new_context(viewport=TV, base_url=base)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/counter/")
-        page.fill("#login-username", username)
-        page.fill("#login-password", "loket123")
-        page.click("#login-submit")
-        expect(page.locator("#view-station")).to_be_visible()
-        page.click(f'#role-options [data-role="{username}"]')
-        page.click(f'#counter-options [data-counter-name="{counter}"]')
-        expect(page.locator("#view-desk")).to_be_visible()
-        expect(page.locator("#conn")).to_have_attribute("data-state", "on")
-        return page
-
-    yield _open
-    for context in contexts:
-        context.close()
 
 
 def open_berkas(page: Page, number: str) -> None:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import http.cookiejar
 import json
 import re
 import urllib.request
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import until_no_call_is_shown
+from tests.fixtures.browser import Officer, until_no_call_is_shown
 
 pytestmark = pytest.mark.e2e
 
@@ -20,34 +18,6 @@ expect.set_options(timeout=10_000)
 KIOSK = {"width": 1080, "height": 1920}  # portrait touch screen
 TV = {"width": 1920, "height": 1080}  # display board and officer desk
 SERVICE = "pencetakan-ktp-el"  # Pencetakan KTP-el: Petugas Pelayanan → Operator → hand-over
-
-
-class Officer:
-    """An officer's session over the JSON API (cookies and CSRF token), to set a scene quickly."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        self.token: str | None = None
-
-    def request(self, method: str, path: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
-        headers = {"Accept": "application/json"}
-        payload = None
-        if method != "GET":
-            if self.token is None:
-                self.token = self.request("GET", "/api/csrf")["csrf_token"]
-            headers.update({"Content-Type": "application/json", "X-CSRFToken": self.token})
-            payload = json.dumps(data or {}).encode()
-        req = urllib.request.Request(self.base + path, data=payload, headers=headers, method=method)
-        with self.opener.open(req, timeout=10) as response:
-            return json.load(response)
-
-    def take_station(self, username: str, counter: str) -> None:
-        self.request("POST", "/api/login", {"username": username, "password": "loket123"})
-        self.token = None  # log-in starts a new session, with a new CSRF token
-        counters = self.request("GET", "/api/counters")["counters"]
-        counter_id = next(c["id"] for c in counters if c["name"] == counter)
-        self.request("POST", "/api/session", {"role": username, "counter_id": counter_id})
 
 
 def officer_desk(open_page, base: str, username: str, counter: str) -> Page:

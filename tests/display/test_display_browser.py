@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from loket.core.speech import Reading, call_sentence
-from tests.e2e.conftest import stop_the_clock, until_no_call_is_shown
+from tests.fixtures.browser import stop_the_clock, until_no_call_is_shown
 
 pytestmark = pytest.mark.e2e
 
@@ -106,21 +106,6 @@ class Staff:
 
     def act(self, ticket_id: int, action: str) -> dict[str, Any]:
         return self.post(f"/api/staff/tickets/{ticket_id}/{action}")["ticket"]
-
-
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
-    made: list[BrowserContext] = []
-
-    def _new(base: str, **options: Any) -> BrowserContext:
-        context = browser.new_context(base_url=base, **options)
-        context.set_default_timeout(10_000)
-        made.append(context)
-        return context
-
-    yield _new
-    for context in made:
-        context.close()
 
 
 @pytest.fixture

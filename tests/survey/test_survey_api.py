@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
-from loket.app import create_app
 from loket.core.clock import FrozenClock
 from loket.core.roles import STEP_ROLES
 from loket.core.survey import ELEMENT_KEYS
+from tests.fixtures import web
 
 KTP = "pencetakan-ktp-el"
 ALL_FOUR = {k: 4 for k in ELEMENT_KEYS}
@@ -21,18 +21,8 @@ DAY = "2026-11-23"
 
 
 def make_app(tmp_path, database_url, **config):
-    app = create_app(
-        {
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "test-secret",
-            "TESTING": True,
-            "PRINTER": f"file:{tmp_path / 'tickets'}",
-            **config,
-        },
-        clock=FrozenClock(datetime(2026, 11, 23, 1, 0, tzinfo=UTC)),  # 08:00 in Jakarta
-        instance_path=str(tmp_path / "instance"),
-    )
-    return app
+    """The shared app, on a frozen clock: 08:00 in Jakarta."""
+    return web.make_app(tmp_path, database_url, clock=FrozenClock(datetime(2026, 11, 23, 1, 0, tzinfo=UTC)), **config)
 
 
 @pytest.fixture

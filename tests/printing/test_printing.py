@@ -11,8 +11,8 @@ from loket.app import create_app, socketio
 from loket.core.store import Ticket
 from loket.hardware.printer.emulator import NetworkPrinterEmulator
 from loket.hardware.printer.readback import decode_qr_image, qr_payloads
-from tests.conftest import copy_sqlite
-from tests.web.conftest import Staff
+from tests.fixtures.database import copy_sqlite
+from tests.fixtures.web import Staff, make_app, staff_of
 
 KTP = "pencetakan-ktp-el"
 
@@ -26,15 +26,12 @@ def emulator():
 @pytest.fixture
 def kiosk_app(tmp_path, emulator, demo_database):
     """An app whose kiosk 'lobby' prints to a network printer played by a TCP listener."""
-    app = create_app(
-        {
-            "DATABASE_URL": demo_database,
-            "SECRET_KEY": "test-secret",
-            "PRINTER": f"file:{tmp_path / 'tickets'}",
-            "KIOSK_PRINTERS": f"lobby=network:{emulator.address}",
-            "PRINTER_TIMEOUT": 1,
-        },
-        instance_path=str(tmp_path / "instance"),
+    app = make_app(
+        tmp_path,
+        demo_database,
+        TESTING=False,  # as this app always ran: errors answer as in production
+        KIOSK_PRINTERS=f"lobby=network:{emulator.address}",
+        PRINTER_TIMEOUT=1,
     )
     yield app
     app.extensions["loket"].store.dispose()
@@ -88,10 +85,7 @@ def test_failed_printer_still_issues_exactly_one_ticket_and_alerts_staff(kiosk_a
 
 @pytest.fixture
 def staff(kiosk_app):
-    def make(username, role=None, counter=None):
-        return Staff(kiosk_app.test_client()).login(username, role, counter)
-
-    return make
+    return staff_of(kiosk_app)
 
 
 def test_staff_reprint_after_the_printer_recovers(kiosk_app, emulator, staff):
