@@ -177,8 +177,8 @@ def ticket_action(actor: Actor, ticket_id: int, action: str):
         raise NotFound(_("Aksi tidak dikenal."))
     try:
         outcome = handler(actor, ticket_id, body())
-    except ValueError as exc:  # an unknown pending reason or similar bad input
-        raise BadRequest(_("Nilai tidak sah: %(error)s", error=str(exc))) from None
+    except ValueError:  # an unknown pending reason or similar bad input; never echo the input back
+        raise BadRequest(_("Isian tidak sah untuk aksi ini.")) from None
     return done(outcome)
 
 

@@ -136,3 +136,29 @@ def test_the_pages_strings_stay_in_both_catalogs_beside_the_server_messages():
         pages = [m for m in catalog if m.id and m.context]
         assert len(pages) > 500 and all(m.string for m in pages), lang
         assert not catalog.obsolete, lang
+
+
+def test_a_refused_step_action_names_the_action_and_the_state_in_the_request_language(client, staff):
+    """No Indonesian word inside the English sentence: the action's name is translated too."""
+    client.post("/api/tickets", json={"service": "pencetakan-ktp-el"})
+    desk = staff("pelayanan", "pelayanan", "Loket 1")
+    desk.post("/api/counter/call-next")
+    token = desk.csrf()
+    r = desk.client.post("/api/staff/tickets/1/advance", json={}, headers={**token, "X-Loket-Lang": "en"})
+    assert r.status_code == 409
+    assert r.get_json()["label"] == {
+        "id": "Tidak bisa 'teruskan': status berkas 'Dipanggil'.",
+        "en": "Cannot 'pass on' a berkas whose state is 'Called'.",
+    }
+    assert r.get_json()["message"] == "Cannot 'pass on' a berkas whose state is 'Called'."
+
+
+def test_bad_input_to_a_step_action_is_refused_without_echoing_it(client, staff):
+    client.post("/api/tickets", json={"service": "pencetakan-ktp-el"})
+    desk = staff("pelayanan", "pelayanan", "Loket 1")
+    desk.post("/api/counter/call-next")
+    desk.post("/api/staff/tickets/1/start")
+    r = desk.post("/api/staff/tickets/1/pend", {"reason": "<script>x</script>"})
+    assert r.status_code == 400
+    assert r.get_json()["label"] == {"id": "Isian tidak sah untuk aksi ini.", "en": "Invalid input for this action."}
+    assert "script" not in r.get_data(as_text=True)

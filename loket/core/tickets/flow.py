@@ -43,7 +43,7 @@ def start(loket: Context, actor: Actor, ticket_id: int) -> Outcome:
     now = loket.clock.now()
     with loket.store.transaction() as s:
         user, counter, ticket = _take(s, actor, ticket_id)
-        check_transition(S(ticket.state), S.SERVING, "mulai layani")
+        check_transition(S(ticket.state), S.SERVING, _("mulai layani"))
         set_state(loket, ticket, S.SERVING, now, keep_queue=True)
         if counter is not None:
             ticket.counter = counter
@@ -61,10 +61,10 @@ def advance(loket: Context, actor: Actor, ticket_id: int, note: str | None = Non
     with loket.store.transaction() as s:
         user, counter, ticket = _take(s, actor, ticket_id)
         if S(ticket.state) is not S.SERVING:
-            check_transition(S(ticket.state), S.DONE, "teruskan")  # raises with a clear message
+            check_transition(S(ticket.state), S.DONE, _("teruskan"))  # raises with a clear message
         close_visit(ticket, now, "advanced", note)
         if ticket.step_index + 1 >= len(ticket.steps):
-            check_transition(S.SERVING, S.DONE, "serahkan")
+            check_transition(S.SERVING, S.DONE, _("serahkan"))
             set_state(loket, ticket, S.DONE, now)
             ticket.closed_at = now
             return Outcome(
@@ -73,7 +73,7 @@ def advance(loket: Context, actor: Actor, ticket_id: int, note: str | None = Non
         ticket.step_index += 1
         ticket.current_role = ticket.step["role"]
         target = queue_state_for_step(ticket)
-        check_transition(S.SERVING, target, "teruskan")
+        check_transition(S.SERVING, target, _("teruskan"))
         set_state(loket, ticket, target, now)
         ticket.counter = None
         ticket.call_count = 0
@@ -98,7 +98,7 @@ def pend(loket: Context, actor: Actor, ticket_id: int, reason: str, note: str | 
     now = loket.clock.now()
     with loket.store.transaction() as s:
         user, counter, ticket = _take(s, actor, ticket_id)
-        check_transition(S(ticket.state), S.PENDING, "tunda")
+        check_transition(S(ticket.state), S.PENDING, _("tunda"))
         close_visit(ticket, now, "pended", note)
         set_state(loket, ticket, S.PENDING, now)
         ticket.pending_reason = why.value
@@ -119,7 +119,7 @@ def return_for_documents(
         unknown = [m for m in missing if m not in known]
         if not missing or unknown:
             raise NotAllowed(_("Sebutkan dokumen yang kurang dari daftar persyaratan."))
-        check_transition(S(ticket.state), S.RETURNED, "kembalikan")
+        check_transition(S(ticket.state), S.RETURNED, _("kembalikan"))
         close_visit(ticket, now, "returned", note)
         set_state(loket, ticket, S.RETURNED, now)
         ticket.missing = list(missing)
@@ -141,7 +141,7 @@ def resume(loket: Context, actor: Actor, ticket_id: int) -> Outcome:
             raise IllegalTransition(
                 _("Tidak bisa 'lanjutkan': status berkas '%(state)s'.", state=STATE_LABELS[S(ticket.state)])
             )
-        check_transition(S(ticket.state), target, "lanjutkan")
+        check_transition(S(ticket.state), target, _("lanjutkan"))
         set_state(loket, ticket, target, now)
         ticket.pending_reason = None
         ticket.state_note = None
@@ -157,7 +157,7 @@ def no_show(loket: Context, actor: Actor, ticket_id: int) -> Outcome:
     now = loket.clock.now()
     with loket.store.transaction() as s:
         user, counter, ticket = _take(s, actor, ticket_id)
-        check_transition(S(ticket.state), S.NO_SHOW, "tidak hadir")
+        check_transition(S(ticket.state), S.NO_SHOW, _("tidak hadir"))
         needed = calls_needed(loket, s)
         if ticket.call_count < needed:
             raise NotAllowed(
@@ -180,7 +180,7 @@ def cancel(loket: Context, actor: Actor, ticket_id: int, note: str | None = None
         ticket = ticket_by_id(s, ticket_id)
         if actor.role not in CANCEL_ANY_STEP_ROLES:
             require_step_role(ticket, actor)
-        check_transition(S(ticket.state), S.CANCELLED, "batalkan")
+        check_transition(S(ticket.state), S.CANCELLED, _("batalkan"))
         close_visit(ticket, now, "cancelled", note)
         set_state(loket, ticket, S.CANCELLED, now)
         ticket.state_note = note
@@ -221,7 +221,7 @@ def transfer(
         else:
             raise NotAllowed(_("Pilih loket atau layanan tujuan."))
         state = queue_state_for_step(ticket)
-        check_transition(S(ticket.state), state, "alihkan")
+        check_transition(S(ticket.state), state, _("alihkan"))
         set_state(loket, ticket, state, now, keep_queue=True)  # keeps its place in line
         ticket.counter = None
         ticket.call_count = 0
