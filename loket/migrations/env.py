@@ -1,9 +1,11 @@
 """Alembic environment: the models' metadata, the URL from the caller or DATABASE_URL."""
 
 import os
+from pathlib import Path
 
 from alembic import context
 
+from loket.config import load_config
 from loket.core.store import Base, make_engine
 
 config = context.config
@@ -18,7 +20,12 @@ def render_item(type_, obj, autogen_context):
 
 
 def _url() -> str:
-    return config.get_main_option("sqlalchemy.url") or os.environ["DATABASE_URL"]
+    """The caller's URL (the app, tests), else DATABASE_URL, else the app's embedded default (instance/)."""
+    return (
+        config.get_main_option("sqlalchemy.url")
+        or os.environ.get("DATABASE_URL")
+        or load_config(Path("instance").resolve())["DATABASE_URL"]
+    )
 
 
 def run_migrations_offline() -> None:
