@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import urllib.request
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from loket.hardware.scanner.synthetic import HEIGHT, WIDTH, cluttered_background, paste, qr_image
-from tests.fixtures.browser import issue
+from tests.fixtures.browser import Officer, issue
 from tests.fixtures.browser import log_in_at_counter as log_in
 
 pytestmark = pytest.mark.e2e
@@ -343,3 +344,36 @@ def test_a_usb_scanner_typing_into_the_page_loads_the_berkas(live_server, desk, 
     page.keyboard.press("Enter")
     expect(page.get_by_text("tidak sah").first).to_be_visible()
     page.screenshot(path=artifacts / "counter-usb-scanner.png")
+
+
+def test_a_reload_still_in_flight_never_undoes_what_an_action_just_showed(server_factory, desk):
+    """Another desk's change reloads the open berkas; when this officer's own action answers first, the older
+    reload is dropped. Seen under load before the fix: the front desk called a berkas and the panel went back
+    to the state it had before the call."""
+    server = server_factory()
+    number = issue(server.base, "pencetakan-ktp-el")["number"]
+    page = desk(server.base, "pelayanan", "Loket 1")
+    page.click("#call-next")
+    expect(page.locator("#berkas-number")).to_have_text(number)
+    panel_state(page, "called")
+
+    held: list = []
+    reload_url = re.compile(r".*/api/staff/tickets/\d+$")
+
+    def hold(route):
+        held.append((route, route.fetch()))  # the berkas as it is now (called), answered only later
+
+    page.route(reload_url, hold)
+    other = Officer(server.base, "pelayanan", "Loket 2")
+    ticket_id = other.request("POST", "/api/scan", {"code": number})["ticket"]["id"]
+    with page.expect_request(lambda r: bool(reload_url.match(r.url)) and r.method == "GET"):
+        other.request("POST", f"/api/staff/tickets/{ticket_id}/reprint")  # its event makes the page reload
+    page.click("#act-start")
+    panel_state(page, "serving")  # the action's own answer
+
+    route, stale = held[0]
+    assert json.loads(stale.text())["ticket"]["state"] == "called"
+    with page.expect_response(reload_url):
+        route.fulfill(response=stale)
+    page.evaluate("() => new Promise(done => setTimeout(done))")  # let the page handle the late answer
+    panel_state(page, "serving")

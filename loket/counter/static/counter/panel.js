@@ -20,7 +20,19 @@ export async function loadTicket(id) {
   return data.ticket;
 }
 
+/** How many times a berkas was shown: a reload that started before the last show is out of date. */
+let shown = 0;
+
+/** Reload the open berkas after a live event, unless an action's own answer was shown meanwhile. */
+export async function refreshTicket(id) {
+  const asked = shown;
+  const data = await api("GET", "/api/staff/tickets/" + id);
+  if (asked !== shown || state.busy) return; // e.g. call-next answered while this was in flight: it is newer
+  openTicket(data.ticket);
+}
+
 function show(ticket) {
+  shown += 1;
   state.ticket = ticket;
   state.loadedAt = Date.now();
   renderBerkas();

@@ -4,7 +4,7 @@ import { t, fmt } from "loket/i18n.js";
 import { api } from "loket/request.js";
 import { minutesBetween } from "loket/time.js";
 import { state, fail, on, sessionChanged } from "./context.js";
-import { loadTicket, markSelected } from "./panel.js";
+import { loadTicket, markSelected, refreshTicket } from "./panel.js";
 
 const lists = { here: [], work: [] };
 let refreshTimer = null;
@@ -78,7 +78,7 @@ export function scheduleRefresh(payload) {
   refreshTimer = setTimeout(() => {
     refreshLists();
     if (state.ticket && payload && payload.number === state.ticket.number && !state.busy) {
-      loadTicket(state.ticket.id).catch(() => {});
+      refreshTicket(state.ticket.id).catch(() => {});
     }
   }, 200);
 }
