@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from flask import current_app
 
+from loket.core.settings import effective_settings
 from loket.services import loket
 
 
 def office_name() -> str:
     """The name the admin set, else LOKET_OFFICE_NAME."""
-    return loket().effective_settings().office_name
+    return effective_settings(loket().store, loket().defaults).office_name
 
 
 def voice_reading() -> str:
     """How numbers are read out: the admin's setting, else LOKET_VOICE_READING."""
-    return loket().effective_settings().voice_reading
+    return effective_settings(loket().store, loket().defaults).voice_reading
 
 
 def voice_engine() -> str:
