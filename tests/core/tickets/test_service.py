@@ -6,10 +6,11 @@ import pytest
 
 from loket.core.accounts import create_counter, create_user
 from loket.core.catalog import Catalog
+from loket.core.context import Policy
 from loket.core.errors import IllegalTransition, InvalidCode, NotAllowed, NotFound
 from loket.core.qr import CodeSigner
 from loket.core.roles import Actor, Role
-from loket.core.service import Loket, Policy
+from loket.core.service import Loket
 from loket.core.states import TicketState as S
 from loket.core.store import Ticket
 from loket.core.tickets import flow, issuing, queue, views
