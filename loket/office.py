@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from flask import current_app
 
+from loket.core.settings import EffectiveSettings, effective_settings
 from loket.services import loket
+
+
+def effective() -> EffectiveSettings:
+    """The settings in force for this app, through the domain's one resolver."""
+    context = loket()
+    return effective_settings(context.store, context.defaults)
 
 
 def office_name() -> str:
     """The name the admin set, else LOKET_OFFICE_NAME."""
-    return loket().effective_settings().office_name
+    return effective().office_name
 
 
 def voice_reading() -> str:
     """How numbers are read out: the admin's setting, else LOKET_VOICE_READING."""
-    return loket().effective_settings().voice_reading
+    return effective().voice_reading
 
 
 def voice_engine() -> str:

@@ -10,14 +10,15 @@ from flask import Flask, current_app
 
 from loket.core.catalog import load_catalog
 from loket.core.clock import Clock
+from loket.core.context import Policy
 from loket.core.qr import CodeSigner
-from loket.core.service import Loket, Policy
+from loket.core.service import Loket
 from loket.core.settings import OfficeDefaults
 from loket.core.store import Store
 
 
 def init_app(app: Flask, clock: Clock | None = None) -> None:
-    """Build the Loket object from the configuration; a bad SOP file stops start-up here."""
+    """Build the domain's context (`Loket`) from the configuration; a bad SOP file stops start-up here."""
     app.extensions["loket"] = Loket(
         Store(app.config["DATABASE_URL"]),
         load_catalog(app.config["SOP_DIR"]),
@@ -32,5 +33,5 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
 
 
 def loket() -> Loket:
-    """The current app's Loket."""
+    """The current app's context, passed to every operation: `issuing.issue(loket(), code)`."""
     return current_app.extensions["loket"]

@@ -16,7 +16,7 @@ from loket.auth import staff_required
 from loket.core import admin as ops
 from loket.core.messages import _
 from loket.core.roles import Actor, Role
-from loket.core.settings import WEEKDAYS
+from loket.core.settings import WEEKDAYS, office_settings
 from loket.http import BadRequest, body
 from loket.office import office_name
 from loket.realtime import publish
@@ -94,15 +94,15 @@ def audit():
 @bp.get("/api/admin/settings")
 @staff_required(Role.ADMIN)
 def settings_json(actor: Actor):
-    return jsonify(loket().settings().model_dump(mode="json"))
+    return jsonify(office_settings(loket().store).model_dump(mode="json"))
 
 
 @bp.put("/api/admin/settings")
 @staff_required(Role.ADMIN)
 def settings_update(actor: Actor):
     """Change office settings: hours, service closures and quotas, blanko stock, texts."""
-    publish(loket().update_settings(actor, body()).events)
-    return jsonify(loket().settings().model_dump(mode="json"))
+    publish(ops.update_settings(loket(), actor, body()))
+    return jsonify(office_settings(loket().store).model_dump(mode="json"))
 
 
 @bp.get("/api/admin/meta")

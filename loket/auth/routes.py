@@ -13,6 +13,7 @@ from loket.core.errors import LoketError, NotAllowed, NotFound
 from loket.core.messages import _
 from loket.core.roles import ROLE_LABELS, Role
 from loket.core.states import PENDING_LABELS, PRIORITY_LABELS
+from loket.core.tickets import queue
 from loket.extensions import limiter
 from loket.http import BadRequest, body, config_limit
 from loket.realtime import publish
@@ -44,7 +45,7 @@ def login():
 def logout():
     leaving = current_actor()
     if leaving is not None:
-        publish(loket().close_station(leaving))
+        publish(queue.close_station(loket(), leaving))
     logout_user()
     session.clear()
     return jsonify(ok=True)
@@ -100,10 +101,10 @@ def choose_station():
             raise NotAllowed(_("%(counter)s tidak melayani peran ini.", counter=counter.name))
     leaving = current_actor()
     if leaving is not None and leaving.counter_id is not None:
-        publish(loket().close_station(leaving))
+        publish(queue.close_station(loket(), leaving))
     session["role"] = role.value
     session["counter_id"] = int(counter_id) if counter_id is not None else None
-    publish(loket().open_station(current_actor()))
+    publish(queue.open_station(loket(), current_actor()))
     return jsonify(me())
 
 

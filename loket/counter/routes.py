@@ -20,7 +20,8 @@ from loket.core.errors import NotFound
 from loket.core.messages import _
 from loket.core.register import register_csv, register_rows, register_xlsx
 from loket.core.roles import CANCEL_ANY_STEP_ROLES, REGISTER_ROLES, Actor, Role
-from loket.core.service import Outcome
+from loket.core.tickets import flow, issuing, queue, views
+from loket.core.tickets.views import Outcome
 from loket.extensions import csrf, limiter
 from loket.hardware.scanner.decode import decode
 from loket.http import BadRequest, NotLoggedIn, body, config_limit, translate
@@ -61,7 +62,7 @@ def done(outcome: Outcome, status: int = 200):
 @bp.post("/api/counter/call-next")
 @staff_required()
 def call_next(actor: Actor):
-    outcome = loket().call_next(actor)
+    outcome = queue.call_next(loket(), actor)
     if outcome.ticket is None:
         return jsonify(ticket=None, message=translate(_("Tidak ada antrean.")))
     return done(outcome)
@@ -70,14 +71,14 @@ def call_next(actor: Actor):
 @bp.get("/api/counter/current")
 @staff_required()
 def counter_current(actor: Actor):
-    tickets = loket().counter_tickets(actor.counter_id) if actor.counter_id else []
+    tickets = views.counter_tickets(loket(), actor.counter_id) if actor.counter_id else []
     return jsonify(tickets=[t.staff() for t in tickets])
 
 
 @bp.get("/api/worklist")
 @staff_required()
 def worklist(actor: Actor):
-    return jsonify(tickets=[t.staff() for t in loket().work_list(actor.role)])
+    return jsonify(tickets=[t.staff() for t in views.work_list(loket(), actor.role)])
 
 
 @bp.post("/api/counter/walk-in")
@@ -85,7 +86,7 @@ def worklist(actor: Actor):
 def walk_in(actor: Actor):
     """Serve a resident who has no ticket: {"service", "priority"}; a ticket is issued and started here."""
     data = body()
-    return done(loket().serve_walk_in(actor, str(data.get("service", "")), data.get("priority") or None))
+    return done(issuing.serve_walk_in(loket(), actor, str(data.get("service", "")), data.get("priority") or None))
 
 
 # ---- finding a berkas: typed, scanned at the counter, or by the scanner agent -------------
@@ -98,7 +99,7 @@ def scan(actor: Actor):
     code = str(body().get("code", "")).strip()
     if not code:
         raise BadRequest(_("Kode kosong."))
-    return jsonify(ticket=loket().find(code).staff())
+    return jsonify(ticket=views.find(loket(), code).staff())
 
 
 @bp.post("/api/scan/frame")
@@ -114,7 +115,7 @@ def scan_frame(actor: Actor):
     codes = decode(frame)
     if not codes:
         return jsonify(ticket=None, found=False)
-    return jsonify(ticket=loket().find(codes[0]).staff(), found=True)
+    return jsonify(ticket=views.find(loket(), codes[0]).staff(), found=True)
 
 
 @bp.post("/api/scanner/scan")
@@ -131,7 +132,7 @@ def scanner_scan():
         raise BadRequest(_("counter_id diperlukan.")) from None
     if get_counter(loket().store, counter_id) is None:
         raise NotFound(_("Loket tidak ada."))
-    ticket = loket().find(str(data.get("code", ""))).staff()
+    ticket = views.find(loket(), str(data.get("code", ""))).staff()
     to_counter(counter_id, "scanner.scan", {"ticket": ticket})
     return jsonify(ticket={"number": ticket["number"], "state": ticket["state"]})
 
@@ -148,22 +149,22 @@ def _scanner_token_ok() -> bool:
 @bp.get("/api/staff/tickets/<int:ticket_id>")
 @staff_required()
 def staff_ticket(actor: Actor, ticket_id: int):
-    return jsonify(ticket=loket().get(ticket_id).staff())
+    return jsonify(ticket=views.get(loket(), ticket_id).staff())
 
 
 ACTIONS = {
-    "recall": lambda a, t, d: loket().recall(a, t),
-    "start": lambda a, t, d: loket().start(a, t),
-    "advance": lambda a, t, d: loket().advance(a, t, d.get("note")),
-    "hand-over": lambda a, t, d: loket().hand_over(a, t),
-    "pend": lambda a, t, d: loket().pend(a, t, str(d.get("reason", "")), d.get("note")),
-    "resume": lambda a, t, d: loket().resume(a, t),
-    "return": lambda a, t, d: loket().return_for_documents(a, t, list(d.get("missing") or []), d.get("note")),
-    "no-show": lambda a, t, d: loket().no_show(a, t),
-    "cancel": lambda a, t, d: loket().cancel(a, t, d.get("note")),
-    "applicant": lambda a, t, d: loket().record_applicant(a, t, str(d.get("name", "")), str(d.get("nik", ""))),
-    "transfer": lambda a, t, d: loket().transfer(
-        a, t, int(d["counter_id"]) if d.get("counter_id") is not None else None, d.get("service") or None
+    "recall": lambda a, t, d: queue.recall(loket(), a, t),
+    "start": lambda a, t, d: flow.start(loket(), a, t),
+    "advance": lambda a, t, d: flow.advance(loket(), a, t, d.get("note")),
+    "hand-over": lambda a, t, d: flow.hand_over(loket(), a, t),
+    "pend": lambda a, t, d: flow.pend(loket(), a, t, str(d.get("reason", "")), d.get("note")),
+    "resume": lambda a, t, d: flow.resume(loket(), a, t),
+    "return": lambda a, t, d: flow.return_for_documents(loket(), a, t, list(d.get("missing") or []), d.get("note")),
+    "no-show": lambda a, t, d: flow.no_show(loket(), a, t),
+    "cancel": lambda a, t, d: flow.cancel(loket(), a, t, d.get("note")),
+    "applicant": lambda a, t, d: flow.record_applicant(loket(), a, t, str(d.get("name", "")), str(d.get("nik", ""))),
+    "transfer": lambda a, t, d: flow.transfer(
+        loket(), a, t, int(d["counter_id"]) if d.get("counter_id") is not None else None, d.get("service") or None
     ),
 }
 

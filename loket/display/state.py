@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from loket.core.tickets import views
 from loket.office import office_name, voice_engine, voice_reading
 from loket.services import loket
 
@@ -15,7 +16,7 @@ VIDEO_TYPES = {".mp4", ".webm"}
 
 def display_state() -> dict:
     """The display's full state, with the office name filled from configuration when unset."""
-    state = loket().display_state()
+    state = views.display_state(loket())
     state["office"]["name"] = state["office"]["name"] or office_name()
     state["voice"] = {"engine": voice_engine(), "reading": voice_reading()}
     state["media"] = media_files()

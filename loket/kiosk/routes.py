@@ -15,7 +15,9 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, render_te
 from loket.core.catalog import SERVICE_GROUPS
 from loket.core.errors import NotAllowed, NotFound
 from loket.core.messages import _
+from loket.core.settings import office_settings
 from loket.core.states import PRIORITY_LABELS
+from loket.core.tickets import issuing, views
 from loket.extensions import csrf, limiter
 from loket.http import BadRequest, body, config_limit
 from loket.office import office_name
@@ -47,9 +49,9 @@ def home():
 def services():
     """Every service: what to bring, steps, targets, and whether and how long the queue is now."""
     loket().refresh_catalog()  # a kiosk told of an SOP edit made on another process sees it now
-    overview = {o["code"]: o for o in loket().services_overview()}
+    overview = {o["code"]: o for o in issuing.services_overview(loket())}
     out = [service_data(sop, overview[sop.code]) for sop in loket().catalog]
-    settings = loket().settings()
+    settings = office_settings(loket().store)
     return jsonify(
         services=out,
         priorities=[{"code": p.value, "label": lbl} for p, lbl in PRIORITY_LABELS.items()],
@@ -73,7 +75,7 @@ def service(code: str):
     sop = loket().catalog.get(code)
     if sop is None:
         raise NotFound(_("Layanan tidak ada."))
-    overview = next(o for o in loket().services_overview() if o["code"] == code)
+    overview = next(o for o in issuing.services_overview(loket()) if o["code"] == code)
     return jsonify(service_data(sop, overview))
 
 
@@ -94,7 +96,7 @@ def issue_ticket():
     priority = data.get("priority") or None
     if priority is not None and priority not in {p.value for p in PRIORITY_LABELS}:
         raise BadRequest(_("Jenis prioritas tidak dikenal."))
-    outcome = loket().issue(code, priority, source=data.get("source") or "kiosk")
+    outcome = issuing.issue(loket(), code, priority, source=data.get("source") or "kiosk")
     publish(outcome.events)
     t = outcome.ticket
     sop = loket().catalog.get(t.service_code)
@@ -103,7 +105,7 @@ def issue_ticket():
     printed = print_ticket(loket(), t, printers().for_kiosk(kiosk), office_name(), kind="ticket", kiosk=kiosk)
     return jsonify(
         print=printed.as_dict(),
-        notice=loket().blanko_notice(t.service_code),
+        notice=issuing.blanko_notice(loket(), t.service_code),
         number=t.number,
         service=t.service_code,
         service_name=t.service_name,
@@ -120,7 +122,7 @@ def issue_ticket():
 @bp.get("/api/tickets/preview.png")
 def ticket_preview():
     """The printed ticket as a picture; needs the ticket's signed code (from its QR), not just its number."""
-    view = loket().find_by_code(request.args.get("code", ""))
+    view = views.find_by_code(loket(), request.args.get("code", ""))
     printer = printers().for_kiosk(request.args.get("kiosk"))
     kind = "slip" if request.args.get("kind") == "slip" else "ticket"
     job = render(ticket_content(loket(), view, office_name()), printer, kind=kind, with_preview=True)
@@ -132,7 +134,7 @@ def ticket_preview():
 @bp.get("/api/tickets/<number>")
 def ticket_status(number: str):
     """The public status of today's ticket: never a name, NIK or staff note."""
-    return jsonify(loket().public_status(number))
+    return jsonify(views.public_status(loket(), number))
 
 
 # ---- the kiosk's staff panel (PIN) ---------------------------------------------------

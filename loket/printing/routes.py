@@ -9,6 +9,7 @@ from loket.core.accounts import get_counter
 from loket.core.errors import Conflict
 from loket.core.messages import _
 from loket.core.roles import Actor
+from loket.core.tickets import prints, views
 from loket.http import Failed, body
 from loket.office import office_name
 from loket.services import loket
@@ -30,7 +31,7 @@ def reprint(actor: Actor, ticket_id: int):
 @staff_required()
 def pickup_slip(actor: Actor, ticket_id: int):
     """Print the slip pengambilan, once the berkas reached the SOP step that gives one."""
-    if not loket().get(ticket_id).gives_pickup_slip:
+    if not views.get(loket(), ticket_id).gives_pickup_slip:
         raise Conflict(
             _("Tahap SOP ini tidak memberikan slip pengambilan."),
             code="no_pickup_slip",
@@ -42,11 +43,11 @@ def pickup_slip(actor: Actor, ticket_id: int):
 @staff_required()
 def alerts(actor: Actor):
     """Today's printer failures, so staff can help the resident and reprint."""
-    return jsonify(printer_failures=loket().printer_alerts())
+    return jsonify(printer_failures=prints.printer_alerts(loket()))
 
 
 def _print_for_staff(actor: Actor, ticket_id: int, kind: str):
-    view = loket().get(ticket_id)
+    view = views.get(loket(), ticket_id)
     kiosk = body().get("kiosk")
     if kiosk:
         printer = printers().for_kiosk(kiosk)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from loket.core.clock import Clock
-from loket.core.service import Loket, TicketView
+from loket.core.context import Context
+from loket.core.settings import office_settings
 from loket.core.states import PRIORITY_LABELS, Priority
+from loket.core.tickets import issuing, prints
+from loket.core.tickets.views import TicketView
 from loket.hardware.printer import (
     Printer,
     PrinterError,
@@ -20,15 +23,15 @@ from loket.realtime import publish
 from .printers import PrintResult
 
 
-def ticket_content(loket: Loket, view: TicketView, office_name: str, *, lang: str = "id") -> TicketContent:
-    settings = loket.settings()
+def ticket_content(loket: Context, view: TicketView, office_name: str, *, lang: str = "id") -> TicketContent:
+    settings = office_settings(loket.store)
     sop = loket.catalog.get(view.service_code)
     requirements = []
     if sop:
         for req in sop.requirements:
             text = req.text.get(lang)
             requirements.append(f"{text} (bila ada)" if req.optional else text)
-    notice = loket.blanko_notice(view.service_code)
+    notice = issuing.blanko_notice(loket, view.service_code)
     return TicketContent(
         office_name=settings.office_name or office_name,
         number=view.number,
@@ -78,7 +81,7 @@ def test_job(printer: Printer, office_name: str, clock: Clock) -> PrintJob:
 
 
 def print_ticket(
-    loket: Loket,
+    loket: Context,
     view: TicketView,
     printer: Printer,
     office_name: str,
@@ -90,5 +93,5 @@ def print_ticket(
     """Render and send one ticket or slip; record the result and publish it (a failure alerts staff)."""
     content = ticket_content(loket, view, office_name)
     result = send(printer, render(content, printer, kind="slip" if kind == "slip" else "ticket"))
-    publish(loket.record_print(view.id, kind, result.ok, result.printer, result.reason, kiosk, user_id))
+    publish(prints.record_print(loket, view.id, kind, result.ok, result.printer, result.reason, kiosk, user_id))
     return result

@@ -9,6 +9,7 @@ import pytest
 
 from loket.core.catalog import load_catalog
 from loket.core.errors import CatalogError
+from loket.core.tickets import issuing
 
 SOPS = Path(__file__).resolve().parents[2] / "loket" / "sops"
 
@@ -74,7 +75,7 @@ def test_failed_reload_keeps_the_catalog_in_use(loket, sop_dir):
     with pytest.raises(CatalogError, match="prefix"):
         loket.reload_catalog(str(sop_dir))
     assert loket.catalog is before
-    assert loket.issue("permohonan-akta-kelahiran").ticket.number == "I-001"
+    assert issuing.issue(loket, "permohonan-akta-kelahiran").ticket.number == "I-001"
 
 
 def test_start_up_fails_on_a_bad_sop_file(sop_dir, tmp_path):

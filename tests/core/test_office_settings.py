@@ -15,6 +15,7 @@ from loket.core.roles import Actor, Role
 from loket.core.service import Loket
 from loket.core.settings import OfficeDefaults, OfficeSettings, effective, write_settings
 from loket.core.states import TicketState
+from loket.core.tickets import flow, issuing, queue, views
 
 ENVIRONMENT = OfficeDefaults(
     office_name="Disdukcapil dari Lingkungan", calls_before_no_show=4, personal_data_retention_days=90
@@ -64,17 +65,17 @@ def test_the_buku_harian_workbook_is_titled_with_the_office_s_own_name(office):
 
 
 def test_the_display_shows_the_office_s_name_else_the_configured_one(office):
-    assert office.display_state()["office"]["name"] == "Disdukcapil dari Lingkungan"
+    assert views.display_state(office)["office"]["name"] == "Disdukcapil dari Lingkungan"
     _store_settings(office, office_name="Disdukcapil Kota Percobaan")
-    assert office.display_state()["office"]["name"] == "Disdukcapil Kota Percobaan"
+    assert views.display_state(office)["office"]["name"] == "Disdukcapil Kota Percobaan"
 
 
 def test_no_show_needs_the_office_s_number_of_calls_else_the_environment_s(office):
     user = create_user(office.store, office.clock, "desk", "Desk Officer", "password123", [Role.PELAYANAN])
     desk = Actor(user.id, Role.PELAYANAN, create_counter(office.store, "Loket 1", 1, [Role.PELAYANAN]).id)
-    ticket = office.issue("pencetakan-ktp-el").ticket.id
-    office.call_next(desk)
+    ticket = issuing.issue(office, "pencetakan-ktp-el").ticket.id
+    queue.call_next(office, desk)
     with pytest.raises(NotAllowed, match="Panggil 4 kali"):
-        office.no_show(desk, ticket)
+        flow.no_show(office, desk, ticket)
     _store_settings(office, calls_before_no_show=1)
-    assert office.no_show(desk, ticket).ticket.state is TicketState.NO_SHOW
+    assert flow.no_show(office, desk, ticket).ticket.state is TicketState.NO_SHOW

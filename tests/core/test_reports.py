@@ -56,6 +56,7 @@ from openpyxl import load_workbook
 from loket.core.accounts import create_counter, create_user
 from loket.core.reports import build_report, live_dashboard, parse_period, percentile, report_csv, report_xlsx
 from loket.core.roles import Actor, Role
+from loket.core.tickets import flow, issuing, queue, views
 
 KTP = "pencetakan-ktp-el"
 E = "dokumen-hilang-rusak"
@@ -98,97 +99,97 @@ def day(loket, clock):
     t = {}
 
     def call(actor, expected):
-        got = loket.call_next(actor).ticket
+        got = queue.call_next(loket, actor).ticket
         assert got.id == t[expected], f"{expected} expected, {got.number} called"
 
     at(clock, "08:00")
-    t["T1"] = loket.issue(KTP).ticket.id
+    t["T1"] = issuing.issue(loket, KTP).ticket.id
     at(clock, "08:02")
     call(a, "T1")
     at(clock, "08:03")
-    loket.start(a, t["T1"])
+    flow.start(loket, a, t["T1"])
     at(clock, "08:05")
-    t["T2"] = loket.issue(KTP).ticket.id
-    loket.advance(a, t["T1"])
+    t["T2"] = issuing.issue(loket, KTP).ticket.id
+    flow.advance(loket, a, t["T1"])
     at(clock, "08:06")
     call(b, "T2")
-    loket.start(b, t["T2"])
+    flow.start(loket, b, t["T2"])
     at(clock, "08:07")
-    loket.start(o, t["T1"])
+    flow.start(loket, o, t["T1"])
     at(clock, "08:09")
-    loket.advance(o, t["T1"])
+    flow.advance(loket, o, t["T1"])
     at(clock, "08:10")
-    loket.advance(b, t["T2"])
+    flow.advance(loket, b, t["T2"])
     at(clock, "08:11")
-    t["T3"] = loket.issue(E).ticket.id
+    t["T3"] = issuing.issue(loket, E).ticket.id
     at(clock, "08:12")
     call(a, "T1")
-    loket.start(a, t["T1"])
+    flow.start(loket, a, t["T1"])
     at(clock, "08:12:30")
-    loket.hand_over(a, t["T1"])
+    flow.hand_over(loket, a, t["T1"])
     at(clock, "08:13")
-    loket.start(o, t["T2"])
+    flow.start(loket, o, t["T2"])
     at(clock, "08:14")
-    t["T4"] = loket.issue(KTP).ticket.id
+    t["T4"] = issuing.issue(loket, KTP).ticket.id
     at(clock, "08:16")
     call(b, "T3")
-    loket.start(b, t["T3"])
+    flow.start(loket, b, t["T3"])
     at(clock, "08:17")
-    loket.advance(o, t["T2"])
+    flow.advance(loket, o, t["T2"])
     at(clock, "08:19")
-    loket.advance(b, t["T3"])
+    flow.advance(loket, b, t["T3"])
     at(clock, "08:21")
     call(a, "T4")
     at(clock, "08:22")
     call(b, "T2")
-    loket.start(b, t["T2"])
+    flow.start(loket, b, t["T2"])
     at(clock, "08:22:30")
-    loket.recall(a, t["T4"])
+    queue.recall(loket, a, t["T4"])
     at(clock, "08:23")
-    loket.hand_over(b, t["T2"])
+    flow.hand_over(loket, b, t["T2"])
     at(clock, "08:23:30")
-    loket.recall(a, t["T4"])
+    queue.recall(loket, a, t["T4"])
     at(clock, "08:24")
-    loket.no_show(a, t["T4"])
+    flow.no_show(loket, a, t["T4"])
     at(clock, "08:25")
-    loket.start(o, t["T3"])
+    flow.start(loket, o, t["T3"])
     at(clock, "08:30")
-    loket.pend(o, t["T3"], "not_in_siak")
+    flow.pend(loket, o, t["T3"], "not_in_siak")
     at(clock, "09:05")
-    t["T5"] = loket.issue(E).ticket.id
+    t["T5"] = issuing.issue(loket, E).ticket.id
     at(clock, "09:07")
     call(a, "T5")
     at(clock, "09:08")
-    loket.start(a, t["T5"])
+    flow.start(loket, a, t["T5"])
     at(clock, "09:10")
-    loket.return_for_documents(a, t["T5"], ["surat-kehilangan-polisi"])
-    t["T6"] = loket.issue(KTP).ticket.id
+    flow.return_for_documents(loket, a, t["T5"], ["surat-kehilangan-polisi"])
+    t["T6"] = issuing.issue(loket, KTP).ticket.id
     at(clock, "09:12")
     call(b, "T6")
-    loket.start(b, t["T6"])
+    flow.start(loket, b, t["T6"])
     at(clock, "09:13")
-    loket.advance(b, t["T6"])
+    flow.advance(loket, b, t["T6"])
     at(clock, "09:14")
-    loket.start(o, t["T6"])
+    flow.start(loket, o, t["T6"])
     at(clock, "09:15")
-    loket.pend(o, t["T6"], "network_down")
+    flow.pend(loket, o, t["T6"], "network_down")
     at(clock, "09:25")
-    loket.resume(o, t["T6"])
+    flow.resume(loket, o, t["T6"])
     at(clock, "09:26")
-    loket.start(o, t["T6"])
+    flow.start(loket, o, t["T6"])
     at(clock, "09:28")
-    loket.advance(o, t["T6"])
+    flow.advance(loket, o, t["T6"])
     at(clock, "09:31")
     call(a, "T6")
-    loket.start(a, t["T6"])
+    flow.start(loket, a, t["T6"])
     at(clock, "09:32")
-    loket.hand_over(a, t["T6"])
+    flow.hand_over(loket, a, t["T6"])
     at(clock, "09:35")
-    t["T7"] = loket.issue(KTP).ticket.id
+    t["T7"] = issuing.issue(loket, KTP).ticket.id
     at(clock, "09:36")
-    t["T8"] = loket.issue(E).ticket.id
+    t["T8"] = issuing.issue(loket, E).ticket.id
     at(clock, "09:40")
-    loket.cancel(a, t["T8"])
+    flow.cancel(loket, a, t["T8"])
     at(clock, "09:45")
     return {"ani": ani, "budi": budi, "citra": citra, "loket1": loket1, "loket2": loket2, "tickets": t}
 
@@ -388,9 +389,9 @@ def test_a_range_adds_the_days_and_averages_the_queue(loket, day, clock):
     ani = Actor(day["ani"].id, Role.PELAYANAN, day["loket1"].id)
     clock.advance(days=1)  # Tuesday 09:45
     clock.advance(minutes=-15)  # 09:30
-    t = loket.issue(KTP).ticket.id
+    t = issuing.issue(loket, KTP).ticket.id
     clock.advance(minutes=4)  # called at 09:34: waited 4:00
-    loket.call_next(ani)
+    queue.call_next(loket, ani)
     clock.advance(minutes=11)  # the report at 09:45 on Tuesday
     report = build_report(loket, DAY, DAY + timedelta(days=1)).as_dict()
     assert [d["key"] for d in report["days"]] == ["2026-11-23", "2026-11-24"]
@@ -409,8 +410,8 @@ def test_a_range_adds_the_days_and_averages_the_queue(loket, day, clock):
         "09:15": 1,
         "09:30": 2,
     }
-    queue = {q["time"]: q["waiting"] for q in report["queue"]}
-    assert queue == {
+    waiting = {q["time"]: q["waiting"] for q in report["queue"]}
+    assert waiting == {
         "08:00": 0.5,
         "08:15": 1.0,
         "08:30": 0.0,
@@ -419,7 +420,7 @@ def test_a_range_adds_the_days_and_averages_the_queue(loket, day, clock):
         "09:15": 0.0,
         "09:30": 1.0,
     }
-    assert loket.get(t).state.value == "called"
+    assert views.get(loket, t).state.value == "called"
 
 
 def test_an_empty_day_has_zeros_and_no_figures(loket):
@@ -473,9 +474,9 @@ def test_the_live_dashboard_shows_waiting_open_idle_and_overdue(loket, day, cloc
     a = Actor(day["ani"].id, Role.PELAYANAN, day["loket1"].id)
     b = Actor(day["budi"].id, Role.PELAYANAN, day["loket2"].id)
     o = Actor(day["citra"].id, Role.OPERATOR, None)
-    loket.open_station(a)
-    loket.open_station(b)
-    loket.open_station(o)  # no counter: nothing to show
+    queue.open_station(loket, a)
+    queue.open_station(loket, b)
+    queue.open_station(loket, o)  # no counter: nothing to show
     live = live_dashboard(loket)
     assert [(c["name"], c["open"], c["idle"]) for c in live["counters"]] == [
         ("Loket 1", True, True),
@@ -490,14 +491,14 @@ def test_the_live_dashboard_shows_waiting_open_idle_and_overdue(loket, day, cloc
 
     # Budi calls T7 (Loket 2 busy), leaves; a new berkas sits with the operator past its 3 minutes
     clock.advance(minutes=1)
-    loket.call_next(b)
-    t9 = loket.issue(KTP).ticket.id
-    loket.call_next(a)
-    loket.start(a, t9)
-    loket.advance(a, t9)
-    loket.start(o, t9)
+    queue.call_next(loket, b)
+    t9 = issuing.issue(loket, KTP).ticket.id
+    queue.call_next(loket, a)
+    flow.start(loket, a, t9)
+    flow.advance(loket, a, t9)
+    flow.start(loket, o, t9)
     clock.advance(minutes=4)
-    loket.close_station(b)
+    queue.close_station(loket, b)
     live = live_dashboard(loket)
     assert [(c["name"], c["open"], c["idle"]) for c in live["counters"]] == [
         ("Loket 1", True, True),
@@ -525,11 +526,11 @@ def test_an_officer_is_open_at_one_counter_only_and_never_when_deactivated(loket
     from loket.core.accounts import create_user
 
     boss = create_user(loket.store, loket.clock, "boss", "Boss", "password123", [Role.ADMIN])
-    loket.open_station(Actor(day["ani"].id, Role.PELAYANAN, day["loket1"].id))
-    loket.open_station(Actor(day["ani"].id, Role.PELAYANAN, day["loket2"].id))  # logs in at Loket 2 too
+    queue.open_station(loket, Actor(day["ani"].id, Role.PELAYANAN, day["loket1"].id))
+    queue.open_station(loket, Actor(day["ani"].id, Role.PELAYANAN, day["loket2"].id))  # logs in at Loket 2 too
     live = live_dashboard(loket)
     assert [(c["name"], c["open"]) for c in live["counters"]] == [("Loket 1", False), ("Loket 2", True)]
-    loket.open_station(Actor(day["budi"].id, Role.PELAYANAN, day["loket1"].id))
+    queue.open_station(loket, Actor(day["budi"].id, Role.PELAYANAN, day["loket1"].id))
     ops.update_staff(loket, Actor(boss.id, Role.ADMIN), day["budi"].id, {"active": False})
     live = live_dashboard(loket)
     assert [(c["name"], c["open"]) for c in live["counters"]] == [("Loket 1", False), ("Loket 2", True)]

@@ -24,6 +24,7 @@ from loket.core.survey import (
     submit_response,
     survey_report,
 )
+from loket.core.tickets import flow, issuing, queue
 from loket.core.tickets.views import TicketView
 
 
@@ -117,15 +118,15 @@ def desk(loket):
 
 def serve_to_done(loket, desk) -> TicketView:
     """A KTP-el printing ticket through the front desk and the operator to hand-over."""
-    ticket = loket.issue(KTP).ticket
-    loket.call_next(desk["desk"])
-    loket.start(desk["desk"], ticket.id)
-    loket.advance(desk["desk"], ticket.id)
-    loket.start(desk["operator"], ticket.id)
-    loket.advance(desk["operator"], ticket.id)
-    loket.call_next(desk["desk"])
-    loket.start(desk["desk"], ticket.id)
-    done = loket.hand_over(desk["desk"], ticket.id).ticket
+    ticket = issuing.issue(loket, KTP).ticket
+    queue.call_next(loket, desk["desk"])
+    flow.start(loket, desk["desk"], ticket.id)
+    flow.advance(loket, desk["desk"], ticket.id)
+    flow.start(loket, desk["operator"], ticket.id)
+    flow.advance(loket, desk["operator"], ticket.id)
+    queue.call_next(loket, desk["desk"])
+    flow.start(loket, desk["desk"], ticket.id)
+    done = flow.hand_over(loket, desk["desk"], ticket.id).ticket
     assert done.state is TicketState.DONE
     return done
 
@@ -183,7 +184,7 @@ def test_a_second_response_for_the_same_ticket_is_refused(loket, desk):
 
 
 def test_a_ticket_not_yet_handed_over_or_unknown_is_refused(loket, desk):
-    waiting = loket.issue(KTP).ticket
+    waiting = issuing.issue(loket, KTP).ticket
     for code in (waiting.number, waiting.code):
         with pytest.raises(SurveyRefused) as refused:
             submit_response(loket, code, ALL_FOUR)
@@ -199,17 +200,17 @@ def test_a_ticket_not_yet_handed_over_or_unknown_is_refused(loket, desk):
 
 
 def test_a_ticket_issued_yesterday_and_handed_over_today_is_found_by_its_number(loket, desk, clock):
-    ticket = loket.issue(KTP).ticket
+    ticket = issuing.issue(loket, KTP).ticket
     clock.advance(days=1)
-    loket.issue(KTP)  # today's B-001: still waiting, same number
-    loket.call_next(desk["desk"])  # calls yesterday's first (it has waited longest)
-    loket.start(desk["desk"], ticket.id)
-    loket.advance(desk["desk"], ticket.id)
-    loket.start(desk["operator"], ticket.id)
-    loket.advance(desk["operator"], ticket.id)
-    loket.call_next(desk["desk"])
-    loket.start(desk["desk"], ticket.id)
-    loket.hand_over(desk["desk"], ticket.id)
+    issuing.issue(loket, KTP)  # today's B-001: still waiting, same number
+    queue.call_next(loket, desk["desk"])  # calls yesterday's first (it has waited longest)
+    flow.start(loket, desk["desk"], ticket.id)
+    flow.advance(loket, desk["desk"], ticket.id)
+    flow.start(loket, desk["operator"], ticket.id)
+    flow.advance(loket, desk["operator"], ticket.id)
+    queue.call_next(loket, desk["desk"])
+    flow.start(loket, desk["desk"], ticket.id)
+    flow.hand_over(loket, desk["desk"], ticket.id)
     submit_response(loket, ticket.number, ALL_FOUR)
     [row] = stored_rows(loket)
     assert row.service_day == ticket.service_day  # the day of the service, not of the rating

@@ -13,6 +13,7 @@ from loket.core.accounts import list_counters
 from loket.core.clock import FrozenClock
 from loket.core.roles import STEP_ROLES, Actor, Role
 from loket.core.store import User, select
+from loket.core.tickets import flow, issuing, queue
 from tests.fixtures.web import make_app
 
 KTP = "pencetakan-ktp-el"
@@ -40,15 +41,15 @@ def day(app, clock):
         officer = s.scalar(select(User).where(User.username == "pelayanan"))
     loket1 = next(c for c in list_counters(loket.store) if c.name == "Loket 1")
     desk = Actor(officer.id, Role.PELAYANAN, loket1.id)
-    first = loket.issue(KTP).ticket.id
+    first = issuing.issue(loket, KTP).ticket.id
     clock.advance(minutes=2)
-    loket.call_next(desk)
-    loket.start(desk, first)
+    queue.call_next(loket, desk)
+    flow.start(loket, desk, first)
     clock.advance(minutes=3)
-    loket.advance(desk, first)
-    loket.issue(KTP)
+    flow.advance(loket, desk, first)
+    issuing.issue(loket, KTP)
     clock.advance(minutes=5)  # 08:10
-    loket.open_station(desk)
+    queue.open_station(loket, desk)
     return loket
 
 

@@ -8,9 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from pydantic import ValidationError
 
+from loket.core import admin as ops
 from loket.core.accounts import create_counter, create_user
 from loket.core.errors import NotAllowed, NotFound, ServiceUnavailable
 from loket.core.roles import Actor, Role
+from loket.core.settings import office_settings
+from loket.core.tickets import flow, issuing, queue
 
 KTP = "pencetakan-ktp-el"
 KIA = "penerbitan-kia"
@@ -24,24 +27,24 @@ def admin(loket):
 
 
 def overview(loket, code):
-    return next(o for o in loket.services_overview() if o["code"] == code)
+    return next(o for o in issuing.services_overview(loket) if o["code"] == code)
 
 
 def test_quota_stops_issuing_with_a_plain_message(loket, admin):
-    loket.update_settings(admin, {"services": {KTP: {"quota": 2}}})
-    loket.issue(KTP)
+    ops.update_settings(loket, admin, {"services": {KTP: {"quota": 2}}})
+    issuing.issue(loket, KTP)
     assert overview(loket, KTP)["availability"]["remaining"] == 1
-    loket.issue(KTP)
+    issuing.issue(loket, KTP)
     state = overview(loket, KTP)["availability"]
     assert state["ok"] is False and state["reason"] == "quota_full" and state["remaining"] == 0
     with pytest.raises(ServiceUnavailable, match=r"Kuota .* sudah habis") as err:
-        loket.issue(KTP)
+        issuing.issue(loket, KTP)
     assert err.value.code == "quota_full"
-    assert loket.issue(KIA).ticket.number.endswith("001")  # other services are unaffected
+    assert issuing.issue(loket, KIA).ticket.number.endswith("001")  # other services are unaffected
 
 
 def test_quota_holds_under_concurrent_kiosks(loket, admin):
-    loket.update_settings(admin, {"services": {KTP: {"quota": 10}}})
+    ops.update_settings(loket, admin, {"services": {KTP: {"quota": 10}}})
     start = threading.Barrier(8)
 
     def kiosk(_):
@@ -49,7 +52,7 @@ def test_quota_holds_under_concurrent_kiosks(loket, admin):
         ok = 0
         for _ in range(4):
             try:
-                loket.issue(KTP)
+                issuing.issue(loket, KTP)
                 ok += 1
             except ServiceUnavailable:
                 pass
@@ -60,62 +63,62 @@ def test_quota_holds_under_concurrent_kiosks(loket, admin):
 
 
 def test_closed_service_and_opening_hours(loket, admin, clock):
-    loket.update_settings(admin, {"services": {KIA: {"closed": True, "closed_reason": "Printer KIA rusak."}}})
+    ops.update_settings(loket, admin, {"services": {KIA: {"closed": True, "closed_reason": "Printer KIA rusak."}}})
     with pytest.raises(ServiceUnavailable, match=r"ditutup hari ini\. Printer KIA rusak\."):
-        loket.issue(KIA)
+        issuing.issue(loket, KIA)
     # The clock starts at 08:00 Monday in Jakarta.
-    loket.update_settings(admin, {"hours": WEEK})
-    assert loket.issue(KTP).ticket
+    ops.update_settings(loket, admin, {"hours": WEEK})
+    assert issuing.issue(loket, KTP).ticket
     clock.advance(hours=7)  # 15:00: closed for the day
     with pytest.raises(ServiceUnavailable, match="sudah ditutup pukul 15:00") as err:
-        loket.issue(KTP)
+        issuing.issue(loket, KTP)
     assert err.value.code == "outside_hours"
     clock.advance(hours=16, minutes=30)  # Tuesday 07:30
     with pytest.raises(ServiceUnavailable, match="dibuka pukul 08:00"):
-        loket.issue(KTP)
+        issuing.issue(loket, KTP)
     clock.advance(days=4, hours=1)  # Saturday 08:30
     with pytest.raises(ServiceUnavailable, match="tidak ada pelayanan"):
-        loket.issue(KTP)
+        issuing.issue(loket, KTP)
 
 
 def test_blanko_status_is_shown_and_out_of_stock_means_suket(loket, admin):
     assert overview(loket, KTP)["blanko"] is None  # not tracked until the office sets it
-    loket.update_settings(admin, {"blanko_stock": 40})
+    ops.update_settings(loket, admin, {"blanko_stock": 40})
     assert overview(loket, KTP)["blanko"]["out"] is False
     assert overview(loket, KIA)["blanko"] is None  # KIA does not use KTP-el blanks
-    loket.update_settings(admin, {"blanko_stock": 0})
+    ops.update_settings(loket, admin, {"blanko_stock": 0})
     assert overview(loket, KTP)["blanko"]["out"] is True
-    assert "Surat Keterangan" in loket.blanko_notice(KTP)["id"]
-    assert loket.issue(KTP).ticket  # the ticket is still issued: the resident gets a Suket
+    assert "Surat Keterangan" in issuing.blanko_notice(loket, KTP)["id"]
+    assert issuing.issue(loket, KTP).ticket  # the ticket is still issued: the resident gets a Suket
 
 
 def test_settings_are_admin_only_validated_and_audited(loket, admin):
     desk = create_user(loket.store, loket.clock, "desk", "Desk", "password123", [Role.PELAYANAN])
     with pytest.raises(NotAllowed):
-        loket.update_settings(Actor(desk.id, Role.PELAYANAN), {"blanko_stock": 5})
+        ops.update_settings(loket, Actor(desk.id, Role.PELAYANAN), {"blanko_stock": 5})
     with pytest.raises(ValidationError):
-        loket.update_settings(admin, {"hours": {"mon": {"open": "15:00", "close": "08:00"}}})
+        ops.update_settings(loket, admin, {"hours": {"mon": {"open": "15:00", "close": "08:00"}}})
     with pytest.raises(ValidationError):
-        loket.update_settings(admin, {"hours": {"funday": {"open": "08:00", "close": "09:00"}}})
+        ops.update_settings(loket, admin, {"hours": {"funday": {"open": "08:00", "close": "09:00"}}})
     with pytest.raises(NotFound):
-        loket.update_settings(admin, {"services": {"no-such": {"quota": 1}}})
-    assert loket.settings().blanko_stock is None  # nothing half-saved
-    out = loket.update_settings(admin, {"blanko_stock": 12, "running_text": "Selamat datang"})
-    assert out.events[0].kind == "settings.changed"
-    assert out.events[0].payload["changed"] == ["blanko_stock", "running_text"]
+        ops.update_settings(loket, admin, {"services": {"no-such": {"quota": 1}}})
+    assert office_settings(loket.store).blanko_stock is None  # nothing half-saved
+    out = ops.update_settings(loket, admin, {"blanko_stock": 12, "running_text": "Selamat datang"})
+    assert out[0].kind == "settings.changed"
+    assert out[0].payload["changed"] == ["blanko_stock", "running_text"]
 
 
 def test_estimate_uses_sop_targets_then_real_service_times(loket, clock):
     user = create_user(loket.store, loket.clock, "desk", "Desk", "password123", [Role.PELAYANAN])
     desk = Actor(user.id, Role.PELAYANAN, create_counter(loket.store, "Loket 1", 1, [Role.PELAYANAN]).id)
     for _ in range(4):
-        loket.issue(KTP)
+        issuing.issue(loket, KTP)
     first = overview(loket, KTP)
     assert (first["ahead"], first["estimate_minutes"], first["estimate_basis"]) == (4, 8, "sop")  # 4 x 2 min
     for _ in range(3):  # three residents served in 6 minutes each
-        t = loket.call_next(desk).ticket.id
-        loket.start(desk, t)
+        t = queue.call_next(loket, desk).ticket.id
+        flow.start(loket, desk, t)
         clock.advance(minutes=6)
-        loket.advance(desk, t)
+        flow.advance(loket, desk, t)
     later = overview(loket, KTP)
     assert (later["ahead"], later["estimate_minutes"], later["estimate_basis"]) == (1, 6, "history")

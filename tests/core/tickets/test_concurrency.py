@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from loket.core.accounts import create_counter, create_user
 from loket.core.roles import Actor, Role
+from loket.core.tickets import issuing, queue
 
 THREADS = 16
 PER_THREAD = 15
@@ -31,7 +32,7 @@ def test_concurrent_kiosks_never_share_a_number(loket):
     def issue():
         with lock:
             code = services[next(counter) % 2]
-        return loket.issue(code).ticket.number
+        return issuing.issue(loket, code).ticket.number
 
     numbers = _hammer(issue, THREADS, PER_THREAD)
     assert len(numbers) == THREADS * PER_THREAD
@@ -43,7 +44,7 @@ def test_concurrent_kiosks_never_share_a_number(loket):
 
 def test_concurrent_counters_never_call_the_same_ticket(loket):
     for _ in range(THREADS * 3):
-        loket.issue("pencetakan-ktp-el")
+        issuing.issue(loket, "pencetakan-ktp-el")
     user = create_user(loket.store, loket.clock, "desk", "Desk", "password123", [Role.PELAYANAN])
     actors = [
         Actor(user.id, Role.PELAYANAN, create_counter(loket.store, f"Loket {i}", i, [Role.PELAYANAN]).id)
@@ -55,7 +56,7 @@ def test_concurrent_counters_never_call_the_same_ticket(loket):
     def call():
         with lock:
             actor = actors[next(turn) % len(actors)]
-        out = loket.call_next(actor)
+        out = queue.call_next(loket, actor)
         return out.ticket.number if out.ticket else None
 
     called = [n for n in _hammer(call, 8, 8) if n]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from loket.core import admin as ops
 from loket.core.accounts import create_counter, create_user
 from loket.core.errors import IllegalTransition, NotAllowed
 from loket.core.nik import InvalidNik
 from loket.core.roles import Actor, Role
 from loket.core.states import TicketState as S
+from loket.core.tickets import flow, issuing, queue, views
 
 KTP = "pencetakan-ktp-el"
 NIK = "3273011205900001"
@@ -25,79 +27,79 @@ def desks(loket):
 
 def test_transfer_to_another_counter_only_that_counter_calls_it(loket, desks):
     (one, two, three), _ = desks
-    first = loket.issue(KTP).ticket.id
-    second = loket.issue(KTP).ticket.id
-    assert loket.call_next(one).ticket.id == first
-    moved = loket.transfer(one, first, counter_id=three.counter_id)
+    first = issuing.issue(loket, KTP).ticket.id
+    second = issuing.issue(loket, KTP).ticket.id
+    assert queue.call_next(loket, one).ticket.id == first
+    moved = flow.transfer(loket, one, first, counter_id=three.counter_id)
     assert moved.ticket.state is S.WAITING and moved.events[0].kind == "ticket.transferred"
-    assert loket.call_next(two).ticket.id == second  # Loket 2 does not take the transferred one
-    assert loket.call_next(three).ticket.id == first
-    assert [v.outcome for v in loket.get(first).visits] == ["transferred", None]
+    assert queue.call_next(loket, two).ticket.id == second  # Loket 2 does not take the transferred one
+    assert queue.call_next(loket, three).ticket.id == first
+    assert [v.outcome for v in views.get(loket, first).visits] == ["transferred", None]
 
 
 def test_transfer_to_another_service_keeps_the_number(loket, desks):
     (one, *_), _ = desks
-    t = loket.issue(KTP).ticket
-    loket.start(one, t.id)
-    moved = loket.transfer(one, t.id, service_code="penerbitan-kia").ticket
+    t = issuing.issue(loket, KTP).ticket
+    flow.start(loket, one, t.id)
+    moved = flow.transfer(loket, one, t.id, service_code="penerbitan-kia").ticket
     assert moved.number == t.number and moved.service_code == "penerbitan-kia"
     assert [s["role"] for s in moved.steps] == ["pelayanan", "pendukung", "operator", "pelayanan"]
     with pytest.raises(NotAllowed):
-        loket.transfer(one, t.id)
+        flow.transfer(loket, one, t.id)
 
 
 def test_walk_in_is_issued_and_served_in_one_go(loket, desks):
     (one, *_), _ = desks
-    out = loket.serve_walk_in(one, KTP, priority="lansia")
+    out = issuing.serve_walk_in(loket, one, KTP, priority="lansia")
     assert out.ticket.state is S.SERVING and out.ticket.counter_name == "Loket 1"
     assert [e.kind for e in out.events] == ["ticket.issued", "ticket.started"]
 
 
 def test_applicant_is_recorded_for_staff_only_and_never_in_events(loket, desks):
     (one, *_), operator = desks
-    t = loket.issue(KTP).ticket.id
+    t = issuing.issue(loket, KTP).ticket.id
     with pytest.raises(IllegalTransition):
-        loket.record_applicant(one, t, "Siti Aminah", NIK)  # not being served yet
-    loket.start(one, t)
+        flow.record_applicant(loket, one, t, "Siti Aminah", NIK)  # not being served yet
+    flow.start(loket, one, t)
     with pytest.raises(InvalidNik):
-        loket.record_applicant(one, t, "Siti Aminah", "1234")
+        flow.record_applicant(loket, one, t, "Siti Aminah", "1234")
     with pytest.raises(NotAllowed):
-        loket.record_applicant(operator, t, "Siti Aminah", NIK)
-    out = loket.record_applicant(one, t, "  Siti   Aminah ", NIK)
+        flow.record_applicant(loket, operator, t, "Siti Aminah", NIK)
+    out = flow.record_applicant(loket, one, t, "  Siti   Aminah ", NIK)
     assert out.ticket.staff()["applicant"] == {"name": "Siti Aminah", "nik": NIK}
     assert "applicant" not in out.ticket.public() and NIK not in str(out.ticket.public())
     assert NIK not in str(out.events[0].payload) and "Siti" not in str(out.events[0].payload)
-    assert NIK not in str(loket.display_state())
+    assert NIK not in str(views.display_state(loket))
 
 
 def test_personal_data_is_purged_after_the_retention_period(loket, desks, clock):
     (one, *_), _ = desks
-    t = loket.issue(KTP).ticket.id
-    loket.start(one, t)
-    loket.record_applicant(one, t, "Budi", NIK)
-    loket.cancel(one, t, "resident left")
+    t = issuing.issue(loket, KTP).ticket.id
+    flow.start(loket, one, t)
+    flow.record_applicant(loket, one, t, "Budi", NIK)
+    flow.cancel(loket, one, t, "resident left")
     clock.advance(days=10)
-    assert loket.purge_personal_data(older_than_days=30) == 0
+    assert ops.purge_applicants(loket, older_than_days=30) == 0
     clock.advance(days=30)
-    assert loket.purge_personal_data(older_than_days=30) == 1
-    view = loket.get(t)
+    assert ops.purge_applicants(loket, older_than_days=30) == 1
+    view = views.get(loket, t)
     assert view.applicant is None and view.number.startswith("B-")  # the register row stays
 
 
 def test_work_list_puts_overdue_berkas_first_and_times_the_step(loket, desks, clock):
     (one, *_), operator = desks
-    first = loket.issue(KTP).ticket.id
-    second = loket.issue(KTP).ticket.id
-    loket.start(one, first)
-    loket.advance(one, first)  # arrives at the operator at 0:00
+    first = issuing.issue(loket, KTP).ticket.id
+    second = issuing.issue(loket, KTP).ticket.id
+    flow.start(loket, one, first)
+    flow.advance(loket, one, first)  # arrives at the operator at 0:00
     clock.advance(minutes=1)
-    loket.start(one, second)
-    loket.advance(one, second)  # arrives at 1:00 and waits
+    flow.start(loket, one, second)
+    flow.advance(loket, one, second)  # arrives at 1:00 and waits
     clock.advance(minutes=1, seconds=30)
-    loket.start(operator, first)  # the operator picks up the older one at 2:30
-    assert [v.id for v in loket.work_list(Role.OPERATOR)] == [first, second]
+    flow.start(loket, operator, first)  # the operator picks up the older one at 2:30
+    assert [v.id for v in views.work_list(loket, Role.OPERATOR)] == [first, second]
     clock.advance(minutes=2)  # 4:30: the newer one has waited 3.5 min at a 3-minute step
-    listed = loket.work_list(Role.OPERATOR)
+    listed = views.work_list(loket, Role.OPERATOR)
     assert [v.id for v in listed] == [second, first]
     assert listed[0].overdue and listed[0].step_elapsed_seconds == 210
     assert not listed[1].overdue and listed[1].step_elapsed_seconds == 120
