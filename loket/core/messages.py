@@ -15,7 +15,11 @@ and is then put in in the same language.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+from babel.messages.pofile import read_po
 
 LANGUAGE = "id"  # the language of a msgid
 
@@ -62,3 +66,33 @@ def _(msgid: str, /, **params: Any) -> Message:
 
 #: The same marker under the name gettext tools know for "mark only".
 N_ = _
+
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+
+@lru_cache(maxsize=1)
+def _catalogs() -> dict[str, dict[str, str]]:
+    """{lang: {msgid: text}} of the server's messages (no msgctxt), read once from the .po files."""
+    out: dict[str, dict[str, str]] = {}
+    for lang in ("id", "en"):
+        with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").open("rb") as source:
+            catalog = read_po(source, locale=lang)
+        out[lang] = {str(m.id): str(m.string) for m in catalog if m.id and not m.context and m.string}
+    return out
+
+
+def texts(message: Message) -> dict[str, str]:
+    """A marked text in both languages at once, {"id", "en"}, for what a page shows in either without asking
+    again (a state's name, a survey element, a kiosk's refusal)."""
+    catalogs = _catalogs()
+    return {lang: message.localise(_lookup(catalogs[lang]), lang) for lang in ("id", "en")}
+
+
+def _lookup(catalog: dict[str, str]) -> Callable[[str], str]:
+    """gettext over one catalog: the translation, else the msgid itself."""
+
+    def gettext(msgid: str) -> str:
+        return catalog.get(msgid, msgid)
+
+    return gettext

@@ -36,6 +36,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import Text, cast, select
 
+from loket.core.messages import _, texts
 from loket.core.tickets.views import work_list
 
 from .context import Context
@@ -478,7 +479,7 @@ def build_report(loket: Context, start: date, end: date | None = None) -> Report
     visits = [v for t in tickets for v in t.visits]
     tickets_by_id = {t.id: t for t in tickets}
 
-    total = _row("all", {"id": "Semua layanan", "en": "All services"}, tickets, visits)
+    total = _row("all", texts(_("Semua layanan")), tickets, visits)
 
     by_service: dict[str, list[_Ticket]] = defaultdict(list)
     for t in tickets:

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
+from loket.core.messages import _, texts
+
 
 class Role(StrEnum):
     PELAYANAN = "pelayanan"
@@ -17,14 +19,14 @@ class Role(StrEnum):
 
 
 ROLE_LABELS: dict[Role, dict[str, str]] = {
-    Role.PELAYANAN: {"id": "Petugas Pelayanan", "en": "Front desk officer"},
-    Role.PENDUKUNG: {"id": "Petugas Pendukung Pelayanan", "en": "Front desk support officer"},
-    Role.OPERATOR: {"id": "Operator", "en": "Operator"},
-    Role.SCAN: {"id": "Petugas Scan", "en": "Scanning officer"},
-    Role.BIDANG: {"id": "Bidang", "en": "Head of section"},
-    Role.REGISTER: {"id": "Petugas Register", "en": "Registry officer"},
-    Role.ADMIN: {"id": "Admin", "en": "Administrator"},
-    Role.KEPALA: {"id": "Kepala Dinas", "en": "Head of office"},
+    Role.PELAYANAN: texts(_("Petugas Pelayanan")),
+    Role.PENDUKUNG: texts(_("Petugas Pendukung Pelayanan")),
+    Role.OPERATOR: texts(_("Operator")),
+    Role.SCAN: texts(_("Petugas Scan")),
+    Role.BIDANG: texts(_("Bidang")),
+    Role.REGISTER: texts(_("Petugas Register")),
+    Role.ADMIN: texts(_("Admin")),
+    Role.KEPALA: texts(_("Kepala Dinas")),
 }
 
 #: Roles that work an SOP step (admin and the head of office work none).

@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from loket.core.messages import _
+from loket.core.messages import _, texts
 
 from .errors import IllegalTransition
 
@@ -38,31 +38,31 @@ class Priority(StrEnum):
 
 
 STATE_LABELS: dict[TicketState, dict[str, str]] = {
-    TicketState.WAITING: {"id": "Menunggu dipanggil", "en": "Waiting to be called"},
-    TicketState.CALLED: {"id": "Dipanggil", "en": "Called"},
-    TicketState.SERVING: {"id": "Sedang dilayani", "en": "Being served"},
-    TicketState.IN_PROCESS: {"id": "Sedang diproses", "en": "Being processed"},
-    TicketState.PENDING: {"id": "Tertunda", "en": "Pending"},
-    TicketState.RETURNED: {"id": "Dikembalikan, berkas belum lengkap", "en": "Returned: documents missing"},
-    TicketState.READY: {"id": "Siap diambil", "en": "Ready for pickup"},
-    TicketState.DONE: {"id": "Selesai", "en": "Done"},
-    TicketState.NO_SHOW: {"id": "Tidak hadir", "en": "Did not come"},
-    TicketState.CANCELLED: {"id": "Dibatalkan", "en": "Cancelled"},
+    TicketState.WAITING: texts(_("Menunggu dipanggil")),
+    TicketState.CALLED: texts(_("Dipanggil")),
+    TicketState.SERVING: texts(_("Sedang dilayani")),
+    TicketState.IN_PROCESS: texts(_("Sedang diproses")),
+    TicketState.PENDING: texts(_("Tertunda")),
+    TicketState.RETURNED: texts(_("Dikembalikan, berkas belum lengkap")),
+    TicketState.READY: texts(_("Siap diambil")),
+    TicketState.DONE: texts(_("Selesai")),
+    TicketState.NO_SHOW: texts(_("Tidak hadir")),
+    TicketState.CANCELLED: texts(_("Dibatalkan")),
 }
 
 PENDING_LABELS: dict[PendingReason, dict[str, str]] = {
-    PendingReason.NOT_IN_SIAK: {"id": "Data tidak ada di SIAK", "en": "Data not in SIAK"},
-    PendingReason.DATA_PROBLEM: {"id": "Data bermasalah", "en": "Data problem"},
-    PendingReason.NETWORK_DOWN: {"id": "Jaringan terganggu", "en": "Network down"},
-    PendingReason.OTHER: {"id": "Alasan lain", "en": "Other reason"},
+    PendingReason.NOT_IN_SIAK: texts(_("Data tidak ada di SIAK")),
+    PendingReason.DATA_PROBLEM: texts(_("Data bermasalah")),
+    PendingReason.NETWORK_DOWN: texts(_("Jaringan terganggu")),
+    PendingReason.OTHER: texts(_("Alasan lain")),
 }
 
 PRIORITY_LABELS: dict[Priority, dict[str, str]] = {
-    Priority.LANSIA: {"id": "Lansia", "en": "Elderly"},
-    Priority.DISABILITAS: {"id": "Penyandang disabilitas", "en": "Person with disability"},
-    Priority.IBU_HAMIL: {"id": "Ibu hamil", "en": "Pregnant woman"},
-    Priority.ANAK: {"id": "Anak-anak", "en": "Child"},
-    Priority.KORBAN_BENCANA: {"id": "Korban bencana", "en": "Disaster victim"},
+    Priority.LANSIA: texts(_("Lansia")),
+    Priority.DISABILITAS: texts(_("Penyandang disabilitas")),
+    Priority.IBU_HAMIL: texts(_("Ibu hamil")),
+    Priority.ANAK: texts(_("Anak-anak")),
+    Priority.KORBAN_BENCANA: texts(_("Korban bencana")),
 }
 
 S = TicketState

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from loket.auth import staff_required
-from loket.core.messages import _
+from loket.core.messages import _, texts
 from loket.core.roles import REPORT_ROLES, Actor
 from loket.core.survey import (
     ELEMENTS,
@@ -115,30 +115,30 @@ def _download(content: str | bytes, mimetype: str, ext: str) -> Response:
 
 #: Column and section titles of the exports.
 WORDS = {
-    "title": {"id": "SURVEI KEPUASAN MASYARAKAT (PermenPANRB 14/2017)", "en": "PUBLIC SATISFACTION SURVEY"},
-    "office": {"id": "Kantor", "en": "Office"},
-    "period": {"id": "Periode", "en": "Period"},
-    "service": {"id": "Layanan", "en": "Service"},
-    "all": {"id": "Semua layanan", "en": "All services"},
-    "responses": {"id": "Jumlah responden", "en": "Responses"},
-    "elements": {"id": "NILAI PER UNSUR", "en": "SCORE PER ELEMENT"},
-    "no": {"id": "No", "en": "No"},
-    "element": {"id": "Unsur", "en": "Element"},
-    "nrr": {"id": "NRR", "en": "NRR"},
+    "title": texts(_("SURVEI KEPUASAN MASYARAKAT (PermenPANRB 14/2017)")),
+    "office": texts(_("Kantor")),
+    "period": texts(_("Periode")),
+    "service": texts(_("Layanan")),
+    "all": texts(_("Semua layanan")),
+    "responses": texts(_("Jumlah responden")),
+    "elements": texts(_("NILAI PER UNSUR")),
+    "no": texts(_("No")),
+    "element": texts(_("Unsur")),
+    "nrr": texts(_("NRR")),
     "weighted": {"id": f"NRR x {REGULATION_WEIGHT}", "en": f"NRR x {REGULATION_WEIGHT}"},
-    "ikm": {"id": "IKM (rata-rata NRR x 25)", "en": "IKM (mean NRR x 25)"},
+    "ikm": texts(_("IKM (rata-rata NRR x 25)")),
     "ikm_regulation": {"id": f"IKM dengan bobot {REGULATION_WEIGHT}", "en": f"IKM with weight {REGULATION_WEIGHT}"},
-    "grade": {"id": "Mutu pelayanan", "en": "Grade"},
-    "per_service": {"id": "PER LAYANAN", "en": "PER SERVICE"},
-    "comments": {"id": "SARAN DAN MASUKAN", "en": "COMMENTS"},
+    "grade": texts(_("Mutu pelayanan")),
+    "per_service": texts(_("PER LAYANAN")),
+    "comments": texts(_("SARAN DAN MASUKAN")),
     "hidden": {
         "id": f"Kurang dari {MIN_RESPONSES_SHOWN} responden: nilai tidak ditampilkan agar responden tidak dikenali.",
         "en": f"Fewer than {MIN_RESPONSES_SHOWN} responses: figures not shown so that no one can be recognised.",
     },
     "hidden_short": {"id": f"disembunyikan (< {MIN_RESPONSES_SHOWN})", "en": f"hidden (< {MIN_RESPONSES_SHOWN})"},
-    "day": {"id": "Tanggal", "en": "Day"},
-    "text": {"id": "Isi", "en": "Text"},
-    "none": {"id": "Belum ada responden pada periode ini.", "en": "No responses in this period."},
+    "day": texts(_("Tanggal")),
+    "text": texts(_("Isi")),
+    "none": texts(_("Belum ada responden pada periode ini.")),
 }
 COUNT_TITLES = {
     "id": ["Jumlah 1 (Tidak baik)", "Jumlah 2 (Kurang baik)", "Jumlah 3 (Baik)", "Jumlah 4 (Sangat baik)"],

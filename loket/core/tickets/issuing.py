@@ -13,6 +13,7 @@ from loket.core.catalog import Sop
 from loket.core.context import Context
 from loket.core.errors import ServiceUnavailable
 from loket.core.events import Event
+from loket.core.messages import _, texts
 from loket.core.roles import Actor
 from loket.core.settings import OfficeSettings, office_settings, read_settings
 from loket.core.states import Priority, TicketState, check_transition
@@ -91,7 +92,7 @@ def new_ticket(
     seq = next_number(s, day, sop.prefix)
     verdict = availability(loket, s, sop, read_settings(s))
     if not verdict.ok:
-        label = verdict.message or {"id": "Layanan tidak tersedia.", "en": "The service is not available."}
+        label = verdict.message or texts(_("Layanan tidak tersedia."))
         raise ServiceUnavailable(label["id"], code=verdict.reason, label=label)
     steps = sop.snapshot()
     ticket = Ticket(
@@ -204,7 +205,7 @@ def blanko(sop: Sop, settings: OfficeSettings) -> dict[str, Any] | None:
             "en": "KTP-el blank cards are out of stock. You will receive a valid certificate (Suket) instead.",
         }
         if out
-        else {"id": "Blanko KTP-el tersedia.", "en": "KTP-el blank cards are available."}
+        else texts(_("Blanko KTP-el tersedia."))
     )
     return {"stock": settings.blanko_stock, "out": out, "message": message}
 
