@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session
@@ -48,6 +48,8 @@ from .sop_documents import (
     sop_yaml,
 )
 from .store import Applicant, Counter, Device, EventRecord, SopDocument, Ticket, User
+
+T = TypeVar("T", Counter, Device)
 
 #: Event kinds the audit log shows.
 AUDIT_KINDS = (
@@ -341,13 +343,7 @@ def save_counter(
                 raise NotFound(_("Loket tidak ada."))
         clean = _clean_counter(s, loket, data, counter)
         before = counter_data(counter) if counter else None
-        if counter is None:
-            counter = Counter(**clean)
-            s.add(counter)
-        else:
-            for key, value in clean.items():
-                setattr(counter, key, value)
-        s.flush()
+        counter = _save_row(s, Counter, counter, clean)
         after = counter_data(counter)
         kind = "counter.updated" if before else "counter.created"
         event = _audit(s, loket, user, kind, counter.name, before, after, counter_id=counter.id)
@@ -523,13 +519,7 @@ def save_device(
                 raise NotFound(_("Perangkat tidak ada."))
         clean = _clean_device(s, data, device)
         before = device_data(device) if device else None
-        if device is None:
-            device = Device(**clean)
-            s.add(device)
-        else:
-            for key, value in clean.items():
-                setattr(device, key, value)
-        s.flush()
+        device = _save_row(s, Device, device, clean)
         after = device_data(device)
         kind = "device.updated" if before else "device.created"
         return after, [
@@ -678,6 +668,18 @@ def meta(loket: Context) -> dict[str, Any]:
 
 
 # ---- helpers ---------------------------------------------------------------------
+
+
+def _save_row(s: Session, model: type[T], row: T | None, clean: dict[str, Any]) -> T:
+    """A new row from the checked values, or the existing one changed to them; flushed, so it has its id."""
+    if row is None:
+        row = model(**clean)
+        s.add(row)
+    else:
+        for key, value in clean.items():
+            setattr(row, key, value)
+    s.flush()
+    return row
 
 
 def _admin(s: Session, actor: Actor | CommandLine) -> User | CommandLine:
