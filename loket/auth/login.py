@@ -5,13 +5,13 @@ from __future__ import annotations
 import hmac
 from functools import wraps
 
-from flask import session
+from flask import request, session
 from flask_login import UserMixin, current_user
 
 from loket.core.accounts import StaffUser, get_user
 from loket.core.errors import NotAllowed
 from loket.core.messages import _
-from loket.core.roles import Actor, Role
+from loket.core.roles import Actor, Role, may_change
 from loket.extensions import login_manager
 from loket.http import NotLoggedIn
 from loket.services import loket
@@ -47,11 +47,15 @@ def _unauthorized():
 
 
 def current_actor() -> Actor | None:
-    """The logged-in officer in the role and counter chosen for this session."""
+    """The logged-in officer in the role and counter chosen for this session.
+
+    None when the account no longer holds that role: the account is read from the database on
+    every request (the user loader), so a role the admin removed stops working at once.
+    """
     if not current_user.is_authenticated:
         return None
     role = session.get("role")
-    if role is None:
+    if role is None or not current_user.staff.has_role(role):
         return None
     return Actor(current_user.staff.id, Role(role), session.get("counter_id"))
 
@@ -60,6 +64,9 @@ def login_required_json() -> None:
     """Refuse (401) when nobody is logged in."""
     if not current_user.is_authenticated:
         raise NotLoggedIn(_("Silakan masuk."))
+
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def staff_required(*roles: Role):
@@ -73,8 +80,10 @@ def staff_required(*roles: Role):
             actor = current_actor()
             if actor is None:
                 raise NotAllowed(_("Pilih peran dan loket terlebih dahulu."), code="no_role")
-            if not current_user.staff.has_role(actor.role) or (roles and actor.role not in roles):
+            if roles and actor.role not in roles:
                 raise NotAllowed(_("Peran Anda tidak boleh melakukan ini."))
+            if request.method not in SAFE_METHODS and not may_change(actor.role):
+                raise NotAllowed(_("Peran Anda hanya membaca, tidak mengubah."))
             return view(actor, *args, **kwargs)
 
         inner.staff_roles = roles  # read by the authorisation test that walks every endpoint

@@ -55,11 +55,12 @@ def me() -> dict[str, Any]:
     if not current_user.is_authenticated:
         return {"user": None}
     staff = current_user.staff
-    counter = get_counter(loket().store, session["counter_id"]) if session.get("counter_id") else None
+    actor = current_actor()  # None once the admin took the chosen role away
+    counter = get_counter(loket().store, actor.counter_id) if actor and actor.counter_id else None
     return {
         "user": {"id": staff.id, "username": staff.username, "full_name": staff.full_name},
         "roles": [{"code": r.value, "label": ROLE_LABELS[r]} for r in staff.roles],
-        "role": session.get("role"),
+        "role": actor.role.value if actor else None,
         "counter": {"id": counter.id, "name": counter.name, "number": counter.number} if counter else None,
     }
 

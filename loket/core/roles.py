@@ -43,6 +43,14 @@ CANCEL_ANY_STEP_ROLES = (Role.ADMIN,)
 #: who need it). The operator and the scanning officer see the applicant of the berkas in hand only.
 REGISTER_ROLES = (Role.PELAYANAN, Role.PENDUKUNG, Role.REGISTER, Role.BIDANG, Role.ADMIN, Role.KEPALA)
 
+#: Roles that read and change nothing (the head of office): refused every request that writes.
+READ_ONLY_ROLES = (Role.KEPALA,)
+
+
+def may_change(role: Role) -> bool:
+    """Whether an officer in this role may change anything (print, act on a berkas, administer)."""
+    return role not in READ_ONLY_ROLES
+
 
 @dataclass(frozen=True)
 class Actor:

@@ -83,7 +83,12 @@ def test_step_actions_refuse_every_role_but_the_steps(app, client, staff):
         for role, officer in officers.items():
             r = officer.post(f"/api/staff/tickets/1/{action}", {"reason": "other", "missing": ["fotokopi-kk"]})
             assert r.status_code == 403, f"{role} got {r.status_code} on {action}"
-            if action == "recall" and role not in STATIONS:
+            if role is Role.KEPALA:  # reads, changes nothing: refused before any step rule
+                expected = {
+                    "id": "Peran Anda hanya membaca, tidak mengubah.",
+                    "en": "Your role reads only; it changes nothing.",
+                }
+            elif action == "recall" and role not in STATIONS:
                 expected = {"id": "Pilih loket terlebih dahulu.", "en": "Choose a counter first."}  # a call needs one
             else:
                 expected = {
@@ -110,3 +115,18 @@ def test_the_head_of_office_reads_but_never_administers(app, staff):
     for method, rule in admin_only:
         r = kepala.client.open(fill(rule, 1), method=method, json={}, headers=kepala.csrf())
         assert r.status_code == 403, f"kepala got {r.status_code} on {method} {rule}"
+
+
+def test_the_head_of_office_is_refused_every_staff_endpoint_that_writes(app, client, staff):
+    client.post("/api/tickets", json={"service": KTP})
+    kepala = staff("kepala", "kepala")
+    writes = [(m, r) for m, r, _ in staff_endpoints(app) if m not in ("GET", "HEAD")]
+    assert ("POST", "/api/staff/tickets/<int:ticket_id>/reprint") in writes
+    for method, rule in writes:
+        r = kepala.client.open(fill(rule, 1), method=method, json={}, headers=kepala.csrf())
+        assert r.status_code == 403, f"kepala got {r.status_code} on {method} {rule}"
+    printed = kepala.post("/api/staff/tickets/1/reprint", {"kiosk": "lobby"})
+    assert printed.status_code == 403
+    assert printed.get_json()["message"] == "Peran Anda hanya membaca, tidak mengubah."
+    # reading stays open to the head of office
+    assert kepala.client.get("/api/reports/live").status_code == 200
