@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from .context import Context
 from .roles import ROLE_LABELS, Role
 from .settings import effective_settings
+from .spreadsheet import append_row, csv_text
 from .states import STATE_LABELS, TicketState
 from .store import StepVisit, Ticket
 
@@ -165,12 +165,7 @@ def register_workbook(loket: Context, day: date) -> bytes:
 def register_csv(rows: list[RegisterRow]) -> str:
     """The register as CSV, one column group per step."""
     width = max((len(r.steps) for r in rows), default=0)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(_header(width))
-    for row in rows:
-        writer.writerow(_flat(row, width))
-    return out.getvalue()
+    return csv_text([_header(width), *(_flat(row, width) for row in rows)])
 
 
 def register_xlsx(rows: list[RegisterRow], title: str) -> bytes:
@@ -179,14 +174,14 @@ def register_xlsx(rows: list[RegisterRow], title: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Buku Harian"
-    sheet.append([title])
+    append_row(sheet, [title])
     sheet["A1"].font = Font(bold=True, size=14)
     header = _header(width)
-    sheet.append(header)
+    append_row(sheet, header)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(_flat(row, width))
+        append_row(sheet, _flat(row, width))
     sheet.freeze_panes = "C3"
     for i, name in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(name) + 4))

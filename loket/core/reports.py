@@ -18,7 +18,6 @@ Every definition used here is written out in docs/reports.md; the short version:
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import statistics
@@ -41,6 +40,7 @@ from loket.core.tickets.views import work_list
 
 from .context import Context
 from .roles import ROLE_LABELS, STEP_ROLES, Role
+from .spreadsheet import append_row, csv_text
 from .states import PENDING_LABELS, QUEUED, STATE_LABELS, PendingReason, TicketState
 from .store import Counter, EventRecord, StepVisit, Ticket, User
 
@@ -963,15 +963,12 @@ def tables(report: Report) -> list[tuple[str, list[str], list[list[Any]]]]:
 
 def report_csv(report: Report) -> str:
     """Every table of the report in one CSV, each under its title, separated by an empty line."""
-    out = io.StringIO()
-    writer = csv.writer(out)
+    lines: list[list[Any]] = []
     for i, (title, header, rows) in enumerate(tables(report)):
         if i:
-            writer.writerow([])
-        writer.writerow([f"# {title}"])
-        writer.writerow(header)
-        writer.writerows(rows)
-    return out.getvalue()
+            lines.append([])
+        lines += [[f"# {title}"], header, *rows]
+    return csv_text(lines)
 
 
 def report_xlsx(report: Report, office: str) -> bytes:
@@ -981,13 +978,13 @@ def report_xlsx(report: Report, office: str) -> bytes:
     period = report.start.isoformat() if report.start == report.end else f"{report.start} s.d. {report.end}"
     for title, header, rows in tables(report):
         sheet = book.create_sheet(title)
-        sheet.append([f"Laporan {title} · {office} · {period}"])
+        append_row(sheet, [f"Laporan {title} · {office} · {period}"])
         sheet["A1"].font = Font(bold=True, size=14)
-        sheet.append(header)
+        append_row(sheet, header)
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(row)
+            append_row(sheet, row)
         sheet.freeze_panes = "B3"
         for i, name in enumerate(header, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(name) + 4))

@@ -4,7 +4,6 @@ the head of office (the page logs in and reads /api/survey/report like the admin
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 from typing import Any
@@ -16,6 +15,7 @@ from openpyxl.styles import Font
 from loket.auth import staff_required
 from loket.core.messages import _, texts
 from loket.core.roles import REPORT_ROLES, Actor
+from loket.core.spreadsheet import append_row, csv_text
 from loket.core.survey import (
     ELEMENTS,
     MIN_RESPONSES_SHOWN,
@@ -77,11 +77,8 @@ def report(actor: Actor):
 @bp.get("/api/survey/report.csv")
 @staff_required(*REPORT_ROLES)
 def report_csv(actor: Actor):
-    rows = _table(_report(), _lang())
-    out = io.StringIO()
-    csv.writer(out).writerows(rows)
     # A BOM so that spreadsheet programs read the Indonesian text as UTF-8.
-    return _download("\ufeff" + out.getvalue(), "text/csv; charset=utf-8", "csv")
+    return _download("\ufeff" + csv_text(_table(_report(), _lang())), "text/csv; charset=utf-8", "csv")
 
 
 @bp.get("/api/survey/report.xlsx")
@@ -92,7 +89,7 @@ def report_xlsx(actor: Actor):
     sheet = book.active
     sheet.title = "IKM"
     for row in _table(report_data, _lang()):
-        sheet.append(row)
+        append_row(sheet, row)
     titles = {WORDS[key][_lang()] for key in ("title", "elements", "per_service", "comments")}
     for row in sheet.iter_rows():
         if row[0].value in titles:
@@ -195,10 +192,5 @@ def _table(report_data: SurveyReport, lang: str) -> list[list[Any]]:
     comments = report_data.shown_comments()
     if comments:
         rows += [[], [w("comments")], [w("text")]]
-        rows += [[_cell_text(text)] for text in comments]
+        rows += [[text] for text in comments]  # escaped with every other cell (core.spreadsheet)
     return rows
-
-
-def _cell_text(text: str) -> str:
-    """A resident's text as a spreadsheet shows it, never as a formula (CSV/formula injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
