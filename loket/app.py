@@ -27,7 +27,7 @@ from loket import (
     services,
     survey,
 )
-from loket.config import load_config
+from loket.config import load_config, private_folder
 from loket.core.clock import Clock
 from loket.extensions import socketio
 
@@ -42,7 +42,7 @@ def create_app(
 ) -> Flask:
     """Build the app: configuration from the environment, then `config` on top."""
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    private_folder(Path(app.instance_path))
     app.config.update(load_config(app.instance_path))
     if config:
         app.config.update(config)

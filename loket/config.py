@@ -14,18 +14,28 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def private_folder(path: Path) -> None:
+    """Create the folder (the instance folder: database, secret key) for its owner only (0700)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
 def _secret_key(instance: Path) -> str:
     """SECRET_KEY from the environment, else one generated once and kept in the instance folder.
 
-    It signs sessions and the QR codes on printed tickets, so it must survive restarts.
+    It signs sessions and the QR codes on printed tickets, so it must survive restarts. The file is
+    created readable by its owner only (0600) from its first byte: never written, then narrowed.
     """
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
-    instance.mkdir(parents=True, exist_ok=True)
+    private_folder(instance)
     path = instance / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made before (or by another process just now)
+    else:
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
 
 

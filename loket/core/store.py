@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -27,6 +28,7 @@ from sqlalchemy import (
     create_engine,
     event,
     false,
+    make_url,
     select,
     update,
 )
@@ -243,9 +245,23 @@ class SurveyResponse(Base):
     source: Mapped[str] = mapped_column(String(20), default="kiosk")  # kiosk | tablet
 
 
+def private_sqlite_file(url: str) -> None:
+    """Create an SQLite database file readable by its owner only (0600) before SQLite opens it.
+
+    SQLite would create it with the process's umask (often 0644: every local account reads the
+    names and NIKs); its -wal and -shm files take the database file's mode.
+    """
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    with suppress(FileExistsError):
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """An engine for the URL; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE."""
     if url.startswith("sqlite"):
+        private_sqlite_file(url)
         engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
