@@ -64,7 +64,8 @@ def load_config(instance_path: str | Path) -> dict:
         "COUNTER_PRINTERS": os.environ.get("LOKET_COUNTER_PRINTERS") or "",
         # Shared secret of the scanner agents (python -m loket.hardware.scanner); empty disables them.
         "SCANNER_TOKEN": os.environ.get("LOKET_SCANNER_TOKEN", ""),
-        # Days after a berkas closes before its applicant's name and NIK are deleted.
+        # Days after a berkas's last activity (closed, pending, returned, no-show: any state) before its
+        # applicant's name and NIK are deleted (flask purge-personal-data, or the admin's settings page).
         "PERSONAL_DATA_RETENTION_DAYS": _env_int("LOKET_PERSONAL_DATA_RETENTION_DAYS", 365),
         # PIN staff type to open a kiosk's settings panel (empty: the panel is disabled).
         "KIOSK_PIN": os.environ.get("LOKET_KIOSK_PIN", ""),

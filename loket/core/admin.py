@@ -11,10 +11,10 @@ import io
 import zipfile
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, delete, func, select
+from sqlalchemy import ColumnElement, CursorResult, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from loket.core.messages import _
@@ -47,7 +47,7 @@ from .sop_documents import (
     read_documents,
     sop_yaml,
 )
-from .store import Applicant, Counter, Device, EventRecord, SopDocument, Ticket, User
+from .store import Applicant, Counter, Device, EventRecord, SopDocument, StepVisit, Ticket, User
 
 T = TypeVar("T", Counter, Device)
 
@@ -543,12 +543,46 @@ def delete_device(loket: Context, actor: Actor, device_id: int) -> list[Event]:
 # ---- personal data -------------------------------------------------------------
 
 
+def inactive_since(cutoff: datetime) -> ColumnElement[bool]:
+    """The condition for berkas with no activity at or after `cutoff`, whatever their state.
+
+    The last activity is the latest of: issued, queued, closed, any event of the berkas (called,
+    started, pended, returned, no-show, applicant recorded, ...) and any time of a step visit.
+    A pending, returned or no-show berkas that nobody touches again is as idle as a closed one.
+    """
+    recent_event = select(EventRecord.id).where(EventRecord.ticket_id == Ticket.id, EventRecord.at >= cutoff).exists()
+    recent_visit = (
+        select(StepVisit.id)
+        .where(
+            StepVisit.ticket_id == Ticket.id,
+            or_(
+                StepVisit.entered_at >= cutoff,
+                StepVisit.called_at >= cutoff,
+                StepVisit.started_at >= cutoff,
+                StepVisit.ended_at >= cutoff,
+            ),
+        )
+        .exists()
+    )
+    return and_(
+        Ticket.issued_at < cutoff,
+        Ticket.queued_at < cutoff,
+        or_(Ticket.closed_at.is_(None), Ticket.closed_at < cutoff),
+        ~recent_event,
+        ~recent_visit,
+    )
+
+
 def purge_applicants(loket: Context, older_than_days: int) -> int:
-    """Delete applicants' names and NIKs of berkas closed more than N days ago; return how many."""
+    """Delete applicants' names and NIKs of every berkas idle for more than N days; return how many.
+
+    Idle on its last activity (`inactive_since`), in any state: closed, pending, returned, no-show or
+    still waiting from an earlier day.
+    """
     cutoff = loket.clock.now() - timedelta(days=older_than_days)
     with loket.store.transaction() as s:
-        closed = select(Ticket.id).where(Ticket.closed_at.is_not(None), Ticket.closed_at < cutoff)
-        result = s.execute(delete(Applicant).where(Applicant.ticket_id.in_(closed)))
+        idle = select(Ticket.id).where(inactive_since(cutoff))
+        result = s.execute(delete(Applicant).where(Applicant.ticket_id.in_(idle), Applicant.recorded_at < cutoff))
         return cast("CursorResult[Any]", result).rowcount or 0  # a DELETE gives a cursor result
 
 

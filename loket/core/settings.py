@@ -67,7 +67,8 @@ class OfficeSettings(BaseModel):
     blanko_stock: Annotated[int, Field(ge=0)] | None = None
     #: Calls before a counter may mark the resident absent; None: LOKET_CALLS_BEFORE_NO_SHOW.
     calls_before_no_show: Annotated[int, Field(ge=1, le=10)] | None = None
-    #: Days applicants' names and NIKs are kept after a berkas closes; None: LOKET_PERSONAL_DATA_RETENTION_DAYS.
+    #: Days applicants' names and NIKs are kept after a berkas's last activity, in any state;
+    #: None: LOKET_PERSONAL_DATA_RETENTION_DAYS.
     personal_data_retention_days: Annotated[int, Field(ge=1, le=3650)] | None = None
     #: Numbers read as "cardinal" (seratus dua puluh tiga) or "digits" (satu dua tiga); None: LOKET_VOICE_READING.
     voice_reading: VoiceReading | None = None

@@ -104,3 +104,54 @@ def test_work_list_puts_overdue_berkas_first_and_times_the_step(loket, desks, cl
     assert listed[0].overdue and listed[0].step_elapsed_seconds == 210
     assert not listed[1].overdue and listed[1].step_elapsed_seconds == 120
     assert listed[0].staff()["step_target_minutes"] == 3 and listed[0].staff()["overdue"] is True
+
+
+def _served_with_applicant(loket, desk):
+    t = issuing.issue(loket, KTP).ticket.id
+    flow.start(loket, desk, t)
+    flow.record_applicant(loket, desk, t, "Budi", NIK)
+    return t
+
+
+def _left_in(loket, desk, state: str) -> int:
+    """A berkas whose applicant was recorded, left in `state`."""
+    t = _served_with_applicant(loket, desk)
+    if state == "pending":
+        flow.pend(loket, desk, t, "other", "menunggu tanda tangan")
+    elif state == "returned":
+        flow.return_for_documents(loket, desk, t, ["fotokopi-kk"])
+    elif state == "no_show":
+        flow.return_for_documents(loket, desk, t, ["fotokopi-kk"])
+        flow.resume(loket, desk, t)
+        assert queue.call_next(loket, desk).ticket.id == t
+        for _ in range(views.get(loket, t).calls_before_no_show - 1):
+            queue.recall(loket, desk, t)
+        flow.no_show(loket, desk, t)
+    elif state == "cancelled":
+        flow.cancel(loket, desk, t, "resident left")
+    elif state == "in_process":
+        flow.advance(loket, desk, t)
+    assert views.get(loket, t).state.value == state
+    return t
+
+
+@pytest.mark.parametrize("state", ["serving", "pending", "returned", "no_show", "in_process", "cancelled"])
+def test_personal_data_of_every_berkas_is_purged_on_its_last_activity(loket, desks, clock, state):
+    (one, *_), _ = desks
+    t = _left_in(loket, one, state)
+    clock.advance(days=31)
+    assert ops.purge_applicants(loket, older_than_days=30) == 1
+    assert views.get(loket, t).applicant is None
+    assert views.get(loket, t).state.value == state  # the berkas itself stays
+
+
+def test_a_berkas_touched_within_the_period_keeps_its_applicant(loket, desks, clock):
+    (one, *_), _ = desks
+    t = _left_in(loket, one, "pending")
+    clock.advance(days=25)
+    flow.resume(loket, one, t)  # activity on day 25: the period counts from here
+    clock.advance(days=25)
+    assert ops.purge_applicants(loket, older_than_days=30) == 0
+    assert views.get(loket, t).applicant is not None
+    clock.advance(days=6)
+    assert ops.purge_applicants(loket, older_than_days=30) == 1
