@@ -50,10 +50,10 @@ def desk():
     return render_template("counter/desk.html", office_name=office_name(), desk=constants)
 
 
-def done(outcome: Outcome, status: int = 200):
-    """Publish what an action changed and answer the berkas as staff see it."""
+def done(actor: Actor, outcome: Outcome, status: int = 200):
+    """Publish what an action changed and answer the berkas as this officer may see it."""
     publish(outcome.events)
-    return jsonify(ticket=outcome.ticket.staff() if outcome.ticket else None), status
+    return jsonify(ticket=views.for_officer(outcome.ticket, actor.role) if outcome.ticket else None), status
 
 
 # ---- calling and the work lists ---------------------------------------------------------
@@ -65,20 +65,21 @@ def call_next(actor: Actor):
     outcome = queue.call_next(loket(), actor)
     if outcome.ticket is None:
         return jsonify(ticket=None, message=translate(_("Tidak ada antrean.")))
-    return done(outcome)
+    return done(actor, outcome)
 
 
 @bp.get("/api/counter/current")
 @staff_required()
 def counter_current(actor: Actor):
     tickets = views.counter_tickets(loket(), actor.counter_id) if actor.counter_id else []
-    return jsonify(tickets=[t.staff() for t in tickets])
+    return jsonify(tickets=[views.for_officer(t, actor.role, one_berkas=False) for t in tickets])
 
 
 @bp.get("/api/worklist")
 @staff_required()
 def worklist(actor: Actor):
-    return jsonify(tickets=[t.staff() for t in views.work_list(loket(), actor.role)])
+    work = views.work_list(loket(), actor.role)
+    return jsonify(tickets=[views.for_officer(t, actor.role, one_berkas=False) for t in work])
 
 
 @bp.post("/api/counter/walk-in")
@@ -86,7 +87,9 @@ def worklist(actor: Actor):
 def walk_in(actor: Actor):
     """Serve a resident who has no ticket: {"service", "priority"}; a ticket is issued and started here."""
     data = body()
-    return done(issuing.serve_walk_in(loket(), actor, str(data.get("service", "")), data.get("priority") or None))
+    return done(
+        actor, issuing.serve_walk_in(loket(), actor, str(data.get("service", "")), data.get("priority") or None)
+    )
 
 
 # ---- finding a berkas: typed, scanned at the counter, or by the scanner agent -------------
@@ -99,7 +102,7 @@ def scan(actor: Actor):
     code = str(body().get("code", "")).strip()
     if not code:
         raise BadRequest(_("Kode kosong."))
-    return jsonify(ticket=views.find(loket(), code).staff())
+    return jsonify(ticket=views.for_officer(views.find(loket(), code), actor.role))
 
 
 @bp.post("/api/scan/frame")
@@ -115,7 +118,7 @@ def scan_frame(actor: Actor):
     codes = decode(frame)
     if not codes:
         return jsonify(ticket=None, found=False)
-    return jsonify(ticket=views.find(loket(), codes[0]).staff(), found=True)
+    return jsonify(ticket=views.for_officer(views.find(loket(), codes[0]), actor.role), found=True)
 
 
 @bp.post("/api/scanner/scan")
@@ -132,7 +135,9 @@ def scanner_scan():
         raise BadRequest(_("counter_id diperlukan.")) from None
     if get_counter(loket().store, counter_id) is None:
         raise NotFound(_("Loket tidak ada."))
-    ticket = views.find(loket(), str(data.get("code", ""))).staff()
+    # Every page at the counter hears it, whatever its role: no applicant; the page asks for the
+    # berkas again (GET /api/staff/tickets/<id>) and sees what its own role may.
+    ticket = views.for_officer(views.find(loket(), str(data.get("code", ""))), None)
     to_counter(counter_id, "scanner.scan", {"ticket": ticket})
     return jsonify(ticket={"number": ticket["number"], "state": ticket["state"]})
 
@@ -149,7 +154,7 @@ def _scanner_token_ok() -> bool:
 @bp.get("/api/staff/tickets/<int:ticket_id>")
 @staff_required()
 def staff_ticket(actor: Actor, ticket_id: int):
-    return jsonify(ticket=views.get(loket(), ticket_id).staff())
+    return jsonify(ticket=views.for_officer(views.get(loket(), ticket_id), actor.role))
 
 
 ACTIONS = {
@@ -180,7 +185,7 @@ def ticket_action(actor: Actor, ticket_id: int, action: str):
         outcome = handler(actor, ticket_id, body())
     except ValueError:  # an unknown pending reason or similar bad input; never echo the input back
         raise BadRequest(_("Isian tidak sah untuk aksi ini.")) from None
-    return done(outcome)
+    return done(actor, outcome)
 
 
 # ---- the buku harian ------------------------------------------------------------------

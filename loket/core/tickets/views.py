@@ -15,9 +15,17 @@ from loket.core.errors import InvalidCode
 from loket.core.events import Event
 from loket.core.messages import _
 from loket.core.qr import looks_like_code
-from loket.core.roles import ROLE_LABELS, Role
+from loket.core.roles import REGISTER_ROLES, ROLE_LABELS, Role
 from loket.core.settings import effective, read_settings
-from loket.core.states import PENDING_LABELS, PRIORITY_LABELS, STATE_LABELS, PendingReason, Priority, TicketState
+from loket.core.states import (
+    FINAL,
+    PENDING_LABELS,
+    PRIORITY_LABELS,
+    STATE_LABELS,
+    PendingReason,
+    Priority,
+    TicketState,
+)
 from loket.core.store import Counter, EventRecord, Ticket
 
 from .records import ahead, calls_needed, ticket_by_id, ticket_by_number, waiting_by_service
@@ -180,6 +188,30 @@ class TicketView:
             ],
         )
         return data
+
+
+def sees_applicant(role: Role | None, view: TicketView, *, one_berkas: bool = True) -> bool:
+    """Need to know (UU 27/2022): may an officer in `role` see this berkas's applicant (name, NIK)?
+
+    Yes for the roles that keep or sign the buku harian (REGISTER_ROLES), which hold every name of
+    the day anyway. Any other role (the operator, the scanning officer) sees the applicant of one
+    berkas only while it is at that role's own step, and never through a list: a list (work list,
+    the counter's tickets) is a bulk path. Nobody but a signed-in role sees it (`role` None).
+    """
+    if role is None:
+        return False
+    if role in REGISTER_ROLES:
+        return True
+    return one_berkas and view.current_role == role.value and view.state not in FINAL
+
+
+def for_officer(view: TicketView, role: Role | None, *, one_berkas: bool = True) -> dict[str, Any]:
+    """The berkas as an officer in `role` sees it: the staff view, the applicant only on a need to know."""
+    data = view.staff()
+    if data["applicant"] is not None and not sees_applicant(role, view, one_berkas=one_berkas):
+        data["applicant"] = None
+        data["applicant_hidden"] = True  # recorded, but not for this role here
+    return data
 
 
 @dataclass(frozen=True)

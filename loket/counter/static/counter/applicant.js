@@ -6,7 +6,8 @@ import { state, say, canWork, openTicket } from "./context.js";
 
 const drafts = {}; // ticket id -> {name, nik} being typed (survives a re-render)
 
-function shown(a) {
+function shown(a, hidden) {
+  if (hidden) return h("p", { class: "c-muted", id: "applicant-hidden" }, t("applicant_hidden"));
   if (!a) return h("p", { class: "c-muted", id: "applicant-none" }, t("applicant_none"));
   return h(
     "dl",
@@ -25,7 +26,7 @@ export function applicantBox(ticket) {
     "section",
     { class: "c-applicant", id: "berkas-applicant" },
     h("h3", null, t("applicant"), " ", h("span", { class: "pill c-staff-only" }, t("applicant_staff_only"))),
-    shown(a)
+    shown(a, ticket.applicant_hidden)
   );
   if (ticket.state === "serving" && canWork(ticket)) box.appendChild(applicantForm(ticket));
   return box;

@@ -4,6 +4,7 @@ import { $ } from "loket/dom.js";
 import { fmt } from "loket/i18n.js";
 import { api } from "loket/request.js";
 import { state, say, fail, openTicket, refreshLists } from "./context.js";
+import { refreshTicket } from "./panel.js";
 
 $("call-next").addEventListener("click", async () => {
   const button = $("call-next");
@@ -51,6 +52,7 @@ document.addEventListener("keydown", (ev) => {
 /** The scanner agent read a code for this counter: open that berkas. */
 export function onScannerScan(payload) {
   if (!payload || !payload.ticket) return;
-  openTicket(payload.ticket);
+  openTicket(payload.ticket); // the push carries no applicant: ask again as this desk's role
   say(fmt("scanner_loaded", { number: payload.ticket.number }), "ok");
+  refreshTicket(payload.ticket.id).catch(() => {});
 }
