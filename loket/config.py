@@ -85,6 +85,8 @@ def load_config(instance_path: str | Path) -> dict:
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
         # The Redis channel; offices sharing one Redis server each need their own.
         "SOCKETIO_CHANNEL": os.environ.get("LOKET_SOCKETIO_CHANNEL", "loket"),
+        # A staff log-in ends after this many minutes without a request (0: only at log-out).
+        "STAFF_SESSION_IDLE_MINUTES": _env_int("LOKET_STAFF_SESSION_IDLE_MINUTES", 600),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hmac
+from datetime import timedelta
 from functools import wraps
 
-from flask import request, session
+from flask import current_app, request, session
 from flask_login import UserMixin, current_user
 
-from loket.core.accounts import StaffUser, get_user
+from loket.core.accounts import StaffUser, session_user
 from loket.core.errors import NotAllowed
 from loket.core.messages import _
 from loket.core.roles import Actor, Role, may_change
@@ -18,12 +18,14 @@ from loket.services import loket
 
 
 class LoginUser(UserMixin):
-    """Flask-Login's view of a staff account."""
+    """Flask-Login's view of a staff account in one server-side session (core.accounts.open_session)."""
 
-    def __init__(self, staff: StaffUser):
+    def __init__(self, staff: StaffUser, session_id: str):
         self.staff = staff
-        # "<user id>:<password fingerprint>": a password reset ends every session made before it.
-        self.id = f"{staff.id}:{staff.session_key}"
+        self.session_id = session_id
+        # "<user id>:<session id>", in the signed cookie: log-out, a password reset or a deactivation
+        # deletes the session on the server, and the cookie (even a copy) no longer opens anything.
+        self.id = f"{staff.id}:{session_id}"
 
     @property
     def is_active(self) -> bool:
@@ -32,13 +34,14 @@ class LoginUser(UserMixin):
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> LoginUser | None:
-    uid, _sep, key = user_id.partition(":")
-    if not uid.isdigit():
+    """The account and its roles as they are in the database now, on every request."""
+    uid, _sep, session_id = user_id.partition(":")
+    if not uid.isdigit() or not session_id:
         return None
-    staff = get_user(loket().store, int(uid))
-    if staff is None or not staff.active or not hmac.compare_digest(key, staff.session_key):
-        return None
-    return LoginUser(staff)
+    minutes = current_app.config.get("STAFF_SESSION_IDLE_MINUTES") or 0
+    idle = timedelta(minutes=minutes) if minutes > 0 else None
+    staff = session_user(loket().store, loket().clock, int(uid), session_id, idle)
+    return LoginUser(staff, session_id) if staff is not None else None
 
 
 @login_manager.unauthorized_handler

@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, request, session
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
-from loket.core.accounts import authenticate, get_counter, list_counters
+from loket.core.accounts import authenticate, end_session, get_counter, list_counters, open_session
 from loket.core.errors import LoketError, NotAllowed, NotFound
 from loket.core.messages import _
 from loket.core.roles import ROLE_LABELS, Role
@@ -37,7 +37,7 @@ def login():
     if user is None:
         raise WrongLogin(_("Nama pengguna atau kata sandi salah."))
     session.clear()
-    login_user(LoginUser(user))
+    login_user(LoginUser(user, open_session(loket().store, loket().clock, user.id)))
     return jsonify(me())
 
 
@@ -46,6 +46,8 @@ def logout():
     leaving = current_actor()
     if leaving is not None:
         publish(queue.close_station(loket(), leaving))
+    if current_user.is_authenticated:
+        end_session(loket().store, current_user.session_id)  # a copy of the cookie no longer works
     logout_user()
     session.clear()
     return jsonify(ok=True)

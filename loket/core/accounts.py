@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from loket.core.messages import _
@@ -16,7 +18,7 @@ from loket.core.messages import _
 from .clock import Clock
 from .errors import LoketError, NotAllowed, NotFound
 from .roles import ROLE_LABELS, Actor, Role
-from .store import Counter, Store, User
+from .store import Counter, StaffSession, Store, User
 
 _hasher = PasswordHasher()
 
@@ -28,8 +30,6 @@ class StaffUser:
     full_name: str
     roles: tuple[Role, ...]
     active: bool
-    #: Changes whenever the password does: a session made before a password reset no longer counts.
-    session_key: str = ""
 
     def has_role(self, role: Role | str) -> bool:
         return Role(role) in self.roles
@@ -53,9 +53,8 @@ class CounterInfo:
 
 
 def staff_view(user: User) -> StaffUser:
-    """The account as the web layer holds it, with a key that changes with the password."""
-    key = hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
-    return StaffUser(user.id, user.username, user.full_name, tuple(Role(r) for r in user.roles), user.active, key)
+    """The account as the web layer holds it."""
+    return StaffUser(user.id, user.username, user.full_name, tuple(Role(r) for r in user.roles), user.active)
 
 
 def counter_view(counter: Counter) -> CounterInfo:
@@ -117,6 +116,7 @@ def set_password(store: Store, username: str, password: str) -> None:
         if user is None:
             raise NotFound(_("Pengguna '%(username)s' tidak ada.", username=username))
         user.password_hash = _hasher.hash(password)
+        end_all_sessions(s, user.id)
 
 
 def authenticate(store: Store, username: str, password: str) -> StaffUser | None:
@@ -138,6 +138,59 @@ def get_user(store: Store, user_id: int) -> StaffUser | None:
     with store.read() as s:
         user = s.get(User, user_id)
         return staff_view(user) if user else None
+
+
+# ---- staff sessions: log-ins the server can end ------------------------------------------
+
+#: How often a session's last activity is written (not on every request).
+SESSION_TOUCH = timedelta(minutes=1)
+
+
+def _digest(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def open_session(store: Store, clock: Clock, user_id: int) -> str:
+    """Start a log-in for the account; returns the random session id the signed cookie carries.
+
+    The table keeps only its digest: a copy of the database opens no session.
+    """
+    session_id = secrets.token_urlsafe(32)
+    now = clock.now()
+    with store.transaction() as s:
+        s.add(StaffSession(id=_digest(session_id), user_id=user_id, created_at=now, last_seen_at=now))
+    return session_id
+
+
+def session_user(store: Store, clock: Clock, user_id: int, session_id: str, idle: timedelta | None) -> StaffUser | None:
+    """The active account of a session still open (not logged out, reset or idle past `idle`), or None."""
+    digest, now = _digest(session_id), clock.now()
+    with store.read() as s:
+        row = s.get(StaffSession, digest)
+        user = s.get(User, user_id)
+        if row is None or row.user_id != user_id or user is None or not user.active:
+            return None
+        expired = idle is not None and now - row.last_seen_at > idle
+        stale = now - row.last_seen_at > SESSION_TOUCH
+        staff = staff_view(user)
+    if expired:
+        end_session(store, session_id)
+        return None
+    if stale:
+        with store.transaction() as s:
+            s.execute(update(StaffSession).where(StaffSession.id == digest).values(last_seen_at=now))
+    return staff
+
+
+def end_session(store: Store, session_id: str) -> None:
+    """End one log-in (log-out): its cookie, even copied, no longer opens anything."""
+    with store.transaction() as s:
+        s.execute(delete(StaffSession).where(StaffSession.id == _digest(session_id)))
+
+
+def end_all_sessions(s: Session, user_id: int) -> None:
+    """End every log-in of an account (password reset, deactivation), inside the caller's transaction."""
+    s.execute(delete(StaffSession).where(StaffSession.user_id == user_id))
 
 
 def create_counter(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from loket.core.messages import _
 
-from .accounts import acting, hash_password
+from .accounts import acting, end_all_sessions, hash_password
 from .admin_inputs import (
     DEVICE_KINDS,
     CounterInput,
@@ -424,6 +424,8 @@ def update_staff(
             if user.id == admin.id and not clean.active:
                 problems.append(problem("active", _("Anda tidak dapat menonaktifkan akun sendiri.")))
             user.active = clean.active
+            if not clean.active:
+                end_all_sessions(s, user.id)  # a deactivated account is logged out everywhere at once
         if problems:
             raise InvalidInput(problems)
         after = user_data(user)
@@ -441,6 +443,7 @@ def reset_password(loket: Context, actor: Actor | CommandLine, user_id: int, pas
         if user is None:
             raise NotFound(_("Pengguna tidak ada."))
         user.password_hash = hash_password(clean.password)
+        end_all_sessions(s, user.id)  # every session opened with the old password ends
         # the password itself is never written to the log
         return [_audit(s, loket, admin, "user.password_reset", user.username, None, None, user_id=user.id)]
 

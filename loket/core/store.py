@@ -83,6 +83,20 @@ class User(Base):
     created_at: Mapped[datetime]
 
 
+class StaffSession(Base):
+    """A staff log-in the server can end: the signed cookie holds its random id, this table its digest.
+
+    Log-out deletes the row, so a copied cookie stops working; a password reset or deactivation
+    deletes every row of the account.
+    """
+
+    __tablename__ = "staff_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie's session id
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+
+
 class NumberSequence(Base):
     """The last number given per service day and prefix; bumped atomically."""
 
@@ -357,6 +371,7 @@ __all__ = [
     "NumberSequence",
     "Setting",
     "SopDocument",
+    "StaffSession",
     "StepVisit",
     "Store",
     "SurveyResponse",
