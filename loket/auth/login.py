@@ -32,15 +32,19 @@ class LoginUser(UserMixin):
         return self.staff.active
 
 
+def idle_limit() -> timedelta | None:
+    """How long a staff session may go without a request (LOKET_STAFF_SESSION_IDLE_MINUTES; 0: no limit)."""
+    minutes = current_app.config.get("STAFF_SESSION_IDLE_MINUTES") or 0
+    return timedelta(minutes=minutes) if minutes > 0 else None
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> LoginUser | None:
     """The account and its roles as they are in the database now, on every request."""
     uid, _sep, session_id = user_id.partition(":")
     if not uid.isdigit() or not session_id:
         return None
-    minutes = current_app.config.get("STAFF_SESSION_IDLE_MINUTES") or 0
-    idle = timedelta(minutes=minutes) if minutes > 0 else None
-    staff = session_user(loket().store, loket().clock, int(uid), session_id, idle)
+    staff = session_user(loket().store, loket().clock, int(uid), session_id, idle_limit())
     return LoginUser(staff, session_id) if staff is not None else None
 
 

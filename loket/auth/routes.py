@@ -19,7 +19,7 @@ from loket.http import BadRequest, body, config_limit
 from loket.realtime import publish
 from loket.services import loket
 
-from .login import LoginUser, current_actor, login_required_json
+from .login import LoginUser, current_actor, idle_limit, login_required_json
 
 bp = Blueprint("auth", __name__)
 
@@ -37,7 +37,7 @@ def login():
     if user is None:
         raise WrongLogin(_("Nama pengguna atau kata sandi salah."))
     session.clear()
-    login_user(LoginUser(user, open_session(loket().store, loket().clock, user.id)))
+    login_user(LoginUser(user, open_session(loket().store, loket().clock, user.id, idle_limit())))
     return jsonify(me())
 
 

@@ -150,14 +150,17 @@ def _digest(session_id: str) -> str:
     return hashlib.sha256(session_id.encode()).hexdigest()
 
 
-def open_session(store: Store, clock: Clock, user_id: int) -> str:
+def open_session(store: Store, clock: Clock, user_id: int, idle: timedelta | None = None) -> str:
     """Start a log-in for the account; returns the random session id the signed cookie carries.
 
-    The table keeps only its digest: a copy of the database opens no session.
+    The table keeps only its digest: a copy of the database opens no session. Sessions of any
+    account idle past `idle` are cleared on the way (nobody logged them out).
     """
     session_id = secrets.token_urlsafe(32)
     now = clock.now()
     with store.transaction() as s:
+        if idle is not None:
+            s.execute(delete(StaffSession).where(StaffSession.last_seen_at < now - idle))
         s.add(StaffSession(id=_digest(session_id), user_id=user_id, created_at=now, last_seen_at=now))
     return session_id
 

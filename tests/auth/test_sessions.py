@@ -79,3 +79,11 @@ def test_a_session_idle_past_the_limit_ends(idle_app, clock):
     assert officer.client.get("/api/worklist").status_code == 200
     clock.advance(minutes=31)
     assert officer.client.get("/api/worklist").status_code == 401
+
+
+def test_idle_sessions_are_cleared_at_the_next_log_in(idle_app, clock):
+    staff_of(idle_app)("operator", "operator")
+    clock.advance(minutes=31)
+    staff_of(idle_app)("scan", "scan")
+    with idle_app.extensions["loket"].store.read() as s:
+        assert len(s.scalars(select(StaffSession)).all()) == 1
