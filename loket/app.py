@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from loket import (
     admin,
@@ -46,6 +47,9 @@ def create_app(
     app.config.update(load_config(app.instance_path))
     if config:
         app.config.update(config)
+    if app.config.get("PROXY_FIX"):  # opt-in: the client's address and scheme from the proxies in front
+        proxies = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     services.init_app(app, clock)
     extensions.init_app(app)

@@ -71,7 +71,14 @@ def load_config(instance_path: str | Path) -> dict:
         "KIOSK_PIN": os.environ.get("LOKET_KIOSK_PIN", ""),
         # Flask-Limiter: per client address. Use redis:// storage when running several processes.
         "RATELIMIT_STORAGE_URI": os.environ.get("LOKET_RATELIMIT_STORAGE_URI", "memory://"),
+        # Failed log-ins only (a correct one never counts): per account and client address, and per
+        # client address over all accounts.
         "LOGIN_RATE_LIMIT": os.environ.get("LOKET_LOGIN_RATE_LIMIT", "10 per minute"),
+        "LOGIN_ADDRESS_RATE_LIMIT": os.environ.get("LOKET_LOGIN_ADDRESS_RATE_LIMIT", "30 per minute"),
+        # Behind a reverse proxy: how many proxies in front set X-Forwarded-For/-Proto (0: none,
+        # the socket's address is the client's). Set it only when every request comes through
+        # them: a client could otherwise name any address it likes.
+        "PROXY_FIX": _env_int("LOKET_PROXY_FIX", 0),
         "PIN_RATE_LIMIT": os.environ.get("LOKET_PIN_RATE_LIMIT", "5 per minute"),
         # Tickets one address may take; a kiosk serves many residents, so keep it generous. "" = no limit.
         "TICKET_RATE_LIMIT": os.environ.get("LOKET_TICKET_RATE_LIMIT", "120 per minute"),

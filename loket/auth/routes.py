@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, request, session
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
@@ -29,8 +30,24 @@ class WrongLogin(LoketError):
     code = "bad_login"
 
 
+def _login_failed(response) -> bool:
+    """Only failed log-ins count against the limits: an office's many correct log-ins never lock it."""
+    return response.status_code == WrongLogin.status
+
+
+def _username_and_address() -> str:
+    """The limit on guessing one account's password: per account AND per client address.
+
+    Guesses from one machine lock that account there only; its officer still logs in from
+    another machine. The address is the client's real one behind a proxy with LOKET_PROXY_FIX.
+    """
+    username = str((body() or request.form).get("username", ""))
+    return f"{username.strip().lower()[:60]}@{get_remote_address()}"
+
+
 @bp.post("/api/login")
-@limiter.limit(config_limit("LOGIN_RATE_LIMIT"))
+@limiter.limit(config_limit("LOGIN_RATE_LIMIT"), key_func=_username_and_address, deduct_when=_login_failed)
+@limiter.limit(config_limit("LOGIN_ADDRESS_RATE_LIMIT"), deduct_when=_login_failed)  # many accounts, one machine
 def login():
     data = body() or request.form
     user = authenticate(loket().store, str(data.get("username", "")), str(data.get("password", "")))
