@@ -14,6 +14,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from loket.auth import staff_required
 from loket.core import admin as ops
+from loket.core.demo import demo_password_accounts
 from loket.core.messages import _
 from loket.core.roles import Actor, Role
 from loket.core.settings import WEEKDAYS, office_settings
@@ -111,6 +112,13 @@ def meta(actor: Actor):
     defaults = asdict(loket().defaults)  # what an empty office setting falls back to (the environment)
     defaults.pop("office_name")  # the settings page shows the office's name itself, not a placeholder
     return jsonify({**ops.meta(loket()), "defaults": defaults})
+
+
+@bp.get("/api/admin/warnings")
+@staff_required(Role.ADMIN)
+def warnings(actor: Actor):
+    """What every admin page warns of: active accounts that still open with the demo password."""
+    return jsonify(demo_password_accounts=demo_password_accounts(loket()))
 
 
 # ---- SOPs ------------------------------------------------------------------------------

@@ -119,6 +119,14 @@ def set_password(store: Store, username: str, password: str) -> None:
         end_all_sessions(s, user.id)
 
 
+def password_matches(password_hash: str, password: str) -> bool:
+    """Whether the password opens this argon2 hash."""
+    try:
+        return bool(_hasher.verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def authenticate(store: Store, username: str, password: str) -> StaffUser | None:
     """The active user with this username and password, or None."""
     with store.read() as s:

@@ -67,6 +67,7 @@ AUDIT_KINDS = (
     "device.updated",
     "device.deleted",
     "personal_data.purged",
+    "demo.created",
 )
 
 

@@ -1,17 +1,27 @@
-"""Demo counters and officers so a fresh install can be tried at once."""
+"""Demo counters and officers so a fresh install can be tried at once.
+
+`flask demo-setup` (run by `make run` at every start) seeds them once, on a database without any
+account, and writes that it did in the audit log (`demo.created`). After that it never seeds again:
+a demo counter or user the office renamed or deleted stays so. While an active account still opens
+with the demo password, the admin pages warn (`demo_password_accounts`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
-from .accounts import create_counter, create_user
+from .accounts import create_counter, create_user, password_matches
 from .context import Context
 from .roles import Role
-from .store import Counter, User
+from .store import Counter, EventRecord, User
 
 DEMO_PASSWORD = "loket123"
+
+#: The audit log's record that the demo data was seeded (once per database).
+DEMO_CREATED = "demo.created"
 
 DEMO_COUNTERS = [
     ("Loket 1", 1, [Role.PELAYANAN]),
@@ -36,15 +46,61 @@ DEMO_USERS = [
 
 
 def ensure_demo(loket: Context) -> Iterator[str]:
-    """Create whatever demo counter or user does not exist yet."""
+    """Seed the demo counters and users once: on a database with no account and no earlier seeding.
+
+    An office that renamed or deleted a demo counter or user (or made its own accounts) keeps its
+    choice: nothing is re-created on the next start.
+    """
     with loket.store.read() as s:
+        seeded = s.scalar(select(exists().where(EventRecord.kind == DEMO_CREATED)))
+        has_accounts = s.scalar(select(exists().where(User.id.is_not(None))))
         counters = set(s.scalars(select(Counter.name)))
-        users = set(s.scalars(select(User.username)))
+    if seeded or has_accounts:
+        yield "demo data: not seeded (done before, or the office has its own accounts)"
+        return
+    made_counters, made_users = [], []
     for name, number, roles in DEMO_COUNTERS:
         if name not in counters:
-            create_counter(loket.store, name, number, roles)
+            made_counters.append(create_counter(loket.store, name, number, roles).id)
             yield f"counter {name}"
     for username, full_name, roles in DEMO_USERS:
-        if username not in users:
-            create_user(loket.store, loket.clock, username, full_name, DEMO_PASSWORD, roles)
-            yield f"user {username} (password {DEMO_PASSWORD})"
+        made_users.append(create_user(loket.store, loket.clock, username, full_name, DEMO_PASSWORD, roles).id)
+        yield f"user {username} (password {DEMO_PASSWORD})"
+    with loket.store.transaction() as s:
+        s.add(
+            EventRecord(
+                at=loket.clock.now(),
+                kind=DEMO_CREATED,
+                payload={
+                    "summary": f"{len(made_counters)} loket, {len(made_users)} pengguna demo",
+                    "before": None,
+                    "after": {"counters": made_counters, "users": made_users},
+                    "via": "flask demo-setup",
+                },
+            )
+        )
+
+
+def demo_password_accounts(loket: Context) -> list[str]:
+    """The usernames of active accounts that still open with the demo password.
+
+    Only the accounts demo-setup made are tried (by id, so a renamed one counts; by the demo
+    usernames too, for databases seeded before the audit entry existed): argon2 is slow on purpose.
+    """
+    with loket.store.read() as s:
+        made: set[int] = set()
+        for payload in s.scalars(select(EventRecord.payload).where(EventRecord.kind == DEMO_CREATED)):
+            made.update((payload.get("after") or {}).get("users") or [])
+        demo_names = [username for username, _name, _roles in DEMO_USERS]
+        rows = s.execute(
+            select(User.username, User.password_hash).where(
+                User.active.is_(True), User.id.in_(made) | User.username.in_(demo_names)
+            )
+        ).all()
+    return sorted(username for username, password_hash in rows if _opens_with_demo_password(password_hash))
+
+
+@lru_cache(maxsize=256)
+def _opens_with_demo_password(password_hash: str) -> bool:
+    """Cached by the hash itself: a new password is a new hash (with its own salt), checked afresh."""
+    return password_matches(password_hash, DEMO_PASSWORD)

@@ -162,3 +162,14 @@ def test_settings_texts_have_a_length_limit(admin):
     r = put(admin, "/api/admin/settings", {"office_name": "x" * 121, "running_text": "y" * 501})
     assert r.status_code == 400
     assert {p["field"] for p in r.get_json()["problems"]} == {"office_name", "running_text"}
+
+
+def test_the_admin_pages_are_told_which_accounts_keep_the_demo_password(staff):
+    admin = staff("admin", "admin")
+    warned = admin.client.get("/api/admin/warnings").get_json()["demo_password_accounts"]
+    assert {"admin", "operator", "kepala"} <= set(warned)
+    users = admin.client.get("/api/admin/users").get_json()["users"]
+    uid = next(u["id"] for u in users if u["username"] == "operator")
+    assert admin.post(f"/api/admin/users/{uid}/password", {"password": "kata-sandi-baru"}).status_code == 200
+    assert "operator" not in admin.client.get("/api/admin/warnings").get_json()["demo_password_accounts"]
+    assert staff("kepala", "kepala").client.get("/api/admin/warnings").status_code == 403

@@ -453,3 +453,29 @@ def test_the_settings_page_sets_calls_retention_and_voice_and_purges_personal_da
     expect(settings.locator('tr.a-changed[data-key="calls_before_no_show"] .a-after')).to_have_text("4")
     expect(settings.locator('tr.a-changed[data-key="voice_reading"] .a-after')).to_have_text("digits")
     expect(page.locator('#entries .a-entry[data-kind="personal_data.purged"]')).to_have_count(1)
+
+
+def test_every_admin_page_warns_while_a_demo_password_is_active(server_factory, pages, artifacts):
+    server = server_factory()
+    page = admin(pages, server.base, "/admin/users")
+    warning = page.locator("#demo-warning")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("Kata sandi demo (loket123) masih aktif untuk akun: admin, bidang")
+    page.screenshot(path=artifacts / "admin-demo-password-warning.png")
+    page.click('.lang-switch [data-lang="en"]')
+    expect(warning).to_contain_text("The demo password (loket123) is still active for: admin, bidang")
+    page.click('.lang-switch [data-lang="id"]')
+    # every demo password changed on the users page: the warning goes
+    for username in ("pelayanan", "pendukung", "operator", "scan", "bidang", "register", "kepala", "admin"):
+        page.locator(f'#rows tr[data-username="{username}"] .a-reset').click()
+        dialog = page.locator("dialog#password")
+        dialog.locator("#f-new-password").fill("kata-sandi-baru-1")
+        dialog.locator("#password-save").click()
+        expect(dialog).to_have_count(0)
+        if username != "admin":
+            expect(warning).not_to_contain_text(username + ",")
+    # the admin's own reset ended this session too: log in again with the new password
+    page.goto(server.base + "/admin/")
+    log_in(page, "admin", "kata-sandi-baru-1")
+    expect(page.locator("#admin-nav")).to_be_visible()
+    expect(warning).to_be_hidden()

@@ -11,6 +11,7 @@ import { activePill, checkboxes, checkedValues, field, roleLabel } from "./widge
 import { confirmAction, editDialog } from "./dialogs.js";
 import { normaliseProblem, problemText } from "./problems.js";
 import { listPage } from "./list_page.js";
+import { checkDemoPasswords } from "./shell.js";
 
 
 i18n.addStrings(i18n.pageStrings("admin/users"));
@@ -155,6 +156,7 @@ function resetPassword(u) {
     },
     done: function () {
       say(i18n.fmt("reset_done", { name: u.username }), "ok");
+      checkDemoPasswords();
     },
     label: label,
   });
@@ -175,6 +177,7 @@ function toggle(u) {
     api("PUT", "/api/admin/users/" + u.id, { active: !deactivate })
       .then(function () {
         say(i18n.fmt(deactivate ? "deactivated" : "activated", { name: u.username }), "ok");
+        checkDemoPasswords();
         return page.reload();
       })
       .catch(function (err) {
