@@ -17,7 +17,7 @@ from loket.core.messages import _
 
 from .clock import Clock
 from .errors import LoketError, NotAllowed, NotFound
-from .roles import ROLE_LABELS, Actor, Role
+from .roles import ROLE_LABELS, Actor, Role, may_change
 from .store import Counter, StaffSession, Store, User
 
 _hasher = PasswordHasher()
@@ -244,6 +244,8 @@ def acting(s: Session, actor: Actor, need_counter: bool = False) -> tuple[User, 
         raise NotAllowed(_("Akun tidak aktif."))
     if actor.role.value not in user.roles:
         raise NotAllowed(_("Anda tidak memiliki peran %(role)s.", role=ROLE_LABELS[actor.role]))
+    if not may_change(actor.role):  # every operation that changes something comes through here
+        raise NotAllowed(_("Peran Anda hanya membaca, tidak mengubah."))
     counter = s.get(Counter, actor.counter_id) if actor.counter_id is not None else None
     if actor.counter_id is not None and (counter is None or not counter.active):
         raise NotFound(_("Loket tidak ada atau tidak aktif."))

@@ -155,3 +155,15 @@ def test_a_berkas_touched_within_the_period_keeps_its_applicant(loket, desks, cl
     assert views.get(loket, t).applicant is not None
     clock.advance(days=6)
     assert ops.purge_applicants(loket, older_than_days=30) == 1
+
+
+def test_the_head_of_office_changes_nothing_in_the_domain_either(loket):
+    head = create_user(loket.store, loket.clock, "kadis", "Kepala Dinas", "password123", [Role.KEPALA])
+    counter = create_counter(loket.store, "Loket 1", 1, [Role.PELAYANAN, Role.KEPALA])
+    t = issuing.issue(loket, KTP).ticket.id
+    for actor in (Actor(head.id, Role.KEPALA, None), Actor(head.id, Role.KEPALA, counter.id)):
+        with pytest.raises(NotAllowed, match="hanya membaca"):
+            flow.cancel(loket, actor, t, "coba")
+        with pytest.raises(NotAllowed, match="hanya membaca"):
+            queue.call_next(loket, actor)
+    assert views.get(loket, t).state is S.WAITING
