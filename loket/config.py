@@ -29,13 +29,20 @@ def _secret_key(instance: Path) -> str:
         return os.environ["SECRET_KEY"]
     private_folder(instance)
     path = instance / "secret_key"
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass  # made before (or by another process just now)
-    else:
+    if not path.exists():
+        # Written whole to a private file of this process, then linked into place: another
+        # process starting at the same moment reads either no key or the whole one, never half.
+        draft = instance / f".secret_key.{os.getpid()}"
+        draft.unlink(missing_ok=True)  # left by a crash of an earlier process with this id
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as out:
             out.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # the other process's key won: use it
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 

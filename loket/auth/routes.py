@@ -53,6 +53,8 @@ def login():
     user = authenticate(loket().store, str(data.get("username", "")), str(data.get("password", "")))
     if user is None:
         raise WrongLogin(_("Nama pengguna atau kata sandi salah."))
+    if current_user.is_authenticated:  # logging in again over an open session: the old one ends
+        end_session(loket().store, current_user.session_id)
     session.clear()
     login_user(LoginUser(user, open_session(loket().store, loket().clock, user.id, idle_limit())))
     return jsonify(me())

@@ -31,6 +31,14 @@ def test_a_copied_cookie_stops_working_at_log_out(app, staff):
     assert officer.client.get("/api/worklist").status_code == 401
 
 
+def test_logging_in_again_ends_the_session_it_replaces(app, staff):
+    officer = staff("operator", "operator")
+    thief = copy_of(app, officer)
+    officer.login("operator", "operator")
+    assert officer.client.get("/api/worklist").status_code == 200
+    assert thief.get("/api/worklist").status_code == 401
+
+
 def test_the_session_table_holds_a_digest_not_the_cookie_id(app, staff):
     officer = staff("operator", "operator")
     with app.extensions["loket"].store.read() as s:

@@ -36,6 +36,7 @@ def test_a_fresh_instance_is_private(tmp_path, monkeypatch, no_narrowing):
         assert mode(instance) == 0o700
         assert mode(instance / "secret_key") == 0o600
         assert len((instance / "secret_key").read_text()) > 40
+        assert sorted(p.name for p in instance.iterdir() if p.name.startswith(".secret_key")) == []
         assert mode(instance / "loket.db") == 0o600
         for extra in ("loket.db-wal", "loket.db-shm"):
             if (instance / extra).exists():
