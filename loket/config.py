@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from loket.core.store import owner_only
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -43,6 +45,8 @@ def _secret_key(instance: Path) -> str:
             pass  # the other process's key won: use it
         finally:
             draft.unlink()
+    else:
+        owner_only(path)  # a key made by an earlier version, readable by others
     return path.read_text().strip()
 
 

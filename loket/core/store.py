@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -268,8 +268,21 @@ def private_sqlite_file(url: str) -> None:
     database = make_url(url).database
     if not database or database == ":memory:" or database.startswith("file:"):
         return
-    with suppress(FileExistsError):
+    try:
         os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        for path in (database, f"{database}-wal", f"{database}-shm"):
+            owner_only(path)  # made by an earlier version with the umask's mode
+
+
+def owner_only(path: str | os.PathLike[str]) -> None:
+    """Narrow an existing file of this process's user to 0600 when others may read it (upgrades)."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return
+    if info.st_uid == os.getuid() and info.st_mode & 0o077:
+        os.chmod(path, 0o600)
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

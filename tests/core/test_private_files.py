@@ -54,3 +54,19 @@ def test_a_new_sqlite_database_is_private(tmp_path, no_narrowing):
     store.create_all()
     store.dispose()
     assert mode(tmp_path / "office.db") == 0o600
+
+
+def test_files_an_earlier_version_left_readable_are_narrowed_at_start(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "secret_key").write_text("an-old-key-made-before-this-version-0123456789")
+    (instance / "loket.db").write_bytes(b"")
+    for path in (instance / "secret_key", instance / "loket.db"):
+        path.chmod(0o644)
+    app = create_app({"TESTING": True}, instance_path=str(instance))
+    app.extensions["loket"].store.dispose()
+    assert app.config["SECRET_KEY"] == "an-old-key-made-before-this-version-0123456789"
+    assert mode(instance / "secret_key") == 0o600
+    assert mode(instance / "loket.db") == 0o600
