@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from loket.hardware.printer.emulator import NetworkPrinterEmulator
-from tests.fixtures.browser import stop_the_clock
+from tests.fixtures.browser import kiosk_headers, stop_the_clock
 
 pytestmark = pytest.mark.e2e
 
@@ -28,9 +28,9 @@ MIN_TARGET = 72  # px: the smallest touch target on the kiosk
 
 
 def call(base: str, method: str, path: str, data: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
-    """One public API call without a session: (status, JSON body)."""
+    """One public API call without a session, as the paired test kiosk: (status, JSON body)."""
     payload = json.dumps(data).encode() if data is not None else None
-    headers = {"Accept": "application/json", "Content-Type": "application/json"}
+    headers = {"Accept": "application/json", "Content-Type": "application/json", **kiosk_headers()}
     req = urllib.request.Request(base + path, data=payload, headers=headers, method=method)
     try:
         with urllib.request.urlopen(req, timeout=10) as response:

@@ -32,6 +32,7 @@ def kiosk_app(tmp_path, emulator, demo_database):
         TESTING=False,  # as this app always ran: errors answer as in production
         KIOSK_PRINTERS=f"lobby=network:{emulator.address}",
         PRINTER_TIMEOUT=1,
+        kiosk="lobby",
     )
     yield app
     app.extensions["loket"].store.dispose()

@@ -1,8 +1,8 @@
 /* Taking a ticket: the button, the request, the ticket screen (printed or not) and its countdown; errors. */
 import * as i18n from "loket/i18n.js";
 import { clear, h } from "loket/dom.js";
-import { api } from "loket/request.js";
 import { $, kioskId, state, timers } from "./state.js";
+import { requestTicket, tapKey } from "./request.js";
 import { isClosed } from "./availability.js";
 import { requirementItems } from "./detail.js";
 import { loadServices } from "./services.js";
@@ -26,7 +26,7 @@ export function takeTicket() {
   var button = $("take-ticket");
   button.disabled = true;
   button.textContent = i18n.t("taking");
-  api("POST", "/api/tickets", { service: state.current.code, priority: state.priority, kiosk: kioskId })
+  requestTicket({ service: state.current.code, priority: state.priority, kiosk: kioskId }, tapKey())
     .then(function (ticket) {
       state.ticket = ticket;
       renderTicket();
@@ -35,7 +35,7 @@ export function takeTicket() {
       loadServices(); // the queue and the quota changed
     })
     .catch(function (err) {
-      showError(err.message);
+      showError(err.message, err.code);
       loadServices(); // the refusal may be news: closed, quota full
     })
     .then(function () {
@@ -79,7 +79,13 @@ function startCountdown(seconds) {
   }, 1000);
 }
 
-export function showError(message) {
+// Refusals the resident cannot solve here: the system cannot store tickets, or no answer came at all.
+var TO_THE_DESK = ["storage_unavailable", "server", "kiosk_not_paired"];
+
+export function showError(message, code) {
+  var desk = TO_THE_DESK.indexOf(code) !== -1;
+  $("kiosk-error").setAttribute("data-error", code || "");
+  $("kiosk-error-title").hidden = !desk;
   $("kiosk-error-text").textContent = message;
   $("kiosk-error").hidden = false;
   $("kiosk-error-close").focus();
