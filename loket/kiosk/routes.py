@@ -11,8 +11,9 @@ from typing import Any
 import segno
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
+from loket.core.admin import paired_kiosk
 from loket.core.catalog import SERVICE_GROUPS
-from loket.core.errors import NotFound
+from loket.core.errors import NotAllowed, NotFound
 from loket.core.messages import _
 from loket.core.settings import office_settings
 from loket.core.states import PRIORITY_LABELS
@@ -20,7 +21,7 @@ from loket.core.tickets import issuing, views
 from loket.extensions import csrf, limiter
 from loket.http import BadRequest, body, config_limit
 from loket.office import office_name
-from loket.printing import print_ticket, printers, render, send, test_job, ticket_content
+from loket.printing import printers, queue_ticket, render, send, test_job, ticket_content
 from loket.realtime import publish
 from loket.services import loket
 
@@ -114,11 +115,15 @@ def issue_ticket():
         guard.issued(device)
     t = outcome.ticket
     sop = loket().catalog.get(t.service_code)
-    # The ticket exists now, whatever the printer does: print once, report, never re-issue.
+    # The ticket exists now, whatever the printer does: print once, off the request path (the outcome
+    # reaches a paired kiosk's page as print.outcome), report, never re-issue. A retry prints nothing more.
     kiosk = device or str(data.get("kiosk") or "") or None
-    printed = print_ticket(loket(), t, printers().for_kiosk(kiosk), office_name(), kind="ticket", kiosk=kiosk)
+    if outcome.replayed:
+        printed = {"state": "replayed", "ok": None, "printer": None, "reason": None, "message": None}
+    else:
+        printed = queue_ticket(loket(), t, printers().for_kiosk(kiosk), office_name(), kiosk=kiosk, paired=device)
     return jsonify(
-        print=printed.as_dict(),
+        print=printed,
         notice=issuing.blanko_notice(loket(), t.service_code),
         number=t.number,
         service=t.service_code,
@@ -161,10 +166,29 @@ def ticket_status(number: str):
 def kiosk_unlock():
     """Open the kiosk's settings panel with the staff PIN: {"pin", "kiosk"}."""
     guard.check_kiosk_pin()
-    kiosk = str(body().get("kiosk") or "") or None
+    kiosk = guard.paired() or str(body().get("kiosk") or "") or None
     return jsonify(
-        ok=True, kiosk=kiosk, printer=printers().for_kiosk(kiosk).describe(), kiosks=sorted(printers().kiosks)
+        ok=True,
+        kiosk=kiosk,
+        paired=guard.paired(),
+        printer=printers().for_kiosk(kiosk).describe(),
+        kiosks=sorted(printers().kiosks),
     )
+
+
+@bp.post("/api/kiosk/pair")
+@csrf.exempt
+@limiter.limit(config_limit("PIN_RATE_LIMIT"))
+def kiosk_pair():
+    """Check a pairing code typed in the staff panel (PIN required): {"pin", "kiosk", "code"} -> the kiosk's name.
+
+    The page keeps the code and sends it with each ticket request from then on."""
+    guard.check_kiosk_pin()
+    code = body().get("code")
+    name = paired_kiosk(loket(), code) if isinstance(code, str) else None
+    if name is None:
+        raise NotAllowed(_("Kode pemasangan tidak dikenal."), code="pair_unknown")
+    return jsonify(ok=True, kiosk=name)
 
 
 @bp.post("/api/kiosk/test-print")

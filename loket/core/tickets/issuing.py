@@ -168,7 +168,13 @@ def availability(loket: Context, s: Session, sop: Sop, settings: OfficeSettings)
     name = sop.name
     rule = settings.rule(sop.code)
     issued = (
-        s.scalar(select(func.count()).where(Ticket.service_day == loket.clock.today(), Ticket.service_code == sop.code))
+        s.scalar(
+            select(func.count()).where(
+                Ticket.service_day == loket.clock.today(),
+                Ticket.service_code == sop.code,
+                Ticket.state != S.VOIDED.value,  # a voided ticket nobody held gives its place back
+            )
+        )
         or 0
     )
     if rule.closed:

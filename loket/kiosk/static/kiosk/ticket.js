@@ -31,7 +31,7 @@ export function takeTicket() {
       state.ticket = ticket;
       renderTicket();
       show("ticket");
-      startCountdown(ticket.print && ticket.print.ok === false ? TICKET_FAILED_SECONDS : TICKET_SECONDS);
+      startCountdown(printState(ticket) === "failed" ? TICKET_FAILED_SECONDS : TICKET_SECONDS);
       loadServices(); // the queue and the quota changed
     })
     .catch(function (err) {
@@ -44,13 +44,33 @@ export function takeTicket() {
     });
 }
 
+/** "printing" (queued, no outcome yet), "printed" or "failed" (a retry's answer: the paper is not sure either). */
+function printState(tk) {
+  var p = tk.print || {};
+  if (p.ok === true) return "printed";
+  if (p.ok === false || p.state === "replayed") return "failed";
+  return "printing";
+}
+
+/** The print outcome pushed to this (paired) kiosk: the ticket on screen stays valid either way. */
+export function printOutcome(outcome) {
+  var tk = state.ticket;
+  if (!tk || !outcome || outcome.number !== tk.number) return;
+  tk.print = outcome;
+  renderTicket();
+  if (outcome.ok === false && !$("screen-ticket").hidden) startCountdown(TICKET_FAILED_SECONDS); // time to photograph it
+}
+
 export function renderTicket() {
   var tk = state.ticket;
   if (!tk) return;
-  var failed = !!(tk.print && tk.print.ok === false);
-  $("screen-ticket").setAttribute("data-printed", failed ? "false" : "true");
+  var printing = printState(tk);
+  var failed = printing === "failed";
+  $("screen-ticket").setAttribute("data-printed", printing === "printing" ? "" : failed ? "false" : "true");
+  $("screen-ticket").setAttribute("data-print", printing);
   $("print-failed").hidden = !failed;
-  $("ticket-take-paper").hidden = failed;
+  $("ticket-printing").hidden = printing !== "printing";
+  $("ticket-take-paper").hidden = printing !== "printed";
   $("ticket-number").textContent = tk.number;
   $("ticket-service").textContent = i18n.t(tk.service_name);
   $("ticket-priority").hidden = !tk.priority;
