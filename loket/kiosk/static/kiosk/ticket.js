@@ -26,8 +26,10 @@ export function takeTicket() {
   var button = $("take-ticket");
   button.disabled = true;
   button.textContent = i18n.t("taking");
+  early = {};
   requestTicket({ service: state.current.code, priority: state.priority, kiosk: kioskId }, tapKey())
     .then(function (ticket) {
+      if (early[ticket.number]) ticket.print = early[ticket.number]; // a fast printer answered before the server did
       state.ticket = ticket;
       renderTicket();
       show("ticket");
@@ -52,10 +54,16 @@ function printState(tk) {
   return "printing";
 }
 
+var early = {}; // print outcomes that came before the ticket's own answer, by number
+
 /** The print outcome pushed to this (paired) kiosk: the ticket on screen stays valid either way. */
 export function printOutcome(outcome) {
   var tk = state.ticket;
-  if (!tk || !outcome || outcome.number !== tk.number) return;
+  if (!outcome) return;
+  if (!tk || outcome.number !== tk.number) {
+    early[outcome.number] = outcome;
+    return;
+  }
   tk.print = outcome;
   renderTicket();
   if (outcome.ok === false && !$("screen-ticket").hidden) startCountdown(TICKET_FAILED_SECONDS); // time to photograph it
@@ -106,6 +114,8 @@ export function showError(message, code) {
   var desk = TO_THE_DESK.indexOf(code) !== -1;
   $("kiosk-error").setAttribute("data-error", code || "");
   $("kiosk-error-title").hidden = !desk;
+  var title = i18n.t("desk_title");
+  if (desk && message.indexOf(title) === 0) message = message.slice(title.length).replace(/^[.\s]+/, ""); // said above
   $("kiosk-error-text").textContent = message;
   $("kiosk-error").hidden = false;
   $("kiosk-error-close").focus();
