@@ -46,6 +46,7 @@ def desk():
         "hall_roles": list(HALL_ROLES),
         "register_roles": list(REGISTER_ROLES),
         "cancel_any_step_roles": list(CANCEL_ANY_STEP_ROLES),
+        "void_roles": list(unclaimed.VOID_ROLES),
     }
     return render_template("counter/desk.html", office_name=office_name(), desk=constants)
 

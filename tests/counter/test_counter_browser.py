@@ -377,3 +377,25 @@ def test_a_reload_still_in_flight_never_undoes_what_an_action_just_showed(server
         route.fulfill(response=stale)
     page.evaluate("() => new Promise(done => setTimeout(done))")  # let the page handle the late answer
     panel_state(page, "serving")
+
+
+def test_the_front_desk_voids_a_ticket_nobody_holds(server_factory, desk, artifacts):
+    server = server_factory()
+    first = issue(server.base, "pencetakan-ktp-el")["number"]
+    second = issue(server.base, "pencetakan-ktp-el")["number"]
+    page = desk(server.base, "pelayanan", "Loket 1")
+    page.click("#unclaimed-open")
+    dialog = page.locator("#unclaimed-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("#unclaimed-list li")).to_have_count(2)
+    expect(dialog.locator(f'[data-number="{first}"]')).to_contain_text("kiosk kiosk-test")
+    dialog.locator(f'[data-number="{first}"] .c-unclaimed-void').click()
+    expect(page.locator("#unclaimed-error")).to_have_text("Tulis alasannya dulu.")  # no reason, nothing voided
+    expect(dialog.locator("#unclaimed-list li")).to_have_count(2)
+    page.fill("#unclaimed-reason", "Diambil beruntun oleh satu perangkat")
+    page.screenshot(path=artifacts / "counter-unclaimed.png")
+    dialog.locator(f'[data-number="{first}"] .c-unclaimed-void').click()
+    expect(dialog.locator("#unclaimed-list li")).to_have_count(1)
+    expect(dialog.locator(f'[data-number="{second}"]')).to_be_visible()
+    with urllib.request.urlopen(f"{server.base}/api/tickets/{first}", timeout=5) as response:
+        assert json.load(response)["state"] == "voided"
