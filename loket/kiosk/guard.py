@@ -88,7 +88,8 @@ def idempotency_key() -> str | None:
 
 def unpaired_rate() -> str:
     """The Flask-Limiter limit for tickets from unpaired devices (refused outright when "" or "0")."""
-    return str(current_app.config.get("UNPAIRED_TICKET_RATE") or "").strip() or NO_LIMIT
+    value = str(current_app.config.get("UNPAIRED_TICKET_RATE") or "").strip()
+    return NO_LIMIT if value in ("", "0") else value  # "" and "0": refused by refuse_unpaired() instead
 
 
 def refuse_unpaired() -> None:

@@ -109,9 +109,9 @@ def queue_ticket(
 
     def run() -> None:
         result = send(printer, job)
-        publish(prints.record_print(loket, ticket_id, "ticket", result.ok, result.printer, result.reason, kiosk))
-        if paired:
+        if paired:  # first: the resident waits in front of that screen (and recording may fail)
             to_kiosk(paired, "print.outcome", {"number": number, **result.as_dict()})
+        publish(prints.record_print(loket, ticket_id, "ticket", result.ok, result.printer, result.reason, kiosk))
 
     print_queues().submit(printer, run)
     return {"state": "queued", "ok": None, "printer": printer.describe(), "reason": None, "message": None}

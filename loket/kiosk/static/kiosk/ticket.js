@@ -1,7 +1,7 @@
 /* Taking a ticket: the button, the request, the ticket screen (printed or not) and its countdown; errors. */
 import * as i18n from "loket/i18n.js";
 import { clear, h } from "loket/dom.js";
-import { $, kioskId, state, timers } from "./state.js";
+import { $, kioskId, kioskToken, state, timers } from "./state.js";
 import { requestTicket, tapKey } from "./request.js";
 import { isClosed } from "./availability.js";
 import { requirementItems } from "./detail.js";
@@ -51,7 +51,8 @@ function printState(tk) {
   var p = tk.print || {};
   if (p.ok === true) return "printed";
   if (p.ok === false || p.state === "replayed") return "failed";
-  return "printing";
+  // Only a paired kiosk hears how its ticket printed; an unpaired one just points at the printer.
+  return kioskToken() ? "printing" : "printed";
 }
 
 var early = {}; // print outcomes that came before the ticket's own answer, by number
