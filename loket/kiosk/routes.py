@@ -17,7 +17,7 @@ from loket.core.errors import NotAllowed, NotFound
 from loket.core.messages import _
 from loket.core.settings import office_settings
 from loket.core.states import PRIORITY_LABELS
-from loket.core.tickets import issuing, views
+from loket.core.tickets import issuing, prints, views
 from loket.extensions import csrf, limiter
 from loket.http import BadRequest, body, config_limit
 from loket.office import office_name
@@ -118,8 +118,9 @@ def issue_ticket():
     # The ticket exists now, whatever the printer does: print once, off the request path (the outcome
     # reaches a paired kiosk's page as print.outcome), report, never re-issue. A retry prints nothing more.
     kiosk = device or str(data.get("kiosk") or "") or None
-    if outcome.replayed:
-        printed = {"state": "replayed", "ok": None, "printer": None, "reason": None, "message": None}
+    if outcome.replayed:  # the first try's print, as far as it is known
+        done = prints.last_print(loket(), t.id)
+        printed = {"state": "replayed", "ok": None, "printer": None, "reason": None, "message": None, **(done or {})}
     else:
         printed = queue_ticket(loket(), t, printers().for_kiosk(kiosk), office_name(), kiosk=kiosk, paired=device)
     return jsonify(

@@ -600,3 +600,29 @@ def test_a_read_only_database_sends_the_resident_to_the_information_desk(
         kiosk.screenshot(path=artifacts / "kiosk-read-only-en.png")
     finally:
         server.stop()
+
+
+def test_a_lost_answer_is_retried_with_the_same_key_and_gives_the_same_ticket(server_factory, new_page):
+    server = server_factory()
+    kiosk = new_page(f"{server.base}/kiosk/")
+    keys: list[str | None] = []
+
+    def lose_the_first_answer(route) -> None:
+        keys.append(route.request.headers.get("idempotency-key"))
+        if len(keys) == 1:
+            route.fetch()  # the server issues the ticket...
+            route.abort("connectionreset")  # ...and its answer never reaches the kiosk (a crash, a dropped link)
+        else:
+            route.continue_()
+
+    kiosk.route("**/api/tickets", lose_the_first_answer)
+    kiosk.click(f'[data-service="{KTP}"]')
+    kiosk.click("#take-ticket")
+    expect(kiosk.locator("#ticket-number")).to_have_text("B-001")
+    assert len(keys) == 2 and keys[0] == keys[1] and keys[0] and keys[0].startswith("tap-")
+    assert call(server.base, "GET", "/api/tickets/B-002")[0] == 404, "the retry issued no second ticket"
+    kiosk.click("#ticket-done")
+    kiosk.click(f'[data-service="{KTP}"]')
+    kiosk.click("#take-ticket")
+    expect(kiosk.locator("#ticket-number")).to_have_text("B-002")  # a new tap, a new key
+    assert keys[2] != keys[0]

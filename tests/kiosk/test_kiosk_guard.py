@@ -119,6 +119,9 @@ def test_the_kiosks_retry_of_one_tap_answers_the_same_ticket(office):
     assert first.status_code == 201 and retry.status_code == 200
     assert retry.get_json()["number"] == first.get_json()["number"] and retry.get_json()["replayed"] is True
     assert retry.get_json()["qr"] == first.get_json()["qr"]
+    office.extensions["print_queues"].wait_idle()
+    again = take(kiosk, {TOKEN: code, "Idempotency-Key": "tap-7f3a9c21"}).get_json()
+    assert again["print"]["state"] == "replayed" and again["print"]["ok"] is True, "printed once, by the first try"
     assert tickets(office) == 1
     assert take(kiosk, {TOKEN: code, "Idempotency-Key": "tap-00000002"}).get_json()["number"] == "B-002"
     bad = take(kiosk, {TOKEN: code, "Idempotency-Key": "x"})

@@ -82,3 +82,21 @@ def kiosk_alerts(loket: Context, limit: int = 20) -> list[dict[str, Any]]:
             .limit(limit)
         ).all()
         return [dict(r.payload, at=r.at.isoformat(), id=r.id) for r in rows]
+
+
+def last_print(loket: Context, ticket_id: int, kind: str = "ticket") -> dict[str, Any] | None:
+    """How the ticket's last print went ({"ok", "printer", "reason"}), or None when none is recorded yet."""
+    with loket.store.read() as s:
+        rows = s.scalars(
+            select(EventRecord)
+            .where(EventRecord.ticket_id == ticket_id, EventRecord.kind.in_(["ticket.printed", "printer.failed"]))
+            .order_by(EventRecord.id.desc())
+        ).all()
+        for r in rows:
+            if r.payload.get("kind", "ticket") == kind:
+                return {
+                    "ok": r.kind == "ticket.printed",
+                    "printer": r.payload.get("printer"),
+                    "reason": r.payload.get("reason"),
+                }
+        return None

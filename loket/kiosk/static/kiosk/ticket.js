@@ -50,7 +50,7 @@ export function takeTicket() {
 function printState(tk) {
   var p = tk.print || {};
   if (p.ok === true) return "printed";
-  if (p.ok === false || p.state === "replayed") return "failed";
+  if (p.ok === false || p.state === "replayed") return "failed"; // a retry's first print unknown: the screen is the ticket
   // Only a paired kiosk hears how its ticket printed; an unpaired one just points at the printer.
   return kioskToken() ? "printing" : "printed";
 }
