@@ -7,8 +7,8 @@
 - Refused or limited tries from one address (LOKET_KIOSK_REFUSED_ALERT) and a paired kiosk issuing
   faster than residents can tap (LOKET_KIOSK_BURST_ALERT) raise a staff alert (kiosk.alert), at most
   one per address or kiosk and reason every ten minutes.
-- The staff PIN: LOKET_KIOSK_PIN_LOCKOUT wrong PINs per kiosk and address lock the panel there for
-  the rest of that window, with a staff alert.
+- The staff PIN: LOKET_KIOSK_PIN_LOCKOUT wrong PINs per paired kiosk (else per address) lock the panel
+  there for the rest of that window, with a staff alert.
 
 The counts live in Flask-Limiter's storage (LOKET_RATELIMIT_STORAGE_URI: redis:// for several processes).
 """
@@ -134,8 +134,10 @@ def check_kiosk_pin() -> None:
     if not expected:
         raise NotAllowed(_("Pengaturan kiosk dinonaktifkan (LOKET_KIOSK_PIN belum diatur)."))
     data = body()
-    kiosk = str(data.get("kiosk") or "")[:60]
-    who = f"{kiosk}|{address()}"
+    # Counted per paired kiosk, else per address: never per the name a request claims (it could change each try).
+    device = paired()
+    kiosk = device or str(data.get("kiosk") or "")[:60]
+    who = f"kiosk:{device}" if device else f"addr:{address()}"
     lockout = _limit("KIOSK_PIN_LOCKOUT")
     strategy = limiter.limiter
     if lockout is not None and not strategy.test(lockout, "KIOSK_PIN_LOCKOUT", who):

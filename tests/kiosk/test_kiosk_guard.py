@@ -128,23 +128,30 @@ def test_the_kiosks_retry_of_one_tap_answers_the_same_ticket(office):
     assert bad.status_code == 400 and bad.get_json()["error"] == "bad_idempotency_key"
 
 
-def pin(client, value, kiosk="lobby1"):
-    return client.post("/api/kiosk/unlock", json={"pin": value, "kiosk": kiosk})
+def pin(client, value, kiosk="lobby1", code=None):
+    return client.post("/api/kiosk/unlock", json={"pin": value, "kiosk": kiosk}, headers={TOKEN: code} if code else {})
 
 
 def test_wrong_pins_lock_the_panel_and_alert_staff(office):
     desk, socket = staff_watching(office)
+    lobby1, lobby2 = pair_kiosk(office, "lobby1"), pair_kiosk(office, "lobby2")
     kiosk = office.test_client()
-    assert pin(kiosk, "2468").status_code == 200
-    assert [pin(kiosk, "0000").status_code for _ in range(2)] == [403, 403]
-    locked = pin(kiosk, "1111")
+    assert pin(kiosk, "2468", code=lobby1).status_code == 200
+    assert [pin(kiosk, "0000", code=lobby1).status_code for _ in range(2)] == [403, 403]
+    locked = pin(kiosk, "1111", code=lobby1)
     assert locked.status_code == 429 and locked.get_json()["error"] == "pin_locked"
-    assert pin(kiosk, "2468").status_code == 429, "the right PIN waits out the lockout too"
+    assert pin(kiosk, "2468", code=lobby1).status_code == 429, "the right PIN waits out the lockout too"
     [alert] = alerts(desk)
     assert alert["reason"] == "pin_lockout" and alert["kiosk"] == "lobby1"
     assert [e["args"][0]["reason"] for e in socket.get_received() if e["name"] == "kiosk.alert"] == ["pin_lockout"]
-    # another kiosk is not locked by this one's wrong tries
-    assert pin(kiosk, "2468", kiosk="lobby2").status_code == 200
+    # another paired kiosk is not locked by this one's wrong tries
+    assert pin(kiosk, "2468", code=lobby2).status_code == 200
+
+
+def test_an_unpaired_guesser_cannot_dodge_the_lockout_by_naming_other_kiosks(office):
+    guesser = office.test_client()
+    codes = [pin(guesser, "0000", kiosk=f"kiosk-{i}").status_code for i in range(4)]
+    assert codes == [403, 403, 429, 429]
 
 
 @pytest.mark.parametrize("value", ["ÄÖÜ", "٢٤٦٨", "\ud800", 2468, None, ["2468"]])
