@@ -93,6 +93,13 @@ def load_config(instance_path: str | Path) -> dict:
         "PIN_RATE_LIMIT": os.environ.get("LOKET_PIN_RATE_LIMIT", "5 per minute"),
         # Tickets one address may take; a kiosk serves many residents, so keep it generous. "" = no limit.
         "TICKET_RATE_LIMIT": os.environ.get("LOKET_TICKET_RATE_LIMIT", "120 per minute"),
+        # Tickets a device the admin has not paired may take per address ("" or "0": refused); see kiosk/guard.py.
+        "UNPAIRED_TICKET_RATE": os.environ.get("LOKET_UNPAIRED_TICKET_RATE", "3 per 10 minutes"),
+        # Staff alerts: refused or limited ticket tries from one address, and a paired kiosk issuing faster
+        # than residents tap; wrong kiosk PINs per kiosk and address before the panel locks ("" = never).
+        "KIOSK_REFUSED_ALERT": os.environ.get("LOKET_KIOSK_REFUSED_ALERT", "5 per 10 minutes"),
+        "KIOSK_BURST_ALERT": os.environ.get("LOKET_KIOSK_BURST_ALERT", "12 per minute"),
+        "KIOSK_PIN_LOCKOUT": os.environ.get("LOKET_KIOSK_PIN_LOCKOUT", "5 per 15 minutes"),
         # Survey answers (and ticket checks) one address may send; "" = no limit.
         "SURVEY_RATE_LIMIT": os.environ.get("LOKET_SURVEY_RATE_LIMIT", "30 per minute"),
         # How calls are read out: "cardinal" (A-012: a nol dua belas) or "digits" (a nol satu dua).

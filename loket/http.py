@@ -16,6 +16,8 @@ Indonesian); `label` holds it in both languages.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -24,12 +26,14 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as babel_gettext
 from flask_wtf.csrf import CSRFError
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import NotFound as HttpNotFound
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.exceptions import TooManyRequests as HttpTooManyRequests
 
 from loket.core.errors import InvalidInput, LoketError, validation_problems
 from loket.core.messages import LANGUAGE, Message, _
+from loket.extensions import socketio
 from loket.i18n import LANGUAGES
 
 
@@ -133,6 +137,67 @@ class TooLarge(LoketError):
     code = "too_large"
 
 
+class StorageUnavailable(LoketError):
+    """The database cannot be written (disk full, read-only): nothing was saved; staff are alerted."""
+
+    status = 503
+    code = "storage_unavailable"
+
+
+#: (SQLSTATE or words in the driver's message, reason): SQLite's and PostgreSQL's ways of saying it.
+STORAGE_FAILURES = (
+    ("53100", "disk_full"),  # PostgreSQL disk_full
+    ("25006", "read_only"),  # PostgreSQL read_only_sql_transaction (a standby, default_transaction_read_only)
+    ("database or disk is full", "disk_full"),
+    ("no space left on device", "disk_full"),
+    ("could not extend file", "disk_full"),
+    ("attempt to write a readonly database", "read_only"),
+    ("read-only transaction", "read_only"),
+)
+STORAGE_MESSAGES = {
+    "disk_full": _(
+        "Silakan ke meja informasi. Sistem antrean tidak dapat menyimpan data: penyimpanan server penuh. "
+        "Petugas sudah diberi tahu."
+    ),
+    "read_only": _(
+        "Silakan ke meja informasi. Sistem antrean tidak dapat menyimpan data: basis data hanya bisa dibaca. "
+        "Petugas sudah diberi tahu."
+    ),
+}
+_storage_lock = threading.Lock()
+
+
+def storage_failure(exc: BaseException) -> str | None:
+    """Why the database refused to write ("disk_full", "read_only"), or None for any other database error."""
+    orig = getattr(exc, "orig", None)
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    text = str(orig or exc).lower()
+    for sign, reason in STORAGE_FAILURES:
+        if sign == state or (not sign.isdigit() and sign in text):
+            return reason
+    return None
+
+
+def _storage(exc: DBAPIError):
+    """Disk full or read-only database: a clear 503 the kiosk shows ("Silakan ke meja informasi"), never a 500;
+    the staff pages get a `system.alert` over Socket.IO (at most one a minute: the database cannot keep it)."""
+    reason = storage_failure(exc)
+    if reason is None:
+        raise exc
+    current_app.logger.error("database cannot be written (%s): %s", reason, exc.orig)
+    with _storage_lock:
+        last = current_app.extensions.setdefault("loket_storage_alert", {"at": None})
+        alert = last["at"] is None or time.monotonic() - last["at"] > 60
+        if alert:
+            last["at"] = time.monotonic()
+    if alert:  # to the staff pages' room (loket.realtime.STAFF_ROOM)
+        label = in_every_language(STORAGE_MESSAGES[reason])
+        socketio.emit("system.alert", {"reason": reason, "label": label}, to="staff")
+    error = StorageUnavailable(STORAGE_MESSAGES[reason])
+    error.details = {"reason": reason}
+    return error_response(error)
+
+
 def _csrf(exc: CSRFError):
     return error_response(PageExpired(_("Sesi halaman kedaluwarsa. Muat ulang halaman.")))
 
@@ -166,4 +231,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(429, _rate_limited)
     app.register_error_handler(404, _not_found)
     app.register_error_handler(413, _too_large)
+    app.register_error_handler(DBAPIError, _storage)
     app.after_request(_no_store_for_api)

@@ -84,6 +84,26 @@ def purge_personal_data() -> None:
     click.echo(f"Purged personal data of {n} berkas closed more than {days} days ago")
 
 
+@click.command("pair-kiosk")
+@click.argument("name")
+@click.option(
+    "--base", default="", help="The server's address to print the kiosk's full link, e.g. http://10.0.0.5:5000."
+)
+@with_appcontext
+def pair_kiosk(name: str, base: str) -> None:
+    """Register the kiosk NAME if it is not yet, and pair it: prints its new code (shown once) and its link.
+
+    Open the link once on the kiosk (or type the code in its staff panel); a code printed before stops working.
+    """
+    device = ops.get_device(loket(), name, "kiosk")
+    if device is None:
+        device, _events = _run(ops.save_device, loket(), CommandLine("pair-kiosk"), {"kind": "kiosk", "name": name})
+    code, device, _events = _run(ops.pair_device, loket(), CommandLine("pair-kiosk"), device["id"])
+    click.echo(f"code {code}")
+    click.echo(f"link {base.rstrip('/')}{device['url']}#pair={code.replace(' ', '')}")
+
+
 def init_app(app: Flask) -> None:
-    for command in (create_user, set_password, create_counter, list_counters_cmd, purge_personal_data):
+    commands = (create_user, set_password, create_counter, list_counters_cmd, purge_personal_data, pair_kiosk)
+    for command in commands:
         app.cli.add_command(command)

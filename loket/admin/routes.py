@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 
+import segno
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from loket.auth import staff_required
@@ -278,6 +279,17 @@ def device_update(actor: Actor, device_id: int):
     device, events = ops.save_device(loket(), actor, body(), device_id)
     publish(events)
     return jsonify(device=device)
+
+
+@bp.post("/api/admin/devices/<int:device_id>/pair")
+@staff_required(Role.ADMIN)
+def device_pair(actor: Actor, device_id: int):
+    """A new pairing code for a kiosk, shown once: typed on the kiosk, or its address (QR) opened there once."""
+    code, device, events = ops.pair_device(loket(), actor, device_id)
+    publish(events)
+    address = request.host_url.rstrip("/") + device["url"] + "#pair=" + code.replace(" ", "")
+    qr = segno.make(address, error="m", micro=False).svg_data_uri(scale=5, border=2)
+    return jsonify(device=device, code=code, url=address, qr_svg=qr)
 
 
 @bp.delete("/api/admin/devices/<int:device_id>")

@@ -7,7 +7,9 @@ Every change is made by an admin, in one transaction, and written to the audit l
 
 from __future__ import annotations
 
+import hashlib
 import io
+import secrets
 import zipfile
 from collections.abc import Iterable
 from dataclasses import replace
@@ -66,6 +68,7 @@ AUDIT_KINDS = (
     "device.created",
     "device.updated",
     "device.deleted",
+    "device.paired",
     "personal_data.purged",
     "demo.created",
 )
@@ -470,6 +473,8 @@ def device_data(d: Device) -> dict[str, Any]:
         "options": dict(d.options or {}),
         "active": d.active,
         "url": device_url(d),
+        "paired": d.token_hash is not None,
+        "paired_at": d.paired_at.isoformat() if d.paired_at else None,
     }
 
 
@@ -542,6 +547,46 @@ def delete_device(loket: Context, actor: Actor, device_id: int) -> list[Event]:
         before = device_data(device)
         s.delete(device)
         return [_audit(s, loket, admin, "device.deleted", before["name"], before, None)]
+
+
+#: Digits in a kiosk's pairing code: typed once on the kiosk's keypad (about 66 bits).
+PAIRING_DIGITS = 20
+
+
+def pairing_hash(code: str) -> str:
+    """What is stored of a pairing code: the SHA-256 of its digits (spaces and dashes as typed do not count)."""
+    return hashlib.sha256("".join(ch for ch in code if ch.isascii() and ch.isdigit()).encode()).hexdigest()
+
+
+def pair_device(loket: Context, actor: Actor | CommandLine, device_id: int) -> tuple[str, dict[str, Any], list[Event]]:
+    """Give a kiosk a new pairing code (the old one stops working); the code is returned once and only its
+    hash is kept. Paired kiosks issue tickets at kiosk speed; audited."""
+    code = "".join(secrets.choice("0123456789") for _ in range(PAIRING_DIGITS))
+    with loket.store.transaction() as s:
+        admin = _admin(s, actor)
+        device = s.get(Device, device_id)
+        if device is None:
+            raise NotFound(_("Perangkat tidak ada."))
+        if device.kind != "kiosk":
+            raise Conflict(_("Hanya kiosk yang dipasangkan."), code="not_a_kiosk")
+        repaired = device.token_hash is not None
+        device.token_hash = pairing_hash(code)
+        device.paired_at = loket.clock.now()
+        s.flush()
+        event = _audit(s, loket, admin, "device.paired", device.name, None, None, repaired=repaired)
+        return " ".join(code[i : i + 4] for i in range(0, len(code), 4)), device_data(device), [event]
+
+
+def paired_kiosk(loket: Context, code: str | None) -> str | None:
+    """The name of the active kiosk paired with this code, or None."""
+    if not code or len(code) > 200:
+        return None
+    with loket.store.read() as s:
+        return s.scalar(
+            select(Device.name).where(
+                Device.token_hash == pairing_hash(code), Device.kind == "kiosk", Device.active.is_(True)
+            )
+        )
 
 
 # ---- personal data -------------------------------------------------------------

@@ -17,6 +17,7 @@ PUBLIC_KINDS = frozenset(
         "ticket.done",
         "ticket.no_show",
         "ticket.cancelled",
+        "ticket.voided",
         "ticket.pended",
         "ticket.resumed",
         "ticket.returned",

@@ -18,6 +18,7 @@ class TicketState(StrEnum):
     DONE = "done"
     NO_SHOW = "no_show"
     CANCELLED = "cancelled"
+    VOIDED = "voided"  # issued but nobody held it (a drained quota, a crash's retry): voided by staff
 
 
 class PendingReason(StrEnum):
@@ -48,6 +49,7 @@ STATE_LABELS: dict[TicketState, dict[str, str]] = {
     TicketState.DONE: texts(_("Selesai")),
     TicketState.NO_SHOW: texts(_("Tidak hadir")),
     TicketState.CANCELLED: texts(_("Dibatalkan")),
+    TicketState.VOIDED: texts(_("Dibatalkan petugas (tidak diambil)")),
 }
 
 PENDING_LABELS: dict[PendingReason, dict[str, str]] = {
@@ -68,7 +70,8 @@ PRIORITY_LABELS: dict[Priority, dict[str, str]] = {
 S = TicketState
 #: Every legal move; anything else raises IllegalTransition and changes nothing.
 TRANSITIONS: dict[TicketState, frozenset[TicketState]] = {
-    S.WAITING: frozenset({S.WAITING, S.CALLED, S.SERVING, S.CANCELLED}),  # waiting -> waiting: transfer
+    # waiting -> waiting: transfer; waiting -> voided: never called, nobody holds it (tickets/unclaimed.py)
+    S.WAITING: frozenset({S.WAITING, S.CALLED, S.SERVING, S.CANCELLED, S.VOIDED}),
     S.READY: frozenset({S.READY, S.CALLED, S.SERVING, S.CANCELLED}),
     S.CALLED: frozenset({S.CALLED, S.SERVING, S.NO_SHOW, S.WAITING, S.READY, S.CANCELLED}),
     S.SERVING: frozenset({S.WAITING, S.IN_PROCESS, S.READY, S.DONE, S.PENDING, S.RETURNED, S.CANCELLED}),
@@ -78,12 +81,13 @@ TRANSITIONS: dict[TicketState, frozenset[TicketState]] = {
     S.NO_SHOW: frozenset({S.WAITING, S.READY}),
     S.DONE: frozenset(),
     S.CANCELLED: frozenset(),
+    S.VOIDED: frozenset(),
 }
 
 #: States in which a resident stands in the hall's queue for a counter.
 QUEUED = frozenset({S.WAITING, S.READY})
 #: States from which nothing more happens.
-FINAL = frozenset({S.DONE, S.CANCELLED})
+FINAL = frozenset({S.DONE, S.CANCELLED, S.VOIDED})
 
 
 def check_transition(current: TicketState, target: TicketState, action: str) -> None:

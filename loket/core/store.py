@@ -112,6 +112,8 @@ class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
         UniqueConstraint("service_day", "number", name="uq_ticket_day_number"),
+        # A kiosk's retry of one tap (same Idempotency-Key) finds the ticket the first try made.
+        UniqueConstraint("service_day", "issuer", "idempotency_key", name="uq_ticket_day_issuer_key"),
         Index("ix_ticket_queue", "state", "current_role", "queue_key"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,6 +125,10 @@ class Ticket(Base):
     steps: Mapped[list[Any]] = mapped_column(JSON)  # the SOP's steps frozen at issue
     priority: Mapped[str | None] = mapped_column(String(30))
     source: Mapped[str] = mapped_column(String(20), default="kiosk")
+    #: Who asked for it: "kiosk:<name>" for a paired kiosk, "addr:<address>" for anything else.
+    issuer: Mapped[str | None] = mapped_column(String(80))
+    #: The kiosk's key for the tap that asked (header Idempotency-Key); a retry returns this ticket.
+    idempotency_key: Mapped[str | None] = mapped_column(String(80))
     state: Mapped[str] = mapped_column(String(20))
     step_index: Mapped[int] = mapped_column(Integer, default=0)
     current_role: Mapped[str] = mapped_column(String(20))
@@ -243,6 +249,9 @@ class Device(Base):
     #: Kind-specific options, e.g. a display's counters or pickup mode.
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: SHA-256 of a kiosk's pairing token (the token itself is shown once to the admin, never stored).
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    paired_at: Mapped[datetime | None]
 
 
 class SurveyResponse(Base):

@@ -20,7 +20,7 @@ from loket.core.errors import NotFound
 from loket.core.messages import _
 from loket.core.register import register_csv, register_rows, register_xlsx
 from loket.core.roles import CANCEL_ANY_STEP_ROLES, REGISTER_ROLES, Actor, Role
-from loket.core.tickets import flow, issuing, queue, views
+from loket.core.tickets import flow, issuing, queue, unclaimed, views
 from loket.core.tickets.views import Outcome
 from loket.extensions import csrf, limiter
 from loket.hardware.scanner.decode import decode
@@ -46,6 +46,7 @@ def desk():
         "hall_roles": list(HALL_ROLES),
         "register_roles": list(REGISTER_ROLES),
         "cancel_any_step_roles": list(CANCEL_ANY_STEP_ROLES),
+        "void_roles": list(unclaimed.VOID_ROLES),
     }
     return render_template("counter/desk.html", office_name=office_name(), desk=constants)
 
@@ -151,6 +152,13 @@ def _scanner_token_ok() -> bool:
 # ---- acting on a berkas -----------------------------------------------------------------
 
 
+@bp.get("/api/staff/unclaimed")
+@staff_required()
+def unclaimed_tickets(actor: Actor):
+    """Today's tickets nobody holds (issued, never called): the front desk voids them with a reason."""
+    return jsonify(tickets=unclaimed.unclaimed(loket(), actor))
+
+
 @bp.get("/api/staff/tickets/<int:ticket_id>")
 @staff_required()
 def staff_ticket(actor: Actor, ticket_id: int):
@@ -167,6 +175,7 @@ ACTIONS = {
     "return": lambda a, t, d: flow.return_for_documents(loket(), a, t, list(d.get("missing") or []), d.get("note")),
     "no-show": lambda a, t, d: flow.no_show(loket(), a, t),
     "cancel": lambda a, t, d: flow.cancel(loket(), a, t, d.get("note")),
+    "void": lambda a, t, d: unclaimed.void(loket(), a, t, d.get("reason")),
     "applicant": lambda a, t, d: flow.record_applicant(loket(), a, t, str(d.get("name", "")), str(d.get("nik", ""))),
     "transfer": lambda a, t, d: flow.transfer(
         loket(), a, t, int(d["counter_id"]) if d.get("counter_id") is not None else None, d.get("service") or None

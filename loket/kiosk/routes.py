@@ -5,25 +5,27 @@ Public: no session. POST /api/tickets and the PIN endpoints are CSRF-exempt and 
 
 from __future__ import annotations
 
-import hmac
 import io
 from typing import Any
 
 import segno
-from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
+from loket.core.admin import paired_kiosk
 from loket.core.catalog import SERVICE_GROUPS
 from loket.core.errors import NotAllowed, NotFound
 from loket.core.messages import _
 from loket.core.settings import office_settings
 from loket.core.states import PRIORITY_LABELS
-from loket.core.tickets import issuing, views
+from loket.core.tickets import issuing, prints, views
 from loket.extensions import csrf, limiter
 from loket.http import BadRequest, body, config_limit
 from loket.office import office_name
-from loket.printing import print_ticket, printers, render, send, test_job, ticket_content
+from loket.printing import printers, queue_ticket, render, send, test_job, ticket_content
 from loket.realtime import publish
 from loket.services import loket
+
+from . import guard
 
 bp = Blueprint("kiosk", __name__, template_folder="templates", static_folder="static", static_url_path="/kiosk/static")
 
@@ -87,8 +89,17 @@ def qr_svg(payload: str) -> str:
 @bp.post("/api/tickets")
 @csrf.exempt  # public kiosk endpoint: no session, nothing to forge on behalf of anyone
 @limiter.limit(config_limit("TICKET_RATE_LIMIT"))
+@limiter.limit(guard.unpaired_rate, exempt_when=guard.is_paired, on_breach=guard.unpaired_breach)
 def issue_ticket():
-    """Issue a ticket: {"service": code, "priority": reason or null}."""
+    """Issue a ticket: {"service": code, "priority": reason or null}.
+
+    Headers: X-Loket-Kiosk-Token (a paired kiosk's code; see guard.py) and Idempotency-Key (one per
+    tap: a retry of the tap answers 200 with the ticket the first try made).
+    """
+    device = guard.paired()
+    if device is None:
+        guard.refuse_unpaired()
+    key = guard.idempotency_key()
     data = body()
     code = data.get("service")
     if not isinstance(code, str) or not code:
@@ -96,15 +107,24 @@ def issue_ticket():
     priority = data.get("priority") or None
     if priority is not None and priority not in {p.value for p in PRIORITY_LABELS}:
         raise BadRequest(_("Jenis prioritas tidak dikenal."))
-    outcome = issuing.issue(loket(), code, priority, source=data.get("source") or "kiosk")
+    outcome = issuing.issue(
+        loket(), code, priority, source=data.get("source") or "kiosk", issuer=guard.issuer(), key=key
+    )
     publish(outcome.events)
+    if not outcome.replayed:
+        guard.issued(device)
     t = outcome.ticket
     sop = loket().catalog.get(t.service_code)
-    # The ticket exists now, whatever the printer does: print once, report, never re-issue.
-    kiosk = str(data.get("kiosk") or "") or None
-    printed = print_ticket(loket(), t, printers().for_kiosk(kiosk), office_name(), kind="ticket", kiosk=kiosk)
+    # The ticket exists now, whatever the printer does: print once, off the request path (the outcome
+    # reaches a paired kiosk's page as print.outcome), report, never re-issue. A retry prints nothing more.
+    kiosk = device or str(data.get("kiosk") or "") or None
+    if outcome.replayed:  # the first try's print, as far as it is known
+        done = prints.last_print(loket(), t.id)
+        printed = {"state": "replayed", "ok": None, "printer": None, "reason": None, "message": None, **(done or {})}
+    else:
+        printed = queue_ticket(loket(), t, printers().for_kiosk(kiosk), office_name(), kiosk=kiosk, paired=device)
     return jsonify(
-        print=printed.as_dict(),
+        print=printed,
         notice=issuing.blanko_notice(loket(), t.service_code),
         number=t.number,
         service=t.service_code,
@@ -116,7 +136,8 @@ def issue_ticket():
         issued_at=t.issued_at.isoformat(),
         requirements=[r.model_dump(mode="json") for r in sop.requirements] if sop else [],
         status_url=f"/api/tickets/{t.number}",
-    ), 201
+        replayed=outcome.replayed,
+    ), (200 if outcome.replayed else 201)
 
 
 @bp.get("/api/tickets/preview.png")
@@ -145,11 +166,30 @@ def ticket_status(number: str):
 @limiter.limit(config_limit("PIN_RATE_LIMIT"))
 def kiosk_unlock():
     """Open the kiosk's settings panel with the staff PIN: {"pin", "kiosk"}."""
-    check_kiosk_pin()
-    kiosk = str(body().get("kiosk") or "") or None
+    guard.check_kiosk_pin()
+    kiosk = guard.paired() or str(body().get("kiosk") or "") or None
     return jsonify(
-        ok=True, kiosk=kiosk, printer=printers().for_kiosk(kiosk).describe(), kiosks=sorted(printers().kiosks)
+        ok=True,
+        kiosk=kiosk,
+        paired=guard.paired(),
+        printer=printers().for_kiosk(kiosk).describe(),
+        kiosks=sorted(printers().kiosks),
     )
+
+
+@bp.post("/api/kiosk/pair")
+@csrf.exempt
+@limiter.limit(config_limit("PIN_RATE_LIMIT"))
+def kiosk_pair():
+    """Check a pairing code typed in the staff panel (PIN required): {"pin", "kiosk", "code"} -> the kiosk's name.
+
+    The page keeps the code and sends it with each ticket request from then on."""
+    guard.check_kiosk_pin()
+    code = body().get("code")
+    name = paired_kiosk(loket(), code) if isinstance(code, str) else None
+    if name is None:
+        raise NotAllowed(_("Kode pemasangan tidak dikenal."), code="pair_unknown")
+    return jsonify(ok=True, kiosk=name)
 
 
 @bp.post("/api/kiosk/test-print")
@@ -157,15 +197,7 @@ def kiosk_unlock():
 @limiter.limit(config_limit("PIN_RATE_LIMIT"))
 def kiosk_test_print():
     """Print a test slip on this kiosk's printer (PIN required): {"pin", "kiosk"}; 502 when it fails."""
-    check_kiosk_pin()
+    guard.check_kiosk_pin()
     printer = printers().for_kiosk(str(body().get("kiosk") or "") or None)
     result = send(printer, test_job(printer, office_name(), loket().clock))
     return jsonify(print=result.as_dict()), (200 if result.ok else 502)
-
-
-def check_kiosk_pin() -> None:
-    expected = current_app.config.get("KIOSK_PIN") or ""
-    if not expected:
-        raise NotAllowed(_("Pengaturan kiosk dinonaktifkan (LOKET_KIOSK_PIN belum diatur)."))
-    if not hmac.compare_digest(str(body().get("pin", "")), expected):
-        raise NotAllowed(_("PIN salah."))

@@ -6,16 +6,20 @@ from loket.core.admin import get_device
 from loket.services import loket
 
 from .printers import Printers, PrintResult, parse_printers, printers
+from .queue import PrintQueues, print_queues
 from .routes import bp
-from .tickets import print_ticket, render, send, test_job, ticket_content
+from .tickets import print_ticket, queue_ticket, render, send, test_job, ticket_content
 
 __all__ = [
+    "PrintQueues",
     "PrintResult",
     "Printers",
     "init_app",
     "parse_printers",
+    "print_queues",
     "print_ticket",
     "printers",
+    "queue_ticket",
     "render",
     "send",
     "test_job",
@@ -27,6 +31,7 @@ def init_app(app: Flask) -> None:
     """Build the printers from the configuration; a kiosk's printer set by the admin wins."""
     registry = app.extensions["printers"] = Printers(app.config)
     registry.device_printer = _kiosk_printer
+    app.extensions["print_queues"] = PrintQueues(app)
     app.register_blueprint(bp)
 
 

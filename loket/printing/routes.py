@@ -42,8 +42,8 @@ def pickup_slip(actor: Actor, ticket_id: int):
 @bp.get("/api/staff/alerts")
 @staff_required()
 def alerts(actor: Actor):
-    """Today's printer failures, so staff can help the resident and reprint."""
-    return jsonify(printer_failures=prints.printer_alerts(loket()))
+    """Today's printer failures, so staff can help the resident and reprint; and today's kiosk alerts."""
+    return jsonify(printer_failures=prints.printer_alerts(loket()), kiosk_alerts=prints.kiosk_alerts(loket()))
 
 
 def _print_for_staff(actor: Actor, ticket_id: int, kind: str):

@@ -18,9 +18,10 @@ from loket.hardware.printer import (
     preview_image,
     ticket_blocks,
 )
-from loket.realtime import publish
+from loket.realtime import publish, to_kiosk
 
 from .printers import PrintResult
+from .queue import print_queues
 
 
 def ticket_content(loket: Context, view: TicketView, office_name: str, *, lang: str = "id") -> TicketContent:
@@ -95,3 +96,22 @@ def print_ticket(
     result = send(printer, render(content, printer, kind="slip" if kind == "slip" else "ticket"))
     publish(prints.record_print(loket, view.id, kind, result.ok, result.printer, result.reason, kiosk, user_id))
     return result
+
+
+def queue_ticket(
+    loket: Context, view: TicketView, printer: Printer, office_name: str, *, kiosk: str | None, paired: str | None
+) -> dict:
+    """Print a resident's ticket off the request path (its printer's queue): returns at once with
+    {"state": "queued"}; the outcome is recorded as `print_ticket` records it (at `kiosk`) and pushed to
+    the page of the `paired` kiosk that asked."""
+    job = render(ticket_content(loket, view, office_name), printer, kind="ticket")
+    ticket_id, number = view.id, view.number
+
+    def run() -> None:
+        result = send(printer, job)
+        if paired:  # first: the resident waits in front of that screen (and recording may fail)
+            to_kiosk(paired, "print.outcome", {"number": number, **result.as_dict()})
+        publish(prints.record_print(loket, ticket_id, "ticket", result.ok, result.printer, result.reason, kiosk))
+
+    print_queues().submit(printer, run)
+    return {"state": "queued", "ok": None, "printer": printer.describe(), "reason": None, "message": None}

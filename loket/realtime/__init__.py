@@ -4,15 +4,25 @@ Who receives what:
 - "display" room (every display): public events (ticket.called, …) and display.state;
 - "staff" room (every logged-in staff page): every event;
 - "counter:<id>" room (the staff pages at one counter): scanner.scan from the scanner agent;
+- "kiosk:<name>" room (the page of one paired kiosk, auth {"kiosk_token"}): print.outcome of its tickets;
 - everyone (kiosks too): settings.changed.
 """
 
 from flask import Flask
 
 from . import handlers
-from .publish import DISPLAY_ROOM, STAFF_ROOM, counter_room, publish, to_counter
+from .publish import DISPLAY_ROOM, STAFF_ROOM, counter_room, kiosk_room, publish, to_counter, to_kiosk
 
-__all__ = ["DISPLAY_ROOM", "STAFF_ROOM", "counter_room", "init_app", "publish", "to_counter"]
+__all__ = [
+    "DISPLAY_ROOM",
+    "STAFF_ROOM",
+    "counter_room",
+    "init_app",
+    "kiosk_room",
+    "publish",
+    "to_counter",
+    "to_kiosk",
+]
 
 
 def init_app(app: Flask) -> None:

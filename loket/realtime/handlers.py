@@ -10,10 +10,12 @@ from flask import session
 from flask_login import current_user
 from flask_socketio import emit, join_room
 
+from loket.core.admin import paired_kiosk
 from loket.display.state import display_state
 from loket.extensions import socketio
+from loket.services import loket
 
-from .publish import DISPLAY_ROOM, STAFF_ROOM, counter_room
+from .publish import DISPLAY_ROOM, STAFF_ROOM, counter_room, kiosk_room
 
 
 def on_connect(auth=None):
@@ -33,6 +35,10 @@ def on_connect(auth=None):
             join_room(counter_room(session["counter_id"]))
     else:
         join_room(DISPLAY_ROOM)
+        token = (auth or {}).get("kiosk_token")
+        kiosk = paired_kiosk(loket(), token) if isinstance(token, str) else None
+        if kiosk:  # a paired kiosk also hears how its own tickets printed
+            join_room(kiosk_room(kiosk))
     emit("display.state", display_state())
 
 

@@ -61,3 +61,12 @@ def counter_room(counter_id: int) -> str:
 def to_counter(counter_id: int, kind: str, payload: dict) -> None:
     """Send something to the staff pages working at one counter only."""
     socketio.emit(kind, payload, to=counter_room(counter_id))
+
+
+def kiosk_room(name: str) -> str:
+    return f"kiosk:{name}"
+
+
+def to_kiosk(name: str, kind: str, payload: dict) -> None:
+    """Send something to the page of one paired kiosk (e.g. print.outcome: its ticket printed or not)."""
+    socketio.emit(kind, payload, to=kiosk_room(name))

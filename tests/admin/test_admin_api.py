@@ -123,9 +123,12 @@ def test_kiosk_device_printer_is_used_for_its_tickets(app, client, admin):
             "/api/admin/devices", {"kind": "kiosk", "name": "lobby1", "printer": f"network:{printer.address}"}
         )
         assert r.status_code == 201, r.get_json()
-        r = client.post("/api/tickets", json={"service": KIA, "kiosk": "lobby1"})
+        code = admin.post(f"/api/admin/devices/{r.get_json()['device']['id']}/pair").get_json()["code"]
+        # the kiosk is the paired one, whatever its page says
+        r = client.post("/api/tickets", json={"service": KIA, "kiosk": "other"}, headers={"X-Loket-Kiosk-Token": code})
         assert r.status_code == 201, r.get_json()
-        assert r.get_json()["print"]["ok"], r.get_json()["print"]
+        assert r.get_json()["print"]["printer"] == f"network:{printer.address}", r.get_json()["print"]
+        app.extensions["print_queues"].wait_idle()  # printed off the request path
         printer.close()  # waits for the connection to end
         assert len(printer.jobs) == 1, "the ticket went to the kiosk's own printer"
         assert qr_payloads(printer.jobs[0]) == [r.get_json()["qr"]]

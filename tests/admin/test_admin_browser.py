@@ -423,6 +423,23 @@ def test_kiosks_and_displays_with_their_printer_counters_and_address(server_fact
     expect(display).to_have_count(0)
     expect(kiosk).to_be_visible()
 
+    # Pairing: the code is shown once (typed on the kiosk, or its address opened there as a QR code).
+    expect(kiosk.locator("[data-paired]")).to_have_attribute("data-paired", "false")
+    kiosk.locator(".a-pair").click()
+    pairing = page.locator("dialog#pairing")
+    expect(pairing.locator("#pair-code")).to_have_text(re.compile(r"^(\d{4} ){4}\d{4}$"))
+    code = pairing.locator("#pair-code").inner_text().replace(" ", "")
+    expect(pairing.locator("#pair-url")).to_have_text(f"{base}/kiosk/?kiosk=kiosk-lobi#pair={code}")
+    expect(pairing.locator("img.a-pair-qr")).to_be_visible()
+    page.screenshot(path=artifacts / "admin-device-pairing.png")
+    pairing.locator(".a-dialog-x").click()
+    expect(kiosk.locator("[data-paired]")).to_have_attribute("data-paired", "true")
+    # Pairing again asks first: the kiosk's code stops working.
+    kiosk.locator(".a-pair").click()
+    expect(page.locator("#confirm-yes")).to_have_text("Pasangkan ulang")
+    page.locator("#confirm-yes").click()
+    expect(page.locator("dialog#pairing #pair-code")).not_to_have_text(code)
+
 
 def test_the_settings_page_sets_calls_retention_and_voice_and_purges_personal_data(server_factory, pages, artifacts):
     server = server_factory()

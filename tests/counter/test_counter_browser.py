@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -377,3 +378,48 @@ def test_a_reload_still_in_flight_never_undoes_what_an_action_just_showed(server
         route.fulfill(response=stale)
     page.evaluate("() => new Promise(done => setTimeout(done))")  # let the page handle the late answer
     panel_state(page, "serving")
+
+
+def test_the_front_desk_voids_a_ticket_nobody_holds(server_factory, desk, artifacts):
+    server = server_factory()
+    first = issue(server.base, "pencetakan-ktp-el")["number"]
+    second = issue(server.base, "pencetakan-ktp-el")["number"]
+    page = desk(server.base, "pelayanan", "Loket 1")
+    page.click("#unclaimed-open")
+    dialog = page.locator("#unclaimed-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("#unclaimed-list li")).to_have_count(2)
+    expect(dialog.locator(f'[data-number="{first}"]')).to_contain_text("kiosk kiosk-test")
+    dialog.locator(f'[data-number="{first}"] .c-unclaimed-void').click()
+    expect(page.locator("#unclaimed-error")).to_have_text("Tulis alasannya dulu.")  # no reason, nothing voided
+    expect(dialog.locator("#unclaimed-list li")).to_have_count(2)
+    page.fill("#unclaimed-reason", "Diambil beruntun oleh satu perangkat")
+    page.screenshot(path=artifacts / "counter-unclaimed.png")
+    dialog.locator(f'[data-number="{first}"] .c-unclaimed-void').click()
+    expect(dialog.locator("#unclaimed-list li")).to_have_count(1)
+    expect(dialog.locator(f'[data-number="{second}"]')).to_be_visible()
+    with urllib.request.urlopen(f"{server.base}/api/tickets/{first}", timeout=5) as response:
+        assert json.load(response)["state"] == "voided"
+
+
+def test_the_desk_shows_a_kiosk_alert_as_it_happens(server_factory, desk, artifacts):
+    server = server_factory(LOKET_KIOSK_PIN="1357", LOKET_KIOSK_PIN_LOCKOUT="2 per 15 minutes")
+    page = desk(server.base, "pelayanan", "Loket 1")
+    expect(page.locator("#alerts")).to_be_hidden()
+    for _ in range(2):  # someone guesses the kiosk's staff PIN
+        request = urllib.request.Request(
+            f"{server.base}/api/kiosk/unlock",
+            data=json.dumps({"pin": "0000", "kiosk": "kiosk-lobi"}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            urllib.request.urlopen(request, timeout=5)
+        except urllib.error.HTTPError as refused:
+            refused.close()
+    alert = page.locator('#alerts-list [data-reason="pin_lockout"]')
+    expect(alert).to_contain_text("Terlalu banyak PIN salah di kiosk kiosk-lobi")
+    expect(page.locator("#alerts-title")).to_have_text("Perlu perhatian petugas")
+    page.screenshot(path=artifacts / "counter-kiosk-alert.png")
+    alert.locator(".c-alert-dismiss").click()
+    expect(page.locator("#alerts")).to_be_hidden()

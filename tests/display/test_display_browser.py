@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from loket.core.speech import Reading, call_sentence
-from tests.fixtures.browser import stop_the_clock, until_no_call_is_shown
+from tests.fixtures.browser import kiosk_headers, stop_the_clock, until_no_call_is_shown
 
 pytestmark = pytest.mark.e2e
 
@@ -97,7 +97,13 @@ class Staff:
         return self
 
     def issue(self, service: str = KTP) -> str:
-        return self.post("/api/tickets", {"service": service})["number"]
+        """A ticket as the paired test kiosk takes it."""
+        token = self.get("/api/csrf")["csrf_token"]
+        response = self.api.post(
+            "/api/tickets", data={"service": service}, headers={"X-CSRFToken": token, **kiosk_headers()}
+        )
+        assert response.ok, f"POST /api/tickets: {response.status} {response.text()}"
+        return response.json()["number"]
 
     def call_next(self) -> dict[str, Any]:
         ticket = self.post("/api/counter/call-next")["ticket"]

@@ -14,7 +14,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from loket.hardware.printer.emulator import NetworkPrinterEmulator
-from tests.fixtures.browser import stop_the_clock
+from tests.fixtures.browser import LoketServer, kiosk_headers, stop_the_clock
+from tests.fixtures.database import SERVED_KIOSK
 
 pytestmark = pytest.mark.e2e
 
@@ -28,9 +29,9 @@ MIN_TARGET = 72  # px: the smallest touch target on the kiosk
 
 
 def call(base: str, method: str, path: str, data: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
-    """One public API call without a session: (status, JSON body)."""
+    """One public API call without a session, as the paired test kiosk: (status, JSON body)."""
     payload = json.dumps(data).encode() if data is not None else None
-    headers = {"Accept": "application/json", "Content-Type": "application/json"}
+    headers = {"Accept": "application/json", "Content-Type": "application/json", **kiosk_headers()}
     req = urllib.request.Request(base + path, data=payload, headers=headers, method=method)
     try:
         with urllib.request.urlopen(req, timeout=10) as response:
@@ -285,8 +286,9 @@ def test_the_kiosk_refuses_before_printing_when_the_quota_is_used_up(server_fact
 
 def test_a_ticket_the_printer_could_not_print_is_shown_on_screen_and_issued_once(server_factory, new_page, artifacts):
     with NetworkPrinterEmulator(mode="paper_out") as printer:
-        server = server_factory(LOKET_KIOSK_PRINTERS=f"lobby=network:{printer.address}")
-        kiosk = new_page(f"{server.base}/kiosk/?kiosk=lobby", fake_clock=True)
+        # the paired test kiosk's own printer (the pairing code names the kiosk, whatever its address says)
+        server = server_factory(LOKET_KIOSK_PRINTERS=f"{SERVED_KIOSK}=network:{printer.address}")
+        kiosk = new_page(f"{server.base}/kiosk/?kiosk={SERVED_KIOSK}", fake_clock=True)
         kiosk.click(f'[data-service="{KTP}"]')
         stop_the_clock(kiosk)  # the ticket screen's countdown stands at its start
         kiosk.click("#take-ticket")
@@ -355,9 +357,11 @@ def hold(page: Page, selector: str) -> None:
 def test_staff_open_the_kiosk_settings_with_a_held_press_and_the_pin(server_factory, new_page, tmp_path, artifacts):
     folder = tmp_path / "lobby-printer"
     server = server_factory(
-        LOKET_KIOSK_PIN="1357", LOKET_KIOSK_PRINTERS=f"lobby=file:{folder}", LOKET_PIN_RATE_LIMIT="5 per minute"
+        LOKET_KIOSK_PIN="1357",
+        LOKET_KIOSK_PRINTERS=f"{SERVED_KIOSK}=file:{folder}",
+        LOKET_PIN_RATE_LIMIT="5 per minute",
     )
-    kiosk = new_page(f"{server.base}/kiosk/?kiosk=lobby", fake_clock=True)
+    kiosk = new_page(f"{server.base}/kiosk/?kiosk={SERVED_KIOSK}", fake_clock=True)
 
     kiosk.click("#staff-gesture")  # a tap is nothing
     expect(kiosk.locator("#staff")).to_be_hidden()
@@ -377,7 +381,8 @@ def test_staff_open_the_kiosk_settings_with_a_held_press_and_the_pin(server_fact
     press_pin(kiosk, "1357")
     kiosk.click("#pin-submit")
     expect(kiosk.locator("#staff-panel")).to_be_visible()
-    expect(kiosk.locator("#panel-kiosk")).to_have_text("lobby")
+    expect(kiosk.locator("#panel-kiosk")).to_have_text(SERVED_KIOSK)
+    expect(kiosk.locator("#panel-pairing")).to_have_attribute("data-paired", SERVED_KIOSK)
     expect(kiosk.locator("#panel-printer")).to_have_text(f"file:{folder}")
     expect(kiosk.locator("#panel-kiosk-note")).to_be_hidden()
     kiosk.click("#panel-test-print")
@@ -492,3 +497,132 @@ def test_a_kiosk_left_alone_cannot_be_escaped_and_returns_to_the_start(new_page,
     kiosk.clock.run_for(91_000)
     expect(kiosk.locator("#screen-services")).to_be_visible()
     expect(kiosk.locator("h1")).to_have_text("Ambil Nomor Antrean")
+
+
+# ---- 6. a public kiosk that cannot be abused, and that never shows a server error ---------
+
+
+def test_a_kiosk_is_paired_once_from_the_admins_link_or_code(server_factory, browser, admin, artifacts, tmp_path):
+    folder = tmp_path / "lobi-printer"
+    server = server_factory(LOKET_KIOSK_PIN="1357", LOKET_KIOSK_PRINTERS=f"kiosk-lobi=file:{folder}")
+    office = admin(server.base)
+    device = office.post("/api/admin/devices", {"kind": "kiosk", "name": "kiosk-lobi"})["device"]
+    first = office.post(f"/api/admin/devices/{device['id']}/pair", {})
+    assert re.fullmatch(r"(\d{4} ){4}\d{4}", first["code"]) and first["url"].endswith(
+        "#pair=" + first["code"].replace(" ", "")
+    )
+
+    # A new kiosk, not paired: it opens the admin's link once; the code is kept and leaves the address bar.
+    context = browser.new_context(viewport=KIOSK)
+    context.set_default_timeout(10_000)
+    kiosk = context.new_page()
+    kiosk.goto(first["url"])
+    expect(kiosk.locator("[data-service]").first).to_be_visible()
+    assert "#pair" not in kiosk.url
+    kiosk.click(f'[data-service="{KTP}"]')
+    kiosk.click("#take-ticket")
+    expect(kiosk.locator("#screen-ticket")).to_have_attribute("data-printed", "true")  # on its own printer
+    assert list(folder.glob("*.bin")), "the ticket went to kiosk-lobi's printer: the paired kiosk asked"
+    kiosk.click("#ticket-done")
+
+    # The admin pairs it again (a stolen code dies): the kiosk's panel takes the new code typed on its pad.
+    second = office.post(f"/api/admin/devices/{device['id']}/pair", {})
+    kiosk.clock.install()
+    kiosk.reload()
+    expect(kiosk.locator("[data-service]").first).to_be_visible()
+    hold(kiosk, "#staff-gesture")
+    press_pin(kiosk, "1357")
+    kiosk.click("#pin-submit")
+    expect(kiosk.locator("#staff-panel")).to_be_visible()
+    expect(kiosk.locator("#panel-pairing")).to_have_attribute("data-paired", "")
+    expect(kiosk.locator("#panel-pairing")).to_contain_text("belum dipasangkan")
+    for digit in second["code"].replace(" ", ""):
+        kiosk.click(f'#pair-pad [data-key="{digit}"]')
+    expect(kiosk.locator("#pair-display")).to_have_text(second["code"])
+    kiosk.click("#pair-save")
+    expect(kiosk.locator("#pair-result")).to_have_attribute("data-ok", "true")
+    expect(kiosk.locator("#panel-pairing")).to_have_attribute("data-paired", "kiosk-lobi")
+    kiosk.locator("#staff-panel").screenshot(path=artifacts / "kiosk-panel-paired.png")
+    kiosk.screenshot(path=artifacts / "kiosk-panel-pairing.png")
+    assert kiosk.evaluate("localStorage.getItem('loket.kiosk.token')") == second["code"].replace(" ", "")
+    context.close()
+
+
+def test_the_ticket_is_on_screen_while_it_prints_then_printed(server_factory, new_page, artifacts):
+    from tests.printing.test_print_queue import HeldPrinter
+
+    printer = HeldPrinter()
+    try:
+        server = server_factory(
+            LOKET_KIOSK_PRINTERS=f"{SERVED_KIOSK}=network:{printer.address}", LOKET_PRINTER_TIMEOUT="30"
+        )
+        kiosk = new_page(f"{server.base}/kiosk/?kiosk={SERVED_KIOSK}")
+        kiosk.click(f'[data-service="{KTP}"]')
+        kiosk.click("#take-ticket")
+        # The printer has printed nothing yet: the resident has the number, and is told it is printing.
+        expect(kiosk.locator("#ticket-number")).to_have_text("B-001")
+        expect(kiosk.locator("#ticket-printing")).to_have_text("Tiket sedang dicetak…")
+        expect(kiosk.locator("#ticket-take-paper")).to_be_hidden()
+        assert printer.jobs == []
+        kiosk.screenshot(path=artifacts / "kiosk-ticket-printing.png")
+        printer.release()
+        expect(kiosk.locator("#screen-ticket")).to_have_attribute("data-printed", "true")
+        expect(kiosk.locator("#ticket-take-paper")).to_be_visible()
+        expect(kiosk.locator("#ticket-printing")).to_be_hidden()
+        kiosk.screenshot(path=artifacts / "kiosk-ticket-printed.png")
+    finally:
+        printer.release()
+        printer.close()
+
+
+def test_a_read_only_database_sends_the_resident_to_the_information_desk(
+    tmp_path, served_template, new_page, artifacts
+):
+    server = LoketServer(tmp_path, served_template)
+    server.env["DATABASE_URL"] = f"sqlite:///file:{tmp_path / 'loket.db'}?mode=ro&uri=true"  # the disk went read-only
+    server.start()
+    try:
+        kiosk = new_page(f"{server.base}/kiosk/")
+        kiosk.click(f'[data-service="{KTP}"]')
+        kiosk.click("#take-ticket")
+        box = kiosk.locator("#kiosk-error")
+        expect(box).to_be_visible()
+        expect(box).to_have_attribute("data-error", "storage_unavailable")
+        expect(kiosk.locator("#kiosk-error-title")).to_have_text("Silakan ke meja informasi")
+        expect(kiosk.locator("#kiosk-error-text")).to_contain_text("basis data hanya bisa dibaca")
+        expect(box).not_to_contain_text("500")
+        kiosk.screenshot(path=artifacts / "kiosk-read-only.png")
+        kiosk.click("#kiosk-error-close")
+        kiosk.click('.lang-switch [data-lang="en"]')
+        kiosk.click("#take-ticket")
+        expect(kiosk.locator("#kiosk-error-title")).to_have_text("Please go to the information desk")
+        expect(kiosk.locator("#kiosk-error-text")).to_contain_text("the database can only be read")
+        kiosk.screenshot(path=artifacts / "kiosk-read-only-en.png")
+    finally:
+        server.stop()
+
+
+def test_a_lost_answer_is_retried_with_the_same_key_and_gives_the_same_ticket(server_factory, new_page):
+    server = server_factory()
+    kiosk = new_page(f"{server.base}/kiosk/")
+    keys: list[str | None] = []
+
+    def lose_the_first_answer(route) -> None:
+        keys.append(route.request.headers.get("idempotency-key"))
+        if len(keys) == 1:
+            route.fetch()  # the server issues the ticket...
+            route.abort("connectionreset")  # ...and its answer never reaches the kiosk (a crash, a dropped link)
+        else:
+            route.continue_()
+
+    kiosk.route("**/api/tickets", lose_the_first_answer)
+    kiosk.click(f'[data-service="{KTP}"]')
+    kiosk.click("#take-ticket")
+    expect(kiosk.locator("#ticket-number")).to_have_text("B-001")
+    assert len(keys) == 2 and keys[0] == keys[1] and keys[0] and keys[0].startswith("tap-")
+    assert call(server.base, "GET", "/api/tickets/B-002")[0] == 404, "the retry issued no second ticket"
+    kiosk.click("#ticket-done")
+    kiosk.click(f'[data-service="{KTP}"]')
+    kiosk.click("#take-ticket")
+    expect(kiosk.locator("#ticket-number")).to_have_text("B-002")  # a new tap, a new key
+    assert keys[2] != keys[0]

@@ -32,9 +32,24 @@ def kiosk_app(tmp_path, emulator, demo_database):
         TESTING=False,  # as this app always ran: errors answer as in production
         KIOSK_PRINTERS=f"lobby=network:{emulator.address}",
         PRINTER_TIMEOUT=1,
+        kiosk="lobby",
     )
     yield app
     app.extensions["loket"].store.dispose()
+
+
+def printed(app) -> None:
+    """Wait until every queued print job ran (printing is off the request path)."""
+    app.extensions["print_queues"].wait_idle()
+
+
+def kiosk_socket(app):
+    """The paired kiosk's page over Socket.IO: it hears print.outcome for its own tickets."""
+    return socketio.test_client(app, auth={"channel": "display", "kiosk_token": app.config["TEST_KIOSK_TOKEN"]})
+
+
+def outcomes(socket) -> list[dict]:
+    return [e["args"][0] for e in socket.get_received() if e["name"] == "print.outcome"]
 
 
 def tickets_in_db(app) -> int:
@@ -45,7 +60,8 @@ def tickets_in_db(app) -> int:
 def test_default_file_printer_gets_a_ticket_whose_qr_scans(client, app, tmp_path):
     r = client.post("/api/tickets", json={"service": KTP})
     data = r.get_json()
-    assert r.status_code == 201 and data["print"]["ok"] is True
+    assert r.status_code == 201 and data["print"]["state"] == "queued"
+    printed(app)
     [binary] = (tmp_path / "tickets").glob("*.bin")
     assert qr_payloads(binary.read_bytes()) == [data["qr"]]
     assert b"B-001" in binary.read_bytes()
@@ -53,8 +69,13 @@ def test_default_file_printer_gets_a_ticket_whose_qr_scans(client, app, tmp_path
 
 def test_network_printer_prints_the_kiosk_ticket(kiosk_app, emulator):
     client = kiosk_app.test_client()
+    kiosk = kiosk_socket(kiosk_app)
     data = client.post("/api/tickets", json={"service": KTP, "kiosk": "lobby"}).get_json()
-    assert data["print"] == {"ok": True, "printer": f"network:{emulator.address}", "reason": None, "message": None}
+    assert data["print"]["state"] == "queued" and data["print"]["printer"] == f"network:{emulator.address}"
+    printed(kiosk_app)
+    assert outcomes(kiosk) == [
+        {"number": "B-001", "ok": True, "printer": f"network:{emulator.address}", "reason": None, "message": None}
+    ]
     emulator.close()
     [job] = emulator.jobs
     assert qr_payloads(job) == [data["qr"]] and b"NOMOR ANTREAN" in job
@@ -69,11 +90,14 @@ def test_failed_printer_still_issues_exactly_one_ticket_and_alerts_staff(kiosk_a
     staff_client = staff("pelayanan", "pelayanan", "Loket 1")
     staff_socket = socketio.test_client(kiosk_app, flask_test_client=staff_client.client, auth={"channel": "staff"})
     client = kiosk_app.test_client()
+    kiosk = kiosk_socket(kiosk_app)
     r = client.post("/api/tickets", json={"service": KTP, "kiosk": "lobby"})
     data = r.get_json()
     assert r.status_code == 201, data
     assert data["number"] == "B-001" and data["qr"] and data["qr_svg"]
-    assert data["print"]["ok"] is False and data["print"]["reason"]
+    printed(kiosk_app)
+    [outcome] = outcomes(kiosk)
+    assert outcome["number"] == "B-001" and outcome["ok"] is False and outcome["reason"] and outcome["message"]
     assert tickets_in_db(kiosk_app) == 1
     alerts = staff_client.client.get("/api/staff/alerts").get_json()["printer_failures"]
     assert alerts[0]["number"] == "B-001" and alerts[0]["kiosk"] == "lobby"
@@ -91,8 +115,10 @@ def staff(kiosk_app):
 def test_staff_reprint_after_the_printer_recovers(kiosk_app, emulator, staff):
     emulator.mode = "paper_out"
     client = kiosk_app.test_client()
+    kiosk = kiosk_socket(kiosk_app)
     data = client.post("/api/tickets", json={"service": KTP, "kiosk": "lobby"}).get_json()
-    assert data["print"]["reason"] == "paper_out"
+    printed(kiosk_app)
+    assert [o["reason"] for o in outcomes(kiosk)] == ["paper_out"]
     emulator.mode = "ok"  # paper loaded
     desk = staff("pelayanan", "pelayanan", "Loket 1")
     ticket_id = desk.post("/api/scan", {"code": data["qr"]}).get_json()["ticket"]["id"]
@@ -177,6 +203,7 @@ def test_an_alert_disappears_once_the_ticket_is_reprinted(kiosk_app, emulator, s
     emulator.mode = "cover_open"
     client = kiosk_app.test_client()
     data = client.post("/api/tickets", json={"service": KTP, "kiosk": "lobby"}).get_json()
+    printed(kiosk_app)
     desk = staff("pelayanan", "pelayanan", "Loket 1")
     [alert] = desk.client.get("/api/staff/alerts").get_json()["printer_failures"]
     failed = desk.post(f"/api/staff/tickets/{alert['ticket_id']}/reprint", {"kiosk": "lobby"})

@@ -15,7 +15,7 @@ import redis
 import requests
 import socketio
 
-from tests.fixtures.browser import free_port
+from tests.fixtures.browser import free_port, kiosk_code
 from tests.fixtures.database import copy_sqlite
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,7 +88,7 @@ def two_servers(tmp_path, served_template):
                 proc.wait()
 
 
-def test_a_call_made_on_one_process_reaches_a_display_on_the_other(two_servers):
+def test_a_call_made_on_one_process_reaches_a_display_on_the_other(two_servers, served_template):
     display_base, counter_base = two_servers
     calls: list[dict] = []
     got_state = threading.Event()
@@ -104,9 +104,10 @@ def test_a_call_made_on_one_process_reaches_a_display_on_the_other(two_servers):
     display.connect(display_base, transports=["websocket"], auth={"channel": "display"}, wait_timeout=10)
     try:
         assert got_state.wait(10), "the display gets its state on connect"
-        number = requests.post(f"{counter_base}/api/tickets", json={"service": "pencetakan-ktp-el"}, timeout=10).json()[
-            "number"
-        ]
+        kiosk = {"X-Loket-Kiosk-Token": kiosk_code(served_template)}  # the paired kiosk
+        number = requests.post(
+            f"{counter_base}/api/tickets", json={"service": "pencetakan-ktp-el"}, headers=kiosk, timeout=10
+        ).json()["number"]
         officer = requests.Session()
         token = officer.get(f"{counter_base}/api/csrf", timeout=10).json()["csrf_token"]
         officer.post(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.fixtures.browser import Officer
+from tests.fixtures.browser import Officer, pair_context
 
 pytestmark = pytest.mark.e2e
 
@@ -69,7 +69,7 @@ def small_targets(page: Page, minimum: int = 72) -> list[str]:
 
 def test_a_resident_rates_at_the_kiosk_and_the_head_of_office_reads_the_ikm(server_factory, browser, artifacts):
     server = server_factory()
-    context = browser.new_context(viewport=KIOSK, base_url=server.base)
+    context = pair_context(browser.new_context(viewport=KIOSK, base_url=server.base))
     context.set_default_timeout(10_000)
     errors: list[str] = []
     kiosk = context.new_page()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from loket.core.accounts import acting_at_counter
@@ -53,11 +54,52 @@ class Availability:
         }
 
 
-def issue(loket: Context, service_code: str, priority: str | None = None, source: str = "kiosk") -> Outcome:
-    """Give a resident a numbered ticket for a service."""
-    with loket.store.transaction() as s:
-        ticket, events = new_ticket(loket, s, service_code, priority, source)
-        return Outcome(ticket_view(loket, s, ticket, with_ahead=True), events)
+def issue(
+    loket: Context,
+    service_code: str,
+    priority: str | None = None,
+    source: str = "kiosk",
+    *,
+    issuer: str | None = None,
+    key: str | None = None,
+) -> Outcome:
+    """Give a resident a numbered ticket for a service.
+
+    With a `key` (the kiosk's Idempotency-Key, one per tap), a retry of the same tap by the same
+    `issuer` today returns the ticket the first try made (Outcome.replayed, no events), also when
+    both tries run at once: the unique key lets one of them in, the other reads its ticket.
+    """
+    if key is not None:
+        replay = _ticket_for_key(loket, issuer, key)
+        if replay is not None:
+            return replay
+    try:
+        with loket.store.transaction() as s:
+            ticket, events = new_ticket(loket, s, service_code, priority, source)
+            ticket.issuer, ticket.idempotency_key = issuer, key
+            if key is not None:
+                s.flush()  # a concurrent try with the same key fails here, before the answer
+            return Outcome(ticket_view(loket, s, ticket, with_ahead=True), events)
+    except IntegrityError:
+        replay = _ticket_for_key(loket, issuer, key) if key is not None else None
+        if replay is None:
+            raise
+        return replay
+
+
+def _ticket_for_key(loket: Context, issuer: str | None, key: str) -> Outcome | None:
+    """Today's ticket already issued for this issuer's key, as a replayed outcome, or None."""
+    with loket.store.read() as s:
+        ticket = s.scalar(
+            select(Ticket).where(
+                Ticket.service_day == loket.clock.today(),
+                Ticket.issuer == issuer,
+                Ticket.idempotency_key == key,
+            )
+        )
+        if ticket is None:
+            return None
+        return Outcome(ticket_view(loket, s, ticket, with_ahead=True), [], replayed=True)
 
 
 def serve_walk_in(loket: Context, actor: Actor, service_code: str, priority: str | None = None) -> Outcome:
@@ -126,7 +168,13 @@ def availability(loket: Context, s: Session, sop: Sop, settings: OfficeSettings)
     name = sop.name
     rule = settings.rule(sop.code)
     issued = (
-        s.scalar(select(func.count()).where(Ticket.service_day == loket.clock.today(), Ticket.service_code == sop.code))
+        s.scalar(
+            select(func.count()).where(
+                Ticket.service_day == loket.clock.today(),
+                Ticket.service_code == sop.code,
+                Ticket.state != S.VOIDED.value,  # a voided ticket nobody held gives its place back
+            )
+        )
         or 0
     )
     if rule.closed:

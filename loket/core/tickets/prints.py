@@ -58,3 +58,45 @@ def printer_alerts(loket: Context, limit: int = 20) -> list[dict[str, Any]]:
             elif key not in solved:
                 alerts.append(dict(r.payload, at=r.at.isoformat(), ticket_id=r.ticket_id))
         return alerts[:limit]
+
+
+#: Why a kiosk alert was raised: staff go and look at the kiosk or the hall.
+ALERT_REASONS = ("unpaired_burst", "kiosk_burst", "pin_lockout")
+
+
+def record_alert(loket: Context, reason: str, payload: dict[str, Any]) -> list[Event]:
+    """Note something at a public kiosk staff must look at (a burst of tickets, a PIN lockout); a staff alert."""
+    data = {"reason": reason, **payload}
+    with loket.store.transaction() as s:
+        s.add(EventRecord(at=loket.clock.now(), kind="kiosk.alert", payload=data))
+    return [Event("kiosk.alert", dict(data, at=loket.clock.now().isoformat()))]
+
+
+def kiosk_alerts(loket: Context, limit: int = 20) -> list[dict[str, Any]]:
+    """Today's kiosk alerts, newest first."""
+    with loket.store.read() as s:
+        rows = s.scalars(
+            select(EventRecord)
+            .where(EventRecord.kind == "kiosk.alert", EventRecord.at >= loket.clock.day_start(loket.clock.today()))
+            .order_by(EventRecord.id.desc())
+            .limit(limit)
+        ).all()
+        return [dict(r.payload, at=r.at.isoformat(), id=r.id) for r in rows]
+
+
+def last_print(loket: Context, ticket_id: int, kind: str = "ticket") -> dict[str, Any] | None:
+    """How the ticket's last print went ({"ok", "printer", "reason"}), or None when none is recorded yet."""
+    with loket.store.read() as s:
+        rows = s.scalars(
+            select(EventRecord)
+            .where(EventRecord.ticket_id == ticket_id, EventRecord.kind.in_(["ticket.printed", "printer.failed"]))
+            .order_by(EventRecord.id.desc())
+        ).all()
+        for r in rows:
+            if r.payload.get("kind", "ticket") == kind:
+                return {
+                    "ok": r.kind == "ticket.printed",
+                    "printer": r.payload.get("printer"),
+                    "reason": r.payload.get("reason"),
+                }
+        return None

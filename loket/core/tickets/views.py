@@ -220,6 +220,8 @@ class Outcome:
 
     ticket: TicketView | None
     events: list[Event]
+    #: The same request was answered before (a kiosk's retry with its Idempotency-Key): nothing changed.
+    replayed: bool = False
 
 
 def ticket_view(

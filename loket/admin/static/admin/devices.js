@@ -7,7 +7,7 @@ import { h } from "loket/dom.js";
 import { api } from "loket/request.js";
 import { handle, say } from "loket/shell.js";
 import { activePill, checkboxes, checkedValues, field } from "./widgets.js";
-import { confirmAction, editDialog } from "./dialogs.js";
+import { confirmAction, dialog, editDialog } from "./dialogs.js";
 import { listPage } from "./list_page.js";
 
 
@@ -48,7 +48,17 @@ function deviceRow(d) {
     h("td", null, activePill(d.active)),
     h(
       "td",
+      { class: "a-pairing" },
+      d.kind === "kiosk"
+        ? h("span", { class: "pill " + (d.paired ? "pill-ok" : "pill-warn"), "data-paired": d.paired ? "true" : "false" }, i18n.t(d.paired ? "paired" : "not_paired"))
+        : "—"
+    ),
+    h(
+      "td",
       { class: "a-actions" },
+      d.kind === "kiosk"
+        ? h("button", { type: "button", class: "btn a-pair", onclick: function () { pair(d); } }, i18n.t(d.paired ? "repair" : "pair"))
+        : null,
       h("button", { type: "button", class: "btn btn-brand a-edit", onclick: function () { edit(d); } }, i18n.t("edit")),
       h("button", { type: "button", class: "btn btn-danger a-delete", onclick: function () { remove(d); } }, i18n.t("delete"))
     )
@@ -145,6 +155,35 @@ function edit(d) {
   });
 }
 
+/** A new pairing code for a kiosk, shown once: the code to type on the kiosk, and its address as a QR code. */
+function pair(d) {
+  var ask = d.paired
+    ? confirmAction({ title: i18n.fmt("pair_title", { name: d.name }), text: i18n.fmt("repair_confirm", { name: d.name }), confirm: i18n.t("repair") })
+    : Promise.resolve(true);
+  ask
+    .then(function (yes) {
+      if (!yes) return null;
+      return api("POST", "/api/admin/devices/" + d.id + "/pair").then(function (res) {
+        var box = dialog({
+          id: "pairing",
+          title: i18n.fmt("pair_title", { name: d.name }),
+          content: h(
+            "div",
+            { class: "a-dialog-body a-pairing-body" },
+            h("p", null, i18n.t("pair_text")),
+            h("p", { class: "a-pair-code a-mono", id: "pair-code" }, res.code),
+            h("img", { class: "a-pair-qr", src: res.qr_svg, alt: res.url, width: 240, height: 240 }),
+            h("p", null, h("code", { class: "a-url", id: "pair-url" }, res.url))
+          ),
+        });
+        box.addEventListener("close", function () {
+          page.reload().catch(handle);
+        });
+      });
+    })
+    .catch(handle);
+}
+
 function remove(d) {
   confirmAction({
     title: i18n.fmt("delete_title", { name: d.name }),
@@ -163,7 +202,7 @@ function remove(d) {
 }
 
 const page = listPage({
-  columns: ["col_kind", "col_name", "col_zone", "col_setup", "col_url", "col_status", ""],
+  columns: ["col_kind", "col_name", "col_zone", "col_setup", "col_url", "col_status", "col_pairing", ""],
   load: load,
   items: function () {
     return state.devices;

@@ -13,6 +13,8 @@ const MAX_ALERTS = 6;
 
 const state = {
   alerts: [], // GET /api/staff/alerts: today's printer failures, newest first
+  kiosk: [], // GET /api/staff/alerts: today's kiosk alerts (bursts of tickets, PIN lockouts), newest first
+  system: null, // system.alert over Socket.IO: the database cannot be written (not stored: it cannot be)
   busy: {}, // alert group key -> true while its reprint runs
   errors: {}, // alert group key -> message of the last failed reprint
 };
@@ -69,6 +71,7 @@ export async function loadAlerts() {
   try {
     const data = await api("GET", "/api/staff/alerts");
     state.alerts = data.printer_failures || [];
+    state.kiosk = data.kiosk_alerts || [];
     renderAlerts();
   } catch {
     /* the next event tries again */
@@ -125,11 +128,63 @@ function alertItem(g) {
   );
 }
 
+const noticeKey = (a) => ["kiosk", a.reason, a.id || a.at].join("|");
+
+/** A kiosk alert or the system alert: what happened and where, with a dismiss button (nothing to reprint). */
+function noticeItem(a, key, text) {
+  return h(
+    "li",
+    { class: "c-alert c-alert-kiosk", "data-reason": a.reason || "" },
+    h("span", { class: "c-alert-icon", "aria-hidden": "true" }, "!"),
+    h(
+      "div",
+      { class: "c-alert-body" },
+      h("p", { class: "c-alert-text" }, text),
+      a.at ? h("p", { class: "c-alert-meta" }, fmt("alert_when", { time: hhmm(a.at) })) : null
+    ),
+    h(
+      "button",
+      {
+        type: "button",
+        class: "btn c-alert-dismiss",
+        onclick: () => {
+          if (key === "system") state.system = null;
+          else dismiss([key]);
+          renderAlerts();
+        },
+      },
+      t("alert_dismiss")
+    )
+  );
+}
+
+function notices() {
+  const dismissed = readDismissed();
+  const out = [];
+  if (state.system) out.push(noticeItem(state.system, "system", t(state.system.label) || state.system.reason));
+  state.kiosk.forEach((a) => {
+    const key = noticeKey(a);
+    if (dismissed.indexOf(key) !== -1) return;
+    const text = fmt("kiosk_alert." + a.reason, { kiosk: a.kiosk || "?", address: a.address || "?" });
+    out.push(noticeItem(a, key, text));
+  });
+  return out;
+}
+
+/** The database cannot be written: every desk sees it at once (it cannot be stored for later). */
+export function systemAlert(payload) {
+  state.system = Object.assign({ at: new Date().toISOString() }, payload || {});
+  renderAlerts();
+}
+
 /** Draw the alerts (only on the desk view). */
 export function renderAlerts() {
   const list = clear($("alerts-list"));
-  const groups = document.body.getAttribute("data-view") === "desk" ? alertGroups() : [];
-  $("alerts").hidden = !groups.length;
+  const onDesk = document.body.getAttribute("data-view") === "desk";
+  const groups = onDesk ? alertGroups() : [];
+  const other = onDesk ? notices() : [];
+  $("alerts").hidden = !groups.length && !other.length;
+  other.slice(0, MAX_ALERTS).forEach((li) => list.appendChild(li));
   groups.slice(0, MAX_ALERTS).forEach((g) => list.appendChild(alertItem(g)));
   if (groups.length > MAX_ALERTS) {
     list.appendChild(h("li", { class: "c-alert-more c-muted" }, fmt("alert_more", { n: groups.length - MAX_ALERTS })));

@@ -5,7 +5,7 @@ import { t } from "loket/i18n.js";
 import { say as shellSay } from "loket/shell.js";
 
 /** Rendered by the page route (counter/routes.py): {hall_roles, register_roles, cancel_any_step_roles}. */
-export const config = serverData("desk-config", { hall_roles: [], register_roles: [], cancel_any_step_roles: [] });
+export const config = serverData("desk-config", { hall_roles: [], register_roles: [], cancel_any_step_roles: [], void_roles: [] });
 
 export const state = {
   me: null, // GET /api/me: user, roles, role, counter

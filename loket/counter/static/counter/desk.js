@@ -1,6 +1,7 @@
 /* The staff desk (counter/desk.html): the staff shell logs in; then the officer chooses a role and a counter
  * (station.js) and works the desk: calling (calling.js), the lists (worklist.js), the berkas (panel.js and
- * its parts), the webcam (camera.js), printer alerts (alerts.js) and live updates (live.js). */
+ * its parts), the webcam (camera.js), printer and kiosk alerts (alerts.js), tickets nobody holds (unclaimed.js)
+ * and live updates (live.js). */
 import { $ } from "loket/dom.js";
 import { t, fmt } from "loket/i18n.js";
 import { api } from "loket/request.js";
@@ -11,6 +12,7 @@ import { loadStationData, renderStation, onStationChosen, changeStation } from "
 import "./panel.js";
 import { refreshLists, renderLists } from "./worklist.js";
 import { loadAlerts, renderAlerts } from "./alerts.js";
+import "./unclaimed.js";
 import { stopCamera } from "./camera.js";
 import { connect, disconnect, showConnection } from "./live.js";
 
@@ -33,6 +35,7 @@ function renderDesk() {
   $("call-next").disabled = !me.counter;
   $("call-next-hint").hidden = !!me.counter;
   $("walk-in").hidden = !me.counter || config.hall_roles.indexOf(me.role) === -1;
+  $("unclaimed-open").hidden = config.void_roles.indexOf(me.role) === -1;
   // The buku harian holds names and NIKs: only the roles that keep or sign it.
   document.querySelector(".c-register").hidden = config.register_roles.indexOf(me.role) === -1;
   $("work-title").textContent = fmt("work_title", { role: roleLabel(me.role) });

@@ -4,7 +4,7 @@ import { $ } from "loket/dom.js";
 import { t } from "loket/i18n.js";
 import { api } from "loket/request.js";
 import { refreshLists, scheduleRefresh } from "./worklist.js";
-import { loadAlerts, resolveAlerts } from "./alerts.js";
+import { loadAlerts, resolveAlerts, systemAlert } from "./alerts.js";
 import { onScannerScan } from "./calling.js";
 
 let socket = null;
@@ -45,6 +45,8 @@ export function connect() {
     loadAlerts(); // failures while this page was offline
   });
   socket.on("printer.failed", () => loadAlerts()); // the list from the server carries the time of the failure
+  socket.on("kiosk.alert", () => loadAlerts());
+  socket.on("system.alert", systemAlert);
   socket.on("ticket.printed", resolveAlerts);
   socket.on("scanner.scan", onScannerScan);
   socket.on("settings.changed", onSettingsChanged);

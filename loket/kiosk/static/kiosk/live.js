@@ -1,13 +1,16 @@
 /* Live updates: the admin's changes and the queues' movements reach the kiosk at once. */
 import { loadServices, refreshSoon } from "./services.js";
+import { kioskToken } from "./state.js";
+import { printOutcome } from "./ticket.js";
 
 export function connectLive() {
   if (typeof window.io !== "function") {
     document.body.setAttribute("data-connection", "offline");
     return;
   }
-  // The display channel is public: it carries only numbers, counters and settings changes.
-  var socket = window.io({ auth: { channel: "display" }, transports: ["websocket", "polling"] });
+  // The display channel is public: it carries only numbers, counters and settings changes. A paired kiosk
+  // (its pairing code) also hears how its own tickets printed (print.outcome).
+  var socket = window.io({ auth: { channel: "display", kiosk_token: kioskToken() }, transports: ["websocket", "polling"] });
   socket.on("connect", function () {
     document.body.setAttribute("data-connection", "online");
     loadServices(); // a reconnect may have missed changes
@@ -18,6 +21,7 @@ export function connectLive() {
   socket.on("connect_error", function () {
     document.body.setAttribute("data-connection", "offline");
   });
+  socket.on("print.outcome", printOutcome);
   socket.on("settings.changed", function () {
     loadServices();
   });

@@ -40,6 +40,30 @@ export var kioskId = (function () {
   }
 })();
 
+// The pairing code the admin gave this kiosk (admin > devices > pair): kept here, sent with every ticket request.
+// The admin's link opens /kiosk/?kiosk=NAME#pair=CODE once: the code is kept and the address forgets it.
+export var TOKEN_KEY = "loket.kiosk.token";
+(function () {
+  var match = /(?:^#|&)pair=([0-9]{8,40})/.exec(window.location.hash || "");
+  if (!match) return;
+  storage(TOKEN_KEY, match[1]);
+  try {
+    window.history.replaceState(null, "", window.location.pathname + window.location.search);
+  } catch {
+    /* the code stays in the address bar of a kiosk nobody can reach */
+  }
+})();
+
+export function kioskToken() {
+  return storage(TOKEN_KEY) || null;
+}
+
+/** The headers that say which paired kiosk asks (none when unpaired). */
+export function kioskHeaders() {
+  var token = kioskToken();
+  return token ? { "X-Loket-Kiosk-Token": token } : {};
+}
+
 export function defaultLang() {
   return storage(DEFAULT_LANG_KEY) === "en" ? "en" : "id";
 }

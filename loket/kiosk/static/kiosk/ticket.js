@@ -1,8 +1,8 @@
 /* Taking a ticket: the button, the request, the ticket screen (printed or not) and its countdown; errors. */
 import * as i18n from "loket/i18n.js";
 import { clear, h } from "loket/dom.js";
-import { api } from "loket/request.js";
-import { $, kioskId, state, timers } from "./state.js";
+import { $, kioskId, kioskToken, state, timers } from "./state.js";
+import { requestTicket, tapKey } from "./request.js";
 import { isClosed } from "./availability.js";
 import { requirementItems } from "./detail.js";
 import { loadServices } from "./services.js";
@@ -26,16 +26,18 @@ export function takeTicket() {
   var button = $("take-ticket");
   button.disabled = true;
   button.textContent = i18n.t("taking");
-  api("POST", "/api/tickets", { service: state.current.code, priority: state.priority, kiosk: kioskId })
+  early = {};
+  requestTicket({ service: state.current.code, priority: state.priority, kiosk: kioskId }, tapKey())
     .then(function (ticket) {
+      if (early[ticket.number]) ticket.print = early[ticket.number]; // a fast printer answered before the server did
       state.ticket = ticket;
       renderTicket();
       show("ticket");
-      startCountdown(ticket.print && ticket.print.ok === false ? TICKET_FAILED_SECONDS : TICKET_SECONDS);
+      startCountdown(printState(ticket) === "failed" ? TICKET_FAILED_SECONDS : TICKET_SECONDS);
       loadServices(); // the queue and the quota changed
     })
     .catch(function (err) {
-      showError(err.message);
+      showError(err.message, err.code);
       loadServices(); // the refusal may be news: closed, quota full
     })
     .then(function () {
@@ -44,13 +46,40 @@ export function takeTicket() {
     });
 }
 
+/** "printing" (queued, no outcome yet), "printed" or "failed" (a retry's answer: the paper is not sure either). */
+function printState(tk) {
+  var p = tk.print || {};
+  if (p.ok === true) return "printed";
+  if (p.ok === false || p.state === "replayed") return "failed"; // a retry's first print unknown: the screen is the ticket
+  // Only a paired kiosk hears how its ticket printed; an unpaired one just points at the printer.
+  return kioskToken() ? "printing" : "printed";
+}
+
+var early = {}; // print outcomes that came before the ticket's own answer, by number
+
+/** The print outcome pushed to this (paired) kiosk: the ticket on screen stays valid either way. */
+export function printOutcome(outcome) {
+  var tk = state.ticket;
+  if (!outcome) return;
+  if (!tk || outcome.number !== tk.number) {
+    early[outcome.number] = outcome;
+    return;
+  }
+  tk.print = outcome;
+  renderTicket();
+  if (outcome.ok === false && !$("screen-ticket").hidden) startCountdown(TICKET_FAILED_SECONDS); // time to photograph it
+}
+
 export function renderTicket() {
   var tk = state.ticket;
   if (!tk) return;
-  var failed = !!(tk.print && tk.print.ok === false);
-  $("screen-ticket").setAttribute("data-printed", failed ? "false" : "true");
+  var printing = printState(tk);
+  var failed = printing === "failed";
+  $("screen-ticket").setAttribute("data-printed", printing === "printing" ? "" : failed ? "false" : "true");
+  $("screen-ticket").setAttribute("data-print", printing);
   $("print-failed").hidden = !failed;
-  $("ticket-take-paper").hidden = failed;
+  $("ticket-printing").hidden = printing !== "printing";
+  $("ticket-take-paper").hidden = printing !== "printed";
   $("ticket-number").textContent = tk.number;
   $("ticket-service").textContent = i18n.t(tk.service_name);
   $("ticket-priority").hidden = !tk.priority;
@@ -79,7 +108,15 @@ function startCountdown(seconds) {
   }, 1000);
 }
 
-export function showError(message) {
+// Refusals the resident cannot solve here: the system cannot store tickets, or no answer came at all.
+var TO_THE_DESK = ["storage_unavailable", "server", "kiosk_not_paired"];
+
+export function showError(message, code) {
+  var desk = TO_THE_DESK.indexOf(code) !== -1;
+  $("kiosk-error").setAttribute("data-error", code || "");
+  $("kiosk-error-title").hidden = !desk;
+  var title = i18n.t("desk_title");
+  if (desk && message.indexOf(title) === 0) message = message.slice(title.length).replace(/^[.\s]+/, ""); // said above
   $("kiosk-error-text").textContent = message;
   $("kiosk-error").hidden = false;
   $("kiosk-error-close").focus();

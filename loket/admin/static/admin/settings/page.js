@@ -104,7 +104,7 @@ function connect() {
   });
   socket.onAny(function (event) {
     // issued today / remaining change with every ticket
-    if (event === "ticket.issued" || event === "ticket.cancelled") {
+    if (event === "ticket.issued" || event === "ticket.cancelled" || event === "ticket.voided") {
       clearTimeout(servicesTimer);
       servicesTimer = setTimeout(loadServices, 300);
     }
