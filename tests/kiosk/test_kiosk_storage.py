@@ -18,17 +18,20 @@ def read_only(tmp_path, demo_database):
     """The office's database, its kiosk paired, then opened through a read-only connection (as a disk remounted ro)."""
     writable = make_app(tmp_path / "w", demo_database, kiosk=None)
     code = pair_kiosk(writable, "lobby1")
+    # Logging in writes the staff session, so the officer logs in before the disk turns read-only.
+    session_cookie = staff_of(writable)("pelayanan").client.get_cookie("session").value
     writable.extensions["loket"].store.dispose()
     path = demo_database.removeprefix("sqlite:///")
     app = make_app(tmp_path / "ro", f"sqlite:///file:{path}?mode=ro&uri=true", kiosk=None)
-    yield app, code
+    yield app, code, session_cookie
     app.extensions["loket"].store.dispose()
 
 
 def test_a_read_only_database_answers_503_with_the_reason_and_alerts_staff(read_only):
-    app, code = read_only
-    desk = staff_of(app)("pelayanan")  # logging in only reads
-    staff_socket = socketio.test_client(app, flask_test_client=desk.client, auth={"channel": "staff"})
+    app, code, session_cookie = read_only
+    desk = app.test_client()
+    desk.set_cookie("session", session_cookie)
+    staff_socket = socketio.test_client(app, flask_test_client=desk, auth={"channel": "staff"})
     assert app.test_client().get("/api/services").status_code == 200, "reading still works"
     r = app.test_client().post(
         "/api/tickets", json={"service": KTP}, headers={"X-Loket-Kiosk-Token": code, "X-Loket-Lang": "en"}
