@@ -74,6 +74,11 @@ def load_config(instance_path: str | Path) -> dict:
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
         # The Redis channel; offices sharing one Redis server each need their own.
         "SOCKETIO_CHANNEL": os.environ.get("LOKET_SOCKETIO_CHANNEL", "loket"),
+        # Bodies larger than this are refused (413) before they are read; the SOP import has its own bound.
+        "MAX_CONTENT_LENGTH": _env_int("LOKET_MAX_REQUEST_BYTES", 256 * 1024),
+        "SOP_IMPORT_MAX_BYTES": _env_int("LOKET_SOP_IMPORT_MAX_BYTES", 4 * 1024 * 1024),
+        "MAX_FORM_MEMORY_SIZE": 64 * 1024,  # one non-file form field
+        "MAX_FORM_PARTS": 100,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, jsonify, request
+from flask import Request as FlaskRequest
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as babel_gettext
 from flask_wtf.csrf import CSRFError
@@ -57,6 +58,44 @@ class Failed(LoketError):
     def __init__(self, message: str, *, code: str, **details: Any):
         super().__init__(message, code=code)
         self.details = details
+
+
+class Request(FlaskRequest):
+    """Flask's request with one addition: a route marked `@body_limit("KEY")` reads up to config[KEY]
+    bytes instead of MAX_CONTENT_LENGTH. The route is known before anything reads the body (the CSRF
+    check reads the form first), so the larger bound holds for every reader; a body over the bound is
+    refused with 413 from its Content-Length, or once the bound is passed, never read whole."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self._max_content_length is None and current_app and self.url_rule is not None:
+            key = getattr(current_app.view_functions.get(self.endpoint or ""), "body_limit", None)
+            if key:
+                return current_app.config[key]
+        return super().max_content_length
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+    def get_data(self, *args: Any, **kwargs: Any) -> Any:
+        """The body; one streamed without a length (chunked) that reaches the bound is refused like one
+        whose length says so, not cut short at it (Werkzeug stops reading there without a word)."""
+        data = super().get_data(*args, **kwargs)
+        bound = self.max_content_length
+        if self.content_length is None and bound is not None and len(data) >= bound:
+            raise RequestEntityTooLarge()
+        return data
+
+
+def body_limit(config_key: str) -> Callable:
+    """Give a route a larger request body bound than MAX_CONTENT_LENGTH: config[config_key] bytes."""
+
+    def mark(view: Callable) -> Callable:
+        view.body_limit = config_key  # type: ignore[attr-defined]
+        return view
+
+    return mark
 
 
 def body() -> dict[str, Any]:
@@ -160,6 +199,7 @@ def _no_store_for_api(response):
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = Request
     app.register_error_handler(LoketError, error_response)
     app.register_error_handler(ValidationError, _invalid)
     app.register_error_handler(CSRFError, _csrf)

@@ -25,7 +25,7 @@ def service(loket: Context, code: str) -> Sop:
     """The SOP of a service in use, or NotFound."""
     sop = loket.catalog.get(code)
     if sop is None:
-        raise NotFound(_("Layanan '%(code)s' tidak ada.", code=code))
+        raise NotFound(_("Layanan tidak ada."))
     return sop
 
 
@@ -46,7 +46,7 @@ def ticket_by_number(loket: Context, s: Session, number: str) -> Ticket:
         norm = f"{norm[:2]}{int(norm[2:]):03d}"
     ticket = s.scalar(select(Ticket).where(Ticket.service_day == loket.clock.today(), Ticket.number == norm))
     if ticket is None:
-        raise NotFound(_("Tiket %(number)s tidak ada hari ini.", number=norm))
+        raise NotFound(_("Tiket dengan nomor itu tidak ada hari ini."))
     return ticket
 
 
