@@ -77,6 +77,7 @@ def load_config(instance_path: str | Path) -> dict:
         # Bodies larger than this are refused (413) before they are read; the SOP import has its own bound.
         "MAX_CONTENT_LENGTH": _env_int("LOKET_MAX_REQUEST_BYTES", 256 * 1024),
         "SOP_IMPORT_MAX_BYTES": _env_int("LOKET_SOP_IMPORT_MAX_BYTES", 4 * 1024 * 1024),
+        "SCAN_FRAME_MAX_BYTES": 8 * 1024 * 1024,  # a webcam frame the counter desk sends to be decoded
         "MAX_FORM_MEMORY_SIZE": 64 * 1024,  # one non-file form field
         "MAX_FORM_PARTS": 100,
         "SESSION_COOKIE_HTTPONLY": True,
