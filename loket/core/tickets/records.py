@@ -40,6 +40,8 @@ def ticket_by_id(s: Session, ticket_id: int) -> Ticket:
 def ticket_by_number(loket: Context, s: Session, number: str) -> Ticket:
     """Today's ticket by its number as people type it ("a12", "A-012"), or NotFound."""
     norm = number.strip().upper().replace(" ", "")
+    if not norm.isascii() or len(norm) > 20:  # a number is "A-012": anything else is no ticket (nor a 500)
+        raise NotFound(_("Tiket dengan nomor itu tidak ada hari ini."))
     if len(norm) > 1 and norm[1] != "-":
         norm = f"{norm[0]}-{norm[1:]}"
     if len(norm) > 2 and norm[2:].isdigit():
