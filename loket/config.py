@@ -70,6 +70,10 @@ def load_config(instance_path: str | Path) -> dict:
         "VOICE_READING": os.environ.get("LOKET_VOICE_READING", "cardinal"),
         # "server": chime + espeak-ng voice made here (offline); "browser": the display's own id-ID voice.
         "VOICE_ENGINE": os.environ.get("LOKET_VOICE_ENGINE", "server"),
+        # Seconds a call's signed audio address stays valid; the cache of call audio (LRU) in files and MB.
+        "VOICE_URL_MAX_AGE": _env_int("LOKET_VOICE_URL_MAX_AGE", 600),
+        "VOICE_CACHE_FILES": _env_int("LOKET_VOICE_CACHE_FILES", 400),
+        "VOICE_CACHE_MB": _env_int("LOKET_VOICE_CACHE_MB", 100),
         # Redis URL shared by several server processes so every display gets every call.
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
         # The Redis channel; offices sharing one Redis server each need their own.
