@@ -14,6 +14,10 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _env_bool(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def _secret_key(instance: Path) -> str:
     """SECRET_KEY from the environment, else one generated once and kept in the instance folder.
 
@@ -84,6 +88,10 @@ def load_config(instance_path: str | Path) -> dict:
         "SCAN_FRAME_MAX_BYTES": 8 * 1024 * 1024,  # a webcam frame the counter desk sends to be decoded
         "MAX_FORM_MEMORY_SIZE": 64 * 1024,  # one non-file form field
         "MAX_FORM_PARTS": 100,
+        # Behind TLS (a reverse proxy with HTTPS): cookies only over HTTPS, and HSTS. Off for a plain-HTTP LAN.
+        "SECURE_COOKIES": _env_bool("LOKET_SECURE_COOKIES"),
+        "SESSION_COOKIE_SECURE": _env_bool("LOKET_SECURE_COOKIES"),
+        "REMEMBER_COOKIE_SECURE": _env_bool("LOKET_SECURE_COOKIES"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,

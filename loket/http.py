@@ -16,10 +16,11 @@ Indonesian); `label` holds it in both languages.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app, jsonify, request
+from flask import Flask, current_app, g, jsonify, request
 from flask import Request as FlaskRequest
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as babel_gettext
@@ -198,8 +199,59 @@ def _no_store_for_api(response):
     return response
 
 
+# ---- security headers ---------------------------------------------------------------------
+#
+# A small after_request rather than Flask-Talisman: Loket needs six fixed headers, one nonce and one
+# per-page exception (the desk's camera); Talisman would add a dependency whose defaults (forcing
+# HTTPS, its own session-cookie settings) do not fit a hall LAN served over plain HTTP, and its
+# releases have slowed. Every page's scripts are files ('self'); the one inline script, the import
+# map (templates/importmap.html), carries this request's nonce, as does the printable register's
+# style block. JSON data blocks (<script type="application/json">) are not run and need nothing.
+
+
+def csp_nonce() -> str:
+    """This request's nonce for the CSP (templates: nonce="{{ csp_nonce() }}")."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return g.csp_nonce
+
+
+def allows_camera(view: Callable) -> Callable:
+    """A page whose own scripts may use the camera (Permissions-Policy camera=(self)); no other page may."""
+    view.allows_camera = True  # type: ignore[attr-defined]
+    return view
+
+
+def _security_headers(response):
+    nonce = f" 'nonce-{g.csp_nonce}'" if "csp_nonce" in g else ""
+    sockets = f" ws://{request.host} wss://{request.host}"  # Socket.IO; 'self' covers them in CSP 3 browsers
+    headers = response.headers
+    headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; "
+        f"script-src 'self'{nonce}; "
+        f"style-src 'self'{nonce}; "
+        "img-src 'self' data: blob:; "
+        "media-src 'self' data: blob:; "
+        f"connect-src 'self'{sockets}; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    )
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    view = current_app.view_functions.get(request.endpoint or "") if request.url_rule is not None else None
+    camera = "(self)" if getattr(view, "allows_camera", False) else "()"
+    headers.setdefault("Permissions-Policy", f"camera={camera}, microphone=(), geolocation=(), payment=(), usb=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if current_app.config.get("SECURE_COOKIES"):
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.request_class = Request
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.after_request(_security_headers)
     app.register_error_handler(LoketError, error_response)
     app.register_error_handler(ValidationError, _invalid)
     app.register_error_handler(CSRFError, _csrf)
