@@ -16,6 +16,7 @@ Indonesian); `label` holds it in both languages.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from typing import Any
@@ -222,9 +223,13 @@ def allows_camera(view: Callable) -> Callable:
     return view
 
 
+_HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
+
+
 def _security_headers(response):
     nonce = f" 'nonce-{g.csp_nonce}'" if "csp_nonce" in g else ""
-    sockets = f" ws://{request.host} wss://{request.host}"  # Socket.IO; 'self' covers them in CSP 3 browsers
+    host = request.host if _HOST.fullmatch(request.host) else ""
+    sockets = f" ws://{host} wss://{host}" if host else ""  # Socket.IO; 'self' covers them in CSP 3 browsers
     headers = response.headers
     headers.setdefault(
         "Content-Security-Policy",

@@ -146,3 +146,11 @@ def test_the_sop_import_and_edit_refuse_bombs_with_a_clear_4xx(staff):
     assert r.status_code == 400 and r.get_json()["problems"][0]["field"] == "yaml"
     r = admin.client.post("/api/admin/sops", json={"yaml": "#" * (50 * MB)}, headers=admin.csrf())
     assert r.status_code == 413
+
+
+def test_a_form_of_many_parts_or_a_long_field_is_refused(client):
+    many = {f"f{i}": "x" for i in range(200)}
+    r = client.post("/api/login", data=many, content_type="multipart/form-data")
+    assert r.status_code == 413 and r.get_json()["error"] == "too_large"
+    r = client.post("/api/login", data={"username": "x" * (100 * 1024)}, content_type="multipart/form-data")
+    assert r.status_code == 413
