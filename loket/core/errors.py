@@ -161,8 +161,9 @@ def pydantic_message(err: Any) -> str:
     return INVALID
 
 
-#: A key of the input is named in a problem's field only when it looks like a field name.
-FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,39}")
+#: A key of the input is named in a problem's field only when it looks like a field name or a code
+#: (a service's "penerbitan-kia" in settings.services): letters, digits, _ and -, at most 64.
+FIELD_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")
 
 
 def field_path(loc: Iterable[Any]) -> str:

@@ -154,3 +154,11 @@ def test_a_form_of_many_parts_or_a_long_field_is_refused(client):
     assert r.status_code == 413 and r.get_json()["error"] == "too_large"
     r = client.post("/api/login", data={"username": "x" * (100 * 1024)}, content_type="multipart/form-data")
     assert r.status_code == 413
+
+
+def test_a_problem_under_a_code_keeps_its_field_so_the_page_can_show_it(staff):
+    admin = staff("admin", "admin")
+    changes = {"services": {"penerbitan-kia": {"quota": -1}}}
+    r = admin.client.put("/api/admin/settings", json=changes, headers=admin.csrf())
+    assert r.status_code == 400
+    assert [p["field"] for p in r.get_json()["problems"]] == ["services.penerbitan-kia.quota"]
