@@ -86,6 +86,7 @@ def load_config(instance_path: str | Path) -> dict:
         "MAX_CONTENT_LENGTH": _env_int("LOKET_MAX_REQUEST_BYTES", 256 * 1024),
         "SOP_IMPORT_MAX_BYTES": _env_int("LOKET_SOP_IMPORT_MAX_BYTES", 4 * 1024 * 1024),
         "SCAN_FRAME_MAX_BYTES": 8 * 1024 * 1024,  # a webcam frame the counter desk sends to be decoded
+        "SOCKETIO_MAX_MESSAGE_BYTES": 64 * 1024,  # a Socket.IO message from a page (they send only a few bytes)
         "MAX_FORM_MEMORY_SIZE": 64 * 1024,  # one non-file form field
         "MAX_FORM_PARTS": 100,
         # Behind TLS (a reverse proxy with HTTPS): cookies only over HTTPS, and HSTS. Off for a plain-HTTP LAN.

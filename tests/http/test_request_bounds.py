@@ -162,3 +162,9 @@ def test_a_problem_under_a_code_keeps_its_field_so_the_page_can_show_it(staff):
     r = admin.client.put("/api/admin/settings", json=changes, headers=admin.csrf())
     assert r.status_code == 400
     assert [p["field"] for p in r.get_json()["problems"]] == ["services.penerbitan-kia.quota"]
+
+
+def test_socket_io_messages_are_bounded_too(client):
+    """Engine.IO refuses a longer polling POST by its length (the handshake tells the client the bound)."""
+    handshake = client.get("/socket.io/?EIO=4&transport=polling")
+    assert json.loads(handshake.get_data(as_text=True)[1:])["maxPayload"] == 64 * 1024
