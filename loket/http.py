@@ -80,6 +80,13 @@ class Request(FlaskRequest):
     def max_content_length(self, value: int | None) -> None:
         self._max_content_length = value
 
+    def get_json(self, *args: Any, **kwargs: Any) -> Any:
+        """The JSON body; one nested too deep for the parser (within the size bound) is a 400, not a 500."""
+        try:
+            return super().get_json(*args, **kwargs)
+        except RecursionError:
+            raise BadRequest(_("Kiriman bukan JSON yang sah (terlalu bersarang).")) from None
+
     def get_data(self, *args: Any, **kwargs: Any) -> Any:
         """The body; one streamed without a length (chunked) that reaches the bound is refused like one
         whose length says so, not cut short at it (Werkzeug stops reading there without a word)."""

@@ -168,3 +168,13 @@ def test_socket_io_messages_are_bounded_too(client):
     """Engine.IO refuses a longer polling POST by its length (the handshake tells the client the bound)."""
     handshake = client.get("/socket.io/?EIO=4&transport=polling")
     assert json.loads(handshake.get_data(as_text=True)[1:])["maxPayload"] == 64 * 1024
+
+
+def test_json_nested_too_deep_for_the_parser_is_a_400(client, staff):
+    r = client.post("/api/tickets", data="[" * 200_000, content_type="application/json")
+    assert r.status_code == 400 and r.get_json()["error"] == "bad_request"
+    admin = staff("admin", "admin")
+    r = admin.client.put(
+        "/api/admin/settings", data='{"a":' * 50_000, content_type="application/json", headers=admin.csrf()
+    )
+    assert r.status_code == 400
