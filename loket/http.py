@@ -255,6 +255,8 @@ def _security_headers(response):
     camera = "(self)" if getattr(view, "allows_camera", False) else "()"
     headers.setdefault("Permissions-Policy", f"camera={camera}, microphone=(), geolocation=(), payment=(), usb=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if response.mimetype == "text/html":  # a page may hold names and NIKs (the printable register): kept nowhere
+        headers.setdefault("Cache-Control", "no-store")
     if current_app.config.get("SECURE_COOKIES"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response

@@ -72,6 +72,7 @@ def test_the_printable_register_has_no_inline_handler(staff):
     officer = staff("pelayanan", "pelayanan", "Loket 1")
     r = officer.client.get("/reports/register")
     assert r.status_code == 200
+    assert r.headers["Cache-Control"] == "no-store"  # names and NIKs stay out of the staff PC's cache
     html = r.get_data(as_text=True)
     nonce = csp(r)["style-src"].split("'nonce-")[1].rstrip("'")
     assert f'<style nonce="{nonce}">' in html
