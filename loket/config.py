@@ -21,6 +21,10 @@ def private_folder(path: Path) -> None:
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
+def _env_bool(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def _secret_key(instance: Path) -> str:
     """SECRET_KEY from the environment, else one generated once and kept in the instance folder.
 
@@ -106,12 +110,27 @@ def load_config(instance_path: str | Path) -> dict:
         "VOICE_READING": os.environ.get("LOKET_VOICE_READING", "cardinal"),
         # "server": chime + espeak-ng voice made here (offline); "browser": the display's own id-ID voice.
         "VOICE_ENGINE": os.environ.get("LOKET_VOICE_ENGINE", "server"),
+        # Seconds a call's signed audio address stays valid; the cache of call audio (LRU) in files and MB.
+        "VOICE_URL_MAX_AGE": _env_int("LOKET_VOICE_URL_MAX_AGE", 600),
+        "VOICE_CACHE_FILES": _env_int("LOKET_VOICE_CACHE_FILES", 400),
+        "VOICE_CACHE_MB": _env_int("LOKET_VOICE_CACHE_MB", 100),
         # Redis URL shared by several server processes so every display gets every call.
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
         # The Redis channel; offices sharing one Redis server each need their own.
         "SOCKETIO_CHANNEL": os.environ.get("LOKET_SOCKETIO_CHANNEL", "loket"),
         # A staff log-in ends after this many minutes without a request (0: only at log-out).
         "STAFF_SESSION_IDLE_MINUTES": _env_int("LOKET_STAFF_SESSION_IDLE_MINUTES", 600),
+        # Bodies larger than this are refused (413) before they are read; the SOP import has its own bound.
+        "MAX_CONTENT_LENGTH": _env_int("LOKET_MAX_REQUEST_BYTES", 256 * 1024),
+        "SOP_IMPORT_MAX_BYTES": _env_int("LOKET_SOP_IMPORT_MAX_BYTES", 4 * 1024 * 1024),
+        "SCAN_FRAME_MAX_BYTES": 8 * 1024 * 1024,  # a webcam frame the counter desk sends to be decoded
+        "SOCKETIO_MAX_MESSAGE_BYTES": 64 * 1024,  # a Socket.IO message from a page (they send only a few bytes)
+        "MAX_FORM_MEMORY_SIZE": 64 * 1024,  # one non-file form field
+        "MAX_FORM_PARTS": 100,
+        # Behind TLS (a reverse proxy with HTTPS): cookies only over HTTPS, and HSTS. Off for a plain-HTTP LAN.
+        "SECURE_COOKIES": _env_bool("LOKET_SECURE_COOKIES"),
+        "SESSION_COOKIE_SECURE": _env_bool("LOKET_SECURE_COOKIES"),
+        "REMEMBER_COOKIE_SECURE": _env_bool("LOKET_SECURE_COOKIES"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,

@@ -23,4 +23,5 @@ def init_app(app) -> None:
         channel=app.config.get("SOCKETIO_CHANNEL", "loket"),
         async_mode="threading",
         cors_allowed_origins=None,
+        max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],  # clients send only tiny messages
     )

@@ -16,12 +16,15 @@ Indonesian); `label` holds it in both languages.
 
 from __future__ import annotations
 
+import re
+import secrets
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app, jsonify, request
+from flask import Flask, current_app, g, jsonify, request
+from flask import Request as FlaskRequest
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as babel_gettext
 from flask_wtf.csrf import CSRFError
@@ -61,6 +64,51 @@ class Failed(LoketError):
     def __init__(self, message: str, *, code: str, **details: Any):
         super().__init__(message, code=code)
         self.details = details
+
+
+class Request(FlaskRequest):
+    """Flask's request with one addition: a route marked `@body_limit("KEY")` reads up to config[KEY]
+    bytes instead of MAX_CONTENT_LENGTH. The route is known before anything reads the body (the CSRF
+    check reads the form first), so the larger bound holds for every reader; a body over the bound is
+    refused with 413 from its Content-Length, or once the bound is passed, never read whole."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self._max_content_length is None and current_app and self.url_rule is not None:
+            key = getattr(current_app.view_functions.get(self.endpoint or ""), "body_limit", None)
+            if key:
+                return current_app.config[key]
+        return super().max_content_length
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+    def get_json(self, *args: Any, **kwargs: Any) -> Any:
+        """The JSON body; one nested too deep for the parser (within the size bound) is a 400, not a 500."""
+        try:
+            return super().get_json(*args, **kwargs)
+        except RecursionError:
+            raise BadRequest(_("Kiriman bukan JSON yang sah (terlalu bersarang).")) from None
+
+    def get_data(self, *args: Any, **kwargs: Any) -> Any:
+        """The body; one streamed without a length (chunked) that reaches the bound is refused like one
+        whose length says so, not cut short at it (Werkzeug stops reading there without a word)."""
+        data = super().get_data(*args, **kwargs)
+        bound = self.max_content_length
+        if self.content_length is None and bound is not None and len(data) >= bound:
+            raise RequestEntityTooLarge()
+        return data
+
+
+def body_limit(config_key: str) -> Callable:
+    """Give a route a larger request body bound than MAX_CONTENT_LENGTH: config[config_key] bytes."""
+
+    def mark(view: Callable) -> Callable:
+        view.body_limit = config_key  # type: ignore[attr-defined]
+        return view
+
+    return mark
 
 
 def body() -> dict[str, Any]:
@@ -224,7 +272,65 @@ def _no_store_for_api(response):
     return response
 
 
+# ---- security headers ---------------------------------------------------------------------
+#
+# A small after_request rather than Flask-Talisman: Loket needs six fixed headers, one nonce and one
+# per-page exception (the desk's camera); Talisman would add a dependency whose defaults (forcing
+# HTTPS, its own session-cookie settings) do not fit a hall LAN served over plain HTTP, and its
+# releases have slowed. Every page's scripts are files ('self'); the one inline script, the import
+# map (templates/importmap.html), carries this request's nonce, as does the printable register's
+# style block. JSON data blocks (<script type="application/json">) are not run and need nothing.
+
+
+def csp_nonce() -> str:
+    """This request's nonce for the CSP (templates: nonce="{{ csp_nonce() }}")."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return g.csp_nonce
+
+
+def allows_camera(view: Callable) -> Callable:
+    """A page whose own scripts may use the camera (Permissions-Policy camera=(self)); no other page may."""
+    view.allows_camera = True  # type: ignore[attr-defined]
+    return view
+
+
+_HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
+
+
+def _security_headers(response):
+    nonce = f" 'nonce-{g.csp_nonce}'" if "csp_nonce" in g else ""
+    host = request.host if _HOST.fullmatch(request.host) else ""
+    sockets = f" ws://{host} wss://{host}" if host else ""  # Socket.IO; 'self' covers them in CSP 3 browsers
+    headers = response.headers
+    headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; "
+        f"script-src 'self'{nonce}; "
+        f"style-src 'self'{nonce}; "
+        "img-src 'self' data: blob:; "
+        "media-src 'self' data: blob:; "
+        f"connect-src 'self'{sockets}; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    )
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    view = current_app.view_functions.get(request.endpoint or "") if request.url_rule is not None else None
+    camera = "(self)" if getattr(view, "allows_camera", False) else "()"
+    headers.setdefault("Permissions-Policy", f"camera={camera}, microphone=(), geolocation=(), payment=(), usb=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if response.mimetype == "text/html":  # a page may hold names and NIKs (the printable register): kept nowhere
+        headers.setdefault("Cache-Control", "no-store")
+    if current_app.config.get("SECURE_COOKIES"):
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = Request
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.after_request(_security_headers)
     app.register_error_handler(LoketError, error_response)
     app.register_error_handler(ValidationError, _invalid)
     app.register_error_handler(CSRFError, _csrf)

@@ -19,7 +19,7 @@ from loket.core.demo import demo_password_accounts
 from loket.core.messages import _
 from loket.core.roles import Actor, Role
 from loket.core.settings import WEEKDAYS, office_settings
-from loket.http import BadRequest, body
+from loket.http import BadRequest, body, body_limit
 from loket.office import office_name
 from loket.realtime import publish
 from loket.services import loket
@@ -159,6 +159,7 @@ def sop_export(actor: Actor):
 
 
 @bp.post("/api/admin/sops/import")
+@body_limit("SOP_IMPORT_MAX_BYTES")
 @staff_required(Role.ADMIN)
 def sop_import(actor: Actor):
     files = []
@@ -309,7 +310,7 @@ def _day(name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise BadRequest(_("Tanggal tidak sah: %(value)s.", value=value)) from None
+        raise BadRequest(_("Bukan tanggal yang sah (TTTT-BB-HH).")) from None
 
 
 @bp.get("/api/admin/audit")

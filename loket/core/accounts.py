@@ -73,8 +73,8 @@ def counter_view(counter: Counter) -> CounterInfo:
 def _roles(roles: Iterable[str]) -> list[str]:
     try:
         out = sorted({Role(r).value for r in roles})
-    except ValueError as exc:
-        raise LoketError(_("Peran tidak dikenal: %(error)s", error=str(exc))) from None
+    except ValueError:
+        raise LoketError(_("Peran tidak dikenal.")) from None
     if not out:
         raise LoketError(_("Minimal satu peran."))
     return out

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import secrets
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -42,6 +44,7 @@ from .events import Event
 from .roles import ROLE_LABELS, STEP_ROLES, Actor, CommandLine, Role
 from .settings import OfficeSettings, effective, read_settings, write_settings
 from .sop_documents import (
+    MAX_YAML_BYTES,
     bump_catalog_version,
     overlay,
     parse_input,
@@ -113,7 +116,7 @@ def get_sop(loket: Context, code: str) -> dict[str, Any]:
     """One SOP in use: its data, its source and its YAML."""
     sop = loket.catalog.get(code)
     if sop is None:
-        raise NotFound(_("Layanan '%(code)s' tidak ada.", code=code))
+        raise NotFound(_("Layanan tidak ada."))
     with loket.store.read() as s:
         doc = s.get(SopDocument, code)
     return {
@@ -128,7 +131,7 @@ def export_yaml(loket: Context, code: str) -> str:
     """The SOP's YAML as in use: the office's document, the shipped file (with its comments), or a dump."""
     sop = loket.catalog.get(code)
     if sop is None:
-        raise NotFound(_("Layanan '%(code)s' tidak ada.", code=code))
+        raise NotFound(_("Layanan tidak ada."))
     with loket.store.read() as s:
         doc = s.get(SopDocument, code)
     if doc is not None:
@@ -169,7 +172,7 @@ def save_sop(
             [problem("code", _("Kode '%(code)s' sudah dipakai.", code=sop.code))],
         )
     if code is not None and loket.catalog.get(code) is None:
-        raise NotFound(_("Layanan '%(code)s' tidak ada.", code=code))
+        raise NotFound(_("Layanan tidak ada."))
     events = _write_sops(loket, actor, [(sop, stored)])
     return get_sop(loket, sop.code), events
 
@@ -179,25 +182,25 @@ def import_files(
 ) -> tuple[dict[str, list[str]], list[Event]]:
     """Import SOP YAML files (or a zip of them): all of them or none."""
     entries: list[tuple[str, bytes]] = []
-    for name, content in files:
-        if name.lower().endswith(".zip"):
-            try:
-                with zipfile.ZipFile(io.BytesIO(content)) as zf:
-                    for info in zf.infolist():
-                        if info.filename.lower().endswith((".yaml", ".yml")) and not info.is_dir():
-                            entries.append((f"{name}/{info.filename}", zf.read(info)))
-            except zipfile.BadZipFile:
-                raise InvalidInput([problem(name, _("Berkas zip rusak."))]) from None
-        elif name.lower().endswith((".yaml", ".yml")):
+    for index, (given, content) in enumerate(files):
+        name = file_label(given, f"files[{index}]")
+        if given.lower().endswith(".zip"):
+            entries.extend(_zip_entries(name, content))
+        elif given.lower().endswith((".yaml", ".yml")):
             entries.append((name, content))
         else:
             raise InvalidInput([problem(name, _("Hanya berkas .yaml, .yml atau .zip."))])
+        if len(entries) > MAX_IMPORT_FILES:
+            raise InvalidInput([problem(name, _("Terlalu banyak berkas (maks. %(count)s).", count=MAX_IMPORT_FILES))])
     if not entries:
         raise InvalidInput([problem("files", _("Tidak ada berkas SOP."))])
     problems: list[dict[str, str]] = []
     parsed: list[tuple[Sop, str]] = []
     seen: dict[str, str] = {}
     for name, content in entries:
+        if len(content) > MAX_YAML_BYTES:
+            problems.append(problem(name, _("Berkas terlalu besar.")))
+            continue
         try:
             text = content.decode("utf-8")
             sop, stored = parse_input(text=text)
@@ -221,6 +224,52 @@ def import_files(
     created = sorted(sop.code for sop, _text in parsed if sop.code not in before)
     updated = sorted(sop.code for sop, _text in parsed if sop.code in before)
     return {"created": created, "updated": updated}, events
+
+
+#: An import holds at most this many SOP files, and a zip's members inflate to at most MAX_ZIP_BYTES in all
+#: (each to at most MAX_YAML_BYTES): a zip bomb is refused after reading that much, whatever its headers say.
+MAX_IMPORT_FILES = 100
+MAX_ZIP_BYTES = 4 * 1024 * 1024
+_SAFE_NAME = re.compile(r"[\w .()+-]{1,100}")
+
+
+def file_label(name: str, fallback: str) -> str:
+    """A file's name as an import's problems name it: its last part when that is a plain name, else `fallback`
+    (an answer never carries back what it was sent)."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return base if _SAFE_NAME.fullmatch(base) and base.isascii() else fallback
+
+
+def _zip_entries(name: str, content: bytes) -> list[tuple[str, bytes]]:
+    """The .yaml/.yml members of a zip, read with every bound checked before and while inflating."""
+    corrupt = InvalidInput([problem(name, _("Berkas zip rusak."))])
+    too_big = InvalidInput([problem(name, _("Isi zip terlalu besar."))])
+    entries: list[tuple[str, bytes]] = []
+    total = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as zf:
+            members = zf.infolist()
+            if len(members) > MAX_IMPORT_FILES:
+                raise InvalidInput(
+                    [problem(name, _("Terlalu banyak berkas (maks. %(count)s).", count=MAX_IMPORT_FILES))]
+                )
+            for index, info in enumerate(members):
+                if info.is_dir() or not info.filename.lower().endswith((".yaml", ".yml")):
+                    continue
+                label = f"{name}/{file_label(info.filename, f'[{index}]')}"
+                if info.file_size > MAX_YAML_BYTES:  # the declared size, before inflating anything
+                    raise InvalidInput([problem(label, _("Berkas terlalu besar."))])
+                with zf.open(info) as member:  # the actual size: never more than the bound is inflated
+                    data = member.read(MAX_YAML_BYTES + 1)
+                if len(data) > MAX_YAML_BYTES:
+                    raise InvalidInput([problem(label, _("Berkas terlalu besar."))])
+                total += len(data)
+                if total > MAX_ZIP_BYTES:
+                    raise too_big
+                entries.append((label, data))
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError):
+        raise corrupt from None
+    return entries
 
 
 def _write_sops(
@@ -267,7 +316,7 @@ def delete_sop(loket: Context, actor: Actor, code: str) -> tuple[dict[str, Any],
         if doc is None:
             if loket.shipped.get(code) is not None:
                 raise LoketError(_("Layanan ini sudah versi bawaan."))
-            raise NotFound(_("Layanan '%(code)s' tidak ada.", code=code))
+            raise NotFound(_("Layanan tidak ada."))
         current = loket.catalog.get(code)
         shipped = loket.shipped.get(code)
         if shipped is None and s.scalar(select(func.count()).select_from(Ticket).where(Ticket.service_code == code)):
@@ -681,7 +730,7 @@ def update_settings(loket: Context, actor: Actor, changes: dict[str, Any]) -> li
         merged = OfficeSettings.model_validate({**current.model_dump(mode="json"), **changes})
         unknown = set(merged.services) - {sop.code for sop in loket.catalog}
         if unknown:
-            raise NotFound(_("Layanan tidak dikenal: %(codes)s", codes=", ".join(sorted(unknown))))
+            raise NotFound(_("Layanan tidak dikenal."))
         before = write_settings(s, merged, loket.clock.now(), user.id)
         after = merged.model_dump(mode="json")
         changed = sorted(k for k in after if after[k] != before.get(k))

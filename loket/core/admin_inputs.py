@@ -280,7 +280,7 @@ class DisplayOptions(_Input):
         known = (info.context or {}).get("counters")
         unknown = [c for c in counters if known is not None and c not in known]
         if unknown:
-            raise ValueError(_("Loket tidak dikenal: %(names)s", names=", ".join(unknown)))
+            raise ValueError(_("Loket tidak dikenal."))
         return counters
 
     @field_validator("pickup", mode="before")

@@ -137,9 +137,13 @@ PYDANTIC_SPECIAL: dict[tuple[str, str, Any], Message] = {
 }
 
 
+#: What a complaint without a sentence of its own says.
+INVALID = _("Isian tidak sah.")
+
+
 def pydantic_message(err: Any) -> str:
     """One pydantic error as a message for people: the `Message` a validator raised, else the catalog's
-    sentence for its type, else pydantic's own English."""
+    sentence for its type, else a plain 'not valid' (pydantic's English may quote the input)."""
     ctx = err.get("ctx") or {}
     raised = ctx.get("error")
     if isinstance(raised, Exception) and raised.args and isinstance(raised.args[0], Message):
@@ -153,14 +157,27 @@ def pydantic_message(err: Any) -> str:
         names = re.findall(r"%\((\w+)\)s", known.msgid)
         if all(name in ctx for name in names):
             return Message(known.msgid, {name: ctx[name] for name in names})
-    return str(err["msg"]).removeprefix("Value error, ")
+    # Pydantic's own sentence may hold the input (a union's tag, a custom error's text): never echo it.
+    return INVALID
+
+
+#: A key of the input is named in a problem's field only when it looks like a field name or a code
+#: (a service's "penerbitan-kia" in settings.services): letters, digits, _ and -, at most 64.
+FIELD_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")
 
 
 def field_path(loc: Iterable[Any]) -> str:
-    """Pydantic's error location as a path like ``steps[1].target_minutes``; ``(file)`` for the whole."""
+    """Pydantic's error location as a path like ``steps[1].target_minutes``; ``(file)`` for the whole.
+
+    A part that is not a plain field name (a key of the input holding anything else) is shown as ``?``,
+    so the answer never carries the input back."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            out += f"[{part}]"
+            continue
+        name = str(part) if FIELD_NAME.fullmatch(str(part)) else "?"
+        out += f".{name}" if out else name
     return out or "(file)"
 
 

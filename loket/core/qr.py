@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
+import re
 from dataclasses import dataclass
 from datetime import date
 
-from itsdangerous import BadSignature, Signer
+from itsdangerous import Signer
 
 from loket.core.messages import _
 
@@ -37,19 +39,40 @@ class CodeSigner:
         return self._signer.sign(body).decode()
 
     def verify(self, payload: str) -> TicketCode:
-        """Return the code's contents, or raise InvalidCode with a clear message."""
+        """Return the code's contents, or raise InvalidCode with a clear message.
+
+        Strict: the payload must be exactly the code this signer makes for its contents (same
+        fields, same spelling, same signature characters), compared in constant time. A
+        signature check alone is not enough: base64 decoding skips characters outside its
+        alphabet and ignores a last character's unused bits, so a code with characters inserted
+        or changed would otherwise still pass. Only the white space a scanner adds around a code
+        is dropped."""
         payload = payload.strip()
-        if not payload.startswith(SCHEME + ":"):
+        if not payload.isascii() or not payload.startswith(SCHEME + ":"):
             raise InvalidCode(_("Kode bukan tiket Loket."))
         parts = payload.split(":", 2)
         if len(parts) == 3 and parts[1] != self.office:
             raise InvalidCode(_("Tiket ini dari kantor lain."))
-        try:
-            body = self._signer.unsign(payload).decode()
-        except BadSignature:
-            raise InvalidCode(_("Kode tiket tidak sah: tanda tangan tidak cocok (palsu atau salah ketik).")) from None
-        _scheme, office, day, ticket_id, number = body.split(":", 4)
+        code = _contents(payload)
+        expected = self.sign(code.ticket_id, code.day, code.number) if code is not None else ""
+        if code is None or not hmac.compare_digest(expected.encode(), payload.encode()):
+            raise InvalidCode(_("Kode tiket tidak sah: tanda tangan tidak cocok (palsu atau salah ketik)."))
+        return code
+
+
+_CANONICAL = re.compile(r"LKT1:([^:]+):(\d{8}):([1-9]\d{0,18}):([^:.]+)\.[A-Za-z0-9_-]+")
+
+
+def _contents(payload: str) -> TicketCode | None:
+    """What a payload claims (unchecked), or None when it is not in the canonical form at all."""
+    match = _CANONICAL.fullmatch(payload)
+    if match is None:
+        return None
+    office, day, ticket_id, number = match.groups()
+    try:
         return TicketCode(office, int(ticket_id), date(int(day[:4]), int(day[4:6]), int(day[6:])), number)
+    except ValueError:
+        return None
 
 
 def looks_like_code(text: str) -> bool:

@@ -1,9 +1,13 @@
-"""What the hall hears: a call written out in Indonesian words, ready for a speech engine."""
+"""What the hall hears: a call written out in Indonesian words for a speech engine, and its audio's signed address."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Mapping
 from enum import StrEnum
+
+from itsdangerous import BadSignature, TimestampSigner
 
 UNITS = ["nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"]
 
@@ -104,3 +108,37 @@ def call_sentence(number: str, counter_number: int, reading: Reading = Reading.C
     """The sentence read after the chime, e.g. 'Nomor antrean a nol dua belas, silakan menuju loket tiga.'"""
     again = "Panggilan ulang. " if recall else ""
     return f"{again}Nomor antrean {ticket_words(number, reading)}, silakan menuju loket {number_words(counter_number)}."
+
+
+# ---- the signed address of a call's audio ----------------------------------------------
+#
+# Every ticket.called event carries the address of its audio with a timestamped signature over the
+# number, counter and recall; the audio route makes audio only for such an address, younger than
+# its maximum age. So nobody can make the server speak (and cache) a number that was never called,
+# and an address copied off a display stops working soon after. Stateless: no lookup per request,
+# and every server process sharing the secret accepts it.
+
+
+def _audio_signer(secret: str) -> TimestampSigner:
+    return TimestampSigner(secret, salt="loket.voice", digest_method=hashlib.sha256)
+
+
+def audio_query(secret: str, number: str, counter_number: int, recall: bool) -> dict[str, str]:
+    """The query of a call's audio address: number, counter, recall and its signature."""
+    query = {"number": number, "counter": str(counter_number), "recall": str(int(recall))}
+    subject = "|".join(query.values())
+    query["sig"] = _audio_signer(secret).sign(subject).decode()[len(subject) + 1 :]  # "<timestamp>.<signature>"
+    return query
+
+
+def audio_query_signed(secret: str, max_age: int, args: Mapping[str, str]) -> bool:
+    """Whether a query's number, counter and recall are exactly those of one `audio_query` signed, in time."""
+    values = [args.get(name, "") for name in ("number", "counter", "recall", "sig")]
+    if not all(value.isascii() for value in values):
+        return False
+    subject = "|".join(values[:3])
+    try:
+        _audio_signer(secret).unsign(f"{subject}.{values[3]}", max_age=max_age)
+    except BadSignature:
+        return False
+    return True

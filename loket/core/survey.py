@@ -287,7 +287,7 @@ def normalise_number(text: str) -> str:
 def _ticket(loket: Context, s: Session, code_or_number: str) -> Ticket:
     """The ticket a resident means: by its signed QR text, or a number handed over (or issued) today."""
     text = (code_or_number or "").strip()
-    if not text or len(text) > 300:
+    if not text or len(text) > 300 or not text.isascii():  # codes and numbers are ASCII; nothing else is a ticket
         raise refuse("not_found")
     if looks_like_code(text):
         code = loket.signer.verify(text)  # InvalidCode says what is wrong with a forged or foreign code

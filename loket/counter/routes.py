@@ -24,7 +24,7 @@ from loket.core.tickets import flow, issuing, queue, unclaimed, views
 from loket.core.tickets.views import Outcome
 from loket.extensions import csrf, limiter
 from loket.hardware.scanner.decode import decode
-from loket.http import BadRequest, NotLoggedIn, body, config_limit, translate
+from loket.http import BadRequest, NotLoggedIn, allows_camera, body, body_limit, config_limit, translate
 from loket.office import office_name
 from loket.realtime import publish, to_counter
 from loket.services import loket
@@ -40,6 +40,7 @@ HALL_ROLES = (Role.PELAYANAN, Role.PENDUKUNG)
 
 
 @bp.get("/counter/")
+@allows_camera  # camera.js reads QR codes through getUserMedia
 def desk():
     """The page: log in, choose loket and role, call, scan and advance."""
     constants = {
@@ -107,6 +108,7 @@ def scan(actor: Actor):
 
 
 @bp.post("/api/scan/frame")
+@body_limit("SCAN_FRAME_MAX_BYTES")
 @staff_required()
 def scan_frame(actor: Actor):
     """A webcam frame from the counter page (JPEG or PNG body): decode its QR and load the berkas."""

@@ -20,8 +20,8 @@ from flask import (
 from loket.core.admin import get_device
 from loket.core.catalog import SERVICE_GROUPS
 from loket.core.messages import _
-from loket.core.speech import Reading, call_sentence
-from loket.http import BadRequest
+from loket.core.speech import Reading, audio_query_signed, call_sentence
+from loket.http import BadRequest, NoSuchAddress
 from loket.office import office_name, voice_reading
 from loket.services import loket
 
@@ -65,7 +65,12 @@ def state():
 
 @bp.get("/api/voice/call.wav")
 def call_wav():
-    """The chime and the spoken call for a number and a counter, made offline and cached."""
+    """The chime and the spoken call for a number and a counter, made offline and cached; only at the
+    signed address a call event carried (loket.core.speech.audio_query), so no request makes audio for a
+    number that was not called."""
+    config = current_app.config
+    if not audio_query_signed(config["SECRET_KEY"], config["VOICE_URL_MAX_AGE"], request.args):
+        raise NoSuchAddress(_("Alamat tidak ada."))
     number = request.args.get("number", "")
     try:
         counter = int(request.args.get("counter", ""))

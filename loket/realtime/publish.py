@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from flask import current_app
 
 from loket.core.events import Event
-from loket.core.speech import Reading, call_sentence
+from loket.core.speech import Reading, audio_query, call_sentence
 from loket.extensions import socketio
 from loket.office import voice_engine, voice_reading
 
@@ -43,13 +43,14 @@ def publish(events: Iterable[Event]) -> None:
 
 
 def with_voice(call: dict) -> dict:
-    """Add what the display says for a call: the sentence, and where its chime + voice audio is."""
+    """Add what the display says for a call: the sentence, and where its chime + voice audio is (signed)."""
     reading = Reading(voice_reading())
-    query = {"number": call["number"], "counter": call["counter_number"], "recall": int(bool(call.get("recall")))}
+    recall = bool(call.get("recall"))
     return dict(
         call,
-        say=call_sentence(call["number"], call["counter_number"], reading, recall=bool(call.get("recall"))),
-        audio="/api/voice/call.wav?" + urlencode(query),
+        say=call_sentence(call["number"], call["counter_number"], reading, recall=recall),
+        audio="/api/voice/call.wav?"
+        + urlencode(audio_query(current_app.config["SECRET_KEY"], call["number"], call["counter_number"], recall)),
         voice_engine=voice_engine(),
     )
 

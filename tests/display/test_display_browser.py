@@ -159,7 +159,8 @@ def sentence(number: str, counter_number: int, recall: bool = False) -> str:
 
 def played(page: Page, count: int) -> list[dict[str, Any]]:
     """Wait until `count` announcements were played through; their log entries."""
-    page.wait_for_function(f"window.LoketDisplay.played.length >= {count}", timeout=CLIP_MS)
+    # A function, not an expression: Playwright evaluates an expression with eval, which the CSP forbids.
+    page.wait_for_function(f"() => window.LoketDisplay.played.length >= {count}", timeout=CLIP_MS)
     return page.evaluate("window.LoketDisplay.log")
 
 
@@ -258,7 +259,7 @@ def test_calls_that_arrive_together_are_announced_one_after_another_and_a_recall
     assert (called1["number"], called2["number"]) == (first, second)
 
     # The second call waits its turn: the first is on screen and being said.
-    page.wait_for_function("window.LoketDisplay.queueLength() === 2")
+    page.wait_for_function("() => window.LoketDisplay.queueLength() === 2")
     expect(page.locator("#flash-number")).to_have_text(first)
     expect(page.locator("#flash-counter")).to_have_text("Loket 1")
     settle(page, "#call-flash")
@@ -280,7 +281,7 @@ def test_calls_that_arrive_together_are_announced_one_after_another_and_a_recall
 
     # The resident did not come: the counter calls again, and the hall hears it again.
     desk1.act(called1["id"], "recall")
-    page.wait_for_function("window.LoketDisplay.queueLength() === 1")
+    page.wait_for_function("() => window.LoketDisplay.queueLength() === 1")
     page.clock.run_for(2_900)
     expect(page.locator("#flash-number")).to_have_text(second)
     page.clock.run_for(100)
@@ -292,7 +293,7 @@ def test_calls_that_arrive_together_are_announced_one_after_another_and_a_recall
     assert log[2]["sentence"] == again
     assert log[2]["outcome"] == "ended"
     assert log[1]["end"] < log[2]["start"]
-    page.wait_for_function("window.LoketDisplay.queueLength() === 0")
+    page.wait_for_function("() => window.LoketDisplay.queueLength() === 0")
     page.clock.resume()
     assert_no_names(page)
 

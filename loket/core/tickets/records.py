@@ -25,7 +25,7 @@ def service(loket: Context, code: str) -> Sop:
     """The SOP of a service in use, or NotFound."""
     sop = loket.catalog.get(code)
     if sop is None:
-        raise NotFound(_("Layanan '%(code)s' tidak ada.", code=code))
+        raise NotFound(_("Layanan tidak ada."))
     return sop
 
 
@@ -40,13 +40,15 @@ def ticket_by_id(s: Session, ticket_id: int) -> Ticket:
 def ticket_by_number(loket: Context, s: Session, number: str) -> Ticket:
     """Today's ticket by its number as people type it ("a12", "A-012"), or NotFound."""
     norm = number.strip().upper().replace(" ", "")
+    if not norm.isascii() or len(norm) > 20:  # a number is "A-012": anything else is no ticket (nor a 500)
+        raise NotFound(_("Tiket dengan nomor itu tidak ada hari ini."))
     if len(norm) > 1 and norm[1] != "-":
         norm = f"{norm[0]}-{norm[1:]}"
     if len(norm) > 2 and norm[2:].isdigit():
         norm = f"{norm[:2]}{int(norm[2:]):03d}"
     ticket = s.scalar(select(Ticket).where(Ticket.service_day == loket.clock.today(), Ticket.number == norm))
     if ticket is None:
-        raise NotFound(_("Tiket %(number)s tidak ada hari ini.", number=norm))
+        raise NotFound(_("Tiket dengan nomor itu tidak ada hari ini."))
     return ticket
 
 

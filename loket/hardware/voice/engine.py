@@ -6,6 +6,7 @@ import array
 import hashlib
 import io
 import math
+import os
 import shutil
 import subprocess
 import threading
@@ -122,30 +123,66 @@ def wav_stats(wav_bytes: bytes) -> WavStats:
 
 
 class CallAudio:
-    """Chime + spoken sentence as one WAV, cached on disk by sentence, so a call plays at once."""
+    """Chime + spoken sentence as one WAV, cached on disk by sentence, so a call plays at once.
 
-    def __init__(self, voice: Voice, folder: str | Path):
+    The cache is bounded: at most `max_files` files and `max_bytes` bytes; when a new file passes a
+    bound, the files used longest ago go first (a file's time is moved on each time it is served)."""
+
+    def __init__(self, voice: Voice, folder: str | Path, *, max_files: int = 400, max_bytes: int = 100 * 1024 * 1024):
         self.voice = voice
         self.folder = Path(folder)
+        self.max_files = max(1, max_files)
+        self.max_bytes = max_bytes
         self._lock = threading.Lock()
 
     def get(self, sentence: str) -> bytes:
         key = hashlib.sha256(f"{type(self.voice).__name__}|{sentence}".encode()).hexdigest()[:24]
         path = self.folder / f"{key}.wav"
-        if path.exists():
-            return path.read_bytes()
+        data = self._cached(path)
+        if data is not None:
+            return data
         with self._lock:
-            if path.exists():
-                return path.read_bytes()
+            data = self._cached(path)
+            if data is not None:
+                return data
             speech = _pcm(self.voice.speak(sentence))
             pause = array.array("h", bytes(int(RATE * 0.25) * 2))
             data = _wav(_pcm(chime_wav()) + pause + speech)
             self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_bytes(data)
             tmp.replace(path)
+            self._evict(keep=path)
             return data
 
+    @staticmethod
+    def _cached(path: Path) -> bytes | None:
+        try:
+            data = path.read_bytes()
+            os.utime(path)  # recently used: evicted last
+        except FileNotFoundError:
+            return None
+        return data
 
-def call_audio(voice: Voice, folder: str | Path) -> CallAudio:
-    return CallAudio(voice, folder)
+    def _evict(self, keep: Path) -> None:
+        """Remove the files used longest ago until the cache is within both bounds (`keep` stays)."""
+        files = []
+        for p in self.folder.glob("*.wav"):
+            try:
+                st = p.stat()
+            except FileNotFoundError:
+                continue
+            files.append((st.st_mtime, p, st.st_size))
+        files.sort(key=lambda f: (f[1] == keep, f[0]))
+        count, total = len(files), sum(size for _t, _p, size in files)
+        for _mtime, p, size in files:
+            if count <= self.max_files and total <= self.max_bytes:
+                break
+            if p == keep:
+                continue
+            p.unlink(missing_ok=True)
+            count, total = count - 1, total - size
+
+
+def call_audio(voice: Voice, folder: str | Path, **bounds: int) -> CallAudio:
+    return CallAudio(voice, folder, **bounds)

@@ -23,6 +23,8 @@ export function h(tag, attrs, ...children) {
       node.addEventListener(key.slice(2), value);
     } else if (key === "class") {
       node.className = value;
+    } else if (key === "style") {
+      node.style.cssText = String(value); // through the CSSOM: the CSP refuses style attributes
     } else if (key === "dataset") {
       Object.assign(node.dataset, value);
     } else if (value === true) {
