@@ -9,6 +9,8 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from tests.fixtures.browser import kiosk_headers
+
 pytestmark = pytest.mark.e2e
 
 expect.set_options(timeout=10_000)
@@ -74,7 +76,7 @@ def a_morning(base: str, contexts) -> Desk:
     desk.sit_at("Loket 1")
     public = contexts(base).request
     for _ in range(2):
-        assert public.post("/api/tickets", data={"service": KTP}).status == 201
+        assert public.post("/api/tickets", data={"service": KTP}, headers=kiosk_headers()).status == 201
     ticket = desk.post("/api/counter/call-next")["ticket"]
     assert ticket["number"] == "B-001"
     desk.post(f"/api/staff/tickets/{ticket['id']}/start")
@@ -143,7 +145,8 @@ def test_the_dashboard_shows_the_waiting_ticket_and_the_open_counter_and_follows
     page.screenshot(path=str(artifacts / "reports-live.png"))
 
     # a resident takes a number: the dashboard shows it without a reload
-    assert contexts(server.base).request.post("/api/tickets", data={"service": KTP}).status == 201
+    kiosk = contexts(server.base).request
+    assert kiosk.post("/api/tickets", data={"service": KTP}, headers=kiosk_headers()).status == 201
     expect(page.locator('#live-waiting [data-number="B-003"]')).to_be_visible()
     expect(page.locator('[data-kpi="waiting"] .r-kpi-value')).to_have_text("2")
 
@@ -188,7 +191,7 @@ def a_day_of_every_service(base: str, contexts) -> list[str]:
     assert AKTA in codes
     for code in codes:
         if code != KTP:
-            assert public.post("/api/tickets", data={"service": code}).status == 201, code
+            assert public.post("/api/tickets", data={"service": code}, headers=kiosk_headers()).status == 201, code
     return codes
 
 
