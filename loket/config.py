@@ -120,6 +120,8 @@ def load_config(instance_path: str | Path) -> dict:
         "SOCKETIO_CHANNEL": os.environ.get("LOKET_SOCKETIO_CHANNEL", "loket"),
         # A staff log-in ends after this many minutes without a request (0: only at log-out).
         "STAFF_SESSION_IDLE_MINUTES": _env_int("LOKET_STAFF_SESSION_IDLE_MINUTES", 600),
+        # Seconds between checks that each staff page's live connection still has an open log-in.
+        "STAFF_SOCKET_CHECK_SECONDS": _env_int("LOKET_STAFF_SOCKET_CHECK_SECONDS", 5),
         # Bodies larger than this are refused (413) before they are read; the SOP import has its own bound.
         "MAX_CONTENT_LENGTH": _env_int("LOKET_MAX_REQUEST_BYTES", 256 * 1024),
         "SOP_IMPORT_MAX_BYTES": _env_int("LOKET_SOP_IMPORT_MAX_BYTES", 4 * 1024 * 1024),

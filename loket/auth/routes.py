@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request, session
+from flask import Blueprint, current_app, jsonify, request, session
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
@@ -17,7 +17,7 @@ from loket.core.states import PENDING_LABELS, PRIORITY_LABELS
 from loket.core.tickets import queue
 from loket.extensions import limiter
 from loket.http import BadRequest, body, config_limit
-from loket.realtime import publish
+from loket.realtime import publish, staff_sockets
 from loket.services import loket
 
 from .login import LoginUser, current_actor, idle_limit, login_required_json
@@ -67,6 +67,7 @@ def logout():
         publish(queue.close_station(loket(), leaving))
     if current_user.is_authenticated:
         end_session(loket().store, current_user.session_id)  # a copy of the cookie no longer works
+        staff_sockets(current_app._get_current_object()).end(current_user.session_id)  # nor its live pages
     logout_user()
     session.clear()
     return jsonify(ok=True)

@@ -193,6 +193,23 @@ def session_user(store: Store, clock: Clock, user_id: int, session_id: str, idle
     return staff
 
 
+def live_sessions(store: Store, clock: Clock, session_ids: set[str], idle: timedelta | None) -> set[str]:
+    """Of these session ids, the log-ins still open (not logged out, reset, deactivated or idle past
+    `idle`): one read, touching nothing (the staff pages' live connections are checked with it)."""
+    if not session_ids:
+        return set()
+    by_digest = {_digest(sid): sid for sid in session_ids}
+    query = (
+        select(StaffSession.id)
+        .join(User, User.id == StaffSession.user_id)
+        .where(StaffSession.id.in_(by_digest), User.active.is_(True))
+    )
+    if idle is not None:
+        query = query.where(StaffSession.last_seen_at >= clock.now() - idle)
+    with store.read() as s:
+        return {by_digest[digest] for digest in s.scalars(query)}
+
+
 def end_session(store: Store, session_id: str) -> None:
     """End one log-in (log-out): its cookie, even copied, no longer opens anything."""
     with store.transaction() as s:

@@ -6,12 +6,15 @@ Who receives what:
 - "counter:<id>" room (the staff pages at one counter): scanner.scan from the scanner agent;
 - "kiosk:<name>" room (the page of one paired kiosk, auth {"kiosk_token"}): print.outcome of its tickets;
 - everyone (kiosks too): settings.changed.
+
+A staff connection lasts no longer than its log-in (staff_sockets.py).
 """
 
 from flask import Flask
 
 from . import handlers
 from .publish import DISPLAY_ROOM, STAFF_ROOM, counter_room, kiosk_room, publish, to_counter, to_kiosk
+from .staff_sockets import staff_sockets
 
 __all__ = [
     "DISPLAY_ROOM",
@@ -20,6 +23,7 @@ __all__ = [
     "init_app",
     "kiosk_room",
     "publish",
+    "staff_sockets",
     "to_counter",
     "to_kiosk",
 ]

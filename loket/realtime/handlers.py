@@ -6,7 +6,7 @@ as it did before the rooms were split, so no page had to change.
 
 from __future__ import annotations
 
-from flask import session
+from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import emit, join_room
 
@@ -16,6 +16,7 @@ from loket.extensions import socketio
 from loket.services import loket
 
 from .publish import DISPLAY_ROOM, STAFF_ROOM, counter_room, kiosk_room
+from .staff_sockets import staff_sockets
 
 
 def on_connect(auth=None):
@@ -26,20 +27,27 @@ def on_connect(auth=None):
     officer (auth {"channel": "staff"}) joins the staff room and the room of the session's
     counter; anyone else asking for the staff channel is refused.
     """
-    channel = (auth or {}).get("channel", "display")
+    auth = auth if isinstance(auth, dict) else {}  # whatever a client sends, never a server error
+    channel = auth.get("channel", "display")
     if channel == "staff":
         if not current_user.is_authenticated:
             return False  # refuse the connection
         join_room(STAFF_ROOM)
+        staff_sockets(current_app._get_current_object()).add(request.sid, current_user.session_id)
         if session.get("counter_id"):
             join_room(counter_room(session["counter_id"]))
     else:
         join_room(DISPLAY_ROOM)
-        token = (auth or {}).get("kiosk_token")
+        token = auth.get("kiosk_token")
         kiosk = paired_kiosk(loket(), token) if isinstance(token, str) else None
         if kiosk:  # a paired kiosk also hears how its own tickets printed
             join_room(kiosk_room(kiosk))
     emit("display.state", display_state())
+
+
+def on_disconnect(reason=None):
+    """A page went away: forget its connection (a staff page's, if it was one)."""
+    staff_sockets(current_app._get_current_object()).discard(request.sid)
 
 
 def on_sync():
@@ -50,4 +58,5 @@ def on_sync():
 def register() -> None:
     """Attach the handlers to the SocketIO server (call after socketio.init_app, once per app)."""
     socketio.on_event("connect", on_connect)
+    socketio.on_event("disconnect", on_disconnect)
     socketio.on_event("display.sync", on_sync)

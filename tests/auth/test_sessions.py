@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loket.core.store import StaffSession, select
+from loket.core.store import StaffSession, User, select
 from tests.fixtures.web import make_app, staff_of
 
 
@@ -95,3 +95,47 @@ def test_idle_sessions_are_cleared_at_the_next_log_in(idle_app, clock):
     staff_of(idle_app)("scan", "scan")
     with idle_app.extensions["loket"].store.read() as s:
         assert len(s.scalars(select(StaffSession)).all()) == 1
+
+
+def test_a_staff_page_live_connection_ends_with_its_log_in(app, staff):
+    """Log-out cuts the page's own Socket.IO connection at once, and a copy's connection too: it hears
+    no more staff events (ticket numbers, alerts) once the log-in is gone."""
+    from loket.app import socketio
+    from loket.realtime import staff_sockets
+
+    officer = staff("pelayanan", "pelayanan", "Loket 1")
+    thief = copy_of(app, officer)
+    own = socketio.test_client(app, flask_test_client=officer.client, auth={"channel": "staff"})
+    copied = socketio.test_client(app, flask_test_client=thief, auth={"channel": "staff"})
+    assert own.is_connected() and copied.is_connected()
+    assert officer.post("/api/logout").status_code == 200
+    assert not own.is_connected() and not copied.is_connected()
+    assert staff_sockets(app).sweep() == 0
+
+
+def test_a_session_ended_elsewhere_loses_its_live_connection_at_the_next_check(app, staff):
+    """A password reset made by another process (here: straight in the database) is found by the check."""
+    from loket.app import socketio
+    from loket.realtime import staff_sockets
+
+    officer = staff("operator", "operator")
+    other = staff("pelayanan", "pelayanan", "Loket 1")
+    live = socketio.test_client(app, flask_test_client=officer.client, auth={"channel": "staff"})
+    stays = socketio.test_client(app, flask_test_client=other.client, auth={"channel": "staff"})
+    assert staff_sockets(app).sweep() == 0 and live.is_connected()
+    with app.extensions["loket"].store.transaction() as s:
+        operator_id = s.scalar(select(User.id).where(User.username == "operator"))
+        s.execute(StaffSession.__table__.delete().where(StaffSession.user_id == operator_id))
+    assert staff_sockets(app).sweep() == 1
+    assert not live.is_connected() and stays.is_connected()
+    stays.disconnect()
+
+
+@pytest.mark.parametrize("auth", ["staff", ["channel", "staff"], 42])
+def test_a_socket_auth_that_is_no_object_is_a_display(app, auth):
+    from loket.app import socketio
+
+    client = socketio.test_client(app, auth=auth)
+    assert client.is_connected()
+    assert client.get_received()[0]["name"] == "display.state"
+    client.disconnect()
