@@ -16,17 +16,19 @@ Indonesian); `label` holds it in both languages.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 from flask import Flask, current_app, jsonify, request
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as babel_gettext
 from flask_wtf.csrf import CSRFError
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.exceptions import NotFound as HttpNotFound
-from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.exceptions import TooManyRequests as HttpTooManyRequests
+from werkzeug.routing import IntegerConverter
 
 from loket.core.errors import InvalidInput, LoketError, validation_problems
 from loket.core.messages import LANGUAGE, Message, _
@@ -59,10 +61,44 @@ class Failed(LoketError):
         self.details = details
 
 
+#: The largest id a URL or a body may name: a row id is a signed 64-bit integer in SQLite and PostgreSQL;
+#: a bigger number would overflow in the driver (a 500) instead of naming no row (a 404).
+MAX_ID = 2**63 - 1
+
+#: A row id in a request body: a whole number from 1 to MAX_ID (else 400 `invalid`).
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: at most MAX_ID, so a larger id is simply an unknown address (404)."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def body() -> dict[str, Any]:
-    """The request's JSON object, or {} (a missing or non-object body is treated as empty)."""
+    """The request's JSON object, or {} (a missing or non-object body is treated as empty).
+
+    JSON may spell a lone UTF-16 surrogate ("\\ud800"), which is no character: no database, printer or
+    QR check can take it, so such a body is refused (400) before any route reads it.
+    """
     data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    try:
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        raise BadRequest(_("Isian berisi karakter yang tidak sah.")) from None
+    return data
+
+
+Body = TypeVar("Body", bound=BaseModel)
+
+
+def parsed(model: type[Body]) -> Body:
+    """The request's JSON object checked by `model` (a pydantic model, also the body's schema in the OpenAPI
+    document): a wrong type or a missing field is a 400 `invalid` with its problems, never a server error."""
+    return model.model_validate(body())
 
 
 def config_limit(key: str) -> Callable[[], str]:
@@ -152,6 +188,27 @@ def _too_large(exc: RequestEntityTooLarge):
     return error_response(TooLarge(_("Kiriman terlalu besar.")))
 
 
+class HttpRefusal(LoketError):
+    """Any other refusal werkzeug makes (405 a method the address does not take, 400 an unreadable body)."""
+
+
+def _http_error(exc: HTTPException):
+    """/api/ addresses answer every HTTP refusal in the one error shape; the pages keep Flask's own."""
+    if not request.path.startswith("/api/") or exc.code is None or exc.code >= 500:
+        return exc
+    refusal = HttpRefusal(_("Permintaan tidak dapat diproses."), code=_HTTP_CODES.get(exc.code, "bad_request"))
+    refusal.status = exc.code
+    response = error_response(refusal)
+    if exc.code == 405 and exc.response is None:
+        allowed = getattr(exc, "valid_methods", None)
+        if allowed:
+            return response[0], 405, {"Allow": ", ".join(allowed)}
+    return response
+
+
+_HTTP_CODES = {405: "method_not_allowed", 415: "unsupported_media_type", 400: "bad_request"}
+
+
 def _no_store_for_api(response):
     """Answers of the API are never cached: a queue number or a state read a minute ago is wrong now."""
     if request.path.startswith("/api/"):
@@ -160,10 +217,13 @@ def _no_store_for_api(response):
 
 
 def init_app(app: Flask) -> None:
+    # Before any room registers a route: `<int:...>` is bounded everywhere (see MAX_ID).
+    app.url_map.converters["int"] = IdConverter
     app.register_error_handler(LoketError, error_response)
     app.register_error_handler(ValidationError, _invalid)
     app.register_error_handler(CSRFError, _csrf)
     app.register_error_handler(429, _rate_limited)
     app.register_error_handler(404, _not_found)
     app.register_error_handler(413, _too_large)
+    app.register_error_handler(HTTPException, _http_error)
     app.after_request(_no_store_for_api)

@@ -11,6 +11,7 @@ from typing import Any
 
 import segno
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
+from pydantic import BaseModel, Field
 
 from loket.core.catalog import SERVICE_GROUPS
 from loket.core.errors import NotAllowed, NotFound
@@ -19,8 +20,9 @@ from loket.core.settings import office_settings
 from loket.core.states import PRIORITY_LABELS
 from loket.core.tickets import issuing, views
 from loket.extensions import csrf, limiter
-from loket.http import BadRequest, body, config_limit
+from loket.http import BadRequest, config_limit, parsed
 from loket.office import office_name
+from loket.openapi import BINARY, api
 from loket.printing import print_ticket, printers, render, send, test_job, ticket_content
 from loket.realtime import publish
 from loket.services import loket
@@ -46,6 +48,7 @@ def home():
 
 
 @bp.get("/api/services")
+@api(answers={200: {"type": "object", "required": ["services", "priorities", "office"]}})
 def services():
     """Every service: what to bring, steps, targets, and whether and how long the queue is now."""
     loket().refresh_catalog()  # a kiosk told of an SOP edit made on another process sees it now
@@ -71,6 +74,7 @@ def service_data(sop, overview: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.get("/api/services/<code>")
+@api("One service (SOP) with its queue now", answers={200: {"type": "object", "required": ["code", "name", "steps"]}})
 def service(code: str):
     sop = loket().catalog.get(code)
     if sop is None:
@@ -84,24 +88,38 @@ def qr_svg(payload: str) -> str:
     return segno.make(payload, error="m", micro=False).svg_data_uri(scale=6, border=2)
 
 
+class TicketRequest(BaseModel):
+    """A resident's tap on the kiosk."""
+
+    service: str = Field("", description="The service's code (GET /api/services)")
+    priority: str | None = Field(None, description="lansia, disabilitas, ibu_hamil, anak, korban_bencana or null")
+    source: str | None = Field(None, description="kiosk (default)")
+    kiosk: str | None = Field(None, description="The kiosk's name: its printer prints the ticket")
+
+
 @bp.post("/api/tickets")
+@api(
+    body=TicketRequest,
+    answers={201: {"type": "object", "required": ["number", "service", "qr", "ahead", "print", "status_url"]}},
+    errors=(404, 409, 429),
+)
 @csrf.exempt  # public kiosk endpoint: no session, nothing to forge on behalf of anyone
 @limiter.limit(config_limit("TICKET_RATE_LIMIT"))
 def issue_ticket():
     """Issue a ticket: {"service": code, "priority": reason or null}."""
-    data = body()
-    code = data.get("service")
-    if not isinstance(code, str) or not code:
+    data = parsed(TicketRequest)
+    code = data.service
+    if not code:
         raise BadRequest(_("Pilih layanan."))
-    priority = data.get("priority") or None
+    priority = data.priority or None
     if priority is not None and priority not in {p.value for p in PRIORITY_LABELS}:
         raise BadRequest(_("Jenis prioritas tidak dikenal."))
-    outcome = issuing.issue(loket(), code, priority, source=data.get("source") or "kiosk")
+    outcome = issuing.issue(loket(), code, priority, source=data.source or "kiosk")
     publish(outcome.events)
     t = outcome.ticket
     sop = loket().catalog.get(t.service_code)
     # The ticket exists now, whatever the printer does: print once, report, never re-issue.
-    kiosk = str(data.get("kiosk") or "") or None
+    kiosk = data.kiosk or None
     printed = print_ticket(loket(), t, printers().for_kiosk(kiosk), office_name(), kind="ticket", kiosk=kiosk)
     return jsonify(
         print=printed.as_dict(),
@@ -120,6 +138,15 @@ def issue_ticket():
 
 
 @bp.get("/api/tickets/preview.png")
+@api(
+    query={
+        "code": {"type": "string", "required": True, "description": "The ticket's signed code (its QR)"},
+        "kind": {"type": "string", "enum": ["ticket", "slip"]},
+        "kiosk": {"type": "string", "description": "The kiosk whose printer's layout is drawn"},
+    },
+    answers={200: ("image/png", BINARY)},
+    errors=(404,),
+)
 def ticket_preview():
     """The printed ticket as a picture; needs the ticket's signed code (from its QR), not just its number."""
     view = views.find_by_code(loket(), request.args.get("code", ""))
@@ -132,6 +159,7 @@ def ticket_preview():
 
 
 @bp.get("/api/tickets/<number>")
+@api(answers={200: {"type": "object", "required": ["number", "service", "state", "ahead"]}})
 def ticket_status(number: str):
     """The public status of today's ticket: never a name, NIK or staff note."""
     return jsonify(views.public_status(loket(), number))
@@ -140,32 +168,46 @@ def ticket_status(number: str):
 # ---- the kiosk's staff panel (PIN) ---------------------------------------------------
 
 
+class PinRequest(BaseModel):
+    """The kiosk's staff panel: the PIN, and the kiosk asking."""
+
+    pin: str = ""
+    kiosk: str | None = None
+
+
 @bp.post("/api/kiosk/unlock")
+@api(body=PinRequest, answers={200: {"type": "object", "required": ["ok", "printer"]}}, errors=(403, 429))
 @csrf.exempt  # the kiosk has no staff session; the PIN is the credential, and it is rate-limited
 @limiter.limit(config_limit("PIN_RATE_LIMIT"))
 def kiosk_unlock():
     """Open the kiosk's settings panel with the staff PIN: {"pin", "kiosk"}."""
-    check_kiosk_pin()
-    kiosk = str(body().get("kiosk") or "") or None
+    kiosk = check_kiosk_pin().kiosk or None
     return jsonify(
         ok=True, kiosk=kiosk, printer=printers().for_kiosk(kiosk).describe(), kiosks=sorted(printers().kiosks)
     )
 
 
 @bp.post("/api/kiosk/test-print")
+@api(
+    body=PinRequest,
+    answers={200: {"type": "object", "required": ["print"]}, 502: {"type": "object", "required": ["print"]}},
+    errors=(403, 429),
+)
 @csrf.exempt
 @limiter.limit(config_limit("PIN_RATE_LIMIT"))
 def kiosk_test_print():
     """Print a test slip on this kiosk's printer (PIN required): {"pin", "kiosk"}; 502 when it fails."""
-    check_kiosk_pin()
-    printer = printers().for_kiosk(str(body().get("kiosk") or "") or None)
+    printer = printers().for_kiosk(check_kiosk_pin().kiosk or None)
     result = send(printer, test_job(printer, office_name(), loket().clock))
     return jsonify(print=result.as_dict()), (200 if result.ok else 502)
 
 
-def check_kiosk_pin() -> None:
+def check_kiosk_pin() -> PinRequest:
+    """The request, once its PIN is the kiosk PIN (compared as UTF-8 bytes: any text, never a TypeError)."""
+    data = parsed(PinRequest)
     expected = current_app.config.get("KIOSK_PIN") or ""
     if not expected:
         raise NotAllowed(_("Pengaturan kiosk dinonaktifkan (LOKET_KIOSK_PIN belum diatur)."))
-    if not hmac.compare_digest(str(body().get("pin", "")), expected):
+    if not hmac.compare_digest(data.pin.encode(), str(expected).encode()):
         raise NotAllowed(_("PIN salah."))
+    return data
