@@ -16,7 +16,6 @@ Indonesian); `label` holds it in both languages.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -29,6 +28,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.exceptions import NotFound as HttpNotFound
 from werkzeug.exceptions import TooManyRequests as HttpTooManyRequests
 from werkzeug.routing import IntegerConverter
+from werkzeug.routing import ValidationError as RoutingValidationError
 
 from loket.core.errors import InvalidInput, LoketError, validation_problems
 from loket.core.messages import LANGUAGE, Message, _
@@ -61,35 +61,68 @@ class Failed(LoketError):
         self.details = details
 
 
-#: The largest id a URL or a body may name: a row id is a signed 64-bit integer in SQLite and PostgreSQL;
-#: a bigger number would overflow in the driver (a 500) instead of naming no row (a 404).
-MAX_ID = 2**63 - 1
+#: The largest id a URL or a body may name: row ids are PostgreSQL `integer`s (32 bits; SQLite's hold 64),
+#: and a bigger number overflows in the driver (a 500) instead of naming no row (a 404).
+MAX_ID = 2**31 - 1
 
 #: A row id in a request body: a whole number from 1 to MAX_ID (else 400 `invalid`).
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>` in every route: at most MAX_ID, so a larger id is simply an unknown address (404)."""
+    """`<int:...>` in every route: at most MAX_ID, so a larger id is simply an unknown address (404).
+
+    Out of bounds is a 404 at once, not a rule that fails to match: werkzeug would then answer 405 when
+    the same address takes another method (PUT and DELETE /api/admin/devices/<id>).
+    """
 
     def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+    def to_python(self, value: str) -> Any:
+        try:
+            return super().to_python(value)
+        except RoutingValidationError:
+            raise HttpNotFound() from None
 
 
 def body() -> dict[str, Any]:
     """The request's JSON object, or {} (a missing or non-object body is treated as empty).
 
-    JSON may spell a lone UTF-16 surrogate ("\\ud800"), which is no character: no database, printer or
-    QR check can take it, so such a body is refused (400) before any route reads it.
+    JSON may spell a lone UTF-16 surrogate ("\\ud800"), which is no character, or NUL ("\\u0000"), which
+    PostgreSQL refuses in text: no database, printer or QR check takes them, so such a body is refused
+    (400) before any route reads it.
     """
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than Python's parser goes ("[[[[…"): no body of ours
+        raise BadRequest(_("Isian tidak dapat dibaca.")) from None
     if not isinstance(data, dict):
         return {}
-    try:
-        json.dumps(data, ensure_ascii=False).encode()
-    except UnicodeEncodeError:
-        raise BadRequest(_("Isian berisi karakter yang tidak sah.")) from None
+    if not _only_characters(data):
+        raise BadRequest(_("Isian berisi karakter yang tidak sah."))
     return data
+
+
+def _only_characters(data: Any) -> bool:
+    """No NUL and no lone surrogate in any key or text of a parsed JSON value (json pairs the surrogates
+    of a real character, so a surrogate left is a lone one, which UTF-8 cannot encode)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str):
+            if "\x00" in value:
+                return False
+            try:
+                value.encode()
+            except UnicodeEncodeError:
+                return False
+    return True
 
 
 Body = TypeVar("Body", bound=BaseModel)
@@ -209,6 +242,12 @@ def _http_error(exc: HTTPException):
 _HTTP_CODES = {405: "method_not_allowed", 415: "unsupported_media_type", 400: "bad_request"}
 
 
+def _no_nul_in_api_paths() -> None:
+    """An /api/ address with NUL (%00) in it names nothing (PostgreSQL cannot even look it up): 404."""
+    if request.path.startswith("/api/") and "\x00" in request.path:
+        raise NoSuchAddress(_("Alamat tidak ada."))
+
+
 def _no_store_for_api(response):
     """Answers of the API are never cached: a queue number or a state read a minute ago is wrong now."""
     if request.path.startswith("/api/"):
@@ -226,4 +265,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(404, _not_found)
     app.register_error_handler(413, _too_large)
     app.register_error_handler(HTTPException, _http_error)
+    app.before_request(_no_nul_in_api_paths)
     app.after_request(_no_store_for_api)

@@ -34,7 +34,7 @@ PRINTED = {200: {"type": "object", "required": ["print"]}}
 @staff_required()
 def reprint(actor: Actor, ticket_id: int):
     """Print a ticket again, on a kiosk's printer ({"kiosk"}) or this counter's."""
-    return _print_for_staff(actor, ticket_id, "ticket")
+    return _print_for_staff(actor, ticket_id, "ticket", parsed(Reprint).kiosk or None)
 
 
 @bp.post("/api/staff/tickets/<int:ticket_id>/pickup-slip")
@@ -42,12 +42,13 @@ def reprint(actor: Actor, ticket_id: int):
 @staff_required()
 def pickup_slip(actor: Actor, ticket_id: int):
     """Print the slip pengambilan, once the berkas reached the SOP step that gives one."""
+    kiosk = parsed(Reprint).kiosk or None
     if not views.get(loket(), ticket_id).gives_pickup_slip:
         raise Conflict(
             _("Tahap SOP ini tidak memberikan slip pengambilan."),
             code="no_pickup_slip",
         )
-    return _print_for_staff(actor, ticket_id, "slip")
+    return _print_for_staff(actor, ticket_id, "slip", kiosk)
 
 
 @bp.get("/api/staff/alerts")
@@ -58,9 +59,8 @@ def alerts(actor: Actor):
     return jsonify(printer_failures=prints.printer_alerts(loket()))
 
 
-def _print_for_staff(actor: Actor, ticket_id: int, kind: str):
+def _print_for_staff(actor: Actor, ticket_id: int, kind: str, kiosk: str | None):
     view = views.get(loket(), ticket_id)
-    kiosk = parsed(Reprint).kiosk or None
     if kiosk:
         printer = printers().for_kiosk(kiosk)
     else:

@@ -1,0 +1,186 @@
+"""Schemathesis against the OpenAPI document, in-process through the Flask app (WSGI): every operation,
+as an anonymous caller and as each role, valid and invalid data, bounded and derandomized.
+
+Each role gets a fresh copy of the demo database (the `app` fixture's), with three tickets issued,
+so that what the admin's writes change stays in that run. Every answer must be no server error and
+match the document: a documented status, its content type and its schema (the one error shape for
+refusals). Nothing is skipped: an operation the run cannot reach fails the test.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from loket.core import admin as ops
+from loket.core.demo import DEMO_PASSWORD
+from loket.core.roles import CommandLine, Role
+from tests.fixtures.web import Staff, issue, make_app
+
+#: Examples per operation and generation mode: with ~70 operations, 2 modes and 9 callers, the whole
+#: run stays near a minute on two shared cores. Derandomized: the same cases every run.
+MAX_EXAMPLES = 4
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+SCANNER_TOKEN = "scanner-test-token"
+
+#: The demo station of each role (the head of office and the admin work at none).
+STATIONS = {
+    Role.PELAYANAN: "Loket 1",
+    Role.PENDUKUNG: "Loket 3",
+    Role.OPERATOR: "Ruang Operator",
+    Role.SCAN: "Ruang Scan",
+    Role.BIDANG: "Ruang Bidang",
+    Role.REGISTER: "Ruang Register",
+}
+
+#: Operations after which the caller logs in again: they may end or change the caller's own session
+#: (log out, log in, choose a station; the admin resetting their own password).
+RELOGIN = {
+    ("POST", "/api/logout"),
+    ("POST", "/api/login"),
+    ("POST", "/api/session"),
+    ("POST", "/api/admin/users/{user_id}/password"),
+    ("PUT", "/api/admin/users/{user_id}"),
+}
+
+
+@pytest.fixture
+def fuzz_app(tmp_path, demo_database):
+    app = make_app(
+        tmp_path,
+        demo_database,
+        RATELIMIT_ENABLED=False,  # the handlers are fuzzed, not the limiter (its 429 is documented)
+        SCANNER_TOKEN=SCANNER_TOKEN,
+        KIOSK_PIN="2468",
+    )
+    yield app
+    app.extensions["loket"].store.dispose()
+
+
+class Caller:
+    """The session cookie and headers of an anonymous caller or an officer in a role."""
+
+    def __init__(self, app, role: Role | None):
+        self.app = app
+        self.role = role
+        self.cookies: dict[str, str] = {}
+        self.headers: dict[str, str] = {"Authorization": f"Bearer {SCANNER_TOKEN}"}
+        self.login()
+
+    def login(self) -> None:
+        client = self.app.test_client()
+        staff = Staff(client)
+        if self.role is not None:
+            self._restore_password()
+            staff.login(self.role.value, self.role.value, STATIONS.get(self.role))
+        self.headers["X-CSRFToken"] = client.get("/api/csrf").get_json()["csrf_token"]
+        self.cookies = {"session": client.get_cookie("session").value}
+
+    def _restore_password(self) -> None:
+        """The admin's run may have set the admin's own password: set the demo one again, as the shell can."""
+        loket = self.app.extensions["loket"]
+        user = next(u for u in ops.list_users(loket) if u["username"] == self.role.value)
+        ops.reset_password(loket, CommandLine("test"), user["id"], DEMO_PASSWORD)
+
+
+CALLERS = [None, *Role]
+
+
+@pytest.mark.parametrize("role", CALLERS, ids=lambda r: r.value if r else "anonymous")
+def test_every_operation_answers_as_documented(fuzz_app, role):
+    client = fuzz_app.test_client()
+    for _ in range(3):
+        issue(client)
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", fuzz_app)
+    caller = Caller(fuzz_app, role)
+    failures: list[str] = []
+    unnegatable: list[str] = []
+    operations = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()  # a schema error fails here, nothing is skipped
+        operations += 1
+        if not may_call(operation.definition.raw, role):
+            # Refused (401/403) whatever it is sent: a few valid cases show the refusal is as documented.
+            failures += run(operation, GenerationMode.POSITIVE, caller, examples=1)
+            continue
+        ids = {p["name"]: 1 for p in operation.definition.raw.get("parameters", []) if p["in"] == "path"}
+        ids = {name: 1 for name in ids if name.endswith("_id")}
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            found = run(operation, mode, caller, examples=MAX_EXAMPLES)
+            if ids:  # and on a row that exists (ticket 1, counter 1, …), so that the body reaches the operation
+                found += run(operation, mode, caller, examples=MAX_EXAMPLES, path_parameters=ids)
+            unnegatable += [f.removeprefix("NOTHING-TO-NEGATE ") for f in found if f.startswith("NOTHING-TO-NEGATE")]
+            failures += [f for f in found if not f.startswith("NOTHING-TO-NEGATE")]
+    assert operations >= 70
+    print(f"{operations} operations as {role or 'anonymous'}; nothing invalid to send to: {', '.join(unnegatable)}")
+    assert not failures, f"{len(failures)} failing cases as {role or 'anonymous'}:\n\n" + "\n\n".join(failures[:20])
+
+
+def may_call(operation: dict, role: Role | None) -> bool:
+    """Whether the document lets this caller past the refusals (the session, the roles)."""
+    if not operation.get("security"):
+        return True
+    if "scanner" in operation["security"][0]:
+        return True  # every caller sends the scanner's token
+    if role is None:
+        return False
+    roles = operation.get("x-roles") or []
+    return not roles or role.value in roles
+
+
+def run(operation, mode, caller: Caller, *, examples: int, path_parameters: dict | None = None) -> list[str]:
+    failures: list[str] = []
+    calls = 0
+    strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
+
+    @settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=strategy)
+    def fuzz(case):
+        nonlocal calls
+        calls += 1
+        label = f"{case.method} {case.formatted_path} [{mode.value}]"
+        # The caller's own session and tokens, over whatever the document's security schemes made up.
+        case.headers = {**(case.headers or {}), **caller.headers}
+        case.cookies = {**(case.cookies or {}), **caller.cookies}
+        try:
+            response = case.call()
+            case.validate_response(response, checks=CHECKS)
+        except (Exception, BaseExceptionGroup) as exc:
+            failures.append(f"{label}: {type(exc).__name__}: {exc}\n{_short(exc)}\n{case.as_curl_command()[:2000]}")
+        if (case.method.upper(), case.path) in RELOGIN and caller.role is not None:
+            caller.login()
+
+    try:
+        fuzz()
+    except Unsatisfiable:
+        if mode is GenerationMode.NEGATIVE:
+            # Invalid data needs a constrained input to break: an operation without one has no invalid case.
+            return [f"NOTHING-TO-NEGATE {operation.label}"]
+        raise
+    if calls == 0:
+        failures.append(f"{operation.label} [{mode.value}]: no case was generated")
+    return failures
+
+
+def _short(exc: BaseException) -> str:
+    return "".join(traceback.format_tb(exc.__traceback__)[-4:])
