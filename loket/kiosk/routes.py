@@ -20,7 +20,7 @@ from loket.core.settings import office_settings
 from loket.core.states import PRIORITY_LABELS
 from loket.core.tickets import issuing, views
 from loket.extensions import csrf, limiter
-from loket.http import BadRequest, config_limit, parsed
+from loket.http import BadRequest, Failed, config_limit, parsed
 from loket.office import office_name
 from loket.openapi import BINARY, api
 from loket.printing import print_ticket, printers, render, send, test_job, ticket_content
@@ -190,8 +190,8 @@ def kiosk_unlock():
 @bp.post("/api/kiosk/test-print")
 @api(
     body=PinRequest,
-    answers={200: {"type": "object", "required": ["print"]}, 502: {"type": "object", "required": ["print"]}},
-    errors=(403, 429),
+    answers={200: {"type": "object", "required": ["print"]}},
+    errors=(403, 429, 502),
 )
 @csrf.exempt
 @limiter.limit(config_limit("PIN_RATE_LIMIT"))
@@ -199,7 +199,9 @@ def kiosk_test_print():
     """Print a test slip on this kiosk's printer (PIN required): {"pin", "kiosk"}; 502 when it fails."""
     printer = printers().for_kiosk(check_kiosk_pin().kiosk or None)
     result = send(printer, test_job(printer, office_name(), loket().clock))
-    return jsonify(print=result.as_dict()), (200 if result.ok else 502)
+    if not result.ok:  # the one error, with the printer's answer beside it (as a staff reprint's)
+        raise Failed(result.message or "", code="print_failed", print=result.as_dict())
+    return jsonify(print=result.as_dict())
 
 
 def check_kiosk_pin() -> PinRequest:

@@ -14,6 +14,7 @@ from loket.core.demo import ensure_demo
 from loket.http import MAX_ID
 from tests.fixtures.database import _empty_every_table
 from tests.fixtures.web import KTP, Staff, make_app
+from tests.openapi.quiet import NoDisplayPush
 
 PIN = "2468"
 SCANNER_TOKEN = "scanner-token"
@@ -30,6 +31,7 @@ def any_app(request, tmp_path, demo_database):
         _empty_every_table(engine)
         engine.dispose()
     app = make_app(tmp_path, url, RATELIMIT_ENABLED=False, KIOSK_PIN=PIN, SCANNER_TOKEN=SCANNER_TOKEN)
+    app.extensions["display_state_broadcaster"] = NoDisplayPush()
     if request.param == "postgresql":
         list(ensure_demo(app.extensions["loket"]))
     client = app.test_client()
@@ -42,6 +44,7 @@ def any_app(request, tmp_path, demo_database):
 @pytest.fixture
 def sqlite_app(tmp_path, demo_database):
     app = make_app(tmp_path, demo_database, RATELIMIT_ENABLED=False, KIOSK_PIN=PIN, SCANNER_TOKEN=SCANNER_TOKEN)
+    app.extensions["display_state_broadcaster"] = NoDisplayPush()
     assert app.test_client().post("/api/tickets", json={"service": KTP}).status_code == 201
     yield app
     app.extensions["loket"].store.dispose()

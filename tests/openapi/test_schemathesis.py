@@ -28,6 +28,7 @@ from loket.core import admin as ops
 from loket.core.demo import DEMO_PASSWORD
 from loket.core.roles import CommandLine, Role
 from tests.fixtures.web import Staff, issue, make_app
+from tests.openapi.quiet import NoDisplayPush
 
 #: Cases per operation (three times as many where the path names a row): with ~70 operations and 9
 #: callers the whole run takes about a minute on two shared cores. Derandomized: the same cases every
@@ -68,6 +69,7 @@ def fuzz_app(tmp_path, demo_database):
         SCANNER_TOKEN=SCANNER_TOKEN,
         KIOSK_PIN="2468",
     )
+    app.extensions["display_state_broadcaster"] = NoDisplayPush()
     yield app
     app.extensions["loket"].store.dispose()
 
