@@ -155,6 +155,13 @@ def test_json_nested_deeper_than_the_parser_goes_is_refused(sqlite_app):
     refusal(r, 400, "bad_request")
 
 
+def test_text_longer_than_its_postgresql_column_is_refused(any_app):
+    """PostgreSQL enforces varchar lengths (SQLite does not): a ticket's `source` is varchar(20)."""
+    r = any_app.test_client().post("/api/tickets", json={"service": KTP, "source": "x" * 300})
+    data = refusal(r, 400, "invalid")
+    assert [p["field"] for p in data["problems"]] == ["source"]
+
+
 # ---- PINs and tokens in any script ----------------------------------------------------------
 
 
