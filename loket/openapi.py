@@ -72,6 +72,21 @@ STATUS_TEXT = {
 #: Content types of answers that are files, not JSON.
 BINARY = {"type": "string", "format": "binary"}
 
+#: Small schemas the answers are written with.
+LABEL = {"$ref": "#/components/schemas/Label"}
+TEXT = {"type": "string"}
+MAYBE_TEXT = {"type": ["string", "null"]}
+MAYBE_INT = {"type": ["integer", "null"]}
+MAYBE_LABEL = {"anyOf": [LABEL, {"type": "null"}]}
+
+
+def obj(required: list[str] | tuple[str, ...] = (), **properties: dict[str, Any]) -> dict[str, Any]:
+    """An object schema: these properties (more may come), the `required` ones always there."""
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = list(required)
+    return schema
+
 
 def label_schema() -> dict[str, Any]:
     return {

@@ -17,7 +17,7 @@ from loket.core.states import PENDING_LABELS, PRIORITY_LABELS
 from loket.core.tickets import queue
 from loket.extensions import limiter
 from loket.http import BadRequest, Id, body, config_limit, parsed
-from loket.openapi import api
+from loket.openapi import LABEL, MAYBE_TEXT, TEXT, api, obj
 from loket.realtime import publish
 from loket.services import loket
 
@@ -32,7 +32,13 @@ class WrongLogin(LoketError):
 
 
 #: Who is logged in: `{"user": null}` when nobody is.
-ME_ANSWER = {"type": "object", "required": ["user"]}
+ME_ANSWER = obj(
+    ["user"],
+    user={"anyOf": [obj(["id", "username", "full_name"], id={"type": "integer"}, username=TEXT), {"type": "null"}]},
+    roles={"type": "array", "items": obj(["code", "label"], code=TEXT, label=LABEL)},
+    role=MAYBE_TEXT,
+    counter={"anyOf": [obj(["id", "name", "number"], id={"type": "integer"}, name=TEXT), {"type": "null"}]},
+)
 
 
 class Credentials(BaseModel):

@@ -27,7 +27,7 @@ from loket.extensions import csrf, limiter
 from loket.hardware.scanner.decode import decode
 from loket.http import BadRequest, Id, NotLoggedIn, config_limit, parsed, translate
 from loket.office import office_name
-from loket.openapi import BINARY, api
+from loket.openapi import BINARY, LABEL, MAYBE_TEXT, TEXT, api, obj
 from loket.realtime import publish, to_counter
 from loket.services import loket
 
@@ -53,12 +53,23 @@ def desk():
 
 
 #: The answer of a staff action: the berkas as staff see it.
-TICKET_ANSWER = {
-    "type": "object",
-    "required": ["ticket"],
-    "properties": {"ticket": {"type": ["object", "null"], "required": ["id", "number", "state"]}},
-}
-TICKETS_ANSWER = {"type": "object", "required": ["tickets"], "properties": {"tickets": {"type": "array"}}}
+STAFF_TICKET = obj(
+    ["id", "number", "service", "service_name", "state", "state_label", "current_role", "call_count"],
+    id={"type": "integer"},
+    number=TEXT,
+    code=TEXT,
+    service=TEXT,
+    service_name=LABEL,
+    state=TEXT,
+    state_label=LABEL,
+    current_role=TEXT,
+    call_count={"type": "integer"},
+    counter=MAYBE_TEXT,
+    missing={"type": "array", "items": TEXT},
+    state_note=MAYBE_TEXT,
+)
+TICKET_ANSWER = obj(["ticket"], ticket={"anyOf": [STAFF_TICKET, {"type": "null"}]})
+TICKETS_ANSWER = obj(["tickets"], tickets={"type": "array", "items": STAFF_TICKET})
 
 
 def done(outcome: Outcome, status: int = 200):

@@ -22,7 +22,7 @@ from loket.core.tickets import issuing, views
 from loket.extensions import csrf, limiter
 from loket.http import BadRequest, Failed, config_limit, parsed
 from loket.office import office_name
-from loket.openapi import BINARY, api
+from loket.openapi import BINARY, LABEL, MAYBE_INT, MAYBE_LABEL, MAYBE_TEXT, TEXT, api, obj
 from loket.printing import print_ticket, printers, render, send, test_job, ticket_content
 from loket.realtime import publish
 from loket.services import loket
@@ -83,6 +83,43 @@ def service(code: str):
     return jsonify(service_data(sop, overview))
 
 
+#: A ticket as the resident may see it (GET /api/tickets/<number>).
+PUBLIC_TICKET = obj(
+    ["number", "service", "service_name", "priority", "state", "state_label", "counter", "ahead", "issued_at"],
+    number=TEXT,
+    service=TEXT,
+    service_name=LABEL,
+    priority={"type": "boolean"},
+    state=TEXT,
+    state_label=LABEL,
+    pending_reason=MAYBE_TEXT,
+    pending_label=MAYBE_LABEL,
+    step=MAYBE_INT,
+    steps=MAYBE_INT,
+    counter=MAYBE_TEXT,
+    counter_number=MAYBE_INT,
+    ahead=MAYBE_INT,
+    issued_at={"type": "string", "format": "date-time"},
+)
+
+#: A ticket just issued (POST /api/tickets); `print` says what the printer did.
+ISSUED_TICKET = obj(
+    ["number", "service", "service_name", "priority", "ahead", "qr", "qr_svg", "issued_at", "status_url", "print"],
+    number=TEXT,
+    service=TEXT,
+    service_name=LABEL,
+    priority={"type": "boolean"},
+    ahead={"type": "integer"},
+    qr=TEXT,
+    qr_svg=TEXT,
+    issued_at={"type": "string", "format": "date-time"},
+    requirements={"type": "array"},
+    status_url=TEXT,
+    print={"type": "object"},
+    notice={"type": ["object", "null"]},
+)
+
+
 def qr_svg(payload: str) -> str:
     """The QR code as an SVG data URI (error correction M survives a crumpled ticket)."""
     return segno.make(payload, error="m", micro=False).svg_data_uri(scale=6, border=2)
@@ -100,7 +137,7 @@ class TicketRequest(BaseModel):
 @bp.post("/api/tickets")
 @api(
     body=TicketRequest,
-    answers={201: {"type": "object", "required": ["number", "service", "qr", "ahead", "print", "status_url"]}},
+    answers={201: ISSUED_TICKET},
     errors=(404, 409, 429),
 )
 @csrf.exempt  # public kiosk endpoint: no session, nothing to forge on behalf of anyone
@@ -159,7 +196,7 @@ def ticket_preview():
 
 
 @bp.get("/api/tickets/<number>")
-@api(answers={200: {"type": "object", "required": ["number", "service", "state", "ahead"]}})
+@api(answers={200: PUBLIC_TICKET})
 def ticket_status(number: str):
     """The public status of today's ticket: never a name, NIK or staff note."""
     return jsonify(views.public_status(loket(), number))
