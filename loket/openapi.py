@@ -26,6 +26,8 @@ from flask import Blueprint, Flask, current_app, jsonify
 from pydantic import BaseModel
 from werkzeug.routing import IntegerConverter, PathConverter, Rule, UnicodeConverter
 
+import loket
+
 #: A schema: a pydantic model (its JSON schema) or a JSON schema written out.
 Schema = type[BaseModel] | dict[str, Any]
 #: An answer: its JSON schema, (content type, schema) for a file, or a list of those when `?format=` chooses.
@@ -249,7 +251,7 @@ class _Document:
             "openapi": "3.1.0",
             "info": {
                 "title": "Loket",
-                "version": self.app.config.get("API_VERSION", "0.2"),
+                "version": loket.__version__,
                 "description": "The JSON API of Loket (kiosk, display, counters, administration). "
                 "Prose and what this document cannot say: docs/api.md.",
             },
