@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-from flask import Flask, current_app, jsonify, request
+from flask import Flask, Request, current_app, jsonify, request
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as babel_gettext
 from flask_wtf.csrf import CSRFError
@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field, ValidationError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.exceptions import NotFound as HttpNotFound
 from werkzeug.exceptions import TooManyRequests as HttpTooManyRequests
+from werkzeug.formparser import FormDataParser
 from werkzeug.routing import IntegerConverter
 from werkzeug.routing import ValidationError as RoutingValidationError
 
@@ -255,7 +256,26 @@ def _no_store_for_api(response):
     return response
 
 
+class NamedPartsOnly(FormDataParser):
+    """Form data without the parts that have no name: werkzeug keeps them under the key None, on which
+    Flask-WTF's CSRF check (`key.endswith(...)`) fails with a server error before any route is reached."""
+
+    def parse(self, *args: Any, **kwargs: Any):
+        stream, form, files = super().parse(*args, **kwargs)
+        if None in form or None in files:
+            form = self.cls((k, v) for k, v in form.items(multi=True) if k is not None)
+            for unnamed in files.getlist(None):
+                unnamed.close()
+            files = self.cls((k, v) for k, v in files.items(multi=True) if k is not None)
+        return stream, form, files
+
+
+class LoketRequest(Request):
+    form_data_parser_class = NamedPartsOnly
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = LoketRequest
     # Before any room registers a route: `<int:...>` is bounded everywhere (see MAX_ID).
     app.url_map.converters["int"] = IdConverter
     app.register_error_handler(LoketError, error_response)
