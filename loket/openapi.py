@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify
@@ -123,31 +124,19 @@ ERROR_SCHEMA: dict[str, Any] = {
 }
 
 
+@dataclass
 class Described:
     """What `@api(...)` says about a route (stored on the view function as `openapi`)."""
 
-    def __init__(
-        self,
-        *,
-        summary: str | None,
-        body: Schema | None,
-        body_type: str,
-        query: Mapping[str, dict[str, Any]],
-        answers: Mapping[int, Answer],
-        errors: tuple[int, ...],
-        auth: str | None,
-        path: Mapping[str, dict[str, Any]],
-        variants: tuple[str, Mapping[str, Schema | None]] | None,
-    ):
-        self.summary = summary
-        self.body = body
-        self.body_type = body_type
-        self.query = dict(query)
-        self.answers = dict(answers)
-        self.errors = errors
-        self.auth = auth
-        self.path = dict(path)
-        self.variants = variants
+    summary: str | None = None
+    body: Schema | None = None
+    body_type: str = "application/json"
+    query: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    answers: Mapping[int, Answer] = field(default_factory=dict)
+    errors: tuple[int, ...] = ()
+    auth: str | None = None
+    path: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    variants: tuple[str, Mapping[str, Schema | None]] | None = None
 
 
 def api(
@@ -167,7 +156,7 @@ def api(
     body: the pydantic model the body is checked with (or a JSON schema; `body_type` for a non-JSON body).
     query: query parameters, name -> JSON schema (a "description" and "required" may be in it).
     answers: status -> the answer's schema, or (content type, schema) for a file; default 200 any object.
-    errors: refusals beyond those every route of its kind has (see `_refusals`).
+    errors: refusals beyond those every route of its kind has (see `_Document.responses`).
     auth: a scheme of SECURITY_SCHEMES for a route that is not a staff route ("session": logged in only).
     path: a path parameter's schema beyond its converter's (e.g. an enum).
     variants: (parameter, {value: body}): one operation per value of that path parameter, each with its body.
@@ -223,8 +212,9 @@ class _Document:
         if isinstance(schema, dict):
             return schema
         out = schema.model_json_schema(ref_template="#/components/schemas/{model}")
-        self.schemas.update(out.pop("$defs", {}))
-        self.schemas[schema.__name__] = out
+        for name, definition in [*out.pop("$defs", {}).items(), (schema.__name__, out)]:
+            if self.schemas.setdefault(name, definition) != definition:
+                raise ValueError(f"two different schemas are named {name}: rename one of the models")
         return {"$ref": f"#/components/schemas/{schema.__name__}"}
 
     def build(self) -> dict[str, Any]:
@@ -233,17 +223,7 @@ class _Document:
             if not rule.rule.startswith("/api/"):
                 continue
             view = self.app.view_functions[rule.endpoint]
-            described: Described = getattr(view, "openapi", None) or Described(
-                summary=None,
-                body=None,
-                body_type="application/json",
-                query={},
-                answers={},
-                errors=(),
-                auth=None,
-                path={},
-                variants=None,
-            )
+            described: Described = getattr(view, "openapi", None) or Described()
             for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
                 for path, operation in self.operations(rule, view, described, method):
                     paths.setdefault(path, {})[method.lower()] = operation
@@ -325,6 +305,8 @@ class _Document:
             self.used_schemes.update(("session", "csrf") if writes else ("session",))
             operation["security"] = [{"session": [], "csrf": []} if writes else {"session": []}]
         elif scheme is not None:
+            if scheme not in SECURITY_SCHEMES:
+                raise ValueError(f"{rule.rule}: no security scheme {scheme!r} in SECURITY_SCHEMES")
             self.used_schemes.add(scheme)
             operation["security"] = [{scheme: []}]
         operation["responses"] = self.responses(described, method, body, parameters, query, scheme)
