@@ -279,7 +279,7 @@ def normalise_number(text: str) -> str:
     norm = text.strip().upper().replace(" ", "")
     if len(norm) > 1 and norm[1] != "-":
         norm = f"{norm[0]}-{norm[1:]}"
-    if len(norm) > 2 and norm[2:].isdigit():
+    if len(norm) > 2 and norm[2:].isascii() and norm[2:].isdigit():  # "²" is a digit, but int() refuses it
         norm = f"{norm[:2]}{int(norm[2:]):03d}"
     return norm
 

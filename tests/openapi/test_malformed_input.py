@@ -229,6 +229,24 @@ def test_a_wrong_json_type_is_refused_with_its_field(sqlite_app, who, url, base,
         assert any(p["field"].split(".")[0].split("[")[0] == field for p in data["problems"]), data
 
 
+# ---- digits that are no numbers ("²" is a digit to str.isdigit, but int() refuses it) ---------------
+
+
+@pytest.mark.parametrize("number", ["B-²", "B²", "b ¹²", "B-٣"])
+def test_a_ticket_number_with_other_digits_is_not_found(sqlite_app, number):
+    """Found by schemathesis (a deeper run): the number lookups did int() on whatever isdigit() allowed."""
+    client = sqlite_app.test_client()
+    refusal(client.get(f"/api/survey/ticket/{number}"), 404)
+    pelayanan, headers = caller(sqlite_app, "pelayanan")
+    refusal(pelayanan.post("/api/scan", json={"code": number}, headers=headers), 404)
+
+
+@pytest.mark.parametrize("counter", ["²", "٣", "99999999999999999999"])
+def test_the_survey_page_takes_any_counter(any_app, counter):
+    r = any_app.test_client().get("/survey", query_string={"counter": counter})
+    assert r.status_code == 200
+
+
 # ---- multipart bodies -------------------------------------------------------------------------
 
 UNNAMED_PARTS = [

@@ -23,10 +23,12 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from sqlalchemy import create_engine
 
 from loket.core import admin as ops
-from loket.core.demo import DEMO_PASSWORD
+from loket.core.demo import DEMO_PASSWORD, ensure_demo
 from loket.core.roles import CommandLine, Role
+from tests.fixtures.database import _empty_every_table
 from tests.fixtures.web import Staff, issue, make_app
 from tests.openapi.quiet import NoDisplayPush
 
@@ -60,16 +62,29 @@ RELOGIN = {
 }
 
 
+#: The database the run uses: SQLite in the suite (a copy per caller); LOKET_FUZZ_BACKEND=postgresql
+#: runs it on PostgreSQL by hand (its integers and varchar lengths are stricter than SQLite's).
+BACKEND = os.environ.get("LOKET_FUZZ_BACKEND", "sqlite")
+
+
 @pytest.fixture
-def fuzz_app(tmp_path, demo_database):
+def fuzz_app(request, tmp_path, demo_database):
+    url = demo_database
+    if BACKEND == "postgresql":
+        url = request.getfixturevalue("pg_store_url")
+        engine = create_engine(url)
+        _empty_every_table(engine)
+        engine.dispose()
     app = make_app(
         tmp_path,
-        demo_database,
+        url,
         RATELIMIT_ENABLED=False,  # the handlers are fuzzed, not the limiter (its 429 is documented)
         SCANNER_TOKEN=SCANNER_TOKEN,
         KIOSK_PIN="2468",
     )
     app.extensions["display_state_broadcaster"] = NoDisplayPush()
+    if BACKEND == "postgresql":
+        list(ensure_demo(app.extensions["loket"]))
     yield app
     app.extensions["loket"].store.dispose()
 
