@@ -247,6 +247,24 @@ def test_the_survey_page_takes_any_counter(any_app, counter):
     assert r.status_code == 200
 
 
+# ---- texts that end up in exports ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["office_name", "ticket_footer", "running_text"])
+def test_an_office_text_with_a_control_character_is_refused(sqlite_app, field):
+    """Found by schemathesis (a deeper run): an office name with \x01 made every XLSX export a server error."""
+    admin = as_admin(sqlite_app)
+    r = admin.client.put("/api/admin/settings", json={field: "Dukcapil\x01\x1f"}, headers=admin.csrf())
+    data = refusal(r, 400, "invalid")
+    assert [p["field"] for p in data["problems"]] == [field]
+    assert (
+        admin.client.put("/api/admin/settings", json={field: "Baris satu\nbaris dua"}, headers=admin.csrf()).status_code
+        == 200
+    )
+    kepala = Staff(sqlite_app.test_client()).login("kepala", "kepala")
+    assert kepala.client.get("/api/register", query_string={"format": "xlsx"}).status_code == 200
+
+
 # ---- multipart bodies -------------------------------------------------------------------------
 
 UNNAMED_PARTS = [
