@@ -51,9 +51,13 @@ class Hours(BaseModel):
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def has_control_character(text: str) -> bool:
+    return _CONTROL.search(text) is not None
+
+
 def printable(value: str | None) -> str | None:
     """A text of the office as it is, unless it holds a control character."""
-    if value is not None and _CONTROL.search(value):
+    if value is not None and has_control_character(value):
         raise ValueError(_("Teks berisi karakter kendali yang tidak sah."))
     return value
 

@@ -265,6 +265,16 @@ def test_an_office_text_with_a_control_character_is_refused(sqlite_app, field):
     assert kepala.client.get("/api/register", query_string={"format": "xlsx"}).status_code == 200
 
 
+def test_an_applicant_name_with_a_control_character_is_refused(sqlite_app):
+    """It went into the buku harian's XLSX export, which openpyxl then refused (a server error)."""
+    pelayanan = Staff(sqlite_app.test_client()).login("pelayanan", "pelayanan", "Loket 1")
+    assert pelayanan.post("/api/counter/call-next").status_code == 200
+    assert pelayanan.post("/api/staff/tickets/1/start").status_code == 200
+    r = pelayanan.post("/api/staff/tickets/1/applicant", {"name": "Budi\x01", "nik": "3171011501900001"})
+    refusal(r, 400)
+    assert pelayanan.client.get("/api/register", query_string={"format": "xlsx"}).status_code == 200
+
+
 # ---- multipart bodies -------------------------------------------------------------------------
 
 UNNAMED_PARTS = [
