@@ -55,6 +55,10 @@ def has_control_character(text: str) -> bool:
     return _CONTROL.search(text) is not None
 
 
+def without_control_characters(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
 def printable(value: str | None) -> str | None:
     """A text of the office as it is, unless it holds a control character."""
     if value is not None and has_control_character(value):

@@ -18,6 +18,7 @@ from .context import Context
 from .errors import LoketError
 from .messages import Message, _, texts
 from .qr import looks_like_code
+from .settings import without_control_characters
 from .states import TicketState
 from .store import Store, SurveyResponse, Ticket
 
@@ -351,7 +352,8 @@ def submit_response(
         ratings = check_response(answers)
     except InvalidResponse:
         raise refuse("invalid") from None
-    text = " ".join((comment or "").split())[:COMMENT_MAX] or None  # one line, capped
+    # one line, capped, without control characters (no spreadsheet export takes them)
+    text = " ".join(without_control_characters(comment or "").split())[:COMMENT_MAX] or None
     origin = source if source in SOURCES else "kiosk"
     with loket.store.transaction() as s:
         ticket = _ticket(loket, s, code_or_number)
