@@ -22,6 +22,7 @@ from loket import (
     http,
     i18n,
     kiosk,
+    openapi,
     printing,
     realtime,
     reports,
@@ -35,7 +36,7 @@ from loket.extensions import socketio
 __all__ = ["create_app", "socketio"]
 
 #: Rooms in the order they are set up: printing before the rooms that print.
-ROOMS = (http, i18n, auth, realtime, printing, kiosk, counter, display, admin, reports, survey, cli)
+ROOMS = (http, i18n, auth, realtime, printing, kiosk, counter, display, admin, reports, survey, openapi, cli)
 
 
 def create_app(

@@ -21,18 +21,21 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 from flask import Flask, current_app, g, jsonify, request
 from flask import Request as FlaskRequest
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as babel_gettext
 from flask_wtf.csrf import CSRFError
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.exceptions import NotFound as HttpNotFound
-from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.exceptions import TooManyRequests as HttpTooManyRequests
+from werkzeug.formparser import FormDataParser
+from werkzeug.routing import IntegerConverter
+from werkzeug.routing import ValidationError as RoutingValidationError
 
 from loket.core.errors import InvalidInput, LoketError, validation_problems
 from loket.core.messages import LANGUAGE, Message, _
@@ -66,11 +69,53 @@ class Failed(LoketError):
         self.details = details
 
 
+#: The largest id a URL or a body may name: row ids are PostgreSQL `integer`s (32 bits; SQLite's hold 64),
+#: and a bigger number overflows in the driver (a 500) instead of naming no row (a 404).
+MAX_ID = 2**31 - 1
+
+#: A row id in a request body: a whole number from 1 to MAX_ID (else 400 `invalid`).
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: at most MAX_ID, so a larger id is simply an unknown address (404).
+
+    Out of bounds is a 404 at once, not a rule that fails to match: werkzeug would then answer 405 when
+    the same address takes another method (PUT and DELETE /api/admin/devices/<id>).
+    """
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+    def to_python(self, value: str) -> Any:
+        try:
+            return super().to_python(value)
+        except RoutingValidationError:
+            raise HttpNotFound() from None
+
+
+class NamedPartsOnly(FormDataParser):
+    """Form data without the parts that have no name: werkzeug keeps them under the key None, on which
+    Flask-WTF's CSRF check (`key.endswith(...)`) fails with a server error before any route is reached."""
+
+    def parse(self, *args: Any, **kwargs: Any):
+        stream, form, files = super().parse(*args, **kwargs)
+        if None in form or None in files:
+            form = self.cls((k, v) for k, v in form.items(multi=True) if k is not None)
+            for unnamed in files.getlist(None):
+                unnamed.close()
+            files = self.cls((k, v) for k, v in files.items(multi=True) if k is not None)
+        return stream, form, files
+
+
 class Request(FlaskRequest):
     """Flask's request with one addition: a route marked `@body_limit("KEY")` reads up to config[KEY]
     bytes instead of MAX_CONTENT_LENGTH. The route is known before anything reads the body (the CSRF
     check reads the form first), so the larger bound holds for every reader; a body over the bound is
-    refused with 413 from its Content-Length, or once the bound is passed, never read whole."""
+    refused with 413 from its Content-Length, or once the bound is passed, never read whole. Its form
+    parser drops unnamed parts (NamedPartsOnly)."""
+
+    form_data_parser_class = NamedPartsOnly
 
     @property
     def max_content_length(self) -> int | None:
@@ -112,9 +157,51 @@ def body_limit(config_key: str) -> Callable:
 
 
 def body() -> dict[str, Any]:
-    """The request's JSON object, or {} (a missing or non-object body is treated as empty)."""
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else {}
+    """The request's JSON object, or {} (a missing or non-object body is treated as empty).
+
+    JSON may spell a lone UTF-16 surrogate ("\\ud800"), which is no character, or NUL ("\\u0000"), which
+    PostgreSQL refuses in text: no database, printer or QR check takes them, so such a body is refused
+    (400) before any route reads it.
+    """
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than Python's parser goes ("[[[[…"): no body of ours
+        raise BadRequest(_("Isian tidak dapat dibaca.")) from None
+    if not isinstance(data, dict):
+        return {}
+    if not _only_characters(data):
+        raise BadRequest(_("Isian berisi karakter yang tidak sah."))
+    return data
+
+
+def _only_characters(data: Any) -> bool:
+    """No NUL and no lone surrogate in any key or text of a parsed JSON value (json pairs the surrogates
+    of a real character, so a surrogate left is a lone one, which UTF-8 cannot encode)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str):
+            if "\x00" in value:
+                return False
+            try:
+                value.encode()
+            except UnicodeEncodeError:
+                return False
+    return True
+
+
+Body = TypeVar("Body", bound=BaseModel)
+
+
+def parsed(model: type[Body]) -> Body:
+    """The request's JSON object checked by `model` (a pydantic model, also the body's schema in the OpenAPI
+    document): a wrong type or a missing field is a 400 `invalid` with its problems, never a server error."""
+    return model.model_validate(body())
 
 
 def config_limit(key: str) -> Callable[[], str]:
@@ -265,6 +352,33 @@ def _too_large(exc: RequestEntityTooLarge):
     return error_response(TooLarge(_("Kiriman terlalu besar.")))
 
 
+class HttpRefusal(LoketError):
+    """Any other refusal werkzeug makes (405 a method the address does not take, 400 an unreadable body)."""
+
+
+def _http_error(exc: HTTPException):
+    """/api/ addresses answer every HTTP refusal in the one error shape; the pages keep Flask's own."""
+    if not request.path.startswith("/api/") or exc.code is None or exc.code >= 500:
+        return exc
+    refusal = HttpRefusal(_("Permintaan tidak dapat diproses."), code=_HTTP_CODES.get(exc.code, "bad_request"))
+    refusal.status = exc.code
+    response = error_response(refusal)
+    if exc.code == 405 and exc.response is None:
+        allowed = getattr(exc, "valid_methods", None)
+        if allowed:
+            return response[0], 405, {"Allow": ", ".join(allowed)}
+    return response
+
+
+_HTTP_CODES = {405: "method_not_allowed", 415: "unsupported_media_type", 400: "bad_request"}
+
+
+def _no_nul_in_api_paths() -> None:
+    """An /api/ address with NUL (%00) in it names nothing (PostgreSQL cannot even look it up): 404."""
+    if request.path.startswith("/api/") and "\x00" in request.path:
+        raise NoSuchAddress(_("Alamat tidak ada."))
+
+
 def _no_store_for_api(response):
     """Answers of the API are never cached: a queue number or a state read a minute ago is wrong now."""
     if request.path.startswith("/api/"):
@@ -329,6 +443,8 @@ def _security_headers(response):
 
 def init_app(app: Flask) -> None:
     app.request_class = Request
+    # Before any room registers a route: `<int:...>` is bounded everywhere (see MAX_ID).
+    app.url_map.converters["int"] = IdConverter
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.after_request(_security_headers)
     app.register_error_handler(LoketError, error_response)
@@ -338,4 +454,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(404, _not_found)
     app.register_error_handler(413, _too_large)
     app.register_error_handler(DBAPIError, _storage)
+    app.register_error_handler(HTTPException, _http_error)
+    app.before_request(_no_nul_in_api_paths)
     app.after_request(_no_store_for_api)

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
+from typing import Any
 
 import segno
 from flask import Blueprint, Response, jsonify, render_template, request
+from pydantic import BaseModel, Field
 
 from loket.auth import staff_required
 from loket.core import admin as ops
+from loket.core.admin_inputs import CounterInput, DeviceInput, NewPassword, NewStaff, StaffChanges
 from loket.core.demo import demo_password_accounts
 from loket.core.messages import _
 from loket.core.roles import Actor, Role
-from loket.core.settings import WEEKDAYS, office_settings
-from loket.http import BadRequest, body, body_limit
+from loket.core.settings import WEEKDAYS, OfficeSettings, office_settings
+from loket.http import BadRequest, body, body_limit, parsed
 from loket.office import office_name
+from loket.openapi import BINARY, api
 from loket.realtime import publish
 from loket.services import loket
 
@@ -94,12 +98,14 @@ def audit():
 
 
 @bp.get("/api/admin/settings")
+@api("The office settings")
 @staff_required(Role.ADMIN)
 def settings_json(actor: Actor):
     return jsonify(office_settings(loket().store).model_dump(mode="json"))
 
 
 @bp.put("/api/admin/settings")
+@api(body=OfficeSettings, errors=(404,))
 @staff_required(Role.ADMIN)
 def settings_update(actor: Actor):
     """Change office settings: hours, service closures and quotas, blanko stock, texts."""
@@ -108,6 +114,7 @@ def settings_update(actor: Actor):
 
 
 @bp.get("/api/admin/meta")
+@api("Roles, groups, device kinds, services and audit kinds, for the admin pages")
 @staff_required(Role.ADMIN)
 def meta(actor: Actor):
     defaults = asdict(loket().defaults)  # what an empty office setting falls back to (the environment)
@@ -125,20 +132,32 @@ def warnings(actor: Actor):
 # ---- SOPs ------------------------------------------------------------------------------
 
 
+class SopInput(BaseModel):
+    """An SOP as its fields, or as the text of its YAML file."""
+
+    sop: dict[str, Any] | None = Field(None, description="The SOP's fields, as in its YAML file")
+    yaml: str | None = Field(None, description="Or the YAML file's text")
+
+
 def _sop_input() -> tuple[dict | None, str | None]:
-    data = body()
-    if isinstance(data.get("yaml"), str):
-        return None, data["yaml"]
-    return data.get("sop"), None
+    data = parsed(SopInput)
+    if data.yaml is not None:
+        return None, data.yaml
+    return data.sop, None
+
+
+SOP_ANSWER = {"type": "object", "required": ["code", "source", "sop", "yaml"]}
 
 
 @bp.get("/api/admin/sops")
+@api(answers={200: {"type": "object", "required": ["sops", "problems"]}})
 @staff_required(Role.ADMIN)
 def sop_list(actor: Actor):
     return jsonify(sops=ops.list_sops(loket()), problems=loket().catalog_problems)
 
 
 @bp.post("/api/admin/sops")
+@api("A new service (SOP)", body=SopInput, answers={201: SOP_ANSWER}, errors=(409,))
 @staff_required(Role.ADMIN)
 def sop_create(actor: Actor):
     data, text = _sop_input()
@@ -148,6 +167,7 @@ def sop_create(actor: Actor):
 
 
 @bp.get("/api/admin/sops/export")
+@api("Every SOP as a zip of YAML files", answers={200: ("application/zip", BINARY)})
 @staff_required(Role.ADMIN)
 def sop_export(actor: Actor):
     day = loket().clock.today().isoformat()
@@ -160,6 +180,16 @@ def sop_export(actor: Actor):
 
 @bp.post("/api/admin/sops/import")
 @body_limit("SOP_IMPORT_MAX_BYTES")
+@api(
+    "Import SOP files (.yaml, .yml or a .zip of them), all or nothing",
+    body={
+        "type": "object",
+        "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+    },
+    body_type="multipart/form-data",
+    answers={200: {"type": "object", "required": ["created", "updated"]}},
+    errors=(409,),
+)
 @staff_required(Role.ADMIN)
 def sop_import(actor: Actor):
     files = []
@@ -174,12 +204,14 @@ def sop_import(actor: Actor):
 
 
 @bp.get("/api/admin/sops/<code>")
+@api("One SOP, its fields and its YAML", answers={200: SOP_ANSWER})
 @staff_required(Role.ADMIN)
 def sop_read(actor: Actor, code: str):
     return jsonify(ops.get_sop(loket(), code))
 
 
 @bp.put("/api/admin/sops/<code>")
+@api("Change an SOP (its code stays)", body=SopInput, answers={200: SOP_ANSWER}, errors=(409,))
 @staff_required(Role.ADMIN)
 def sop_update(actor: Actor, code: str):
     data, text = _sop_input()
@@ -189,6 +221,11 @@ def sop_update(actor: Actor, code: str):
 
 
 @bp.delete("/api/admin/sops/<code>")
+@api(
+    "Revert an edited SOP, or delete one the office added",
+    answers={200: {"type": "object", "required": ["code", "source_after"]}},
+    errors=(409,),
+)
 @staff_required(Role.ADMIN)
 def sop_delete(actor: Actor, code: str):
     result, events = ops.delete_sop(loket(), actor, code)
@@ -197,6 +234,7 @@ def sop_delete(actor: Actor, code: str):
 
 
 @bp.get("/api/admin/sops/<code>/yaml")
+@api("One SOP's YAML file", answers={200: ("application/yaml", {"type": "string"})})
 @staff_required(Role.ADMIN)
 def sop_yaml(actor: Actor, code: str):
     return Response(
@@ -210,12 +248,14 @@ def sop_yaml(actor: Actor, code: str):
 
 
 @bp.get("/api/admin/counters")
+@api(answers={200: {"type": "object", "required": ["counters"]}})
 @staff_required(Role.ADMIN)
 def counter_list(actor: Actor):
     return jsonify(counters=ops.list_counter_rows(loket()))
 
 
 @bp.post("/api/admin/counters")
+@api("A new counter", body=CounterInput, answers={201: {"type": "object", "required": ["counter"]}}, errors=(409,))
 @staff_required(Role.ADMIN)
 def counter_create(actor: Actor):
     counter, events = ops.save_counter(loket(), actor, body())
@@ -224,6 +264,7 @@ def counter_create(actor: Actor):
 
 
 @bp.put("/api/admin/counters/<int:counter_id>")
+@api("Change a counter", body=CounterInput, answers={200: {"type": "object", "required": ["counter"]}}, errors=(409,))
 @staff_required(Role.ADMIN)
 def counter_update(actor: Actor, counter_id: int):
     counter, events = ops.save_counter(loket(), actor, body(), counter_id)
@@ -232,12 +273,14 @@ def counter_update(actor: Actor, counter_id: int):
 
 
 @bp.get("/api/admin/users")
+@api(answers={200: {"type": "object", "required": ["users"]}})
 @staff_required(Role.ADMIN)
 def user_list(actor: Actor):
     return jsonify(users=ops.list_users(loket()))
 
 
 @bp.post("/api/admin/users")
+@api("A new staff account", body=NewStaff, answers={201: {"type": "object", "required": ["user"]}}, errors=(409,))
 @staff_required(Role.ADMIN)
 def user_create(actor: Actor):
     user, events = ops.create_staff(loket(), actor, body())
@@ -246,6 +289,7 @@ def user_create(actor: Actor):
 
 
 @bp.put("/api/admin/users/<int:user_id>")
+@api("Change a staff account", body=StaffChanges, answers={200: {"type": "object", "required": ["user"]}})
 @staff_required(Role.ADMIN)
 def user_update(actor: Actor, user_id: int):
     user, events = ops.update_staff(loket(), actor, user_id, body())
@@ -254,6 +298,7 @@ def user_update(actor: Actor, user_id: int):
 
 
 @bp.post("/api/admin/users/<int:user_id>/password")
+@api("Set a staff account's password", body=NewPassword, answers={200: {"type": "object", "required": ["ok"]}})
 @staff_required(Role.ADMIN)
 def user_password(actor: Actor, user_id: int):
     publish(ops.reset_password(loket(), actor, user_id, str(body().get("password") or "")))
@@ -261,12 +306,16 @@ def user_password(actor: Actor, user_id: int):
 
 
 @bp.get("/api/admin/devices")
+@api(answers={200: {"type": "object", "required": ["devices"]}})
 @staff_required(Role.ADMIN)
 def device_list(actor: Actor):
     return jsonify(devices=ops.list_devices(loket()))
 
 
 @bp.post("/api/admin/devices")
+@api(
+    "A new kiosk or display", body=DeviceInput, answers={201: {"type": "object", "required": ["device"]}}, errors=(409,)
+)
 @staff_required(Role.ADMIN)
 def device_create(actor: Actor):
     device, events = ops.save_device(loket(), actor, body())
@@ -275,6 +324,12 @@ def device_create(actor: Actor):
 
 
 @bp.put("/api/admin/devices/<int:device_id>")
+@api(
+    "Change a kiosk or display",
+    body=DeviceInput,
+    answers={200: {"type": "object", "required": ["device"]}},
+    errors=(409,),
+)
 @staff_required(Role.ADMIN)
 def device_update(actor: Actor, device_id: int):
     device, events = ops.save_device(loket(), actor, body(), device_id)
@@ -294,6 +349,7 @@ def device_pair(actor: Actor, device_id: int):
 
 
 @bp.delete("/api/admin/devices/<int:device_id>")
+@api("Delete a kiosk or display", answers={200: {"type": "object", "required": ["ok"]}})
 @staff_required(Role.ADMIN)
 def device_delete(actor: Actor, device_id: int):
     publish(ops.delete_device(loket(), actor, device_id))
@@ -314,6 +370,16 @@ def _day(name: str) -> date | None:
 
 
 @bp.get("/api/admin/audit")
+@api(
+    "The audit log, newest first",
+    query={
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+        "kind": {"type": "string"},
+        "limit": {"type": "integer", "minimum": 1, "maximum": 1000, "description": "default 200"},
+    },
+    answers={200: {"type": "object", "required": ["entries", "kinds"]}},
+)
 @staff_required(Role.ADMIN)
 def audit_log(actor: Actor):
     limit = request.args.get("limit", "200")
@@ -322,12 +388,16 @@ def audit_log(actor: Actor):
         _day("from"),
         _day("to"),
         request.args.get("kind") or None,
-        int(limit) if limit.isdigit() else 200,
+        int(limit) if limit.isdecimal() else 200,  # "²" is a digit, but no number
     )
     return jsonify(entries=entries, kinds=list(ops.AUDIT_KINDS))
 
 
 @bp.post("/api/admin/purge-personal-data")
+@api(
+    "Delete names and NIKs past the retention period",
+    answers={200: {"type": "object", "required": ["purged", "retention_days"]}},
+)
 @staff_required(Role.ADMIN)
 def purge(actor: Actor):
     purged, days = ops.purge_personal_data(loket(), actor)

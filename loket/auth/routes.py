@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify, request, session
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
+from pydantic import BaseModel
 
 from loket.core.accounts import authenticate, end_session, get_counter, list_counters, open_session
 from loket.core.errors import LoketError, NotAllowed, NotFound
@@ -16,7 +17,8 @@ from loket.core.roles import ROLE_LABELS, Role
 from loket.core.states import PENDING_LABELS, PRIORITY_LABELS
 from loket.core.tickets import queue
 from loket.extensions import limiter
-from loket.http import BadRequest, body, config_limit
+from loket.http import BadRequest, Id, body, config_limit, parsed
+from loket.openapi import LABEL, MAYBE_TEXT, TEXT, api, obj
 from loket.realtime import publish, staff_sockets
 from loket.services import loket
 
@@ -28,6 +30,21 @@ bp = Blueprint("auth", __name__)
 class WrongLogin(LoketError):
     status = 401
     code = "bad_login"
+
+
+#: Who is logged in: `{"user": null}` when nobody is.
+ME_ANSWER = obj(
+    ["user"],
+    user={"anyOf": [obj(["id", "username", "full_name"], id={"type": "integer"}, username=TEXT), {"type": "null"}]},
+    roles={"type": "array", "items": obj(["code", "label"], code=TEXT, label=LABEL)},
+    role=MAYBE_TEXT,
+    counter={"anyOf": [obj(["id", "name", "number"], id={"type": "integer"}, name=TEXT), {"type": "null"}]},
+)
+
+
+class Credentials(BaseModel):
+    username: str = ""
+    password: str = ""
 
 
 def _login_failed(response) -> bool:
@@ -46,11 +63,12 @@ def _username_and_address() -> str:
 
 
 @bp.post("/api/login")
+@api(body=Credentials, auth="csrf", answers={200: ME_ANSWER}, errors=(401, 429))
 @limiter.limit(config_limit("LOGIN_RATE_LIMIT"), key_func=_username_and_address, deduct_when=_login_failed)
 @limiter.limit(config_limit("LOGIN_ADDRESS_RATE_LIMIT"), deduct_when=_login_failed)  # many accounts, one machine
 def login():
-    data = body() or request.form
-    user = authenticate(loket().store, str(data.get("username", "")), str(data.get("password", "")))
+    data = Credentials.model_validate(body() or request.form.to_dict())
+    user = authenticate(loket().store, data.username, data.password)
     if user is None:
         raise WrongLogin(_("Nama pengguna atau kata sandi salah."))
     if current_user.is_authenticated:  # logging in again over an open session: the old one ends
@@ -61,6 +79,7 @@ def login():
 
 
 @bp.post("/api/logout")
+@api("Log out (ends the session's station)", auth="csrf", answers={200: {"type": "object", "required": ["ok"]}})
 def logout():
     leaving = current_actor()
     if leaving is not None:
@@ -88,11 +107,13 @@ def me() -> dict[str, Any]:
 
 
 @bp.get("/api/me")
+@api("Who is logged in, in which role and at which counter", answers={200: ME_ANSWER})
 def whoami():
     return jsonify(me())
 
 
 @bp.get("/api/counters")
+@api("The active counters", auth="session", answers={200: {"type": "object", "required": ["counters"]}})
 def counters():
     login_required_json()
     return jsonify(
@@ -104,20 +125,26 @@ def counters():
     )
 
 
+class Station(BaseModel):
+    role: str = ""
+    counter_id: Id | None = None
+
+
 @bp.post("/api/session")
+@api(body=Station, auth="session", answers={200: ME_ANSWER}, errors=(403, 404))
 def choose_station():
     """Choose the role to work in and, for hall-facing work, the counter: {"role", "counter_id"}."""
     login_required_json()
-    data = body()
+    data = parsed(Station)
     try:
-        role = Role(data.get("role"))
+        role = Role(data.role)
     except ValueError:
         raise BadRequest(_("Peran tidak dikenal.")) from None
     if not current_user.staff.has_role(role):
         raise NotAllowed(_("Anda tidak memiliki peran ini."))
-    counter_id = data.get("counter_id")
+    counter_id = data.counter_id
     if counter_id is not None:
-        counter = get_counter(loket().store, int(counter_id))
+        counter = get_counter(loket().store, counter_id)
         if counter is None or not counter.active:
             raise NotFound(_("Loket tidak ada."))
         if not counter.serves_role(role):
@@ -126,12 +153,13 @@ def choose_station():
     if leaving is not None and leaving.counter_id is not None:
         publish(queue.close_station(loket(), leaving))
     session["role"] = role.value
-    session["counter_id"] = int(counter_id) if counter_id is not None else None
+    session["counter_id"] = counter_id
     publish(queue.open_station(loket(), current_actor()))
     return jsonify(me())
 
 
 @bp.get("/api/labels")
+@api("Labels of roles, pending reasons and priorities, in both languages")
 def labels():
     return jsonify(
         roles={r.value: lbl for r, lbl in ROLE_LABELS.items()},
@@ -141,5 +169,6 @@ def labels():
 
 
 @bp.get("/api/csrf")
+@api("The CSRF token for staff writes", answers={200: {"type": "object", "required": ["csrf_token"]}})
 def csrf_token():
     return jsonify(csrf_token=generate_csrf())

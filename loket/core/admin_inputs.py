@@ -48,7 +48,8 @@ def zone(value: Any) -> str | None:
 
 def roles_from(value: Any, allowed: Collection[str], message: str) -> list[str]:
     """A non-empty list of allowed role codes, sorted without repeats."""
-    if not isinstance(value, list) or not value or any(r not in allowed for r in value):
+    # `isinstance(r, str)` first: a dict or a list in the list is refused, not looked up (unhashable: a 500).
+    if not isinstance(value, list) or not value or any(not isinstance(r, str) or r not in allowed for r in value):
         raise ValueError(message)
     return sorted(set(value))
 
@@ -115,7 +116,9 @@ class CounterInput(_Input):
     def _services(cls, value: Any, info: ValidationInfo) -> list[str]:
         services = value or []
         known = (info.context or {}).get("services")
-        if not isinstance(services, list) or (known is not None and any(c not in known for c in services)):
+        if not isinstance(services, list) or not all(isinstance(c, str) for c in services):
+            raise ValueError(_("Layanan tidak dikenal."))
+        if known is not None and any(c not in known for c in services):
             raise ValueError(_("Layanan tidak dikenal."))
         return sorted(set(services))
 

@@ -38,7 +38,7 @@ class NikInfo:
 def parse_nik(raw: str, today: date | None = None) -> NikInfo:
     """Check a NIK's shape, region and date part; raise InvalidNik with a reason staff understand."""
     nik = "".join(raw.split())
-    if len(nik) != 16 or not nik.isdigit():
+    if len(nik) != 16 or not (nik.isascii() and nik.isdigit()):
         raise InvalidNik(_("NIK harus 16 angka."))
     province, regency, district = nik[0:2], nik[2:4], nik[4:6]
     if province not in PROVINCES or regency == "00" or district == "00":

@@ -6,6 +6,7 @@ place that says so.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, time
@@ -46,11 +47,32 @@ class Hours(BaseModel):
         return self
 
 
+#: Control characters (tab and line breaks aside): no printer, display or spreadsheet export takes them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_control_character(text: str) -> bool:
+    return _CONTROL.search(text) is not None
+
+
+def without_control_characters(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+def printable(value: str | None) -> str | None:
+    """A text of the office as it is, unless it holds a control character."""
+    if value is not None and has_control_character(value):
+        raise ValueError(_("Teks berisi karakter kendali yang tidak sah."))
+    return value
+
+
 class ServiceRule(BaseModel):
     model_config = ConfigDict(extra="forbid")
     closed: bool = False
     closed_reason: Annotated[str, Field(max_length=200)] | None = None
     quota: Annotated[int, Field(ge=0)] | None = None
+
+    _printable = field_validator("closed_reason")(printable)
 
 
 class OfficeSettings(BaseModel):
@@ -72,6 +94,8 @@ class OfficeSettings(BaseModel):
     personal_data_retention_days: Annotated[int, Field(ge=1, le=3650)] | None = None
     #: Numbers read as "cardinal" (seratus dua puluh tiga) or "digits" (satu dua tiga); None: LOKET_VOICE_READING.
     voice_reading: VoiceReading | None = None
+
+    _printable = field_validator("office_name", "ticket_footer", "running_text")(printable)
 
     @field_validator("hours")
     @classmethod

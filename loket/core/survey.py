@@ -18,6 +18,7 @@ from .context import Context
 from .errors import LoketError
 from .messages import Message, _, texts
 from .qr import looks_like_code
+from .settings import without_control_characters
 from .states import TicketState
 from .store import Store, SurveyResponse, Ticket
 
@@ -279,7 +280,7 @@ def normalise_number(text: str) -> str:
     norm = text.strip().upper().replace(" ", "")
     if len(norm) > 1 and norm[1] != "-":
         norm = f"{norm[0]}-{norm[1:]}"
-    if len(norm) > 2 and norm[2:].isdigit():
+    if len(norm) > 2 and norm[2:].isascii() and norm[2:].isdigit():  # "²" is a digit, but int() refuses it
         norm = f"{norm[:2]}{int(norm[2:]):03d}"
     return norm
 
@@ -351,7 +352,8 @@ def submit_response(
         ratings = check_response(answers)
     except InvalidResponse:
         raise refuse("invalid") from None
-    text = " ".join((comment or "").split())[:COMMENT_MAX] or None  # one line, capped
+    # one line, capped, without control characters (no spreadsheet export takes them)
+    text = " ".join(without_control_characters(comment or "").split())[:COMMENT_MAX] or None
     origin = source if source in SOURCES else "kiosk"
     with loket.store.transaction() as s:
         ticket = _ticket(loket, s, code_or_number)

@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from pydantic import BaseModel, Field
 
 from loket.auth import current_actor, staff_required
 from loket.core.accounts import get_counter
@@ -24,8 +25,9 @@ from loket.core.tickets import flow, issuing, queue, unclaimed, views
 from loket.core.tickets.views import Outcome
 from loket.extensions import csrf, limiter
 from loket.hardware.scanner.decode import decode
-from loket.http import BadRequest, NotLoggedIn, allows_camera, body, body_limit, config_limit, translate
+from loket.http import BadRequest, Id, NotLoggedIn, allows_camera, body_limit, config_limit, parsed, translate
 from loket.office import office_name
+from loket.openapi import BINARY, LABEL, MAYBE_TEXT, TEXT, api, obj
 from loket.realtime import publish, to_counter
 from loket.services import loket
 
@@ -52,6 +54,26 @@ def desk():
     return render_template("counter/desk.html", office_name=office_name(), desk=constants)
 
 
+#: The answer of a staff action: the berkas as staff see it.
+STAFF_TICKET = obj(
+    ["id", "number", "service", "service_name", "state", "state_label", "current_role", "call_count"],
+    id={"type": "integer"},
+    number=TEXT,
+    code=TEXT,
+    service=TEXT,
+    service_name=LABEL,
+    state=TEXT,
+    state_label=LABEL,
+    current_role=TEXT,
+    call_count={"type": "integer"},
+    counter=MAYBE_TEXT,
+    missing={"type": "array", "items": TEXT},
+    state_note=MAYBE_TEXT,
+)
+TICKET_ANSWER = obj(["ticket"], ticket={"anyOf": [STAFF_TICKET, {"type": "null"}]})
+TICKETS_ANSWER = obj(["tickets"], tickets={"type": "array", "items": STAFF_TICKET})
+
+
 def done(actor: Actor, outcome: Outcome, status: int = 200):
     """Publish what an action changed and answer the berkas as this officer may see it."""
     publish(outcome.events)
@@ -62,6 +84,7 @@ def done(actor: Actor, outcome: Outcome, status: int = 200):
 
 
 @bp.post("/api/counter/call-next")
+@api(answers={200: TICKET_ANSWER}, errors=(409,))
 @staff_required()
 def call_next(actor: Actor):
     outcome = queue.call_next(loket(), actor)
@@ -71,6 +94,7 @@ def call_next(actor: Actor):
 
 
 @bp.get("/api/counter/current")
+@api("Tickets called to or served at this counter", answers={200: TICKETS_ANSWER})
 @staff_required()
 def counter_current(actor: Actor):
     tickets = views.counter_tickets(loket(), actor.counter_id) if actor.counter_id else []
@@ -78,30 +102,40 @@ def counter_current(actor: Actor):
 
 
 @bp.get("/api/worklist")
+@api("Berkas at this role's step, oldest first", answers={200: TICKETS_ANSWER})
 @staff_required()
 def worklist(actor: Actor):
     work = views.work_list(loket(), actor.role)
     return jsonify(tickets=[views.for_officer(t, actor.role, one_berkas=False) for t in work])
 
 
+class WalkIn(BaseModel):
+    service: str = ""
+    priority: str | None = None
+
+
 @bp.post("/api/counter/walk-in")
+@api(body=WalkIn, answers={200: TICKET_ANSWER}, errors=(404, 409))
 @staff_required()
 def walk_in(actor: Actor):
     """Serve a resident who has no ticket: {"service", "priority"}; a ticket is issued and started here."""
-    data = body()
-    return done(
-        actor, issuing.serve_walk_in(loket(), actor, str(data.get("service", "")), data.get("priority") or None)
-    )
+    data = parsed(WalkIn)
+    return done(actor, issuing.serve_walk_in(loket(), actor, data.service, data.priority or None))
 
 
 # ---- finding a berkas: typed, scanned at the counter, or by the scanner agent -------------
 
 
+class Scan(BaseModel):
+    code: str = Field("", description="A scanned QR payload, or a ticket number of today typed")
+
+
 @bp.post("/api/scan")
+@api(body=Scan, answers={200: TICKET_ANSWER}, errors=(404,))
 @staff_required()
 def scan(actor: Actor):
     """Load a berkas by its scanned QR payload or a typed ticket number: {"code"}."""
-    code = str(body().get("code", "")).strip()
+    code = parsed(Scan).code.strip()
     if not code:
         raise BadRequest(_("Kode kosong."))
     return jsonify(ticket=views.for_officer(views.find(loket(), code), actor.role))
@@ -109,6 +143,12 @@ def scan(actor: Actor):
 
 @bp.post("/api/scan/frame")
 @body_limit("SCAN_FRAME_MAX_BYTES")
+@api(
+    body=BINARY,
+    body_type="image/jpeg",
+    answers={200: {"type": "object", "required": ["ticket", "found"]}},
+    errors=(404,),
+)
 @staff_required()
 def scan_frame(actor: Actor):
     """A webcam frame from the counter page (JPEG or PNG body): decode its QR and load the berkas."""
@@ -124,23 +164,33 @@ def scan_frame(actor: Actor):
     return jsonify(ticket=views.for_officer(views.find(loket(), codes[0]), actor.role), found=True)
 
 
+class ScannerScan(BaseModel):
+    code: str = Field("", description="The signed code read from a ticket's QR")
+    counter_id: Id | None = Field(None, description="The counter whose page loads the berkas")
+
+
 @bp.post("/api/scanner/scan")
+@api(
+    body=ScannerScan,
+    auth="scanner",
+    answers={200: {"type": "object", "required": ["ticket"]}},
+    errors=(404, 429),
+)
 @csrf.exempt  # the scanner agent is a program with a token, not a browser with a session
 @limiter.limit(config_limit("PIN_RATE_LIMIT"), exempt_when=lambda: _scanner_token_ok())
 def scanner_scan():
     """A code read by the scanner agent for a counter: {"code", "counter_id"}; the counter page loads it."""
     if not _scanner_token_ok():
         raise NotLoggedIn(_("Token pemindai salah."))
-    data = body()
-    try:
-        counter_id = int(data.get("counter_id"))
-    except (TypeError, ValueError):
-        raise BadRequest(_("counter_id diperlukan.")) from None
+    data = parsed(ScannerScan)
+    counter_id = data.counter_id
+    if counter_id is None:
+        raise BadRequest(_("counter_id diperlukan."))
     if get_counter(loket().store, counter_id) is None:
         raise NotFound(_("Loket tidak ada."))
     # Every page at the counter hears it, whatever its role: no applicant; the page asks for the
     # berkas again (GET /api/staff/tickets/<id>) and sees what its own role may.
-    ticket = views.for_officer(views.find(loket(), str(data.get("code", ""))), None)
+    ticket = views.for_officer(views.find(loket(), data.code), None)
     to_counter(counter_id, "scanner.scan", {"ticket": ticket})
     return jsonify(ticket={"number": ticket["number"], "state": ticket["state"]})
 
@@ -148,7 +198,8 @@ def scanner_scan():
 def _scanner_token_ok() -> bool:
     expected = current_app.config.get("SCANNER_TOKEN") or ""
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    return bool(expected) and hmac.compare_digest(given, expected)
+    # Bytes, not str: compare_digest refuses a non-ASCII str (a TypeError, a 500) and a header may hold any byte.
+    return bool(expected) and hmac.compare_digest(given.encode("utf-8", "surrogateescape"), str(expected).encode())
 
 
 # ---- acting on a berkas -----------------------------------------------------------------
@@ -162,38 +213,74 @@ def unclaimed_tickets(actor: Actor):
 
 
 @bp.get("/api/staff/tickets/<int:ticket_id>")
+@api("One berkas, as staff see it", answers={200: TICKET_ANSWER})
 @staff_required()
 def staff_ticket(actor: Actor, ticket_id: int):
     return jsonify(ticket=views.for_officer(views.get(loket(), ticket_id), actor.role))
 
 
+class NoBody(BaseModel):
+    """An action that takes nothing (anything sent is ignored)."""
+
+
+class Note(BaseModel):
+    note: str | None = Field(None, description="The officer's note")
+
+
+class Pend(Note):
+    reason: str = Field("", description="not_in_siak, data_problem, network_down or other")
+
+
+class Return(Note):
+    missing: list[str] = Field([], description="The requirement keys missing")
+
+
+class Void(BaseModel):
+    reason: str = Field("", description="Why nobody holds the ticket (1 to 200 characters)")
+
+
+class Applicant(BaseModel):
+    name: str = ""
+    nik: str = Field("", description="16 digits")
+
+
+class Transfer(BaseModel):
+    counter_id: Id | None = Field(None, description="To this counter")
+    service: str | None = Field(None, description="Or under this service (from reception)")
+
+
+#: Each action: its body (checked with the model, also its OpenAPI schema) and what it does.
 ACTIONS = {
-    "recall": lambda a, t, d: queue.recall(loket(), a, t),
-    "start": lambda a, t, d: flow.start(loket(), a, t),
-    "advance": lambda a, t, d: flow.advance(loket(), a, t, d.get("note")),
-    "hand-over": lambda a, t, d: flow.hand_over(loket(), a, t),
-    "pend": lambda a, t, d: flow.pend(loket(), a, t, str(d.get("reason", "")), d.get("note")),
-    "resume": lambda a, t, d: flow.resume(loket(), a, t),
-    "return": lambda a, t, d: flow.return_for_documents(loket(), a, t, list(d.get("missing") or []), d.get("note")),
-    "no-show": lambda a, t, d: flow.no_show(loket(), a, t),
-    "cancel": lambda a, t, d: flow.cancel(loket(), a, t, d.get("note")),
-    "void": lambda a, t, d: unclaimed.void(loket(), a, t, d.get("reason")),
-    "applicant": lambda a, t, d: flow.record_applicant(loket(), a, t, str(d.get("name", "")), str(d.get("nik", ""))),
-    "transfer": lambda a, t, d: flow.transfer(
-        loket(), a, t, int(d["counter_id"]) if d.get("counter_id") is not None else None, d.get("service") or None
-    ),
+    "recall": (NoBody, lambda a, t, d: queue.recall(loket(), a, t)),
+    "start": (NoBody, lambda a, t, d: flow.start(loket(), a, t)),
+    "advance": (Note, lambda a, t, d: flow.advance(loket(), a, t, d.note)),
+    "hand-over": (NoBody, lambda a, t, d: flow.hand_over(loket(), a, t)),
+    "pend": (Pend, lambda a, t, d: flow.pend(loket(), a, t, d.reason, d.note)),
+    "resume": (NoBody, lambda a, t, d: flow.resume(loket(), a, t)),
+    "return": (Return, lambda a, t, d: flow.return_for_documents(loket(), a, t, d.missing, d.note)),
+    "no-show": (NoBody, lambda a, t, d: flow.no_show(loket(), a, t)),
+    "cancel": (Note, lambda a, t, d: flow.cancel(loket(), a, t, d.note)),
+    "void": (Void, lambda a, t, d: unclaimed.void(loket(), a, t, d.reason)),
+    "applicant": (Applicant, lambda a, t, d: flow.record_applicant(loket(), a, t, d.name, d.nik)),
+    "transfer": (Transfer, lambda a, t, d: flow.transfer(loket(), a, t, d.counter_id, d.service or None)),
 }
 
 
 @bp.post("/api/staff/tickets/<int:ticket_id>/<action>")
+@api(
+    answers={200: TICKET_ANSWER},
+    errors=(409,),
+    variants=("action", {name: model for name, (model, _handler) in ACTIONS.items()}),
+)
 @staff_required()
 def ticket_action(actor: Actor, ticket_id: int, action: str):
     """One staff action on a berkas; the role and counter come from the session."""
-    handler = ACTIONS.get(action)
-    if handler is None:
+    if action not in ACTIONS:
         raise NotFound(_("Aksi tidak dikenal."))
+    model, handler = ACTIONS[action]
+    data = parsed(model)
     try:
-        outcome = handler(actor, ticket_id, body())
+        outcome = handler(actor, ticket_id, data)
     except ValueError:  # an unknown pending reason or similar bad input; never echo the input back
         raise BadRequest(_("Isian tidak sah untuk aksi ini.")) from None
     return done(actor, outcome)
@@ -203,6 +290,20 @@ def ticket_action(actor: Actor, ticket_id: int, action: str):
 
 
 @bp.get("/api/register")
+@api(
+    "The buku harian of a day",
+    query={
+        "day": {"type": "string", "format": "date", "description": "YYYY-MM-DD; default today"},
+        "format": {"type": "string", "enum": ["json", "csv", "xlsx"]},
+    },
+    answers={
+        200: [
+            ("application/json", {"type": "object", "required": ["day", "rows"]}),
+            ("text/csv", {"type": "string"}),
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", BINARY),
+        ]
+    },
+)
 @staff_required(*REGISTER_ROLES)
 def register(actor: Actor):
     """The buku harian of a day (?day=YYYY-MM-DD, default today) as JSON, CSV or XLSX (?format=)."""

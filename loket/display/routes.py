@@ -23,6 +23,7 @@ from loket.core.messages import _
 from loket.core.speech import Reading, audio_query_signed, call_sentence
 from loket.http import BadRequest, NoSuchAddress
 from loket.office import office_name, voice_reading
+from loket.openapi import BINARY, api
 from loket.services import loket
 
 from .state import display_state
@@ -58,12 +59,21 @@ def media(name: str):
 
 
 @bp.get("/api/display/state")
+@api(answers={200: {"type": "object", "required": ["day", "calls", "counters", "waiting"]}})
 def state():
     """What a display shows; the same object as the display.state push."""
     return jsonify(display_state())
 
 
 @bp.get("/api/voice/call.wav")
+@api(
+    query={
+        "number": {"type": "string", "required": True, "maxLength": 12, "description": "The ticket number, e.g. A-012"},
+        "counter": {"type": "integer", "required": True, "minimum": 1, "maximum": 999},
+        "recall": {"type": "string", "enum": ["0", "1"]},
+    },
+    answers={200: ("audio/wav", BINARY)},
+)
 def call_wav():
     """The chime and the spoken call for a number and a counter, made offline and cached; only at the
     signed address a call event carried (loket.core.speech.audio_query), so no request makes audio for a

@@ -10,6 +10,7 @@ from typing import Any
 
 import segno
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from pydantic import BaseModel, Field
 
 from loket.core.admin import paired_kiosk
 from loket.core.catalog import SERVICE_GROUPS
@@ -19,8 +20,9 @@ from loket.core.settings import office_settings
 from loket.core.states import PRIORITY_LABELS
 from loket.core.tickets import issuing, prints, views
 from loket.extensions import csrf, limiter
-from loket.http import BadRequest, body, config_limit
+from loket.http import BadRequest, Failed, config_limit, parsed
 from loket.office import office_name
+from loket.openapi import BINARY, LABEL, MAYBE_INT, MAYBE_LABEL, MAYBE_TEXT, TEXT, api, obj
 from loket.printing import printers, queue_ticket, render, send, test_job, ticket_content
 from loket.realtime import publish
 from loket.services import loket
@@ -48,6 +50,7 @@ def home():
 
 
 @bp.get("/api/services")
+@api(answers={200: {"type": "object", "required": ["services", "priorities", "office"]}})
 def services():
     """Every service: what to bring, steps, targets, and whether and how long the queue is now."""
     loket().refresh_catalog()  # a kiosk told of an SOP edit made on another process sees it now
@@ -73,6 +76,7 @@ def service_data(sop, overview: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.get("/api/services/<code>")
+@api("One service (SOP) with its queue now", answers={200: {"type": "object", "required": ["code", "name", "steps"]}})
 def service(code: str):
     sop = loket().catalog.get(code)
     if sop is None:
@@ -81,12 +85,63 @@ def service(code: str):
     return jsonify(service_data(sop, overview))
 
 
+#: A ticket as the resident may see it (GET /api/tickets/<number>).
+PUBLIC_TICKET = obj(
+    ["number", "service", "service_name", "priority", "state", "state_label", "counter", "ahead", "issued_at"],
+    number=TEXT,
+    service=TEXT,
+    service_name=LABEL,
+    priority={"type": "boolean"},
+    state=TEXT,
+    state_label=LABEL,
+    pending_reason=MAYBE_TEXT,
+    pending_label=MAYBE_LABEL,
+    step=MAYBE_INT,
+    steps=MAYBE_INT,
+    counter=MAYBE_TEXT,
+    counter_number=MAYBE_INT,
+    ahead=MAYBE_INT,
+    issued_at={"type": "string", "format": "date-time"},
+)
+
+#: A ticket just issued (POST /api/tickets); `print` says what the printer did.
+ISSUED_TICKET = obj(
+    ["number", "service", "service_name", "priority", "ahead", "qr", "qr_svg", "issued_at", "status_url", "print"],
+    number=TEXT,
+    service=TEXT,
+    service_name=LABEL,
+    priority={"type": "boolean"},
+    ahead={"type": "integer"},
+    qr=TEXT,
+    qr_svg=TEXT,
+    issued_at={"type": "string", "format": "date-time"},
+    requirements={"type": "array"},
+    status_url=TEXT,
+    print={"type": "object"},
+    notice={"type": ["object", "null"]},
+)
+
+
 def qr_svg(payload: str) -> str:
     """The QR code as an SVG data URI (error correction M survives a crumpled ticket)."""
     return segno.make(payload, error="m", micro=False).svg_data_uri(scale=6, border=2)
 
 
+class TicketRequest(BaseModel):
+    """A resident's tap on the kiosk."""
+
+    service: str = Field("", description="The service's code (GET /api/services)")
+    priority: str | None = Field(None, description="lansia, disabilitas, ibu_hamil, anak, korban_bencana or null")
+    source: str | None = Field(None, max_length=20, description="kiosk (default)")
+    kiosk: str | None = Field(None, description="The kiosk's name: its printer prints the ticket")
+
+
 @bp.post("/api/tickets")
+@api(
+    body=TicketRequest,
+    answers={201: ISSUED_TICKET},
+    errors=(404, 409, 429),
+)
 @csrf.exempt  # public kiosk endpoint: no session, nothing to forge on behalf of anyone
 @limiter.limit(config_limit("TICKET_RATE_LIMIT"))
 @limiter.limit(guard.unpaired_rate, exempt_when=guard.is_paired, on_breach=guard.unpaired_breach)
@@ -100,16 +155,14 @@ def issue_ticket():
     if device is None:
         guard.refuse_unpaired()
     key = guard.idempotency_key()
-    data = body()
-    code = data.get("service")
-    if not isinstance(code, str) or not code:
+    data = parsed(TicketRequest)
+    code = data.service
+    if not code:
         raise BadRequest(_("Pilih layanan."))
-    priority = data.get("priority") or None
+    priority = data.priority or None
     if priority is not None and priority not in {p.value for p in PRIORITY_LABELS}:
         raise BadRequest(_("Jenis prioritas tidak dikenal."))
-    outcome = issuing.issue(
-        loket(), code, priority, source=data.get("source") or "kiosk", issuer=guard.issuer(), key=key
-    )
+    outcome = issuing.issue(loket(), code, priority, source=data.source or "kiosk", issuer=guard.issuer(), key=key)
     publish(outcome.events)
     if not outcome.replayed:
         guard.issued(device)
@@ -117,7 +170,7 @@ def issue_ticket():
     sop = loket().catalog.get(t.service_code)
     # The ticket exists now, whatever the printer does: print once, off the request path (the outcome
     # reaches a paired kiosk's page as print.outcome), report, never re-issue. A retry prints nothing more.
-    kiosk = device or str(data.get("kiosk") or "") or None
+    kiosk = device or data.kiosk or None
     if outcome.replayed:  # the first try's print, as far as it is known
         done = prints.last_print(loket(), t.id)
         printed = {"state": "replayed", "ok": None, "printer": None, "reason": None, "message": None, **(done or {})}
@@ -141,6 +194,15 @@ def issue_ticket():
 
 
 @bp.get("/api/tickets/preview.png")
+@api(
+    query={
+        "code": {"type": "string", "required": True, "description": "The ticket's signed code (its QR)"},
+        "kind": {"type": "string", "enum": ["ticket", "slip"]},
+        "kiosk": {"type": "string", "description": "The kiosk whose printer's layout is drawn"},
+    },
+    answers={200: ("image/png", BINARY)},
+    errors=(404,),
+)
 def ticket_preview():
     """The printed ticket as a picture; needs the ticket's signed code (from its QR), not just its number."""
     view = views.find_by_code(loket(), request.args.get("code", ""))
@@ -153,6 +215,7 @@ def ticket_preview():
 
 
 @bp.get("/api/tickets/<number>")
+@api(answers={200: PUBLIC_TICKET})
 def ticket_status(number: str):
     """The public status of today's ticket: never a name, NIK or staff note."""
     return jsonify(views.public_status(loket(), number))
@@ -161,13 +224,21 @@ def ticket_status(number: str):
 # ---- the kiosk's staff panel (PIN) ---------------------------------------------------
 
 
+class PinRequest(BaseModel):
+    """The kiosk's staff panel: the PIN, and the kiosk asking."""
+
+    pin: str = ""
+    kiosk: str | None = None
+
+
 @bp.post("/api/kiosk/unlock")
+@api(body=PinRequest, answers={200: {"type": "object", "required": ["ok", "printer"]}}, errors=(403, 429))
 @csrf.exempt  # the kiosk has no staff session; the PIN is the credential, and it is rate-limited
 @limiter.limit(config_limit("PIN_RATE_LIMIT"))
 def kiosk_unlock():
     """Open the kiosk's settings panel with the staff PIN: {"pin", "kiosk"}."""
-    guard.check_kiosk_pin()
-    kiosk = guard.paired() or str(body().get("kiosk") or "") or None
+    guard.check_kiosk_pin()  # first: a wrong PIN counts towards the lockout whatever else the body holds
+    kiosk = guard.paired() or parsed(PinRequest).kiosk or None
     return jsonify(
         ok=True,
         kiosk=kiosk,
@@ -177,7 +248,14 @@ def kiosk_unlock():
     )
 
 
+class PairRequest(PinRequest):
+    """The staff panel pairing its kiosk: the PIN and the code the admin's devices page showed."""
+
+    code: str = Field("", description="The pairing code (20 digits)")
+
+
 @bp.post("/api/kiosk/pair")
+@api(body=PairRequest, answers={200: {"type": "object", "required": ["ok", "kiosk"]}}, errors=(403, 429))
 @csrf.exempt
 @limiter.limit(config_limit("PIN_RATE_LIMIT"))
 def kiosk_pair():
@@ -185,19 +263,26 @@ def kiosk_pair():
 
     The page keeps the code and sends it with each ticket request from then on."""
     guard.check_kiosk_pin()
-    code = body().get("code")
-    name = paired_kiosk(loket(), code) if isinstance(code, str) else None
+    code = parsed(PairRequest).code
+    name = paired_kiosk(loket(), code) if code else None
     if name is None:
         raise NotAllowed(_("Kode pemasangan tidak dikenal."), code="pair_unknown")
     return jsonify(ok=True, kiosk=name)
 
 
 @bp.post("/api/kiosk/test-print")
+@api(
+    body=PinRequest,
+    answers={200: {"type": "object", "required": ["print"]}},
+    errors=(403, 429, 502),
+)
 @csrf.exempt
 @limiter.limit(config_limit("PIN_RATE_LIMIT"))
 def kiosk_test_print():
     """Print a test slip on this kiosk's printer (PIN required): {"pin", "kiosk"}; 502 when it fails."""
     guard.check_kiosk_pin()
-    printer = printers().for_kiosk(str(body().get("kiosk") or "") or None)
+    printer = printers().for_kiosk(parsed(PinRequest).kiosk or None)
     result = send(printer, test_job(printer, office_name(), loket().clock))
-    return jsonify(print=result.as_dict()), (200 if result.ok else 502)
+    if not result.ok:  # the one error, with the printer's answer beside it (as a staff reprint's)
+        raise Failed(result.message or "", code="print_failed", print=result.as_dict())
+    return jsonify(print=result.as_dict())

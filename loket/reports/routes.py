@@ -15,6 +15,7 @@ from loket.core.reports import build_report, live_dashboard, parse_period, repor
 from loket.core.roles import REPORT_ROLES, Actor, Role
 from loket.http import BadRequest
 from loket.office import office_name
+from loket.openapi import BINARY, api
 from loket.services import loket
 
 bp = Blueprint(
@@ -51,6 +52,21 @@ def live_page():
 
 
 @bp.get("/api/reports/summary")
+@api(
+    query={
+        "day": {"type": "string", "format": "date"},
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+        "format": {"type": "string", "enum": ["json", "csv", "xlsx"]},
+    },
+    answers={
+        200: [
+            ("application/json", {"type": "object", "required": ["office"]}),
+            ("text/csv", {"type": "string"}),
+            (XLSX, BINARY),
+        ]
+    },
+)
 @staff_required(*REPORT_ROLES)
 def summary(actor: Actor):
     """The report of a day (?day=) or a period (?from=&to=), as JSON, CSV or XLSX (?format=)."""
@@ -80,6 +96,7 @@ def summary(actor: Actor):
 
 
 @bp.get("/api/reports/live")
+@api(answers={200: {"type": "object", "required": ["office"]}})
 @staff_required(*REPORT_ROLES)
 def live(actor: Actor):
     """The hall right now: waiting per service, counters open and idle, overdue berkas."""

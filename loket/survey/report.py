@@ -25,6 +25,7 @@ from loket.core.survey import (
 )
 from loket.http import BadRequest
 from loket.office import office_name
+from loket.openapi import BINARY, api
 from loket.services import loket
 
 #: Its templates and static files are the survey room's (blueprint "survey").
@@ -63,7 +64,15 @@ def _report() -> SurveyReport:
     return survey_report(loket(), start, end, service)
 
 
+QUERY = {
+    "from": {"type": "string", "format": "date", "description": "default the first of this month"},
+    "to": {"type": "string", "format": "date", "description": "default today"},
+    "service": {"type": "string"},
+}
+
+
 @bp.get("/api/survey/report")
+@api(query=QUERY, answers={200: {"type": "object", "required": ["office", "today"]}})
 @staff_required(*REPORT_ROLES)
 def report(actor: Actor):
     """NRR per element, IKM and grade, distribution of ratings, per period and per service."""
@@ -75,6 +84,7 @@ def report(actor: Actor):
 
 
 @bp.get("/api/survey/report.csv")
+@api(query={**QUERY, "lang": {"type": "string", "enum": ["id", "en"]}}, answers={200: ("text/csv", {"type": "string"})})
 @staff_required(*REPORT_ROLES)
 def report_csv(actor: Actor):
     # A BOM so that spreadsheet programs read the Indonesian text as UTF-8.
@@ -82,6 +92,10 @@ def report_csv(actor: Actor):
 
 
 @bp.get("/api/survey/report.xlsx")
+@api(
+    query={**QUERY, "lang": {"type": "string", "enum": ["id", "en"]}},
+    answers={200: ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", BINARY)},
+)
 @staff_required(*REPORT_ROLES)
 def report_xlsx(actor: Actor):
     report_data = _report()

@@ -131,6 +131,14 @@ def serve_to_done(loket, desk) -> TicketView:
     return done
 
 
+def test_a_comment_loses_its_control_characters(loket, desk):
+    """They went into the IKM report's XLSX export, which openpyxl refuses (a server error)."""
+    ticket = serve_to_done(loket, desk)
+    submit_response(loket, ticket.number, ALL_FOUR, "Antrean\x01 cepat\x1f\x7f")
+    [row] = stored_rows(loket)
+    assert row.comment == "Antrean cepat"
+
+
 def stored_rows(loket) -> list[SurveyResponse]:
     with loket.store.read() as s:
         return list(s.scalars(select(SurveyResponse)))

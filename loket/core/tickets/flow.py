@@ -10,6 +10,7 @@ from loket.core.errors import IllegalTransition, LoketError, NotAllowed, NotFoun
 from loket.core.messages import _
 from loket.core.nik import parse_nik
 from loket.core.roles import CANCEL_ANY_STEP_ROLES, Actor
+from loket.core.settings import has_control_character
 from loket.core.states import STATE_LABELS, PendingReason, TicketState, check_transition
 from loket.core.store import Applicant, Counter, Ticket, User
 
@@ -238,7 +239,7 @@ def record_applicant(loket: Context, actor: Actor, ticket_id: int, name: str, ni
         user, counter, ticket = _take(s, actor, ticket_id)  # who may, before what was typed
         info = parse_nik(nik, loket.clock.today())
         name = " ".join(name.split())
-        if not 2 <= len(name) <= 120:
+        if not 2 <= len(name) <= 120 or has_control_character(name):  # (no spreadsheet export takes one)
             raise LoketError(_("Isi nama pemohon (2 sampai 120 huruf)."))
         if S(ticket.state) is not S.SERVING:
             raise IllegalTransition(_("Mulai layani berkas ini dahulu."))

@@ -44,7 +44,7 @@ def ticket_by_number(loket: Context, s: Session, number: str) -> Ticket:
         raise NotFound(_("Tiket dengan nomor itu tidak ada hari ini."))
     if len(norm) > 1 and norm[1] != "-":
         norm = f"{norm[0]}-{norm[1:]}"
-    if len(norm) > 2 and norm[2:].isdigit():
+    if len(norm) > 2 and norm[2:].isascii() and norm[2:].isdigit():  # "²" is a digit, but int() refuses it
         norm = f"{norm[:2]}{int(norm[2:]):03d}"
     ticket = s.scalar(select(Ticket).where(Ticket.service_day == loket.clock.today(), Ticket.number == norm))
     if ticket is None:
