@@ -86,6 +86,8 @@ def load_config(instance_path: str | Path) -> dict:
         "KIOSK_PIN": os.environ.get("LOKET_KIOSK_PIN", ""),
         # Flask-Limiter: per client address. Use redis:// storage when running several processes.
         "RATELIMIT_STORAGE_URI": os.environ.get("LOKET_RATELIMIT_STORAGE_URI", "memory://"),
+        # Explicit: Flask-Limiter keeps the last app's value as the default for the next one it serves.
+        "RATELIMIT_ENABLED": True,
         # Failed log-ins only (a correct one never counts): per account and client address, and per
         # client address over all accounts.
         "LOGIN_RATE_LIMIT": os.environ.get("LOKET_LOGIN_RATE_LIMIT", "10 per minute"),

@@ -123,6 +123,16 @@ def meta(actor: Actor):
 
 
 @bp.get("/api/admin/warnings")
+@api(
+    "Active accounts that still open with the demo password",
+    answers={
+        200: {
+            "type": "object",
+            "required": ["demo_password_accounts"],
+            "properties": {"demo_password_accounts": {"type": "array", "items": {"type": "string"}}},
+        }
+    },
+)
 @staff_required(Role.ADMIN)
 def warnings(actor: Actor):
     """What every admin page warns of: active accounts that still open with the demo password."""
@@ -338,6 +348,11 @@ def device_update(actor: Actor, device_id: int):
 
 
 @bp.post("/api/admin/devices/<int:device_id>/pair")
+@api(
+    "Pair (or re-pair) a kiosk: a new code, shown once; the old one stops working",
+    answers={200: {"type": "object", "required": ["device", "code", "url", "qr_svg"]}},
+    errors=(404, 409),
+)
 @staff_required(Role.ADMIN)
 def device_pair(actor: Actor, device_id: int):
     """A new pairing code for a kiosk, shown once: typed on the kiosk, or its address (QR) opened there once."""

@@ -206,6 +206,10 @@ def _scanner_token_ok() -> bool:
 
 
 @bp.get("/api/staff/unclaimed")
+@api(
+    "Today's tickets nobody holds (issued, never called), for the front desk to void",
+    answers={200: obj(["tickets"], tickets={"type": "array", "items": obj(["id", "number"], number=TEXT)})},
+)
 @staff_required()
 def unclaimed_tickets(actor: Actor):
     """Today's tickets nobody holds (issued, never called): the front desk voids them with a reason."""

@@ -71,8 +71,10 @@ def state():
         "number": {"type": "string", "required": True, "maxLength": 12, "description": "The ticket number, e.g. A-012"},
         "counter": {"type": "integer", "required": True, "minimum": 1, "maximum": 999},
         "recall": {"type": "string", "enum": ["0", "1"]},
+        "sig": {"type": "string", "required": True, "description": "The signature the call event's address carries"},
     },
     answers={200: ("audio/wav", BINARY)},
+    errors=(404,),
 )
 def call_wav():
     """The chime and the spoken call for a number and a counter, made offline and cached; only at the

@@ -238,7 +238,8 @@ class PinRequest(BaseModel):
 def kiosk_unlock():
     """Open the kiosk's settings panel with the staff PIN: {"pin", "kiosk"}."""
     guard.check_kiosk_pin()  # first: a wrong PIN counts towards the lockout whatever else the body holds
-    kiosk = guard.paired() or parsed(PinRequest).kiosk or None
+    data = parsed(PinRequest)
+    kiosk = guard.paired() or data.kiosk or None
     return jsonify(
         ok=True,
         kiosk=kiosk,

@@ -30,7 +30,7 @@ def any_app(request, tmp_path, demo_database):
         engine = create_engine(url)
         _empty_every_table(engine)
         engine.dispose()
-    app = make_app(tmp_path, url, RATELIMIT_ENABLED=False, KIOSK_PIN=PIN, SCANNER_TOKEN=SCANNER_TOKEN)
+    app = make_app(tmp_path, url, **INPUT_ONLY)
     app.extensions["display_state_broadcaster"] = NoDisplayPush()
     if request.param == "postgresql":
         list(ensure_demo(app.extensions["loket"]))
@@ -41,9 +41,13 @@ def any_app(request, tmp_path, demo_database):
     app.extensions["loket"].store.dispose()
 
 
+#: The apps here test what the handlers do with input: no rate limit and no PIN lockout in the way.
+INPUT_ONLY = {"RATELIMIT_ENABLED": False, "KIOSK_PIN_LOCKOUT": "", "KIOSK_PIN": PIN, "SCANNER_TOKEN": SCANNER_TOKEN}
+
+
 @pytest.fixture
 def sqlite_app(tmp_path, demo_database):
-    app = make_app(tmp_path, demo_database, RATELIMIT_ENABLED=False, KIOSK_PIN=PIN, SCANNER_TOKEN=SCANNER_TOKEN)
+    app = make_app(tmp_path, demo_database, **INPUT_ONLY)
     app.extensions["display_state_broadcaster"] = NoDisplayPush()
     assert app.test_client().post("/api/tickets", json={"service": KTP}).status_code == 201
     yield app
