@@ -11,10 +11,9 @@ setup:
 
 ## Set everything up and run Loket on its embedded defaults (SQLite, file printer).
 run: setup
-	$(VENV)/bin/flask --app loket.app demo-setup
-	@# The demo kiosk is paired anew on each start: open the printed link once (the older one stops working).
-	@$(VENV)/bin/flask --app loket.app pair-kiosk kiosk-demo --base http://$(HOST):$(PORT) | sed -n 's/^link /Kiosk:   /p'
-	@echo "         (unpaired: http://$(HOST):$(PORT)/kiosk/ takes a few tickets per 10 minutes)"
+	@# On the first run only, the demo data and a paired demo kiosk: its link is printed once (open it on the kiosk).
+	@$(VENV)/bin/flask --app loket.app demo-setup --base http://$(HOST):$(PORT) | sed 's/^link /Kiosk:   (open once to pair it) /'
+	@echo "Kiosk:   http://$(HOST):$(PORT)/kiosk/   (pair kiosks in /admin/devices or: flask --app loket.app pair-kiosk NAME)"
 	@echo "Display: http://$(HOST):$(PORT)/display/"
 	@echo "Counter: http://$(HOST):$(PORT)/counter/   (demo users, password loket123)"
 	@echo "Admin:   http://$(HOST):$(PORT)/admin/     (admin / loket123)"

@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from loket.core.demo import ensure_demo
+from loket.core.demo import NOT_SEEDED, ensure_demo, pair_demo_kiosk
 from loket.core.migrate import upgrade
 from loket.services import loket
 
@@ -37,11 +37,21 @@ def check_sops() -> None:
 
 
 @click.command("demo-setup")
+@click.option("--base", default="", help="The server's address, to print the demo kiosk's pairing link.")
 @with_appcontext
-def demo_setup() -> None:
-    """Create demo counters and one demo officer per role (password: loket123), if absent."""
-    for line in ensure_demo(loket()):
+def demo_setup(base: str) -> None:
+    """Create demo counters, one demo officer per role (password: loket123) and a paired demo kiosk, once.
+
+    On the first run only (an empty database): the demo kiosk's pairing link is printed then and never
+    again, and nothing the office renamed or deleted comes back on a later run.
+    """
+    lines = list(ensure_demo(loket()))
+    for line in lines:
         click.echo(line)
+    if lines and lines[0] != NOT_SEEDED:
+        code, url = pair_demo_kiosk(loket())
+        click.echo(f"code {code}")
+        click.echo(f"link {base.rstrip('/')}{url}#pair={code.replace(' ', '')}")
 
 
 def init_app(app: Flask) -> None:

@@ -13,9 +13,10 @@ from functools import lru_cache
 
 from sqlalchemy import exists, select
 
+from . import admin
 from .accounts import create_counter, create_user, password_matches
 from .context import Context
-from .roles import Role
+from .roles import CommandLine, Role
 from .store import Counter, EventRecord, User
 
 DEMO_PASSWORD = "loket123"
@@ -45,6 +46,13 @@ DEMO_USERS = [
 ]
 
 
+#: What `ensure_demo` says when it seeds nothing.
+NOT_SEEDED = "demo data: not seeded (done before, or the office has its own accounts)"
+
+#: The kiosk `flask demo-setup` registers and pairs on its first run.
+DEMO_KIOSK = "kiosk-demo"
+
+
 def ensure_demo(loket: Context) -> Iterator[str]:
     """Seed the demo counters and users once: on a database with no account and no earlier seeding.
 
@@ -56,7 +64,7 @@ def ensure_demo(loket: Context) -> Iterator[str]:
         has_accounts = s.scalar(select(exists().where(User.id.is_not(None))))
         counters = set(s.scalars(select(Counter.name)))
     if seeded or has_accounts:
-        yield "demo data: not seeded (done before, or the office has its own accounts)"
+        yield NOT_SEEDED
         return
     made_counters, made_users = [], []
     for name, number, roles in DEMO_COUNTERS:
@@ -79,6 +87,16 @@ def ensure_demo(loket: Context) -> Iterator[str]:
                 },
             )
         )
+
+
+def pair_demo_kiosk(loket: Context) -> tuple[str, str]:
+    """Register the demo kiosk (if absent) and pair it: its pairing code (shown once) and its address."""
+    who = CommandLine("demo-setup")
+    device = admin.get_device(loket, DEMO_KIOSK, "kiosk")
+    if device is None:
+        device, _events = admin.save_device(loket, who, {"kind": "kiosk", "name": DEMO_KIOSK})
+    code, device, _events = admin.pair_device(loket, who, device["id"])
+    return code, device["url"]
 
 
 def demo_password_accounts(loket: Context) -> list[str]:

@@ -14,13 +14,13 @@ from pydantic import BaseModel, Field
 
 from loket.core.admin import paired_kiosk
 from loket.core.catalog import SERVICE_GROUPS
-from loket.core.errors import NotAllowed, NotFound
+from loket.core.errors import LoketError, NotAllowed, NotFound
 from loket.core.messages import _
 from loket.core.settings import office_settings
 from loket.core.states import PRIORITY_LABELS
 from loket.core.tickets import issuing, prints, views
 from loket.extensions import csrf, limiter
-from loket.http import BadRequest, Failed, config_limit, parsed
+from loket.http import BadRequest, Failed, TooManyRequests, config_limit, error_response, parsed
 from loket.office import office_name
 from loket.openapi import BINARY, LABEL, MAYBE_INT, MAYBE_LABEL, MAYBE_TEXT, TEXT, api, obj
 from loket.printing import printers, queue_ticket, render, send, test_job, ticket_content
@@ -191,6 +191,28 @@ def issue_ticket():
         status_url=f"/api/tickets/{t.number}",
         replayed=outcome.replayed,
     ), (200 if outcome.replayed else 201)
+
+
+class HeldBack(LoketError):
+    """An unpaired device took its few tickets: not "wait a moment" (it may be ten minutes), but where to go."""
+
+    status = 429
+    code = "kiosk_not_paired_limit"
+
+
+@bp.errorhandler(429)
+def held_back(exc):
+    """The unpaired limit says what it is and where to go; every other limit keeps the common answer."""
+    if request.endpoint == "kiosk.issue_ticket" and not guard.is_paired():
+        return error_response(
+            HeldBack(
+                _(
+                    "Perangkat ini bukan kiosk terdaftar, sehingga hanya dapat mengambil beberapa nomor antrean. "
+                    "Silakan ambil nomor di kiosk lain atau ke meja informasi."
+                )
+            )
+        )
+    return error_response(TooManyRequests(_("Terlalu banyak permintaan. Silakan tunggu sebentar.")))
 
 
 @bp.get("/api/tickets/preview.png")

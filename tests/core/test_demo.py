@@ -62,3 +62,32 @@ def test_accounts_still_on_the_demo_password_are_named(loket):
     for username in left:
         ops.reset_password(loket, admin, user_id(loket, username), "kata-sandi-baru")
     assert demo_password_accounts(loket) == []
+
+
+def test_the_demo_kiosk_is_paired_on_the_first_run_only(tmp_path):
+    """`flask demo-setup` pairs its kiosk once: a later start neither re-creates a deleted demo kiosk nor
+    prints a new working code (the office's kiosk keeps its pairing)."""
+    from loket.core.store import Device
+    from tests.fixtures.web import make_app
+
+    app = make_app(tmp_path, f"sqlite:///{tmp_path / 'office.db'}", kiosk=None)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    first = runner.invoke(args=["demo-setup", "--base", "http://127.0.0.1:5000"]).output
+    [link] = [line for line in first.splitlines() if line.startswith("link ")]
+    assert link.startswith("link http://127.0.0.1:5000/kiosk/?kiosk=kiosk-demo#pair=")
+    code = link.split("#pair=")[1]
+    assert (
+        app.test_client()
+        .post("/api/tickets", json={"service": "pencetakan-ktp-el"}, headers={"X-Loket-Kiosk-Token": code})
+        .status_code
+        == 201
+    )
+    store = app.extensions["loket"].store
+    with store.transaction() as s:
+        s.execute(delete(Device).where(Device.name == "kiosk-demo"))  # the office deleted it
+    again = runner.invoke(args=["demo-setup", "--base", "http://127.0.0.1:5000"]).output
+    assert "link " not in again and "code " not in again
+    with store.read() as s:
+        assert s.scalar(select(Device.id).where(Device.name == "kiosk-demo")) is None
+    store.dispose()

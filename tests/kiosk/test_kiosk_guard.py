@@ -54,6 +54,9 @@ def test_an_unpaired_device_is_held_to_a_human_rate_and_its_burst_alerts_staff(o
     codes = [take(phone).status_code for _ in range(8)]
     assert codes == [201, 201, 201] + [429] * 5
     assert tickets(office) == 3, "the quota is not drained by one device"
+    held = take(phone, {"X-Loket-Lang": "en"}).get_json()  # says why and where to go, not "wait a moment"
+    assert held["error"] == "kiosk_not_paired_limit" and "meja informasi" in held["label"]["id"]
+    assert "information desk" in held["message"]
     [alert] = alerts(desk)  # one alert, not one per refused try
     assert alert["reason"] == "unpaired_burst" and alert["address"] == "127.0.0.1"
     pushed = [e for e in socket.get_received() if e["name"] == "kiosk.alert"]

@@ -109,7 +109,7 @@ function startCountdown(seconds) {
 }
 
 // Refusals the resident cannot solve here: the system cannot store tickets, or no answer came at all.
-var TO_THE_DESK = ["storage_unavailable", "server", "kiosk_not_paired"];
+var TO_THE_DESK = ["storage_unavailable", "server", "kiosk_not_paired", "kiosk_not_paired_limit"];
 
 export function showError(message, code) {
   var desk = TO_THE_DESK.indexOf(code) !== -1;
