@@ -565,7 +565,7 @@ def get_device(loket: Context, name: str, kind: str | None = None) -> dict[str, 
 
 
 def save_device(
-    loket: Context, actor: Actor, data: dict[str, Any], device_id: int | None = None
+    loket: Context, actor: Actor | CommandLine, data: dict[str, Any], device_id: int | None = None
 ) -> tuple[dict[str, Any], list[Event]]:
     """Create (device_id None) or change a kiosk or display (DeviceInput); audited."""
     with loket.store.transaction() as s:
