@@ -151,3 +151,18 @@ def test_the_cache_evicts_the_least_recently_used_and_keeps_its_byte_bound(tmp_p
     assert len(names) == 3
     assert first.name in names and second.name not in names
     assert sum(p.stat().st_size for p in tmp_path.glob("*.wav")) <= audio.max_bytes
+
+
+def test_only_the_signature_the_office_makes_opens_the_audio():
+    """Every other spelling of the signature's last character is refused, also those that base64 decodes
+    to the same bytes (its unused bits): exactly one address per call."""
+    import string
+
+    from loket.core.speech import audio_query, audio_query_signed
+
+    query = audio_query("secret", "B-001", 2, False)
+    assert audio_query_signed("secret", 600, query)
+    alphabet = string.ascii_letters + string.digits + "-_"
+    last = query["sig"][-1]
+    for other in alphabet.replace(last, ""):
+        assert not audio_query_signed("secret", 600, {**query, "sig": query["sig"][:-1] + other}), other
