@@ -1,11 +1,32 @@
-"""Benchmark: tickets issued per second and POST /api/tickets latency, and time to the printer's last byte.
+"""Benchmark: issuing tickets under N concurrent kiosk clients (issue 12, "Tickets").
 
-Starts Loket the way `make run` does (gunicorn, SQLite, file printer) in a temporary folder,
-then N concurrent clients issue tickets for a fixed time. A second run sends every ticket to a
-network printer played by a TCP listener on loopback and measures request start -> last byte
-received by the printer.
+Starts Loket the way `make run` does (gunicorn gthread, 1 worker, 128 threads, SQLite, file printer)
+in a temporary folder, pairs a kiosk there (`flask --app loket.app pair-kiosk bench`) and lets N
+concurrent clients issue tickets as that paired kiosk (header X-Loket-Kiosk-Token, a fresh
+Idempotency-Key per tap) until a bounded count of tickets is issued or a time bound passes,
+whichever comes first. All traffic goes to 127.0.0.1. It prints, per server:
 
-    .venv/bin/python bench/tickets.py [--clients 16] [--seconds 10]
+- server CPU per ticket: utime+stime of the server's process tree (gunicorn master and workers,
+  /proc/<pid>/stat) before and after the load, divided by the tickets issued; measured once the
+  load ends ("load") and once the server is idle again ("settled": the print queue drained);
+- tickets/s (wall time), latency p50/p90/p99/max of the successful requests;
+- errors (a non-2xx answer or a failed connection) and duplicates (a number issued twice).
+
+With `--peer mado` the same load generator drives MADO-queue (a public Flask + sqlite3 peer,
+github.com/Memuro-Town/MADO-queue, measured at 0d7673a) in the same run: its ticket endpoint is POST /get_next_number
+{"category": "D"}, the category it never prints (no printer), served by waitress as its own
+entrypoint does (4 threads). Check it out and install it outside the repository first:
+
+    git clone https://github.com/Memuro-Town/MADO-queue /tmp/mado
+    python3 -m venv /tmp/mado-venv && /tmp/mado-venv/bin/pip install flask flask-cors waitress
+
+    .venv/bin/python bench/tickets.py [--clients 16] [--tickets 2000] [--seconds 120] [--peer mado]
+        [--mado-dir /tmp/mado] [--mado-python /tmp/mado-venv/bin/python] [--network-printer]
+
+`--network-printer` adds a run where the paired kiosk's printer is a network printer played by a
+TCP listener on loopback, with the time from the request's start to the printer's last byte.
+
+The machine is shared and noisy: compare the servers of one run (the ratios printed), not runs.
 """
 
 from __future__ import annotations
@@ -14,92 +35,282 @@ import argparse
 import http.client
 import json
 import os
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import start_server  # noqa: E402
+from bench.common import BIN, free_port, start_server, worker_pids  # noqa: E402
 from loket.hardware.printer.emulator import NetworkPrinterEmulator  # noqa: E402
 
+CLOCK_TICK = os.sysconf("SC_CLK_TCK")
+SERVICE = "pencetakan-ktp-el"
+KIOSK = "bench"
 
-def load(port: int, clients: int, seconds: float, body: dict) -> list[float]:
-    latencies: list[float] = []
+
+# ---- the server's CPU time -------------------------------------------------------------
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """utime + stime of these processes (all their threads), in seconds."""
+    total = 0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except FileNotFoundError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) ": field 3 is fields[0]
+        total += int(fields[11]) + int(fields[12])  # utime (14), stime (15)
+    return total / CLOCK_TICK
+
+
+def settle(pids: list[int], *, quiet: float = 0.5, longest: float = 30.0) -> float:
+    """Wait until the server is idle (at most one tick of CPU over `quiet` seconds); its CPU time then."""
+    end = time.monotonic() + longest
+    last = cpu_seconds(pids)
+    while time.monotonic() < end:
+        time.sleep(quiet)
+        now = cpu_seconds(pids)
+        if now - last <= 1 / CLOCK_TICK:
+            return now
+        last = now
+    return last
+
+
+# ---- the load generator ----------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    """A server to drive: where, what to send, and how to read the number issued from its answer."""
+
+    name: str
+    port: int
+    path: str
+    body: dict
+    headers: Callable[[], dict[str, str]]
+    number: Callable[[dict], str]
+    pids: list[int]
+
+
+@dataclass
+class Result:
+    latencies: list[float] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+    errors: Counter = field(default_factory=Counter)
+    wall: float = 0.0
+    cpu_load: float = 0.0
+    cpu_settled: float = 0.0
+    client_cpu: float = 0.0
+
+
+def load(target: Target, clients: int, tickets: int, seconds: float) -> Result:
+    """`clients` threads, each on its own keep-alive connection, until `tickets` are issued or `seconds` pass."""
+    result = Result()
     lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
-    payload = json.dumps(body)
+    left = [tickets]
+    payload = json.dumps(target.body)
+    start = threading.Barrier(clients + 1)
 
-    def client():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine = []
-        while time.perf_counter() < deadline:
-            t0 = time.perf_counter()
-            conn.request("POST", "/api/tickets", payload, {"Content-Type": "application/json"})
-            resp = conn.getresponse()
-            resp.read()
-            if resp.status != 201:
-                raise SystemExit(f"unexpected status {resp.status}")
-            mine.append(time.perf_counter() - t0)
+    def take() -> bool:
         with lock:
-            latencies.extend(mine)
+            if left[0] <= 0 or time.perf_counter() >= deadline:
+                return False
+            left[0] -= 1
+            return True
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", target.port, timeout=30)
+        latencies, numbers, errors = [], [], Counter()
+        start.wait()
+        while take():
+            headers = {"Content-Type": "application/json", **target.headers()}
+            t0 = time.perf_counter()
+            try:
+                conn.request("POST", target.path, payload, headers)
+                resp = conn.getresponse()
+                data = resp.read()
+            except (OSError, http.client.HTTPException) as exc:
+                errors[type(exc).__name__] += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", target.port, timeout=30)
+                continue
+            elapsed = time.perf_counter() - t0
+            if not 200 <= resp.status < 300:
+                errors[f"HTTP {resp.status}"] += 1
+                continue
+            latencies.append(elapsed)
+            numbers.append(target.number(json.loads(data)))
+        conn.close()
+        with lock:
+            result.latencies.extend(latencies)
+            result.numbers.extend(numbers)
+            result.errors.update(errors)
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
     for t in threads:
         t.start()
+    cpu0 = cpu_seconds(target.pids)
+    me0 = resource.getrusage(resource.RUSAGE_SELF)
+    deadline = time.perf_counter() + seconds  # read by take(), only after the barrier
+    t0 = time.perf_counter()
+    start.wait()
     for t in threads:
         t.join()
-    return latencies
+    result.wall = time.perf_counter() - t0
+    me1 = resource.getrusage(resource.RUSAGE_SELF)
+    result.client_cpu = (me1.ru_utime + me1.ru_stime) - (me0.ru_utime + me0.ru_stime)
+    result.cpu_load = cpu_seconds(target.pids) - cpu0
+    result.cpu_settled = settle(target.pids) - cpu0
+    return result
 
 
-def report(name: str, latencies: list[float], seconds: float) -> None:
-    q = statistics.quantiles(latencies, n=100)
+# ---- the report ------------------------------------------------------------------------
+
+COLUMNS = (
+    f"{'server':<52} {'issued':>6} {'err':>4} {'dup':>4} {'wall s':>7} {'tick/s':>7} "
+    f"{'CPU ms/t load':>13} {'settled':>8} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7}"
+)
+
+
+def row(name: str, r: Result) -> dict:
+    n = len(r.latencies)
+    q = statistics.quantiles(r.latencies, n=100, method="inclusive") if n >= 2 else [float("nan")] * 99
+    dups = sum(c - 1 for c in Counter(r.numbers).values() if c > 1)
+    figures = {
+        "name": name,
+        "issued": n,
+        "errors": sum(r.errors.values()),
+        "dups": dups,
+        "wall": r.wall,
+        "rate": n / r.wall if r.wall else 0.0,
+        "cpu_load": r.cpu_load / n * 1000 if n else float("nan"),
+        "cpu_settled": r.cpu_settled / n * 1000 if n else float("nan"),
+        "p50": q[49] * 1000,
+        "p90": q[89] * 1000,
+        "p99": q[98] * 1000,
+        "max": max(r.latencies, default=float("nan")) * 1000,
+    }
     print(
-        f"{name}: {len(latencies)} tickets in {seconds:.0f} s = {len(latencies) / seconds:.0f} tickets/s; "
-        f"latency p50 {q[49] * 1000:.1f} ms, p99 {q[98] * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms"
+        f"{name:<52} {n:>6} {figures['errors']:>4} {dups:>4} {r.wall:>7.1f} {figures['rate']:>7.1f} "
+        f"{figures['cpu_load']:>13.2f} {figures['cpu_settled']:>8.2f} {figures['p50']:>7.1f} "
+        f"{figures['p90']:>7.1f} {figures['p99']:>7.1f} {figures['max']:>7.1f}"
+    )
+    extra = (
+        f"server CPU {r.cpu_load:.2f} s under load, {r.cpu_settled:.2f} s settled; "
+        f"load generator CPU {r.client_cpu:.2f} s"
+    )
+    if r.errors:
+        extra += "; errors: " + ", ".join(f"{k} x{v}" for k, v in r.errors.most_common())
+    print(f"{'':<52} ({extra})")
+    return figures
+
+
+# ---- the servers -----------------------------------------------------------------------
+
+
+def pair_kiosk(env: dict[str, str], name: str) -> str:
+    """Pair a kiosk in the benchmark's own database with the shell command an admin uses; its code."""
+    out = subprocess.run(
+        [BIN / "flask", "--app", "loket.app", "pair-kiosk", name],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return next(line.split(" ", 1)[1] for line in out.splitlines() if line.startswith("code "))
+
+
+def loket_target(name: str, proc: subprocess.Popen, port: int, code: str) -> Target:
+    return Target(
+        name=name,
+        port=port,
+        path="/api/tickets",
+        body={"service": SERVICE},
+        headers=lambda: {"X-Loket-Kiosk-Token": code, "Idempotency-Key": str(uuid.uuid4())},
+        number=lambda answer: str(answer["number"]),
+        pids=worker_pids(proc),
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=10)
-    args = parser.parse_args()
-    print(f"machine: {os.cpu_count()} cores; {args.clients} concurrent clients; gunicorn gthread, 1 worker")
-
+def run_loket(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        proc, port, _ = start_server(folder, {"LOKET_PRINTER": f"file:{folder / 'tickets'}"})
+        proc, port, env = start_server(folder, {"LOKET_PRINTER": f"file:{folder / 'tickets'}"}, threads=128)
         try:
-            latencies = load(port, args.clients, args.seconds, {"service": "pencetakan-ktp-el"})
-            report("file printer (embedded default)", latencies, args.seconds)
+            target = loket_target("Loket, make run (SQLite, gthread, file printer)", proc, port, pair_kiosk(env, KIOSK))
+            return row(target.name, load(target, args.clients, args.tickets, args.seconds))
         finally:
             proc.terminate()
             proc.wait()
 
+
+def run_mado(args: argparse.Namespace) -> dict:
+    folder = Path(args.mado_dir)
+    python = Path(args.mado_python)
+    if not (folder / "app.py").exists() or not python.exists():
+        raise SystemExit(f"--peer mado: no MADO-queue in {folder} or no {python} (see this script's docstring)")
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, DB_PATH=str(Path(tmp) / "numbers.db"))
+        subprocess.run([python, "init_db.py"], cwd=folder, env=env, check=True, capture_output=True)
+        port = free_port()
+        proc = subprocess.Popen(
+            [python, "-m", "waitress", "--host=127.0.0.1", f"--port={port}", "app:app"],
+            cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            for _ in range(100):
+                try:
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+                    conn.request("GET", "/display_data")
+                    conn.getresponse().read()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            else:
+                raise SystemExit("MADO-queue did not start")
+            target = Target(
+                name="MADO-queue (Flask + sqlite3, waitress), no printing",
+                port=port,
+                path="/get_next_number",
+                body={"category": "D", "buttonText": "bench"},  # D: counted, never printed
+                headers=dict,
+                number=lambda answer: str(answer["next_number"]),
+                pids=worker_pids(proc),
+            )
+            return row(target.name, load(target, args.clients, args.tickets, args.seconds))
+        finally:
+            proc.terminate()
+            proc.wait()
+
+
+def run_network_printer(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp, NetworkPrinterEmulator() as printer:
         folder = Path(tmp)
-        proc, port, _ = start_server(
-            folder,
-            {"LOKET_PRINTER": f"file:{folder / 'tickets'}", "LOKET_KIOSK_PRINTERS": f"bench=network:{printer.address}"},
-        )
+        extra = {
+            "LOKET_PRINTER": f"file:{folder / 'tickets'}",
+            "LOKET_KIOSK_PRINTERS": f"{KIOSK}=network:{printer.address}",
+        }
+        proc, port, env = start_server(folder, extra, threads=128)
         try:
+            code = pair_kiosk(env, KIOSK)  # the paired kiosk's own printer prints its tickets
             # request start -> the printer's last byte: one client, so each job is timed alone
             to_last_byte = []
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             for _ in range(200):
                 seen = len(printer.jobs)
+                headers = {"Content-Type": "application/json", "X-Loket-Kiosk-Token": code}
+                headers["Idempotency-Key"] = str(uuid.uuid4())
                 t0 = time.perf_counter()
-                conn.request(
-                    "POST",
-                    "/api/tickets",
-                    json.dumps({"service": "pencetakan-ktp-el", "kiosk": "bench"}),
-                    {"Content-Type": "application/json"},
-                )
+                conn.request("POST", "/api/tickets", json.dumps({"service": SERVICE}), headers)
                 conn.getresponse().read()
                 while len(printer.jobs) == seen:  # the emulator records a job when the connection closes
                     time.sleep(0.0002)
@@ -107,13 +318,42 @@ def main() -> None:
             q = statistics.quantiles(to_last_byte, n=100)
             print(
                 f"network printer on loopback: request -> last byte at the printer: p50 {q[49] * 1000:.1f} ms, "
-                f"p99 {q[98] * 1000:.1f} ms ({len(to_last_byte)} tickets, status checked before and after)"
+                f"p99 {q[98] * 1000:.1f} ms ({len(to_last_byte)} tickets, one client)"
             )
-            latencies = load(port, args.clients, args.seconds, {"service": "pencetakan-ktp-el", "kiosk": "bench"})
-            report("network printer, concurrent", latencies, args.seconds)
+            target = loket_target("Loket, network printer on loopback", proc, port, code)
+            row(target.name, load(target, args.clients, args.tickets, args.seconds))
         finally:
             proc.terminate()
             proc.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=16, help="concurrent clients (default 16)")
+    parser.add_argument("--tickets", type=int, default=2000, help="tickets to issue per server (default 2000)")
+    parser.add_argument("--seconds", type=float, default=120, help="time bound per server (default 120)")
+    parser.add_argument("--peer", choices=["mado"], help="also drive this peer's server in the same run")
+    parser.add_argument("--mado-dir", default="/tmp/mado", help="MADO-queue's checkout (outside the repository)")
+    parser.add_argument("--mado-python", default="/tmp/mado-venv/bin/python", help="its venv's python")
+    parser.add_argument("--network-printer", action="store_true", help="also a run with a network printer")
+    args = parser.parse_args()
+
+    print(
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; machine: {os.cpu_count()} cores; "
+        f"{args.clients} concurrent clients; up to {args.tickets} tickets or {args.seconds:.0f} s per server"
+    )
+    print(COLUMNS)
+    figures = [run_loket(args)]
+    if args.peer == "mado":
+        figures.append(run_mado(args))
+    if args.network_printer:
+        run_network_printer(args)
+    if len(figures) == 2:
+        ours, peer = figures
+        print(
+            f"Loket / MADO-queue: CPU per ticket (settled) {ours['cpu_settled'] / peer['cpu_settled']:.1f}x, "
+            f"tickets/s {ours['rate'] / peer['rate']:.2f}x, p99 {ours['p99'] / peer['p99']:.2f}x"
+        )
 
 
 if __name__ == "__main__":
