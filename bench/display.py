@@ -29,7 +29,9 @@ from bench.common import rss_mib, start_server, worker_pids
 def run(displays: int, calls: int, gap: float) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         # one thread per open WebSocket in gunicorn's gthread worker, plus room for HTTP
-        proc, port, _ = start_server(Path(tmp), {"LOKET_PRINTER": f"file:{tmp}/t"}, threads=displays + 64, demo=True)
+        # The tickets come from this script, not a paired kiosk: let it take as many as it calls.
+        env = {"LOKET_PRINTER": f"file:{tmp}/t", "LOKET_UNPAIRED_TICKET_RATE": "100000 per minute"}
+        proc, port, _ = start_server(Path(tmp), env, threads=displays + 64, demo=True)
         base = f"http://127.0.0.1:{port}"
         received: dict[str, list[float]] = {}
         lock = threading.Lock()
