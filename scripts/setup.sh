@@ -47,7 +47,7 @@ fi
 VENDOR=loket/static/vendor
 # npm installs the vendored browser packages and eslint (make lint): again when package.json changed
 # or node_modules went missing.
-if [ ! -f $VENDOR/socket.io.min.js ] || [ ! -f $VENDOR/chart.umd.min.js ] \
+if [ ! -f $VENDOR/socket.io.min.js ] || [ ! -f $VENDOR/chart.umd.min.js ] || [ ! -f $VENDOR/qrcode.js ] \
   || [ package.json -nt $VENDOR/socket.io.min.js ] || [ ! -x node_modules/.bin/eslint ]; then
   say "Installing front-end packages (npm)"
   command -v npm >/dev/null || { echo "npm is required (Debian: apt-get install npm)" >&2; exit 1; }
@@ -55,6 +55,8 @@ if [ ! -f $VENDOR/socket.io.min.js ] || [ ! -f $VENDOR/chart.umd.min.js ] \
   mkdir -p $VENDOR
   cp node_modules/socket.io-client/dist/socket.io.min.js $VENDOR/
   cp node_modules/chart.js/dist/chart.umd.min.js $VENDOR/  # report charts, drawn in the browser
+  # the ticket's QR on the kiosk screen, drawn in the browser from its code (an ES module; .js for its MIME type)
+  cp node_modules/qrcode-generator/dist/qrcode.mjs $VENDOR/qrcode.js
   touch $VENDOR/socket.io.min.js
 fi
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import segno
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 from pydantic import BaseModel, Field
 
@@ -106,25 +105,19 @@ PUBLIC_TICKET = obj(
 
 #: A ticket just issued (POST /api/tickets); `print` says what the printer did.
 ISSUED_TICKET = obj(
-    ["number", "service", "service_name", "priority", "ahead", "qr", "qr_svg", "issued_at", "status_url", "print"],
+    ["number", "service", "service_name", "priority", "ahead", "qr", "issued_at", "status_url", "print"],
     number=TEXT,
     service=TEXT,
     service_name=LABEL,
     priority={"type": "boolean"},
     ahead={"type": "integer"},
     qr=TEXT,
-    qr_svg=TEXT,
     issued_at={"type": "string", "format": "date-time"},
     requirements={"type": "array"},
     status_url=TEXT,
     print={"type": "object"},
     notice={"type": ["object", "null"]},
 )
-
-
-def qr_svg(payload: str) -> str:
-    """The QR code as an SVG data URI (error correction M survives a crumpled ticket)."""
-    return segno.make(payload, error="m", micro=False).svg_data_uri(scale=6, border=2)
 
 
 class TicketRequest(BaseModel):
@@ -185,7 +178,6 @@ def issue_ticket():
         priority=t.priority is not None,
         ahead=t.ahead,
         qr=t.code,
-        qr_svg=qr_svg(t.code),
         issued_at=t.issued_at.isoformat(),
         requirements=[r.model_dump(mode="json") for r in sop.requirements] if sop else [],
         status_url=f"/api/tickets/{t.number}",

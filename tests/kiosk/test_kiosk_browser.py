@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import urllib.error
@@ -11,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Page, expect
+from pyzbar import pyzbar
 
 from loket.hardware.printer.emulator import NetworkPrinterEmulator
 from tests.fixtures.browser import LoketServer, kiosk_headers, stop_the_clock
@@ -112,6 +115,11 @@ def expect_qr_shown(page: Page) -> None:
     )
     box = qr.bounding_box()
     assert box and box["width"] >= 280 and box["height"] >= 280, box
+    # The QR the page drew from the ticket's code reads back as that ticket's signed code.
+    [symbol] = pyzbar.decode(Image.open(io.BytesIO(qr.screenshot())))
+    payload = symbol.data.decode("ascii")
+    number = page.locator("#ticket-number").text_content()
+    assert payload.startswith("LKT1:") and f":{number}." in payload, (payload, number)
 
 
 def small_targets(page: Page) -> list[str]:

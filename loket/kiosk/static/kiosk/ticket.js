@@ -1,4 +1,5 @@
 /* Taking a ticket: the button, the request, the ticket screen (printed or not) and its countdown; errors. */
+import qrcode from "qrcode";
 import * as i18n from "loket/i18n.js";
 import { clear, h } from "loket/dom.js";
 import { $, kioskId, kioskToken, state, timers } from "./state.js";
@@ -88,7 +89,7 @@ export function renderTicket() {
   var notes = clear($("ticket-notices"));
   if (tk.notice) notes.appendChild(h("p", { class: "k-notice", "data-notice": "blanko" }, i18n.t(tk.notice)));
   notes.hidden = !notes.firstChild;
-  $("ticket-qr").src = tk.qr_svg;
+  $("ticket-qr").src = qrImage(tk.qr);
   $("ticket-qr").alt = i18n.t("qr_caption");
   var reqs = clear($("ticket-reqs"));
   requirementItems(tk.requirements, true).forEach(function (li) {
@@ -106,6 +107,15 @@ function startCountdown(seconds) {
     label.textContent = String(Math.max(0, left));
     if (left <= 0) resetToStart();
   }, 1000);
+}
+
+// The ticket's QR, drawn here from its signed code (the server sends the code, not a picture of it):
+// error correction M survives a crumpled ticket; 6 px modules with a 2-module quiet zone.
+export function qrImage(code) {
+  var qr = qrcode(0, "M");
+  qr.addData(code);
+  qr.make();
+  return "data:image/svg+xml;charset=utf-8," + encodeURIComponent(qr.createSvgTag(6, 12));
 }
 
 // Refusals the resident cannot solve here: the system cannot store tickets, or no answer came at all.
