@@ -180,6 +180,14 @@ def test_the_counter_tablet_offers_the_ticket_just_handed_over_there(server_fact
     tablet.goto("/survey?counter=Loket 1")
     expect(tablet.locator("body")).to_have_attribute("data-connection", "online")
     expect(tablet.locator("#offer")).to_be_hidden()
+    # A hall tablet: no long-press menu, no dragging, no double-tap zoom (the shared lock of public screens).
+    for event in ("contextmenu", "selectstart", "dragstart", "dblclick"):
+        prevented = tablet.evaluate(
+            """(type) => { const e = new MouseEvent(type, {bubbles: true, cancelable: true});
+                           document.body.dispatchEvent(e); return e.defaultPrevented; }""",
+            event,
+        )
+        assert prevented, f"{event} must be blocked"
 
     issued = Officer(server.base, "pelayanan", "Loket 2")  # any session will do to take a ticket
     number = issued.request("POST", "/api/tickets", {"service": KTP})["number"]

@@ -1,29 +1,9 @@
 /* A kiosk nobody can leave: no text selection, no context menu, no zoom, no dragging, no way out to other pages. */
 
+import { noMenusNoZoom } from "loket/lockdown.js";
+
 export function lockDown() {
-  var prevent = function (e) {
-    e.preventDefault();
-  };
-  // Long-press menus, text selection and dragging pictures out.
-  ["contextmenu", "selectstart", "dragstart", "drop", "gesturestart", "gesturechange"].forEach(function (type) {
-    document.addEventListener(type, prevent);
-  });
-  // Pinch zoom (CSS touch-action covers Chrome; this covers the rest) and ctrl+wheel zoom.
-  document.addEventListener(
-    "touchmove",
-    function (e) {
-      if (e.touches && e.touches.length > 1) e.preventDefault();
-    },
-    { passive: false }
-  );
-  document.addEventListener(
-    "wheel",
-    function (e) {
-      if (e.ctrlKey) e.preventDefault();
-    },
-    { passive: false }
-  );
-  document.addEventListener("dblclick", prevent);
+  noMenusNoZoom();
   // A keyboard left attached: no zoom, print, save, open, find or view-source.
   document.addEventListener("keydown", function (e) {
     var key = (e.key || "").toLowerCase();

@@ -12,7 +12,7 @@
 import * as i18n from "loket/i18n.js";
 import { api } from "loket/request.js";
 import { $, body, state } from "./state.js";
-import { lockDown } from "./lockdown.js";
+import { noMenusNoZoom as lockDown } from "loket/lockdown.js";
 import { armIdle, resetToStart, screen, setBusy, show } from "./screens.js";
 import { renderPrefixes, showStartError, wireEntry } from "./ticket.js";
 import { previous, renderRate } from "./questions.js";
