@@ -209,6 +209,11 @@ def config_limit(key: str) -> Callable[[], str]:
     return lambda: current_app.config.get(key) or "1000000 per second"
 
 
+def limit_off(key: str) -> Callable[[], bool]:
+    """Flask-Limiter's exempt_when for a `config_limit`: switched off ("" or "0"), it is not even counted."""
+    return lambda: str(current_app.config.get(key) or "").strip() in ("", "0")
+
+
 def request_language() -> str:
     """The language this request is answered in (Flask-Babel's choice, see `loket.i18n`)."""
     locale = get_locale()

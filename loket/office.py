@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask import current_app
 
-from loket.core.settings import EffectiveSettings, effective_settings
+from loket.core.settings import EffectiveSettings
 from loket.services import loket
 
 
 def effective() -> EffectiveSettings:
     """The settings in force for this app, through the domain's one resolver."""
-    context = loket()
-    return effective_settings(context.store, context.defaults)
+    return loket().effective_settings
 
 
 def office_name() -> str:

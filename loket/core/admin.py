@@ -564,6 +564,12 @@ def get_device(loket: Context, name: str, kind: str | None = None) -> dict[str, 
         return device_data(device) if device else None
 
 
+def device_printer(loket: Context, name: str, kind: str) -> str | None:
+    """The printer the admin set for an active device, or None (asked for every ticket: one column)."""
+    with loket.store.read() as s:
+        return s.scalar(select(Device.printer).where(Device.name == name, Device.kind == kind, Device.active.is_(True)))
+
+
 def save_device(
     loket: Context, actor: Actor | CommandLine, data: dict[str, Any], device_id: int | None = None
 ) -> tuple[dict[str, Any], list[Event]]:
@@ -742,7 +748,7 @@ def update_settings(loket: Context, actor: Actor, changes: dict[str, Any]) -> li
                 payload={"changed": changed, "before": before, "after": after},
             )
         )
-        return [Event("settings.changed", {"changed": changed}, officer_id=user.id)]
+    return [Event("settings.changed", {"changed": changed}, officer_id=user.id)]
 
 
 # ---- the audit log -------------------------------------------------------------

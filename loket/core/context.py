@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .catalog import Catalog, load_catalog
 from .clock import Clock
 from .qr import CodeSigner
-from .settings import OfficeDefaults
+from .settings import EffectiveSettings, OfficeDefaults, OfficeSettings, effective, generation, office_settings
 from .sop_documents import catalog_version, overlay, read_documents
 from .store import Store
 
@@ -29,7 +29,8 @@ class Policy:
 
 
 class Context:
-    """The dependencies of the domain's operations, and the one cache it keeps: the SOP catalog in use."""
+    """The dependencies of the domain's operations, and the two caches it keeps: the SOP catalog and the
+    office settings in use (read again when this process changes them, and every few seconds for another's)."""
 
     def __init__(
         self,
@@ -54,6 +55,28 @@ class Context:
         self.policy = policy or Policy()
         #: The environment's values for settings the office leaves unset (see settings.effective).
         self.defaults = defaults or OfficeDefaults(calls_before_no_show=self.policy.calls_before_no_show)
+        #: Seconds an office setting changed by another process may take to apply here; this process's own
+        #: changes apply at once (settings.generation). Every ticket needs them: one read, not six.
+        self.settings_check_seconds = 2.0
+        self._settings: tuple[float, int, OfficeSettings, EffectiveSettings] | None = None
+
+    def _settings_now(self) -> tuple[float, int, OfficeSettings, EffectiveSettings]:
+        now, written = time.monotonic(), generation()
+        cached = self._settings
+        if cached is None or cached[1] != written or now - cached[0] >= self.settings_check_seconds:
+            stored = office_settings(self.store)
+            cached = self._settings = (now, written, stored, effective(stored, self.defaults))
+        return cached
+
+    @property
+    def settings(self) -> OfficeSettings:
+        """The settings as the office stored them (None where it set nothing); do not change the object."""
+        return self._settings_now()[2]
+
+    @property
+    def effective_settings(self) -> EffectiveSettings:
+        """The settings in force: the office's value, else the environment's default (see settings.effective)."""
+        return self._settings_now()[3]
 
     @property
     def catalog(self) -> Catalog:

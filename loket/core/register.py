@@ -15,7 +15,6 @@ from sqlalchemy.orm import selectinload
 
 from .context import Context
 from .roles import ROLE_LABELS, Role
-from .settings import effective_settings
 from .spreadsheet import append_row, csv_text
 from .states import STATE_LABELS, TicketState
 from .store import StepVisit, Ticket
@@ -154,7 +153,7 @@ def _header(max_steps: int) -> list[str]:
 
 def register_title(loket: Context, day: date) -> str:
     """The workbook's title line: the office's name in force (its own, else the configured one) and the day."""
-    return f"Buku Harian {effective_settings(loket.store, loket.defaults).office_name} - {day.isoformat()}"
+    return f"Buku Harian {loket.effective_settings.office_name} - {day.isoformat()}"
 
 
 def register_workbook(loket: Context, day: date) -> bytes:

@@ -30,7 +30,6 @@ from sqlalchemy import (
     false,
     make_url,
     select,
-    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
@@ -365,22 +364,19 @@ class Store:
         self.engine.dispose()
 
 
-def next_number(session: Session, day: date, prefix: str) -> int:
-    """Atomically take the next sequence number for a day and prefix."""
-    dialect = session.get_bind().dialect.name
+def next_number(conn: Connection | Session, day: date, prefix: str) -> int:
+    """Atomically take the next sequence number for a day and prefix, in one statement.
+
+    INSERT ... ON CONFLICT DO UPDATE ... RETURNING holds the row lock until commit on PostgreSQL; on
+    SQLite the whole transaction already holds the write lock (BEGIN IMMEDIATE).
+    """
+    dialect = conn.get_bind().dialect.name if isinstance(conn, Session) else conn.dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(
-        insert(NumberSequence)
-        .values(service_day=day, prefix=prefix, last_seq=0)
-        .on_conflict_do_nothing(index_elements=["service_day", "prefix"])
-    )
-    # UPDATE ... RETURNING holds the row lock until commit on PostgreSQL; on SQLite
-    # the whole transaction already holds the write lock (BEGIN IMMEDIATE).
-    return session.execute(
-        update(NumberSequence)
-        .where(NumberSequence.service_day == day, NumberSequence.prefix == prefix)
-        .values(last_seq=NumberSequence.last_seq + 1)
-        .returning(NumberSequence.last_seq)
+    statement = insert(NumberSequence).values(service_day=day, prefix=prefix, last_seq=1)
+    return conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=["service_day", "prefix"], set_={"last_seq": NumberSequence.last_seq + 1}
+        ).returning(NumberSequence.last_seq)
     ).scalar_one()
 
 

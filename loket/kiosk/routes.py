@@ -15,11 +15,10 @@ from loket.core.admin import paired_kiosk
 from loket.core.catalog import SERVICE_GROUPS
 from loket.core.errors import LoketError, NotAllowed, NotFound
 from loket.core.messages import _
-from loket.core.settings import office_settings
 from loket.core.states import PRIORITY_LABELS
 from loket.core.tickets import issuing, prints, views
 from loket.extensions import csrf, limiter
-from loket.http import BadRequest, Failed, TooManyRequests, config_limit, error_response, parsed
+from loket.http import BadRequest, Failed, TooManyRequests, config_limit, error_response, limit_off, parsed
 from loket.office import office_name
 from loket.openapi import BINARY, LABEL, MAYBE_INT, MAYBE_LABEL, MAYBE_TEXT, TEXT, api, obj
 from loket.printing import printers, queue_ticket, render, send, test_job, ticket_content
@@ -55,7 +54,7 @@ def services():
     loket().refresh_catalog()  # a kiosk told of an SOP edit made on another process sees it now
     overview = {o["code"]: o for o in issuing.services_overview(loket())}
     out = [service_data(sop, overview[sop.code]) for sop in loket().catalog]
-    settings = office_settings(loket().store)
+    settings = loket().settings
     return jsonify(
         services=out,
         priorities=[{"code": p.value, "label": lbl} for p, lbl in PRIORITY_LABELS.items()],
@@ -136,7 +135,7 @@ class TicketRequest(BaseModel):
     errors=(404, 409, 429),
 )
 @csrf.exempt  # public kiosk endpoint: no session, nothing to forge on behalf of anyone
-@limiter.limit(config_limit("TICKET_RATE_LIMIT"))
+@limiter.limit(config_limit("TICKET_RATE_LIMIT"), exempt_when=limit_off("TICKET_RATE_LIMIT"))
 @limiter.limit(guard.unpaired_rate, exempt_when=guard.is_paired, on_breach=guard.unpaired_breach)
 def issue_ticket():
     """Issue a ticket: {"service": code, "priority": reason or null}.

@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from loket.core.admin import get_device
+from loket.core.admin import device_printer
 from loket.services import loket
 
 from .printers import Printers, PrintResult, parse_printers, printers
@@ -37,5 +37,4 @@ def init_app(app: Flask) -> None:
 
 def _kiosk_printer(name: str) -> str | None:
     """The printer the admin set for the kiosk called `name` (asked when a ticket is printed)."""
-    device = get_device(loket(), name, "kiosk")
-    return device["printer"] if device else None
+    return device_printer(loket(), name, "kiosk")

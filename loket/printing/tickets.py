@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from loket.core.clock import Clock
 from loket.core.context import Context
-from loket.core.settings import office_settings
 from loket.core.states import PRIORITY_LABELS, Priority
 from loket.core.tickets import issuing, prints
 from loket.core.tickets.views import TicketView
@@ -25,7 +24,7 @@ from .queue import print_queues
 
 
 def ticket_content(loket: Context, view: TicketView, office_name: str, *, lang: str = "id") -> TicketContent:
-    settings = office_settings(loket.store)
+    settings = loket.settings
     sop = loket.catalog.get(view.service_code)
     requirements = []
     if sop:

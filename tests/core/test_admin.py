@@ -276,8 +276,7 @@ def test_devices_carry_printers_and_display_options(loket, admin):
 
 def test_office_settings_drive_no_show_and_the_purge(loket, admin, officer, clock):
     ops.update_settings(loket, admin, {"calls_before_no_show": 1, "personal_data_retention_days": 30})
-    with loket.store.read() as s:
-        assert calls_needed(loket, s) == 1
+    assert calls_needed(loket) == 1
     purged, days = ops.purge_personal_data(loket, admin, default_days=365)
     assert (purged, days) == (0, 30)
     [entry] = ops.audit_log(loket, kind="personal_data.purged")

@@ -159,7 +159,7 @@ def no_show(loket: Context, actor: Actor, ticket_id: int) -> Outcome:
     with loket.store.transaction() as s:
         user, counter, ticket = _take(s, actor, ticket_id)
         check_transition(S(ticket.state), S.NO_SHOW, _("tidak hadir"))
-        needed = calls_needed(loket, s)
+        needed = calls_needed(loket)
         if ticket.call_count < needed:
             raise NotAllowed(
                 _(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,13 +16,23 @@ from loket.core.errors import ServiceUnavailable
 from loket.core.events import Event
 from loket.core.messages import _, texts
 from loket.core.roles import Actor
-from loket.core.settings import OfficeSettings, office_settings, read_settings
+from loket.core.settings import OfficeSettings
 from loket.core.states import Priority, TicketState, check_transition
 from loket.core.store import StepVisit, Ticket, next_number
 
-from .queue import estimate, waiting_for_role, waiting_for_service
-from .records import open_visit, queue_key, record_event, require_step_role, service, set_state, waiting_by_service
-from .views import Outcome, ticket_view
+from .queue import estimate, waiting_for_role
+from .records import (
+    open_visit,
+    queue_key,
+    queued_today,
+    record_event,
+    require_step_role,
+    service,
+    set_state,
+    ticket_by_id,
+    waiting_by_service,
+)
+from .views import Outcome, TicketView, VisitView, ticket_view
 
 S = TicketState
 
@@ -67,19 +77,15 @@ def issue(
 
     With a `key` (the kiosk's Idempotency-Key, one per tap), a retry of the same tap by the same
     `issuer` today returns the ticket the first try made (Outcome.replayed, no events), also when
-    both tries run at once: the unique key lets one of them in, the other reads its ticket.
+    both tries run at once: the unique key lets one of them in, the other reads its ticket. A retry
+    is rare, so the ticket is written first and the key's unique index finds the retry (its
+    transaction, number included, rolls back), instead of a read before every ticket.
     """
-    if key is not None:
-        replay = _ticket_for_key(loket, issuer, key)
-        if replay is not None:
-            return replay
     try:
         with loket.store.transaction() as s:
-            ticket, events = new_ticket(loket, s, service_code, priority, source)
-            ticket.issuer, ticket.idempotency_key = issuer, key
-            if key is not None:
-                s.flush()  # a concurrent try with the same key fails here, before the answer
-            return Outcome(ticket_view(loket, s, ticket, with_ahead=True), events)
+            # A retry, or a concurrent try, with the same key fails at the insert, before the answer.
+            view, events = new_ticket(loket, s, service_code, priority, source, issuer=issuer, key=key)
+            return Outcome(view, events)
     except IntegrityError:
         replay = _ticket_for_key(loket, issuer, key) if key is not None else None
         if replay is None:
@@ -107,7 +113,8 @@ def serve_walk_in(loket: Context, actor: Actor, service_code: str, priority: str
     now = loket.clock.now()
     with loket.store.transaction() as s:
         user, counter = acting_at_counter(s, actor)
-        ticket, events = new_ticket(loket, s, service_code, priority, "walk_in")
+        issued, events = new_ticket(loket, s, service_code, priority, "walk_in")
+        ticket = ticket_by_id(s, issued.id)
         require_step_role(ticket, actor)
         check_transition(S.WAITING, S.SERVING, "layani langsung")
         set_state(loket, ticket, S.SERVING, now, keep_queue=True)
@@ -121,62 +128,122 @@ def serve_walk_in(loket: Context, actor: Actor, service_code: str, priority: str
 
 
 def new_ticket(
-    loket: Context, s: Session, service_code: str, priority: str | None, source: str
-) -> tuple[Ticket, list[Event]]:
-    """Add today's next ticket of the service, if the service is available; in an open transaction."""
+    loket: Context,
+    s: Session,
+    service_code: str,
+    priority: str | None,
+    source: str,
+    *,
+    issuer: str | None = None,
+    key: str | None = None,
+) -> tuple[TicketView, list[Event]]:
+    """Add today's next ticket of the service, if the service is available; in an open transaction.
+
+    The kiosk's hot path (issue 12): a few SQL statements, no ORM objects. Its number, its row, its first
+    step's visit and its event are written; one count gives both its place in line and the service's queue.
+    """
     sop = service(loket, service_code)
+    settings = loket.settings
     prio = Priority(priority).value if priority else None
     now = loket.clock.now()
     day = loket.clock.today()
+    conn = s.connection()
     # The sequence row is locked first, so the quota count below cannot race
     # with another kiosk issuing for the same service (PostgreSQL row lock;
     # SQLite holds the database write lock already).
-    seq = next_number(s, day, sop.prefix)
-    verdict = availability(loket, s, sop, read_settings(s))
+    seq = next_number(conn, day, sop.prefix)
+    verdict = availability(loket, s, sop, settings, count=settings.rule(sop.code).quota is not None)
     if not verdict.ok:
         label = verdict.message or texts(_("Layanan tidak tersedia."))
         raise ServiceUnavailable(label["id"], code=verdict.reason, label=label)
     steps = sop.snapshot()
-    ticket = Ticket(
+    first = steps[0]
+    number = f"{sop.prefix}-{seq:03d}"
+    place = queue_key(loket, now, prio)
+    ticket_id = conn.execute(
+        insert(Ticket).returning(Ticket.id),
+        {
+            "service_day": day,
+            "prefix": sop.prefix,
+            "seq": seq,
+            "number": number,
+            "service_code": sop.code,
+            "steps": steps,
+            "priority": prio,
+            "source": source,
+            "issuer": issuer,
+            "idempotency_key": key,
+            "state": S.WAITING.value,
+            "step_index": 0,
+            "current_role": first["role"],
+            "queue_key": place,
+            "queued_at": now,
+            "call_count": 0,
+            "surveyed": False,
+            "issued_at": now,
+            "version": 1,
+        },
+    ).scalar_one()
+    conn.execute(
+        insert(StepVisit),
+        {
+            "ticket_id": ticket_id,
+            "step_index": 0,
+            "role": first["role"],
+            "target_minutes": first["target_minutes"],
+            "entered_at": now,
+        },
+    )
+    ahead, waiting = conn.execute(
+        select(
+            func.count().filter(
+                Ticket.current_role == first["role"],
+                (Ticket.queue_key < place) | ((Ticket.queue_key == place) & (Ticket.id < ticket_id)),
+            ),
+            func.count().filter(Ticket.service_code == sop.code),
+        ).where(queued_today(loket))
+    ).one()
+    view = TicketView(
+        id=ticket_id,
+        number=number,
         service_day=day,
-        prefix=sop.prefix,
-        seq=seq,
-        number=f"{sop.prefix}-{seq:03d}",
         service_code=sop.code,
-        steps=steps,
+        service_name=sop.name.model_dump(),
         priority=prio,
-        source=source,
-        state=S.WAITING.value,
+        state=S.WAITING,
         step_index=0,
-        current_role=steps[0]["role"],
-        queue_key=queue_key(loket, now, prio),
-        queued_at=now,
-        issued_at=now,
+        steps=steps,
+        current_role=first["role"],
+        pending_reason=None,
+        state_note=None,
+        missing=[],
+        counter_name=None,
+        counter_number=None,
         call_count=0,
+        issued_at=now,
+        queued_at=now,
+        closed_at=None,
+        code=loket.signer.sign(ticket_id, day, number),
+        calls_before_no_show=loket.effective_settings.calls_before_no_show,
+        as_of=now,
+        ahead=ahead,
+        visits=[VisitView(0, first["role"], first["target_minutes"], None, None, now, None, None, None, None, None)],
     )
-    ticket.visits.append(
-        StepVisit(step_index=0, role=steps[0]["role"], target_minutes=steps[0]["target_minutes"], entered_at=now)
-    )
-    s.add(ticket)
-    s.flush()
-    waiting = waiting_for_service(loket, s, ticket.service_code)
-    return ticket, [record_event(loket, s, "ticket.issued", ticket, None, None, waiting=waiting)]
+    return view, [record_event(loket, s, "ticket.issued", view, None, None, waiting=waiting)]
 
 
-def availability(loket: Context, s: Session, sop: Sop, settings: OfficeSettings) -> Availability:
-    """Whether the service issues tickets now: closed today, outside the hours, or its quota used up."""
+def availability(loket: Context, s: Session, sop: Sop, settings: OfficeSettings, *, count: bool = True) -> Availability:
+    """Whether the service issues tickets now: closed today, outside the hours, or its quota used up.
+
+    Without `count` (a service with no quota, when only the verdict matters) today's tickets are not counted.
+    """
     name = sop.name
     rule = settings.rule(sop.code)
-    issued = (
-        s.scalar(
-            select(func.count()).where(
-                Ticket.service_day == loket.clock.today(),
-                Ticket.service_code == sop.code,
-                Ticket.state != S.VOIDED.value,  # a voided ticket nobody held gives its place back
-            )
-        )
-        or 0
-    )
+    issued = 0
+    if count:
+        today = (Ticket.service_day == loket.clock.today(), Ticket.service_code == sop.code)
+        # a voided ticket nobody held gives its place back
+        issued = s.scalar(select(func.count()).where(*today, Ticket.state != S.VOIDED.value)) or 0
     if rule.closed:
         why = f" {rule.closed_reason}" if rule.closed_reason else ""
         return Availability(
@@ -261,14 +328,14 @@ def blanko(sop: Sop, settings: OfficeSettings) -> dict[str, Any] | None:
 def blanko_notice(loket: Context, service_code: str) -> dict[str, str] | None:
     """What to tell a resident about blank cards for this service, if anything."""
     sop = service(loket, service_code)
-    stock = blanko(sop, office_settings(loket.store))
+    stock = blanko(sop, loket.settings)
     return stock["message"] if stock and stock["out"] else None
 
 
 def services_overview(loket: Context) -> list[dict[str, Any]]:
     """Per service, what a kiosk shows before a ticket: open or not, queue, estimated wait."""
     with loket.store.read() as s:
-        settings = read_settings(s)
+        settings = loket.settings
         waiting = waiting_by_service(loket, s)
         out = []
         for sop in loket.catalog:

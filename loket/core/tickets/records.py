@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
@@ -14,9 +14,11 @@ from loket.core.errors import NotAllowed, NotFound
 from loket.core.events import Event
 from loket.core.messages import _
 from loket.core.roles import ROLE_LABELS, Actor, Role
-from loket.core.settings import effective, read_settings
 from loket.core.states import FINAL, QUEUED, TicketState
 from loket.core.store import Counter, EventRecord, StepVisit, Ticket, User
+
+if TYPE_CHECKING:
+    from .views import TicketView
 
 S = TicketState
 
@@ -144,20 +146,26 @@ def close_visit(ticket: Ticket, now: datetime, outcome: str, note: str | None) -
         visit.note = note
 
 
-def calls_needed(loket: Context, s: Session) -> int:
+def calls_needed(loket: Context) -> int:
     """Calls before a no-show: the office's setting, else the environment's default."""
-    return effective(read_settings(s), loket.defaults).calls_before_no_show
+    return loket.effective_settings.calls_before_no_show
 
 
 def record_event(
-    loket: Context, s: Session, kind: str, ticket: Ticket, counter: Counter | None, user: User | None, **extra: Any
+    loket: Context,
+    s: Session,
+    kind: str,
+    ticket: Ticket | TicketView,
+    counter: Counter | None,
+    user: User | None,
+    **extra: Any,
 ) -> Event:
-    """Write the event to the log and return it for publishing."""
+    """Write the event to the log and return it for publishing (of a ticket row, or of a new ticket's view)."""
     # Only numbers, services, counters and states: this payload reaches public screens.
     payload = {
         "number": ticket.number,
         "service": ticket.service_code,
-        "state": ticket.state,
+        "state": str(ticket.state),
         "step": ticket.step_index + 1,
         "role": ticket.current_role,
         "counter": counter.name if counter else None,

@@ -16,7 +16,6 @@ from loket.core.events import Event
 from loket.core.messages import _
 from loket.core.qr import looks_like_code
 from loket.core.roles import REGISTER_ROLES, ROLE_LABELS, Role
-from loket.core.settings import effective, read_settings
 from loket.core.states import (
     FINAL,
     PENDING_LABELS,
@@ -269,7 +268,7 @@ def ticket_view(
         queued_at=t.queued_at,
         closed_at=t.closed_at,
         code=loket.signer.sign(t.id, t.service_day, t.number),
-        calls_before_no_show=calls_needed(loket, s),
+        calls_before_no_show=calls_needed(loket),
         as_of=loket.clock.now(),
         applicant={"name": t.applicant.name, "nik": t.applicant.nik} if t.applicant else None,
         ahead=ahead(loket, s, t) if with_ahead else None,
@@ -383,7 +382,7 @@ def display_state(loket: Context, recent: int = 30) -> dict[str, Any]:
         groups: dict[str, int] = {}
         for sop in loket.catalog:
             groups[sop.group] = groups.get(sop.group, 0) + waiting.get(sop.code, 0)
-        settings = effective(read_settings(s), loket.defaults)
+        settings = loket.effective_settings
         return {
             "day": loket.clock.today().isoformat(),
             "calls": [dict(e.payload, at=e.at.isoformat()) for e in calls],
