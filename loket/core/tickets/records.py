@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
@@ -16,9 +16,6 @@ from loket.core.messages import _
 from loket.core.roles import ROLE_LABELS, Actor, Role
 from loket.core.states import FINAL, QUEUED, TicketState
 from loket.core.store import Counter, EventRecord, StepVisit, Ticket, User
-
-if TYPE_CHECKING:
-    from .views import TicketView
 
 S = TicketState
 
@@ -151,11 +148,28 @@ def calls_needed(loket: Context) -> int:
     return loket.effective_settings.calls_before_no_show
 
 
+class EventSubject(Protocol):
+    """What an event tells of its ticket: a ticket row, or the view of a ticket just written."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def number(self) -> str: ...
+    @property
+    def service_code(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def step_index(self) -> int: ...
+    @property
+    def current_role(self) -> str: ...
+
+
 def record_event(
     loket: Context,
     s: Session,
     kind: str,
-    ticket: Ticket | TicketView,
+    ticket: EventSubject,
     counter: Counter | None,
     user: User | None,
     **extra: Any,
