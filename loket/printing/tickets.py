@@ -93,7 +93,11 @@ def print_ticket(
     """Render and send one ticket or slip; record the result and publish it (a failure alerts staff)."""
     content = ticket_content(loket, view, office_name)
     result = send(printer, render(content, printer, kind="slip" if kind == "slip" else "ticket"))
-    publish(prints.record_print(loket, view.id, kind, result.ok, result.printer, result.reason, kiosk, user_id))
+    publish(
+        prints.record_print(
+            loket, view.id, kind, result.ok, result.printer, result.reason, kiosk, user_id, number=view.number
+        )
+    )
     return result
 
 
@@ -110,7 +114,11 @@ def queue_ticket(
         result = send(printer, job)
         if paired:  # first: the resident waits in front of that screen (and recording may fail)
             to_kiosk(paired, "print.outcome", {"number": number, **result.as_dict()})
-        publish(prints.record_print(loket, ticket_id, "ticket", result.ok, result.printer, result.reason, kiosk))
+        publish(
+            prints.record_print(
+                loket, ticket_id, "ticket", result.ok, result.printer, result.reason, kiosk, number=number
+            )
+        )
 
     print_queues().submit(printer, run)
     return {"state": "queued", "ok": None, "printer": printer.describe(), "reason": None, "message": None}

@@ -60,6 +60,22 @@ def test_indonesian_text_prints_without_mojibake(content):
     assert b"Dokumen perubahan data - bila ada" in data
 
 
+def test_a_ticket_s_bytes_do_not_depend_on_the_tickets_printed_before(content):
+    """Block bytes are kept between tickets (issue 12): the same ticket gives the same bytes whatever came before."""
+    from loket.hardware.printer import render
+
+    fresh = {}
+    for paper in (80, 58):
+        render._block_bytes.cache_clear()
+        fresh[paper] = escpos_bytes(ticket_blocks(content, paper), paper=paper)
+    other = TicketContent(**{**content.__dict__, "number": "C-777", "ahead": 9, "qr_payload": PAYLOAD + "x"})
+    for paper in (58, 80, 58):
+        escpos_bytes(ticket_blocks(other, paper), paper=paper)
+        assert escpos_bytes(ticket_blocks(content, paper), paper=paper) == fresh[paper]
+    assert b"-" * PAPER[58]["columns"] + b"\n" in fresh[58] and b"-" * PAPER[80]["columns"] in fresh[80]
+    assert b"-" * PAPER[80]["columns"] not in fresh[58]
+
+
 def test_80mm_profile_uses_the_native_qr_command(content):
     data = escpos_bytes(ticket_blocks(content, 80), paper=80)
     assert native_qr_payloads(data) == [PAYLOAD] and raster_images(data) == []

@@ -22,20 +22,26 @@ def record_print(
     reason: str | None = None,
     kiosk: str | None = None,
     user_id: int | None = None,
+    *,
+    number: str | None = None,
 ) -> list[Event]:
-    """Note a printed (or failed) ticket or slip; a failure becomes a staff alert."""
+    """Note a printed (or failed) ticket or slip; a failure becomes a staff alert.
+
+    `number`: the ticket's number when the caller knows it (then the ticket is not read again).
+    """
     with loket.store.transaction() as s:
-        ticket = ticket_by_id(s, ticket_id)
+        if number is None:
+            number = ticket_by_id(s, ticket_id).number
         payload = {
-            "number": ticket.number,
+            "number": number,
             "kind": kind,
             "printer": printer,
             "kiosk": kiosk,
             "reason": reason,
         }
         name = "ticket.printed" if ok else "printer.failed"
-        s.add(EventRecord(at=loket.clock.now(), kind=name, ticket_id=ticket.id, officer_id=user_id, payload=payload))
-        return [Event(name, payload, ticket.id, None, user_id)]
+        s.add(EventRecord(at=loket.clock.now(), kind=name, ticket_id=ticket_id, officer_id=user_id, payload=payload))
+        return [Event(name, payload, ticket_id, None, user_id)]
 
 
 def printer_alerts(loket: Context, limit: int = 20) -> list[dict[str, Any]]:
