@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 
 #: Paper width in mm -> characters per line in the printer's font A and dots per line.
@@ -88,8 +89,13 @@ class TicketContent:
 
 
 def wrap(text: str, columns: int, scale: int = 1) -> list[str]:
+    return list(_wrapped(text, columns, scale))
+
+
+@lru_cache(maxsize=1024)  # the same office name, service and documents on every ticket
+def _wrapped(text: str, columns: int, scale: int) -> tuple[str, ...]:
     width = max(4, columns // max(1, scale))
-    return textwrap.wrap(printable(text), width=width, break_long_words=True) or [""]
+    return tuple(textwrap.wrap(printable(text), width=width, break_long_words=True) or [""])
 
 
 def ticket_blocks(t: TicketContent, paper: int = 80) -> list[Block]:

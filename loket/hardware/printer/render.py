@@ -8,6 +8,7 @@ from pathlib import Path
 
 import segno
 from escpos.constants import QR_ECLEVEL_M
+from escpos.magicencode import Encoder
 from escpos.printer import Dummy
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
@@ -60,10 +61,17 @@ def _start(profile: str) -> tuple[bytes, str | None]:
 
 
 def _printer(profile: str, encoding: str | None) -> Dummy:
-    """A fresh printer whose code page is already the one `_start` selected."""
+    """A fresh printer whose code page is already the one `_start` selected, sharing the profile's encoder
+    (which builds its character tables once: a new one per printer cost more than the text it wrote)."""
     printer = Dummy(profile=profile)
+    printer.magic.encoder = _encoder(profile)
     printer.magic.encoding = encoding
     return printer
+
+
+@lru_cache(maxsize=8)
+def _encoder(profile: str) -> Encoder:
+    return Dummy(profile=profile).magic.encoder
 
 
 @lru_cache(maxsize=4096)
