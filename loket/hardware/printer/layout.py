@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 
 #: Paper width in mm -> characters per line in the printer's font A and dots per line.
 PAPER = {58: {"columns": 32, "dots": 384}, 80: {"columns": 48, "dots": 576}}
