@@ -14,11 +14,11 @@ import secrets
 import zipfile
 import zlib
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, CursorResult, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, CursorResult, and_, bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from loket.core.messages import _
@@ -632,16 +632,33 @@ def pair_device(loket: Context, actor: Actor | CommandLine, device_id: int) -> t
         return " ".join(code[i : i + 4] for i in range(0, len(code), 4)), device_data(device), [event]
 
 
-def paired_kiosk(loket: Context, code: str | None) -> str | None:
-    """The name of the active kiosk paired with this code, or None."""
+@dataclass(frozen=True)
+class PairedKiosk:
+    """The active kiosk a pairing code belongs to, and the printer the admin set for it (None: the default)."""
+
+    name: str
+    printer: str | None
+
+
+#: Asked on every ticket: built once (a statement made per call costs more than running it).
+_PAIRED = select(Device.name, Device.printer).where(
+    Device.token_hash == bindparam("token_hash"), Device.kind == "kiosk", Device.active.is_(True)
+)
+
+
+def paired_device(loket: Context, code: str | None) -> PairedKiosk | None:
+    """The active kiosk paired with this code, with its printer, or None."""
     if not code or len(code) > 200:
         return None
     with loket.store.read() as s:
-        return s.scalar(
-            select(Device.name).where(
-                Device.token_hash == pairing_hash(code), Device.kind == "kiosk", Device.active.is_(True)
-            )
-        )
+        row = s.execute(_PAIRED, {"token_hash": pairing_hash(code)}).first()
+    return PairedKiosk(row.name, row.printer) if row else None
+
+
+def paired_kiosk(loket: Context, code: str | None) -> str | None:
+    """The name of the active kiosk paired with this code, or None."""
+    device = paired_device(loket, code)
+    return device.name if device else None
 
 
 # ---- personal data -------------------------------------------------------------

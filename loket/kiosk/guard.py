@@ -55,11 +55,17 @@ def _hit(name: str, *identifiers: str) -> bool:
     return True if item is None else limiter.limiter.hit(item, name, *identifiers)
 
 
+def paired_device() -> ops.PairedKiosk | None:
+    """The paired kiosk sending this request, with its printer, or None (asked once per request)."""
+    if "loket_kiosk" not in g:
+        g.loket_kiosk = ops.paired_device(loket(), request.headers.get(TOKEN_HEADER))
+    return g.loket_kiosk
+
+
 def paired() -> str | None:
     """The paired kiosk sending this request (its name), or None."""
-    if "loket_kiosk" not in g:
-        g.loket_kiosk = ops.paired_kiosk(loket(), request.headers.get(TOKEN_HEADER))
-    return g.loket_kiosk
+    device = paired_device()
+    return device.name if device else None
 
 
 def is_paired() -> bool:

@@ -21,7 +21,7 @@ from loket.extensions import csrf, limiter
 from loket.http import BadRequest, Failed, TooManyRequests, config_limit, error_response, limit_off, parsed
 from loket.office import office_name
 from loket.openapi import BINARY, LABEL, MAYBE_INT, MAYBE_LABEL, MAYBE_TEXT, TEXT, api, obj
-from loket.printing import printers, queue_ticket, render, send, test_job, ticket_content
+from loket.printing import ASK, printers, queue_ticket, render, send, test_job, ticket_content
 from loket.realtime import publish
 from loket.services import loket
 
@@ -167,7 +167,9 @@ def issue_ticket():
         done = prints.last_print(loket(), t.id)
         printed = {"state": "replayed", "ok": None, "printer": None, "reason": None, "message": None, **(done or {})}
     else:
-        printed = queue_ticket(loket(), t, printers().for_kiosk(kiosk), office_name(), kiosk=kiosk, paired=device)
+        pairing = guard.paired_device()  # it knows the paired kiosk's printer: no second read
+        printer = printers().for_kiosk(kiosk, spec=pairing.printer if pairing and pairing.name == kiosk else ASK)
+        printed = queue_ticket(loket(), t, printer, office_name(), kiosk=kiosk, paired=device)
     return jsonify(
         print=printed,
         notice=issuing.blanko_notice(loket(), t.service_code),

@@ -5,12 +5,13 @@ from flask import Flask
 from loket.core.admin import device_printer
 from loket.services import loket
 
-from .printers import Printers, PrintResult, parse_printers, printers
+from .printers import ASK, Printers, PrintResult, parse_printers, printers
 from .queue import PrintQueues, print_queues
 from .routes import bp
 from .tickets import print_ticket, queue_ticket, render, send, test_job, ticket_content
 
 __all__ = [
+    "ASK",
     "PrintQueues",
     "PrintResult",
     "Printers",

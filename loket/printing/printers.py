@@ -33,6 +33,13 @@ def parse_printers(text: str | None) -> dict[str, str]:
     return out
 
 
+class Ask:
+    """`for_kiosk`'s default: read the printer the admin set for the kiosk."""
+
+
+ASK = Ask()
+
+
 class Printers:
     """The default printer and one per kiosk, built from configuration once."""
 
@@ -57,10 +64,14 @@ class Printers:
         self.device_printer: Callable[[str], str | None] | None = None
         self._from_devices: dict[str, tuple[str, Printer]] = {}
 
-    def for_kiosk(self, kiosk: str | None) -> Printer:
-        """The kiosk's printer: the one the admin set for it, else LOKET_KIOSK_PRINTERS, else the default."""
+    def for_kiosk(self, kiosk: str | None, *, spec: str | Ask | None = ASK) -> Printer:
+        """The kiosk's printer: the one the admin set for it, else LOKET_KIOSK_PRINTERS, else the default.
+
+        `spec`: the printer the admin set for this kiosk when the caller has just read it (None: none set).
+        """
         if kiosk and self.device_printer is not None:
-            spec = self.device_printer(kiosk)
+            if isinstance(spec, Ask):
+                spec = self.device_printer(kiosk)
             if spec:
                 with self._lock:
                     cached = self._from_devices.get(kiosk)

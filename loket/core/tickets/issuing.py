@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,14 +17,13 @@ from loket.core.events import Event
 from loket.core.messages import _, texts
 from loket.core.roles import Actor
 from loket.core.settings import OfficeSettings
-from loket.core.states import Priority, TicketState, check_transition
+from loket.core.states import QUEUED, Priority, TicketState, check_transition
 from loket.core.store import StepVisit, Ticket, next_number
 
 from .queue import estimate, waiting_for_role
 from .records import (
     open_visit,
     queue_key,
-    queued_today,
     record_event,
     require_step_role,
     service,
@@ -127,6 +126,21 @@ def serve_walk_in(loket: Context, actor: Actor, service_code: str, priority: str
         return Outcome(ticket_view(loket, s, ticket), events)
 
 
+# The kiosk's statements, built once: SQLAlchemy compiles a statement once, but building it again for
+# every ticket cost more CPU than running it.
+_INSERT_TICKET = insert(Ticket).returning(Ticket.id)
+_INSERT_VISIT = insert(StepVisit)
+#: A new ticket's place: how many wait before it for its step's role, and how many wait for its service.
+_PLACE = select(
+    func.count().filter(
+        Ticket.current_role == bindparam("role"),
+        (Ticket.queue_key < bindparam("place"))
+        | ((Ticket.queue_key == bindparam("place")) & (Ticket.id < bindparam("id"))),
+    ),
+    func.count().filter(Ticket.service_code == bindparam("service")),
+).where(Ticket.state.in_([st.value for st in QUEUED]), Ticket.queued_at >= bindparam("day_start"))
+
+
 def new_ticket(
     loket: Context,
     s: Session,
@@ -161,7 +175,7 @@ def new_ticket(
     number = f"{sop.prefix}-{seq:03d}"
     place = queue_key(loket, now, prio)
     ticket_id = conn.execute(
-        insert(Ticket).returning(Ticket.id),
+        _INSERT_TICKET,
         {
             "service_day": day,
             "prefix": sop.prefix,
@@ -185,7 +199,7 @@ def new_ticket(
         },
     ).scalar_one()
     conn.execute(
-        insert(StepVisit),
+        _INSERT_VISIT,
         {
             "ticket_id": ticket_id,
             "step_index": 0,
@@ -195,13 +209,14 @@ def new_ticket(
         },
     )
     ahead, waiting = conn.execute(
-        select(
-            func.count().filter(
-                Ticket.current_role == first["role"],
-                (Ticket.queue_key < place) | ((Ticket.queue_key == place) & (Ticket.id < ticket_id)),
-            ),
-            func.count().filter(Ticket.service_code == sop.code),
-        ).where(queued_today(loket))
+        _PLACE,
+        {
+            "role": first["role"],
+            "place": place,
+            "id": ticket_id,
+            "service": sop.code,
+            "day_start": loket.clock.day_start(day),
+        },
     ).one()
     view = TicketView(
         id=ticket_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, insert, select
 from sqlalchemy.orm import Session
 
 from loket.core.catalog import Sop
@@ -148,6 +148,9 @@ def calls_needed(loket: Context) -> int:
     return loket.effective_settings.calls_before_no_show
 
 
+_INSERT_EVENT = insert(EventRecord)
+
+
 class EventSubject(Protocol):
     """What an event tells of its ticket: a ticket row, or the view of a ticket just written."""
 
@@ -185,14 +188,16 @@ def record_event(
         "counter": counter.name if counter else None,
         **extra,
     }
-    s.add(
-        EventRecord(
-            at=loket.clock.now(),
-            kind=kind,
-            ticket_id=ticket.id,
-            counter_id=counter.id if counter else None,
-            officer_id=user.id if user else None,
-            payload=payload,
-        )
-    )
+    row = {
+        "at": loket.clock.now(),
+        "kind": kind,
+        "ticket_id": ticket.id,
+        "counter_id": counter.id if counter else None,
+        "officer_id": user.id if user else None,
+        "payload": payload,
+    }
+    if isinstance(ticket, Ticket):
+        s.add(EventRecord(**row))  # written with the row's own changes, at the session's flush
+    else:  # the view of a ticket just written (issuing.new_ticket): its row is there, write the event now
+        s.connection().execute(_INSERT_EVENT, row)
     return Event(kind, payload, ticket.id, counter.id if counter else None, user.id if user else None)
