@@ -647,12 +647,22 @@ _PAIRED = select(Device.name, Device.printer).where(
 
 
 def paired_device(loket: Context, code: str | None) -> PairedKiosk | None:
-    """The active kiosk paired with this code, with its printer, or None."""
+    """The active kiosk paired with this code, with its printer, or None.
+
+    Asked on every request of a kiosk: a paired kiosk is kept (Context.kept), so unpairing, deactivating or
+    re-pairing it applies at once in this process and within `kept_seconds` in another. A code that
+    pairs nothing is asked again each time (a kiosk paired in another process is known at once).
+    """
     if not code or len(code) > 200:
         return None
-    with loket.store.read() as s:
-        row = s.execute(_PAIRED, {"token_hash": pairing_hash(code)}).first()
-    return PairedKiosk(row.name, row.printer) if row else None
+    token_hash = pairing_hash(code)
+
+    def load() -> PairedKiosk | None:
+        with loket.store.read() as s:
+            row = s.execute(_PAIRED, {"token_hash": token_hash}).first()
+        return PairedKiosk(row.name, row.printer) if row else None
+
+    return loket.kept(("paired", token_hash), Device, load, keep_none=False)
 
 
 def paired_kiosk(loket: Context, code: str | None) -> str | None:

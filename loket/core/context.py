@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from .catalog import Catalog, load_catalog
 from .clock import Clock
 from .qr import CodeSigner
-from .settings import EffectiveSettings, OfficeDefaults, OfficeSettings, effective, generation, office_settings
+from .settings import EffectiveSettings, OfficeDefaults, OfficeSettings, effective, office_settings
 from .sop_documents import catalog_version, overlay, read_documents
-from .store import Store
+from .store import Base, Setting, Store, changes_of
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -29,8 +33,9 @@ class Policy:
 
 
 class Context:
-    """The dependencies of the domain's operations, and the two caches it keeps: the SOP catalog and the
-    office settings in use (read again when this process changes them, and every few seconds for another's)."""
+    """The dependencies of the domain's operations, and what it keeps between them: the SOP catalog, the
+    office settings and the paired kiosks in use (read again at once when this process changes them, and
+    every few seconds for another process's changes)."""
 
     def __init__(
         self,
@@ -55,28 +60,40 @@ class Context:
         self.policy = policy or Policy()
         #: The environment's values for settings the office leaves unset (see settings.effective).
         self.defaults = defaults or OfficeDefaults(calls_before_no_show=self.policy.calls_before_no_show)
-        #: Seconds an office setting changed by another process may take to apply here; this process's own
-        #: changes apply at once (settings.generation). Every ticket needs them: one read, not six.
-        self.settings_check_seconds = 2.0
-        self._settings: tuple[float, int, OfficeSettings, EffectiveSettings] | None = None
+        #: Seconds a row kept here (office settings, paired kiosks) changed by another process may take to
+        #: apply here; this process's own changes apply at once (store.changes_of). Every ticket needs them.
+        self.kept_seconds = 2.0
+        self._kept: dict[Hashable, tuple[float, int, Any]] = {}
 
-    def _settings_now(self) -> tuple[float, int, OfficeSettings, EffectiveSettings]:
-        now, written = time.monotonic(), generation()
-        cached = self._settings
-        if cached is None or cached[1] != written or now - cached[0] >= self.settings_check_seconds:
+    def kept(self, key: Hashable, model: type[Base], load: Callable[[], T], *, keep_none: bool = True) -> T:
+        """`load()`'s value, kept for `kept_seconds` unless this process commits a change to `model`'s rows."""
+        now, changes = time.monotonic(), changes_of(model)
+        hit = self._kept.get(key)
+        if hit is not None and hit[1] == changes and now - hit[0] < self.kept_seconds:
+            return cast(T, hit[2])
+        value = load()
+        if value is not None or keep_none:
+            if len(self._kept) >= 512:  # bounded, whatever codes a device sends
+                self._kept.clear()
+            self._kept[key] = (now, changes, value)
+        return value
+
+    def _settings_now(self) -> tuple[OfficeSettings, EffectiveSettings]:
+        def load() -> tuple[OfficeSettings, EffectiveSettings]:
             stored = office_settings(self.store)
-            cached = self._settings = (now, written, stored, effective(stored, self.defaults))
-        return cached
+            return stored, effective(stored, self.defaults)
+
+        return self.kept("office-settings", Setting, load)
 
     @property
     def settings(self) -> OfficeSettings:
         """The settings as the office stored them (None where it set nothing); do not change the object."""
-        return self._settings_now()[2]
+        return self._settings_now()[0]
 
     @property
     def effective_settings(self) -> EffectiveSettings:
         """The settings in force: the office's value, else the environment's default (see settings.effective)."""
-        return self._settings_now()[3]
+        return self._settings_now()[1]
 
     @property
     def catalog(self) -> Catalog:

@@ -13,7 +13,6 @@ from datetime import datetime, time
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from .messages import _
@@ -166,26 +165,6 @@ def effective(stored: OfficeSettings, defaults: OfficeDefaults) -> EffectiveSett
 
 
 KEY = "office"
-_WRITTEN = "loket_settings_written"
-#: Moves on each commit that wrote the settings in this process (see Context.settings).
-_generation = 0
-
-
-def generation() -> int:
-    """How many times this process has committed new settings: a cache of them is stale when it moved."""
-    return _generation
-
-
-@event.listens_for(Session, "after_commit")
-def _settings_committed(session: Session) -> None:
-    global _generation
-    if session.info.pop(_WRITTEN, False):
-        _generation += 1
-
-
-@event.listens_for(Session, "after_rollback")
-def _settings_rolled_back(session: Session) -> None:
-    session.info.pop(_WRITTEN, None)
 
 
 def office_settings(store: Store) -> OfficeSettings:
@@ -207,7 +186,6 @@ def read_settings(s: Session) -> OfficeSettings:
 
 def write_settings(s: Session, settings: OfficeSettings, at: datetime, user_id: int | None) -> dict[str, Any]:
     """Store the settings; return the previous value (for the audit trail)."""
-    s.info[_WRITTEN] = True  # every process-local cache of the settings reads them again after the commit
     row = s.get(Setting, KEY)
     before = row.value if row else OfficeSettings().model_dump(mode="json")
     value = settings.model_dump(mode="json")

@@ -325,6 +325,36 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+#: Tables whose rows this process keeps in memory between requests (office settings, paired devices): a
+#: commit that changed one of their rows here moves its count, and the copies are read again at once.
+WATCHED: tuple[type[Base], ...] = (Setting, Device)
+_CHANGES = "loket_changed"
+_commits_changing: dict[type[Base], int] = dict.fromkeys(WATCHED, 0)
+
+
+def changes_of(model: type[Base]) -> int:
+    """How many commits in this process changed rows of `model` (one of WATCHED): a copy is stale when it moved."""
+    return _commits_changing[model]
+
+
+@event.listens_for(Session, "before_flush")
+def _note_watched(session: Session, _context: Any, _instances: Any) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, WATCHED):
+            session.info.setdefault(_CHANGES, set()).add(type(obj))
+
+
+@event.listens_for(Session, "after_commit")
+def _count_watched(session: Session) -> None:
+    for model in session.info.pop(_CHANGES, ()):
+        _commits_changing[model] += 1
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_watched(session: Session) -> None:
+    session.info.pop(_CHANGES, None)
+
+
 class Store:
     """The database: an engine and a session factory, one transaction per operation."""
 
@@ -399,6 +429,7 @@ __all__ = [
     "SurveyResponse",
     "Ticket",
     "User",
+    "changes_of",
     "next_number",
     "select",
 ]

@@ -164,3 +164,31 @@ def test_odd_pins_are_refused_never_a_server_error(office, value):
         assert r.status_code == 400 and r.get_json()["error"] == "bad_request"
     else:
         assert r.status_code == 403 and r.get_json()["error"] == "forbidden"
+
+
+def issuers(app) -> list[str | None]:
+    with app.extensions["loket"].store.read() as s:
+        return [t.issuer for t in s.query(Ticket).order_by(Ticket.id)]
+
+
+def test_a_paired_kiosk_is_kept_between_requests_but_re_pairing_here_applies_at_once(office):
+    """Issue 12: the pairing is not read on every ticket; a change made in this process still counts at once."""
+    old = pair_kiosk(office, "lobby1")
+    kiosk = office.test_client()
+    assert take(kiosk, {TOKEN: old}).status_code == 201  # the pairing is kept from here on
+    pair_kiosk(office, "lobby1")  # the admin pairs the kiosk again: the old code is dead
+    assert take(kiosk, {TOKEN: old}).status_code == 201  # as an unpaired device (within its few tickets)
+    assert issuers(office) == ["kiosk:lobby1", "addr:127.0.0.1"]
+
+
+def test_a_change_made_by_another_process_applies_within_the_kept_seconds(office):
+    loket = office.extensions["loket"]
+    code = pair_kiosk(office, "lobby1")
+    kiosk = office.test_client()
+    assert take(kiosk, {TOKEN: code}).status_code == 201
+    with loket.store.engine.begin() as conn:  # another process unpairs it: nothing in this process hears of it
+        conn.exec_driver_sql("UPDATE devices SET token_hash = NULL WHERE name = 'lobby1'")
+    assert take(kiosk, {TOKEN: code}).status_code == 201  # kept: still the paired kiosk, for kept_seconds
+    loket.kept_seconds = 0  # ... which have passed
+    assert take(kiosk, {TOKEN: code}).status_code == 201
+    assert issuers(office) == ["kiosk:lobby1", "kiosk:lobby1", "addr:127.0.0.1"]
