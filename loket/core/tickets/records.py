@@ -148,7 +148,8 @@ def calls_needed(loket: Context) -> int:
     return loket.effective_settings.calls_before_no_show
 
 
-_INSERT_EVENT = insert(EventRecord)
+#: An event row written at once (a ticket just written, a print noted): built once.
+INSERT_EVENT = insert(EventRecord)
 
 
 class EventSubject(Protocol):
@@ -199,5 +200,5 @@ def record_event(
     if isinstance(ticket, Ticket):
         s.add(EventRecord(**row))  # written with the row's own changes, at the session's flush
     else:  # the view of a ticket just written (issuing.new_ticket): its row is there, write the event now
-        s.connection().execute(_INSERT_EVENT, row)
+        s.connection().execute(INSERT_EVENT, row)
     return Event(kind, payload, ticket.id, counter.id if counter else None, user.id if user else None)
