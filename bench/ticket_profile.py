@@ -68,7 +68,7 @@ def main() -> None:
     args = parser.parse_args()
     count = max(1, min(args.tickets, 5000))
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         app, token = build(Path(tmp))
         client = app.test_client()
         queues = app.extensions["print_queues"]
