@@ -32,6 +32,7 @@ MODULE_PX = 8  # px per module when a damaged code is sampled again
 # (tile, search) of the bending grid: tiles of 3-5 modules, each boundary moved up to 2-3 px (of 8)
 # from its neighbour's; small tiles follow sharp creases, larger ones hold on through glare or blur.
 BENDS = ((3, 3), (4, 2), (5, 2))
+DRIFT_MAX = 3  # modules a tile's edges may move from where the corners' homography puts them
 MAX_DAMAGED = 3  # codes seen but not read that are sampled again, per frame
 _GRADIENT = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))
 _OPEN = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
@@ -164,18 +165,24 @@ def _grid_shifts(
     """Per tile of `tile` x `tile` modules, the shift in px of its module edges (x and y), grown from the corner."""
     s = MODULE_PX
     count = -(-size // tile)
-    # Column profiles of each band of tile rows, row profiles of each band of tile columns.
-    bands = [slice(max(0, (1 + i * tile - 1) * s), (1 + min(size, (i + 1) * tile + 1)) * s) for i in range(count)]
-    across = [steps_x[band, :].sum(axis=0) for band in bands]
-    down = [steps_y[:, band].sum(axis=1) for band in bands]
+    reach = DRIFT_MAX * s
+    shifts = np.arange(-reach, reach + 1)
+    # The step just after each module of each tile and the first of the next (-1 past the code's end),
+    # for every shift; module 0 is the margin the straightened image keeps around the code.
+    first = np.arange(count)[:, None] * tile + 1
+    modules = first + np.arange(tile + 1)
+    last = np.minimum(size + 1, first + tile)
+    at = np.where(modules <= last, (modules + 1) * s - 1 + reach, -1)
+    at = np.where(at[:, :, None] >= 0, at[:, :, None] + shifts, -1)
+    # Column profiles of each band of tile rows, row profiles of each band of tile columns, and the
+    # score of every shift of every tile in them: how strong the steps are where its edges would be.
+    bands = [slice(i * tile * s, (1 + min(size, (i + 1) * tile + 1)) * s) for i in range(count)]
+    score_x = [_edge_scores(steps_x[band, :].sum(axis=0), at, reach) for band in bands]
+    score_y = [_edge_scores(steps_y[:, band].sum(axis=1), at, reach) for band in bands]
 
-    def best(profile: np.ndarray, first: int, guess: int) -> int:
-        modules = np.arange(1 + first * tile, 1 + min(size, (first + 1) * tile) + 1)
-        scores = []
-        for shift in range(guess - search, guess + search + 1):
-            at = (modules + 1) * s - 1 + shift  # the step just after each module
-            scores.append(profile[at[(at >= 0) & (at < len(profile))]].sum())
-        return guess - search + int(np.argmax(scores))
+    def best(scores: np.ndarray, guess: int) -> int:
+        low, high = max(-reach, guess - search), min(reach, guess + search)
+        return low + int(np.argmax(scores[low + reach : high + reach + 1]))
 
     shift_x = np.zeros((count, count), np.float32)
     shift_y = np.zeros((count, count), np.float32)
@@ -186,11 +193,18 @@ def _grid_shifts(
         i, j = queue.popleft()
         for a, b in ((i, j + 1), (i + 1, j), (i, j - 1), (i - 1, j)):
             if 0 <= a < count and 0 <= b < count and not done[a, b]:
-                shift_x[a, b] = best(across[a], b, int(shift_x[i, j]))
-                shift_y[a, b] = best(down[b], a, int(shift_y[i, j]))
+                shift_x[a, b] = best(score_x[a][b], int(shift_x[i, j]))
+                shift_y[a, b] = best(score_y[b][a], int(shift_y[i, j]))
                 done[a, b] = True
                 queue.append((a, b))
     return shift_x, shift_y
+
+
+def _edge_scores(profile: np.ndarray, at: np.ndarray, reach: int) -> np.ndarray:
+    """Sum of `profile` at the positions `at` (tile, module, shift; -1 for none), per tile and shift."""
+    padded = np.concatenate([np.zeros(reach), profile, np.zeros(reach + 1)])
+    padded[-1] = 0  # where -1 points
+    return padded[at].sum(axis=1)
 
 
 def _version(code: zxingcpp.Barcode) -> int:
