@@ -5,8 +5,9 @@ downscaled pass for codes held close), and most frames end there. When it saw a 
 decode (its finder patterns and version, but a checksum error) the code is sampled again on a grid
 that bends with the paper (a crumpled ticket); when it read nothing, the old search for patches
 dense with edges crops the likely places, and each crop is tried again, re-binarised at the scale
-of its modules, by zxing and then by zbar, which still reads some glare and shadow zxing does not.
-Every payload returned has passed its code's Reed-Solomon check in zxing or zbar (bench/decode.py
+of its modules, by zxing and last by zbar (an independent second reader; on the benchmark's frames
+it added no read). A frame where zxing read a code is not searched for a second code it did not
+even see. Every payload returned has passed its code's Reed-Solomon check in zxing or zbar (bench/decode.py
 compares the readers; the decoder before this one is bench/decode_baseline.py).
 """
 
@@ -24,7 +25,7 @@ QR_ONLY = [ZBarSymbol.QRCODE]
 EDGE_MIN = 16  # grey-level step between neighbours (at half size) that counts as an edge
 DENSITY_WINDOW = 11  # px at half size
 REGION_MIN = 20  # px at half size: a code under ~50 px wide in the frame is too small to read anyway
-SMALL_CROP = 200  # crops up to this size are also scanned enlarged: zbar misses modules of ~2 px
+SMALL_CROP = 200  # crops up to this size are also scanned enlarged: modules of ~2 px are missed
 ENLARGE = 1.5  # as good as 2x on the sweep in bench/decode.py, at half the pixels
 CROP_MAX = 640  # bigger crops (a code held close to the camera) are shrunk to this first
 THRESHOLD_OFFSET = 4  # grey levels below the local mean that count as dark: keeps sensor noise white
@@ -62,7 +63,7 @@ def decode(frame: np.ndarray) -> list[str]:
             read.append(_box(quad))
     if found or min(gray.shape) < 4 * REGION_MIN:
         return list(found)
-    # Nothing read and nothing seen: the likely places, each on its own.
+    # Nothing read: the likely places, each on its own.
     for x, y, w, h in candidate_regions(gray):
         if _covered((x, y, x + w, y + h), read):
             continue
