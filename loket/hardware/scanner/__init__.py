@@ -1,4 +1,4 @@
-"""The QR scanner: decoding camera frames (OpenCV + pyzbar), cameras, and the agent that sends codes to a counter."""
+"""The QR scanner: decoding camera frames (zxing-cpp, pyzbar), cameras (OpenCV), and the agent that sends codes."""
 
 from .agent import ScanResult, http_poster, run_agent
 from .camera import Camera, CameraError, FakeCamera, ImageFolderCamera, OpenCVCamera, open_camera
