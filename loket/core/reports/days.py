@@ -175,7 +175,10 @@ class _Part:
             g = self.groups[key] = _Group()
         return g
 
-    def add(self, other: _Part) -> None:
+    def add(self, other: _Part | _Doc) -> None:
+        if isinstance(other, _Doc):
+            other.merge_into(self)
+            return
         for key, g in other.groups.items():
             self.group(key).add(g)
         self.hall.add(other.hall)
@@ -328,29 +331,53 @@ def _dump(part: _Part) -> tuple[bytes, bytes]:
     return zlib.compress(json.dumps(figures, separators=(",", ":")).encode(), 1), values.tobytes()
 
 
-def _load_part(figures: bytes, durations: bytes) -> _Part:
-    data = json.loads(zlib.decompress(figures))
-    values = np.frombuffer(durations, dtype="<i8")
-    part = _Part()
-    for key, doc in data["groups"].items():
-        g = part.group(key)
-        g.counts.update(doc["c"])
-        g.states = doc["st"]
-        g.pendings = doc["p"]
+class _Doc:
+    """A stored part as read (its JSON figures and durations), merged without making its groups."""
+
+    def __init__(self, figures: bytes, durations: bytes) -> None:
+        self.data = json.loads(zlib.decompress(figures))
+        self.values = np.frombuffer(durations, dtype="<i8")
+
+    @property
+    def tickets(self) -> int:
+        return int(self.data["hall"]["tickets"])
+
+    def hall(self) -> _Hall:
+        h, values = self.data["hall"], self.values
+        return _Hall(
+            [values[slice(*h["entered"])]], [values[slice(*h["left"])]], h["never_left"], h["horizon"], h["tickets"]
+        )
+
+    def merge_group(self, key: str, g: _Group) -> None:
+        doc = self.data["groups"].get(key)
+        if doc is None:
+            return
+        counts = g.counts
+        for k, n in doc["c"].items():
+            counts[k] += n
+        for k, n in doc["st"].items():
+            g.states[k] = g.states.get(k, 0) + n
+        for k, n in doc["p"].items():
+            g.pendings[k] = g.pendings.get(k, 0) + n
         for k, (a, b) in doc["v"].items():
-            g.values[k] = [values[a:b]]
-        g.sums.update(doc["s"])
-        g.first = doc["f"]
-        g.last = doc["l"]
-    h = data["hall"]
-    part.hall = _Hall(
-        [values[slice(*h["entered"])]],
-        [values[slice(*h["left"])]],
-        h["never_left"],
-        h["horizon"],
-        h["tickets"],
-    )
-    return part
+            g.values[k].append(self.values[a:b])
+        for k, n in doc["s"].items():
+            g.sums[k] += n
+        first, last = doc["f"], doc["l"]
+        if first is not None and (g.first is None or first < g.first):
+            g.first = first
+        if last is not None and (g.last is None or last[0] > g.last[0]):
+            g.last = last
+
+    def merge_into(self, part: _Part) -> None:
+        for key in self.data["groups"]:
+            self.merge_group(key, part.group(key))
+        part.hall.add(self.hall())
+
+    def part(self) -> _Part:
+        part = _Part()
+        self.merge_into(part)
+        return part
 
 
 def _days(start: date, end: date) -> Iterator[date]:
@@ -364,8 +391,8 @@ def _days(start: date, end: date) -> Iterator[date]:
 class _Summary:
     """A past day as stored: its final berkas, and its open berkas with their ticket versions."""
 
-    final: _Part
-    open: _Part
+    final: _Part | _Doc
+    open: _Part | _Doc
     versions: dict[int, int]  # open ticket id -> its version when summed
 
 
@@ -388,8 +415,8 @@ def _summaries(loket: Context, start: date, end: date) -> dict[date, _Summary]:
         ):
             if row.version == VERSION and row.timezone == zone:
                 found[row.day] = _Summary(
-                    _load_part(row.figures, row.durations),
-                    _load_part(row.open_figures, row.open_durations),
+                    _Doc(row.figures, row.durations),
+                    _Doc(row.open_figures, row.open_durations),
                     {tid: version for tid, version in row.open_versions},
                 )
     return found
@@ -406,15 +433,18 @@ def _split(loket: Context, day: date, tickets: list[_Ticket], final: _Part | Non
     return _Summary(part, _part(loket, day, still_open), {t.id: t.version for t in still_open})
 
 
-def _store(loket: Context, summaries: dict[date, _Summary]) -> None:
-    """Write the summaries (replacing any of those days); a concurrent writer of the same days wins."""
+def _store(loket: Context, summaries: dict[date, _Summary]) -> dict[date, _Summary]:
+    """Write the summaries (replacing any of those days); a concurrent writer of the same days wins.
+
+    Returns them as stored: compact arrays rather than lists of Python ints (a year of them is large).
+    """
     if not summaries:
-        return
+        return {}
     now = loket.clock.now()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for day, summary in summaries.items():
-        figures, durations = _dump(summary.final)
-        open_figures, open_durations = _dump(summary.open)
+        figures, durations = _dump(_as_part(summary.final))
+        open_figures, open_durations = _dump(_as_part(summary.open))
         rows.append(
             {
                 "day": day,
@@ -434,6 +464,18 @@ def _store(loket: Context, summaries: dict[date, _Summary]) -> None:
             s.execute(insert(ReportDay), rows)
     except IntegrityError:
         pass  # another process stored the same days meanwhile: its figures are the same
+    return {
+        row["day"]: _Summary(
+            _Doc(row["figures"], row["durations"]),
+            _Doc(row["open_figures"], row["open_durations"]),
+            summaries[row["day"]].versions,
+        )
+        for row in rows
+    }
+
+
+def _as_part(source: _Part | _Doc) -> _Part:
+    return source.part() if isinstance(source, _Doc) else source
 
 
 def _by_day(tickets: list[_Ticket]) -> dict[date, list[_Ticket]]:
@@ -443,40 +485,38 @@ def _by_day(tickets: list[_Ticket]) -> dict[date, list[_Ticket]]:
     return by_day
 
 
-def _open_versions(loket: Context, start: date, end: date) -> dict[date, dict[int, int]]:
-    """The tickets of start..end not in a final state now, with their versions, per day."""
-    found: dict[date, dict[int, int]] = {}
+def _versions(loket: Context, ids: list[int]) -> dict[int, int]:
+    """The current version of each of these tickets (by primary key, CHUNK_IDS at a time)."""
+    found: dict[int, int] = {}
     with loket.store.read() as s:
-        for tid, version, day in s.execute(
-            select(Ticket.id, Ticket.version, Ticket.service_day).where(
-                Ticket.service_day >= start,
-                Ticket.service_day <= end,
-                Ticket.state.not_in([st.value for st in FINAL]),
-            )
-        ):
-            found.setdefault(day, {})[tid] = version
+        for i in range(0, len(ids), CHUNK_IDS):
+            rows = s.execute(select(Ticket.id, Ticket.version).where(Ticket.id.in_(ids[i : i + CHUNK_IDS])))
+            found.update({tid: version for tid, version in rows})
     return found
 
 
-def day_parts(loket: Context, start: date, end: date) -> dict[date, _Part]:
+def day_parts(loket: Context, start: date, end: date) -> dict[date, list[_Part | _Doc]]:
     """Each day's figures: a past day from its summary (made or brought up to date if needed), later days live."""
     today = loket.clock.today()
-    parts: dict[date, _Part] = {}
+    parts: dict[date, list[_Part | _Doc]] = {}
     last_past = min(end, today - timedelta(days=1))
     if start <= last_past:
         stored = _summaries(loket, start, last_past)
-        now_open = _open_versions(loket, start, last_past)
         # A day whose open berkas all kept their version is as summed; one whose open berkas moved is
-        # brought up to date from those berkas alone (the open ones then are a subset of those summed).
-        stale = {day: summary for day, summary in stored.items() if summary.versions != now_open.get(day, {})}
+        # brought up to date from those berkas alone (no berkas is ever issued on a past day).
+        now = _versions(loket, [tid for summary in stored.values() for tid in summary.versions])
+        stale = {
+            day: summary
+            for day, summary in stored.items()
+            if any(now.get(tid) != version for tid, version in summary.versions.items())
+        }
         ids = [tid for summary in stale.values() for tid in summary.versions]
         fresh: dict[date, list[_Ticket]] = {day: [] for day in stale}
         for i in range(0, len(ids), CHUNK_IDS):
             for t in load_tickets(loket, Ticket.id.in_(ids[i : i + CHUNK_IDS])):
                 fresh[t.day].append(t)
-        updated = {day: _split(loket, day, fresh[day], stale[day].final) for day in stale}
-        _store(loket, updated)
-        stored.update(updated)
+        updated = {day: _split(loket, day, fresh[day], _as_part(stale[day].final)) for day in stale}
+        stored.update(_store(loket, updated))
         missing = [d for d in _days(start, last_past) if d not in stored]
         while missing:
             # Consecutive missing days, at most CHUNK_DAYS of them: one query each.
@@ -485,20 +525,17 @@ def day_parts(loket: Context, start: date, end: date) -> dict[date, _Part]:
                 run.append(missing[len(run)])
             tickets = _by_day(load_tickets(loket, (Ticket.service_day >= run[0]) & (Ticket.service_day <= run[-1])))
             made = {day: _split(loket, day, tickets.get(day, [])) for day in run}
-            _store(loket, made)
-            stored.update(made)
+            stored.update(_store(loket, made))
+            del tickets, made
             missing = missing[len(run) :]
         for day, summary in stored.items():
-            part = _Part()
-            part.add(summary.final)
-            part.add(summary.open)
-            parts[day] = part
+            parts[day] = [summary.final, summary.open]
     if end >= today:
         since = max(start, today)
         for day, group in _by_day(
             load_tickets(loket, (Ticket.service_day >= since) & (Ticket.service_day <= end))
         ).items():
-            parts[day] = _part(loket, day, group)
+            parts[day] = [_part(loket, day, group)]
     return parts
 
 
@@ -570,10 +607,13 @@ def _series(loket: Context, days: dict[date, _Hall], step_minutes: int = QUEUE_S
         at_arrival = np.searchsorted(entered, entered, "right") - np.searchsorted(left, entered, "right")
         lo = np.searchsorted(entered, at, "right")
         hi = np.searchsorted(entered, np.array(untils), "left")
-        peaks = [
-            max(int(counts[i]), int(at_arrival[lo[i] : hi[i]].max())) if hi[i] > lo[i] else int(counts[i])
-            for i in range(len(slots))
-        ]
+        # The arrivals of slot i are entered[lo[i]:hi[i]]; the slots' ranges are disjoint and in order.
+        peaks_arr = counts.copy()
+        arrival = np.arange(len(entered))
+        slot_of = np.searchsorted(lo, arrival, "right") - 1
+        inside = (slot_of >= 0) & (arrival < hi[np.maximum(slot_of, 0)])
+        np.maximum.at(peaks_arr, slot_of[inside], at_arrival[inside])
+        peaks = [int(n) for n in peaks_arr]
         per_day[day] = {slot: int(n) for slot, n in zip(slots, counts, strict=True)}
         per_day_peaks[day] = dict(zip(slots, peaks, strict=True))
     slots_all = sorted({slot for counts in per_day.values() for slot in counts})
@@ -593,6 +633,10 @@ def _flat(chunks: list[Any]) -> Any:
     return np.concatenate(arrays) if arrays else np.empty(0, dtype=np.int64)
 
 
+def _tickets(source: _Part | _Doc) -> int:
+    return source.tickets if isinstance(source, _Doc) else source.hall.tickets
+
+
 def build_report(loket: Context, start: date, end: date | None = None) -> Report:
     """The report of the berkas issued on the service days start..end (inclusive), from the day summaries.
 
@@ -603,11 +647,23 @@ def build_report(loket: Context, start: date, end: date | None = None) -> Report
         raise ValueError("the period ends before it starts")
     if (end - start).days + 1 > MAX_DAYS:
         raise ValueError(f"a report covers at most {MAX_DAYS} days")
-    parts = {day: p for day, p in day_parts(loket, start, end).items() if p.hall.tickets}
+    parts = {day: ps for day, ps in day_parts(loket, start, end).items() if any(_tickets(p) for p in ps)}
     users, counters = _names(loket)
     merged = _Part()
-    for p in parts.values():
-        merged.add(p)
+    days_all: dict[date, _Group] = {}
+    halls: dict[date, _Hall] = {}
+    for day, ps in parts.items():
+        days_all[day] = _Group()
+        halls[day] = _Hall()
+        for p in ps:
+            merged.add(p)
+            if isinstance(p, _Doc):
+                p.merge_group("all", days_all[day])
+                halls[day].add(p.hall())
+            else:
+                if "all" in p.groups:
+                    days_all[day].add(p.groups["all"])
+                halls[day].add(p.hall)
     groups = merged.groups
     empty = _Group()
 
@@ -684,8 +740,7 @@ def build_report(loket: Context, start: date, end: date | None = None) -> Report
     counter_rows.sort(key=lambda r: (r.extra["number"], r.label["id"]))
 
     days = [
-        _row(day.isoformat(), {"id": day.isoformat(), "en": day.isoformat()}, parts[day].groups["all"])
-        for day in sorted(parts)
+        _row(day.isoformat(), {"id": day.isoformat(), "en": day.isoformat()}, days_all[day]) for day in sorted(parts)
     ]
 
     hours = []
@@ -707,7 +762,7 @@ def build_report(loket: Context, start: date, end: date | None = None) -> Report
         counters=counter_rows,
         days=days,
         hours=hours,
-        queue=_series(loket, {day: p.hall for day, p in parts.items()}),
+        queue=_series(loket, halls),
         bottleneck=_bottleneck(steps),
     )
 
