@@ -411,7 +411,10 @@ def _summaries(loket: Context, start: date, end: date) -> dict[date, _Summary]:
                 ReportDay.open_versions,
                 ReportDay.open_figures,
                 ReportDay.open_durations,
-            ).where(ReportDay.day >= start, ReportDay.day <= end)
+            )
+            .where(ReportDay.day >= start, ReportDay.day <= end)
+            # A month of rows at a time: PostgreSQL's driver would otherwise hold the whole year's result too.
+            .execution_options(yield_per=31)
         ):
             if row.version == VERSION and row.timezone == zone:
                 found[row.day] = _Summary(
