@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -203,6 +204,30 @@ class EventRecord(Base):
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ReportDay(Base):
+    """A past service day's report figures, summed once (core/reports/days.py).
+
+    Its final berkas (done, cancelled, voided) never change again: their figures are never
+    recomputed. The berkas still open are summed apart with the version of each ticket; when one
+    of them changes (its version moves), that part alone is summed again, and a berkas that became
+    final joins the final figures.
+    """
+
+    __tablename__ = "report_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    #: The summary's format and the office time zone it was made in: either changing makes it again.
+    version: Mapped[int] = mapped_column(Integer)
+    timezone: Mapped[str] = mapped_column(String(60))
+    made_at: Mapped[datetime]
+    #: The final berkas: counts and exact sums per group (zlib-compressed JSON), durations (int64 microseconds).
+    figures: Mapped[bytes] = mapped_column(LargeBinary)
+    durations: Mapped[bytes] = mapped_column(LargeBinary)
+    #: The berkas still open when last summed: [ticket id, ticket version] pairs, and their figures.
+    open_versions: Mapped[list[Any]] = mapped_column(JSON)
+    open_figures: Mapped[bytes] = mapped_column(LargeBinary)
+    open_durations: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Applicant(Base):

@@ -33,16 +33,15 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from sqlalchemy import Text, cast, select
+from sqlalchemy import ColumnElement, Text, cast, select
 
+from loket.core.context import Context
 from loket.core.messages import _, texts
+from loket.core.roles import ROLE_LABELS, STEP_ROLES, Role
+from loket.core.spreadsheet import append_row, csv_text
+from loket.core.states import PENDING_LABELS, QUEUED, STATE_LABELS, PendingReason, TicketState
+from loket.core.store import Counter, EventRecord, StepVisit, Ticket, User
 from loket.core.tickets.views import work_list
-
-from .context import Context
-from .roles import ROLE_LABELS, STEP_ROLES, Role
-from .spreadsheet import append_row, csv_text
-from .states import PENDING_LABELS, QUEUED, STATE_LABELS, PendingReason, TicketState
-from .store import Counter, EventRecord, StepVisit, Ticket, User
 
 #: Minutes between two samples of the queue-length series.
 QUEUE_STEP_MINUTES = 15
@@ -166,6 +165,7 @@ class _Ticket:
     closed_at: datetime | None
     steps: list[dict[str, Any]]
     visits: list[_Visit] = field(default_factory=list)
+    version: int = 0  # the row's version: it changes whenever the ticket does (reports/days.py)
 
     @cached_property
     def wait(self) -> float | None:
@@ -375,6 +375,12 @@ class Report:
 
 
 def _load(loket: Context, start: date, end: date) -> list[_Ticket]:
+    """The berkas issued on the service days start..end, with their visits, in the report's order."""
+    return load_tickets(loket, (Ticket.service_day >= start) & (Ticket.service_day <= end))
+
+
+def load_tickets(loket: Context, which: ColumnElement[bool]) -> list[_Ticket]:
+    """The berkas matching `which` (a condition on Ticket), with their visits, ordered by issue."""
     with loket.store.read() as s:
         rows = s.execute(
             select(
@@ -387,8 +393,9 @@ def _load(loket: Context, start: date, end: date) -> list[_Ticket]:
                 # The steps as stored text: most tickets share one of a few snapshots, parsed once
                 # each below, so a year of tickets does not hold a hundred thousand copies.
                 cast(Ticket.steps, Text),
+                Ticket.version,
             )
-            .where(Ticket.service_day >= start, Ticket.service_day <= end)
+            .where(which)
             .order_by(Ticket.issued_at, Ticket.id)
         ).all()
         snapshots: dict[str, list[dict[str, Any]]] = {}
@@ -397,8 +404,8 @@ def _load(loket: Context, start: date, end: date) -> list[_Ticket]:
             steps = snapshots.get(r[6])
             if steps is None:
                 steps = snapshots[r[6]] = json.loads(r[6])
-            tickets[r[0]] = _Ticket(r[0], r[1], r[2], r[3], r[4], r[5], steps)
-        in_period = select(Ticket.id).where(Ticket.service_day >= start, Ticket.service_day <= end)
+            tickets[r[0]] = _Ticket(r[0], r[1], r[2], r[3], r[4], r[5], steps, version=r[7])
+        in_period = select(Ticket.id).where(which)
         visits = s.execute(
             select(
                 StepVisit.ticket_id,
@@ -467,8 +474,12 @@ def _service_order(loket: Context, code: str) -> tuple[int, str]:
     return (sop.order if sop else 10_000, code)
 
 
-def build_report(loket: Context, start: date, end: date | None = None) -> Report:
-    """The report of the berkas issued on the service days start..end (inclusive)."""
+def build_report_full(loket: Context, start: date, end: date | None = None) -> Report:
+    """The report of the berkas issued on the service days start..end (inclusive), from every raw row.
+
+    The reference: `reports.days.build_report` gives the same report from per-day summaries, and the
+    tests check that the two agree figure by figure.
+    """
     end = end or start
     if end < start:
         raise ValueError("the period ends before it starts")
@@ -796,7 +807,7 @@ def live_dashboard(loket: Context) -> dict[str, Any]:
                     }
                 )
     overdue.sort(key=lambda o: -(o["elapsed_seconds"] or 0))
-    today_report = build_report(loket, today)
+    today_report = build_report_full(loket, today)  # today is never summarized
     return {
         "as_of": now.isoformat(),
         "day": today.isoformat(),
@@ -1014,8 +1025,9 @@ __all__ = [
     "Row",
     "Share",
     "Stats",
-    "build_report",
+    "build_report_full",
     "live_dashboard",
+    "load_tickets",
     "parse_period",
     "percentile",
     "queue_series",

@@ -1,0 +1,773 @@
+"""The report from per-day summaries: a past day's finished berkas are summed once, never again.
+
+A report covers the berkas issued on its days and everything that ever happened to them
+(docs/reports.md). A berkas in a final state (done, cancelled, voided) can never change, so a past
+day's final berkas are summed once into a `ReportDay` row. The berkas of that day still open at that
+moment (pending, a no-show that may come back, ...) are listed in the row and read from the raw rows
+each time, as is every berkas of today (and of any later day).
+
+A summary keeps, per group (everything, a service, a step, an officer, a counter, an hour of issue):
+the counts, the exact sum of each duration (an integer: the float seconds x 2**80; every duration is a
+whole number of microseconds, so this is exact), and the durations themselves as int64 microseconds.
+Means come from the exact sums (what `statistics.fmean`'s correctly rounded `fsum` gives), medians and
+p90 from the merged durations (numpy.partition): the figures are exactly those of `build_report_full`.
+The queue series keeps the hall's arrival and departure instants of the day.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from loket.core.context import Context
+from loket.core.messages import _, texts
+from loket.core.roles import ROLE_LABELS, Role
+from loket.core.states import FINAL, TicketState
+from loket.core.store import ReportDay, Ticket
+
+from .compute import (
+    MAX_DAYS,
+    QUEUE_STEP_MINUTES,
+    REASONS,
+    Report,
+    Row,
+    Share,
+    Stats,
+    _bottleneck,
+    _floor,
+    _names,
+    _service_label,
+    _service_order,
+    _Ticket,
+    load_tickets,
+)
+
+#: The summaries' format: a summary made by another version is made again.
+VERSION = 1
+#: Days read or summed per query when summaries are made.
+CHUNK_DAYS = 31
+#: Open tickets read per query (an IN list).
+CHUNK_IDS = 500
+
+_SCALE = 2.0**80  # a duration's seconds x 2**80 is an integer: see the module's docstring
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+STATS = ("wait", "step_wait", "service", "elapsed")
+COUNTS = (
+    "issued",
+    "served",
+    "visits",
+    "calls",
+    "started",
+    "finished",
+    "handed_over",
+    "no_shows",
+    "returns",
+    "judged",
+    "within",
+    "berkas",
+    "berkas_within",
+    "over_n",
+    "over_sum",
+)
+
+
+def _us(moment: datetime) -> int:
+    return (moment - _EPOCH) // _US
+
+
+def _exact(seconds: float) -> int:
+    """The float exactly, as an integer number of 2**-80 seconds."""
+    return int(seconds * _SCALE)
+
+
+# ---- a group's figures, mergeable ------------------------------------------------------
+
+
+class _Group:
+    """The figures of one group in one part of a report: added up across days and parts."""
+
+    __slots__ = ("counts", "first", "last", "pendings", "states", "sums", "values")
+
+    def __init__(self) -> None:
+        self.counts = dict.fromkeys(COUNTS, 0)
+        self.states: dict[str, int] = {}
+        self.pendings: dict[str, int] = {}
+        # Chunks of durations in microseconds: the first an int list this part fills, then int64 arrays or lists.
+        self.values: dict[str, list[Any]] = {k: [[]] for k in STATS}
+        self.sums = dict.fromkeys(STATS, 0)
+        self.first: list[Any] | None = None  # order key of the group's first visit (officers and counters)
+        self.last: list[Any] | None = None  # [order key, what the full report takes from its last member]
+
+    def add(self, other: _Group) -> None:
+        for k, n in other.counts.items():
+            self.counts[k] += n
+        for k, n in other.states.items():
+            self.states[k] = self.states.get(k, 0) + n
+        for k, n in other.pendings.items():
+            self.pendings[k] = self.pendings.get(k, 0) + n
+        for k in STATS:
+            self.values[k].extend(other.values[k])
+            self.sums[k] += other.sums[k]
+        if other.first is not None and (self.first is None or other.first < self.first):
+            self.first = other.first
+        if other.last is not None and (self.last is None or other.last[0] > self.last[0]):
+            self.last = other.last
+
+    def duration(self, stat: str, us: int, exact: int) -> None:
+        self.values[stat][0].append(us)
+        self.sums[stat] += exact
+
+    def stats(self, stat: str) -> Stats:
+        data = _flat(self.values[stat])
+        n = len(data)
+        if not n:
+            return Stats()
+        mid = n // 2
+        rank = max(1, -(-90 * n // 100)) - 1
+        picks = sorted({mid, rank, mid - 1 if n % 2 == 0 else mid})
+        part = np.partition(data, picks)
+
+        def at(i: int) -> float:
+            return int(part[i]) / 1_000_000  # what timedelta.total_seconds() gives
+
+        median = at(mid) if n % 2 else (at(mid - 1) + at(mid)) / 2
+        return Stats(n, (self.sums[stat] / 2**80) / n, median, at(rank))
+
+
+@dataclass
+class _Hall:
+    """One day's visits of steps the resident attends, for the queue series (microseconds)."""
+
+    entered: list[Any] = field(default_factory=list)  # chunks: int lists or int64 arrays
+    left: list[Any] = field(default_factory=list)
+    never_left: int = 0  # visits with no call, start or end yet
+    horizon: int | None = None  # the last moment anything happened to the day's berkas on that day
+    tickets: int = 0
+
+    def add(self, other: _Hall) -> None:
+        self.entered.extend(other.entered)
+        self.left.extend(other.left)
+        self.never_left += other.never_left
+        self.tickets += other.tickets
+        if other.horizon is not None and (self.horizon is None or other.horizon > self.horizon):
+            self.horizon = other.horizon
+
+
+@dataclass
+class _Part:
+    """The figures of some berkas of one service day."""
+
+    groups: dict[str, _Group] = field(default_factory=dict)
+    hall: _Hall = field(default_factory=_Hall)
+
+    def group(self, key: str) -> _Group:
+        g = self.groups.get(key)
+        if g is None:
+            g = self.groups[key] = _Group()
+        return g
+
+    def add(self, other: _Part | _Doc) -> None:
+        if isinstance(other, _Doc):
+            other.merge_into(self)
+            return
+        for key, g in other.groups.items():
+            self.group(key).add(g)
+        self.hall.add(other.hall)
+
+
+def _part(loket: Context, day: date, tickets: Iterable[_Ticket]) -> _Part:
+    """Sum some berkas of one day exactly as `compute._row` and `queue_series` read them."""
+    part = _Part()
+    day_end = _us(loket.clock.day_start(day + timedelta(days=1)))
+    hall = part.hall
+    entered: list[int] = []
+    left: list[int] = []
+    hall.entered.append(entered)
+    hall.left.append(left)
+    for t in tickets:
+        hall.tickets += 1
+        tkey = [_us(t.issued_at), t.id]
+        hour = loket.clock.local(t.issued_at).hour
+        ticket_groups = [part.group("all"), part.group(f"svc:{t.service}"), part.group(f"hour:{hour}")]
+        wait = t.wait
+        elapsed = t.elapsed
+        if wait is not None:
+            first_call = min(v.called_at for v in t.visits if v.step_index == 0 and v.called_at)
+            wait_us, wait_exact = _us(first_call) - tkey[0], _exact(wait)
+        if elapsed is not None:
+            elapsed_us, elapsed_exact = _us(t.closed_at) - tkey[0], _exact(elapsed)  # type: ignore[arg-type]
+        for g in ticket_groups:
+            c = g.counts
+            c["issued"] += 1
+            c["served"] += t.done
+            g.states[t.state] = g.states.get(t.state, 0) + 1
+            if t.within is not None:
+                c["berkas"] += 1
+                c["berkas_within"] += t.within
+            if wait is not None:
+                g.duration("wait", wait_us, wait_exact)
+            if elapsed is not None:
+                g.duration("elapsed", elapsed_us, elapsed_exact)
+        service_group = ticket_groups[1]
+        if service_group.last is None or tkey > service_group.last[0]:
+            service_group.last = [tkey, t.target_seconds]
+        for position, v in enumerate(t.visits):
+            vkey = [*tkey, position]
+            step_group = part.group(f"step:{t.service}#{v.step_index}")
+            groups = [*ticket_groups, step_group]
+            if v.officer_id is not None:
+                groups.append(part.group(f"off:{v.officer_id}"))
+            if v.counter_id is not None:
+                groups.append(part.group(f"ctr:{v.counter_id}"))
+            step = t.steps[v.step_index] if v.step_index < len(t.steps) else {}
+            if step_group.last is None or vkey > step_group.last[0]:
+                step_group.last = [
+                    vkey,
+                    {
+                        "role": v.role,
+                        "action": step.get("action"),
+                        "target_minutes": step.get("target_minutes"),
+                        "resident_present": bool(step.get("resident_present")),
+                    },
+                ]
+            step_wait = v.wait
+            service = v.service_seconds
+            within = v.within
+            over_exact = _exact(v.over) if within is not None else 0  # type: ignore[arg-type]
+            entered_us = _us(v.entered_at)
+            if step_wait is not None:
+                step_wait_us, step_wait_exact = _us(v.called_at or v.started_at) - entered_us, _exact(step_wait)  # type: ignore[arg-type]
+            if service is not None:
+                service_us, service_exact = _us(v.ended_at) - _us(v.started_at), _exact(service)  # type: ignore[arg-type]
+            for g in groups:
+                c = g.counts
+                c["visits"] += 1
+                if within is not None:
+                    c["judged"] += 1
+                    c["within"] += within
+                    c["over_n"] += 1
+                    c["over_sum"] += over_exact
+                if v.outcome == "advanced":
+                    c["finished"] += 1
+                    c["handed_over"] += v.last_step
+                elif v.outcome == "pended":
+                    if v.reason in REASONS:
+                        g.pendings[v.reason] = g.pendings.get(v.reason, 0) + 1
+                elif v.outcome == "no_show":
+                    c["no_shows"] += 1
+                elif v.outcome == "returned":
+                    c["returns"] += 1
+                if v.called_at:
+                    c["calls"] += 1
+                if v.started_at:
+                    c["started"] += 1
+                if step_wait is not None:
+                    g.duration("step_wait", step_wait_us, step_wait_exact)
+                if service is not None:
+                    g.duration("service", service_us, service_exact)
+            for g in groups[3:]:
+                if g.first is None or vkey < g.first:
+                    g.first = vkey
+            for m in (v.entered_at, v.called_at, v.started_at, v.ended_at):
+                if m:
+                    at = _us(m)
+                    if at < day_end and (hall.horizon is None or at > hall.horizon):
+                        hall.horizon = at
+            if step.get("resident_present"):
+                entered.append(entered_us)
+                if v.queue_end is None:
+                    hall.never_left += 1
+                else:
+                    left.append(_us(v.queue_end))
+    return part
+
+
+# ---- stored summaries -------------------------------------------------------------------
+
+
+def _dump(part: _Part) -> tuple[bytes, bytes]:
+    """A part as (compressed JSON of its figures, its durations as int64 microseconds)."""
+    chunks: list[list[int]] = []
+    offset = 0
+
+    def slot(values: list[int]) -> list[int]:
+        nonlocal offset
+        chunks.append(values)
+        offset += len(values)
+        return [offset - len(values), offset]
+
+    groups = {}
+    for key, g in part.groups.items():
+        groups[key] = {
+            "c": {k: n for k, n in g.counts.items() if n},
+            "st": g.states,
+            "p": g.pendings,
+            "v": {k: slot([x for c in g.values[k] for x in c]) for k in STATS if g.values[k]},
+            "s": {k: n for k, n in g.sums.items() if n},
+            "f": g.first,
+            "l": g.last,
+        }
+    hall = part.hall
+    figures = {
+        "groups": groups,
+        "hall": {
+            "entered": slot([x for c in hall.entered for x in c]),
+            "left": slot([x for c in hall.left for x in c]),
+            "never_left": hall.never_left,
+            "horizon": hall.horizon,
+            "tickets": hall.tickets,
+        },
+    }
+    values = np.fromiter((x for c in chunks for x in c), dtype="<i8", count=offset)
+    return zlib.compress(json.dumps(figures, separators=(",", ":")).encode(), 1), values.tobytes()
+
+
+class _Doc:
+    """A stored part as read (its JSON figures and durations), merged without making its groups."""
+
+    def __init__(self, figures: bytes, durations: bytes) -> None:
+        self.data = json.loads(zlib.decompress(figures))
+        self.values = np.frombuffer(durations, dtype="<i8")
+
+    @property
+    def tickets(self) -> int:
+        return int(self.data["hall"]["tickets"])
+
+    def hall(self) -> _Hall:
+        h, values = self.data["hall"], self.values
+        return _Hall(
+            [values[slice(*h["entered"])]], [values[slice(*h["left"])]], h["never_left"], h["horizon"], h["tickets"]
+        )
+
+    def merge_group(self, key: str, g: _Group) -> None:
+        doc = self.data["groups"].get(key)
+        if doc is None:
+            return
+        counts = g.counts
+        for k, n in doc["c"].items():
+            counts[k] += n
+        for k, n in doc["st"].items():
+            g.states[k] = g.states.get(k, 0) + n
+        for k, n in doc["p"].items():
+            g.pendings[k] = g.pendings.get(k, 0) + n
+        for k, (a, b) in doc["v"].items():
+            g.values[k].append(self.values[a:b])
+        for k, n in doc["s"].items():
+            g.sums[k] += n
+        first, last = doc["f"], doc["l"]
+        if first is not None and (g.first is None or first < g.first):
+            g.first = first
+        if last is not None and (g.last is None or last[0] > g.last[0]):
+            g.last = last
+
+    def merge_into(self, part: _Part) -> None:
+        for key in self.data["groups"]:
+            self.merge_group(key, part.group(key))
+        part.hall.add(self.hall())
+
+    def part(self) -> _Part:
+        part = _Part()
+        self.merge_into(part)
+        return part
+
+
+def _days(start: date, end: date) -> Iterator[date]:
+    day = start
+    while day <= end:
+        yield day
+        day += timedelta(days=1)
+
+
+@dataclass
+class _Summary:
+    """A past day as stored: its final berkas, and its open berkas with their ticket versions."""
+
+    final: _Part | _Doc
+    open: _Part | _Doc
+    versions: dict[int, int]  # open ticket id -> its version when summed
+
+
+def _summaries(loket: Context, start: date, end: date) -> dict[date, _Summary]:
+    """The stored summaries of the past days start..end that are of this format and time zone."""
+    zone = str(loket.clock.tz)
+    found: dict[date, _Summary] = {}
+    with loket.store.read() as s:
+        for row in s.execute(
+            select(
+                ReportDay.day,
+                ReportDay.version,
+                ReportDay.timezone,
+                ReportDay.figures,
+                ReportDay.durations,
+                ReportDay.open_versions,
+                ReportDay.open_figures,
+                ReportDay.open_durations,
+            )
+            .where(ReportDay.day >= start, ReportDay.day <= end)
+            # A month of rows at a time: PostgreSQL's driver would otherwise hold the whole year's result too.
+            .execution_options(yield_per=31)
+        ):
+            if row.version == VERSION and row.timezone == zone:
+                found[row.day] = _Summary(
+                    _Doc(row.figures, row.durations),
+                    _Doc(row.open_figures, row.open_durations),
+                    {tid: version for tid, version in row.open_versions},
+                )
+    return found
+
+
+def _split(loket: Context, day: date, tickets: list[_Ticket], final: _Part | None = None) -> _Summary:
+    """A day's berkas summed: the final ones (added to `final`), the open ones apart with their versions."""
+    done = [t for t in tickets if TicketState(t.state) in FINAL]
+    still_open = [t for t in tickets if TicketState(t.state) not in FINAL]
+    part = _part(loket, day, done)
+    if final is not None:
+        final.add(part)
+        part = final
+    return _Summary(part, _part(loket, day, still_open), {t.id: t.version for t in still_open})
+
+
+def _store(loket: Context, summaries: dict[date, _Summary]) -> dict[date, _Summary]:
+    """Write the summaries (replacing any of those days); a concurrent writer of the same days wins.
+
+    Returns them as stored: compact arrays rather than lists of Python ints (a year of them is large).
+    """
+    if not summaries:
+        return {}
+    now = loket.clock.now()
+    rows: list[dict[str, Any]] = []
+    for day, summary in summaries.items():
+        figures, durations = _dump(_as_part(summary.final))
+        open_figures, open_durations = _dump(_as_part(summary.open))
+        rows.append(
+            {
+                "day": day,
+                "version": VERSION,
+                "timezone": str(loket.clock.tz),
+                "made_at": now,
+                "figures": figures,
+                "durations": durations,
+                "open_versions": sorted([tid, v] for tid, v in summary.versions.items()),
+                "open_figures": open_figures,
+                "open_durations": open_durations,
+            }
+        )
+    try:
+        with loket.store.transaction() as s:
+            s.execute(delete(ReportDay).where(ReportDay.day.in_(list(summaries))))
+            s.execute(insert(ReportDay), rows)
+    except IntegrityError:
+        pass  # another process stored the same days meanwhile: its figures are the same
+    return {
+        row["day"]: _Summary(
+            _Doc(row["figures"], row["durations"]),
+            _Doc(row["open_figures"], row["open_durations"]),
+            summaries[row["day"]].versions,
+        )
+        for row in rows
+    }
+
+
+def _as_part(source: _Part | _Doc) -> _Part:
+    return source.part() if isinstance(source, _Doc) else source
+
+
+def _by_day(tickets: list[_Ticket]) -> dict[date, list[_Ticket]]:
+    by_day: dict[date, list[_Ticket]] = {}
+    for t in tickets:
+        by_day.setdefault(t.day, []).append(t)
+    return by_day
+
+
+def _versions(loket: Context, ids: list[int]) -> dict[int, int]:
+    """The current version of each of these tickets (by primary key, CHUNK_IDS at a time)."""
+    found: dict[int, int] = {}
+    with loket.store.read() as s:
+        for i in range(0, len(ids), CHUNK_IDS):
+            rows = s.execute(select(Ticket.id, Ticket.version).where(Ticket.id.in_(ids[i : i + CHUNK_IDS])))
+            found.update({tid: version for tid, version in rows})
+    return found
+
+
+def day_parts(loket: Context, start: date, end: date) -> dict[date, list[_Part | _Doc]]:
+    """Each day's figures: a past day from its summary (made or brought up to date if needed), later days live."""
+    today = loket.clock.today()
+    parts: dict[date, list[_Part | _Doc]] = {}
+    last_past = min(end, today - timedelta(days=1))
+    if start <= last_past:
+        stored = _summaries(loket, start, last_past)
+        # A day whose open berkas all kept their version is as summed; one whose open berkas moved is
+        # brought up to date from those berkas alone (no berkas is ever issued on a past day).
+        now = _versions(loket, [tid for summary in stored.values() for tid in summary.versions])
+        stale = {
+            day: summary
+            for day, summary in stored.items()
+            if any(now.get(tid) != version for tid, version in summary.versions.items())
+        }
+        ids = [tid for summary in stale.values() for tid in summary.versions]
+        fresh: dict[date, list[_Ticket]] = {day: [] for day in stale}
+        for i in range(0, len(ids), CHUNK_IDS):
+            for t in load_tickets(loket, Ticket.id.in_(ids[i : i + CHUNK_IDS])):
+                fresh[t.day].append(t)
+        updated = {day: _split(loket, day, fresh[day], _as_part(stale[day].final)) for day in stale}
+        stored.update(_store(loket, updated))
+        missing = [d for d in _days(start, last_past) if d not in stored]
+        while missing:
+            # Consecutive missing days, at most CHUNK_DAYS of them: one query each.
+            run = [missing[0]]
+            while len(run) < min(CHUNK_DAYS, len(missing)) and missing[len(run)] == run[-1] + timedelta(days=1):
+                run.append(missing[len(run)])
+            tickets = _by_day(load_tickets(loket, (Ticket.service_day >= run[0]) & (Ticket.service_day <= run[-1])))
+            made = {day: _split(loket, day, tickets.get(day, [])) for day in run}
+            stored.update(_store(loket, made))
+            del tickets, made
+            missing = missing[len(run) :]
+        for day, summary in stored.items():
+            parts[day] = [summary.final, summary.open]
+    if end >= today:
+        since = max(start, today)
+        for day, group in _by_day(
+            load_tickets(loket, (Ticket.service_day >= since) & (Ticket.service_day <= end))
+        ).items():
+            parts[day] = [_part(loket, day, group)]
+    return parts
+
+
+# ---- the report -------------------------------------------------------------------------
+
+
+def _row(key: str, label: dict[str, str], g: _Group, **extra: Any) -> Row:
+    c = g.counts
+    issued = c["issued"]
+    return Row(
+        key=key,
+        label=label,
+        issued=issued,
+        served=c["served"],
+        cancelled=g.states.get(TicketState.CANCELLED.value, 0),
+        states={s.value: g.states.get(s.value, 0) for s in TicketState} if issued else {},
+        visits=c["visits"],
+        calls=c["calls"],
+        started=c["started"],
+        finished=c["finished"],
+        handed_over=c["handed_over"],
+        no_shows=c["no_shows"],
+        returns=c["returns"],
+        pendings={r: g.pendings.get(r, 0) for r in REASONS},
+        wait=g.stats("wait"),
+        step_wait=g.stats("step_wait"),
+        service=g.stats("service"),
+        elapsed=g.stats("elapsed"),
+        steps=Share(c["within"], c["judged"]),
+        berkas=Share(c["berkas_within"], c["berkas"]),
+        over=(c["over_sum"] / 2**80) / c["over_n"] if c["over_n"] else None,
+        extra=extra,
+    )
+
+
+def _series(loket: Context, days: dict[date, _Hall], step_minutes: int = QUEUE_STEP_MINUTES) -> list[dict[str, Any]]:
+    """`compute.queue_series` from each day's hall instants (the same figures, without the visits)."""
+    now = loket.clock.now()
+    per_day: dict[date, dict[str, int]] = {}
+    per_day_peaks: dict[date, dict[str, int]] = {}
+    for day in sorted(days):
+        hall = days[day]
+        entered_us = np.sort(_flat(hall.entered))
+        if not len(entered_us):
+            per_day[day] = per_day_peaks[day] = {}
+            continue
+        left_us = np.sort(_flat(hall.left))
+        day_end = loket.clock.day_start(day + timedelta(days=1))
+        horizon_us = _us(now) if now < day_end else hall.horizon
+        assert horizon_us is not None  # a day with a hall visit has a moment before its end
+        # The last sample: the last moment someone still waited, no later than the horizon.
+        ends = [min(int(left_us[-1]), horizon_us)] if len(left_us) else []
+        last_us = max([*ends, horizon_us] if hall.never_left else ends)
+        entered = entered_us / 1_000_000  # what datetime.timestamp() gives
+        left = left_us / 1_000_000
+        moment = _floor(loket.clock.local(_EPOCH + int(entered_us[0]) * _US), step_minutes)
+        last_local = loket.clock.local(_EPOCH + last_us * _US)
+        slots: list[str] = []
+        ats: list[float] = []
+        untils: list[float] = []
+        while moment <= last_local:
+            slots.append(f"{moment:%H:%M}")
+            ats.append(moment.timestamp())
+            untils.append((moment + timedelta(minutes=step_minutes)).timestamp())
+            moment += timedelta(minutes=step_minutes)
+        at = np.array(ats)
+        counts = np.searchsorted(entered, at, "right") - np.searchsorted(left, at, "right")
+        # The line rises only when someone arrives: the most in [slot, slot + step) is at a sample or an arrival.
+        at_arrival = np.searchsorted(entered, entered, "right") - np.searchsorted(left, entered, "right")
+        lo = np.searchsorted(entered, at, "right")
+        hi = np.searchsorted(entered, np.array(untils), "left")
+        # The arrivals of slot i are entered[lo[i]:hi[i]]; the slots' ranges are disjoint and in order.
+        peaks_arr = counts.copy()
+        arrival = np.arange(len(entered))
+        slot_of = np.searchsorted(lo, arrival, "right") - 1
+        inside = (slot_of >= 0) & (arrival < hi[np.maximum(slot_of, 0)])
+        np.maximum.at(peaks_arr, slot_of[inside], at_arrival[inside])
+        peaks = [int(n) for n in peaks_arr]
+        per_day[day] = {slot: int(n) for slot, n in zip(slots, counts, strict=True)}
+        per_day_peaks[day] = dict(zip(slots, peaks, strict=True))
+    slots_all = sorted({slot for counts in per_day.values() for slot in counts})
+    n_days = len(per_day)
+    return [
+        {
+            "time": slot,
+            "waiting": sum(counts.get(slot, 0) for counts in per_day.values()) / n_days,
+            "peak": max(peaks.get(slot, 0) for peaks in per_day_peaks.values()),
+        }
+        for slot in slots_all
+    ]
+
+
+def _flat(chunks: list[Any]) -> Any:
+    arrays = [np.asarray(c, dtype=np.int64) for c in chunks if len(c)]
+    return np.concatenate(arrays) if arrays else np.empty(0, dtype=np.int64)
+
+
+def _tickets(source: _Part | _Doc) -> int:
+    return source.tickets if isinstance(source, _Doc) else source.hall.tickets
+
+
+def build_report(loket: Context, start: date, end: date | None = None) -> Report:
+    """The report of the berkas issued on the service days start..end (inclusive), from the day summaries.
+
+    The same report as `build_report_full`, figure for figure.
+    """
+    end = end or start
+    if end < start:
+        raise ValueError("the period ends before it starts")
+    if (end - start).days + 1 > MAX_DAYS:
+        raise ValueError(f"a report covers at most {MAX_DAYS} days")
+    parts = {day: ps for day, ps in day_parts(loket, start, end).items() if any(_tickets(p) for p in ps)}
+    users, counters = _names(loket)
+    merged = _Part()
+    days_all: dict[date, _Group] = {}
+    halls: dict[date, _Hall] = {}
+    for day, ps in parts.items():
+        days_all[day] = _Group()
+        halls[day] = _Hall()
+        for p in ps:
+            merged.add(p)
+            if isinstance(p, _Doc):
+                p.merge_group("all", days_all[day])
+                halls[day].add(p.hall())
+            else:
+                if "all" in p.groups:
+                    days_all[day].add(p.groups["all"])
+                halls[day].add(p.hall)
+    groups = merged.groups
+    empty = _Group()
+
+    total = _row("all", texts(_("Semua layanan")), groups.get("all", empty))
+
+    steps: list[Row] = []
+    step_rows: dict[str, list[Row]] = {}
+    step_keys: list[tuple[str, int, _Group]] = []
+    for key, g in groups.items():
+        if key.startswith("step:") and g.counts["visits"]:
+            code, number = key[5:].rsplit("#", 1)
+            step_keys.append((code, int(number), g))
+    for code, index, g in sorted(step_keys, key=lambda k: (_service_order(loket, k[0]), k[1])):
+        info = g.last[1]  # type: ignore[index]
+        role = info["role"]
+        service_name = _service_label(loket, code)
+        row = _row(
+            f"{code}#{index + 1}",
+            {
+                "id": f"{service_name['id']} · tahap {index + 1}: {ROLE_LABELS[Role(role)]['id']}",
+                "en": f"{service_name['en']} · step {index + 1}: {ROLE_LABELS[Role(role)]['en']}",
+            },
+            g,
+            service_code=code,
+            service_name=service_name,
+            step=index + 1,
+            role=role,
+            role_label=ROLE_LABELS[Role(role)],
+            action=info["action"],
+            target_minutes=info["target_minutes"],
+            resident_present=info["resident_present"],
+        )
+        steps.append(row)
+        step_rows.setdefault(code, []).append(row)
+
+    services: list[Row] = []
+    codes = [key[4:] for key, g in groups.items() if key.startswith("svc:") and g.counts["issued"]]
+    for code in sorted(codes, key=lambda c: _service_order(loket, c)):
+        g = groups[f"svc:{code}"]
+        sop = loket.catalog.get(code)
+        neck = _bottleneck(step_rows.get(code, []))
+        services.append(
+            _row(
+                code,
+                _service_label(loket, code),
+                g,
+                prefix=sop.prefix if sop else None,
+                target_minutes=(g.last[1] or 0) // 60 or None,  # type: ignore[index]
+                sop_target_minutes=sop.target_minutes if sop else None,
+                total_mismatch=bool(sop and sop.total_mismatch),
+                bottleneck_step=neck.extra["step"] if neck else None,
+            )
+        )
+
+    def by_first(prefix: str) -> list[tuple[int, _Group]]:
+        found = [(int(k[len(prefix) :]), g) for k, g in groups.items() if k.startswith(prefix) and g.counts["visits"]]
+        return sorted(found, key=lambda kg: kg[1].first)  # type: ignore[arg-type,return-value]
+
+    officers = [
+        _row(f"officer:{uid}", {"id": users.get(uid, f"#{uid}"), "en": users.get(uid, f"#{uid}")}, g, id=uid)
+        for uid, g in by_first("off:")
+    ]
+    officers.sort(key=lambda r: r.label["id"].lower())
+    counter_rows = [
+        _row(
+            f"counter:{cid}",
+            {"id": counters.get(cid, (f"#{cid}", 0))[0], "en": counters.get(cid, (f"#{cid}", 0))[0]},
+            g,
+            id=cid,
+            number=counters.get(cid, ("", 0))[1],
+        )
+        for cid, g in by_first("ctr:")
+    ]
+    counter_rows.sort(key=lambda r: (r.extra["number"], r.label["id"]))
+
+    days = [
+        _row(day.isoformat(), {"id": day.isoformat(), "en": day.isoformat()}, days_all[day]) for day in sorted(parts)
+    ]
+
+    hours = []
+    issued_hours = [int(k[5:]) for k, g in groups.items() if k.startswith("hour:") and g.counts["issued"]]
+    if issued_hours:
+        for hour in range(min(issued_hours), max(issued_hours) + 1):
+            label = f"{hour:02d}:00"
+            hours.append(_row(label, {"id": label, "en": label}, groups.get(f"hour:{hour}", empty), hour=hour))
+
+    return Report(
+        start=start,
+        end=end,
+        generated_at=loket.clock.now(),
+        timezone=str(loket.clock.tz),
+        total=total,
+        services=services,
+        steps=steps,
+        officers=officers,
+        counters=counter_rows,
+        days=days,
+        hours=hours,
+        queue=_series(loket, halls),
+        bottleneck=_bottleneck(steps),
+    )
+
+
+__all__ = ["VERSION", "build_report", "day_parts"]

@@ -1,0 +1,303 @@
+"""The report from per-day summaries equals the full computation from raw rows, and closed days are not redone.
+
+The history below is written straight into the tables (as bench/reports.py does), with what the
+operations make over many days: several SOPs, pendings with and without their event, returns,
+no-shows (some called back later), cancellations, voided tickets, officers and counters, back-office
+steps and hand-overs on the next day, berkas still open days later, and today's live queue.
+Times carry microseconds, so exactness of means, medians and p90 is really tested.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import delete, func, select, update
+
+from loket.core.accounts import create_counter, create_user
+from loket.core.clock import FrozenClock
+from loket.core.context import Policy
+from loket.core.qr import CodeSigner
+from loket.core.reports import build_report, build_report_full
+from loket.core.reports import days as report_days
+from loket.core.roles import Role
+from loket.core.service import Loket
+from loket.core.store import EventRecord, ReportDay, StepVisit, Ticket
+
+TODAY = date(2026, 11, 23)
+FIRST = date(2026, 11, 2)
+EDITED = date(2026, 11, 16)
+JAKARTA = timedelta(hours=7)
+
+
+def _moment(day: date, hour: float, rng: random.Random) -> datetime:
+    """A local time of `day` (Asia/Jakarta) as aware UTC, with microseconds."""
+    local = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(hours=hour)
+    return local - JAKARTA + timedelta(microseconds=rng.randint(0, 999_999))
+
+
+def write_history(loket, now: datetime, per_day: int = 14, seed: int = 12) -> None:
+    """Varied tickets from FIRST to TODAY (today's stop at `now`)."""
+    rng = random.Random(seed)
+    store = loket.store
+    officers = [
+        create_user(store, loket.clock, f"u{i}", name, "password123", [Role.PELAYANAN, Role.OPERATOR]).id
+        for i, name in enumerate(("Ani", "Budi", "Citra", "ani"))  # two officers whose names differ only in case
+    ]
+    counters = [create_counter(store, f"Loket {n}", n, [Role.PELAYANAN]).id for n in (1, 2, 3)]
+    sops = [s for s in loket.catalog if not s.draft] + [loket.catalog.get("perekaman-ktp-el")]
+    day = FIRST
+    while day <= TODAY:
+        with store.transaction() as s:
+            for i in range(per_day):
+                sop = rng.choice(sops)
+                hour = 23.4 if i == 0 else rng.uniform(7.5, 15.5)  # the first of each day: late, its work next day
+                issued = _moment(day, hour, rng)
+                if issued >= now:
+                    continue
+                steps = sop.snapshot()
+                if sop.code == "pencetakan-ktp-el" and day >= EDITED:  # the office edited this SOP's targets
+                    steps[0]["target_minutes"], steps[1]["target_minutes"] = 4, 5
+                t = Ticket(
+                    service_day=day,
+                    prefix=sop.prefix,
+                    seq=i + 1,
+                    number=f"{sop.prefix}-{i + 1:03d}",
+                    service_code=sop.code,
+                    steps=steps,
+                    state="waiting",
+                    step_index=0,
+                    current_role=sop.steps[0].role.value,
+                    queue_key=issued.timestamp(),
+                    queued_at=issued,
+                    issued_at=issued,
+                    version=1,
+                )
+                s.add(t)
+                s.flush()
+                _walk(s, t, sop, issued, now, rng, officers, counters)
+        day += timedelta(days=1)
+
+
+def _walk(s, t, sop, issued, now, rng, officers, counters) -> None:
+    """Take one ticket through its steps with random fates until `now`."""
+    moment = issued
+    index = 0
+    fate = rng.random()
+    if fate < 0.05:
+        t.state, t.closed_at = "voided", issued + timedelta(minutes=rng.uniform(5, 90))
+        return
+    if fate < 0.1:
+        t.state, t.closed_at = "cancelled", issued + timedelta(minutes=rng.uniform(1, 30))
+        return
+    visits = 0
+    while index < len(sop.steps) and visits < 12:
+        visits += 1
+        step = sop.steps[index]
+        present = step.resident_present
+        entered = moment
+        wait = timedelta(seconds=rng.expovariate(1 / 600), microseconds=rng.randint(0, 999_999))
+        called = entered + wait if present and rng.random() > 0.05 else None  # a walk-in served without a call
+        started = (called or entered + wait) + timedelta(seconds=rng.randint(5, 90))
+        target_minutes = t.steps[index]["target_minutes"]
+        target = (target_minutes or 4) * 60
+        ended = started + timedelta(seconds=abs(rng.gauss(target, target / 2)), microseconds=rng.randint(0, 999_999))
+        visit = StepVisit(
+            ticket_id=t.id,
+            step_index=index,
+            role=step.role.value,
+            target_minutes=target_minutes,
+            officer_id=rng.choice([*officers, None]) if rng.random() > 0.1 else None,
+            counter_id=rng.choice(counters) if present else None,
+            entered_at=entered,
+        )
+        s.add(visit)
+        if entered >= now:
+            visit.entered_at = now - timedelta(seconds=1)
+            t.state = "waiting" if present else "in_process"
+            return
+        if (called or started) >= now:
+            t.state = "waiting" if present else "in_process"  # still waiting for this step
+            return
+        visit.called_at = called
+        roll = rng.random()
+        if present and called and roll < 0.07:
+            visit.ended_at, visit.outcome = called + timedelta(minutes=3), "no_show"
+            t.state = "no_show"
+            if rng.random() < 0.5:  # called back later (maybe days later): a new visit of the same step
+                moment = visit.ended_at + timedelta(hours=rng.choice([1, 30]))
+                continue
+            t.closed_at = None
+            return
+        visit.started_at = started
+        if ended >= now:
+            t.state = "serving"
+            return
+        visit.ended_at = ended
+        if roll < 0.14:
+            visit.outcome = "pended"
+            if rng.random() < 0.8:  # sometimes the event is missing: the reason is then "other"
+                reason = rng.choice(["not_in_siak", "data_problem", "network_down"])
+                s.add(EventRecord(at=ended, kind="ticket.pended", ticket_id=t.id, payload={"reason": reason}))
+            t.state = "pending"
+            if rng.random() < 0.3:
+                return  # stays pending
+            moment = ended + timedelta(hours=rng.choice([0.5, 26]))
+            continue
+        if roll < 0.19 and index == 0:
+            visit.outcome = "returned"
+            t.state = "returned"
+            moment = ended + timedelta(minutes=40)
+            continue
+        if roll < 0.21:
+            visit.outcome = "cancelled"
+            t.state, t.closed_at = "cancelled", ended
+            return
+        visit.outcome = "advanced"
+        moment = ended + timedelta(seconds=rng.randint(0, 600))
+        if index == 0 and t.issued_at.hour >= 16:  # issued late (after 23:00 local): the back office goes on tomorrow
+            moment += timedelta(hours=9)
+        index += 1
+    if index >= len(sop.steps):
+        t.state, t.closed_at = "done", moment
+    else:
+        t.state = "pending"
+
+
+@pytest.fixture
+def history(loket, clock):
+    clock.advance(hours=2.5)  # 10:30 in Jakarta, today
+    write_history(loket, clock.now())
+    return loket
+
+
+PERIODS = {
+    "a past day": (date(2026, 11, 10), date(2026, 11, 10)),
+    "past days": (date(2026, 11, 2), date(2026, 11, 22)),
+    "past days and today": (date(2026, 11, 2), date(2026, 11, 23)),
+    "today": (TODAY, TODAY),
+}
+
+
+def _same(loket, start: date, end: date) -> None:
+    fast = build_report(loket, start, end).as_dict()
+    full = build_report_full(loket, start, end).as_dict()
+    assert fast == full
+
+
+def _summaries(loket) -> int:
+    with loket.store.read() as s:
+        return s.scalar(select(func.count()).select_from(ReportDay))
+
+
+def test_history_is_varied(history):
+    report = build_report_full(history, FIRST, TODAY)
+    total = report.total
+    assert total.issued > 250
+    assert total.no_shows and total.returns and total.cancelled and total.states["voided"]
+    assert all(total.pendings[r] for r in ("not_in_siak", "data_problem", "network_down", "other"))
+    assert total.states["pending"] and total.states["no_show"] and total.states["waiting"]  # open berkas
+    assert len(report.officers) == 4 and len(report.counters) == 3 and len(report.services) >= 5
+    assert total.wait.n and total.step_wait.n and total.service.n and total.elapsed.n and total.over
+
+    def first_step(report):
+        return next(r for r in report.steps if r.key == "pencetakan-ktp-el#1").extra["target_minutes"]
+
+    assert first_step(report) == 4  # the edited SOP: the last berkas's snapshot
+    assert first_step(build_report_full(history, FIRST, EDITED - timedelta(days=1))) == 2
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_the_report_from_summaries_equals_the_full_one(history, period):
+    start, end = PERIODS[period]
+    _same(history, start, end)  # cold: the summaries are made now
+    assert _summaries(history) == (0 if start == TODAY else (min(end, TODAY - timedelta(days=1)) - start).days + 1)
+    _same(history, start, end)  # warm: read from them
+    _same(history, FIRST, TODAY)  # some summarized, some made now, today live
+
+
+def test_every_single_day_and_the_whole_range_agree_warm(history):
+    _same(history, FIRST, TODAY)
+    day = FIRST
+    while day <= TODAY:
+        _same(history, day, day)
+        day += timedelta(days=1)
+
+
+def test_a_berkas_still_open_when_its_day_was_summed_is_summed_again_when_it_changes(history, clock):
+    _same(history, FIRST, TODAY)
+    with history.store.read() as s:
+        day = s.scalars(
+            select(Ticket.service_day).where(Ticket.service_day < TODAY, Ticket.state.in_(["pending", "no_show"]))
+        ).first()
+    before = build_report(history, day).total
+    with history.store.transaction() as s:
+        open_ticket = s.scalars(
+            select(Ticket).where(Ticket.service_day == day, Ticket.state.in_(["pending", "no_show"])).limit(1)
+        ).one()
+        # Today it is worked to the end: a visit at the hand-over, and done.
+        now = clock.now()
+        s.add(
+            StepVisit(
+                ticket_id=open_ticket.id,
+                step_index=len(open_ticket.steps) - 1,
+                role="pelayanan",
+                target_minutes=None,
+                entered_at=now - timedelta(minutes=20),
+                called_at=now - timedelta(minutes=10),
+                started_at=now - timedelta(minutes=9),
+                ended_at=now - timedelta(minutes=5),
+                outcome="advanced",
+            )
+        )
+        open_ticket.state, open_ticket.closed_at = "done", now - timedelta(minutes=5)
+    after = build_report(history, day).total
+    assert after.served == before.served + 1 and after.visits == before.visits + 1
+    with history.store.read() as s:
+        still_open = s.scalars(select(ReportDay.open_versions).where(ReportDay.day == day)).one()
+    assert open_ticket.id not in {tid for tid, _version in still_open}  # now done: among the final berkas
+    _same(history, day, day)
+    _same(history, FIRST, TODAY)
+
+
+def test_a_closed_day_is_never_summed_again(history):
+    day = date(2026, 11, 12)
+    summed = build_report(history, day).as_dict()
+    with history.store.read() as s:
+        made = s.scalars(select(ReportDay.made_at).where(ReportDay.day == day)).one()
+    # The day's final berkas lose their visits in the raw rows: a recomputation would see it at once.
+    with history.store.transaction() as s:
+        final = select(Ticket.id).where(Ticket.service_day == day, Ticket.state.in_(["done", "cancelled", "voided"]))
+        s.execute(delete(StepVisit).where(StepVisit.ticket_id.in_(final)))
+        s.execute(update(Ticket).where(Ticket.id.in_(final)).values(service_code="akta-kematian"))
+    assert build_report_full(history, day).as_dict() != summed
+    assert build_report(history, day).as_dict() == summed
+    with history.store.read() as s:
+        assert s.scalars(select(ReportDay.made_at).where(ReportDay.day == day)).one() == made
+
+
+def test_a_summary_of_another_format_is_made_again(history, monkeypatch):
+    day = date(2026, 11, 12)
+    build_report(history, day)
+    with history.store.transaction() as s:
+        s.execute(delete(StepVisit).where(StepVisit.ticket_id.in_(select(Ticket.id).where(Ticket.service_day == day))))
+    stale = build_report(history, day).as_dict()
+    assert stale != build_report_full(history, day).as_dict()  # kept, as above
+    monkeypatch.setattr(report_days, "VERSION", report_days.VERSION + 1)
+    _same(history, day, day)
+    with history.store.read() as s:
+        assert s.scalars(select(ReportDay.version).where(ReportDay.day == day)).one() == report_days.VERSION
+
+
+def test_a_summary_made_in_another_time_zone_is_made_again(history, clock):
+    _same(history, FIRST, TODAY)
+    # The office moves its clock to WITA: hours, days' ends and the queue's samples all move.
+    wita = Loket(
+        history.store,
+        history.catalog,
+        CodeSigner("test-secret", "test-office"),
+        FrozenClock(clock.now(), "Asia/Makassar"),
+        Policy(),
+    )
+    _same(wita, FIRST, TODAY)
