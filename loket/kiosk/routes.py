@@ -79,7 +79,7 @@ def service(code: str):
     sop = loket().catalog.get(code)
     if sop is None:
         raise NotFound(_("Layanan tidak ada."))
-    overview = next(o for o in issuing.services_overview(loket()) if o["code"] == code)
+    (overview,) = issuing.services_overview(loket(), code)
     return jsonify(service_data(sop, overview))
 
 

@@ -20,7 +20,7 @@ from loket.core.settings import OfficeSettings
 from loket.core.states import QUEUED, Priority, TicketState, check_transition
 from loket.core.store import StepVisit, Ticket, next_number
 
-from .queue import estimate, waiting_for_role
+from .queue import busy_counters_by_role, estimate, recent_first_steps, waiting_by_role
 from .records import (
     open_visit,
     queue_key,
@@ -247,18 +247,28 @@ def new_ticket(
     return view, [record_event(loket, s, "ticket.issued", view, None, None, waiting=waiting)]
 
 
-def availability(loket: Context, s: Session, sop: Sop, settings: OfficeSettings, *, count: bool = True) -> Availability:
+def availability(
+    loket: Context,
+    s: Session,
+    sop: Sop,
+    settings: OfficeSettings,
+    *,
+    count: bool = True,
+    issued: int | None = None,
+) -> Availability:
     """Whether the service issues tickets now: closed today, outside the hours, or its quota used up.
 
-    Without `count` (a service with no quota, when only the verdict matters) today's tickets are not counted.
+    Without `count` (a service with no quota, when only the verdict matters) today's tickets are not counted;
+    with `issued` (counted already, for every service at once: issued_today) they are not counted again.
     """
     name = sop.name
     rule = settings.rule(sop.code)
-    issued = 0
-    if count:
-        today = (Ticket.service_day == loket.clock.today(), Ticket.service_code == sop.code)
-        # a voided ticket nobody held gives its place back
-        issued = s.scalar(select(func.count()).where(*today, Ticket.state != S.VOIDED.value)) or 0
+    if issued is None:
+        issued = 0
+        if count:
+            today = (Ticket.service_day == loket.clock.today(), Ticket.service_code == sop.code)
+            # a voided ticket nobody held gives its place back
+            issued = s.scalar(select(func.count()).where(*today, Ticket.state != S.VOIDED.value)) or 0
     if rule.closed:
         why = f" {rule.closed_reason}" if rule.closed_reason else ""
         return Availability(
@@ -347,16 +357,37 @@ def blanko_notice(loket: Context, service_code: str) -> dict[str, str] | None:
     return stock["message"] if stock and stock["out"] else None
 
 
-def services_overview(loket: Context) -> list[dict[str, Any]]:
-    """Per service, what a kiosk shows before a ticket: open or not, queue, estimated wait."""
+def issued_today(loket: Context, s: Session) -> dict[str, int]:
+    """Today's tickets per service code, as availability() counts them for a quota (voided ones give back)."""
+    rows = s.execute(
+        select(Ticket.service_code, func.count())
+        .where(Ticket.service_day == loket.clock.today(), Ticket.state != S.VOIDED.value)
+        .group_by(Ticket.service_code)
+    ).all()
+    return {code: n for code, n in rows}
+
+
+def services_overview(loket: Context, code: str | None = None) -> list[dict[str, Any]]:
+    """Per service (or for the one `code`), what a kiosk shows before a ticket: open or not, queue, estimated wait.
+
+    Every kiosk asks for this every 30 s and after each burst of tickets (issue 12), so it is a few grouped
+    queries for all services at once, not four per service: today's tickets per service, who waits per
+    service and per role, the counters at work per role, and each service's recent first steps.
+    """
+    sops = [sop for sop in loket.catalog if code is None or sop.code == code]
     with loket.store.read() as s:
         settings = loket.settings
+        issued = issued_today(loket, s)
         waiting = waiting_by_service(loket, s)
+        by_role = waiting_by_role(loket, s)
+        busy = busy_counters_by_role(loket, s)
+        recent = recent_first_steps(loket, s, [sop.code for sop in sops])
         out = []
-        for sop in loket.catalog:
-            verdict = availability(loket, s, sop, settings)
-            ahead = waiting_for_role(loket, s, sop.steps[0].role.value)
-            minutes, basis = estimate(loket, s, sop, ahead)
+        for sop in sops:
+            role = sop.steps[0].role.value
+            verdict = availability(loket, s, sop, settings, issued=issued.get(sop.code, 0))
+            ahead = by_role.get(role, 0)
+            minutes, basis = estimate(sop, ahead, recent.get(sop.code, ()), busy.get(role, 0))
             out.append(
                 {
                     "code": sop.code,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -106,31 +107,78 @@ def waiting_for_service(loket: Context, s: Session, service_code: str) -> int:
     return s.scalar(select(func.count()).where(queued_today(loket), Ticket.service_code == service_code)) or 0
 
 
-def waiting_for_role(loket: Context, s: Session, role: str) -> int:
-    """How many wait in the hall now for a counter of this role."""
-    return s.scalar(select(func.count()).where(queued_today(loket), Ticket.current_role == role)) or 0
+def waiting_by_role(loket: Context, s: Session) -> dict[str, int]:
+    """How many wait in the hall now, per role of the counter they wait for."""
+    rows = s.execute(
+        select(Ticket.current_role, func.count()).where(queued_today(loket)).group_by(Ticket.current_role)
+    ).all()
+    return {role: n for role, n in rows}
 
 
-def estimate(loket: Context, s: Session, sop: Sop, ahead: int) -> tuple[int, str]:
-    """Minutes a new ticket would wait: people ahead x recent real service time / counters at work.
+def busy_counters_by_role(loket: Context, s: Session) -> dict[str, int]:
+    """Per role, how many counters have called someone for it today (the counters at work)."""
+    rows = s.execute(
+        select(StepVisit.role, func.count(func.distinct(StepVisit.counter_id)))
+        .where(
+            StepVisit.counter_id.is_not(None),
+            StepVisit.called_at >= loket.clock.day_start(loket.clock.today()),
+        )
+        .group_by(StepVisit.role)
+    ).all()
+    return {role: n for role, n in rows}
 
-    Service time is the mean of the last 30 finished first steps of this service in the
-    past 14 days; with fewer than 3 of them, the SOP's own target for that step.
+
+#: How many finished first steps, within how many days, make a service's real service time.
+RECENT_VISITS = 30
+RECENT_DAYS = 14
+
+
+#: A service's recent first steps: (started, ended), the latest first.
+Recent = list[tuple[datetime, datetime]]
+
+
+def recent_first_steps(loket: Context, s: Session, codes: Collection[str]) -> dict[str, Recent]:
+    """Per service, its last 30 finished first steps of the past 14 days as (started, ended), latest first.
+
+    One query for all services: a window numbers each service's visits from the latest, and only
+    the first 30 of each come back (at most 30 rows per service, whatever the history).
     """
-    since = loket.clock.now() - timedelta(days=14)
-    recent = s.execute(
-        select(StepVisit.started_at, StepVisit.ended_at)
+    since = loket.clock.now() - timedelta(days=RECENT_DAYS)
+    place = (
+        func.row_number()
+        .over(partition_by=Ticket.service_code, order_by=(StepVisit.ended_at.desc(), StepVisit.id.desc()))
+        .label("place")
+    )
+    finished = (
+        select(Ticket.service_code, StepVisit.started_at, StepVisit.ended_at, place)
         .join(Ticket, StepVisit.ticket_id == Ticket.id)
         .where(
-            Ticket.service_code == sop.code,
+            Ticket.service_code.in_(list(codes)),
             StepVisit.step_index == 0,
             StepVisit.outcome == "advanced",
             StepVisit.started_at.is_not(None),
             StepVisit.ended_at >= since,
         )
-        .order_by(StepVisit.ended_at.desc())
-        .limit(30)
+        .subquery()
+    )
+    rows = s.execute(
+        select(finished.c.service_code, finished.c.started_at, finished.c.ended_at)
+        .where(finished.c.place <= RECENT_VISITS)
+        .order_by(finished.c.service_code, finished.c.place)
     ).all()
+    out: dict[str, Recent] = {}
+    for code, started, ended in rows:
+        out.setdefault(code, []).append((started, ended))
+    return out
+
+
+def estimate(sop: Sop, ahead: int, recent: Sequence[tuple[datetime, datetime]], busy: int) -> tuple[int, str]:
+    """Minutes a new ticket would wait: people ahead x recent real service time / counters at work.
+
+    Service time is the mean of `recent`, the last 30 finished first steps of this service in the
+    past 14 days (recent_first_steps); with fewer than 3 of them, the SOP's own target for that step.
+    `busy` is how many counters of the first step's role called someone today (busy_counters_by_role).
+    """
     if len(recent) >= 3:
         per_person = sum((end - start).total_seconds() for start, end in recent) / len(recent) / 60
         basis = "history"
@@ -139,15 +187,7 @@ def estimate(loket: Context, s: Session, sop: Sop, ahead: int) -> tuple[int, str
         # the back-office steps as time at the front desk.
         per_person = float(sop.steps[0].target_minutes or DEFAULT_DESK_MINUTES)
         basis = "sop"
-    role = sop.steps[0].role.value
-    busy = s.scalar(
-        select(func.count(func.distinct(StepVisit.counter_id))).where(
-            StepVisit.role == role,
-            StepVisit.counter_id.is_not(None),
-            StepVisit.called_at >= loket.clock.day_start(loket.clock.today()),
-        )
-    )
-    return math.ceil(ahead * per_person / max(1, busy or 0)), basis
+    return math.ceil(ahead * per_person / max(1, busy)), basis
 
 
 def open_station(loket: Context, actor: Actor) -> list[Event]:
