@@ -39,7 +39,7 @@ def publish(events: Iterable[Event]) -> None:
         if event.public:
             socketio.emit(event.kind, payload, to=DISPLAY_ROOM)
             if event.kind == "ticket.called":
-                pusher.call(dict(payload, at=loket().clock.now().isoformat()))
+                pusher.call(dict(payload, at=loket().clock.now().isoformat(), event=event.id))
             else:
                 changed = True
         socketio.emit(event.kind, payload, to=STAFF_ROOM)

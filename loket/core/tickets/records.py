@@ -163,14 +163,14 @@ def record_event(
         "counter": counter.name if counter else None,
         **extra,
     }
-    s.add(
-        EventRecord(
-            at=loket.clock.now(),
-            kind=kind,
-            ticket_id=ticket.id,
-            counter_id=counter.id if counter else None,
-            officer_id=user.id if user else None,
-            payload=payload,
-        )
+    record = EventRecord(
+        at=loket.clock.now(),
+        kind=kind,
+        ticket_id=ticket.id,
+        counter_id=counter.id if counter else None,
+        officer_id=user.id if user else None,
+        payload=payload,
     )
-    return Event(kind, payload, ticket.id, counter.id if counter else None, user.id if user else None)
+    s.add(record)
+    s.flush()  # its id now (the INSERT it would make at commit anyway): a board tells calls apart by it
+    return Event(kind, payload, ticket.id, counter.id if counter else None, user.id if user else None, record.id)

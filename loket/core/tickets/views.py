@@ -356,7 +356,7 @@ def display_state(loket: Context, recent: int = 30) -> dict[str, Any]:
         settings = effective(read_settings(s), loket.defaults)
         return {
             "day": loket.clock.today().isoformat(),
-            "calls": [dict(e.payload, at=e.at.isoformat()) for e in calls],
+            "calls": [dict(e.payload, at=e.at.isoformat(), event=e.id) for e in calls],
             **_board_figures(loket, s),
             "office": {"name": settings.office_name, "running_text": settings.running_text},
         }
@@ -374,19 +374,19 @@ def board_figures(loket: Context) -> dict[str, Any]:
 
 def _board_figures(loket: Context, s: Session) -> dict[str, Any]:
     seq = s.scalar(select(func.max(EventRecord.id))) or 0
+    # each counter's latest called or served ticket, in one query (not one per counter: this runs after every change)
+    at_counter: dict[int | None, Ticket] = {}
+    for ticket in s.scalars(
+        select(Ticket)
+        .where(Ticket.counter_id.is_not(None), Ticket.state.in_([S.CALLED.value, S.SERVING.value]))
+        .order_by(Ticket.id.desc())
+    ):
+        at_counter.setdefault(ticket.counter_id, ticket)
     counters = []
     for counter in s.scalars(select(Counter).where(Counter.active).order_by(Counter.number)):
         if not any(hall_facing(loket.catalog, role) for role in counter.roles):
             continue  # back-office rooms never call residents
-        current = s.scalar(
-            select(Ticket)
-            .where(
-                Ticket.counter_id == counter.id,
-                Ticket.state.in_([S.CALLED.value, S.SERVING.value]),
-            )
-            .order_by(Ticket.id.desc())
-            .limit(1)
-        )
+        current = at_counter.get(counter.id)
         if current is not None and not current.step["resident_present"]:
             current = None  # a back-office step: nobody in the hall is sent there
         counters.append(

@@ -20,7 +20,7 @@ function touched() {
 }
 
 function callKey(call) {
-  return call.number + "#" + (call.call_count || 0);
+  return call.event ? "event:" + call.event : call.number + "@" + call.at; // its entry in the server's event log
 }
 
 function onState(data) {
