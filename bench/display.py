@@ -52,6 +52,7 @@ BASELINE = "365ec12"
 REDIS_URL = os.environ.get("LOKET_BENCH_REDIS", "redis://127.0.0.1:6379/0")
 CALL_DEADLINE = 5.0  # seconds after a call's request; a board without the call then has lost it
 CONNECT_SECONDS = 90.0  # all boards of one run connect within this, or the rest count as lost
+CALLS_SECONDS = 150.0  # the calls of one run are made within this; calls not made by then count as lost
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -174,7 +175,9 @@ async def officer_at_counter(session: aiohttp.ClientSession, base: str) -> dict:
     return headers
 
 
-async def measure(bases: list[str], boards: int, calls: int, gap: float, old: bool, pids: list[int]) -> dict:
+async def measure(
+    bases: list[str], boards: int, calls: int, gap: float, old: bool, pids: list[int], master_pids: set[int]
+) -> dict:
     hall = Hall(boards=boards)
     timeout = aiohttp.ClientTimeout(total=None, sock_connect=30)
     connector = aiohttp.TCPConnector(limit=0)
@@ -190,6 +193,8 @@ async def measure(bases: list[str], boards: int, calls: int, gap: float, old: bo
         hall.boards = connected
         await asyncio.sleep(1)  # the states sent on connect are out of the way
         rss = rss_mib(pids)
+        masters = {pid for pid in pids if pid in master_pids}
+        rss_worker = max(rss_mib([pid]) for pid in pids if pid not in masters)  # the largest worker process
 
         base = bases[0]
         jar = aiohttp.CookieJar(unsafe=True)  # cookies from 127.0.0.1 too
@@ -203,10 +208,17 @@ async def measure(bases: list[str], boards: int, calls: int, gap: float, old: bo
             lost = (boards - connected) * calls
             failed_requests = 0
             server_cpu, client_cpu = cpu_seconds(pids), time.process_time()
+            calls_end = time.monotonic() + CALLS_SECONDS
+            made = 0
             for _ in range(calls):
+                if time.monotonic() > calls_end:
+                    break  # an overloaded server: the calls not made are lost too
+                made += 1
                 start = time.perf_counter()
                 try:
-                    async with officer.post(f"{base}/api/counter/call-next", json={}, headers=headers) as r:
+                    async with officer.post(
+                        f"{base}/api/counter/call-next", json={}, headers=headers, timeout=aiohttp.ClientTimeout(10)
+                    ) as r:
                         number = (await r.json())["ticket"]["number"]
                 except (aiohttp.ClientError, TimeoutError, KeyError, TypeError):
                     failed_requests += 1
@@ -222,6 +234,7 @@ async def measure(bases: list[str], boards: int, calls: int, gap: float, old: bo
                 lost += connected - len(got)
                 latencies += got
                 await asyncio.sleep(gap)  # calls in a hall come seconds apart; the default is a busy hall
+            lost += (calls - made) * connected
             server_cpu = cpu_seconds(pids) - server_cpu
             client_cpu = time.process_time() - client_cpu
         for task in tasks:
@@ -234,9 +247,11 @@ async def measure(bases: list[str], boards: int, calls: int, gap: float, old: bo
         "lost": lost,
         "failed_requests": failed_requests,
         "rss": rss,
+        "rss_worker": rss_worker,
         "server_cpu": server_cpu,
         "client_cpu": client_cpu,
         "syncs": hall.syncs,
+        "made": made,
     }
 
 
@@ -270,7 +285,8 @@ def run(mode: str, boards: int, calls: int, gap: float, revision: str) -> dict:
                 procs.append(start_server(folder, env, worker="gevent", init=False))
             bases = [f"http://127.0.0.1:{port}" for _, port, _ in procs]
             pids = [pid for proc, _, _ in procs for pid in worker_pids(proc)]
-            result = asyncio.run(measure(bases, boards, calls, gap, mode == "old", pids))
+            masters = {proc.pid for proc, _, _ in procs}
+            result = asyncio.run(measure(bases, boards, calls, gap, mode == "old", pids, masters))
         finally:
             for proc, _, _ in procs:
                 proc.terminate()
@@ -306,14 +322,17 @@ def row(mode: str, boards: int, calls: int, r: dict) -> str:
     notes = []
     if r["connected"] < boards:
         notes.append(f"{boards - r['connected']} boards could not connect in {CONNECT_SECONDS:.0f} s")
+    if r["made"] < calls:
+        notes.append(f"only {r['made']} of {calls} calls made in {CALLS_SECONDS:.0f} s")
     if r["failed_requests"]:
         notes.append(f"{r['failed_requests']} call requests failed")
     if r["syncs"]:
         notes.append(f"{r['syncs']} gaps healed")
+    per_call = 1000 / max(r["made"], 1)
     return (
         f"| {boards} | {LABELS[mode]} | {r['connected']}/{boards} in {r['connect_s']:.1f} s | {p50} | {p99} | {top} "
-        f"| {r['lost']} of {total} | {r['rss']:.0f} MiB | {r['server_cpu'] * 1000 / calls:.0f} ms "
-        f"| {r['client_cpu'] * 1000 / calls:.0f} ms | {'; '.join(notes)} |"
+        f"| {r['lost']} of {total} | {r['rss']:.0f} MiB ({r['rss_worker']:.0f}) | {r['server_cpu'] * per_call:.0f} ms "
+        f"| {r['client_cpu'] * per_call:.0f} ms | {'; '.join(notes)} |"
     )
 
 
@@ -329,6 +348,8 @@ def main() -> None:
     modes = args.modes + (["redis"] if args.redis and "redis" not in args.modes else [])
     print(f"{args.calls} calls per run, one every {args.gap} s; lost = not at a board {CALL_DEADLINE:.0f} s after")
     print("the request (or the board never connected). CPU columns: per call, during the calls.")
+    print()
+    print("server RSS: gunicorn's master and workers (in brackets: the largest worker), once the boards are connected.")
     print()
     print("| boards | server | connected | p50 | p99 | max | lost | server RSS | server CPU/call | client CPU/call | |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
