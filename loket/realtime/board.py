@@ -53,7 +53,10 @@ class RedisVersions:
     """The room's version shared by every process on the same Redis message queue."""
 
     def __init__(self, url: str, key: str):
-        self._redis = redis.Redis.from_url(url)
+        # A blocking pool: a hundred boards connecting at once wait a moment for a connection
+        # instead of failing with "Too many connections" (bench/display.py, 500 boards on 2 processes).
+        pool = redis.BlockingConnectionPool.from_url(url, max_connections=32, timeout=20)
+        self._redis = redis.Redis(connection_pool=pool)
         self._key = key
 
     def current(self) -> int:
