@@ -19,7 +19,7 @@ run: setup
 	@echo "Admin:   http://$(HOST):$(PORT)/admin/     (admin / loket123)"
 	@echo "Reports: http://$(HOST):$(PORT)/reports/   (kepala or admin / loket123)"
 	@echo "Survey:  http://$(HOST):$(PORT)/survey     (IKM: /survey/report)"
-	$(VENV)/bin/gunicorn --worker-class gthread --workers 1 --threads 128 --no-control-socket --graceful-timeout 5 --bind $(HOST):$(PORT) 'loket.wsgi:app'
+	$(VENV)/bin/gunicorn --worker-class gevent --worker-connections 4000 --workers 1 --no-control-socket --graceful-timeout 5 --bind $(HOST):$(PORT) 'loket.wsgi:app'
 
 ## Set everything up and run every test (core on SQLite and PostgreSQL, browser tests in Chromium).
 test: setup

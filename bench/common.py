@@ -20,8 +20,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(folder: Path, extra_env: dict[str, str], *, threads: int = 64, demo: bool = False):
-    """Init the database (and demo staff), start gunicorn; return (process, port, env)."""
+def start_server(
+    folder: Path,
+    extra_env: dict[str, str],
+    *,
+    threads: int = 64,
+    demo: bool = False,
+    worker: str = "gthread",
+    root: Path = ROOT,
+    init: bool = True,
+):
+    """Init the database (and demo staff), start gunicorn; return (process, port, env).
+
+    worker "gevent" serves as `make run` does (a greenlet per connection); "gthread" with `threads`
+    threads as it did before. `root` is the source tree served (a baseline's, to compare);
+    init=False shares a database another server already made (several processes).
+    """
     port = free_port()
     env = dict(
         os.environ,
@@ -31,16 +45,21 @@ def start_server(folder: Path, extra_env: dict[str, str], *, threads: int = 64, 
         LOKET_LOGIN_RATE_LIMIT="",
         **extra_env,
     )
-    commands = ["init-db"] + (["demo-setup"] if demo else [])
+    commands = (["init-db"] + (["demo-setup"] if demo else [])) if init else []
     for command in commands:
         subprocess.run(
-            [BIN / "flask", "--app", "loket.app", command], cwd=ROOT, env=env, check=True, capture_output=True
+            [BIN / "flask", "--app", "loket.app", command], cwd=root, env=env, check=True, capture_output=True
         )
+    workers = (
+        ["--worker-class", "gevent", "--worker-connections", "4000"]
+        if worker == "gevent"
+        else ["--worker-class", "gthread", "--threads", str(threads)]
+    )
     proc = subprocess.Popen(
-        [BIN / "gunicorn", "--worker-class", "gthread", "--workers", "1", "--threads", str(threads),
+        [BIN / "gunicorn", *workers, "--workers", "1",
          "--no-control-socket", "--graceful-timeout", "2", "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", "loket.wsgi:app"],
-        cwd=ROOT, env=env,
+        cwd=root, env=env,
     )  # fmt: skip
     for _ in range(150):
         try:

@@ -1,112 +1,375 @@
-"""Benchmark: latency from a counter's call request to every connected display receiving the call.
+"""Benchmark: from a counter's call request to every connected board showing the call, old and new side by side.
 
-Connects N real Socket.IO display clients (python-socketio, WebSocket transport) to Loket under
-gunicorn, then a counter calls tickets one after another over HTTP. For each call and display it
-records the time from the start of the call request to the display's receipt, and prints
-p50/p99/max, whether every call reached every display, and the server's memory.
+For each number of boards it runs, in one go:
+- old:   the code before boards had deltas (git revision --baseline, served from a copy of that tree) as
+         it was served then: gunicorn gthread, a thread per open page (threads = boards + 64); each board
+         behaves as that page did: it shows ticket.called and asks for the whole state (display.sync)
+         250 ms after every ticket event;
+- new:   this tree as `make run` serves it (gunicorn gevent worker, one process); each board behaves as
+         the page does now: it applies display.delta, checks the version, asks for the state on a gap;
+- redis: the same on two gevent processes sharing Redis (SOCKETIO_MESSAGE_QUEUE), half the boards on
+         each, the calls made on the first (--redis).
+A counter officer then calls tickets one after another over HTTP. For each call and board it records
+the time from the start of the call request to the moment the board has the call; a board that has
+not had it 5 s after the request, or never connected, counts as lost. It prints p50/p99/max, lost
+calls, the server's memory (RSS of gunicorn's master and workers) once the boards are connected, and
+the server's and this client's CPU time during the calls (the client's share says how much of the
+latency may be the load generator's own).
 
-    .venv/bin/python bench/display.py [--displays 10 100 500] [--calls 30]
+The boards are lean Socket.IO clients on raw WebSockets (Engine.IO 4: open, "40"+auth, ping "2" ->
+"3", events "42[...]") in one asyncio loop, so a thousand fit one client process on 2 cores; they
+decode only what the page would act on.
+
+    .venv/bin/python bench/display.py [--boards 100 500 1000] [--calls 20] [--redis] [--modes old new]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
+import os
 import statistics
+import subprocess
 import sys
+import tarfile
 import tempfile
-import threading
 import time
+import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import requests
-import socketio
+import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import rss_mib, start_server, worker_pids
+import contextlib
+
+from bench.common import ROOT, rss_mib, start_server, worker_pids
+
+#: The last commit before the boards' deltas and the gevent worker (issue 12).
+BASELINE = "365ec12"
+REDIS_URL = os.environ.get("LOKET_BENCH_REDIS", "redis://127.0.0.1:6379/0")
+CALL_DEADLINE = 5.0  # seconds after a call's request; a board without the call then has lost it
+CONNECT_SECONDS = 90.0  # all boards of one run connect within this, or the rest count as lost
+CALLS_SECONDS = 150.0  # the calls of one run are made within this; calls not made by then count as lost
+TICK = os.sysconf("SC_CLK_TCK")
 
 
-def run(displays: int, calls: int, gap: float) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        # one thread per open WebSocket in gunicorn's gthread worker, plus room for HTTP
-        # The tickets come from this script, not a paired kiosk: let it take as many as it calls.
-        env = {"LOKET_PRINTER": f"file:{tmp}/t", "LOKET_UNPAIRED_TICKET_RATE": "100000 per minute"}
-        proc, port, _ = start_server(Path(tmp), env, threads=displays + 64, demo=True)
-        base = f"http://127.0.0.1:{port}"
-        received: dict[str, list[float]] = {}
-        lock = threading.Lock()
-        clients = []
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
         try:
-            rss_before = rss_mib(worker_pids(proc))
-            for _ in range(displays):
-                client = socketio.Client(reconnection=False)
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except FileNotFoundError:
+            pass
+    return total / TICK
 
-                def on_call(payload, _lock=lock):
-                    now = time.perf_counter()
-                    with _lock:
-                        received.setdefault(payload["number"], []).append(now)
 
-                client.on("ticket.called", on_call)
-                client.connect(base, transports=["websocket"], auth={"channel": "display"}, wait_timeout=30)
-                clients.append(client)
-            rss_connected = rss_mib(worker_pids(proc))
+@dataclass
+class Hall:
+    """What the boards of one run have received: the call number -> the times the boards got it."""
 
-            officer = requests.Session()
-            token = officer.get(f"{base}/api/csrf").json()["csrf_token"]
-            officer.post(f"{base}/api/login", json={"username": "pelayanan", "password": "loket123"},
-                         headers={"X-CSRFToken": token}).raise_for_status()  # fmt: skip
-            headers = {"X-CSRFToken": officer.get(f"{base}/api/csrf").json()["csrf_token"]}
-            counter = next(
-                c["id"] for c in officer.get(f"{base}/api/counters").json()["counters"] if c["name"] == "Loket 1"
-            )
-            officer.post(f"{base}/api/session", json={"role": "pelayanan", "counter_id": counter}, headers=headers)
-            for _ in range(calls):
-                requests.post(f"{base}/api/tickets", json={"service": "pencetakan-ktp-el"})
+    boards: int = 0
+    received: dict[str, list[float]] = field(default_factory=dict)
+    waiting: dict[str, asyncio.Event] = field(default_factory=dict)
+    syncs: int = 0
 
+    def got(self, number: str, at: float) -> None:
+        times = self.received.setdefault(number, [])
+        times.append(at)
+        if len(times) >= self.boards and number in self.waiting:
+            self.waiting[number].set()
+
+
+class Board:
+    """One display page. old=True: the page before deltas; else the page now."""
+
+    def __init__(self, hall: Hall, old: bool):
+        self.hall = hall
+        self.old = old
+        self.connected = asyncio.Event()
+        self.v: int | None = None
+        self.syncing = False
+        self.pending: list[str] = []  # calls in deltas kept while the state is on its way
+        self.sync_timer: asyncio.TimerHandle | None = None
+        self.ws: aiohttp.ClientWebSocketResponse | None = None
+        self.sends: set[asyncio.Future] = set()
+
+    async def run(self, session: aiohttp.ClientSession, base: str) -> None:
+        url = base.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
+        auth = {"channel": "display" if self.old else "board"}
+        async with session.ws_connect(url, max_msg_size=0) as ws:
+            self.ws = ws
+            async for message in ws:
+                data = message.data
+                if not isinstance(data, str):
+                    continue
+                if data == "2":
+                    await ws.send_str("3")
+                elif data.startswith("0"):
+                    await ws.send_str("40" + json.dumps(auth))
+                elif data.startswith("40"):
+                    self.connected.set()
+                elif data.startswith("42"):
+                    self.on_event(data)
+
+    def on_event(self, data: str) -> None:
+        now = time.perf_counter()
+        if self.old:
+            if data.startswith('42["ticket.'):
+                if data.startswith('42["ticket.called"'):
+                    self.hall.got(json.loads(data[2:])[1]["number"], now)
+                # the old page: the whole state again 250 ms after any ticket event (debounced)
+                if self.sync_timer:
+                    self.sync_timer.cancel()
+                self.sync_timer = asyncio.get_running_loop().call_later(0.25, self.sync)
+            return  # display.state: the old page redraws from it; nothing to measure
+        name, payload = json.loads(data[2:])
+        if name == "display.state":
+            self.v = payload["v"]
+            self.syncing = False
+            for number in self.pending:
+                self.hall.got(number, now)  # shown once the state came
+            self.pending = []
+        elif name == "display.delta":
+            number = payload.get("call", {}).get("number")
+            if self.syncing or self.v is None:
+                if number:
+                    self.pending.append(number)
+            elif payload["v"] > self.v + 1:  # a delta was lost: ask for the whole state
+                self.hall.syncs += 1
+                if number:
+                    self.pending.append(number)
+                self.sync()
+            elif payload["v"] == self.v + 1:
+                self.v = payload["v"]
+                if number:
+                    self.hall.got(number, now)
+
+    def sync(self) -> None:
+        self.sync_timer = None
+        if self.ws is not None and not self.ws.closed:
+            self.syncing = not self.old
+            send = asyncio.ensure_future(self.ws.send_str('42["display.sync"]'))
+            self.sends.add(send)
+            send.add_done_callback(self.sends.discard)
+
+
+async def officer_at_counter(session: aiohttp.ClientSession, base: str) -> dict:
+    async def csrf() -> dict:
+        async with session.get(f"{base}/api/csrf") as r:
+            return {"X-CSRFToken": (await r.json())["csrf_token"]}
+
+    login = {"username": "pelayanan", "password": "loket123"}
+    async with session.post(f"{base}/api/login", json=login, headers=await csrf()) as r:
+        r.raise_for_status()
+    headers = await csrf()
+    async with session.get(f"{base}/api/counters") as r:
+        counter = next(c["id"] for c in (await r.json())["counters"] if c["name"] == "Loket 1")
+    async with session.post(
+        f"{base}/api/session", json={"role": "pelayanan", "counter_id": counter}, headers=headers
+    ) as r:
+        r.raise_for_status()
+    return headers
+
+
+async def measure(
+    bases: list[str], boards: int, calls: int, gap: float, old: bool, pids: list[int], master_pids: set[int]
+) -> dict:
+    hall = Hall(boards=boards)
+    timeout = aiohttp.ClientTimeout(total=None, sock_connect=30)
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+        clients = [Board(hall, old) for _ in range(boards)]
+        tasks = [asyncio.ensure_future(c.run(session, bases[i % len(bases)])) for i, c in enumerate(clients)]
+        started = time.monotonic()
+        done = asyncio.gather(*(c.connected.wait() for c in clients))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done, CONNECT_SECONDS)
+        connected = sum(c.connected.is_set() for c in clients)
+        connect_seconds = time.monotonic() - started
+        hall.boards = connected
+        await asyncio.sleep(1)  # the states sent on connect are out of the way
+        rss = rss_mib(pids)
+        masters = {pid for pid in pids if pid in master_pids}
+        rss_worker = max(rss_mib([pid]) for pid in pids if pid not in masters)  # the largest worker process
+
+        base = bases[0]
+        jar = aiohttp.CookieJar(unsafe=True)  # cookies from 127.0.0.1 too
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30), cookie_jar=jar) as officer:
             latencies: list[float] = []
-            missing = 0
+            lost = (boards - connected) * calls
+            failed_requests = 0
+            server_cpu, client_cpu = cpu_seconds(pids), time.process_time()
+            calls_end = time.monotonic() + CALLS_SECONDS
+            made = 0
+            try:
+                headers = await officer_at_counter(officer, base)
+                for _ in range(calls):
+                    async with officer.post(f"{base}/api/tickets", json={"service": "pencetakan-ktp-el"}) as r:
+                        r.raise_for_status()
+                await asyncio.sleep(1)
+            except (aiohttp.ClientError, TimeoutError):
+                calls_end = 0  # the server cannot even take the officer's log-in or the tickets: no call is made
             for _ in range(calls):
+                if time.monotonic() > calls_end:
+                    break  # an overloaded server: the calls not made are lost too
+                made += 1
                 start = time.perf_counter()
-                number = officer.post(f"{base}/api/counter/call-next", json={}, headers=headers).json()["ticket"][
-                    "number"
-                ]
-                deadline = time.monotonic() + 10
-                while time.monotonic() < deadline:
-                    with lock:
-                        if len(received.get(number, [])) >= displays:
-                            break
-                    time.sleep(0.001)
-                with lock:
-                    got = list(received.get(number, []))
-                missing += displays - len(got)
-                latencies += [t - start for t in got]
-                time.sleep(gap)  # calls in a hall come seconds apart; the default measures a busy hall
-            q = statistics.quantiles(latencies, n=100)
-            print(
-                f"{displays:4d} displays, {calls} calls: p50 {q[49] * 1000:6.1f} ms  p99 {q[98] * 1000:6.1f} ms  "
-                f"max {max(latencies) * 1000:6.1f} ms  delivered {len(latencies)}/{displays * calls}"
-                f"{f'  MISSING {missing}' if missing else ''}"
-                f"  server RSS {rss_before:.0f} -> {rss_connected:.0f} MiB"
-            )
+                try:
+                    async with officer.post(
+                        f"{base}/api/counter/call-next", json={}, headers=headers, timeout=aiohttp.ClientTimeout(10)
+                    ) as r:
+                        number = (await r.json())["ticket"]["number"]
+                except (aiohttp.ClientError, TimeoutError, KeyError, TypeError):
+                    failed_requests += 1
+                    lost += connected
+                    continue
+                hall.waiting[number] = event = asyncio.Event()
+                if len(hall.received.get(number, [])) >= connected:
+                    event.set()
+                remaining = CALL_DEADLINE - (time.perf_counter() - start)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(event.wait(), max(remaining, 0.01))
+                got = [t - start for t in hall.received.get(number, []) if t - start <= CALL_DEADLINE]
+                lost += connected - len(got)
+                latencies += got
+                await asyncio.sleep(gap)  # calls in a hall come seconds apart; the default is a busy hall
+            lost += (calls - made) * connected
+            server_cpu = cpu_seconds(pids) - server_cpu
+            client_cpu = time.process_time() - client_cpu
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return {
+        "connected": connected,
+        "connect_s": connect_seconds,
+        "latencies": latencies,
+        "lost": lost,
+        "failed_requests": failed_requests,
+        "rss": rss,
+        "rss_worker": rss_worker,
+        "server_cpu": server_cpu,
+        "client_cpu": client_cpu,
+        "syncs": hall.syncs,
+        "made": made,
+    }
+
+
+def baseline_tree(folder: Path, revision: str) -> Path:
+    """A copy of the source tree at `revision`, to serve the old code beside the new."""
+    tree = folder / "baseline"
+    tree.mkdir()
+    archive = subprocess.run(["git", "archive", revision], cwd=ROOT, check=True, capture_output=True).stdout
+    archive_path = folder / "baseline.tar"
+    archive_path.write_bytes(archive)
+    with tarfile.open(archive_path) as tar:
+        tar.extractall(tree, filter="data")
+    return tree
+
+
+def run(mode: str, boards: int, calls: int, gap: float, revision: str) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        # The tickets come from this script, not a paired kiosk: let it take as many as it calls.
+        env = {"LOKET_PRINTER": f"file:{folder}/t", "LOKET_UNPAIRED_TICKET_RATE": "100000 per minute"}
+        procs = []
+        try:
+            if mode == "old":
+                root = baseline_tree(folder, revision)
+                procs.append(start_server(folder, env, threads=boards + 64, demo=True, root=root))
+            elif mode == "new":
+                procs.append(start_server(folder, env, demo=True, worker="gevent"))
+            else:
+                env |= {"SOCKETIO_MESSAGE_QUEUE": REDIS_URL, "LOKET_SOCKETIO_CHANNEL": f"bench-{uuid.uuid4().hex[:8]}"}
+                procs.append(start_server(folder, env, demo=True, worker="gevent"))
+                procs.append(start_server(folder, env, worker="gevent", init=False))
+            bases = [f"http://127.0.0.1:{port}" for _, port, _ in procs]
+            pids = [pid for proc, _, _ in procs for pid in worker_pids(proc)]
+            masters = {proc.pid for proc, _, _ in procs}
+            result = asyncio.run(measure(bases, boards, calls, gap, mode == "old", pids, masters))
         finally:
-            for client in clients:
-                client.disconnect()
-            proc.terminate()
-            proc.wait()
+            for proc, _, _ in procs:
+                proc.terminate()
+            for proc, _, _ in procs:
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+            if mode == "redis":
+                import redis
+
+                channel = env["LOKET_SOCKETIO_CHANNEL"]
+                redis.Redis.from_url(REDIS_URL).delete(f"{channel}:board:v")
+    return result
+
+
+LABELS = {
+    "old": "old (gthread, full state after each event)",
+    "new": "new (gevent, deltas), 1 process",
+    "redis": "new, 2 processes + Redis",
+}
+
+
+def row(mode: str, boards: int, calls: int, r: dict) -> str:
+    lat = sorted(r["latencies"])
+    if len(lat) >= 2:
+        q = statistics.quantiles(lat, n=100)
+        p50, p99, top = f"{q[49] * 1000:.0f} ms", f"{q[98] * 1000:.0f} ms", f"{lat[-1] * 1000:.0f} ms"
+    else:
+        p50 = p99 = top = "–"
+    total = boards * calls
+    notes = []
+    if r["connected"] < boards:
+        notes.append(f"{boards - r['connected']} boards could not connect in {CONNECT_SECONDS:.0f} s")
+    if r["made"] < calls:
+        notes.append(f"only {r['made']} of {calls} calls made (the server could not answer the officer in time)")
+    if r["failed_requests"]:
+        notes.append(f"{r['failed_requests']} call requests failed")
+    if r["syncs"]:
+        notes.append(f"{r['syncs']} gaps healed")
+    per_call = 1000 / max(r["made"], 1)
+    return (
+        f"| {boards} | {LABELS[mode]} | {r['connected']}/{boards} in {r['connect_s']:.1f} s | {p50} | {p99} | {top} "
+        f"| {r['lost']} of {total} | {r['rss']:.0f} MiB ({r['rss_worker']:.0f}) | {r['server_cpu'] * per_call:.0f} ms "
+        f"| {r['client_cpu'] * per_call:.0f} ms | {'; '.join(notes)} |"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--displays", type=int, nargs="+", default=[10, 100, 500])
-    parser.add_argument("--calls", type=int, default=30)
-    parser.add_argument("--gap", type=float, default=0.5, help="seconds between calls (each call also pushes a state)")
+    parser.add_argument("--boards", type=int, nargs="+", default=[100, 500, 1000])
+    parser.add_argument("--calls", type=int, default=20)
+    parser.add_argument("--gap", type=float, default=0.5, help="seconds between calls")
+    parser.add_argument("--modes", nargs="+", default=["old", "new"], choices=["old", "new", "redis"])
+    parser.add_argument("--redis", action="store_true", help="also two gevent processes through Redis")
+    parser.add_argument("--baseline", default=BASELINE, help="git revision of the old code")
     args = parser.parse_args()
-    print(
-        f"gunicorn gthread, 1 worker (threads = displays + 64); python-socketio clients over WebSocket on loopback; "
-        f"a call every {args.gap} s"
-    )
-    for n in args.displays:
-        run(n, args.calls, args.gap)
+    modes = args.modes + (["redis"] if args.redis and "redis" not in args.modes else [])
+    print(f"{args.calls} calls per run, one every {args.gap} s; lost = not at a board {CALL_DEADLINE:.0f} s after")
+    print("the request (or the board never connected). CPU columns: per call, during the calls.")
+    print()
+    print("server RSS: gunicorn's master and workers (in brackets: the largest worker), once the boards are connected.")
+    print()
+    print("| boards | server | connected | p50 | p99 | max | lost | server RSS | server CPU/call | client CPU/call | |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    results: dict[tuple[str, int], dict] = {}
+    for boards in args.boards:
+        for mode in modes:
+            results[mode, boards] = r = run(mode, boards, args.calls, args.gap, args.baseline)
+            print(row(mode, boards, args.calls, r), flush=True)
+    print()
+    for boards in args.boards:
+        old, new = results.get(("old", boards)), results.get(("new", boards))
+        if old and new and len(old["latencies"]) > 1 and len(new["latencies"]) > 1:
+            p99 = [statistics.quantiles(r["latencies"], n=100)[98] for r in (old, new)]
+            print(
+                f"{boards} boards: p99 old/new {p99[0] / p99[1]:.0f}x; server CPU per call old/new "
+                f"{old['server_cpu'] / max(new['server_cpu'], 1e-9):.1f}x; RSS old/new {old['rss'] / new['rss']:.1f}x"
+            )
 
 
 if __name__ == "__main__":

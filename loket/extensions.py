@@ -5,11 +5,22 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_socketio import SocketIO
 from flask_wtf import CSRFProtect
+from gevent import monkey
 
 socketio = SocketIO()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+
+
+def async_mode() -> str:
+    """gevent under gunicorn's gevent worker (it patches the standard library before the app loads); else threads.
+
+    A greenlet per open board or staff page instead of a thread (Flask-SocketIO's production setup):
+    a thousand idle boards cost little memory and no thread limit. Tests, the CLI and `flask run`
+    are unpatched and keep threads.
+    """
+    return "gevent" if monkey.is_module_patched("socket") else "threading"
 
 
 def init_app(app) -> None:
@@ -21,7 +32,7 @@ def init_app(app) -> None:
         app,
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
         channel=app.config.get("SOCKETIO_CHANNEL", "loket"),
-        async_mode="threading",
+        async_mode=async_mode(),
         cors_allowed_origins=None,
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],  # clients send only tiny messages
     )

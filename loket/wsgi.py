@@ -1,4 +1,12 @@
-"""WSGI entry point for gunicorn: `gunicorn --worker-class gthread --threads 64 loket.wsgi:app`."""
+"""WSGI entry point for gunicorn's gevent worker, as `make run` serves it:
+
+    gunicorn --worker-class gevent --worker-connections 4000 --workers 1 loket.wsgi:app
+
+The worker patches the standard library (sockets, threads, locks, queues, time) before it imports
+this module, so everything that waits (a board's WebSocket, the print queues' workers, the staff
+connection check, the Redis listener, SQLAlchemy's pool) waits in a greenlet. Started any other
+way (gthread, `flask run`), the app runs on threads as before (loket.extensions.async_mode).
+"""
 
 from loket.app import create_app
 

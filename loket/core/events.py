@@ -32,6 +32,8 @@ class Event:
     ticket_id: int | None = None
     counter_id: int | None = None
     officer_id: int | None = None
+    #: Its entry in the event log (EventRecord.id), when it has one: a board tells two calls of one number apart by it.
+    id: int | None = None
 
     @property
     def public(self) -> bool:

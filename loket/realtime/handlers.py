@@ -11,19 +11,21 @@ from flask_login import current_user
 from flask_socketio import emit, join_room
 
 from loket.core.admin import paired_kiosk
-from loket.display.state import display_state
 from loket.extensions import socketio
 from loket.services import loket
 
+from .board import BOARD_ROOM, board_pusher
 from .publish import DISPLAY_ROOM, STAFF_ROOM, counter_room, kiosk_room
 from .staff_sockets import staff_sockets
 
 
 def on_connect(auth=None):
-    """Sent by a display or a staff page on (re)connect; answered with display.state to it alone.
+    """Sent by a board, a display or a staff page on (re)connect; answered with display.state to it alone.
 
-    A display (auth {"channel": "display"}, the default) joins the display room and receives
-    the full current state at once, so a reconnect heals it without a reload. A logged-in
+    A board (auth {"channel": "board"}) joins the board room and receives the full current state at
+    once, so a reconnect heals it without a reload; then only deltas (loket.realtime.board). A kiosk
+    or a survey tablet (auth {"channel": "display"}, the default) joins the display room, which hears
+    the public events themselves (a board page loaded before the boards had their room does too). A logged-in
     officer (auth {"channel": "staff"}) joins the staff room and the room of the session's
     counter; anyone else asking for the staff channel is refused.
     """
@@ -36,13 +38,15 @@ def on_connect(auth=None):
         staff_sockets(current_app._get_current_object()).add(request.sid, current_user.session_id)
         if session.get("counter_id"):
             join_room(counter_room(session["counter_id"]))
+    elif channel == "board":
+        join_room(BOARD_ROOM)
     else:
         join_room(DISPLAY_ROOM)
         token = auth.get("kiosk_token")
         kiosk = paired_kiosk(loket(), token) if isinstance(token, str) else None
         if kiosk:  # a paired kiosk also hears how its own tickets printed
             join_room(kiosk_room(kiosk))
-    emit("display.state", display_state())
+    emit("display.state", board_pusher(current_app._get_current_object()).state())
 
 
 def on_disconnect(reason=None):
@@ -51,8 +55,8 @@ def on_disconnect(reason=None):
 
 
 def on_sync():
-    """Sent by a display that wants the full state again; answered with display.state to it alone."""
-    emit("display.state", display_state())
+    """Sent by a board that missed a delta (or a display that wants the full state); answered to it alone."""
+    emit("display.state", board_pusher(current_app._get_current_object()).state())
 
 
 def register() -> None:

@@ -1,8 +1,8 @@
-"""Publishing domain events over Socket.IO: public ones to displays, all to staff.
+"""Publishing domain events over Socket.IO: what changed to the boards, public ones to displays, all to staff.
 
-Sent by the server only; received by the displays (room "display"), the staff pages (room "staff")
-and the staff pages of one counter (room "counter:<id>"). Kiosks and every other page get
-settings.changed, which goes to everyone.
+Sent by the server only; received by the boards (room "board": display.delta, loket.realtime.board), the
+kiosks and survey tablets (room "display": the public events themselves), the staff pages (room
+"staff") and the staff pages of one counter (room "counter:<id>"). Every page gets settings.changed.
 """
 
 from __future__ import annotations
@@ -16,16 +16,18 @@ from loket.core.events import Event
 from loket.core.speech import Reading, audio_query, call_sentence
 from loket.extensions import socketio
 from loket.office import voice_engine, voice_reading
+from loket.services import loket
 
-from .broadcaster import state_broadcaster
+from .board import board_pusher
 
 DISPLAY_ROOM = "display"
 STAFF_ROOM = "staff"
 
 
 def publish(events: Iterable[Event]) -> None:
-    """Send each event to the rooms that may see it; displays also get a fresh full state, coalesced."""
+    """Send each event to the rooms that may see it; the boards get a call at once, other changes coalesced."""
     changed = False
+    pusher = board_pusher(current_app._get_current_object())
     for event in events:
         if event.kind in ("settings.changed", "catalog.changed"):
             # Kiosks, displays and counters reload what they show on settings.changed; an SOP
@@ -36,10 +38,13 @@ def publish(events: Iterable[Event]) -> None:
         payload = with_voice(event.payload) if event.kind == "ticket.called" else event.payload
         if event.public:
             socketio.emit(event.kind, payload, to=DISPLAY_ROOM)
-            changed = True
+            if event.kind == "ticket.called":
+                pusher.call(dict(payload, at=loket().clock.now().isoformat(), event=event.id))
+            else:
+                changed = True
         socketio.emit(event.kind, payload, to=STAFF_ROOM)
     if changed:
-        state_broadcaster(current_app._get_current_object(), DISPLAY_ROOM).poke()
+        pusher.poke()
 
 
 def with_voice(call: dict) -> dict:

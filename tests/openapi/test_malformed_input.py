@@ -31,7 +31,7 @@ def any_app(request, tmp_path, demo_database):
         _empty_every_table(engine)
         engine.dispose()
     app = make_app(tmp_path, url, **INPUT_ONLY)
-    app.extensions["display_state_broadcaster"] = NoDisplayPush()
+    app.extensions["board_pusher"] = NoDisplayPush(app)
     if request.param == "postgresql":
         list(ensure_demo(app.extensions["loket"]))
     client = app.test_client()
@@ -48,7 +48,7 @@ INPUT_ONLY = {"RATELIMIT_ENABLED": False, "KIOSK_PIN_LOCKOUT": "", "KIOSK_PIN": 
 @pytest.fixture
 def sqlite_app(tmp_path, demo_database):
     app = make_app(tmp_path, demo_database, **INPUT_ONLY)
-    app.extensions["display_state_broadcaster"] = NoDisplayPush()
+    app.extensions["board_pusher"] = NoDisplayPush(app)
     assert app.test_client().post("/api/tickets", json={"service": KTP}).status_code == 201
     yield app
     app.extensions["loket"].store.dispose()

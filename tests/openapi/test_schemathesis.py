@@ -83,7 +83,7 @@ def fuzz_app(request, tmp_path, demo_database):
         KIOSK_PIN="2468",
         KIOSK_PIN_LOCKOUT="",  # the lockout (its 429 documented) would soon hide the PIN handlers from the fuzz
     )
-    app.extensions["display_state_broadcaster"] = NoDisplayPush()
+    app.extensions["board_pusher"] = NoDisplayPush(app)
     if BACKEND == "postgresql":
         list(ensure_demo(app.extensions["loket"]))
     yield app

@@ -45,10 +45,8 @@ def two_servers(tmp_path, served_template):
             subprocess.Popen(
                 [
                     BIN / "gunicorn",
-                    "--worker-class",
-                    "gthread",
-                    "--threads",
-                    "16",
+                    "--worker-class",  # as in production (README): the gevent worker
+                    "gevent",
                     "-w",
                     "1",
                     "--no-control-socket",
@@ -102,11 +100,24 @@ def test_a_call_made_on_one_process_reaches_a_display_on_the_other(two_servers, 
         got_call.set()
 
     display.connect(display_base, transports=["websocket"], auth={"channel": "display"}, wait_timeout=10)
+    board_messages: list[tuple[str, dict]] = []
+    board_heard = threading.Event()
+    board = socketio.Client(reconnection=False)
+    board.on("display.state", lambda state: board_messages.append(("state", state)))
+
+    @board.on("display.delta")
+    def _delta(delta):
+        board_messages.append(("delta", delta))
+        if "call" in delta:
+            board_heard.set()
+
+    board.connect(display_base, transports=["websocket"], auth={"channel": "board"}, wait_timeout=10)
     try:
         assert got_state.wait(10), "the display gets its state on connect"
+        # the ticket on the board's process, the call on the other: both count the boards' messages
         kiosk = {"X-Loket-Kiosk-Token": kiosk_code(served_template)}  # the paired kiosk
         number = requests.post(
-            f"{counter_base}/api/tickets", json={"service": "pencetakan-ktp-el"}, headers=kiosk, timeout=10
+            f"{display_base}/api/tickets", json={"service": "pencetakan-ktp-el"}, headers=kiosk, timeout=10
         ).json()["number"]
         officer = requests.Session()
         token = officer.get(f"{counter_base}/api/csrf", timeout=10).json()["csrf_token"]
@@ -125,8 +136,16 @@ def test_a_call_made_on_one_process_reaches_a_display_on_the_other(two_servers, 
         assert called["ticket"]["number"] == number
         assert got_call.wait(10), "the display on the other process never heard the call"
         assert calls[0]["number"] == number and calls[0]["counter"] == "Loket 3"
+        assert board_heard.wait(10), "the board on the other process never had the call"
+        kinds = [kind for kind, _ in board_messages]
+        assert kinds[0] == "state" and "state" not in kinds[1:], "no gap: the state once, on connect"
+        versions = [m["v"] for _, m in board_messages]
+        assert versions == list(range(versions[0], versions[0] + len(versions))), "one count for both processes"
+        [call] = [m["call"] for kind, m in board_messages if kind == "delta" and "call" in m]
+        assert call["number"] == number and call["counter"] == "Loket 3"
     finally:
         display.disconnect()
+        board.disconnect()
 
 
 def _admin_session(base: str) -> tuple[requests.Session, dict]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
+import pytest
+
 from loket.app import socketio
 
 
@@ -72,22 +76,67 @@ def test_display_state_lists_the_office_media(app, client):
     assert state["office"]["name"] and state["voice"]["engine"] == "server"
 
 
-def test_displays_get_fresh_state_pushed_without_asking(app, client, staff, display):
-    import time
+@pytest.fixture
+def board(app):
+    """A board connected over Flask-SocketIO's test client."""
+    c = socketio.test_client(app, auth={"channel": "board"})
+    yield c
+    if c.is_connected():
+        c.disconnect()
 
-    desk = staff("pelayanan", "pelayanan", "Loket 1")
-    display.get_received()
-    for _ in range(3):
-        client.post("/api/tickets", json={"service": "pencetakan-ktp-el"})
-    desk.post("/api/counter/call-next")
-    states: list = []
-    deadline = time.monotonic() + 5
+
+def _deltas_until(board, done, seconds: float = 5) -> list[dict]:
+    """The deltas the board receives until `done(deltas)` (the figures of a burst come a moment later)."""
+    deltas: list[dict] = []
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        states += _events(display, "display.state")
-        if states and {c["counter"]: c["number"] for c in states[-1]["counters"]}["Loket 1"] == "B-001":
+        deltas += _events(board, "display.delta")
+        if done(deltas):
             break
         time.sleep(0.05)
-    assert states, "the server pushes the state to displays by itself"
-    assert states[-1]["waiting_groups"]["ktp-el"] == 2
-    assert {c["counter"]: c["number"] for c in states[-1]["counters"]}["Loket 1"] == "B-001"
-    assert len(states) < 4, "four events in a burst are pushed as fewer states"
+    return deltas
+
+
+def test_a_board_gets_the_state_on_connect_then_each_call_as_a_numbered_delta(app, client, staff, board):
+    [state] = _events(board, "display.state")
+    start = state["v"]
+    desk = staff("pelayanan", "pelayanan", "Loket 2")
+    client.post("/api/tickets", json={"service": "pencetakan-ktp-el"})
+    desk.post("/api/counter/call-next")
+    deltas = _deltas_until(board, lambda d: any("call" in x for x in d))
+    [call] = [d for d in deltas if "call" in d]
+    assert call["call"]["number"] == "B-001" and call["call"]["counter_number"] == 2
+    assert call["call"]["say"] == "Nomor antrean be nol nol satu, silakan menuju loket dua."
+    assert call["call"]["audio"].startswith("/api/voice/call.wav?number=B-001&counter=2&recall=0&sig=")
+    assert {c["counter"]: c["number"] for c in call["counters"]}["Loket 2"] == "B-001"
+    assert call["waiting_groups"]["ktp-el"] == 0
+    assert "calls" not in call and "office" not in call and "media" not in call, "only what changed"
+    assert [d["v"] for d in deltas] == list(range(start + 1, start + 1 + len(deltas))), "numbered one by one"
+    # a board that missed one asks again and gets the state at the version it has reached
+    board.emit("display.sync")
+    [again] = _events(board, "display.state")
+    assert again["v"] == deltas[-1]["v"] and again["calls"][0]["number"] == "B-001"
+    assert again["seq"] >= call["seq"]
+
+
+def test_boards_get_the_figures_once_per_burst_and_the_newest_last(app, client, staff, board):
+    desk = staff("pelayanan", "pelayanan", "Loket 1")
+    board.get_received()
+    for _ in range(3):
+        client.post("/api/tickets", json={"service": "pencetakan-ktp-el"})
+    deltas = _deltas_until(board, lambda d: bool(d) and d[-1]["waiting_groups"]["ktp-el"] == 3)
+    assert deltas[-1]["waiting_groups"]["ktp-el"] == 3, "the waiting count is pushed without asking"
+    assert len(deltas) < 3, "three tickets in a burst are pushed as fewer deltas"
+    desk.post("/api/counter/call-next")
+    after = _deltas_until(board, lambda d: any("call" in x for x in d))
+    assert after[-1]["waiting_groups"]["ktp-el"] == 2
+    assert after[-1]["seq"] > deltas[-1]["seq"], "the newer figures say so"
+
+
+def test_kiosks_and_survey_tablets_still_hear_the_public_events_but_no_deltas(app, client, staff, display):
+    desk = staff("pelayanan", "pelayanan", "Loket 1")
+    client.post("/api/tickets", json={"service": "pencetakan-ktp-el"})
+    desk.post("/api/counter/call-next")
+    received = display.get_received()
+    assert [e["args"][0]["number"] for e in received if e["name"] == "ticket.called"] == ["B-001"]
+    assert not [e for e in received if e["name"] == "display.delta"]

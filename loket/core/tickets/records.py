@@ -198,7 +198,11 @@ def record_event(
         "payload": payload,
     }
     if isinstance(ticket, Ticket):
-        s.add(EventRecord(**row))  # written with the row's own changes, at the session's flush
+        record = EventRecord(**row)
+        s.add(record)
+        s.flush()  # its id now (the INSERT it would make at commit anyway): a board tells calls apart by it
+        event_id = record.id
     else:  # the view of a ticket just written (issuing.new_ticket): its row is there, write the event now
-        s.connection().execute(INSERT_EVENT, row)
-    return Event(kind, payload, ticket.id, counter.id if counter else None, user.id if user else None)
+        inserted = s.connection().execute(INSERT_EVENT, row).inserted_primary_key
+        event_id = inserted[0] if inserted else None
+    return Event(kind, payload, ticket.id, counter.id if counter else None, user.id if user else None, event_id)

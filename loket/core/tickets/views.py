@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from loket.core.catalog import Catalog
@@ -343,7 +343,7 @@ def hall_facing(catalog: Catalog, role: str) -> bool:
 
 
 def display_state(loket: Context, recent: int = 30) -> dict[str, Any]:
-    """Everything a display needs on (re)connect: recent calls and each counter's number."""
+    """Everything a display needs on (re)connect: recent calls, each counter's number and the figures."""
     with loket.store.read() as s:
         since = loket.clock.day_start(loket.clock.today())
         calls = s.scalars(
@@ -352,43 +352,55 @@ def display_state(loket: Context, recent: int = 30) -> dict[str, Any]:
             .order_by(EventRecord.id.desc())
             .limit(recent)
         ).all()
-        counters = []
-        for counter in s.scalars(select(Counter).where(Counter.active).order_by(Counter.number)):
-            if not any(hall_facing(loket.catalog, role) for role in counter.roles):
-                continue  # back-office rooms never call residents
-            current = s.scalar(
-                select(Ticket)
-                .where(
-                    Ticket.counter_id == counter.id,
-                    Ticket.state.in_([S.CALLED.value, S.SERVING.value]),
-                )
-                .order_by(Ticket.id.desc())
-                .limit(1)
-            )
-            if current is not None and not current.step["resident_present"]:
-                current = None  # a back-office step: nobody in the hall is sent there
-            counters.append(
-                {
-                    "counter": counter.name,
-                    "counter_number": counter.number,
-                    "zone": counter.zone,
-                    "number": current.number if current else None,
-                }
-            )
-        ready = s.scalars(
-            select(Ticket.number).where(Ticket.state == S.READY.value).order_by(Ticket.queued_at, Ticket.id).limit(40)
-        ).all()
-        waiting = waiting_by_service(loket, s)
-        groups: dict[str, int] = {}
-        for sop in loket.catalog:
-            groups[sop.group] = groups.get(sop.group, 0) + waiting.get(sop.code, 0)
         settings = loket.effective_settings
         return {
             "day": loket.clock.today().isoformat(),
-            "calls": [dict(e.payload, at=e.at.isoformat()) for e in calls],
-            "counters": counters,
-            "waiting": waiting,
-            "waiting_groups": groups,
-            "ready": list(ready),
+            "calls": [dict(e.payload, at=e.at.isoformat(), event=e.id) for e in calls],
+            **_board_figures(loket, s),
             "office": {"name": settings.office_name, "running_text": settings.running_text},
         }
+
+
+def board_figures(loket: Context) -> dict[str, Any]:
+    """What a board shows that any ticket event can change: counters, waiting and ready numbers.
+
+    `seq` is the last event in the log these figures include: of two sets, the higher is the newer,
+    whichever process read them and whichever arrived first.
+    """
+    with loket.store.read() as s:
+        return _board_figures(loket, s)
+
+
+def _board_figures(loket: Context, s: Session) -> dict[str, Any]:
+    seq = s.scalar(select(func.max(EventRecord.id))) or 0
+    # each counter's latest called or served ticket, in one query (not one per counter: this runs after every change)
+    at_counter: dict[int | None, Ticket] = {}
+    for ticket in s.scalars(
+        select(Ticket)
+        .where(Ticket.counter_id.is_not(None), Ticket.state.in_([S.CALLED.value, S.SERVING.value]))
+        .order_by(Ticket.id.desc())
+    ):
+        at_counter.setdefault(ticket.counter_id, ticket)
+    counters = []
+    for counter in s.scalars(select(Counter).where(Counter.active).order_by(Counter.number)):
+        if not any(hall_facing(loket.catalog, role) for role in counter.roles):
+            continue  # back-office rooms never call residents
+        current = at_counter.get(counter.id)
+        if current is not None and not current.step["resident_present"]:
+            current = None  # a back-office step: nobody in the hall is sent there
+        counters.append(
+            {
+                "counter": counter.name,
+                "counter_number": counter.number,
+                "zone": counter.zone,
+                "number": current.number if current else None,
+            }
+        )
+    ready = s.scalars(
+        select(Ticket.number).where(Ticket.state == S.READY.value).order_by(Ticket.queued_at, Ticket.id).limit(40)
+    ).all()
+    waiting = waiting_by_service(loket, s)
+    groups: dict[str, int] = {}
+    for sop in loket.catalog:
+        groups[sop.group] = groups.get(sop.group, 0) + waiting.get(sop.code, 0)
+    return {"seq": seq, "counters": counters, "waiting": waiting, "waiting_groups": groups, "ready": list(ready)}

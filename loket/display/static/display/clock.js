@@ -11,7 +11,7 @@ export function tick(socket) {
   var date = longDate(now);
   if (date !== shownDate) {
     // a new day (or language): the server's state starts afresh at midnight
-    if (shownDate && socket) requestSync(socket);
+    if (shownDate && socket) requestSync();
     shownDate = date;
     $("date").textContent = date;
   }

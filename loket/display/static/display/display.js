@@ -25,7 +25,8 @@
  * "Aktifkan suara" bar asks once; the choice is kept in localStorage ("loket.display.sound"
  * = "on"); if a later load is still blocked, a warning stays until someone taps the screen.
  *
- * For tests and the curious: window.LoketDisplay = {queueLength(), played: [sentences heard],
+ * For tests and the curious: window.LoketDisplay = {queueLength(), played: [sentences heard], board: {v, seq,
+ * states (full states received), heals (gaps noticed)},
  * log: [{sentence, number, counter, recall, engine, start, end, outcome}], sound(), state}.
  * start/end are performance.now() milliseconds; outcome is "ended", "error", "timeout" (the queue
  * moves on in every case) or "blocked" (the browser refused: not in `played`, the warning shows).
@@ -40,7 +41,7 @@ import * as i18n from "loket/i18n.js";
 import { $, state } from "./state.js";
 import { view } from "./hall.js";
 import { refit, renderAll } from "./render.js";
-import { connect, setConnection } from "./socket.js";
+import { board, connect, setConnection } from "./socket.js";
 import { queueLength } from "./flash.js";
 import { checkSound, onInteraction, setSound, soundState, storedOn } from "./sound.js";
 import { log, played } from "./voice.js";
@@ -59,6 +60,7 @@ window.LoketDisplay = {
   },
   state: state,
   view: view,
+  board: board,
 };
 
 document.body.setAttribute("data-view", view);
