@@ -201,7 +201,7 @@ def record_event(
         record = EventRecord(**row)
         s.add(record)
         s.flush()  # its id now (the INSERT it would make at commit anyway): a board tells calls apart by it
-        event_id = record.id
+        event_id: int | None = record.id
     else:  # the view of a ticket just written (issuing.new_ticket): its row is there, write the event now
         inserted = s.connection().execute(INSERT_EVENT, row).inserted_primary_key
         event_id = inserted[0] if inserted else None
