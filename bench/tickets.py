@@ -1,6 +1,7 @@
 """Benchmark: issuing tickets under N concurrent kiosk clients (issue 12, "Tickets").
 
-Starts Loket the way `make run` does (gunicorn gthread, 1 worker, 128 threads, SQLite, file printer)
+Starts Loket the way `make run` does (gunicorn's gevent worker, 1 worker, SQLite, file printer; with
+`--gthread` also as it served before issue 12: gthread, 128 threads)
 in a temporary folder, pairs a kiosk there (`flask --app loket.app pair-kiosk bench`) and lets N
 concurrent clients issue tickets as that paired kiosk (header X-Loket-Kiosk-Token, a fresh
 Idempotency-Key per tap) until a bounded count of tickets is issued or a time bound passes,
@@ -241,12 +242,14 @@ def loket_target(name: str, proc: subprocess.Popen, port: int, code: str) -> Tar
     )
 
 
-def run_loket(args: argparse.Namespace) -> dict:
+def run_loket(args: argparse.Namespace, worker: str = "gevent") -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        proc, port, env = start_server(folder, {"LOKET_PRINTER": f"file:{folder / 'tickets'}"}, threads=128)
+        extra = {"LOKET_PRINTER": f"file:{folder / 'tickets'}"}
+        proc, port, env = start_server(folder, extra, threads=128, worker=worker)
         try:
-            target = loket_target("Loket, make run (SQLite, gthread, file printer)", proc, port, pair_kiosk(env, KIOSK))
+            name = f"Loket, {'make run' if worker == 'gevent' else '128 threads'} (SQLite, {worker}, file printer)"
+            target = loket_target(name, proc, port, pair_kiosk(env, KIOSK))
             return row(target.name, load(target, args.clients, args.tickets, args.seconds))
         finally:
             proc.terminate()
@@ -299,7 +302,7 @@ def run_network_printer(args: argparse.Namespace) -> None:
             "LOKET_PRINTER": f"file:{folder / 'tickets'}",
             "LOKET_KIOSK_PRINTERS": f"{KIOSK}=network:{printer.address}",
         }
-        proc, port, env = start_server(folder, extra, threads=128)
+        proc, port, env = start_server(folder, extra, worker="gevent")
         try:
             code = pair_kiosk(env, KIOSK)  # the paired kiosk's own printer prints its tickets
             # request start -> the printer's last byte: one client, so each job is timed alone
@@ -333,6 +336,7 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=2000, help="tickets to issue per server (default 2000)")
     parser.add_argument("--seconds", type=float, default=120, help="time bound per server (default 120)")
     parser.add_argument("--peer", choices=["mado"], help="also drive this peer's server in the same run")
+    parser.add_argument("--gthread", action="store_true", help="also serve Loket with gthread (128 threads)")
     parser.add_argument("--mado-dir", default="/tmp/mado", help="MADO-queue's checkout (outside the repository)")
     parser.add_argument("--mado-python", default="/tmp/mado-venv/bin/python", help="its venv's python")
     parser.add_argument("--network-printer", action="store_true", help="also a run with a network printer")
@@ -344,10 +348,18 @@ def main() -> None:
     )
     print(COLUMNS)
     figures = [run_loket(args)]
+    if args.gthread:
+        threaded = run_loket(args, worker="gthread")
     if args.peer == "mado":
         figures.append(run_mado(args))
     if args.network_printer:
         run_network_printer(args)
+    if args.gthread:
+        ours = figures[0]
+        print(
+            f"Loket gevent / gthread: CPU per ticket (settled) {ours['cpu_settled'] / threaded['cpu_settled']:.2f}x, "
+            f"tickets/s {ours['rate'] / threaded['rate']:.2f}x, p99 {ours['p99'] / threaded['p99']:.2f}x"
+        )
     if len(figures) == 2:
         ours, peer = figures
         print(
