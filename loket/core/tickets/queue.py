@@ -102,11 +102,6 @@ def waiting_counts(loket: Context) -> dict[str, int]:
         return waiting_by_service(loket, s)
 
 
-def waiting_for_service(loket: Context, s: Session, service_code: str) -> int:
-    """How many wait in the hall now for one service."""
-    return s.scalar(select(func.count()).where(queued_today(loket), Ticket.service_code == service_code)) or 0
-
-
 def waiting_by_role(loket: Context, s: Session) -> dict[str, int]:
     """How many wait in the hall now, per role of the counter they wait for."""
     rows = s.execute(
