@@ -355,14 +355,21 @@ class _Doc:
         counts = g.counts
         for k, n in doc["c"].items():
             counts[k] += n
-        for k, n in doc["st"].items():
-            g.states[k] = g.states.get(k, 0) + n
-        for k, n in doc["p"].items():
-            g.pendings[k] = g.pendings.get(k, 0) + n
+        if doc["st"]:
+            states = g.states
+            for k, n in doc["st"].items():
+                states[k] = states.get(k, 0) + n
+        if doc["p"]:
+            pendings = g.pendings
+            for k, n in doc["p"].items():
+                pendings[k] = pendings.get(k, 0) + n
+        values, chunks = self.values, g.values
         for k, (a, b) in doc["v"].items():
-            g.values[k].append(self.values[a:b])
+            if b > a:
+                chunks[k].append(values[a:b])
+        sums = g.sums
         for k, n in doc["s"].items():
-            g.sums[k] += n
+            sums[k] += n
         first, last = doc["f"], doc["l"]
         if first is not None and (g.first is None or first < g.first):
             g.first = first
@@ -577,13 +584,15 @@ def _row(key: str, label: dict[str, str], g: _Group, **extra: Any) -> Row:
 def _series(loket: Context, days: dict[date, _Hall], step_minutes: int = QUEUE_STEP_MINUTES) -> list[dict[str, Any]]:
     """`compute.queue_series` from each day's hall instants (the same figures, without the visits)."""
     now = loket.clock.now()
-    per_day: dict[date, dict[str, int]] = {}
-    per_day_peaks: dict[date, dict[str, int]] = {}
+    n_days = 0
+    waiting: dict[str, int] = {}  # slot -> residents waiting at it, summed over the days
+    most: dict[str, int] = {}  # slot -> the most waiting within it on any day that has it
+    seen: dict[str, int] = {}  # slot -> the days that have it
     for day in sorted(days):
         hall = days[day]
         entered_us = np.sort(_flat(hall.entered))
         if not len(entered_us):
-            per_day[day] = per_day_peaks[day] = {}
+            n_days += 1
             continue
         left_us = np.sort(_flat(hall.left))
         day_end = loket.clock.day_start(day + timedelta(days=1))
@@ -596,20 +605,12 @@ def _series(loket: Context, days: dict[date, _Hall], step_minutes: int = QUEUE_S
         left = left_us / 1_000_000
         moment = _floor(loket.clock.local(_EPOCH + int(entered_us[0]) * _US), step_minutes)
         last_local = loket.clock.local(_EPOCH + last_us * _US)
-        slots: list[str] = []
-        ats: list[float] = []
-        untils: list[float] = []
-        while moment <= last_local:
-            slots.append(f"{moment:%H:%M}")
-            ats.append(moment.timestamp())
-            untils.append((moment + timedelta(minutes=step_minutes)).timestamp())
-            moment += timedelta(minutes=step_minutes)
-        at = np.array(ats)
+        slots, at, until = _samples(moment, last_local, step_minutes)
         counts = np.searchsorted(entered, at, "right") - np.searchsorted(left, at, "right")
         # The line rises only when someone arrives: the most in [slot, slot + step) is at a sample or an arrival.
         at_arrival = np.searchsorted(entered, entered, "right") - np.searchsorted(left, entered, "right")
         lo = np.searchsorted(entered, at, "right")
-        hi = np.searchsorted(entered, np.array(untils), "left")
+        hi = np.searchsorted(entered, until, "left")
         # The arrivals of slot i are entered[lo[i]:hi[i]]; the slots' ranges are disjoint and in order.
         peaks_arr = counts.copy()
         arrival = np.arange(len(entered))
@@ -617,22 +618,52 @@ def _series(loket: Context, days: dict[date, _Hall], step_minutes: int = QUEUE_S
         inside = (slot_of >= 0) & (arrival < hi[np.maximum(slot_of, 0)])
         np.maximum.at(peaks_arr, slot_of[inside], at_arrival[inside])
         peaks = [int(n) for n in peaks_arr]
-        per_day[day] = {slot: int(n) for slot, n in zip(slots, counts, strict=True)}
-        per_day_peaks[day] = dict(zip(slots, peaks, strict=True))
-    slots_all = sorted({slot for counts in per_day.values() for slot in counts})
-    n_days = len(per_day)
+        n_days += 1
+        for slot, n, peak in zip(slots, counts.tolist(), peaks, strict=True):
+            # Integers: their sum is the same in any order.
+            waiting[slot] = waiting.get(slot, 0) + n
+            most[slot] = max(most.get(slot, peak), peak)
+            seen[slot] = seen.get(slot, 0) + 1
+    # A day without a slot counts 0 there, as `compute.queue_series` does.
     return [
         {
             "time": slot,
-            "waiting": sum(counts.get(slot, 0) for counts in per_day.values()) / n_days,
-            "peak": max(peaks.get(slot, 0) for peaks in per_day_peaks.values()),
+            "waiting": waiting[slot] / n_days,
+            "peak": most[slot] if seen[slot] == n_days else max(most[slot], 0),
         }
-        for slot in slots_all
+        for slot in sorted(waiting)
     ]
 
 
+def _samples(moment: datetime, last: datetime, step_minutes: int) -> tuple[list[str], Any, Any]:
+    """The sample slots from `moment` to `last` (local, same zone): labels, instants, instants a step later.
+
+    As `compute.queue_series` steps local wall time; where the zone's offset is the same from the first
+    sample to a step after the last (always, in a zone without daylight saving), the instants are
+    spaced evenly and are computed at once rather than one datetime at a time.
+    """
+    step = timedelta(minutes=step_minutes)
+    n = (last.replace(tzinfo=None) - moment.replace(tzinfo=None)) // step + 1 if moment <= last else 0
+    if n and not moment.fold and moment.utcoffset() == (moment + n * step).utcoffset():
+        first = moment.hour * 60 + moment.minute
+        slots = [f"{m // 60 % 24:02d}:{m % 60:02d}" for m in range(first, first + n * step_minutes, step_minutes)]
+        at = moment.timestamp() + np.arange(n, dtype=np.int64).astype(np.float64) * (step_minutes * 60)
+        return slots, at, at + step_minutes * 60
+    labels: list[str] = []
+    ats: list[float] = []
+    untils: list[float] = []
+    while moment <= last:
+        labels.append(f"{moment:%H:%M}")
+        ats.append(moment.timestamp())
+        untils.append((moment + step).timestamp())
+        moment += step
+    return labels, np.array(ats, dtype=np.float64), np.array(untils, dtype=np.float64)
+
+
 def _flat(chunks: list[Any]) -> Any:
-    arrays = [np.asarray(c, dtype=np.int64) for c in chunks if len(c)]
+    arrays = [c if isinstance(c, np.ndarray) else np.asarray(c, dtype=np.int64) for c in chunks if len(c)]
+    if len(arrays) == 1:
+        return arrays[0]
     return np.concatenate(arrays) if arrays else np.empty(0, dtype=np.int64)
 
 
