@@ -3,7 +3,7 @@
 It adds nothing to `Context`: the domain's operations are functions that take it, one way each,
 in loket.core.tickets (issuing, queue, flow, views, prints, records) and loket.core.admin, e.g.
 `issuing.issue(ctx, code)`, `queue.call_next(ctx, actor)`. Office settings are read through the
-one resolver in loket.core.settings (`effective_settings(ctx.store, ctx.defaults)`).
+one resolver, kept by the context (`ctx.settings`, `ctx.effective_settings`; see loket.core.settings).
 """
 
 from __future__ import annotations

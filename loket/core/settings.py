@@ -173,11 +173,6 @@ def office_settings(store: Store) -> OfficeSettings:
         return read_settings(s)
 
 
-def effective_settings(store: Store, defaults: OfficeDefaults) -> EffectiveSettings:
-    """The settings in force now (see `effective`)."""
-    return effective(office_settings(store), defaults)
-
-
 def read_settings(s: Session) -> OfficeSettings:
     """The stored settings, in an open session."""
     row = s.get(Setting, KEY)
