@@ -409,16 +409,20 @@ def test_the_board_applies_each_delta_and_heals_from_the_full_state_after_a_lost
     server = server_factory()
     page = contexts(server.base, viewport=TV).new_page()
     dropped: list[str] = []
+    after_drop: list[str] = []  # deltas that reached the page after the lost one
     drop_next = {"call": False}
 
     def route(ws) -> None:
         upstream = ws.connect_to_server()
 
         def to_page(message) -> None:
-            if drop_next["call"] and isinstance(message, str) and '"display.delta"' in message and '"call"' in message:
+            is_delta = isinstance(message, str) and '"display.delta"' in message
+            if drop_next["call"] and is_delta and '"call"' in message:
                 drop_next["call"] = False
                 dropped.append(message)  # lost, as on a flaky hall network
                 return
+            if dropped and is_delta:
+                after_drop.append(message)
             ws.send(message)
 
         upstream.on_message(to_page)
@@ -445,7 +449,13 @@ def test_the_board_applies_each_delta_and_heals_from_the_full_state_after_a_lost
             break
         page.wait_for_timeout(50)
     assert dropped and second in dropped[0]
-    expect(page.locator("#latest-call")).to_have_attribute("data-call-number", first)  # it never heard of it
+    # It never heard of it, unless a later delta already showed the gap: the figures pushed a moment
+    # after the first call (coalesced, 0.3 s later) may arrive after the lost one on a busy machine,
+    # and then the board has rightly healed already.
+    seen_before = len(after_drop)
+    shown = page.locator("#latest-call").get_attribute("data-call-number")
+    if seen_before == 0 and not after_drop:
+        assert shown == first, (shown, after_drop)
 
     assert desk.call_next()["number"] == third
     expect(page.locator("#latest-call")).to_have_attribute("data-call-number", third)
