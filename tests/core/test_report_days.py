@@ -301,3 +301,95 @@ def test_a_summary_made_in_another_time_zone_is_made_again(history, clock):
         Policy(),
     )
     _same(wita, FIRST, TODAY)
+
+
+def write_live_edges(loket) -> None:
+    """Today's berkas at the edges of the live part's definitions (reports/days.py `live_parts`).
+
+    A berkas and a step exactly at their targets, a walk-in not called at its first step but called at
+    its second, two pauses of one berkas by two officers with different reasons (one event missing), and
+    two officers whose names differ only in case, whose first and last visits interleave.
+    """
+    store, clock = loket.store, loket.clock
+    dewi = create_user(store, clock, "dewi1", "Dewi", "password123", [Role.PELAYANAN, Role.OPERATOR]).id
+    dewi2 = create_user(store, clock, "dewi2", "dewi", "password123", [Role.PELAYANAN, Role.OPERATOR]).id
+    counter = create_counter(store, "Loket 9", 9, [Role.PELAYANAN]).id
+    sop = loket.catalog.get("pencetakan-ktp-el")  # targets 2, 3 and none minutes; the second step in the back office
+    day_start = datetime(TODAY.year, TODAY.month, TODAY.day, tzinfo=UTC) - JAKARTA
+    seconds = timedelta(seconds=1)
+
+    def ticket(s, seq: int, minute: int) -> Ticket:
+        issued = day_start + timedelta(hours=7, minutes=minute, microseconds=250_000)  # 07:xx, before the rest of today
+        t = Ticket(
+            service_day=TODAY,
+            prefix=sop.prefix,
+            seq=900 + seq,
+            number=f"{sop.prefix}-{900 + seq}",
+            service_code=sop.code,
+            steps=sop.snapshot(),
+            state="in_process",
+            step_index=0,
+            current_role=sop.steps[0].role.value,
+            queue_key=issued.timestamp(),
+            queued_at=issued,
+            issued_at=issued,
+            version=1,
+        )
+        s.add(t)
+        s.flush()
+        return t
+
+    def visit(s, t, index, entered, called, started, ended, outcome, officer=None, counter_id=None) -> datetime:
+        s.add(
+            StepVisit(
+                ticket_id=t.id,
+                step_index=index,
+                role=sop.steps[index].role.value,
+                target_minutes=t.steps[index]["target_minutes"],
+                officer_id=officer,
+                counter_id=counter_id,
+                entered_at=entered,
+                called_at=called,
+                started_at=started,
+                ended_at=ended,
+                outcome=outcome,
+            )
+        )
+        return ended or entered
+
+    with store.transaction() as s:
+        # Exactly at target: 120 s at the first step (2 minutes), 180 s at the second (3), 0 s at the last.
+        t = ticket(s, 1, 0)
+        at = t.issued_at
+        at = visit(s, t, 0, at, at + 60 * seconds, at + 90 * seconds, at + 210 * seconds, "advanced", dewi, counter)
+        at = visit(s, t, 1, at, None, at + 30 * seconds, at + 210 * seconds, "advanced", dewi2)
+        at = visit(s, t, 2, at, at + 60 * seconds, at + 70 * seconds, at + 70 * seconds, "advanced", dewi, counter)
+        t.state, t.closed_at = "done", at
+        # A walk-in served at the first step without a call, called at the second.
+        t = ticket(s, 2, 5)
+        at = t.issued_at
+        at = visit(s, t, 0, at, None, at + 30 * seconds, at + 100 * seconds, "advanced", dewi2, counter)
+        at = visit(s, t, 1, at, at + 20 * seconds, at + 40 * seconds, at + 200 * seconds, "advanced", dewi)
+        visit(s, t, 2, at, None, None, None, None)
+        t.state = "waiting"
+        # Paused twice at the first step by two officers for two reasons, a third time with no event, then on.
+        t = ticket(s, 3, 10)
+        at = t.issued_at
+        for officer, reason in ((dewi, "not_in_siak"), (dewi2, "network_down"), (dewi2, None)):
+            ended = visit(s, t, 0, at, at + 30 * seconds, at + 60 * seconds, at + 200 * seconds, "pended", officer)
+            if reason:
+                s.add(EventRecord(at=ended, kind="ticket.pended", ticket_id=t.id, payload={"reason": reason}))
+            at = ended + 600 * seconds
+        at = visit(s, t, 0, at, at + 30 * seconds, at + 60 * seconds, at + 100 * seconds, "advanced", dewi, counter)
+        visit(s, t, 1, at, None, None, None, None)
+
+
+@pytest.mark.parametrize("period", ["today", "past days and today"])
+def test_todays_edge_cases_live_equal_the_full_report(history, period):
+    write_live_edges(history)
+    _same(history, *PERIODS[period])
+    report = build_report_full(history, TODAY)
+    dewis = [r for r in report.officers if r.label["id"].lower() == "dewi"]
+    assert [r.label["id"] for r in dewis] == ["Dewi", "dewi"]  # by first visit, as their names tie
+    assert dewis[0].pendings["not_in_siak"] == 1 and dewis[1].pendings["network_down"] == 1
+    assert dewis[1].pendings["other"] == 1

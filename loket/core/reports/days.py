@@ -24,14 +24,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, insert, select
+from sqlalchemy import DateTime, Text, cast, delete, insert, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 
 from loket.core.context import Context
 from loket.core.messages import _, texts
 from loket.core.roles import ROLE_LABELS, Role
-from loket.core.states import FINAL, TicketState
-from loket.core.store import ReportDay, Ticket
+from loket.core.states import FINAL, PendingReason, TicketState
+from loket.core.store import EventRecord, ReportDay, StepVisit, Ticket
 
 from .compute import (
     MAX_DAYS,
@@ -291,6 +291,327 @@ def _part(loket: Context, day: date, tickets: Iterable[_Ticket]) -> _Part:
     return part
 
 
+# ---- the live days, at once ---------------------------------------------------------------------
+
+_NAT = np.iinfo(np.int64).min  # a missing moment, as datetime64's NaT reads in int64
+_NAIVE = DateTime()  # the stored naive UTC, without the aware wrapper made per value (UTCDateTime)
+_OUTCOMES = {"advanced": 1, "pended": 2, "no_show": 3, "returned": 4}
+
+
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+
+
+def _instants(values: list[datetime | None]) -> Any:
+    """Naive UTC datetimes (or None) as int64 microseconds since the epoch (None: _NAT).
+
+    In Python: numpy's own conversion of datetime objects takes several times longer.
+    """
+    epoch, us = _NAIVE_EPOCH, _US
+    return np.array([_NAT if v is None else (v - epoch) // us for v in values], dtype=np.int64)
+
+
+def _exacts(us: Any) -> list[int]:
+    """`_exact(us / 1e6)` of each: the same float (int64 / 1e6 is correctly rounded, as int / int), times 2**80."""
+    return list(map(int, (us / 1_000_000 * _SCALE).tolist()))
+
+
+def live_parts(loket: Context, since: date, end: date) -> dict[date, _Part]:
+    """`_part` of every day since..end, for all its berkas: the same figures, from a few columns at once.
+
+    Today is never summarized, so this runs for every report that includes today: rather than making a
+    `_Ticket` and `_Visit` per row and adding each visit to each of its groups in Python, it reads the
+    columns it needs (naive datetimes, converted to microseconds by numpy), derives every visit's figures
+    as arrays, and sums each group with a few array operations.
+    """
+    which = (Ticket.service_day >= since) & (Ticket.service_day <= end)
+    with loket.store.read() as s:
+        tickets = s.execute(
+            select(
+                Ticket.id,
+                Ticket.service_code,
+                Ticket.service_day,
+                Ticket.state,
+                type_coerce(Ticket.issued_at, _NAIVE),
+                type_coerce(Ticket.closed_at, _NAIVE),
+                cast(Ticket.steps, Text),
+            )
+            .where(which)
+            .order_by(Ticket.issued_at, Ticket.id)
+        ).all()
+        if not tickets:
+            return {}
+        in_period = select(Ticket.id).where(which)
+        visits = s.execute(
+            select(
+                StepVisit.ticket_id,
+                StepVisit.step_index,
+                StepVisit.role,
+                StepVisit.target_minutes,
+                StepVisit.officer_id,
+                StepVisit.counter_id,
+                type_coerce(StepVisit.entered_at, _NAIVE),
+                type_coerce(StepVisit.called_at, _NAIVE),
+                type_coerce(StepVisit.started_at, _NAIVE),
+                type_coerce(StepVisit.ended_at, _NAIVE),
+                StepVisit.outcome,
+            )
+            .where(StepVisit.ticket_id.in_(in_period))
+            .order_by(StepVisit.id)
+        ).all()
+        # As `compute.load_tickets`: the n-th pended visit of a berkas has the reason of its n-th pended event.
+        reasons: dict[int, list[str | None]] = {}
+        for ticket_id, payload in s.execute(
+            select(EventRecord.ticket_id, EventRecord.payload)
+            .where(EventRecord.kind == "ticket.pended", EventRecord.ticket_id.in_(in_period))
+            .order_by(EventRecord.id)
+        ):
+            reasons.setdefault(ticket_id, []).append((payload or {}).get("reason"))
+    by_ticket: dict[int, list[Any]] = {}
+    for v in visits:
+        by_ticket.setdefault(v[0], []).append(v)
+    by_day: dict[date, list[Any]] = {}
+    for t in tickets:
+        by_day.setdefault(t[2], []).append(t)
+    return {day: _live_part(loket, day, rows, by_ticket, reasons) for day, rows in by_day.items()}
+
+
+def _live_part(
+    loket: Context, day: date, tickets: list[Any], by_ticket: dict[int, list[Any]], reasons: dict[int, list[Any]]
+) -> _Part:
+    """`_part(loket, day, tickets)` from rows: ticket rows in report order, their visit rows in id order."""
+    snapshots: dict[str, tuple[list[dict[str, Any]], int | None]] = {}
+    # Per ticket.
+    t_ids: list[int] = []
+    t_codes: list[str] = []
+    t_states: list[str] = []
+    issued: list[datetime] = []
+    closed: list[datetime | None] = []
+    t_targets: list[int | None] = []
+    t_steps: list[list[dict[str, Any]]] = []
+    t_first: list[int] = []  # the ticket's first visit (visits are numbered in report order)
+    # Per visit, in report order (ticket, then id): the order of `_part`'s visit keys.
+    v_ticket: list[int] = []
+    v_position: list[int] = []
+    v_index: list[int] = []
+    v_role: list[str] = []
+    v_target: list[int] = []
+    v_officer: list[int] = []
+    v_counter: list[int] = []
+    v_moments: list[list[datetime | None]] = [[], [], [], []]
+    v_outcome: list[int] = []
+    v_reason: list[str | None] = []
+    v_present: list[bool] = []
+    v_last: list[bool] = []
+    entered_at, called_at, started_at, ended_at = v_moments
+    other = PendingReason.OTHER.value
+    for ti, (tid, code, _day, state, t_issued, t_closed, steps_text) in enumerate(tickets):
+        snapshot = snapshots.get(steps_text)
+        if snapshot is None:
+            steps = json.loads(steps_text)
+            targets = [s["target_minutes"] for s in steps if s.get("target_minutes") is not None]
+            snapshot = snapshots[steps_text] = (steps, sum(targets) * 60 if targets else None)
+        steps, target_seconds = snapshot
+        t_ids.append(tid)
+        t_codes.append(code)
+        t_states.append(state)
+        issued.append(t_issued)
+        closed.append(t_closed)
+        t_targets.append(target_seconds)
+        t_steps.append(steps)
+        t_first.append(len(v_ticket))
+        n_steps = len(steps)
+        queue = reasons.get(tid)
+        for position, (_tid, index, role, target, officer, counter, e, c, st, en, outcome) in enumerate(
+            by_ticket.get(tid, ())
+        ):
+            v_ticket.append(ti)
+            v_position.append(position)
+            v_index.append(index)
+            v_role.append(role)
+            v_target.append(-1 if target is None else target)
+            v_officer.append(-1 if officer is None else officer)
+            v_counter.append(-1 if counter is None else counter)
+            entered_at.append(e)
+            called_at.append(c)
+            started_at.append(st)
+            ended_at.append(en)
+            kind = _OUTCOMES.get(outcome, 0)
+            v_outcome.append(kind)
+            if kind == 2:
+                v_reason.append(queue.pop(0) if queue else other)
+            else:
+                v_reason.append(None)
+            v_present.append(bool(steps[index].get("resident_present")) if index < n_steps else False)
+            v_last.append(index == n_steps - 1)
+    t_first.append(len(v_ticket))
+    part = _Part()
+    n_tickets = len(t_ids)
+    n_visits = len(v_ticket)
+
+    # ---- every visit's figures, as arrays
+    tix = np.array(v_ticket, dtype=np.int64)
+    entered, called, started, ended = (_instants(m) for m in v_moments)
+    has_call, has_start, has_end = called != _NAT, started != _NAT, ended != _NAT
+    outcome = np.array(v_outcome, dtype=np.int8)
+    finished = outcome == 1
+    step_index = np.array(v_index, dtype=np.int64)
+    target = np.array(v_target, dtype=np.int64)
+    present = np.array(v_present, dtype=bool)
+    has_wait = has_call | has_start
+    step_wait = np.where(has_wait, np.where(has_call, called, started) - entered, 0)
+    has_service = has_start & has_end
+    service_us = np.where(has_service, ended - started, 0)
+    service = service_us / 1_000_000  # what timedelta.total_seconds() gives
+    judged = finished & (target >= 0) & has_service
+    limit = target * 60
+    within = judged & (service <= limit)
+    over = np.where(judged, np.maximum(0.0, service - limit), 0.0)
+    over_exact = np.array(list(map(int, (over * _SCALE).tolist())), dtype=object)
+    step_wait_exact = np.array(_exacts(step_wait), dtype=object)
+    service_exact = np.array(_exacts(service_us), dtype=object)
+    handed = finished & np.array(v_last, dtype=bool)
+
+    # ---- every ticket's figures
+    issued_us = _instants(issued)  # type: ignore[arg-type]
+    closed_us = _instants(closed)
+    done = np.array([state == TicketState.DONE.value for state in t_states], dtype=bool)
+    first_call = np.full(n_tickets, np.iinfo(np.int64).max, dtype=np.int64)
+    at_first = (step_index == 0) & has_call
+    np.minimum.at(first_call, tix[at_first], called[at_first])
+    has_ticket_wait = first_call != np.iinfo(np.int64).max
+    ticket_wait = np.where(has_ticket_wait, first_call - issued_us, 0)
+    has_elapsed = done & (closed_us != _NAT)
+    elapsed = np.where(has_elapsed, closed_us - issued_us, 0)
+    ticket_wait_exact = np.array(_exacts(ticket_wait), dtype=object)
+    elapsed_exact = np.array(_exacts(elapsed), dtype=object)
+    services = service.tolist()
+    serviced = has_service.tolist()
+    berkas_within: list[int] = []  # 1 within, 0 not, -1 not judged
+    for ti in range(n_tickets):
+        if not done[ti] or t_targets[ti] is None:
+            berkas_within.append(-1)
+            continue
+        a, b = t_first[ti], t_first[ti + 1]
+        # `_Ticket.service_seconds`: the same floats added in the same order.
+        total = sum(services[i] for i in range(a, b) if serviced[i])
+        berkas_within.append(int(total <= t_targets[ti]))
+    berkas = np.array(berkas_within, dtype=np.int8)
+    hours = [loket.clock.local(at.replace(tzinfo=UTC)).hour for at in issued]
+
+    def tkey(ti: int) -> list[Any]:
+        return [int(issued_us[ti]), t_ids[ti]]
+
+    def vkey(vi: int) -> list[Any]:
+        return [*tkey(v_ticket[vi]), v_position[vi]]
+
+    def add_visits(g: _Group, idx: Any) -> None:
+        c = g.counts
+        c["visits"] += len(idx)
+        judged_here = idx[judged[idx]]
+        c["judged"] += len(judged_here)
+        c["within"] += int(within[idx].sum())
+        c["over_n"] += len(judged_here)
+        c["over_sum"] += sum(over_exact[judged_here].tolist())
+        kinds = outcome[idx]
+        c["finished"] += int((kinds == 1).sum())
+        c["handed_over"] += int(handed[idx].sum())
+        c["no_shows"] += int((kinds == 3).sum())
+        c["returns"] += int((kinds == 4).sum())
+        c["calls"] += int(has_call[idx].sum())
+        c["started"] += int(has_start[idx].sum())
+        for vi in idx[kinds == 2].tolist():
+            reason = v_reason[vi]
+            if reason in REASONS:
+                g.pendings[reason] = g.pendings.get(reason, 0) + 1
+        waits = idx[has_wait[idx]]
+        g.values["step_wait"] = [step_wait[waits]]
+        g.sums["step_wait"] += sum(step_wait_exact[waits].tolist())
+        served = idx[has_service[idx]]
+        g.values["service"] = [service_us[served]]
+        g.sums["service"] += sum(service_exact[served].tolist())
+
+    def add_tickets(g: _Group, tis: Any) -> None:
+        c = g.counts
+        c["issued"] += len(tis)
+        c["served"] += int(done[tis].sum())
+        judged_berkas = berkas[tis]
+        c["berkas"] += int((judged_berkas >= 0).sum())
+        c["berkas_within"] += int((judged_berkas == 1).sum())
+        for ti in tis.tolist():
+            g.states[t_states[ti]] = g.states.get(t_states[ti], 0) + 1
+        waits = tis[has_ticket_wait[tis]]
+        g.values["wait"] = [ticket_wait[waits]]
+        g.sums["wait"] += sum(ticket_wait_exact[waits].tolist())
+        ends = tis[has_elapsed[tis]]
+        g.values["elapsed"] = [elapsed[ends]]
+        g.sums["elapsed"] += sum(elapsed_exact[ends].tolist())
+
+    def by(codes: list[Any]) -> Iterator[tuple[Any, Any]]:
+        """Each code that occurs, with the positions (ascending) that hold it."""
+        seen: dict[Any, list[int]] = {}
+        for i, code in enumerate(codes):
+            seen.setdefault(code, []).append(i)
+        for code, positions in seen.items():
+            yield code, np.array(positions, dtype=np.int64)
+
+    all_tickets = np.arange(n_tickets, dtype=np.int64)
+    all_visits = np.arange(n_visits, dtype=np.int64)
+    everything = part.group("all")
+    add_tickets(everything, all_tickets)
+    add_visits(everything, all_visits)
+    v_codes = [t_codes[ti] for ti in v_ticket]
+    v_hours = [hours[ti] for ti in v_ticket]
+    visits_of: dict[str, dict[Any, Any]] = {
+        "svc": dict(by(v_codes)),
+        "hour": dict(by(v_hours)),
+    }
+    for prefix, codes in (("svc", t_codes), ("hour", hours)):
+        for code, tis in by(codes):
+            g = part.group(f"{prefix}:{code}")
+            add_tickets(g, tis)
+            idx = visits_of[prefix].get(code)
+            if idx is not None:
+                add_visits(g, idx)
+            if prefix == "svc":
+                g.last = [tkey(int(tis[-1])), t_targets[int(tis[-1])]]
+    # Groups of visits: a step of a service, an officer, a counter (`first` and `last` are visit keys).
+    step_codes = [f"{t_codes[ti]}#{index}" for ti, index in zip(v_ticket, v_index, strict=True)]
+    for prefix, codes in (("step", step_codes), ("off", v_officer), ("ctr", v_counter)):
+        for code, idx in by(codes):
+            if code == -1:
+                continue
+            g = part.group(f"{prefix}:{code}")
+            add_visits(g, idx)
+            g.first = vkey(int(idx[0]))
+            if prefix == "step":
+                vi = int(idx[-1])
+                steps = t_steps[v_ticket[vi]]
+                step = steps[v_index[vi]] if v_index[vi] < len(steps) else {}
+                g.last = [
+                    vkey(vi),
+                    {
+                        "role": v_role[vi],
+                        "action": step.get("action"),
+                        "target_minutes": step.get("target_minutes"),
+                        "resident_present": bool(step.get("resident_present")),
+                    },
+                ]
+
+    # ---- the hall
+    hall = part.hall
+    hall.tickets = n_tickets
+    queue_end = np.where(has_call, called, np.where(has_start, started, ended))
+    left = present & (queue_end != _NAT)
+    hall.entered = [entered[present]]
+    hall.left = [queue_end[left]]
+    hall.never_left = int((present & (queue_end == _NAT)).sum())
+    day_end = _us(loket.clock.day_start(day + timedelta(days=1)))
+    moments = np.concatenate([entered, called, started, ended])
+    moments = moments[(moments != _NAT) & (moments < day_end)]
+    hall.horizon = int(moments.max()) if len(moments) else None
+    return part
+
+
 # ---- stored summaries -------------------------------------------------------------------
 
 
@@ -541,11 +862,8 @@ def day_parts(loket: Context, start: date, end: date) -> dict[date, list[_Part |
         for day, summary in stored.items():
             parts[day] = [summary.final, summary.open]
     if end >= today:
-        since = max(start, today)
-        for day, group in _by_day(
-            load_tickets(loket, (Ticket.service_day >= since) & (Ticket.service_day <= end))
-        ).items():
-            parts[day] = [_part(loket, day, group)]
+        for day, part in live_parts(loket, max(start, today), end).items():
+            parts[day] = [part]
     return parts
 
 
