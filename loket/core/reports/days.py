@@ -411,65 +411,43 @@ def _live_part(
     closed: list[Any] = []
     t_targets: list[int | None] = []
     t_steps: list[list[dict[str, Any]]] = []
-    t_first: list[int] = []  # the ticket's first visit (visits are numbered in report order)
-    # Per visit, in report order (ticket, then id): the order of `_part`'s visit keys.
-    v_ticket: list[int] = []
-    v_position: list[int] = []
-    v_index: list[int] = []
-    v_role: list[str] = []
-    v_target: list[int] = []
-    v_officer: list[int] = []
-    v_counter: list[int] = []
-    v_moments: list[list[Any]] = [[], [], [], []]
-    v_outcome: list[int] = []
-    v_reason: list[str | None] = []
-    v_present: list[bool] = []
-    v_last: list[bool] = []
-    entered_at, called_at, started_at, ended_at = v_moments
-    other = PendingReason.OTHER.value
-    for ti, (tid, code, _day, state, t_issued, t_closed, steps_text) in enumerate(tickets):
+    t_first: list[int] = [0]  # where each ticket's visits begin (and the last one's end) in report order
+    for tid, code, _day, state, t_issued, t_closed, steps_text in tickets:
         snapshot = snapshots.get(steps_text)
         if snapshot is None:
             steps = json.loads(steps_text)
             targets = [s["target_minutes"] for s in steps if s.get("target_minutes") is not None]
             snapshot = snapshots[steps_text] = (steps, sum(targets) * 60 if targets else None)
-        steps, target_seconds = snapshot
         t_ids.append(tid)
         t_codes.append(code)
         t_states.append(state)
         issued.append(t_issued)
         closed.append(t_closed)
-        t_targets.append(target_seconds)
-        t_steps.append(steps)
-        t_first.append(len(v_ticket))
-        n_steps = len(steps)
-        queue = reasons.get(tid)
-        for position, (_tid, index, role, target, officer, counter, e, c, st, en, outcome) in enumerate(
-            by_ticket.get(tid, ())
-        ):
-            v_ticket.append(ti)
-            v_position.append(position)
-            v_index.append(index)
-            v_role.append(role)
-            v_target.append(-1 if target is None else target)
-            v_officer.append(-1 if officer is None else officer)
-            v_counter.append(-1 if counter is None else counter)
-            entered_at.append(e)
-            called_at.append(c)
-            started_at.append(st)
-            ended_at.append(en)
-            kind = _OUTCOMES.get(outcome, 0)
-            v_outcome.append(kind)
-            if kind == 2:
-                v_reason.append(queue.pop(0) if queue else other)
-            else:
-                v_reason.append(None)
-            v_present.append(bool(steps[index].get("resident_present")) if index < n_steps else False)
-            v_last.append(index == n_steps - 1)
-    t_first.append(len(v_ticket))
-    part = _Part()
+        t_steps.append(snapshot[0])
+        t_targets.append(snapshot[1])
+        t_first.append(t_first[-1] + len(by_ticket.get(tid, ())))
+    # Per visit, in report order (ticket, then id): the order of `_part`'s visit keys.
+    rows = [v for tid in t_ids for v in by_ticket.get(tid, ())]
     n_tickets = len(t_ids)
-    n_visits = len(v_ticket)
+    n_visits = len(rows)
+    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [()] * 11
+    _, v_index, v_role, v_target, v_officer, v_counter, *v_moments, v_outcomes = columns
+    v_ticket = [ti for ti in range(n_tickets) for _ in range(t_first[ti + 1] - t_first[ti])]
+    v_position = [vi - t_first[ti] for vi, ti in enumerate(v_ticket)]
+    v_outcome = [_OUTCOMES.get(o, 0) for o in v_outcomes]
+    v_present = [
+        index < len(t_steps[ti]) and bool(t_steps[ti][index].get("resident_present"))
+        for ti, index in zip(v_ticket, v_index, strict=True)
+    ]
+    v_last = [index == len(t_steps[ti]) - 1 for ti, index in zip(v_ticket, v_index, strict=True)]
+    # As `compute.load_tickets`: the n-th pended visit of a berkas has the reason of its n-th pended event.
+    v_reason: dict[int, str | None] = {}
+    other = PendingReason.OTHER.value
+    for vi, kind in enumerate(v_outcome):
+        if kind == 2:
+            queue = reasons.get(t_ids[v_ticket[vi]])
+            v_reason[vi] = queue.pop(0) if queue else other
+    part = _Part()
 
     # ---- every visit's figures, as arrays
     tix = np.array(v_ticket, dtype=np.int64)
@@ -478,7 +456,7 @@ def _live_part(
     outcome = np.array(v_outcome, dtype=np.int8)
     finished = outcome == 1
     step_index = np.array(v_index, dtype=np.int64)
-    target = np.array(v_target, dtype=np.int64)
+    target = np.array([-1 if t is None else t for t in v_target], dtype=np.int64)
     present = np.array(v_present, dtype=bool)
     has_wait = has_call | has_start
     step_wait = np.where(has_wait, np.where(has_call, called, started) - entered, 0)
@@ -543,7 +521,7 @@ def _live_part(
         c["calls"] += int(has_call[idx].sum())
         c["started"] += int(has_start[idx].sum())
         for vi in idx[kinds == 2].tolist():
-            reason = v_reason[vi]
+            reason = v_reason.get(vi)
             if reason in REASONS:
                 g.pendings[reason] = g.pendings.get(reason, 0) + 1
         waits = idx[has_wait[idx]]
@@ -601,7 +579,7 @@ def _live_part(
     step_codes = [f"{t_codes[ti]}#{index}" for ti, index in zip(v_ticket, v_index, strict=True)]
     for prefix, codes in (("step", step_codes), ("off", v_officer), ("ctr", v_counter)):
         for code, idx in by(codes):
-            if code == -1:
+            if code is None:
                 continue
             g = part.group(f"{prefix}:{code}")
             add_visits(g, idx)
