@@ -13,7 +13,6 @@ from .compute import (
     Share,
     Stats,
     build_report_full,
-    live_dashboard,
     parse_period,
     percentile,
     queue_series,
@@ -22,6 +21,7 @@ from .compute import (
     tables,
 )
 from .days import build_report
+from .live import live_dashboard
 
 __all__ = [
     "MAX_DAYS",
