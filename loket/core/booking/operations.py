@@ -245,9 +245,8 @@ def book(
     starts_at = _local(ctx, day, start)
     if state == "not_yet":
         local = ctx.clock.local(opens)
-        raise BookingClosed(
-            _("Pemesanan untuk hari itu dibuka %(day)s pukul %(at)s.", day=f"{local:%d-%m-%Y}", at=f"{local:%H:%M}")
-        )
+        on, at = local.strftime("%d-%m-%Y"), local.strftime("%H:%M")
+        raise BookingClosed(_("Pemesanan untuk hari itu dibuka %(day)s pukul %(at)s.", day=on, at=at))
     if state != "open" or starts_at <= ctx.clock.now():
         raise BookingClosed(_("Slot ini tidak dapat dipesan lagi."))
     cfg = config(ctx)
@@ -331,13 +330,14 @@ def _check_no_show_limit(s: Session, cfg: BookingConfig, nik: str, now: datetime
     if len(released) >= cfg.no_show_limit:
         until = cast(datetime, released[0]) + timedelta(days=cfg.no_show_block_days)
         if now < until:
+            until_text = until.strftime("%d-%m-%Y")
             raise NoShowBlocked(
                 _(
                     "NIK ini %(n)s kali tidak hadir dalam %(days)s hari; "
                     "booking online dapat dipakai lagi mulai %(until)s.",
                     n=len(released),
                     days=cfg.no_show_window_days,
-                    until=f"{until:%d-%m-%Y}",
+                    until=until_text,
                 )
             )
 
