@@ -41,6 +41,7 @@ NAV = (
     ("counters", "/admin/counters"),
     ("users", "/admin/users"),
     ("devices", "/admin/devices"),
+    ("booking", "/admin/booking"),
     ("audit", "/admin/audit"),
     ("reports", "/reports/"),
     ("survey", "/survey/report"),
@@ -89,6 +90,11 @@ def users():
 @bp.get("/admin/devices")
 def devices():
     return page("table_page.html", "devices", heading="Kiosk & Layar", script="devices.js")
+
+
+@bp.get("/admin/booking")
+def booking_page():
+    return page("booking.html", "booking", booking_config={"weekdays": WEEKDAYS})
 
 
 @bp.get("/admin/audit")

@@ -33,6 +33,7 @@ ADMIN_PAGES = [
     "/admin/counters",
     "/admin/users",
     "/admin/devices",
+    "/admin/booking",
     "/admin/audit",
     "/reports/",
     "/reports/live",
