@@ -139,7 +139,7 @@ def create():
         priority=data.priority or None,
         issuer=f"addr:{get_remote_address()}"[:80],
     )
-    return jsonify(booking.booking_view(loket(), booking.find_booking(loket(), made.code))), 201
+    return jsonify(booking.booking_view(loket(), made.booking)), 201
 
 
 @bp.get("/api/booking/<code>")

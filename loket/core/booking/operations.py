@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, String, bindparam, func, select, text, update
@@ -147,9 +148,35 @@ def days(ctx: Context, service: str) -> list[dict[str, Any]]:
     return out
 
 
+#: Seats taken or given back by this process (book, cancel, release): a day's slot listing read before is stale.
+_seat_changes = 0
+#: (service, day, minute, changes) -> (when read, the listing): in the morning rush nearly every resident reads the
+#: day's slots before booking; between two bookings here (and for at most a second for another process's) the
+#: listing is the same, so it is read once. A booking itself is always decided by the database, never by this.
+_listings: dict[tuple[Any, ...], tuple[float, list[dict[str, Any]]]] = {}
+LISTING_SECONDS = 1.0
+
+
+def _changed() -> None:
+    global _seat_changes
+    _seat_changes += 1
+
+
 def slots(ctx: Context, service: str, day: date) -> list[dict[str, Any]]:
     """The day's slots of a service still ahead, with their free seats (regular and priority)."""
     rule = _rule(ctx, service)
+    key = (id(ctx), service, day, ctx.clock.now().replace(second=0, microsecond=0), _seat_changes)
+    hit = _listings.get(key)
+    if hit is not None and monotonic() - hit[0] < LISTING_SECONDS:
+        return hit[1]
+    listing = _read_slots(ctx, rule, service, day)
+    if len(_listings) >= 256:
+        _listings.clear()
+    _listings[key] = (monotonic(), listing)
+    return listing
+
+
+def _read_slots(ctx: Context, rule: ServiceBooking, service: str, day: date) -> list[dict[str, Any]]:
     state, _opens = _day_state(ctx, rule, day)
     with ctx.store.read() as s:
         made = {
@@ -202,6 +229,8 @@ class Made:
     id: int
     code: str
     qr: str
+    #: The row as committed (detached): its view needs no second read.
+    booking: Booking
 
 
 _ENSURE_SLOT = text(
@@ -315,7 +344,9 @@ def _book_once(
         )
         s.add(booking)
         s.flush()
-        return Made(booking.id, booking.code, signer(ctx).sign(day, booking.code))
+        made = Made(booking.id, booking.code, signer(ctx).sign(day, booking.code), booking)
+    _changed()
+    return made
 
 
 def _check_no_show_limit(s: Session, cfg: BookingConfig, nik: str, now: datetime) -> None:
@@ -376,7 +407,9 @@ def cancel(ctx: Context, typed: str) -> Booking:
         if done.rowcount != 1:
             raise Conflict(_("Booking ini tidak dapat dibatalkan lagi."))
         s.execute(_GIVE_SEAT, {"id": found.slot_id, "regular": 0 if found.priority else 1})
-        return cast(Booking, s.get(Booking, found.id))
+        cancelled = cast(Booking, s.get(Booking, found.id))
+    _changed()
+    return cancelled
 
 
 def _release_due(s: Session, ctx: Context, limit: int) -> int:
@@ -407,7 +440,10 @@ def release_no_shows(ctx: Context, limit: int = 1000) -> int:
     """Release every unclaimed booking whose release time passed: a no-show counted against its NIK, the
     seat given back (walk-ins may use it). Run periodically, and on each booking for a few."""
     with ctx.store.transaction() as s:
-        return _release_due(s, ctx, limit)
+        released = _release_due(s, ctx, limit)
+    if released:
+        _changed()
+    return released
 
 
 # ---- what the kiosk's check-in and the status page need ------------------------------------
