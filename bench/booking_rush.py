@@ -86,7 +86,8 @@ class Tally:
     refused_same_nik: int = 0
     second_accepted: int = 0
     left_without_seat: int = 0
-    errors: int = 0
+    errors: int = 0  # 5xx answers
+    no_answer: int = 0  # no answer within the client's 30 s, or a failed connection
     other: dict[int, int] = field(default_factory=dict)
     post_latency: list[float] = field(default_factory=list)
     all_latency: list[float] = field(default_factory=list)
@@ -100,7 +101,7 @@ async def resident(session: aiohttp.ClientSession, base: str, n: int, day: str, 
                 data = await r.json(content_type=None)
                 status = r.status
         except (TimeoutError, aiohttp.ClientError, ValueError):
-            tally.errors += 1
+            tally.no_answer += 1
             return 0, {}
         elapsed = time.perf_counter() - started
         tally.all_latency.append(elapsed)
@@ -199,7 +200,8 @@ def report(name: str, url: str, tally: Tally, wall: float, residents: int, clien
         f"double bookings per NIK   {doubles}   (second try with the same NIK: {tally.refused_same_nik} refused,"
         f" {tally.second_accepted} accepted)"
     )
-    print(f"server errors             {tally.errors}   other answers: {tally.other or '-'}")
+    print(f"server errors (5xx)       {tally.errors}   no answer in 30 s: {tally.no_answer}")
+    print(f"other answers             {tally.other or '-'}")
     print(f"'penuh' answers (409 full) {tally.full}   residents left without a seat: {tally.left_without_seat}")
     print(
         f"booking POST  p50 {pct(tally.post_latency, 0.5):.0f} ms  p99 {pct(tally.post_latency, 0.99):.0f} ms"
@@ -269,7 +271,7 @@ def run_postgres(args) -> None:
             merged = Tally()
             for t, _wall in results:
                 for name in ("accepted", "full", "refused_same_nik", "second_accepted", "left_without_seat",
-                             "errors"):  # fmt: skip
+                             "errors", "no_answer"):  # fmt: skip
                     setattr(merged, name, getattr(merged, name) + getattr(t, name))
                 merged.post_latency += t.post_latency
                 merged.all_latency += t.all_latency

@@ -2,6 +2,7 @@
 
 from flask import Flask
 
+from . import cli
 from .routes import bp
 
 __all__ = ["init_app"]
@@ -9,3 +10,4 @@ __all__ = ["init_app"]
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    cli.init_app(app)
