@@ -117,7 +117,7 @@ class BookingRequest(BaseModel):
 @api(
     body=BookingRequest,
     answers={201: {"type": "object", "required": ["code", "qr", "status"]}},
-    errors=(404, 409, 429),
+    errors=(400, 404, 409, 429),
 )
 @csrf.exempt
 @limiter.limit(config_limit("BOOKING_RATE_LIMIT"), exempt_when=limit_off("BOOKING_RATE_LIMIT"))
@@ -143,14 +143,14 @@ def create():
 
 
 @bp.get("/api/booking/<code>")
-@api("A booking by its short code or QR payload (no NIK, no phone)", errors=(404,))
+@api("A booking by its short code or QR payload (no NIK, no phone)", errors=(400, 404))
 @limiter.limit(config_limit("BOOKING_READ_RATE_LIMIT"), exempt_when=limit_off("BOOKING_READ_RATE_LIMIT"))
 def view(code: str):
     return jsonify(booking.booking_view(loket(), booking.find_booking(loket(), code)))
 
 
 @bp.post("/api/booking/<code>/cancel")
-@api("The holder cancels a booking with its code", errors=(404, 409))
+@api("The holder cancels a booking with its code", errors=(400, 404, 409))
 @csrf.exempt
 @limiter.limit(config_limit("BOOKING_RATE_LIMIT"), exempt_when=limit_off("BOOKING_RATE_LIMIT"))
 def cancel(code: str):
@@ -158,7 +158,7 @@ def cancel(code: str):
 
 
 @bp.get("/api/desk/booking/<code>")
-@api("A booking with its holder's NIK and phone, for the front desk", errors=(404,))
+@api("A booking with its holder's NIK and phone, for the front desk", errors=(400, 404))
 @staff_required(Role.PELAYANAN, Role.PENDUKUNG)
 def desk_view(actor: Actor, code: str):
     return jsonify(booking.booking_view(loket(), booking.find_booking(loket(), code), personal=True))
