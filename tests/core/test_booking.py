@@ -220,3 +220,15 @@ def test_the_purge_blanks_nik_and_phone_of_old_bookings(loket, clock):
     assert booking.purge_bookings(loket, 40) == 1
     desk = booking.booking_view(loket, booking.find_booking(loket, made.code), personal=True)
     assert desk["nik"] is None and desk["phone"] is None and desk["status"] == "cancelled"
+
+
+def test_the_office_purge_of_personal_data_takes_the_bookings_too(loket, clock):
+    from loket.core.admin import purge_personal_data
+
+    configure(loket)
+    made = booking.book(loket, SERVICE, TUESDAY, time(9, 0), nik(1), phone="081234567890")
+    booking.cancel(loket, made.code)
+    clock.advance(days=400)  # past the default retention (365 days)
+    purged, _days = purge_personal_data(loket, None)
+    assert purged == 1
+    assert booking.find_booking(loket, made.code).nik is None
