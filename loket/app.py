@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from loket import (
     admin,
     auth,
+    booking,
     cli,
     counter,
     display,
@@ -36,7 +37,7 @@ from loket.extensions import socketio
 __all__ = ["create_app", "socketio"]
 
 #: Rooms in the order they are set up: printing before the rooms that print.
-ROOMS = (http, i18n, auth, realtime, printing, kiosk, counter, display, admin, reports, survey, openapi, cli)
+ROOMS = (http, i18n, auth, realtime, printing, kiosk, booking, counter, display, admin, reports, survey, openapi, cli)
 
 
 def create_app(

@@ -106,6 +106,12 @@ def load_config(instance_path: str | Path) -> dict:
         "KIOSK_REFUSED_ALERT": os.environ.get("LOKET_KIOSK_REFUSED_ALERT", "5 per 10 minutes"),
         "KIOSK_BURST_ALERT": os.environ.get("LOKET_KIOSK_BURST_ALERT", "12 per minute"),
         "KIOSK_PIN_LOCKOUT": os.environ.get("LOKET_KIOSK_PIN_LOCKOUT", "5 per 15 minutes"),
+        # Online booking (loket/booking): bookings and cancels per address (CGNAT puts many phones behind
+        # one address: keep it generous), per device (the page's random id with the address), and look-ups
+        # per address. "" = no limit (bench/booking_rush.py lifts the address limits this way).
+        "BOOKING_RATE_LIMIT": os.environ.get("LOKET_BOOKING_RATE_LIMIT", "60 per minute"),
+        "BOOKING_DEVICE_RATE_LIMIT": os.environ.get("LOKET_BOOKING_DEVICE_RATE_LIMIT", "10 per 10 minutes"),
+        "BOOKING_READ_RATE_LIMIT": os.environ.get("LOKET_BOOKING_READ_RATE_LIMIT", "300 per minute"),
         # Survey answers (and ticket checks) one address may send; "" = no limit.
         "SURVEY_RATE_LIMIT": os.environ.get("LOKET_SURVEY_RATE_LIMIT", "30 per minute"),
         # How calls are read out: "cardinal" (A-012: a nol dua belas) or "digits" (a nol satu dua).

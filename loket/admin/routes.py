@@ -18,6 +18,8 @@ from pydantic import BaseModel, Field
 from loket.auth import staff_required
 from loket.core import admin as ops
 from loket.core.admin_inputs import CounterInput, DeviceInput, NewPassword, NewStaff, StaffChanges
+from loket.core.booking import admin as booking_admin
+from loket.core.booking.config import BookingConfig
 from loket.core.demo import demo_password_accounts
 from loket.core.messages import _
 from loket.core.roles import Actor, Role
@@ -39,6 +41,7 @@ NAV = (
     ("counters", "/admin/counters"),
     ("users", "/admin/users"),
     ("devices", "/admin/devices"),
+    ("booking", "/admin/booking"),
     ("audit", "/admin/audit"),
     ("reports", "/reports/"),
     ("survey", "/survey/report"),
@@ -89,6 +92,11 @@ def devices():
     return page("table_page.html", "devices", heading="Kiosk & Layar", script="devices.js")
 
 
+@bp.get("/admin/booking")
+def booking_page():
+    return page("booking.html", "booking", booking_config={"weekdays": WEEKDAYS})
+
+
 @bp.get("/admin/audit")
 def audit():
     return page("audit.html", "audit")
@@ -111,6 +119,22 @@ def settings_update(actor: Actor):
     """Change office settings: hours, service closures and quotas, blanko stock, texts."""
     publish(ops.update_settings(loket(), actor, body()))
     return jsonify(office_settings(loket().store).model_dump(mode="json"))
+
+
+@bp.get("/api/admin/booking")
+@api("The online booking rules (per service), and a new service's defaults")
+@staff_required(Role.ADMIN)
+def booking_json(actor: Actor):
+    return jsonify(booking_admin.current_config(loket()))
+
+
+@bp.put("/api/admin/booking")
+@api(body=BookingConfig, errors=(404,))
+@staff_required(Role.ADMIN)
+def booking_update(actor: Actor):
+    """Change the online booking rules: services, slots, seats, shares, opening, no-shows, challenge."""
+    publish(booking_admin.update_config(loket(), actor, body()))
+    return jsonify(booking_admin.current_config(loket()))
 
 
 @bp.get("/api/admin/meta")

@@ -36,6 +36,7 @@ from .admin_inputs import (
     in_field_order,
     squash,
 )
+from .booking.operations import purge_bookings
 from .catalog import SERVICE_GROUPS, Catalog, Sop
 from .context import Context
 from .errors import Conflict, InvalidInput, LoketError, NotAllowed, NotFound, problem
@@ -74,6 +75,7 @@ AUDIT_KINDS = (
     "device.paired",
     "personal_data.purged",
     "demo.created",
+    "booking.config_changed",
 )
 
 
@@ -730,6 +732,7 @@ def purge_personal_data(
     with loket.store.read() as s:
         days = effective(read_settings(s), defaults).personal_data_retention_days
     purged = purge_applicants(loket, days)
+    purged += purge_bookings(loket, days)  # online bookings' NIK and phone, under the same rule
     with loket.store.transaction() as s:
         who = _admin(s, actor) if actor else None
         payload: dict[str, Any] = {

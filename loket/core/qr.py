@@ -32,11 +32,16 @@ class CodeSigner:
         if not secret:
             raise ValueError("a secret key is required to sign ticket codes")
         self.office = office
+        self._secret = secret
         self._signer = Signer(secret, salt="loket.ticket", sep=".", digest_method=hashlib.sha256)
 
     def sign(self, ticket_id: int, day: date, number: str) -> str:
         body = f"{SCHEME}:{self.office}:{day:%Y%m%d}:{ticket_id}:{number}"
         return self._signer.sign(body).decode()
+
+    def secrets(self) -> tuple[str, str]:
+        """(secret, office) for another kind of code signed with its own salt (core/booking/codes.py)."""
+        return self._secret, self.office
 
     def verify(self, payload: str) -> TicketCode:
         """Return the code's contents, or raise InvalidCode with a clear message.

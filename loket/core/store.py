@@ -293,6 +293,72 @@ class SurveyResponse(Base):
     source: Mapped[str] = mapped_column(String(20), default="kiosk")  # kiosk | tablet
 
 
+class BookingSlot(Base):
+    """One bookable time slot of a service on a day: its seats, and how many are taken (core/booking).
+
+    The seats are taken by a conditional UPDATE (``taken < capacity``) in the booking's transaction, so
+    two residents can never take the last seat on SQLite or PostgreSQL. Made when first booked, with
+    the office's capacity at that moment.
+    """
+
+    __tablename__ = "booking_slots"
+    __table_args__ = (UniqueConstraint("service_code", "starts_at", name="uq_booking_slot_service_start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_code: Mapped[str] = mapped_column(String(60))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    starts_at: Mapped[datetime]
+    #: Seats for online booking (the walk-in share already taken off), of which `priority_seats` only for
+    #: priority residents (UU 25/2009 art. 29).
+    capacity: Mapped[int] = mapped_column(Integer)
+    priority_seats: Mapped[int] = mapped_column(Integer, default=0)
+    taken: Mapped[int] = mapped_column(Integer, default=0)
+    regular_taken: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Booking(Base):
+    """A resident's online booking of a slot ("antrean online"): its codes, its holder's NIK, its state.
+
+    The NIK and phone are personal data (UU 27/2022): shown to the front desk only, purged with the
+    applicants' after the retention period (the row stays, for the reports, without them).
+    """
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        # One active booking per NIK and service, enforced by the database on both backends.
+        Index(
+            "uq_booking_active_nik_service",
+            "nik",
+            "service_code",
+            unique=True,
+            sqlite_where=text("status = 'booked'"),
+            postgresql_where=text("status = 'booked'"),
+        ),
+        Index("ix_booking_due", "status", "release_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The short code a resident types (8 characters, no 0/O/1/I).
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    service_code: Mapped[str] = mapped_column(String(60))
+    slot_id: Mapped[int] = mapped_column(ForeignKey("booking_slots.id"), index=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    #: When an unclaimed booking turns into a no-show and gives its seat back.
+    release_at: Mapped[datetime]
+    nik: Mapped[str | None] = mapped_column(String(16), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    priority: Mapped[str | None] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(20))  # booked | cancelled | checked_in | no_show
+    #: Who asked for it: "addr:<address>" (and the device's id when the page sent one).
+    issuer: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+    checked_in_at: Mapped[datetime | None]
+    released_at: Mapped[datetime | None]
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    purged_at: Mapped[datetime | None]
+
+
 def private_sqlite_file(url: str) -> None:
     """Create an SQLite database file readable by its owner only (0600) before SQLite opens it.
 
@@ -442,6 +508,8 @@ def next_number(conn: Connection | Session, day: date, prefix: str) -> int:
 __all__ = [
     "Applicant",
     "Base",
+    "Booking",
+    "BookingSlot",
     "Counter",
     "Device",
     "EventRecord",

@@ -33,6 +33,7 @@ ADMIN_PAGES = [
     "/admin/counters",
     "/admin/users",
     "/admin/devices",
+    "/admin/booking",
     "/admin/audit",
     "/reports/",
     "/reports/live",
@@ -95,6 +96,8 @@ def test_every_page_runs_under_the_csp_without_a_violation(server_factory, conte
     board.mouse.click(960, 600)  # sound on: the silent clip (a data: URL) plays
     survey = watched.open(public, "/survey")
     settle(survey)
+    booking = watched.open(public, "/booking/")  # online booking (off: it says so)
+    settle(booking)
 
     # the desk: logged in at Loket 1, a call on it (the board hears it: the call's audio address)
     desk_page = watched.open(watched.watch(contexts(base, viewport=DESK)))

@@ -1,0 +1,7 @@
+"""Online booking ("antrean online", issue 13): the office's rules, the slots, the bookings and their codes.
+
+- config.py: what the office sets per service and weekday (stored as the setting "booking", audited);
+- codes.py: the short code a resident types and the signed code of the QR (LKB1:...);
+- operations.py: book, cancel, release no-shows, find a booking, its view, the check-in window;
+- challenge.py: the optional proof-of-work (the ALTCHA protocol) against bots.
+"""

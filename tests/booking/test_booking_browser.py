@@ -1,0 +1,127 @@
+"""The booking page on a 360x800 phone in real Chromium: book, see the code and the QR, cancel; a slot taken
+meanwhile answers "penuh"; a second booking for the same NIK and service is refused. Also its weight."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.fixtures.browser import Officer
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 360, "height": 800}
+SERVICE = "penerbitan-kia"
+#: Every day, all day, booking open a week ahead: whatever the hour the test runs, the last day shown is open.
+ALWAYS = {"open": "00:00", "close": "23:45"}
+RULE = {
+    "hours": {d: ALWAYS for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+    "opens_days_before": 7,
+    "days_ahead": 6,
+    "seats_per_slot": 2,
+    "walk_in_percent": 50,
+    "priority_percent": 0,
+}
+
+
+def nik(n: int) -> str:
+    return f"327301010190{n:04d}"
+
+
+@pytest.fixture
+def office(server_factory):
+    server = server_factory(LOKET_BOOKING_RATE_LIMIT="", LOKET_BOOKING_DEVICE_RATE_LIMIT="")
+    admin = Officer(server.base)
+    admin.request("POST", "/api/login", {"username": "admin", "password": "loket123"})
+    admin.token = None
+    admin.request("POST", "/api/session", {"role": "admin", "counter_id": None})
+    admin.request("PUT", "/api/admin/booking", {"enabled": True, "services": {SERVICE: RULE}})
+    return server
+
+
+def _last_day(base: str) -> str:
+    with urllib.request.urlopen(f"{base}/api/booking/services/{SERVICE}/days", timeout=10) as r:
+        return json.load(r)["days"][-1]["day"]
+
+
+def _book_elsewhere(base: str, day: str, start: str, n: int) -> int:
+    body = json.dumps({"service": SERVICE, "day": day, "start": start, "nik": nik(n)}).encode()
+    request = urllib.request.Request(
+        f"{base}/api/booking", data=body, headers={"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as refused:
+        return refused.code
+
+
+def _choose(page, slot_index: int = 0) -> None:
+    page.locator("#services .b-choice").first.click()
+    page.locator("#days .b-choice").last.click()
+    page.locator("#slots .b-choice").nth(slot_index).click()
+    expect(page.locator("#requirements li").first).to_be_visible()
+
+
+def test_a_resident_books_on_a_phone_sees_code_and_qr_and_cancels(office, contexts, artifacts):
+    page = contexts(office.base, viewport=PHONE).new_page()
+    transferred = []
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.on("Network.loadingFinished", lambda event: transferred.append(event["encodedDataLength"]))
+    page.goto("/booking/")
+    expect(page.locator("#services .b-choice")).to_have_count(1)
+    first_view = sum(transferred)
+    page.screenshot(path=str(artifacts / "booking-1-services.png"))
+    _choose(page)
+    page.fill("#nik", nik(1))
+    page.fill("#phone", "0812 3456 7890")
+    page.screenshot(path=str(artifacts / "booking-2-form.png"), full_page=True)
+    page.click("#submit")
+    expect(page.locator("#code")).to_have_text(re.compile(r"^[2-9A-HJ-NP-Z]{8}$"))
+    expect(page.locator("#qr")).to_have_attribute("src", re.compile(r"^data:image/svg\+xml"))
+    expect(page.locator("#state")).to_have_text("Terpesan")
+    page.screenshot(path=str(artifacts / "booking-3-done.png"), full_page=True)
+    print(f"booking page: first view {first_view} bytes transferred, with the booking and its QR {sum(transferred)}")
+    assert first_view < 40_000  # HTML, CSS, i18n.js and the page's module: no framework, no web font
+    code = page.locator("#code").inner_text()
+    assert _book_elsewhere(office.base, _last_day(office.base), "00:00", 2) == 409  # the one seat is taken
+
+    page.click("#cancel")
+    expect(page.locator("#cancel")).to_have_text("Ketuk sekali lagi untuk membatalkan")
+    page.click("#cancel")
+    expect(page.locator("#state")).to_have_text("Dibatalkan")
+    expect(page.locator("#status")).to_contain_text("Booking dibatalkan")
+    page.screenshot(path=str(artifacts / "booking-4-cancelled.png"), full_page=True)
+    assert _book_elsewhere(office.base, _last_day(office.base), "00:00", 2) == 201  # the seat is free again
+    # English on the same page.
+    page.click(".lang-switch [data-lang=en]")
+    expect(page.locator("#state")).to_have_text("Cancelled")
+    assert code
+
+
+def test_a_slot_taken_meanwhile_is_refused_penuh_and_a_second_booking_for_the_nik_too(office, contexts, artifacts):
+    page = contexts(office.base, viewport=PHONE).new_page()
+    page.goto("/booking/")
+    _choose(page, slot_index=1)
+    assert _book_elsewhere(office.base, _last_day(office.base), "00:15", 3) == 201  # someone was quicker
+    page.fill("#nik", nik(1))
+    page.click("#submit")
+    expect(page.locator("#status")).to_contain_text("Penuh")
+    expect(page.locator("#slots .b-choice").nth(1)).to_be_disabled()  # the slots were read again
+    page.screenshot(path=str(artifacts / "booking-5-full.png"), full_page=True)
+
+    page.locator("#slots .b-choice").nth(2).click()
+    page.click("#submit")
+    expect(page.locator("#state")).to_have_text("Terpesan")
+    page.click("#again")
+    _choose(page, slot_index=3)
+    page.fill("#nik", nik(1))
+    page.click("#submit")
+    expect(page.locator("#status")).to_contain_text("sudah punya booking aktif")
+    page.screenshot(path=str(artifacts / "booking-6-second-refused.png"), full_page=True)
