@@ -10,6 +10,12 @@ booking plugs its own in (a booking before check-in):
 A resolver checks the code's signature itself and raises InvalidCode for anything it does not accept;
 `data` is what the page shows (never a name or NIK), `room` the server-side name of the live updates
 its page joins (never sent to the page). Nothing is found by a number: only a signed code opens a page.
+
+The page (loket/status/static/status/status.js) renders the keys `ticket_data` returns; a resolver may
+leave out what it has not (`steps` [], `ahead` None, …) and may give its own `headline` ({id, en}).
+A booking already checked in can simply return `ticket_status(loket, <its ticket's compact code>)`.
+Live updates: publish() tells room status:ticket:<id> of every public ticket event; a booking's own
+events are told with socketio.emit("status.changed", {}, to=status_room(f"booking:{id}")).
 """
 
 from __future__ import annotations

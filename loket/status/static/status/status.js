@@ -12,6 +12,7 @@ var again = false;
 var lastQueueRefresh = 0;
 
 function headline(d) {
+  if (d.headline) return i18n.t(d.headline); // a resolver may say it itself ({id, en}): e.g. a booking's
   if (d.state === "called") return i18n.fmt("go_to_counter", { counter: d.counter || "" });
   if (d.state === "waiting" && !d.today) return i18n.t("other_day");
   return i18n.t("say_" + d.state);
@@ -50,7 +51,7 @@ function render(d) {
     $("hours").appendChild(h("li", null, i18n.t(row.day) + " " + row.open + "–" + row.close));
   });
   clear($("steps"));
-  d.steps.forEach(function (step, index) {
+  (d.steps || []).forEach(function (step, index) {
     var when = step.done_on ? " · " + i18n.fmt("done_on", { day: step.done_on }) : "";
     $("steps").appendChild(
       h(
