@@ -28,6 +28,7 @@ from loket import (
     realtime,
     reports,
     services,
+    status,
     survey,
 )
 from loket.config import load_config, private_folder
@@ -37,7 +38,23 @@ from loket.extensions import socketio
 __all__ = ["create_app", "socketio"]
 
 #: Rooms in the order they are set up: printing before the rooms that print.
-ROOMS = (http, i18n, auth, realtime, printing, kiosk, booking, counter, display, admin, reports, survey, openapi, cli)
+ROOMS = (
+    http,
+    i18n,
+    auth,
+    realtime,
+    printing,
+    kiosk,
+    booking,
+    counter,
+    display,
+    admin,
+    reports,
+    survey,
+    status,
+    openapi,
+    cli,
+)
 
 
 def create_app(

@@ -64,6 +64,9 @@ def load_config(instance_path: str | Path) -> dict:
         # The office's images and videos shown on the display boards.
         "MEDIA_DIR": os.environ.get("LOKET_MEDIA_DIR") or str(instance / "media"),
         "OFFICE_ID": os.environ.get("LOKET_OFFICE_ID", "dukcapil"),
+        # Where residents' phones reach this server: the base of the status URL in every ticket's QR
+        # (e.g. http://192.168.1.10:5000). Empty: the address the kiosk reached the server at (loket/public_url.py).
+        "PUBLIC_URL": os.environ.get("LOKET_PUBLIC_URL", ""),
         "OFFICE_NAME": os.environ.get("LOKET_OFFICE_NAME", "Dinas Kependudukan dan Pencatatan Sipil"),
         "TIMEZONE": os.environ.get("LOKET_TIMEZONE", "Asia/Jakarta"),
         "PRIORITY_HEAD_START_MINUTES": _env_int("LOKET_PRIORITY_HEAD_START_MINUTES", 30),
@@ -114,6 +117,8 @@ def load_config(instance_path: str | Path) -> dict:
         "BOOKING_READ_RATE_LIMIT": os.environ.get("LOKET_BOOKING_READ_RATE_LIMIT", "300 per minute"),
         # Survey answers (and ticket checks) one address may send; "" = no limit.
         "SURVEY_RATE_LIMIT": os.environ.get("LOKET_SURVEY_RATE_LIMIT", "30 per minute"),
+        # Status page views and refreshes one address may make (the page and its JSON); "" = no limit.
+        "STATUS_RATE_LIMIT": os.environ.get("LOKET_STATUS_RATE_LIMIT", "60 per minute"),
         # How calls are read out: "cardinal" (A-012: a nol dua belas) or "digits" (a nol satu dua).
         "VOICE_READING": os.environ.get("LOKET_VOICE_READING", "cardinal"),
         # "server": chime + espeak-ng voice made here (offline); "browser": the display's own id-ID voice.

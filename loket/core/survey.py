@@ -21,6 +21,7 @@ from .qr import looks_like_code
 from .settings import without_control_characters
 from .states import TicketState
 from .store import Store, SurveyResponse, Ticket
+from .tickets.records import ticket_by_code
 
 #: The nine elements, in the regulation's order.
 ELEMENTS: tuple[tuple[str, dict[str, str]], ...] = (
@@ -291,9 +292,9 @@ def _ticket(loket: Context, s: Session, code_or_number: str) -> Ticket:
     if not text or len(text) > 300 or not text.isascii():  # codes and numbers are ASCII; nothing else is a ticket
         raise refuse("not_found")
     if looks_like_code(text):
-        code = loket.signer.verify(text)  # InvalidCode says what is wrong with a forged or foreign code
-        ticket = s.get(Ticket, code.ticket_id)
-        if ticket is None or ticket.number != code.number or ticket.service_day != code.day:
+        # a status URL or a plain code; InvalidCode says what is wrong with a forged or foreign code
+        ticket = ticket_by_code(loket, s, text)
+        if ticket is None:
             raise refuse("not_found")
         return ticket
     today = loket.clock.today()

@@ -22,6 +22,7 @@ from loket.http import BadRequest, Failed, TooManyRequests, config_limit, error_
 from loket.office import office_name
 from loket.openapi import BINARY, LABEL, MAYBE_INT, MAYBE_LABEL, MAYBE_TEXT, TEXT, api, obj
 from loket.printing import ASK, printers, queue_ticket, render, send, test_job, ticket_content
+from loket.public_url import status_url
 from loket.realtime import publish
 from loket.services import loket
 
@@ -178,10 +179,10 @@ def issue_ticket():
         service_name=t.service_name,
         priority=t.priority is not None,
         ahead=t.ahead,
-        qr=t.code,
+        qr=status_url(t.status_code),  # what the printed QR carries: the status page's address
         issued_at=t.issued_at.isoformat(),
         requirements=[r.model_dump(mode="json") for r in sop.requirements] if sop else [],
-        status_url=f"/api/tickets/{t.number}",
+        status_url=status_url(t.status_code),
         replayed=outcome.replayed,
     ), (200 if outcome.replayed else 201)
 

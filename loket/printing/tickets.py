@@ -17,6 +17,7 @@ from loket.hardware.printer import (
     preview_image,
     ticket_blocks,
 )
+from loket.public_url import status_url
 from loket.realtime import publish, to_kiosk
 
 from .printers import PrintResult
@@ -37,7 +38,7 @@ def ticket_content(loket: Context, view: TicketView, office_name: str, *, lang: 
         number=view.number,
         service_name=view.service_name.get(lang) or view.service_name["id"],
         issued_at=loket.clock.local(view.issued_at),
-        qr_payload=view.code,
+        qr_payload=status_url(view.status_code),  # a phone's camera opens the status page
         ahead=view.ahead,
         priority_label=PRIORITY_LABELS[Priority(view.priority)]["id"] if view.priority else None,
         requirements=requirements,

@@ -5,6 +5,8 @@ Who receives what:
 - "staff" room (every logged-in staff page): every event;
 - "counter:<id>" room (the staff pages at one counter): scanner.scan from the scanner agent;
 - "kiosk:<name>" room (the page of one paired kiosk, auth {"kiosk_token"}): print.outcome of its tickets;
+- "status:ticket:<id>" (a resident's status page, auth {"channel": "status", "code"}): status.changed, and
+  "status" (every status page): status.queue; neither carries anything but the nudge to read again;
 - everyone (kiosks too): settings.changed.
 
 A staff connection lasts no longer than its log-in (staff_sockets.py).

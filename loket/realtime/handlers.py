@@ -10,12 +10,14 @@ from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import emit, join_room
 
+from loket.core import status
 from loket.core.admin import paired_kiosk
+from loket.core.errors import InvalidCode
 from loket.extensions import socketio
 from loket.services import loket
 
 from .board import BOARD_ROOM, board_pusher
-from .publish import DISPLAY_ROOM, STAFF_ROOM, counter_room, kiosk_room
+from .publish import DISPLAY_ROOM, STAFF_ROOM, STATUS_ROOM, counter_room, kiosk_room, status_room
 from .staff_sockets import staff_sockets
 
 
@@ -31,6 +33,8 @@ def on_connect(auth=None):
     """
     auth = auth if isinstance(auth, dict) else {}  # whatever a client sends, never a server error
     channel = auth.get("channel", "display")
+    if channel == "status":
+        return _status_page(auth.get("code"))
     if channel == "staff":
         if not current_user.is_authenticated:
             return False  # refuse the connection
@@ -47,6 +51,21 @@ def on_connect(auth=None):
         if kiosk:  # a paired kiosk also hears how its own tickets printed
             join_room(kiosk_room(kiosk))
     emit("display.state", board_pusher(current_app._get_current_object()).state())
+
+
+def _status_page(code) -> bool:
+    """A resident's status page (auth {"channel": "status", "code": its signed code}): it joins the room of its
+    own ticket (named on the server, never by the page) and the status pages' room, which hears only that the
+    queue moved. A code that opens nothing is refused. Nothing is sent on connect: the page has its data."""
+    if not isinstance(code, str):
+        return False
+    try:
+        found = status.resolve(loket(), code)
+    except InvalidCode:
+        return False
+    join_room(status_room(found.room))
+    join_room(STATUS_ROOM)
+    return True
 
 
 def on_disconnect(reason=None):

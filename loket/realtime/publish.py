@@ -22,11 +22,18 @@ from .board import board_pusher
 
 DISPLAY_ROOM = "display"
 STAFF_ROOM = "staff"
+#: Every resident's status page: hears "status.queue" (no payload) when the hall's queue moved.
+STATUS_ROOM = "status"
+
+
+def status_room(room: str) -> str:
+    """The room of one status page's subject ("ticket:<id>"), joined only with its signed code."""
+    return f"status:{room}"
 
 
 def publish(events: Iterable[Event]) -> None:
     """Send each event to the rooms that may see it; the boards get a call at once, other changes coalesced."""
-    changed = False
+    changed = queue_moved = False
     pusher = board_pusher(current_app._get_current_object())
     for event in events:
         if event.kind in ("settings.changed", "catalog.changed"):
@@ -37,6 +44,9 @@ def publish(events: Iterable[Event]) -> None:
             continue
         payload = with_voice(event.payload) if event.kind == "ticket.called" else event.payload
         if event.public:
+            queue_moved = True
+            if event.ticket_id is not None:  # its holder's page reads its status again; the event says nothing more
+                socketio.emit("status.changed", {}, to=status_room(f"ticket:{event.ticket_id}"))
             socketio.emit(event.kind, payload, to=DISPLAY_ROOM)
             if event.kind == "ticket.called":
                 pusher.call(dict(payload, at=loket().clock.now().isoformat(), event=event.id))
@@ -45,6 +55,8 @@ def publish(events: Iterable[Event]) -> None:
         socketio.emit(event.kind, payload, to=STAFF_ROOM)
     if changed:
         pusher.poke()
+    if queue_moved:  # the other pages: their place in line may have moved (they refresh, spread out)
+        socketio.emit("status.queue", {}, to=STATUS_ROOM)
 
 
 def with_voice(call: dict) -> dict:

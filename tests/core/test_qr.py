@@ -94,3 +94,51 @@ def test_the_survey_s_ticket_check_answers_4xx_to_non_ascii_and_surrogates(clien
         assert 400 <= r.status_code < 500, (code, r.status_code)
     r = client.post("/api/survey", data='{"code": "A-\\ud800", "answers": {}}', content_type="application/json")
     assert 400 <= r.status_code < 500
+
+
+# ---- the compact code printed in the status URL (issue 13) ------------------------------------------
+
+DAY = date(2026, 11, 30)
+SHORT = SIGNER.short(42, DAY, "B-007")
+
+
+def short_refused(payload: str, row: tuple[date, str] | None = (DAY, "B-007")) -> bool:
+    try:
+        SIGNER.verify_short(payload, lambda ticket_id: row if ticket_id == 42 else None)
+    except InvalidCode:
+        return True
+    return False
+
+
+def test_the_compact_code_is_short_and_verifies_against_its_ticket_s_row():
+    assert SHORT.startswith("T1.42.") and len(SHORT) == len("T1.42.") + 16
+    assert not short_refused(SHORT) and not short_refused(SHORT + "\n")
+    assert short_refused(SHORT, row=(DAY, "B-008"))  # the row's number is signed: a code of another ticket
+    assert short_refused(SHORT, row=(date(2026, 12, 1), "B-007"))  # ids reused after a database reset
+    assert short_refused(SHORT, row=None)  # no such ticket: the same refusal as a wrong signature
+    assert short_refused(CodeSigner("test-secret", "other-office").short(42, DAY, "B-007"))
+
+
+def test_a_compact_code_changed_anywhere_is_refused():
+    changed = [
+        (i, c)
+        for i in range(len(SHORT))
+        for c in CHARACTERS
+        if c != SHORT[i] and not short_refused(SHORT[:i] + c + SHORT[i + 1 :])
+    ]
+    inserted = [
+        (i, c) for i in range(len(SHORT) + 1) for c in CHARACTERS if not short_refused(SHORT[:i] + c + SHORT[i:])
+    ]
+    assert changed == [] and inserted == []
+    assert [i for i in range(len(SHORT)) if not short_refused(SHORT[:i] + SHORT[i + 1 :])] == []
+
+
+def test_a_status_url_carries_its_code_and_looks_like_a_code():
+    from loket.core.qr import code_in, looks_like_code, scheme_of
+
+    for url in (f"http://192.168.1.10:5000/s/{SHORT}", f"HTTPS://x.go.id/loket/s/{SHORT}/", f" http://h/s/{SHORT}\r\n"):
+        assert code_in(url) == SHORT and looks_like_code(url)
+    assert code_in(f"http://h/s/{SHORT}?x=1") != SHORT  # only the plain address the office printed
+    assert looks_like_code("https://example.com/") and looks_like_code(SHORT) and looks_like_code(CODE)
+    assert not looks_like_code("B-001") and not looks_like_code("b1")
+    assert (scheme_of(SHORT), scheme_of(CODE), scheme_of("B-001")) == ("T1", "LKT1", None)

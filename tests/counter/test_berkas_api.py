@@ -20,9 +20,11 @@ def test_a_step_of_another_role_is_refused(client, staff):
 def test_forged_code_is_refused_with_a_clear_message(client, staff):
     t = issue(client)
     desk = staff("pelayanan", "pelayanan", "Loket 1")
-    forged = t["qr"].replace(":B-001.", ":B-002.")
-    r = desk.post("/api/scan", {"code": forged})
-    assert r.status_code == 400 and "tidak sah" in r.get_json()["message"]
+    plain = desk.post("/api/scan", {"code": t["qr"]}).get_json()["ticket"]["code"]  # the older LKT1: form
+    url = t["qr"]  # the status page's address, as printed now
+    for forged in (plain.replace(":B-001.", ":B-002."), url[:-1] + ("A" if url[-1] != "A" else "B")):
+        r = desk.post("/api/scan", {"code": forged})
+        assert r.status_code == 400 and "tidak sah" in r.get_json()["message"], forged
     r = desk.post("/api/scan", {"code": "LKT1:dukcapil:20261123:1:B-001"})
     assert r.status_code == 400
 

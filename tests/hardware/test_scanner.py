@@ -31,10 +31,13 @@ from loket.hardware.scanner.synthetic import (
     PAYLOAD,
     PER_CATEGORY,
     benchmark_frame,
+    camera_look,
+    cluttered_background,
     empty_frames,
     hard_cases,
     paste,
     qr_image,
+    ticket_paper,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,6 +81,17 @@ def test_frames_of_other_webcams_are_read():
 def test_a_thumbnail_sized_image_is_read_whole():
     assert decode(qr_image(PAYLOAD, 120)) == [PAYLOAD]
     assert decode(np.zeros((10, 10), np.uint8)) == []
+
+
+STATUS_URL = "http://192.168.1.10:5000/s/T1.17.PZamri-SqOBownd3"  # issue 13: what a ticket's QR carries now
+
+
+@pytest.mark.parametrize("size", [100, 150, 240])
+def test_a_ticket_whose_qr_is_the_status_url_is_read_on_a_cluttered_desk(size):
+    frame = camera_look(paste(cluttered_background(11), ticket_paper(STATUS_URL, size), 480, 120), 11)
+    assert decode(frame) == [STATUS_URL]
+    small_old = camera_look(paste(cluttered_background(11), ticket_paper(PAYLOAD, size), 480, 120), 11)
+    assert decode(small_old) == [PAYLOAD]  # the old plain codes on tickets already printed read as before
 
 
 def test_a_frame_without_a_code_gives_nothing():

@@ -26,7 +26,8 @@ def test_issue_returns_number_signed_qr_and_place(client):
     second = issue(client, priority="lansia")
     assert first["number"] == "B-001" and first["ahead"] == 0
     assert second["number"] == "B-002" and second["ahead"] == 0 and second["priority"] is True
-    assert first["qr"].startswith("LKT1:")
+    assert "/s/T1." in first["qr"] and first["qr"].startswith("http")  # the status page's address (issue 13)
+    assert first["status_url"] == first["qr"]
     assert "qr_svg" not in first, "the kiosk draws the QR from the code: no picture is made per ticket"
     assert client.get(f"/api/services/{KTP}").get_json()["waiting"] == 2
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import urlparse
 
 import pytest
 from PIL import Image
@@ -10,7 +11,7 @@ from PIL import Image
 from loket.app import create_app, socketio
 from loket.core.store import Ticket
 from loket.hardware.printer.emulator import NetworkPrinterEmulator
-from loket.hardware.printer.readback import decode_qr_image, qr_payloads
+from loket.hardware.printer.readback import decode_qr_image, native_qr_payloads, qr_payloads, raster_images
 from tests.fixtures.database import copy_sqlite
 from tests.fixtures.web import Staff, make_app, staff_of
 
@@ -213,3 +214,30 @@ def test_an_alert_disappears_once_the_ticket_is_reprinted(kiosk_app, emulator, s
     assert desk.post(f"/api/staff/tickets/{alert['ticket_id']}/reprint", {"kiosk": "lobby"}).status_code == 200
     assert desk.client.get("/api/staff/alerts").get_json()["printer_failures"] == []
     assert data["number"] == alert["number"]
+
+
+@pytest.mark.parametrize("paper", [58, 80])
+def test_the_printed_qr_is_the_status_url_a_phone_opens_and_the_counter_scans(tmp_path, demo_database, paper):
+    """Issue 13: the QR on the ticket and on the pickup slip is <public base>/s/<signed code>, on 58 and 80 mm paper
+    (58 mm: a raster the cheap printer draws; 80 mm: the printer's own QR command)."""
+    app = make_app(tmp_path, demo_database, PRINTER_PAPER=paper, PUBLIC_URL="http://192.168.1.10:5000")
+    client = app.test_client()
+    data = client.post("/api/tickets", json={"service": "dokumen-hilang-rusak"}).get_json()
+    printed(app)
+    [binary] = (tmp_path / "tickets").glob("*.bin")
+    raw = binary.read_bytes()
+    [payload] = qr_payloads(raw)
+    assert payload == data["qr"] and payload.startswith("http://192.168.1.10:5000/s/T1.")
+    if paper == 58:
+        [image] = raster_images(raw)
+        assert image.width <= 384 and decode_qr_image(image) == [payload]
+    else:
+        assert native_qr_payloads(raw) == [payload]
+    assert client.get(urlparse(payload).path).status_code == 200  # the phone's page
+    desk = staff_of(app)("pelayanan", "pelayanan", "Loket 1")
+    ticket = desk.post("/api/scan", {"code": payload}).get_json()["ticket"]
+    assert ticket["number"] == data["number"]
+    assert desk.post(f"/api/staff/tickets/{ticket['id']}/pickup-slip").status_code == 200
+    [slip] = (tmp_path / "tickets").glob("*slip-*.bin")
+    assert qr_payloads(slip.read_bytes()) == [payload]
+    app.extensions["loket"].store.dispose()

@@ -13,6 +13,7 @@ from loket.core.context import Context
 from loket.core.errors import NotAllowed, NotFound
 from loket.core.events import Event
 from loket.core.messages import _
+from loket.core.qr import code_in, is_short
 from loket.core.roles import ROLE_LABELS, Actor, Role
 from loket.core.states import FINAL, QUEUED, TicketState
 from loket.core.store import Counter, EventRecord, StepVisit, Ticket, User
@@ -49,6 +50,25 @@ def ticket_by_number(loket: Context, s: Session, number: str) -> Ticket:
     if ticket is None:
         raise NotFound(_("Tiket dengan nomor itu tidak ada hari ini."))
     return ticket
+
+
+def ticket_by_code(loket: Context, s: Session, text: str) -> Ticket | None:
+    """The ticket a scanned or typed code names: a plain code (LKT1:...), a compact one (T1....) or a status
+    URL carrying either. A forged, altered or foreign code raises InvalidCode; None: a plain code whose
+    signature holds but whose ticket is not in this database (the caller says so in its own words)."""
+    code = code_in(text)
+    if is_short(code):
+
+        def lookup(ticket_id: int) -> tuple[Any, str] | None:
+            row = s.get(Ticket, ticket_id) if ticket_id <= 2**31 - 1 else None
+            return (row.service_day, row.number) if row is not None else None
+
+        return s.get(Ticket, loket.signer.verify_short(code, lookup).ticket_id)
+    claimed = loket.signer.verify(code)
+    found = s.get(Ticket, claimed.ticket_id) if claimed.ticket_id <= 2**31 - 1 else None
+    if found is None or found.number != claimed.number or found.service_day != claimed.day:
+        return None
+    return found
 
 
 def require_step_role(ticket: Ticket, actor: Actor) -> None:

@@ -27,7 +27,7 @@ from loket.core.states import (
 )
 from loket.core.store import Counter, EventRecord, Ticket
 
-from .records import ahead, calls_needed, ticket_by_id, ticket_by_number, waiting_by_service
+from .records import ahead, calls_needed, ticket_by_code, ticket_by_id, ticket_by_number, waiting_by_service
 
 S = TicketState
 
@@ -93,6 +93,8 @@ class TicketView:
     calls_before_no_show: int = 1
     visits: list[VisitView] = field(default_factory=list)
     as_of: datetime | None = None  # when this view was taken, for the step timer
+    #: The compact signed code of its status page (printed in the QR as <public base>/s/<status_code>).
+    status_code: str = ""
 
     @property
     def step_elapsed_seconds(self) -> float | None:
@@ -146,6 +148,7 @@ class TicketView:
         data.update(
             id=self.id,
             code=self.code,
+            status_code=self.status_code,
             priority_reason=self.priority,
             priority_label=PRIORITY_LABELS[Priority(self.priority)] if self.priority else None,
             current_role=self.current_role,
@@ -268,6 +271,7 @@ def ticket_view(
         queued_at=t.queued_at,
         closed_at=t.closed_at,
         code=loket.signer.sign(t.id, t.service_day, t.number),
+        status_code=loket.signer.short(t.id, t.service_day, t.number),
         calls_before_no_show=calls_needed(loket),
         as_of=loket.clock.now(),
         applicant={"name": t.applicant.name, "nik": t.applicant.nik} if t.applicant else None,
@@ -277,13 +281,12 @@ def ticket_view(
 
 
 def find(loket: Context, code_or_number: str) -> TicketView:
-    """A ticket by its scanned QR payload (signature checked) or today's number."""
+    """A ticket by its scanned QR payload (a status URL or a plain code; signature checked) or today's number."""
     text = code_or_number.strip()
     with loket.store.read() as s:
         if looks_like_code(text):
-            code = loket.signer.verify(text)
-            found = s.get(Ticket, code.ticket_id)
-            if found is None or found.number != code.number or found.service_day != code.day:
+            found = ticket_by_code(loket, s, text)
+            if found is None:
                 raise InvalidCode(_("Kode tiket tidak dikenal."))
             ticket = found
         else:

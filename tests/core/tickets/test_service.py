@@ -268,3 +268,21 @@ def test_a_ticket_keeps_the_steps_it_was_issued_with_when_the_sop_changes(loket,
     assert (moved.step_index, moved.current_role, moved.state) == (1, "scan", S.IN_PROCESS)
     seen = views.get(elsewhere, issued.id).staff()
     assert (seen["step"], seen["steps"], seen["current_role"]) == (2, 6, "scan")
+
+
+def test_the_status_page_s_data_by_its_signed_code_only(loket, staff):
+    """Issue 13, on both databases: the resident's view by the compact code, the old plain code or the URL."""
+    from loket.core import status
+
+    t = issuing.issue(loket, KTP).ticket
+    called = queue.call_next(loket, staff["desk"]).ticket
+    flow.start(loket, staff["desk"], called.id)
+    flow.record_applicant(loket, staff["desk"], called.id, "Siti Aminah", "3201014101900003")
+    for code in (t.status_code, t.code, f"http://10.0.0.5:5000/s/{t.status_code}"):
+        found = status.resolve(loket, code)
+        assert found.room == f"ticket:{t.id}" and found.data["number"] == "B-001"
+        assert found.data["state"] == "serving" and found.data["counter"] == "Loket 1"
+        assert "Siti" not in str(found.data) and "3201014101900003" not in str(found.data)
+    for bad in ("B-001", str(t.id), t.status_code[:-1] + "x", f"T1.{t.id + 1}.{t.status_code.rsplit('.', 1)[1]}"):
+        with pytest.raises(InvalidCode):
+            status.resolve(loket, bad)

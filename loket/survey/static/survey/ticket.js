@@ -10,7 +10,8 @@ import { clearOffer } from "./offer.js";
 var ENTRY_MAX = 300;
 
 function looksLikeQr(text) {
-  return /^LKT1:/i.test(text.trim());
+  // a ticket's QR: its status page's address (issue 13), a bare compact code, or an older ticket's plain code
+  return /^(LKT1:|T1\.|https?:\/\/)/i.test(text.trim());
 }
 
 function pressKey(key) {

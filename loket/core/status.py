@@ -1,0 +1,204 @@
+"""The resident's status page: what the holder of a signed code may see, found through the code's scheme.
+
+A code opens the page only through a resolver registered for its scheme (`RESOLVERS`): "T1" (the
+compact code in the QR's URL) and "LKT1" (the plain code of older tickets) resolve to a ticket. Online
+booking plugs its own in (a booking before check-in):
+
+    from loket.core import status
+    status.register("LKB1", lambda loket, code: status.Status(data={...}, room=f"booking:{booking_id}"))
+
+A resolver checks the code's signature itself and raises InvalidCode for anything it does not accept;
+`data` is what the page shows (never a name or NIK), `room` the server-side name of the live updates
+its page joins (never sent to the page). Nothing is found by a number: only a signed code opens a page.
+
+The page (loket/status/static/status/status.js) renders the keys `ticket_data` returns; a resolver may
+leave out what it has not (`steps` [], `ahead` None, …) and may give its own `headline` ({id, en}).
+A booking already checked in can simply return `ticket_status(loket, <its ticket's compact code>)`.
+Live updates: publish() tells room status:ticket:<id> of every public ticket event; a booking's own
+events are told with socketio.emit("status.changed", {}, to=status_room(f"booking:{id}")).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from .context import Context
+from .errors import InvalidCode
+from .messages import _
+from .qr import SCHEME, SHORT_SCHEME, code_in, scheme_of
+from .roles import ROLE_LABELS, Role
+from .settings import DAY_NAMES, WEEKDAYS
+from .states import PENDING_LABELS, STATE_LABELS, PendingReason, TicketState
+from .store import Ticket
+from .tickets.queue import busy_counters_by_role, estimate, recent_first_steps
+from .tickets.records import ticket_by_code
+from .tickets.views import TicketView, ticket_view
+
+S = TicketState
+
+
+@dataclass(frozen=True)
+class Status:
+    """What a code's page shows (`data`, public), and the live-update room its page joins (`room`, server-side)."""
+
+    data: dict[str, Any]
+    room: str
+
+
+Resolver = Callable[[Context, str], Status]
+
+#: scheme -> resolver; the status route and the page's live connection look codes up here only.
+RESOLVERS: dict[str, Resolver] = {}
+
+
+def register(scheme: str, resolver: Resolver) -> None:
+    """Let codes of `scheme` open the status page (e.g. "LKB1" for bookings)."""
+    RESOLVERS[scheme] = resolver
+
+
+def refused() -> InvalidCode:
+    """The one refusal for any code that opens nothing: forged, altered, foreign or unknown alike."""
+    return InvalidCode(_("Kode tiket tidak sah: tanda tangan tidak cocok (palsu atau salah ketik)."))
+
+
+def resolve(loket: Context, text: str) -> Status:
+    """The status a code (or a status URL carrying it) opens; InvalidCode for anything else."""
+    code = code_in(text)
+    if not code or len(code) > 300 or not code.isascii():
+        raise refused()
+    resolver = RESOLVERS.get(scheme_of(code) or "")
+    if resolver is None:
+        raise refused()
+    return resolver(loket, code)
+
+
+#: What the resident brings back when the berkas is pending, per reason (UU 27/2022: nothing personal).
+PENDING_BRING: dict[PendingReason, dict[str, str]] = {
+    PendingReason.NOT_IN_SIAK: {
+        "id": "Kartu Keluarga (KK) asli dan dokumen yang diminta petugas. Silakan tanyakan ke loket pelayanan.",
+        "en": "Your original family card (KK) and the documents the officer asked for. Please ask at the front desk.",
+    },
+    PendingReason.DATA_PROBLEM: {
+        "id": "Dokumen yang membuktikan perubahan data (mis. akta, buku nikah, ijazah).",
+        "en": "The document that proves the change in your data (e.g. a certificate, marriage book, diploma).",
+    },
+    PendingReason.NETWORK_DOWN: {
+        "id": "Tidak perlu membawa apa pun: berkas dilanjutkan setelah jaringan pulih.",
+        "en": "Nothing: the berkas resumes once the network is back.",
+    },
+    PendingReason.OTHER: {
+        "id": "Silakan tanyakan kepada petugas di loket pelayanan.",
+        "en": "Please ask the officer at the front desk.",
+    },
+}
+
+
+def ticket_status(loket: Context, code: str) -> Status:
+    """The status page of a ticket, by its compact (T1) or plain (LKT1) signed code."""
+    with loket.store.read() as s:
+        ticket = ticket_by_code(loket, s, code)
+        if ticket is None:
+            raise refused()
+        view = ticket_view(loket, s, ticket, with_ahead=True, with_visits=True)
+        return Status(ticket_data(loket, s, view), room=f"ticket:{ticket.id}")
+
+
+def ticket_data(loket: Context, s: Session, view: TicketView) -> dict[str, Any]:
+    """A ticket as its holder sees it: number, service, place and estimate, the SOP's steps, what is needed."""
+    state = view.state
+    clock = loket.clock
+    sop = loket.catalog.get(view.service_code)
+    settings = loket.effective_settings
+    minutes = basis = at = None
+    if state is S.WAITING and view.ahead is not None and sop is not None:
+        role = view.current_role
+        recent = recent_first_steps(loket, s, [sop.code]).get(sop.code, [])
+        minutes, basis = estimate(sop, view.ahead, recent, busy_counters_by_role(loket, s).get(role, 0))
+        at = clock.local(clock.now() + timedelta(minutes=minutes)).strftime("%H:%M")
+    finished: dict[int, str] = {}
+    for visit in view.visits:  # the day each step was finished: a berkas often spans days
+        if visit.outcome == "advanced" and visit.ended_at is not None:
+            finished[visit.step_index] = clock.local(visit.ended_at).date().isoformat()
+    steps = []
+    for index, step in enumerate(view.steps):
+        if state is S.DONE or index < view.step_index:
+            mark = "done"
+        elif index == view.step_index and state not in (S.CANCELLED, S.VOIDED):
+            mark = "current"
+        else:
+            mark = "next"
+        steps.append(
+            {
+                "label": step["action"],
+                "role_label": ROLE_LABELS[Role(step["role"])],
+                "status": mark,
+                "done_on": finished.get(index) if mark == "done" else None,
+                "in_hall": bool(step["resident_present"]),
+            }
+        )
+    requirements = {r.key: r for r in sop.requirements} if sop else {}
+    pending = None
+    if state is S.PENDING and view.pending_reason:
+        reason = PendingReason(view.pending_reason)
+        pending = {"reason": reason.value, "label": PENDING_LABELS[reason], "bring": PENDING_BRING[reason]}
+    missing = [
+        {"key": key, "text": requirements[key].text.model_dump(), "optional": requirements[key].optional}
+        if key in requirements
+        else {"key": key, "text": {"id": key, "en": key}, "optional": False}
+        for key in (view.missing if state is S.RETURNED else [])
+    ]
+    called = state in (S.CALLED, S.SERVING)
+    return {
+        "kind": "ticket",
+        "number": view.number,
+        "service": view.service_code,
+        "service_name": view.service_name,
+        "priority": view.priority is not None,
+        "day": view.service_day.isoformat(),
+        "today": view.service_day == clock.today(),
+        "state": state.value,
+        "state_label": STATE_LABELS[state],
+        "ahead": view.ahead,
+        "estimate_minutes": minutes,
+        "estimate_basis": basis,
+        "estimate_at": at,
+        "counter": view.counter_name if called else None,
+        "counter_number": view.counter_number if called else None,
+        "step": view.step_index + 1,
+        "steps": steps,
+        "pending": pending,
+        "missing": missing,
+        "pickup": {"hours": service_hours(loket)} if state is S.READY else None,
+        "notice": settings.running_text or None,
+        # Disruption mode (SIAK or the network down for the whole office) is a later issue: its notice goes here.
+        "disruption": None,
+        "as_of": clock.now().isoformat(),
+    }
+
+
+def service_hours(loket: Context) -> list[dict[str, Any]] | None:
+    """The office's hours per weekday ({day, open, close}; closed days left out), or None when it set none.
+
+    Loket keeps one set of hours (ticket issuing, admin > settings); the front desk hands documents over
+    in them, so they are the pickup hours too."""
+    hours = loket.effective_settings.hours
+    if hours is None:
+        return None
+    out = []
+    for day in WEEKDAYS:
+        h = hours.get(day)
+        if h is not None:
+            idn, en = DAY_NAMES[day]
+            out.append({"day": {"id": idn, "en": en}, "open": f"{h.open:%H:%M}", "close": f"{h.close:%H:%M}"})
+    return out
+
+
+register(SHORT_SCHEME, ticket_status)
+register(SCHEME, ticket_status)
+
+__all__ = ["RESOLVERS", "Status", "Ticket", "refused", "register", "resolve", "ticket_status"]

@@ -1,0 +1,51 @@
+"""The status page and its JSON: only a signed code opens them, and every refusal is the same plain one."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template
+
+from loket.core import status
+from loket.core.errors import InvalidCode, LoketError
+from loket.core.messages import _
+from loket.extensions import limiter
+from loket.http import config_limit, limit_off
+from loket.office import office_name
+from loket.openapi import api
+from loket.services import loket
+
+bp = Blueprint(
+    "status", __name__, template_folder="templates", static_folder="static", static_url_path="/status/static"
+)
+
+_limit = config_limit("STATUS_RATE_LIMIT")
+_off = limit_off("STATUS_RATE_LIMIT")
+
+
+class NoStatus(LoketError):
+    """A code that opens no status page (forged, altered, foreign, unknown): one answer for all, no detail."""
+
+    status = 404
+    code = "not_found"
+
+
+@bp.get("/s/<code>")
+@limiter.shared_limit(_limit, scope="status", exempt_when=_off)
+def page(code: str):
+    """The page a phone opens from the QR: the ticket's status, live."""
+    try:
+        found = status.resolve(loket(), code)
+    except InvalidCode:
+        return render_template("status/refused.html", office_name=office_name()), 404
+    return render_template("status/page.html", office_name=office_name(), code=code, data=found.data)
+
+
+@bp.get("/api/status/<code>")
+@api(answers={200: {"type": "object", "required": ["kind", "number", "state", "steps"]}}, errors=(404, 429))
+@limiter.shared_limit(_limit, scope="status", exempt_when=_off)
+def data(code: str):
+    """What the status page shows for a signed code: never a name or NIK; 404 for any code that opens nothing."""
+    try:
+        found = status.resolve(loket(), code)
+    except InvalidCode:
+        raise NoStatus(_("Alamat tidak ada.")) from None
+    return jsonify(found.data)

@@ -1,0 +1,137 @@
+/* The resident's status page: the ticket's state from the server (rendered into the page, then
+ * GET /api/status/<code>), read again when the server says it changed (Socket.IO room of this code only). */
+import * as i18n from "loket/i18n.js";
+import { $, clear, h, serverData } from "loket/dom.js";
+
+i18n.addStrings(i18n.pageStrings("status/status"));
+
+var code = decodeURIComponent(window.location.pathname.split("/").pop());
+var data = serverData("status-data");
+var loading = false;
+var again = false;
+var lastQueueRefresh = 0;
+
+function headline(d) {
+  if (d.headline) return i18n.t(d.headline); // a resolver may say it itself ({id, en}): e.g. a booking's
+  if (d.state === "called") return i18n.fmt("go_to_counter", { counter: d.counter || "" });
+  if (d.state === "waiting" && !d.today) return i18n.t("other_day");
+  return i18n.t("say_" + d.state);
+}
+
+function render(d) {
+  document.body.setAttribute("data-state", d.state);
+  $("number").textContent = d.number;
+  $("service").textContent = i18n.t(d.service_name);
+  $("state").textContent = i18n.t(d.state_label);
+  $("headline").textContent = headline(d);
+  var queued = d.state === "waiting" && d.ahead !== null && d.ahead !== undefined;
+  $("queue").hidden = !queued;
+  if (queued) {
+    $("ahead").textContent = i18n.fmt("people", { n: d.ahead });
+    $("estimate-row").hidden = d.estimate_at === null;
+    $("estimate").textContent = d.estimate_minutes
+      ? i18n.fmt("estimate_value", { at: d.estimate_at, minutes: d.estimate_minutes })
+      : i18n.t("estimate_soon");
+  }
+  $("pending").hidden = !d.pending;
+  if (d.pending) {
+    $("pending-reason").textContent = i18n.t(d.pending.label);
+    $("pending-bring").textContent = i18n.t(d.pending.bring);
+  }
+  $("returned").hidden = d.state !== "returned";
+  clear($("missing"));
+  (d.missing || []).forEach(function (m) {
+    $("missing").appendChild(h("li", { dataset: { key: m.key } }, i18n.t(m.text)));
+  });
+  $("pickup").hidden = !d.pickup;
+  clear($("hours"));
+  var hours = d.pickup ? d.pickup.hours : null;
+  $("hours-none").hidden = !d.pickup || !!hours;
+  (hours || []).forEach(function (row) {
+    $("hours").appendChild(h("li", null, i18n.t(row.day) + " " + row.open + "–" + row.close));
+  });
+  clear($("steps"));
+  (d.steps || []).forEach(function (step, index) {
+    var when = step.done_on ? " · " + i18n.fmt("done_on", { day: step.done_on }) : "";
+    $("steps").appendChild(
+      h(
+        "li",
+        { class: "st-step st-" + step.status, dataset: { status: step.status, step: String(index + 1) } },
+        h("span", { class: "st-mark", "aria-hidden": "true" }),
+        h(
+          "span",
+          { class: "st-step-text" },
+          h("strong", null, i18n.t(step.label)),
+          h("small", null, i18n.t("status_" + step.status) + " · " + i18n.t(step.role_label) + when)
+        )
+      )
+    );
+  });
+  $("notice").hidden = !d.notice;
+  $("notice-text").textContent = d.notice || "";
+  $("disruption").hidden = !d.disruption;
+  $("disruption").textContent = d.disruption ? i18n.t(d.disruption) : "";
+}
+
+async function refresh() {
+  if (loading) {
+    again = true;
+    return;
+  }
+  loading = true;
+  try {
+    var response = await fetch("/api/status/" + encodeURIComponent(code), {
+      headers: { Accept: "application/json", "X-Loket-Lang": i18n.lang },
+      cache: "no-store",
+    });
+    if (response.ok) {
+      data = await response.json();
+      render(data);
+    } else if (response.status === 404) {
+      window.location.reload(); // the server refuses the code now: show its plain refusal
+    }
+  } catch {
+    /* offline for a moment: the next change or the periodic check reads it again */
+  } finally {
+    loading = false;
+    if (again) {
+      again = false;
+      refresh();
+    }
+  }
+}
+
+/** The queue moved somewhere: only a page still waiting reads again, spread over a few seconds, at most every 15 s. */
+function queueMoved() {
+  if (!data || (data.state !== "waiting" && data.state !== "ready")) return;
+  var now = Date.now();
+  if (now - lastQueueRefresh < 15000) return;
+  lastQueueRefresh = now;
+  window.setTimeout(refresh, Math.random() * 3000);
+}
+
+function connect() {
+  if (typeof io !== "function") return;
+  var socket = io({ auth: { channel: "status", code: code }, transports: ["websocket", "polling"] });
+  socket.on("connect", function () {
+    document.body.setAttribute("data-connection", "live");
+    $("connection").textContent = i18n.t("live_on");
+    refresh(); // anything missed while away
+  });
+  socket.on("disconnect", function () {
+    document.body.setAttribute("data-connection", "lost");
+    $("connection").textContent = i18n.t("live_lost");
+  });
+  socket.on("status.changed", refresh);
+  socket.on("status.queue", queueMoved);
+  socket.on("settings.changed", refresh);
+}
+
+i18n.initLangSwitch();
+i18n.onLangChange(function () {
+  render(data);
+  $("connection").textContent = i18n.t(document.body.getAttribute("data-connection") === "live" ? "live_on" : "live_lost");
+});
+render(data);
+connect();
+window.setInterval(refresh, 120000); // a page left open without its live connection still catches up
