@@ -24,7 +24,7 @@ import statistics
 from bisect import bisect_left, bisect_right
 from collections import Counter as Tally
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -48,6 +48,9 @@ QUEUE_STEP_MINUTES = 15
 MAX_DAYS = 366
 
 REASONS = [r.value for r in PendingReason]
+
+#: Named tables (title, header, rows): what an export holds.
+Tables = Sequence[tuple[str, list[str], list[list[Any]]]]
 
 
 # ---- small statistics ----------------------------------------------------------
@@ -834,22 +837,24 @@ def tables(report: Report) -> list[tuple[str, list[str], list[list[Any]]]]:
     ]
 
 
-def report_csv(report: Report) -> str:
-    """Every table of the report in one CSV, each under its title, separated by an empty line."""
+def report_csv(report: Report, extra: Tables = ()) -> str:
+    """Every table of the report, then the `extra` tables (the booking report's: reports/booking.py), in one
+    CSV, each under its title, separated by an empty line."""
     lines: list[list[Any]] = []
-    for i, (title, header, rows) in enumerate(tables(report)):
+    for i, (title, header, rows) in enumerate([*tables(report), *extra]):
         if i:
             lines.append([])
         lines += [[f"# {title}"], header, *rows]
     return csv_text(lines)
 
 
-def report_xlsx(report: Report, office: str) -> bytes:
-    """The report as an Excel workbook: one sheet per table, title row, bold frozen header."""
+def report_xlsx(report: Report, office: str, extra: Tables = ()) -> bytes:
+    """The report and the `extra` tables as an Excel workbook: one sheet per table, title row, bold frozen
+    header."""
     book = Workbook()
     book.remove(book.active)
     period = report.start.isoformat() if report.start == report.end else f"{report.start} s.d. {report.end}"
-    for title, header, rows in tables(report):
+    for title, header, rows in [*tables(report), *extra]:
         sheet = book.create_sheet(title)
         append_row(sheet, [f"Laporan {title} · {office} · {period}"])
         sheet["A1"].font = Font(bold=True, size=14)
