@@ -12,6 +12,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from loket.auth import staff_required
 from loket.core.messages import _
 from loket.core.reports import build_report, live_dashboard, parse_period, report_csv, report_xlsx
+from loket.core.reports.booking import booking_report, booking_tables
 from loket.core.roles import REPORT_ROLES, Actor, Role
 from loket.http import BadRequest
 from loket.office import office_name
@@ -69,7 +70,8 @@ def live_page():
 )
 @staff_required(*REPORT_ROLES)
 def summary(actor: Actor):
-    """The report of a day (?day=) or a period (?from=&to=), as JSON, CSV or XLSX (?format=)."""
+    """The report of a day (?day=) or a period (?from=&to=), as JSON, CSV or XLSX (?format=), with the online
+    booking's figures of the same days ("booking")."""
     args = request.args
     try:
         start, end = parse_period(args.get("day"), args.get("from"), args.get("to"), loket().clock.today())
@@ -79,20 +81,21 @@ def summary(actor: Actor):
     if fmt not in ("json", "csv", "xlsx"):
         raise BadRequest(_("Format: json, csv atau xlsx."))
     report = build_report(loket(), start, end)
+    booking = booking_report(loket(), start, end)
     name = f"laporan-{start.isoformat()}" + ("" if start == end else f"-sd-{end.isoformat()}")
     if fmt == "csv":
         return Response(
-            report_csv(report),
+            report_csv(report, booking_tables(booking)),
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
     if fmt == "xlsx":
         return Response(
-            report_xlsx(report, office_name()),
+            report_xlsx(report, office_name(), booking_tables(booking)),
             mimetype=XLSX,
             headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
         )
-    return jsonify(report.as_dict() | {"office": office_name()})
+    return jsonify(report.as_dict() | {"booking": booking.as_dict(), "office": office_name()})
 
 
 @bp.get("/api/reports/live")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
 from openpyxl import load_workbook
 
 from loket.core.accounts import list_counters
+from loket.core.booking import operations as booking
+from loket.core.booking.config import BookingConfig, ServiceBooking, write_config
 from loket.core.clock import FrozenClock
 from loket.core.roles import STEP_ROLES, Actor, Role
 from loket.core.store import User, select
@@ -17,6 +19,7 @@ from loket.core.tickets import flow, issuing, queue
 from tests.fixtures.web import make_app
 
 KTP = "pencetakan-ktp-el"
+KIA = "penerbitan-kia"
 DAY = "2026-11-23"
 
 
@@ -112,7 +115,18 @@ def test_xlsx_export_opens_with_the_figures(staff, day):
     assert r.status_code == 200
     assert r.headers["Content-Disposition"] == 'attachment; filename="laporan-2026-11-20-sd-2026-11-23.xlsx"'
     book = load_workbook(io.BytesIO(r.data))
-    assert book.sheetnames == ["Ringkasan", "Layanan", "Tahapan", "Petugas", "Loket", "Harian", "Per jam", "Antrean"]
+    assert book.sheetnames == [
+        "Ringkasan",
+        "Layanan",
+        "Tahapan",
+        "Petugas",
+        "Loket",
+        "Harian",
+        "Per jam",
+        "Antrean",
+        "Booking online",
+        "Slot per jam",
+    ]
     layanan = book["Layanan"]
     assert layanan["A1"].value == "Laporan Layanan · Disdukcapil Kota Contoh · 2026-11-20 s.d. 2026-11-23"
     header = [c.value for c in layanan[2]]
@@ -127,6 +141,39 @@ def test_xlsx_export_opens_with_the_figures(staff, day):
     step = dict(zip([c.value for c in steps[2]], [c.value for c in steps[3]], strict=True))
     assert (step["Tahap"], step["Peran"], step["Target (menit)"]) == (1, "Petugas Pelayanan", 2)
     assert step["Rata-rata lewat target (menit)"] == 1.0
+
+
+@pytest.fixture
+def booked(day, clock):
+    """Penerbitan KIA bookable on Mondays 09:00-10:00 (two 30-minute slots of 2 online seats): two residents book
+    09:00, one checks in at once (a "booking" ticket); the other is still booked when the report is made."""
+    loket = day
+    rule = ServiceBooking(hours={"mon": {"open": "09:00", "close": "10:00"}}, slot_minutes=30, priority_percent=0)
+    with loket.store.transaction() as s:
+        write_config(s, BookingConfig(enabled=True, services={KIA: rule}), clock.now(), None)
+    first = booking.book(loket, KIA, date(2026, 11, 23), time(9, 0), "3273010101900001")
+    booking.book(loket, KIA, date(2026, 11, 23), time(9, 0), "3273010101900002")
+    ticket = issuing.issue(loket, KIA, source="booking").ticket.id
+    with loket.store.transaction() as s:
+        assert booking.mark_checked_in(s, first.id, ticket, clock.now())
+    return loket
+
+
+def test_the_summary_and_its_exports_carry_the_booking_figures(staff, booked):
+    kepala = staff("kepala", "kepala").client
+    data = kepala.get(f"/api/reports/summary?day={DAY}").get_json()["booking"]
+    total = data["total"]
+    assert (total["made"], total["checked_in"], total["booked"], total["no_show"]) == (2, 1, 1, 0)
+    assert total["no_show_rate"] == {"within": 0, "total": 1, "ratio": 0.0}
+    assert total["tickets"]["booked_share"] == {"within": 1, "total": 3, "ratio": 1 / 3}  # and the two KTP tickets
+    # 09:00 has a row (2 seats), 09:30 none: 2 more from the rules
+    assert [(h["label"], h["capacity"], h["booked"], h["attended"]) for h in total["hours"]] == [("09:00", 4, 2, 1)]
+    assert [s["key"] for s in data["services"]] == [KTP, KIA]
+    rows = list(
+        csv.reader(io.StringIO(kepala.get(f"/api/reports/summary?day={DAY}&format=csv").get_data(as_text=True)))
+    )
+    hours = rows.index(["# Slot per jam"])
+    assert rows[hours + 2][:8] == ["Penerbitan Kartu Identitas Anak (KIA)", "09:00", "4", "2", "2", "50.0", "1", "25.0"]
 
 
 def test_the_live_hall(staff, day):

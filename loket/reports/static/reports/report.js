@@ -127,6 +127,7 @@ function render() {
   $("print-office").textContent = d.office;
   renderKpis(d);
   renderBottleneck(d);
+  renderBooking(d);
   renderCharts(d);
   renderServices(d);
   renderSteps(d);
@@ -380,6 +381,88 @@ function renderCharts(d) {
       }),
     })
   );
+  if (d.booking && hasBooking(d.booking)) renderBookingCharts(d.booking, base, Chart, labelWidth);
+}
+
+/** Tickets from bookings against walk-ins per service (counts), and the online seats booked and attended by hour (%). */
+function renderBookingCharts(b, base, Chart, labelWidth) {
+  var rows = b.services.filter(function (r) {
+    return r.tickets.issued;
+  });
+  var names = rows.map(function (r) {
+    return i18n.t(r.label);
+  });
+  $("chart-sources").parentNode.style.setProperty("--bars", String(Math.max(1, rows.length)));
+  state.charts.push(
+    new Chart($("chart-sources"), {
+      type: "bar",
+      data: {
+        labels: names.map(function (name) {
+          return shortLabel(name, labelWidth);
+        }),
+        datasets: [
+          {
+            label: i18n.t("series_from_booking"),
+            data: rows.map(function (r) {
+              return r.tickets.booked;
+            }),
+            backgroundColor: COLORS.brand,
+          },
+          {
+            label: i18n.t("series_walk_in"),
+            data: rows.map(function (r) {
+              return r.tickets.walk_in + r.tickets.other;
+            }),
+            backgroundColor: COLORS.warn,
+          },
+        ],
+      },
+      options: Object.assign({}, base, {
+        indexAxis: "y",
+        scales: { x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }, y: { stacked: true, ticks: { autoSkip: false } } },
+        plugins: {
+          legend: base.plugins.legend,
+          tooltip: {
+            callbacks: {
+              title: function (items) {
+                return items.length ? names[items[0].dataIndex] : "";
+              },
+            },
+          },
+        },
+      }),
+    })
+  );
+  var pct = function (share) {
+    return share.ratio === null ? null : Math.round(share.ratio * 1000) / 10;
+  };
+  state.charts.push(
+    new Chart($("chart-slots"), {
+      type: "bar",
+      data: {
+        labels: b.total.hours.map(function (h) {
+          return h.label;
+        }),
+        datasets: [
+          {
+            label: i18n.t("series_seats_booked"),
+            data: b.total.hours.map(function (h) {
+              return pct(h.booked_ratio);
+            }),
+            backgroundColor: COLORS.brand,
+          },
+          {
+            label: i18n.t("series_seats_attended"),
+            data: b.total.hours.map(function (h) {
+              return pct(h.attended_ratio);
+            }),
+            backgroundColor: COLORS.go,
+          },
+        ],
+      },
+      options: Object.assign({}, base, { scales: { y: { min: 0, max: 100 } } }),
+    })
+  );
 }
 
 // ---- tables -----------------------------------------------------------------------
@@ -601,6 +684,89 @@ function renderDays(d) {
       )
     );
   });
+}
+
+// ---- online booking ---------------------------------------------------------------
+
+function hasBooking(b) {
+  return b.total.made > 0 || b.total.seats.capacity > 0 || b.total.tickets.booked > 0;
+}
+
+function renderBooking(d) {
+  var b = d.booking;
+  var on = !!b && hasBooking(b);
+  $("booking-empty").hidden = on;
+  $("booking-kpis").hidden = !on;
+  $("booking-charts").hidden = !on;
+  var kpis = clear($("booking-kpis"));
+  var body = head($("table-booking"), [C.service, C.b_made, C.b_cancelled, C.b_checked_in, C.b_no_show, C.b_booked, C.b_rate, C.b_from_booking, C.b_walk_in, C.b_capacity, C.b_seats_booked, C.b_seats_attended]);
+  var hoursBody = head($("table-booking-hours"), [C.service, C.b_hour, C.b_capacity, C.b_seats_booked, C.b_seats_attended, C.b_no_show]);
+  if (!on) return;
+  var t = b.total;
+  var tk = t.tickets;
+  var seats = t.seats;
+  kpis.appendChild(tile("b_made", R.num(t.made), i18n.fmt("bkpi_cancelled", { n: R.num(t.cancelled) })));
+  kpis.appendChild(tile("b_checked_in", R.num(t.checked_in), i18n.fmt("bkpi_still", { n: R.num(t.booked) })));
+  kpis.appendChild(
+    tile("b_no_show_rate", R.percent(t.no_show_rate), i18n.fmt("bkpi_no_show_of", { a: t.no_show, b: t.no_show_rate.total }), rateKind(t.no_show_rate))
+  );
+  kpis.appendChild(tile("b_from_booking", R.percent(tk.booked_share), i18n.fmt("kpi_of", { a: tk.booked, b: tk.issued })));
+  kpis.appendChild(tile("b_seats_booked", R.percent(seats.booked_ratio), i18n.fmt("kpi_of", { a: seats.booked, b: seats.capacity })));
+  kpis.appendChild(tile("b_seats_attended", R.percent(seats.attended_ratio), i18n.fmt("kpi_of", { a: seats.attended, b: seats.capacity })));
+  var rows = b.services.concat(b.services.length > 1 ? [t] : []);
+  rows.forEach(function (r) {
+    var total = r.key === "all";
+    body.appendChild(
+      h(
+        "tr",
+        { class: total ? "r-total" : null, "data-booking-service": r.key },
+        td(total ? i18n.t("all_services") : i18n.t(r.label), "r-name"),
+        td(R.num(r.made)),
+        td(R.num(r.cancelled)),
+        td(R.num(r.checked_in)),
+        td(R.num(r.no_show)),
+        td(R.num(r.booked)),
+        ratioCell(r.no_show_rate, rateKind(r.no_show_rate)),
+        ratioCell(r.tickets.booked_share),
+        ratioCell(r.tickets.walk_in_share),
+        td(R.num(r.seats.capacity)),
+        ratioCell(r.seats.booked_ratio),
+        ratioCell(r.seats.attended_ratio)
+      )
+    );
+  });
+  // Per service and hour: the service named on its first hour only; all services only when several had seats.
+  var withHours = b.services.filter(function (r) {
+    return r.hours.length;
+  });
+  withHours.concat(withHours.length > 1 ? [t] : []).forEach(function (r) {
+    var total = r.key === "all";
+    r.hours.forEach(function (hr, i) {
+      hoursBody.appendChild(
+        h(
+          "tr",
+          { class: (total ? "r-total" : "") + (i === 0 ? " r-group-start" : "") || null, "data-slot-hour": r.key + "@" + hr.label },
+          td(i > 0 ? "" : total ? i18n.t("all_services") : i18n.t(r.label), "r-name"),
+          td(hr.label, "num"),
+          td(R.num(hr.capacity) + (hr.from_rules ? " (" + i18n.fmt("b_from_rules", { n: hr.from_rules }) + ")" : "")),
+          ratioCell(hr.booked_ratio),
+          ratioCell(hr.attended_ratio),
+          td(R.num(hr.no_show))
+        )
+      );
+    });
+  });
+}
+
+/** A no-show rate: high is bad. */
+function rateKind(share) {
+  if (!share || share.ratio === null) return null;
+  return share.ratio <= 0.1 ? "ok" : share.ratio <= 0.3 ? "warn" : "bad";
+}
+
+/** A share as "40% 2/5". */
+function ratioCell(share, kind) {
+  return h("td", { class: "num" + (kind ? " r-" + kind : "") }, R.percent(share), share.total ? h("small", null, " " + share.within + "/" + share.total) : null);
 }
 
 R.start({
