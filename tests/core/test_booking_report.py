@@ -171,6 +171,8 @@ def test_days_count_from_the_audited_rule_change_that_opened_booking(loket, cloc
     row = booking_report(loket, MONDAY, WEDNESDAY).as_dict()["total"]
     assert (row["seats"]["capacity"], row["seats"]["from_rules"], row["seats"]["booked"]) == (24, 24, 0)
     assert row["seats"]["booked_ratio"] == share(0, 24)
+    # Days past the booking window (today + 7 days) are not offered yet: 1, 2, 8 and 9 December.
+    assert booking_report(loket, MONDAY, date(2026, 12, 9)).total.seats.capacity == 24
     # Switched off before Wednesday began: Wednesday offers nothing.
     at(clock, TUESDAY, 12, 0)
     update_config(loket, Actor(admin.id, Role.ADMIN, None), {"enabled": False})

@@ -411,7 +411,7 @@ function renderBookingCharts(b, base, Chart, labelWidth) {
           {
             label: i18n.t("series_walk_in"),
             data: rows.map(function (r) {
-              return r.tickets.walk_in + r.tickets.other;
+              return r.tickets.walk_in;
             }),
             backgroundColor: COLORS.warn,
           },
