@@ -12,6 +12,7 @@ from sqlalchemy import event
 
 from loket.core import admin as ops
 from loket.core.accounts import create_user
+from loket.core.booking import admin as booking_admin
 from loket.core.booking import operations as booking
 from loket.core.booking.config import BookingConfig, ServiceBooking, write_config
 from loket.core.clock import FrozenClock
@@ -253,3 +254,11 @@ def test_two_kiosks_racing_for_the_last_walk_in_seat_get_one_ticket(loket, clock
             t.join(timeout=60)
         assert results.count("walk_in_full") == 1 and None not in results, results
         assert seen(loket)["remaining"] == 0
+
+
+def test_the_admin_sees_per_weekday_what_the_rules_come_to_and_the_kiosk_agrees(loket):
+    bookable(loket, priority_percent=50)
+    seats = booking_admin.current_config(loket)["seats"][KIA]
+    assert seats["mon"] == {"slots": 4, "seats": 16, "online": 8, "priority": 4, "walk_in": 8}
+    assert seats["tue"] is None and set(seats) == {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+    assert seen(loket)["walk_in"]["kept"] == seats["mon"]["walk_in"]
