@@ -62,11 +62,14 @@ def test_the_kiosk_says_the_walk_in_share_is_used_up_and_when_the_next_number_co
 
     message = (
         "Kuota antrean langsung (walk-in) Penerbitan Kartu Identitas Anak (KIA) hari ini sudah habis. "
-        f"Nomor berikutnya tersedia pukul {start:%H:%M}, bila kursi online slot itu tidak dipesan."
+        f"Nomor berikutnya tersedia pukul {start:%H:%M} bila masih ada kursi yang tidak dipesan online."
     )
     assert refused["message"] == message
     expect(kia).to_have_attribute("data-available", "false")
-    expect(kia.locator('[data-closed="walk_in_full"]')).to_contain_text("Kuota antrean langsung (walk-in)")
+    # The tile is small: the short form, with the time.
+    expect(kia.locator('[data-closed="walk_in_full"]')).to_have_text(
+        f"Kuota walk-in hari ini habis. Nomor berikutnya pukul {start:%H:%M}."
+    )
     kiosk.screenshot(path=artifacts / "kiosk-services-walk-in-full.png")
     kia.click()
     expect(kiosk.locator("#detail-refusal")).to_have_text(message)
@@ -76,6 +79,6 @@ def test_the_kiosk_says_the_walk_in_share_is_used_up_and_when_the_next_number_co
     kiosk.click('.lang-switch [data-lang="en"]')
     expect(kiosk.locator("#detail-refusal")).to_have_text(
         "Today's walk-in quota for Child identity card (KIA) is used up. "
-        f"The next number is available at {start:%H:%M}, if that slot's online seats are not booked."
+        f"The next number is available at {start:%H:%M} if some seats were not booked online."
     )
     kiosk.screenshot(path=artifacts / "kiosk-detail-walk-in-full-en.png")

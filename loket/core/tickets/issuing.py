@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Date, String, bindparam, func, insert, literal, null, select, union_all
@@ -49,6 +50,9 @@ class Availability:
     issued_today: int = 0
     #: For a service bookable today, its walk-in share as of now (booking/walkin.py); None otherwise.
     walk_in: walkin.WalkInShare | None = None
+    #: Walk-in share used up: when a walk-in number may come again today (a slot with a free online seat
+    #: starts before issuing closes), else None.
+    next_at: datetime | None = None
 
     @property
     def limit(self) -> int | None:
@@ -73,6 +77,7 @@ class Availability:
             "limit": self.limit,
             "remaining": self.remaining,
             "walk_in": self.walk_in.as_dict(loket) if self.walk_in else None,
+            "next_at": f"{loket.clock.local(self.next_at):%H:%M}" if self.next_at else None,
         }
 
 
@@ -402,7 +407,7 @@ def availability(
         message = (
             _(
                 "Kuota antrean langsung (walk-in) %(service)s hari ini sudah habis. Nomor berikutnya tersedia "
-                "pukul %(at)s, bila kursi online slot itu tidak dipesan.",
+                "pukul %(at)s bila masih ada kursi yang tidak dipesan online.",
                 service=name.model_dump(),
                 at=f"{loket.clock.local(later):%H:%M}",
             )
@@ -413,7 +418,7 @@ def availability(
                 service=name.model_dump(),
             )
         )
-        return Availability(False, "walk_in_full", texts(message), rule.quota, issued, share)
+        return Availability(False, "walk_in_full", texts(message), rule.quota, issued, share, later)
     return Availability(True, quota=rule.quota, issued_today=issued, walk_in=share)
 
 

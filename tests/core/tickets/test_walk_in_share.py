@@ -152,13 +152,16 @@ def test_the_refusal_says_when_the_next_walk_in_number_comes_or_to_book_another_
     assert err.code == "walk_in_full"
     assert err.label["id"] == (
         "Kuota antrean langsung (walk-in) Penerbitan Kartu Identitas Anak (KIA) hari ini sudah habis. "
-        "Nomor berikutnya tersedia pukul 08:30, bila kursi online slot itu tidak dipesan."
+        "Nomor berikutnya tersedia pukul 08:30 bila masih ada kursi yang tidak dipesan online."
     )
     assert err.label["en"].startswith("Today's walk-in quota for") and "08:30" in err.label["en"]
-    assert seen(loket)["ok"] is False and seen(loket)["reason"] == "walk_in_full"
+    a = seen(loket)
+    assert (a["ok"], a["reason"], a["next_at"], a["walk_in"]["next_at"]) == (False, "walk_in_full", "08:30", "08:30")
     # Issuing closes at 08:30: the next free seat comes too late today.
     ops.update_settings(loket, admin, {"hours": {"mon": {"open": "07:00", "close": "08:30"}}})
     assert "pesan antrean online untuk hari lain" in refusal(loket).label["id"]
+    a = seen(loket)
+    assert (a["next_at"], a["walk_in"]["next_at"]) == (None, "08:30")  # after issuing closes: not offered
     ops.update_settings(loket, admin, {"hours": {"mon": {"open": "07:00", "close": "15:00"}}})
     # Every online seat ahead booked: nothing frees later, book another day.
     for n, start in enumerate([time(8, 30), time(9, 0), time(9, 0), time(9, 30), time(9, 30)], start=10):
