@@ -18,6 +18,10 @@ online, the rest kept for residents who come without booking. For the day, as of
 - So the share only grows during the day: the whole "kept" part from the opening, and at each slot's start
   (and at each release) a few more. ``later`` is what the slots still ahead could add if nobody books them,
   and ``next_at`` the start of the next slot that has a free online seat: when the kiosk may issue again.
+- A resident who started booking a slot just before it starts may take its seat a moment after a kiosk
+  counted that seat as free (the booking checks the time before its transaction): one seat too many, at
+  most that once per slot. The kiosks themselves never overshoot (issuing.new_ticket counts under the
+  number sequence's row lock).
 - A ``BookingSlot`` row whose start is not one of today's slots (the office changed the slot length after
   someone booked) is left out: its residents keep their booking, the share follows today's rule.
 
@@ -61,14 +65,16 @@ class WalkInShare:
     later: int
     #: The start (UTC) of the next slot with a free online seat; None when no slot ahead has one.
     next_at: datetime | None
+    #: The same in office time, "HH:MM".
+    next_local: str | None = None
 
-    def as_dict(self, ctx: Context) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "seats": self.seats,
             "kept": self.kept,
             "freed": self.freed,
             "later": self.later,
-            "next_at": f"{ctx.clock.local(self.next_at):%H:%M}" if self.next_at else None,
+            "next_at": self.next_local,
         }
 
 
@@ -99,7 +105,8 @@ def share(
             later += free
             if free and next_at is None:
                 next_at = at
-    return WalkInShare(kept + freed, kept, freed, later, next_at)
+    local = f"{ctx.clock.local(next_at):%H:%M}" if next_at else None
+    return WalkInShare(kept + freed, kept, freed, later, next_at, local)
 
 
 def slot_seats(s: Session, codes: Iterable[str], day: date) -> dict[str, dict[datetime, tuple[int, int]]]:

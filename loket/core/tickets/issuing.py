@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Date, String, bindparam, func, insert, literal, null, select, union_all
@@ -50,9 +49,9 @@ class Availability:
     issued_today: int = 0
     #: For a service bookable today, its walk-in share as of now (booking/walkin.py); None otherwise.
     walk_in: walkin.WalkInShare | None = None
-    #: Walk-in share used up: when a walk-in number may come again today (a slot with a free online seat
-    #: starts before issuing closes), else None.
-    next_at: datetime | None = None
+    #: Walk-in share used up: when ("HH:MM", office time) a walk-in number may come again today (a slot with a
+    #: free online seat starts before issuing closes), else None.
+    next_at: str | None = None
 
     @property
     def limit(self) -> int | None:
@@ -66,7 +65,7 @@ class Availability:
         limit = self.limit
         return None if limit is None else max(0, limit - self.issued_today)
 
-    def as_dict(self, loket: Context) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         """The verdict as JSON for the kiosk."""
         return {
             "ok": self.ok,
@@ -76,8 +75,8 @@ class Availability:
             "issued_today": self.issued_today,
             "limit": self.limit,
             "remaining": self.remaining,
-            "walk_in": self.walk_in.as_dict(loket) if self.walk_in else None,
-            "next_at": f"{loket.clock.local(self.next_at):%H:%M}" if self.next_at else None,
+            "walk_in": self.walk_in.as_dict() if self.walk_in else None,
+            "next_at": self.next_at,
         }
 
 
@@ -404,21 +403,22 @@ def availability(
         later = share.next_at
         if later is not None and hours is not None and loket.clock.local(later).time() >= hours.close:
             later = None  # the next free seat comes after issuing closes today
+        at = share.next_local if later is not None else None
         message = (
             _(
                 "Kuota antrean langsung (walk-in) %(service)s hari ini sudah habis. Nomor berikutnya tersedia "
                 "pukul %(at)s bila masih ada kursi yang tidak dipesan online.",
                 service=name.model_dump(),
-                at=f"{loket.clock.local(later):%H:%M}",
+                at=at,
             )
-            if later is not None
+            if at is not None
             else _(
                 "Kuota antrean langsung (walk-in) %(service)s hari ini sudah habis. Silakan pesan antrean "
                 "online untuk hari lain.",
                 service=name.model_dump(),
             )
         )
-        return Availability(False, "walk_in_full", texts(message), rule.quota, issued, share, later)
+        return Availability(False, "walk_in_full", texts(message), rule.quota, issued, share, at)
     return Availability(True, quota=rule.quota, issued_today=issued, walk_in=share)
 
 
@@ -490,7 +490,7 @@ def services_overview(loket: Context, code: str | None = None) -> list[dict[str,
                     "ahead": ahead,
                     "estimate_minutes": minutes,
                     "estimate_basis": basis,
-                    "availability": verdict.as_dict(loket),
+                    "availability": verdict.as_dict(),
                     "blanko": blanko(sop, settings),
                 }
             )

@@ -80,7 +80,7 @@ def services_overview(loket: Context) -> list[dict[str, Any]]:
                     "ahead": ahead,
                     "estimate_minutes": minutes,
                     "estimate_basis": basis,
-                    "availability": verdict.as_dict(loket),
+                    "availability": verdict.as_dict(),
                     "blanko": blanko(sop, settings),
                 }
             )

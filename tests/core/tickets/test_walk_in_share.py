@@ -68,7 +68,7 @@ def seen(loket, code=KIA) -> dict:
     (overview,) = issuing.services_overview(loket, code)
     with loket.store.read() as s:
         own = issuing.availability(loket, s, loket.catalog.get(code), loket.settings)
-    assert own.as_dict(loket) == overview["availability"]
+    assert own.as_dict() == overview["availability"]
     return overview["availability"]
 
 
