@@ -14,13 +14,14 @@ online, the rest kept for residents who come without booking. For the day, as of
 - "Nobody holds": never booked, cancelled, or released as a no-show. ``BookingSlot.taken`` counts only the
   live bookings (booked or checked in), so these are ``capacity − taken``. Once a slot has started nobody
   can book it any more, so its free seats stay free: they go to walk-ins. A booking still unclaimed holds
-  its seat until it is released (``release_after_minutes`` after the start); then that seat counts too.
+  its seat until it is released (due ``release_after_minutes`` after the start, done by the cron's
+  ``flask release-no-shows`` or by the next booking); then that seat counts too.
 - So the share only grows during the day: the whole "kept" part from the opening, and at each slot's start
   (and at each release) a few more. ``later`` is what the slots still ahead could add if nobody books them,
   and ``next_at`` the start of the next slot that has a free online seat: when the kiosk may issue again.
 - A resident who started booking a slot just before it starts may take its seat a moment after a kiosk
-  counted that seat as free (the booking checks the time before its transaction): one seat too many, at
-  most that once per slot. The kiosks themselves never overshoot (issuing.new_ticket counts under the
+  counted that seat as free (the booking checks the time before its transaction): one seat too many per
+  booking in flight at that instant, rare. The kiosks themselves never overshoot (issuing.new_ticket counts under the
   number sequence's row lock).
 - A ``BookingSlot`` row whose start is not one of today's slots (the office changed the slot length after
   someone booked) is left out: its residents keep their booking, the share follows today's rule.
