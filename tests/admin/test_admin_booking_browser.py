@@ -29,7 +29,14 @@ def test_the_admin_opens_booking_for_a_service_and_residents_see_it(server_facto
     page.fill(f"#s-{KIA}-hours-sat", "08:00-12:00")
     page.click("#save")
     expect(page.locator("#messages")).to_contain_text("disimpan")
+    # What the saved rules come to per day: 6 seats a slot, 3 online (1 of them priority), 3 kept for walk-ins.
+    seats = page.locator(f'fieldset[data-service="{KIA}"] [data-seats]')
+    expect(seats.locator('tr[data-day="mon"] td')).to_have_text(["24", "144", "72", "24", "72"])
+    expect(seats.locator('tr[data-day="sat"] td')).to_have_text(["16", "96", "48", "16", "48"])
+    expect(seats.locator('tr[data-day="sun"] td')).to_have_text(["Tidak dibuka"])
     page.screenshot(path=str(artifacts / "admin-booking.png"), full_page=False)
+    seats.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "admin-booking-seats.png"), full_page=False)
     with urllib.request.urlopen(f"{base}/api/booking/services", timeout=10) as r:
         offered = json.load(r)
     assert [s["code"] for s in offered["services"]] == [KIA]

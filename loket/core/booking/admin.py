@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from loket.core.accounts import acting
@@ -10,6 +11,7 @@ from loket.core.errors import NotAllowed, NotFound
 from loket.core.events import Event
 from loket.core.messages import _
 from loket.core.roles import Actor, Role
+from loket.core.settings import WEEKDAYS
 from loket.core.store import EventRecord
 
 from .config import BookingConfig, ServiceBooking, read_config, write_config
@@ -17,12 +19,27 @@ from .config import BookingConfig, ServiceBooking, read_config, write_config
 AUDIT_KIND = "booking.config_changed"
 
 
+#: A Monday: the weekdays' seats are counted on the week that starts with it (only the weekday matters).
+_A_MONDAY = date(2024, 1, 1)
+
+
+def seats_per_weekday(config: BookingConfig) -> dict[str, dict[str, dict[str, int] | None]]:
+    """Per listed service and weekday, the day's seats under its rules (ServiceBooking.seats_on): what the
+    admin's numbers come to, walk-in share included."""
+    return {
+        code: {day: rule.seats_on(_A_MONDAY + timedelta(days=n)) for n, day in enumerate(WEEKDAYS)}
+        for code, rule in config.services.items()
+    }
+
+
 def current_config(ctx: Context) -> dict[str, Any]:
-    """The stored rules, and the rules a service gets when first listed (for the admin page)."""
+    """The stored rules, the seats per weekday they give, and the rules a service gets when first listed
+    (for the admin page)."""
     with ctx.store.read() as s:
         stored = read_config(s)
     return {
         "config": stored.model_dump(mode="json"),
+        "seats": seats_per_weekday(stored),
         "service_defaults": ServiceBooking().model_dump(mode="json"),
     }
 

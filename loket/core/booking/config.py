@@ -96,6 +96,21 @@ class ServiceBooking(BaseModel):
             at += step
         return out
 
+    def seats_on(self, day: date) -> dict[str, int] | None:
+        """The day's seats under these rules (None: no slots that day): slots, seats in all, of them online
+        (of which priority) and kept for walk-ins. Walk-ins also get the online seats nobody holds once
+        their slot has started (booking/walkin.py), so `walk_in` is the least they get."""
+        slots = len(self.slot_starts(day))
+        if not slots:
+            return None
+        return {
+            "slots": slots,
+            "seats": slots * self.seats_per_slot,
+            "online": slots * self.online_seats,
+            "priority": slots * self.priority_seats,
+            "walk_in": slots * (self.seats_per_slot - self.online_seats),
+        }
+
     def opens_for(self, day: date) -> datetime:
         """The local moment (naive, office time) booking for `day` opens."""
         return datetime.combine(day - timedelta(days=self.opens_days_before), self.opens_at)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import Date, String, bindparam, func, insert, literal, null, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from loket.core.accounts import acting_at_counter
+from loket.core.booking import walkin
 from loket.core.catalog import Sop
 from loket.core.context import Context
 from loket.core.errors import ServiceUnavailable
@@ -18,7 +19,7 @@ from loket.core.messages import _, texts
 from loket.core.roles import Actor
 from loket.core.settings import OfficeSettings
 from loket.core.states import QUEUED, Priority, TicketState, check_transition
-from loket.core.store import StepVisit, Ticket, next_number
+from loket.core.store import BookingSlot, StepVisit, Ticket, UTCDateTime, next_number
 
 from .queue import busy_counters_by_role, estimate, recent_first_steps, waiting_by_role
 from .records import (
@@ -41,15 +42,28 @@ class Availability:
     """Whether the kiosk may issue a ticket for a service now, and if not, why in plain words."""
 
     ok: bool
-    reason: str | None = None  # closed | outside_hours | quota_full
+    reason: str | None = None  # closed | outside_hours | quota_full | walk_in_full
     message: dict[str, str] | None = None
     quota: int | None = None
+    #: Today's tickets counted against the quota and the walk-in share (not a booking's, not voided ones).
     issued_today: int = 0
+    #: For a service bookable today, its walk-in share as of now (booking/walkin.py); None otherwise.
+    walk_in: walkin.WalkInShare | None = None
+    #: Walk-in share used up: when ("HH:MM", office time) a walk-in number may come again today (a slot with a
+    #: free online seat starts before issuing closes), else None.
+    next_at: str | None = None
+
+    @property
+    def limit(self) -> int | None:
+        """How many tickets may be issued today as of now: the office's quota or the walk-in share, the smaller."""
+        limits = [n for n in (self.quota, self.walk_in.seats if self.walk_in else None) if n is not None]
+        return min(limits) if limits else None
 
     @property
     def remaining(self) -> int | None:
-        """Tickets left under today's quota (None: no quota)."""
-        return None if self.quota is None else max(0, self.quota - self.issued_today)
+        """Tickets left now under today's quota and walk-in share (None: neither)."""
+        limit = self.limit
+        return None if limit is None else max(0, limit - self.issued_today)
 
     def as_dict(self) -> dict[str, Any]:
         """The verdict as JSON for the kiosk."""
@@ -59,8 +73,30 @@ class Availability:
             "message": self.message,
             "quota": self.quota,
             "issued_today": self.issued_today,
+            "limit": self.limit,
             "remaining": self.remaining,
+            "walk_in": self.walk_in.as_dict() if self.walk_in else None,
+            "next_at": self.next_at,
         }
+
+
+#: Tickets that count against a quota and the walk-in share: a booking's check-in issues its ticket on the
+#: booking's seat, and a voided ticket nobody held gives its place back.
+_COUNTED = (Ticket.source != "booking", Ticket.state != S.VOIDED.value)
+
+#: A bookable service's day in one statement (the one query issue 13 adds to the kiosk's ticket): the made
+#: slots' seats, and one row without a start carrying today's counted tickets.
+_DAY_SEATS = union_all(
+    select(BookingSlot.starts_at, BookingSlot.capacity, BookingSlot.taken).where(
+        BookingSlot.service_code == bindparam("service", type_=String),
+        BookingSlot.day == bindparam("day", type_=Date),
+    ),
+    select(null().cast(UTCDateTime), func.count(), literal(0)).where(
+        Ticket.service_day == bindparam("day", type_=Date),
+        Ticket.service_code == bindparam("service", type_=String),
+        *_COUNTED,
+    ),
+)
 
 
 def issue(
@@ -165,6 +201,7 @@ def new_ticket(
     # The sequence row is locked first, so the quota count below cannot race
     # with another kiosk issuing for the same service (PostgreSQL row lock;
     # SQLite holds the database write lock already).
+    # The walk-in share below is counted the same way, under the same lock (booking/walkin.py).
     seq = next_number(conn, day, sop.prefix)
     verdict = availability(loket, s, sop, settings, count=settings.rule(sop.code).quota is not None)
     if not verdict.ok:
@@ -256,20 +293,46 @@ def availability(
     *,
     count: bool = True,
     issued: int | None = None,
+    slots: walkin.SlotSeats | None = None,
 ) -> Availability:
-    """Whether the service issues tickets now: closed today, outside the hours, or its quota used up.
+    """Whether the service issues tickets now: closed today, outside the hours, its quota or its walk-in
+    share used up.
 
-    Without `count` (a service with no quota, when only the verdict matters) today's tickets are not counted;
-    with `issued` (counted already, for every service at once: issued_today) they are not counted again.
+    Counted against the office's quota and, for a service bookable today, against the day's walk-in share
+    (booking/walkin.py: the seats kept for walk-ins in every slot, plus the online seats nobody holds in
+    the slots already started; the smaller limit wins): today's tickets of the service but a booking's
+    check-in's (source "booking") and voided ones.
+
+    Without `count` (a service with no quota, when only the verdict matters) today's tickets are not counted,
+    unless the service is bookable today; with `issued` (counted already, for every service at once:
+    issued_today, and the made slots `slots` for a bookable one) they are not counted again. A bookable
+    service costs one query here (its made slots and its count together); one that is not, none more.
     """
     name = sop.name
     rule = settings.rule(sop.code)
+    today = loket.clock.today()
+    now = loket.clock.now()
+    bookable = walkin.bookable_today(loket, sop.code, today)
+    if bookable is not None and (issued is None or slots is None):
+        made: dict[Any, tuple[int, int]] = {}
+        counted = 0
+        for starts_at, capacity, taken in s.execute(_DAY_SEATS, {"service": sop.code, "day": today}):
+            if starts_at is None:
+                counted = int(capacity)
+            else:
+                made[starts_at] = (capacity, taken)
+        issued = counted if issued is None else issued
+        slots = made
     if issued is None:
         issued = 0
         if count:
-            today = (Ticket.service_day == loket.clock.today(), Ticket.service_code == sop.code)
-            # a voided ticket nobody held gives its place back
-            issued = s.scalar(select(func.count()).where(*today, Ticket.state != S.VOIDED.value)) or 0
+            issued = (
+                s.scalar(
+                    select(func.count()).where(Ticket.service_day == today, Ticket.service_code == sop.code, *_COUNTED)
+                )
+                or 0
+            )
+    share = walkin.share(loket, bookable[0], today, bookable[1], slots or {}, now) if bookable else None
     if rule.closed:
         why = f" {rule.closed_reason}" if rule.closed_reason else ""
         return Availability(
@@ -281,10 +344,11 @@ def availability(
             },
             rule.quota,
             issued,
+            share,
         )
-    local = loket.clock.local(loket.clock.now())
+    local = loket.clock.local(now)
+    hours = settings.hours_on(local) if settings.hours is not None else None
     if settings.hours is not None:
-        hours = settings.hours_on(local)
         if hours is None:
             return Availability(
                 False,
@@ -295,6 +359,7 @@ def availability(
                 },
                 rule.quota,
                 issued,
+                share,
             )
         if local.time() < hours.open:
             return Availability(
@@ -306,6 +371,7 @@ def availability(
                 },
                 rule.quota,
                 issued,
+                share,
             )
         if local.time() >= hours.close:
             return Availability(
@@ -319,6 +385,7 @@ def availability(
                 },
                 rule.quota,
                 issued,
+                share,
             )
     if rule.quota is not None and issued >= rule.quota:
         return Availability(
@@ -330,8 +397,29 @@ def availability(
             },
             rule.quota,
             issued,
+            share,
         )
-    return Availability(True, quota=rule.quota, issued_today=issued)
+    if share is not None and issued >= share.seats:
+        later = share.next_at
+        if later is not None and hours is not None and loket.clock.local(later).time() >= hours.close:
+            later = None  # the next free seat comes after issuing closes today
+        at = share.next_local if later is not None else None
+        message = (
+            _(
+                "Kuota antrean langsung (walk-in) %(service)s hari ini sudah habis. Nomor berikutnya tersedia "
+                "pukul %(at)s bila masih ada kursi yang tidak dipesan online.",
+                service=name.model_dump(),
+                at=at,
+            )
+            if at is not None
+            else _(
+                "Kuota antrean langsung (walk-in) %(service)s hari ini sudah habis. Silakan pesan antrean "
+                "online untuk hari lain.",
+                service=name.model_dump(),
+            )
+        )
+        return Availability(False, "walk_in_full", texts(message), rule.quota, issued, share, at)
+    return Availability(True, quota=rule.quota, issued_today=issued, walk_in=share)
 
 
 def blanko(sop: Sop, settings: OfficeSettings) -> dict[str, Any] | None:
@@ -359,10 +447,10 @@ def blanko_notice(loket: Context, service_code: str) -> dict[str, str] | None:
 
 
 def issued_today(loket: Context, s: Session) -> dict[str, int]:
-    """Today's tickets per service code, as availability() counts them for a quota (voided ones give back)."""
+    """Today's tickets per service code, as availability() counts them (not a booking's, not voided ones)."""
     rows = s.execute(
         select(Ticket.service_code, func.count())
-        .where(Ticket.service_day == loket.clock.today(), Ticket.state != S.VOIDED.value)
+        .where(Ticket.service_day == loket.clock.today(), *_COUNTED)
         .group_by(Ticket.service_code)
     ).all()
     return {code: n for code, n in rows}
@@ -373,12 +461,16 @@ def services_overview(loket: Context, code: str | None = None) -> list[dict[str,
 
     Every kiosk asks for this every 30 s and after each burst of tickets (issue 12), so it is a few grouped
     queries for all services at once, not four per service: today's tickets per service, who waits per
-    service and per role, the counters at work per role, and each service's recent first steps.
+    service and per role, the counters at work per role, and each service's recent first steps; and, when
+    some are bookable today, their made booking slots (for the walk-in share), in one more.
     """
     sops = [sop for sop in loket.catalog if code is None or sop.code == code]
     with loket.store.read() as s:
         settings = loket.settings
         issued = issued_today(loket, s)
+        today = loket.clock.today()
+        bookable = [sop.code for sop in sops if walkin.bookable_today(loket, sop.code, today) is not None]
+        slots = walkin.slot_seats(s, bookable, today)
         waiting = waiting_by_service(loket, s)
         by_role = waiting_by_role(loket, s)
         busy = busy_counters_by_role(loket, s)
@@ -386,7 +478,9 @@ def services_overview(loket: Context, code: str | None = None) -> list[dict[str,
         out = []
         for sop in sops:
             role = sop.steps[0].role.value
-            verdict = availability(loket, s, sop, settings, issued=issued.get(sop.code, 0))
+            verdict = availability(
+                loket, s, sop, settings, issued=issued.get(sop.code, 0), slots=slots.get(sop.code, {})
+            )
             ahead = by_role.get(role, 0)
             minutes, basis = estimate(sop, ahead, recent.get(sop.code, ()), busy.get(role, 0))
             out.append(

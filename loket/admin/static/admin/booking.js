@@ -22,7 +22,7 @@ var NUMBERS = [
   "check_in_early_minutes",
   "check_in_late_minutes",
 ];
-var state = { config: null, defaults: null, services: [] };
+var state = { config: null, defaults: null, seats: {}, services: [] };
 
 function hoursText(hours) {
   return hours ? hours.open.slice(0, 5) + "-" + hours.close.slice(0, 5) : "";
@@ -64,7 +64,53 @@ function serviceBlock(sop) {
     "fieldset",
     { class: "a-fieldset", "data-service": sop.code },
     h("legend", null, h("label", null, h("input", { type: "checkbox", id: id("listed"), checked: !!(rule && rule.enabled) }), " ", i18n.t(sop.name))),
-    fields
+    fields,
+    rule ? seatsTable(state.seats[sop.code] || {}) : null
+  );
+}
+
+/** What the saved rules come to per weekday: slots, seats, online (priority) and the seats kept for walk-ins. */
+function seatsTable(perDay) {
+  var cols = ["seats_slots", "seats_all", "seats_online", "seats_priority", "seats_walk_in"];
+  var keys = ["slots", "seats", "online", "priority", "walk_in"];
+  return h(
+    "details",
+    { class: "a-seats", "data-seats": "", open: true },
+    h("summary", null, i18n.t("seats_heading")),
+    h(
+      "table",
+      { class: "a-table" },
+      h(
+        "thead",
+        null,
+        h(
+          "tr",
+          null,
+          h("th", { scope: "col" }, i18n.t("seats_day")),
+          cols.map(function (c) {
+            return h("th", { scope: "col" }, i18n.t(c));
+          })
+        )
+      ),
+      h(
+        "tbody",
+        null,
+        WEEKDAYS.map(function (day) {
+          var n = perDay[day];
+          return h(
+            "tr",
+            { "data-day": day },
+            h("th", { scope: "row" }, i18n.t("day_" + day)),
+            n
+              ? keys.map(function (k) {
+                  return h("td", { "data-key": k }, String(n[k]));
+                })
+              : h("td", { colspan: String(keys.length) }, i18n.t("seats_none"))
+          );
+        })
+      )
+    ),
+    h("p", { class: "a-note" }, i18n.t("seats_note"))
   );
 }
 
@@ -109,6 +155,7 @@ function load() {
   return Promise.all([api("GET", "/api/admin/booking"), api("GET", "/api/admin/meta")]).then(function (answers) {
     state.config = answers[0].config;
     state.defaults = answers[0].service_defaults;
+    state.seats = answers[0].seats || {};
     state.services = answers[1].services || [];
     render();
   });
@@ -119,6 +166,7 @@ function save(event) {
   api("PUT", "/api/admin/booking", collect())
     .then(function (data) {
       state.config = data.config;
+      state.seats = data.seats || {};
       render();
       say(i18n.t("saved"), "ok");
     })

@@ -14,11 +14,18 @@ export function isClosed(svc) {
   return !!(svc.availability && svc.availability.ok === false);
 }
 
-/** Tickets left today when a quota is set and few remain; null otherwise. */
+/** Tickets left today when a quota or a walk-in share (a bookable service) limits them and few remain; null otherwise. */
 export function quotaLow(svc) {
   var a = svc.availability;
-  if (!a || !a.ok || a.quota === null || a.quota === undefined || a.remaining === null || a.remaining === undefined) return null;
-  return a.remaining <= Math.max(5, Math.ceil(a.quota * 0.2)) ? a.remaining : null;
+  var limit = a ? (a.limit !== undefined ? a.limit : a.quota) : null;
+  if (!a || !a.ok || limit === null || limit === undefined || a.remaining === null || a.remaining === undefined) return null;
+  return a.remaining <= Math.max(5, Math.ceil(limit * 0.2)) ? a.remaining : null;
+}
+
+/** Whether the walk-in share, not the office's quota, is what limits today's tickets (a bookable service). */
+export function walkInLimited(svc) {
+  var a = svc.availability;
+  return !!(a && a.walk_in && (a.quota === null || a.quota === undefined || a.walk_in.seats < a.quota));
 }
 
 export function hasEstimate(svc) {

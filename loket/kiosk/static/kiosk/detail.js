@@ -2,7 +2,7 @@
 import * as i18n from "loket/i18n.js";
 import { clear, h } from "loket/dom.js";
 import { $, state } from "./state.js";
-import { isClosed, queueCount, quotaLow, targetText, waitingText } from "./availability.js";
+import { isClosed, queueCount, quotaLow, targetText, waitingText, walkInLimited } from "./availability.js";
 import { byCode } from "./services.js";
 import { renderPriorities } from "./priority.js";
 import { show } from "./screens.js";
@@ -38,9 +38,14 @@ export function renderDetail() {
   var target = targetText(svc);
   if (target) pills.appendChild(h("span", { class: "pill" + (svc.total_mismatch ? " pill-warn" : ""), "data-target": "" }, target));
   var a = svc.availability || {};
-  if (!closed && a.quota !== null && a.quota !== undefined && a.remaining !== null && a.remaining !== undefined) {
+  if (!closed && a.remaining !== null && a.remaining !== undefined) {
+    var walkIn = walkInLimited(svc);
     pills.appendChild(
-      h("span", { class: "pill" + (quotaLow(svc) !== null ? " pill-warn" : ""), "data-quota-left": a.remaining }, i18n.fmt("quota_info", { n: a.remaining, q: a.quota }))
+      h(
+        "span",
+        { class: "pill" + (quotaLow(svc) !== null ? " pill-warn" : ""), "data-quota-left": a.remaining, "data-walk-in": walkIn },
+        walkIn ? i18n.fmt("walk_in_info", { n: a.remaining }) : i18n.fmt("quota_info", { n: a.remaining, q: a.quota })
+      )
     );
   }
   meta.appendChild(pills);

@@ -73,7 +73,11 @@ function tile(svc, officeClosed) {
   var low = quotaLow(svc);
   var reason = closed ? svc.availability.reason || "closed" : "";
   var closedText = "";
-  if (closed) {
+  if (closed && reason === "walk_in_full") {
+    // The tile is small: the walk-in share used up and when the next number may come; the detail says it in full.
+    var next = svc.availability.next_at;
+    closedText = next ? i18n.fmt("tile_walk_in_next", { t: next }) : i18n.t("tile_walk_in_full");
+  } else if (closed) {
     closedText =
       officeClosed && reason === "outside_hours" ? i18n.t("closed_outside_hours") : i18n.t(svc.availability.message) || i18n.t("closed");
   }
