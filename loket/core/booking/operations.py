@@ -24,6 +24,7 @@ from loket.core.nik import parse_nik
 from loket.core.states import PRIORITY_LABELS, Priority
 from loket.core.store import Booking, BookingSlot, Setting, UTCDateTime
 
+from .challenge import Solved, refused
 from .codes import BookingSigner, looks_like_booking, new_short_code, normal_short_code
 from .config import BookingConfig, ServiceBooking, read_config
 
@@ -251,6 +252,31 @@ _GIVE_SEAT = text(
 )
 
 
+#: Spend a solved challenge: a second use, committed or still in flight in another transaction (PostgreSQL
+#: waits for it), inserts nothing. ON CONFLICT DO NOTHING rather than an IntegrityError: book() reads those.
+_SPEND_CHALLENGE = text(
+    "INSERT INTO used_challenges (challenge, expires_at) VALUES (:challenge, :expires_at) "
+    "ON CONFLICT (challenge) DO NOTHING"
+).bindparams(bindparam("expires_at", type_=UTCDateTime), bindparam("challenge", type_=String))
+
+#: A few expired challenges forgotten per spend (the check refuses them anyway), oldest first.
+_PURGE_CHALLENGES = text(
+    "DELETE FROM used_challenges WHERE challenge IN "
+    "(SELECT challenge FROM used_challenges WHERE expires_at < :now ORDER BY expires_at LIMIT :limit)"
+).bindparams(bindparam("now", type_=UTCDateTime))
+
+
+def _spend_challenge(s: Session, solved: Solved, now: datetime) -> None:
+    """First in the booking's transaction (holding no other lock while a twin waits): once per challenge."""
+    spent = cast(
+        "CursorResult[Any]",
+        s.execute(_SPEND_CHALLENGE, {"challenge": solved.challenge, "expires_at": solved.expires_at}),
+    )
+    if spent.rowcount != 1:
+        raise refused()
+    s.execute(_PURGE_CHALLENGES, {"now": now, "limit": 20})
+
+
 def book(
     ctx: Context,
     service: str,
@@ -261,8 +287,13 @@ def book(
     phone: str | None = None,
     priority: str | None = None,
     issuer: str | None = None,
+    challenge: Solved | None = None,
 ) -> Made:
-    """Book a seat in a slot for a resident, or say plainly why not (full, already booked, closed, blocked)."""
+    """Book a seat in a slot for a resident, or say plainly why not (full, already booked, closed, blocked).
+
+    `challenge`, a verified solution (challenge.verify_solution), is spent with the booking: if the booking
+    fails it stays good for another try; once booked, it books nothing else.
+    """
     rule = _rule(ctx, service)
     holder = parse_nik(nik, ctx.clock.today()).nik
     phone = normal_phone(phone)
@@ -281,7 +312,7 @@ def book(
     cfg = config(ctx)
     for _attempt in range(3):
         try:
-            return _book_once(ctx, cfg, rule, service, day, starts_at, holder, phone, priority, issuer)
+            return _book_once(ctx, cfg, rule, service, day, starts_at, holder, phone, priority, issuer, challenge)
         except IntegrityError as exc:
             if "code" in str(exc.orig).lower() and "nik" not in str(exc.orig).lower():
                 continue  # two random short codes met (about 1 in 10^11): draw another
@@ -300,9 +331,12 @@ def _book_once(
     phone: str | None,
     priority: str | None,
     issuer: str | None,
+    challenge: Solved | None,
 ) -> Made:
     now = ctx.clock.now()
     with ctx.store.transaction() as s:
+        if challenge is not None:
+            _spend_challenge(s, challenge, now)
         _release_due(s, ctx, limit=50)
         _check_no_show_limit(s, cfg, nik, now)
         active = s.scalar(
