@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from time import monotonic
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Date, String, Table, bindparam, func, insert, select, text, update
+from sqlalchemy import Connection, CursorResult, Date, String, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -302,12 +302,9 @@ _PURGE_CHALLENGES = text(
 ).bindparams(bindparam("now", type_=UTCDateTime))
 
 
-def _spend_challenge(s: Session, solved: Solved, now: datetime) -> None:
+def _spend_challenge(s: Connection, solved: Solved, now: datetime) -> None:
     """First in the booking's transaction (holding no other lock while a twin waits): once per challenge."""
-    spent = cast(
-        "CursorResult[Any]",
-        s.execute(_SPEND_CHALLENGE, {"challenge": solved.challenge, "expires_at": solved.expires_at}),
-    )
+    spent = s.execute(_SPEND_CHALLENGE, {"challenge": solved.challenge, "expires_at": solved.expires_at})
     if spent.rowcount != 1:
         raise refused()
     s.execute(_PURGE_CHALLENGES, {"now": now, "limit": 20})
@@ -370,7 +367,9 @@ def _book_once(
     challenge: Solved | None,
 ) -> Made:
     now = ctx.clock.now()
-    with ctx.store.transaction() as s:
+    with ctx.store.transaction() as session:
+        # Core statements only: on the session's connection, without the ORM session's layer per statement.
+        s = session.connection()
         if challenge is not None:
             _spend_challenge(s, challenge, now)
         _release_due(s, ctx, limit=50)
@@ -384,7 +383,7 @@ def _book_once(
             s.execute(_ENSURE_SLOT, {**slot, **seats})
             slot_id = s.scalar(_SLOT_ID, slot)
         regular = 0 if priority else 1
-        taken = cast("CursorResult[Any]", s.execute(_TAKE_SEAT, {"id": slot_id, "regular": regular}))
+        taken = s.execute(_TAKE_SEAT, {"id": slot_id, "regular": regular})
         if taken.rowcount != 1:
             raise BookingFull(_("Penuh: slot ini sudah habis. Silakan pilih jam atau hari lain."))
         row = {
@@ -410,7 +409,7 @@ def _book_once(
     return made
 
 
-def _check_no_show_limit(s: Session, cfg: BookingConfig, nik: str, now: datetime) -> None:
+def _check_no_show_limit(s: Connection, cfg: BookingConfig, nik: str, now: datetime) -> None:
     if cfg.no_show_limit <= 0:
         return
     since = now - timedelta(days=cfg.no_show_window_days)
@@ -469,7 +468,7 @@ def cancel(ctx: Context, typed: str) -> Booking:
     return cancelled
 
 
-def _release_due(s: Session, ctx: Context, limit: int) -> int:
+def _release_due(s: Session | Connection, ctx: Context, limit: int) -> int:
     now = ctx.clock.now()
     due = s.execute(_DUE, {"now": now, "limit": limit}).all()
     n = 0
