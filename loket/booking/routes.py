@@ -127,8 +127,9 @@ class BookingRequest(BaseModel):
 def create():
     """Book a slot: 201 with the booking; 409 "full" (penuh), "already_booked", "booking_closed", "no_show_blocked"."""
     data = parsed(BookingRequest)
+    solved = None
     if booking.config(loket()).challenge:
-        verify_solution(current_app.config["SECRET_KEY"], data.challenge, loket().clock.now())
+        solved = verify_solution(current_app.config["SECRET_KEY"], data.challenge, loket().clock.now())
     made = booking.book(
         loket(),
         data.service,
@@ -138,6 +139,7 @@ def create():
         phone=data.phone,
         priority=data.priority or None,
         issuer=f"addr:{get_remote_address()}"[:80],
+        challenge=solved,
     )
     return jsonify(booking.booking_view(loket(), made.booking)), 201
 

@@ -359,6 +359,19 @@ class Booking(Base):
     purged_at: Mapped[datetime | None]
 
 
+class UsedChallenge(Base):
+    """A solved booking challenge (ALTCHA) already spent on a booking: each solves exactly one.
+
+    Inserted in the booking's transaction (its primary key refuses a second use, in any process); kept
+    until the challenge expires (then the check refuses it anyway), purged a few at a time by later bookings.
+    """
+
+    __tablename__ = "used_challenges"
+    #: The challenge: sha256(salt + number) in hex, its salt random per challenge made.
+    challenge: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
 def private_sqlite_file(url: str) -> None:
     """Create an SQLite database file readable by its owner only (0600) before SQLite opens it.
 

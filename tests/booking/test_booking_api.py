@@ -154,7 +154,17 @@ def test_with_the_challenge_on_a_booking_needs_a_solved_proof_of_work(booking_ap
     challenge = client.get("/api/booking/challenge").get_json()["challenge"]
     forged = dict(challenge, signature="0" * 64)
     assert book(client, 1, challenge=_solve(forged)).status_code == 400
-    assert book(client, 1, challenge=_solve(challenge)).status_code == 201
+    solved = _solve(challenge)
+    assert book(client, 1, challenge=solved).status_code == 201
+    # The same solution again (another NIK, another slot): refused in plain words, each solution books once.
+    again = book(client, 2, start="10:00", challenge=solved)
+    assert again.status_code == 400 and again.get_json()["error"] == "challenge_failed"
+    assert again.get_json()["label"] == {
+        "id": "Verifikasi anti-robot gagal atau kedaluwarsa. Silakan coba lagi.",
+        "en": "The anti-robot check failed or expired. Please try again.",
+    }
+    fresh = client.get("/api/booking/challenge").get_json()["challenge"]
+    assert book(client, 2, start="10:00", challenge=_solve(fresh)).status_code == 201
 
 
 def test_the_admin_rules_are_validated_and_audited(booking_app):

@@ -125,3 +125,39 @@ def test_a_slot_taken_meanwhile_is_refused_penuh_and_a_second_booking_for_the_ni
     page.click("#submit")
     expect(page.locator("#status")).to_contain_text("sudah punya booking aktif")
     page.screenshot(path=str(artifacts / "booking-6-second-refused.png"), full_page=True)
+
+
+def test_with_the_challenge_on_the_page_solves_it_and_its_solution_books_once(server_factory, contexts):
+    """The page's own solver (booking.js) against the `altcha` package's challenge; its solution replayed is refused."""
+    office = server_factory(LOKET_BOOKING_RATE_LIMIT="", LOKET_BOOKING_DEVICE_RATE_LIMIT="")
+    admin = Officer(office.base)
+    admin.request("POST", "/api/login", {"username": "admin", "password": "loket123"})
+    admin.token = None
+    admin.request("POST", "/api/session", {"role": "admin", "counter_id": None})
+    admin.request(
+        "PUT",
+        "/api/admin/booking",
+        {"enabled": True, "services": {SERVICE: RULE}, "challenge": True, "challenge_max_number": 1000},
+    )
+    page = contexts(office.base, viewport=PHONE).new_page()
+    sent = []
+    page.on("request", lambda r: sent.append(r.post_data_json) if r.method == "POST" else None)
+    page.goto("/booking/")
+    _choose(page)
+    page.fill("#nik", nik(1))
+    page.click("#submit")
+    expect(page.locator("#state")).to_have_text("Terpesan")
+    (body,) = sent
+    assert body["challenge"]  # solved in the page
+    replay = json.dumps({**body, "start": "00:15", "nik": nik(2)}).encode()
+    request = urllib.request.Request(
+        f"{office.base}/api/booking", data=replay, headers={"Content-Type": "application/json"}, method="POST"
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 400 and json.load(refused.value)["error"] == "challenge_failed"
+    page.click("#again")  # a second booking on the page solves a new challenge
+    _choose(page, slot_index=1)
+    page.fill("#nik", nik(2))
+    page.click("#submit")
+    expect(page.locator("#state")).to_have_text("Terpesan")

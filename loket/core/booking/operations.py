@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from time import monotonic
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, String, bindparam, func, select, text, update
+from sqlalchemy import Connection, CursorResult, Date, String, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,7 @@ from loket.core.nik import parse_nik
 from loket.core.states import PRIORITY_LABELS, Priority
 from loket.core.store import Booking, BookingSlot, Setting, UTCDateTime
 
+from .challenge import Solved, refused
 from .codes import BookingSigner, looks_like_booking, new_short_code, normal_short_code
 from .config import BookingConfig, ServiceBooking, read_config
 
@@ -233,11 +234,47 @@ class Made:
     booking: Booking
 
 
+# The booking's statements, built once: text (or a Core insert) has a trivial cache key, where an ORM
+# select built per call spent more CPU on building, its cache key and its result than the database did.
+
+_SLOT_ID = text("SELECT id FROM booking_slots WHERE service_code = :service AND starts_at = :starts_at").bindparams(
+    bindparam("starts_at", type_=UTCDateTime), bindparam("service", type_=String)
+)
+
+_ACTIVE = text("SELECT id FROM bookings WHERE nik = :nik AND service_code = :service AND status = :booked").bindparams(
+    bindparam("nik", type_=String), bindparam("service", type_=String), bindparam("booked", BOOKED, type_=String)
+)
+
+#: The NIK's recent no-shows, newest first (the no-show limit).
+_NO_SHOWS = (
+    text(
+        "SELECT released_at FROM bookings WHERE nik = :nik AND status = :no_show AND released_at >= :since "
+        "ORDER BY released_at DESC"
+    )
+    .bindparams(
+        bindparam("nik", type_=String),
+        bindparam("no_show", NO_SHOW, type_=String),
+        bindparam("since", type_=UTCDateTime),
+    )
+    .columns(released_at=UTCDateTime)
+)
+
+#: A few bookings whose release time passed (index ix_booking_due), oldest first.
+_DUE = text(
+    "SELECT id, slot_id, priority FROM bookings WHERE status = :booked AND release_at <= :now "
+    "ORDER BY release_at LIMIT :limit"
+).bindparams(bindparam("booked", BOOKED, type_=String), bindparam("now", type_=UTCDateTime))
+
+_BOOKINGS = cast("Table", Booking.__table__)
+_INSERT_BOOKING = insert(_BOOKINGS).returning(_BOOKINGS.c.id)
+
 _ENSURE_SLOT = text(
     "INSERT INTO booking_slots (service_code, day, starts_at, capacity, priority_seats, taken, regular_taken) "
     "VALUES (:service, :day, :starts_at, :capacity, :priority_seats, 0, 0) "
     "ON CONFLICT (service_code, starts_at) DO NOTHING"
-).bindparams(bindparam("starts_at", type_=UTCDateTime), bindparam("service", type_=String))
+).bindparams(
+    bindparam("starts_at", type_=UTCDateTime), bindparam("service", type_=String), bindparam("day", type_=Date)
+)
 
 #: Take one seat if one is left: the row's lock (PostgreSQL) or the write lock (SQLite) makes it atomic,
 #: and PostgreSQL re-checks the WHERE on the row a concurrent writer just committed.
@@ -251,6 +288,28 @@ _GIVE_SEAT = text(
 )
 
 
+#: Spend a solved challenge: a second use, committed or still in flight in another transaction (PostgreSQL
+#: waits for it), inserts nothing. ON CONFLICT DO NOTHING rather than an IntegrityError: book() reads those.
+_SPEND_CHALLENGE = text(
+    "INSERT INTO used_challenges (challenge, expires_at) VALUES (:challenge, :expires_at) "
+    "ON CONFLICT (challenge) DO NOTHING"
+).bindparams(bindparam("expires_at", type_=UTCDateTime), bindparam("challenge", type_=String))
+
+#: A few expired challenges forgotten per spend (the check refuses them anyway), oldest first.
+_PURGE_CHALLENGES = text(
+    "DELETE FROM used_challenges WHERE challenge IN "
+    "(SELECT challenge FROM used_challenges WHERE expires_at < :now ORDER BY expires_at LIMIT :limit)"
+).bindparams(bindparam("now", type_=UTCDateTime))
+
+
+def _spend_challenge(s: Connection, solved: Solved, now: datetime) -> None:
+    """First in the booking's transaction (holding no other lock while a twin waits): once per challenge."""
+    spent = s.execute(_SPEND_CHALLENGE, {"challenge": solved.challenge, "expires_at": solved.expires_at})
+    if spent.rowcount != 1:
+        raise refused()
+    s.execute(_PURGE_CHALLENGES, {"now": now, "limit": 20})
+
+
 def book(
     ctx: Context,
     service: str,
@@ -261,8 +320,13 @@ def book(
     phone: str | None = None,
     priority: str | None = None,
     issuer: str | None = None,
+    challenge: Solved | None = None,
 ) -> Made:
-    """Book a seat in a slot for a resident, or say plainly why not (full, already booked, closed, blocked)."""
+    """Book a seat in a slot for a resident, or say plainly why not (full, already booked, closed, blocked).
+
+    `challenge`, a verified solution (challenge.verify_solution), is spent with the booking: if the booking
+    fails it stays good for another try; once booked, it books nothing else.
+    """
     rule = _rule(ctx, service)
     holder = parse_nik(nik, ctx.clock.today()).nik
     phone = normal_phone(phone)
@@ -281,7 +345,7 @@ def book(
     cfg = config(ctx)
     for _attempt in range(3):
         try:
-            return _book_once(ctx, cfg, rule, service, day, starts_at, holder, phone, priority, issuer)
+            return _book_once(ctx, cfg, rule, service, day, starts_at, holder, phone, priority, issuer, challenge)
         except IntegrityError as exc:
             if "code" in str(exc.orig).lower() and "nik" not in str(exc.orig).lower():
                 continue  # two random short codes met (about 1 in 10^11): draw another
@@ -300,64 +364,56 @@ def _book_once(
     phone: str | None,
     priority: str | None,
     issuer: str | None,
+    challenge: Solved | None,
 ) -> Made:
     now = ctx.clock.now()
-    with ctx.store.transaction() as s:
+    with ctx.store.transaction() as session:
+        # Core statements only: on the session's connection, without the ORM session's layer per statement.
+        s = session.connection()
+        if challenge is not None:
+            _spend_challenge(s, challenge, now)
         _release_due(s, ctx, limit=50)
         _check_no_show_limit(s, cfg, nik, now)
-        active = s.scalar(
-            select(Booking.id).where(Booking.nik == nik, Booking.service_code == service, Booking.status == BOOKED)
-        )
-        if active is not None:
+        if s.scalar(_ACTIVE, {"nik": nik, "service": service}) is not None:
             raise AlreadyBooked(_("NIK ini sudah punya booking aktif untuk layanan ini."))
-        s.execute(
-            _ENSURE_SLOT,
-            {
-                "service": service,
-                "day": day,
-                "starts_at": starts_at,
-                "capacity": rule.online_seats,
-                "priority_seats": rule.priority_seats,
-            },
-        )
-        slot_id = s.scalar(
-            select(BookingSlot.id).where(BookingSlot.service_code == service, BookingSlot.starts_at == starts_at)
-        )
+        slot = {"service": service, "starts_at": starts_at}
+        slot_id = s.scalar(_SLOT_ID, slot)
+        if slot_id is None:  # the slot's first booking makes its row (or finds the one a twin just made)
+            seats = {"day": day, "capacity": rule.online_seats, "priority_seats": rule.priority_seats}
+            s.execute(_ENSURE_SLOT, {**slot, **seats})
+            slot_id = s.scalar(_SLOT_ID, slot)
         regular = 0 if priority else 1
-        taken = cast("CursorResult[Any]", s.execute(_TAKE_SEAT, {"id": slot_id, "regular": regular}))
+        taken = s.execute(_TAKE_SEAT, {"id": slot_id, "regular": regular})
         if taken.rowcount != 1:
             raise BookingFull(_("Penuh: slot ini sudah habis. Silakan pilih jam atau hari lain."))
-        booking = Booking(
-            code=new_short_code(),
-            service_code=service,
-            slot_id=slot_id,
-            day=day,
-            starts_at=starts_at,
-            ends_at=starts_at + timedelta(minutes=rule.slot_minutes),
-            release_at=starts_at + timedelta(minutes=rule.release_after_minutes),
-            nik=nik,
-            phone=phone,
-            priority=priority,
-            status=BOOKED,
-            issuer=issuer,
-            created_at=now,
-        )
-        s.add(booking)
-        s.flush()
+        row = {
+            "code": new_short_code(),
+            "service_code": service,
+            "slot_id": slot_id,
+            "day": day,
+            "starts_at": starts_at,
+            "ends_at": starts_at + timedelta(minutes=rule.slot_minutes),
+            "release_at": starts_at + timedelta(minutes=rule.release_after_minutes),
+            "nik": nik,
+            "phone": phone,
+            "priority": priority,
+            "status": BOOKED,
+            "issuer": issuer,
+            "created_at": now,
+        }
+        # A Core INSERT ... RETURNING (the ORM's unit of work cost more than the rest of the booking); the
+        # answer's row is built from the same values, outside the session.
+        booking = Booking(id=s.scalar(_INSERT_BOOKING, row), **row)
         made = Made(booking.id, booking.code, signer(ctx).sign(day, booking.code), booking)
     _changed()
     return made
 
 
-def _check_no_show_limit(s: Session, cfg: BookingConfig, nik: str, now: datetime) -> None:
+def _check_no_show_limit(s: Connection, cfg: BookingConfig, nik: str, now: datetime) -> None:
     if cfg.no_show_limit <= 0:
         return
     since = now - timedelta(days=cfg.no_show_window_days)
-    released = s.scalars(
-        select(Booking.released_at)
-        .where(Booking.nik == nik, Booking.status == NO_SHOW, Booking.released_at >= since)
-        .order_by(Booking.released_at.desc())
-    ).all()
+    released = s.scalars(_NO_SHOWS, {"nik": nik, "since": since}).all()
     if len(released) >= cfg.no_show_limit:
         until = cast(datetime, released[0]) + timedelta(days=cfg.no_show_block_days)
         if now < until:
@@ -412,14 +468,9 @@ def cancel(ctx: Context, typed: str) -> Booking:
     return cancelled
 
 
-def _release_due(s: Session, ctx: Context, limit: int) -> int:
+def _release_due(s: Session | Connection, ctx: Context, limit: int) -> int:
     now = ctx.clock.now()
-    due = s.execute(
-        select(Booking.id, Booking.slot_id, Booking.priority)
-        .where(Booking.status == BOOKED, Booking.release_at <= now)
-        .order_by(Booking.release_at)
-        .limit(limit)
-    ).all()
+    due = s.execute(_DUE, {"now": now, "limit": limit}).all()
     n = 0
     for booking_id, slot_id, priority in due:
         done = cast(
