@@ -32,9 +32,28 @@ function dayText(iso) {
   }
 }
 
-function renderBooking(b) {
+var qrDrawn = false;
+
+/** The booking's QR (this page's own address), to show the kiosk's scanner at check-in; the library only then. */
+async function drawBookingQr() {
+  if (qrDrawn) return;
+  qrDrawn = true;
+  var { default: qrcode } = await import("qrcode");
+  var qr = qrcode(0, "M");
+  qr.addData(window.location.origin + window.location.pathname);
+  qr.make();
+  $("booking-qr").src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(qr.createSvgTag(4, 8));
+}
+
+function renderBooking(b, booked) {
   $("booking").hidden = !b;
   if (!b) return;
+  $("booking-qr").hidden = !booked;
+  if (booked) {
+    drawBookingQr().catch(function () {
+      $("booking-qr").hidden = true; // the code above is typed instead
+    });
+  }
   $("booking-day").textContent = dayText(b.day);
   $("booking-slot").textContent = b.start + "–" + b.end;
   $("booking-priority").hidden = !b.priority_label;
@@ -52,7 +71,7 @@ function render(d) {
   document.body.setAttribute("data-kind", d.kind);
   $("number-label").textContent = i18n.t(d.kind === "booking" ? "code_label" : "number_label");
   $("number").textContent = d.number;
-  renderBooking(d.kind === "booking" ? d.booking : null);
+  renderBooking(d.kind === "booking" ? d.booking : null, d.state === "booked");
   $("steps-card").hidden = !(d.steps || []).length;
   $("service").textContent = i18n.t(d.service_name);
   $("state").textContent = i18n.t(d.state_label);
