@@ -12,7 +12,7 @@ import pytest
 from loket.core import status
 from loket.core.accounts import create_counter, create_user
 from loket.core.booking import operations as booking
-from loket.core.booking.codes import BookingSigner
+from loket.core.booking.codes import BookingSigner, looks_like_booking
 from loket.core.booking.config import BookingConfig, ServiceBooking, write_config
 from loket.core.booking.status import booking_status  # registers the booking codes
 from loket.core.errors import InvalidCode
@@ -59,6 +59,9 @@ def test_a_kiosk_scanner_reading_the_booking_qr_finds_the_booking(loket, made):
         assert booking.find_booking(loket, scanned).id == made.id, scanned
     assert booking.find_booking(loket, made.qr).id == made.id  # the older payload
     assert booking.find_booking(loket, made.code.lower()).id == made.id  # typed
+    url = f"http://192.168.1.10:5000/s/{code}"
+    assert looks_like_booking(url) and looks_like_booking(code) and looks_like_booking(made.qr)  # not a ticket's
+    assert not looks_like_booking(made.code) and not looks_like_booking("http://192.168.1.10:5000/s/T1.7.abc")
 
 
 def test_nothing_but_the_signed_code_opens_the_page(loket, made):

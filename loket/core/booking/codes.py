@@ -13,6 +13,7 @@ from itsdangerous import Signer
 
 from loket.core.errors import InvalidCode
 from loket.core.messages import _
+from loket.core.qr import code_in
 
 SCHEME = "LKB1"
 #: The compact signed code in the booking QR's status URL (`<public base>/s/B1.<short code>.<mac>`): URL-safe as
@@ -103,6 +104,7 @@ class BookingSigner:
 
 
 def looks_like_booking(text: str) -> bool:
-    """A signed booking code (LKB1:... or B1....) rather than a typed short code."""
-    text = text.strip()
-    return text.upper().startswith(SCHEME + ":") or text.startswith(SHORT_SCHEME + ".")
+    """A signed booking code (LKB1:... or B1....), or the booking QR's status URL carrying one, rather than a
+    typed short code or a ticket's code: what a kiosk's scanner reads decides check-in or ticket."""
+    code = code_in(text)
+    return code.upper().startswith(SCHEME + ":") or code.startswith(SHORT_SCHEME + ".")
