@@ -2,10 +2,11 @@
 
 A code opens the page only through a resolver registered for its scheme (`RESOLVERS`): "T1" (the
 compact code in the QR's URL) and "LKT1" (the plain code of older tickets) resolve to a ticket. Online
-booking plugs its own in (a booking before check-in):
+booking plugs its own in (loket/core/booking/status.py: "B1" and "LKB1", a booking before check-in, its
+ticket after), the way any other kind of code would:
 
     from loket.core import status
-    status.register("LKB1", lambda loket, code: status.Status(data={...}, room=f"booking:{booking_id}"))
+    status.register("B1", lambda loket, code: status.Status(data={...}, room=f"booking:{booking_id}"))
 
 A resolver checks the code's signature itself and raises InvalidCode for anything it does not accept;
 `data` is what the page shows (never a name or NIK), `room` the server-side name of the live updates

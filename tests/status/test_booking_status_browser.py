@@ -87,6 +87,12 @@ def test_the_booking_qr_opens_the_booking_then_its_ticket_live_to_siap_diambil(s
     expect(page.locator("#booking-qr")).to_have_attribute("src", re.compile(r"^data:image/svg\+xml"))
     page.screenshot(path=artifacts / "status-booking.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # the 8-character code fits
+    page.locator('.lang-switch [data-lang="en"]').click()
+    expect(page.locator("#number-label")).to_have_text("Booking code")
+    expect(page.locator("#state")).to_have_text("Booked")
+    expect(page.locator("#headline")).to_contain_text("Check in", ignore_case=True)
+    page.screenshot(path=artifacts / "status-booking-en.png", full_page=True)
+    page.locator('.lang-switch [data-lang="id"]').click()
     weight(page, loaded, sizes)
 
     # The kiosk's check-in: the ticket issued and the booking marked, in one transaction (as the kiosk does).
