@@ -21,10 +21,12 @@ from loket.core.errors import NotFound
 from loket.core.messages import _
 from loket.core.roles import Actor, Role
 from loket.core.states import PRIORITY_LABELS
-from loket.extensions import csrf, limiter
+from loket.extensions import csrf, limiter, socketio
 from loket.http import config_limit, limit_off, parsed
 from loket.office import office_name
 from loket.openapi import api
+from loket.public_url import status_url
+from loket.realtime.publish import status_room
 from loket.services import loket
 
 bp = Blueprint(
@@ -141,14 +143,14 @@ def create():
         issuer=f"addr:{get_remote_address()}"[:80],
         challenge=solved,
     )
-    return jsonify(booking.booking_view(loket(), made.booking)), 201
+    return jsonify(_shown(booking.booking_view(loket(), made.booking))), 201
 
 
 @bp.get("/api/booking/<code>")
 @api("A booking by its short code or QR payload (no NIK, no phone)", errors=(400, 404))
 @limiter.limit(config_limit("BOOKING_READ_RATE_LIMIT"), exempt_when=limit_off("BOOKING_READ_RATE_LIMIT"))
 def view(code: str):
-    return jsonify(booking.booking_view(loket(), booking.find_booking(loket(), code)))
+    return jsonify(_shown(booking.booking_view(loket(), booking.find_booking(loket(), code))))
 
 
 @bp.post("/api/booking/<code>/cancel")
@@ -156,11 +158,19 @@ def view(code: str):
 @csrf.exempt
 @limiter.limit(config_limit("BOOKING_RATE_LIMIT"), exempt_when=limit_off("BOOKING_RATE_LIMIT"))
 def cancel(code: str):
-    return jsonify(booking.booking_view(loket(), booking.cancel(loket(), code)))
+    cancelled = booking.cancel(loket(), code)
+    socketio.emit("status.changed", {}, to=status_room(f"booking:{cancelled.id}"))  # its status page, if open
+    return jsonify(_shown(booking.booking_view(loket(), cancelled)))
 
 
 @bp.get("/api/desk/booking/<code>")
 @api("A booking with its holder's NIK and phone, for the front desk", errors=(400, 404))
 @staff_required(Role.PELAYANAN, Role.PENDUKUNG)
 def desk_view(actor: Actor, code: str):
-    return jsonify(booking.booking_view(loket(), booking.find_booking(loket(), code), personal=True))
+    return jsonify(_shown(booking.booking_view(loket(), booking.find_booking(loket(), code), personal=True)))
+
+
+def _shown(view: dict) -> dict:
+    """A booking's view with its QR: the address of its status page, which a kiosk's scanner also checks in."""
+    url = status_url(view["status_code"])
+    return dict(view, qr=url, status_url=url)

@@ -47,6 +47,24 @@ class Hours(BaseModel):
         return self
 
 
+def hours_lines(hours: Mapping[str, Hours | None] | None) -> list[str]:
+    """Hours per weekday in a few Indonesian lines for paper, consecutive days with the same hours together:
+    ["Senin-Kamis 08:00-15:00", "Jumat 08:00-11:00"]; [] when there are none."""
+    runs: list[tuple[str, str, str]] = []  # (first day, last day, "08:00-15:00")
+    previous = None
+    for day in WEEKDAYS:
+        h = (hours or {}).get(day)
+        span = f"{h.open:%H:%M}-{h.close:%H:%M}" if h is not None else None
+        if span is not None and span == previous and runs:
+            runs[-1] = (runs[-1][0], day, span)
+        elif span is not None:
+            runs.append((day, day, span))
+        previous = span
+    return [
+        f"{DAY_NAMES[first][0]}{'' if first == last else '-' + DAY_NAMES[last][0]} {span}" for first, last, span in runs
+    ]
+
+
 #: Control characters (tab and line breaks aside): no printer, display or spreadsheet export takes them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -84,6 +102,9 @@ class OfficeSettings(BaseModel):
     running_text: Annotated[str, Field(max_length=500)] = ""
     #: Ticket issuing hours per weekday; a day left out is closed. None: always open.
     hours: dict[str, Hours | None] | None = None
+    #: "Jam pengambilan dokumen": when the front desk hands finished documents over, per weekday (a day left
+    #: out: no pickup). None: the same as `hours`. Shown on the status page when a berkas is ready.
+    pickup_hours: dict[str, Hours | None] | None = None
     services: dict[str, ServiceRule] = Field(default_factory=dict)
     #: Blanko KTP-el cards in stock today; None: the office does not track it.
     blanko_stock: Annotated[int, Field(ge=0)] | None = None
@@ -97,7 +118,7 @@ class OfficeSettings(BaseModel):
 
     _printable = field_validator("office_name", "ticket_footer", "running_text")(printable)
 
-    @field_validator("hours")
+    @field_validator("hours", "pickup_hours")
     @classmethod
     def _weekdays(cls, hours: dict[str, Hours | None] | None) -> dict[str, Hours | None] | None:
         if hours is not None:
@@ -117,6 +138,10 @@ class OfficeSettings(BaseModel):
         if self.hours is None:
             return None
         return self.hours.get(WEEKDAYS[moment.weekday()])
+
+    def pickup_hours_in_force(self) -> dict[str, Hours | None] | None:
+        """The pickup hours: the office's own, else its ticket hours (None: neither set)."""
+        return self.pickup_hours if self.pickup_hours is not None else self.hours
 
     def rule(self, code: str) -> ServiceRule:
         """The office's rule for one service (open, no quota when unset)."""

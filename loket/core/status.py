@@ -2,10 +2,11 @@
 
 A code opens the page only through a resolver registered for its scheme (`RESOLVERS`): "T1" (the
 compact code in the QR's URL) and "LKT1" (the plain code of older tickets) resolve to a ticket. Online
-booking plugs its own in (a booking before check-in):
+booking plugs its own in (loket/core/booking/status.py: "B1" and "LKB1", a booking before check-in, its
+ticket after), the way any other kind of code would:
 
     from loket.core import status
-    status.register("LKB1", lambda loket, code: status.Status(data={...}, room=f"booking:{booking_id}"))
+    status.register("B1", lambda loket, code: status.Status(data={...}, room=f"booking:{booking_id}"))
 
 A resolver checks the code's signature itself and raises InvalidCode for anything it does not accept;
 `data` is what the page shows (never a name or NIK), `room` the server-side name of the live updates
@@ -32,7 +33,7 @@ from .errors import InvalidCode
 from .messages import _
 from .qr import SCHEME, SHORT_SCHEME, code_in, scheme_of
 from .roles import ROLE_LABELS, Role
-from .settings import DAY_NAMES, WEEKDAYS
+from .settings import DAY_NAMES, WEEKDAYS, Hours
 from .states import PENDING_LABELS, STATE_LABELS, PendingReason, TicketState
 from .store import Ticket
 from .tickets.queue import busy_counters_by_role, estimate, recent_first_steps
@@ -173,7 +174,7 @@ def ticket_data(loket: Context, s: Session, view: TicketView) -> dict[str, Any]:
         "steps": steps,
         "pending": pending,
         "missing": missing,
-        "pickup": {"hours": service_hours(loket)} if state is S.READY else None,
+        "pickup": {"hours": pickup_hours(loket)} if state is S.READY else None,
         "notice": settings.running_text or None,
         # Disruption mode (SIAK or the network down for the whole office) is a later issue: its notice goes here.
         "disruption": None,
@@ -182,11 +183,18 @@ def ticket_data(loket: Context, s: Session, view: TicketView) -> dict[str, Any]:
 
 
 def service_hours(loket: Context) -> list[dict[str, Any]] | None:
-    """The office's hours per weekday ({day, open, close}; closed days left out), or None when it set none.
+    """The office's (ticket issuing) hours per weekday ({day, open, close}; closed days left out), or None."""
+    return hours_list(loket.effective_settings.hours)
 
-    Loket keeps one set of hours (ticket issuing, admin > settings); the front desk hands documents over
-    in them, so they are the pickup hours too."""
-    hours = loket.effective_settings.hours
+
+def pickup_hours(loket: Context) -> list[dict[str, Any]] | None:
+    """When finished documents are handed over ("Jam pengambilan dokumen", admin > settings), per weekday as
+    `service_hours`; the office hours when the office set none of its own, None when it set neither."""
+    return hours_list(loket.effective_settings.pickup_hours_in_force())
+
+
+def hours_list(hours: dict[str, Hours | None] | None) -> list[dict[str, Any]] | None:
+    """Hours per weekday as the page lists them, Monday first, days without hours left out."""
     if hours is None:
         return None
     out = []
@@ -201,4 +209,4 @@ def service_hours(loket: Context) -> list[dict[str, Any]] | None:
 register(SHORT_SCHEME, ticket_status)
 register(SCHEME, ticket_status)
 
-__all__ = ["RESOLVERS", "Status", "Ticket", "refused", "register", "resolve", "ticket_status"]
+__all__ = ["RESOLVERS", "Status", "Ticket", "pickup_hours", "refused", "register", "resolve", "ticket_status"]

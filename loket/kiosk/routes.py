@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 from pydantic import BaseModel, Field
 
+from loket.auth import current_actor
 from loket.core.admin import paired_kiosk
 from loket.core.catalog import SERVICE_GROUPS
 from loket.core.errors import LoketError, NotAllowed, NotFound
@@ -231,10 +232,15 @@ def ticket_preview():
 
 
 @bp.get("/api/tickets/<number>")
-@api(answers={200: PUBLIC_TICKET})
+@api(
+    query={"code": {**TEXT, "description": "The ticket's signed code (its QR's, or the status URL); staff need none"}},
+    answers={200: PUBLIC_TICKET},
+    errors=(404,),
+)
 def ticket_status(number: str):
-    """The public status of today's ticket: never a name, NIK or staff note."""
-    return jsonify(views.public_status(loket(), number))
+    """Today's ticket for the holder of its code (never by the number alone): never a name, NIK or staff note."""
+    code = None if current_actor() is not None else request.args.get("code", "")
+    return jsonify(views.public_status(loket(), number, code))
 
 
 # ---- the kiosk's staff panel (PIN) ---------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from loket.core.clock import Clock
 from loket.core.context import Context
+from loket.core.settings import hours_lines
 from loket.core.states import PRIORITY_LABELS, Priority
 from loket.core.tickets import issuing, prints
 from loket.core.tickets.views import TicketView
@@ -44,6 +45,7 @@ def ticket_content(loket: Context, view: TicketView, office_name: str, *, lang: 
         requirements=requirements,
         footer=settings.ticket_footer,
         note=notice["id"] if notice else None,
+        pickup_hours=hours_lines(loket.effective_settings.pickup_hours_in_force()),
     )
 
 

@@ -174,3 +174,36 @@ def test_a_pelayanan_officer_sees_the_apis_refusal(live_server, admin_page, arti
 
     page.click("#refused-logout")
     expect(page.locator("#view-login")).to_be_visible()
+
+
+def test_the_admin_gives_documents_their_own_pickup_hours(server_factory, admin_page, artifacts):
+    page = admin_page(server_factory().base)
+    expect(page.locator("#settings-form")).to_be_visible()
+    expect(page.locator("#f-pickup-same")).to_be_checked()  # by default: the ticket hours
+    expect(page.locator("#pickup-same-note")).to_be_visible()
+    expect(page.locator("#f-pickup-mon-open")).to_be_disabled()
+    page.locator("#f-pickup-same").uncheck()
+    expect(page.locator("#f-pickup-mon-open")).to_be_enabled()
+    page.fill("#f-pickup-mon-open", "13:00")
+    page.fill("#f-pickup-fri-close", "10:00")
+    page.fill("#f-pickup-fri-open", "11:00")  # Friday closes before it opens: refused next to the row
+    page.click("#save")
+    expect(page.locator('[data-problem-for="pickup_hours.fri"]')).to_have_text("Jam tutup harus setelah jam buka.")
+    expect(page.locator("#problems-list")).to_contain_text("Jam pengambilan dokumen · Jumat")
+    page.locator(".a-pickup-section").screenshot(path=artifacts / "admin-settings-pickup-invalid.png")
+    page.fill("#f-pickup-fri-open", "08:00")
+    page.click("#save")
+    expect(page.locator('#messages [data-kind="ok"]')).to_contain_text("Pengaturan disimpan")
+    expect(page.locator("#savebar")).to_have_attribute("data-state", "clean")
+    saved = page.evaluate("fetch('/api/admin/settings').then(r => r.json())")
+    assert saved["hours"] is None  # the ticket hours are untouched
+    assert saved["pickup_hours"]["mon"] == {"open": "13:00:00", "close": "15:00:00"}
+    assert (
+        saved["pickup_hours"]["fri"] == {"open": "08:00:00", "close": "10:00:00"} and "sat" not in saved["pickup_hours"]
+    )
+    audit = page.evaluate("fetch('/api/admin/audit?kind=settings.changed').then(r => r.json())")
+    assert audit["entries"][0]["summary"] == "pickup_hours"
+    page.reload()
+    expect(page.locator("#f-pickup-same")).not_to_be_checked()
+    expect(page.locator("#f-pickup-mon-open")).to_have_value("13:00")
+    page.locator(".a-pickup-section").screenshot(path=artifacts / "admin-settings-pickup.png")

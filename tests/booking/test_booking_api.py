@@ -58,9 +58,10 @@ def test_a_resident_sees_the_services_days_and_slots_then_books(booking_app):
     r = book(client, 1, phone="0812 3456 7890")
     assert r.status_code == 201, r.get_json()
     made = r.get_json()
-    assert made["status"] == "booked" and made["qr"].startswith("LKB1:") and "nik" not in made
+    assert made["status"] == "booked" and "nik" not in made
+    assert made["qr"] == made["status_url"] and made["qr"].endswith("/s/" + made["status_code"])  # issue 13
     assert client.get(f"/api/booking/{made['code']}").get_json()["start"] == "09:00"
-    assert client.get(f"/api/booking/{made['qr']}").get_json()["code"] == made["code"]
+    assert client.get(f"/api/booking/{made['status_code']}").get_json()["code"] == made["code"]
 
 
 def test_a_full_slot_answers_409_penuh(booking_app):

@@ -86,6 +86,7 @@ def test_a_resident_books_on_a_phone_sees_code_and_qr_and_cancels(office, contex
     expect(page.locator("#code")).to_have_text(re.compile(r"^[2-9A-HJ-NP-Z]{8}$"))
     expect(page.locator("#qr")).to_have_attribute("src", re.compile(r"^data:image/svg\+xml"))
     expect(page.locator("#state")).to_have_text("Terpesan")
+    expect(page.locator("#status-link")).to_have_attribute("href", re.compile(r"^/s/B1\.[2-9A-HJ-NP-Z]{8}\."))
     page.screenshot(path=str(artifacts / "booking-3-done.png"), full_page=True)
     print(f"booking page: first view {first_view} bytes transferred, with the booking and its QR {sum(transferred)}")
     assert first_view < 40_000  # HTML, CSS, i18n.js and the page's module: no framework, no web font

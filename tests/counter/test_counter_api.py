@@ -8,6 +8,7 @@ import io
 from openpyxl import load_workbook
 
 from loket.app import socketio
+from tests.fixtures.web import holder_status
 
 KTP = "pencetakan-ktp-el"
 NIK = "3273011205900001"
@@ -27,7 +28,7 @@ def test_applicant_is_recorded_validated_and_private(client, staff):
     assert bad.status_code == 400 and "16 angka" in bad.get_json()["message"]
     ok = desk.post(f"/api/staff/tickets/{tid}/applicant", {"name": "Siti Aminah", "nik": NIK})
     assert ok.get_json()["ticket"]["applicant"] == {"name": "Siti Aminah", "nik": NIK}
-    public = client.get(f"/api/tickets/{t['number']}").get_data(as_text=True)
+    public = client.get(holder_status(t)).get_data(as_text=True)
     assert NIK not in public and "Siti" not in public
     assert NIK not in client.get("/api/display/state").get_data(as_text=True)
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.fixtures.browser import Officer, until_no_call_is_shown
+from tests.fixtures.browser import Officer, staff_get, until_no_call_is_shown
 
 pytestmark = pytest.mark.e2e
 
@@ -115,9 +113,7 @@ def test_a_ticket_travels_from_the_kiosk_through_two_stations_to_hand_over(own_s
     assert display.evaluate("window.__notReloaded") is True
     assert "(demo)" not in display.inner_text("body"), "the board must never show an officer's name"
 
-    with urllib.request.urlopen(f"{base}/api/tickets/{number}", timeout=5) as response:
-        status = json.load(response)
-    assert status["state"] == "done"
+    assert staff_get(base, f"/api/tickets/{number}")[1]["state"] == "done"  # by number: staff only
 
 
 def test_the_kiosk_shows_both_totals_when_the_seed_disagrees_and_remembers_english(open_page, artifacts):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.fixtures.web import issue
+from urllib.parse import quote
+
+from tests.fixtures.web import holder_status, issue
 
 KTP = "pencetakan-ktp-el"
 
@@ -41,8 +43,28 @@ def test_issue_refuses_unknown_service_and_priority(client):
 
 def test_public_status_has_no_personal_or_staff_data(client):
     t = issue(client, priority="ibu_hamil")
-    data = client.get(f"/api/tickets/{t['number']}").get_json()
+    data = client.get(holder_status(t)).get_json()
     assert data["state"] == "waiting" and data["state_label"]["id"] == "Menunggu dipanggil"
     assert data["ahead"] == 0
     assert not {"code", "id", "visits", "priority_reason", "state_note", "missing"} & set(data)
     assert client.get("/api/tickets/Z-999").status_code == 404
+
+
+def test_the_public_status_by_number_needs_the_tickets_own_code(client, staff):
+    """No enumeration by number (issue 13): the number alone, a forged code or another ticket's code answer
+    as an unknown number does; the holder's code (compact, plain or the status URL) opens it; staff need none."""
+    mine, other = issue(client), issue(client)
+    code = mine["qr"].rsplit("/", 1)[1]
+    unknown = client.get("/api/tickets/Z-999").get_json()
+    for asked in (
+        f"/api/tickets/{mine['number']}",
+        f"/api/tickets/{mine['number']}?code=",
+        f"/api/tickets/{mine['number']}?code={code[:-1]}{'A' if code[-1] != 'A' else 'B'}",
+        f"/api/tickets/{mine['number']}?code={other['qr'].rsplit('/', 1)[1]}",
+    ):
+        r = client.get(asked)
+        assert r.status_code == 404 and r.get_json() == unknown, asked
+    assert client.get(f"/api/tickets/{mine['number']}?code={quote(mine['qr'], safe='')}").status_code == 200
+    assert client.get(holder_status(mine)).get_json()["number"] == mine["number"]
+    desk = staff("pelayanan", "pelayanan", "Loket 1")
+    assert desk.client.get(f"/api/tickets/{other['number']}").get_json()["number"] == other["number"]

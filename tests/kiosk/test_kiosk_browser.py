@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 from pyzbar import pyzbar
 
 from loket.hardware.printer.emulator import NetworkPrinterEmulator
-from tests.fixtures.browser import LoketServer, kiosk_headers, stop_the_clock
+from tests.fixtures.browser import LoketServer, kiosk_headers, staff_get, stop_the_clock
 from tests.fixtures.database import SERVED_KIOSK
 
 pytestmark = pytest.mark.e2e
@@ -195,7 +195,7 @@ def test_a_resident_reads_what_to_bring_and_takes_a_priority_ticket(server_facto
     expect(kiosk.locator("#ticket-countdown")).to_have_text("19")
     expect_qr_shown(kiosk)
 
-    status, ticket = call(server.base, "GET", f"/api/tickets/{number}")
+    status, ticket = staff_get(server.base, f"/api/tickets/{number}")
     assert status == 200
     assert ticket["priority"] is True
     assert ticket["service"] == KTP
@@ -318,7 +318,7 @@ def test_a_ticket_the_printer_could_not_print_is_shown_on_screen_and_issued_once
         kiosk.screenshot(path=artifacts / "kiosk-ticket-not-printed.png")
         kiosk.clock.resume()
 
-        status, ticket = call(server.base, "GET", f"/api/tickets/{number}")
+        status, ticket = staff_get(server.base, f"/api/tickets/{number}")
         assert status == 200 and ticket["service"] == KTP and ticket["state"] == "waiting", ticket
         assert printer.jobs == []  # nothing went into a printer without paper
 
@@ -327,7 +327,7 @@ def test_a_ticket_the_printer_could_not_print_is_shown_on_screen_and_issued_once
         kiosk.click(f'[data-service="{KTP}"]')
         kiosk.click("#take-ticket")
         expect(kiosk.locator("#ticket-number")).to_have_text(next_number(number))
-        status, _ = call(server.base, "GET", f"/api/tickets/{next_number(next_number(number))}")
+        status, _ = staff_get(server.base, f"/api/tickets/{next_number(next_number(number))}")
         assert status == 404
         kiosk.click("#ticket-done")
         expect(kiosk.locator(f'[data-service="{KTP}"] [data-waiting]')).to_have_text("2 menunggu")
@@ -628,7 +628,7 @@ def test_a_lost_answer_is_retried_with_the_same_key_and_gives_the_same_ticket(se
     kiosk.click("#take-ticket")
     expect(kiosk.locator("#ticket-number")).to_have_text("B-001")
     assert len(keys) == 2 and keys[0] == keys[1] and keys[0] and keys[0].startswith("tap-")
-    assert call(server.base, "GET", "/api/tickets/B-002")[0] == 404, "the retry issued no second ticket"
+    assert staff_get(server.base, "/api/tickets/B-002")[0] == 404, "the retry issued no second ticket"
     kiosk.click("#ticket-done")
     kiosk.click(f'[data-service="{KTP}"]')
     kiosk.click("#take-ticket")

@@ -10,7 +10,7 @@ import pytest
 from loket.app import socketio
 from loket.hardware.printer.emulator import NetworkPrinterEmulator
 from loket.hardware.printer.readback import qr_payloads
-from tests.fixtures.web import make_app
+from tests.fixtures.web import holder_status, make_app
 
 KTP = "pencetakan-ktp-el"
 
@@ -93,7 +93,7 @@ def test_the_answer_does_not_wait_for_a_printer_that_never_answers(tmp_path, dem
         app.extensions["print_queues"].wait_idle()
         [outcome] = outcomes(page)
         assert outcome["number"] == r.get_json()["number"] and outcome["ok"] is False and outcome["message"]
-        assert app.test_client().get("/api/tickets/" + outcome["number"]).status_code == 200, "the ticket is valid"
+        assert app.test_client().get(holder_status(r.get_json())).status_code == 200, "the ticket is valid"
     finally:
         dead.hang_up()
         app.extensions["loket"].store.dispose()

@@ -21,6 +21,7 @@ from loket.core.context import Context
 from loket.core.errors import Conflict, InvalidCode, InvalidInput, LoketError, NotFound, ServiceUnavailable, problem
 from loket.core.messages import _, texts
 from loket.core.nik import parse_nik
+from loket.core.qr import code_in
 from loket.core.states import PRIORITY_LABELS, Priority
 from loket.core.store import Booking, BookingSlot, Setting, UTCDateTime
 
@@ -433,9 +434,10 @@ def _check_no_show_limit(s: Connection, cfg: BookingConfig, nik: str, now: datet
 
 
 def find_booking(ctx: Context, typed: str) -> Booking:
-    """The booking of a typed short code or a scanned signed QR payload (verified strictly); NotFound/InvalidCode."""
+    """The booking of a typed short code or a scanned QR (its status URL, or a signed code: verified strictly)."""
+    typed = code_in(typed)  # the booking QR's status URL (.../s/B1....) carries its code
     if looks_like_booking(typed):
-        code = signer(ctx).verify(typed).code
+        code = signer(ctx).code_of(typed)
     else:
         normal = normal_short_code(typed)
         if normal is None:
@@ -551,7 +553,7 @@ def booking_view(ctx: Context, booking: Booking, *, personal: bool = False) -> d
     local = ctx.clock.local
     view: dict[str, Any] = {
         "code": booking.code,
-        "qr": signer(ctx).sign(booking.day, booking.code),
+        "status_code": signer(ctx).short(booking.code),  # the booking QR: <public base>/s/<status_code>
         "service": booking.service_code,
         "service_name": sop.name.model_dump() if sop else {"id": booking.service_code, "en": booking.service_code},
         "requirements": [r.model_dump(mode="json") for r in sop.requirements] if sop else [],

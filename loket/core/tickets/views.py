@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from loket.core.catalog import Catalog
 from loket.core.context import Context
-from loket.core.errors import InvalidCode
+from loket.core.errors import InvalidCode, NotFound
 from loket.core.events import Event
 from loket.core.messages import _
 from loket.core.qr import looks_like_code
@@ -307,10 +307,21 @@ def get(loket: Context, ticket_id: int) -> TicketView:
         return ticket_view(loket, s, ticket_by_id(s, ticket_id), with_ahead=True, with_visits=True)
 
 
-def public_status(loket: Context, number: str) -> dict[str, Any]:
-    """Today's ticket by number, as a resident may see it."""
+def public_status(loket: Context, number: str, code: str | None) -> dict[str, Any]:
+    """Today's ticket by number, as a resident may see it: only with the ticket's own signed code (its QR's
+    compact or plain code, or the status URL), so nobody reads others' tickets by counting numbers.
+    `code=None` only for a caller that vouched (a staff session). A missing, forged or another ticket's
+    code gets the same NotFound as an unknown number."""
     with loket.store.read() as s:
-        return ticket_view(loket, s, ticket_by_number(loket, s, number), with_ahead=True).public()
+        ticket = ticket_by_number(loket, s, number)
+        if code is not None:
+            try:
+                holder = ticket_by_code(loket, s, code) if code.strip() else None
+            except InvalidCode:
+                holder = None
+            if holder is None or holder.id != ticket.id:
+                raise NotFound(_("Tiket dengan nomor itu tidak ada hari ini."))
+        return ticket_view(loket, s, ticket, with_ahead=True).public()
 
 
 def work_list(loket: Context, role: Role | str, limit: int = 100) -> list[TicketView]:

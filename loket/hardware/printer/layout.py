@@ -86,6 +86,7 @@ class TicketContent:
     requirements: list[str] = field(default_factory=list)
     footer: str = "Semua layanan Dukcapil GRATIS. Simpan tiket ini."
     note: str | None = None  # e.g. "Blanko habis: akan diterbitkan Surat Keterangan"
+    pickup_hours: list[str] = field(default_factory=list)  # on the slip: ["Senin-Jumat 08:00-15:00"]
 
 
 def wrap(text: str, columns: int, scale: int = 1) -> list[str]:
@@ -135,6 +136,9 @@ def pickup_slip_blocks(t: TicketContent, paper: int = 80) -> list[Block]:
         out += [Text(line) for line in wrap(t.note, cols)]
     out += [Feed(), QR(t.qr_payload), Feed()]
     out += [Text(line) for line in wrap("Tunjukkan slip ini saat mengambil dokumen.", cols)]
+    if t.pickup_hours:
+        out.append(Text("Jam pengambilan dokumen:", bold=True))
+        out += [Text(line) for item in t.pickup_hours for line in wrap(item, cols)]
     out.append(Rule())
     out += [Text(line) for line in wrap(t.footer, cols)]
     return out

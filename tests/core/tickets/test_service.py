@@ -223,7 +223,7 @@ def test_find_by_signed_code_or_number(loket):
 def test_public_status_holds_no_staff_or_personal_fields(loket, staff):
     t = issuing.issue(loket, KTP, priority="disabilitas").ticket
     queue.call_next(loket, staff["desk"])
-    public = views.public_status(loket, t.number)
+    public = views.public_status(loket, t.number, t.status_code)  # as its holder asks
     assert public["state"] == "called" and public["counter"] == "Loket 1"
     assert public["priority"] is True
     assert not {"id", "code", "visits", "priority_reason", "state_note", "missing"} & set(public)

@@ -28,7 +28,7 @@ def test_a_voided_ticket_leaves_the_queue_and_the_quota_and_reports_say_voided(l
         issuing.issue(loket, KTP)  # the quota is used up
     outcome = unclaimed.void(loket, desk, first.id, "diambil beruntun")
     assert outcome.events[0].kind == "ticket.voided" and outcome.events[0].public
-    status = views.public_status(loket, first.number)
+    status = views.public_status(loket, first.number, first.status_code)
     assert status["state"] == "voided" and status["state_label"]["en"] == "Voided by staff (not collected)"
     assert [t["number"] for t in unclaimed.unclaimed(loket, desk)] == ["B-002"]
     # the place comes back under the quota: B-003 is issued

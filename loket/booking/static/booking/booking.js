@@ -268,6 +268,9 @@ function showBooking(booking) {
   $("cancel").textContent = t("cancel");
   delete $("cancel").dataset.confirm;
   $("qr").hidden = booking.status !== "booked";
+  // the QR's address is the booking's status page; the link keeps this page's own host (the one that answers here)
+  $("status-link").hidden = !booking.status_url;
+  if (booking.status_url) $("status-link").href = new URL(booking.status_url).pathname;
   if (booking.status === "booked") drawQr(booking.qr).catch(() => say(t("qr_failed")));
   window.scrollTo(0, 0);
 }

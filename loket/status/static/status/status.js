@@ -18,9 +18,61 @@ function headline(d) {
   return i18n.t("say_" + d.state);
 }
 
+/** "2026-11-24" -> "Selasa, 24 November 2026" in the page's language (the ISO day if the browser cannot). */
+function dayText(iso) {
+  try {
+    return new Date(iso + "T12:00:00").toLocaleDateString(i18n.lang === "en" ? "en-GB" : "id-ID", {
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+    });
+  } catch {
+    return iso;
+  }
+}
+
+var qrDrawn = false;
+
+/** The booking's QR (this page's own address), to show the kiosk's scanner at check-in; the library only then. */
+async function drawBookingQr() {
+  if (qrDrawn) return;
+  qrDrawn = true;
+  var { default: qrcode } = await import("qrcode");
+  var qr = qrcode(0, "M");
+  qr.addData(window.location.origin + window.location.pathname);
+  qr.make();
+  $("booking-qr").src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(qr.createSvgTag(4, 8));
+}
+
+function renderBooking(b, booked) {
+  $("booking").hidden = !b;
+  if (!b) return;
+  $("booking-qr").hidden = !booked;
+  if (booked) {
+    drawBookingQr().catch(function () {
+      $("booking-qr").hidden = true; // the code above is typed instead
+    });
+  }
+  $("booking-day").textContent = dayText(b.day);
+  $("booking-slot").textContent = b.start + "–" + b.end;
+  $("booking-priority").hidden = !b.priority_label;
+  $("booking-priority").textContent = b.priority_label ? i18n.t(b.priority_label) : "";
+  clear($("booking-bring"));
+  (b.requirements || []).forEach(function (r) {
+    $("booking-bring").appendChild(
+      h("li", { dataset: { key: r.key } }, i18n.t(r.text) + (r.optional ? " " + i18n.t("optional") : ""))
+    );
+  });
+}
+
 function render(d) {
   document.body.setAttribute("data-state", d.state);
+  document.body.setAttribute("data-kind", d.kind);
+  $("number-label").textContent = i18n.t(d.kind === "booking" ? "code_label" : "number_label");
   $("number").textContent = d.number;
+  renderBooking(d.kind === "booking" ? d.booking : null, d.state === "booked");
+  $("steps-card").hidden = !(d.steps || []).length;
   $("service").textContent = i18n.t(d.service_name);
   $("state").textContent = i18n.t(d.state_label);
   $("headline").textContent = headline(d);
@@ -85,8 +137,10 @@ async function refresh() {
       cache: "no-store",
     });
     if (response.ok) {
+      var kind = data && data.kind;
       data = await response.json();
       render(data);
+      if (kind && kind !== data.kind) reconnect(); // a booking checked in: follow its ticket's room now
     } else if (response.status === 404) {
       window.location.reload(); // the server refuses the code now: show its plain refusal
     }
@@ -101,18 +155,29 @@ async function refresh() {
   }
 }
 
-/** The queue moved somewhere: only a page still waiting reads again, spread over a few seconds, at most every 15 s. */
+/** The queue moved somewhere: only a page still waiting (or a booking of today) reads again, spread over a few seconds, at most every 15 s. */
 function queueMoved() {
-  if (!data || (data.state !== "waiting" && data.state !== "ready")) return;
+  if (!data) return;
+  // a booking of today is read again too: its check-in at the kiosk issues a ticket, which moves the queue
+  var booked = data.kind === "booking" && data.state === "booked" && data.today;
+  if (!booked && data.state !== "waiting" && data.state !== "ready") return;
   var now = Date.now();
   if (now - lastQueueRefresh < 15000) return;
   lastQueueRefresh = now;
   window.setTimeout(refresh, Math.random() * 3000);
 }
 
+var socket = null;
+
+function reconnect() {
+  if (!socket) return;
+  socket.disconnect(); // the server joins the connection to the room of what the code opens now
+  socket.connect();
+}
+
 function connect() {
   if (typeof io !== "function") return;
-  var socket = io({ auth: { channel: "status", code: code }, transports: ["websocket", "polling"] });
+  socket = io({ auth: { channel: "status", code: code }, transports: ["websocket", "polling"] });
   socket.on("connect", function () {
     document.body.setAttribute("data-connection", "live");
     $("connection").textContent = i18n.t("live_on");

@@ -16,6 +16,7 @@ export function fillForm(s) {
   var voice = document.querySelector('input[name="voice_reading"][value="' + (s.voice_reading || "") + '"]');
   if (voice) voice.checked = true;
   buildHours(s.hours);
+  buildHours(s.pickup_hours, "pickup_hours", s.hours);
   buildServices(s.services || {});
   renderBlankoState();
 }
@@ -58,19 +59,23 @@ export function readForm(problems) {
   var voice = document.querySelector('input[name="voice_reading"]:checked');
   if ("voice_reading" in known && voice) changes.voice_reading = voice.value || null;
   changes.hours = readHours();
+  if ("pickup_hours" in known) changes.pickup_hours = readHours("pickup_hours");
   changes.services = readServices(problems);
   return changes;
 }
 
 /** The fields the form edits, in a comparable shape. */
+function hoursShape(given) {
+  if (!given) return null;
+  var hours = {};
+  WEEKDAYS.forEach(function (d) {
+    if (given[d]) hours[d] = { open: timeValue(given[d].open), close: timeValue(given[d].close) };
+  });
+  return hours;
+}
+
 export function normalise(s) {
-  var hours = null;
-  if (s.hours) {
-    hours = {};
-    WEEKDAYS.forEach(function (d) {
-      if (s.hours[d]) hours[d] = { open: timeValue(s.hours[d].open), close: timeValue(s.hours[d].close) };
-    });
-  }
+  var hours = hoursShape(s.hours);
   var services = {};
   Object.keys(s.services || {})
     .sort()
@@ -88,5 +93,6 @@ export function normalise(s) {
     s.calls_before_no_show === undefined ? null : s.calls_before_no_show,
     s.personal_data_retention_days === undefined ? null : s.personal_data_retention_days,
     s.voice_reading || null,
+    hoursShape(s.pickup_hours),
   ];
 }

@@ -15,7 +15,7 @@ import { live } from "../live.js";
 import "./strings.js";
 import { state, dayName } from "./state.js";
 import { setDirty, renderSaveBar } from "./savebar.js";
-import { renderHoursState } from "./hours.js";
+import { renderHoursState, isHoursToggle } from "./hours.js";
 import { loadServices, updateOfficeTitle, renderServiceStatus } from "./services.js";
 import { fillForm, renderBlankoState } from "./form.js";
 import { showProblems, clearProblems, clearProblemAt } from "./problems.js";
@@ -54,7 +54,7 @@ $("settings-form").addEventListener("change", onEdit);
 
 function onEdit(ev) {
   var target = ev.target;
-  if (target === $("f-always-open") || (target.classList && target.classList.contains("a-day-open"))) renderHoursState();
+  if (isHoursToggle(target)) renderHoursState();
   if (target.classList && target.classList.contains("a-closed")) {
     var row = target.closest(".a-service");
     var reason = row.querySelector(".a-reason");

@@ -10,7 +10,7 @@ import { renderSaveBar } from "./savebar.js";
 function problemSlot(field) {
   var parts = field.split(".");
   // hours.<day>.<anything>: the whole day's row shows it
-  if (parts[0] === "hours" && parts.length > 2) parts = parts.slice(0, 2);
+  if ((parts[0] === "hours" || parts[0] === "pickup_hours") && parts.length > 2) parts = parts.slice(0, 2);
   while (parts.length) {
     var key = parts.join(".");
     var slot = document.querySelector('[data-problem-for="' + cssEscape(key) + '"]');
@@ -131,10 +131,15 @@ function fieldLabel(field) {
     personal_data_retention_days: "retention_days",
     voice_reading: "voice_reading",
     hours: "sec_hours",
+    pickup_hours: "sec_pickup",
     services: "sec_services",
   }[parts[0]];
   var out = [top ? i18n.t(top) : parts[0]];
-  if (parts[0] === "hours" && WEEKDAYS.indexOf(parts[1]) !== -1) out = [i18n.t(dayName(parts[1]))];
+  var hoursTable = parts[0] === "hours" || parts[0] === "pickup_hours";
+  if (hoursTable && WEEKDAYS.indexOf(parts[1]) !== -1) {
+    out = [i18n.t(dayName(parts[1]))];
+    if (parts[0] === "pickup_hours") out.unshift(i18n.t(top)); // "Jam pengambilan dokumen · Senin · Buka"
+  }
   if (parts[0] === "services" && parts[1]) {
     var svc = state.services.filter(function (s) {
       return s.code === parts[1];
@@ -143,6 +148,6 @@ function fieldLabel(field) {
     var col = { quota: "col_quota", closed: "col_closed", closed_reason: "col_reason" }[parts[2]];
     if (col) out.push(i18n.t(col));
   }
-  if (parts[0] === "hours" && parts[2]) out.push(i18n.t(parts[2] === "open" ? "col_open" : "col_close"));
+  if (hoursTable && parts[2]) out.push(i18n.t(parts[2] === "open" ? "col_open" : "col_close"));
   return out.join(" · ");
 }
