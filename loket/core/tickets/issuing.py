@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select
@@ -150,11 +151,15 @@ def new_ticket(
     *,
     issuer: str | None = None,
     key: str | None = None,
+    queued_as: datetime | None = None,
+    quota: bool = True,
 ) -> tuple[TicketView, list[Event]]:
     """Add today's next ticket of the service, if the service is available; in an open transaction.
 
     The kiosk's hot path (issue 12): a few SQL statements, no ORM objects. Its number, its row, its first
     step's visit and its event are written; one count gives both its place in line and the service's queue.
+    A booking's check-in passes `queued_as` (its slot's start: its place in line, the priority head start
+    still applied) and `quota=False` (its seat was counted when booked; closed days and hours still hold).
     """
     sop = service(loket, service_code)
     settings = loket.settings
@@ -166,14 +171,14 @@ def new_ticket(
     # with another kiosk issuing for the same service (PostgreSQL row lock;
     # SQLite holds the database write lock already).
     seq = next_number(conn, day, sop.prefix)
-    verdict = availability(loket, s, sop, settings, count=settings.rule(sop.code).quota is not None)
-    if not verdict.ok:
+    verdict = availability(loket, s, sop, settings, count=quota and settings.rule(sop.code).quota is not None)
+    if not verdict.ok and (quota or verdict.reason != "quota_full"):
         label = verdict.message or texts(_("Layanan tidak tersedia."))
         raise ServiceUnavailable(label["id"], code=verdict.reason, label=label)
     steps = sop.snapshot()
     first = steps[0]
     number = f"{sop.prefix}-{seq:03d}"
-    place = queue_key(loket, now, prio)
+    place = queue_key(loket, queued_as or now, prio)
     ticket_id = conn.execute(
         _INSERT_TICKET,
         {
