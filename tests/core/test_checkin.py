@@ -45,7 +45,8 @@ def test_too_early_says_when_check_in_opens_and_offers_a_walk_in(loket, clock):
     assert refused.value.code == "checkin_early" and refused.value.status == 409
     assert "Check-in untuk booking Anda dibuka pukul 08:30." in refused.value.message
     assert refused.value.details["window"] == {"opens": "08:30", "closes": "09:15", "state": "early"}
-    assert refused.value.details["booking"]["start"] == "09:00" and refused.value.details["walk_in"] is True
+    assert refused.value.details["booking"]["start"] == "09:00" and refused.value.details["booking"]["today"] is True
+    assert refused.value.details["walk_in"] is True
     assert tickets(loket) == []
 
 

@@ -134,6 +134,7 @@ def _refusal(ctx: Context, booking: Booking, window: CheckInWindow) -> CheckInRe
             "priority": booking.priority,
             "status": booking.status,
             "day": booking.day.isoformat(),
+            "today": today,
             "start": start,
             "end": end,
         },
