@@ -136,3 +136,20 @@ def test_the_kiosk_page_offers_check_in_only_when_booking_is_on(office):
     configure(office)
     checkin = page_config()
     assert checkin == {"enabled": True, "alphabet": "23456789ABCDEFGHJKMNPQRSTUVWXYZ", "length": 8}
+
+
+def test_an_unpaired_device_is_held_to_the_unpaired_limit_and_refused_when_only_paired_kiosks_may(
+    tmp_path, demo_database
+):
+    app = make_app(tmp_path, demo_database, kiosk=None, UNPAIRED_TICKET_RATE="1 per 10 minutes")
+    phone = app.test_client()
+    assert check_in(phone, "23456789").status_code == 404  # booking off: no such booking, but counted
+    held = check_in(phone, "23456789")
+    assert held.status_code == 429 and held.get_json()["error"] == "kiosk_not_paired_limit"
+    app.extensions["loket"].store.dispose()
+    strict = make_app(tmp_path / "strict", demo_database, kiosk=None, UNPAIRED_TICKET_RATE="")
+    phone = strict.test_client()
+    assert check_in(phone, "23456789").get_json()["error"] == "kiosk_not_paired"
+    frame = phone.post("/api/checkin/frame", data=b"x", headers={"Content-Type": "image/jpeg"})
+    assert frame.status_code == 403 and frame.get_json()["error"] == "kiosk_not_paired"
+    strict.extensions["loket"].store.dispose()
