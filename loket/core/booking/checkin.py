@@ -21,7 +21,7 @@ from loket.core.tickets.views import Outcome, ticket_view
 from .operations import BOOKED, CANCELLED, CHECKED_IN, NO_SHOW, CheckInWindow, check_in_window, find_booking
 from .operations import mark_checked_in as _mark
 
-SOURCE = "booking"
+SOURCE = issuing.CHECK_IN_SOURCE
 
 
 class CheckInRefused(LoketError):

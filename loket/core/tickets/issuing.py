@@ -36,6 +36,11 @@ from .views import Outcome, TicketView, VisitView, ticket_view
 
 S = TicketState
 
+#: The source of a booking's check-in ticket (loket.core.booking.checkin): its seat was counted when booked,
+#: so it neither needs nor takes a place of the day's quota.
+CHECK_IN_SOURCE = "booking"
+_IN_QUOTA = Ticket.source != CHECK_IN_SOURCE
+
 
 @dataclass(frozen=True)
 class Availability:
@@ -272,7 +277,7 @@ def availability(
     if issued is None:
         issued = 0
         if count:
-            today = (Ticket.service_day == loket.clock.today(), Ticket.service_code == sop.code)
+            today = (Ticket.service_day == loket.clock.today(), Ticket.service_code == sop.code, _IN_QUOTA)
             # a voided ticket nobody held gives its place back
             issued = s.scalar(select(func.count()).where(*today, Ticket.state != S.VOIDED.value)) or 0
     if rule.closed:
@@ -367,7 +372,7 @@ def issued_today(loket: Context, s: Session) -> dict[str, int]:
     """Today's tickets per service code, as availability() counts them for a quota (voided ones give back)."""
     rows = s.execute(
         select(Ticket.service_code, func.count())
-        .where(Ticket.service_day == loket.clock.today(), Ticket.state != S.VOIDED.value)
+        .where(Ticket.service_day == loket.clock.today(), Ticket.state != S.VOIDED.value, _IN_QUOTA)
         .group_by(Ticket.service_code)
     ).all()
     return {code: n for code, n in rows}
