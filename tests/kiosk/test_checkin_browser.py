@@ -1,5 +1,6 @@
 """Check-in of an online booking on the 1080x1920 kiosk in real Chromium: the code typed on the kiosk's letter pad
-gives the ticket at once; a booking for another day scanned too early shows when check-in opens, and the walk-in."""
+gives the ticket at once; a booking for another day scanned too early shows when check-in opens, and the walk-in;
+the booking QR held up to the kiosk's camera checks in too."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.fixtures.browser import Officer, kiosk_headers
+from tests.counter.test_counter_browser import MEDIA_ARGS, browser_path, write_y4m
+from tests.fixtures.browser import CHROMIUM_ARGS, Officer, kiosk_headers, pair_context
 from tests.kiosk.test_kiosk_browser import KIOSK, new_page, small_targets  # noqa: F401 (new_page: a fixture)
 
 pytestmark = pytest.mark.e2e
@@ -121,3 +123,29 @@ def test_too_early_the_scanned_booking_is_explained_and_a_walk_in_ticket_is_offe
     expect(kiosk.locator("#ticket-number")).to_have_text("F-001")
     expect(kiosk.locator('[data-notice="booking"]')).to_have_count(0)  # a walk-in ticket, not the booking's
     assert get(office.base, f"/api/booking/{made['code']}")["status"] == "booked"
+
+
+def test_the_booking_qr_held_up_to_the_camera_checks_in(office, browser, tmp_path, artifacts):
+    today = get(office.base, f"/api/booking/services/{SERVICE}/days")["days"][0]["day"]
+    next_slot = get(office.base, f"/api/booking/services/{SERVICE}/days/{today}")["slots"][0]
+    made = book(office.base, today, next_slot["start"], 3)
+    video = write_y4m(tmp_path / "booking.y4m", made["qr"])
+    # Its own Chromium: the fake camera (a video of the booking's QR on a cluttered desk) is chosen at launch.
+    camera_browser = browser.browser_type.launch(
+        executable_path=browser_path(), args=[*CHROMIUM_ARGS, *MEDIA_ARGS, f"--use-file-for-fake-video-capture={video}"]
+    )
+    try:
+        context = pair_context(camera_browser.new_context(viewport=KIOSK, base_url=office.base))
+        context.set_default_timeout(10_000)
+        context.grant_permissions(["camera"], origin=office.base)
+        kiosk = context.new_page()
+        kiosk.goto("/kiosk/")
+        kiosk.click("#open-checkin")
+        kiosk.click("#checkin-camera")
+        expect(kiosk.locator("#ticket-number")).to_have_text("F-001", timeout=20_000)
+        expect(kiosk.locator("#checkin-camera-box")).to_be_hidden()  # found: the camera stops
+        kiosk.screenshot(path=artifacts / "kiosk-checkin-4-camera.png")
+        context.close()
+    finally:
+        camera_browser.close()
+    assert get(office.base, f"/api/booking/{made['code']}")["status"] == "checked_in"
