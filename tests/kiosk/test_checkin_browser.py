@@ -13,7 +13,13 @@ from playwright.sync_api import expect
 
 from tests.counter.test_counter_browser import MEDIA_ARGS, browser_path, write_y4m
 from tests.fixtures.browser import CHROMIUM_ARGS, Officer, kiosk_headers, pair_context
-from tests.kiosk.test_kiosk_browser import KIOSK, new_page, small_targets  # noqa: F401 (new_page: a fixture)
+from tests.kiosk.test_kiosk_browser import (  # noqa: F401 (new_page: a fixture)
+    KIOSK,
+    LANDSCAPE,
+    in_view,
+    new_page,
+    small_targets,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -78,8 +84,12 @@ def test_a_resident_types_the_booking_code_on_the_pad_and_gets_the_ticket(office
     kiosk.click('#checkin-pad [data-key="back"]')
     kiosk.click(f'#checkin-pad [data-key="{made["code"][-1]}"]')
     expect(kiosk.locator("#checkin-code")).to_have_attribute("data-code", made["code"])
-    assert small_targets(kiosk) == []
+    assert small_targets(kiosk) == [] and in_view(kiosk, "#checkin-submit")
     kiosk.screenshot(path=artifacts / "kiosk-checkin-1-pad.png")
+    kiosk.set_viewport_size(LANDSCAPE)  # usable in landscape too: the pad beside the scanner, all in view
+    assert small_targets(kiosk) == [] and in_view(kiosk, "#checkin-pad") and in_view(kiosk, "#checkin-submit")
+    kiosk.screenshot(path=artifacts / "kiosk-checkin-1-pad-landscape.png")
+    kiosk.set_viewport_size(KIOSK)
 
     kiosk.click("#checkin-submit")
     expect(kiosk.locator("#screen-ticket")).to_be_visible()
