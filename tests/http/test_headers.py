@@ -1,5 +1,6 @@
 """Security headers on every answer: CSP with a nonce for the one inline script, no framing, no sniffing,
-a narrow Permissions-Policy (the desk and the kiosk's check-in alone may use the camera), and Secure cookies + HSTS behind TLS."""
+a narrow Permissions-Policy (the desk and the kiosk's check-in alone may use the camera), and Secure cookies +
+HSTS behind TLS."""
 
 from __future__ import annotations
 

@@ -78,6 +78,8 @@ def check_in(ctx: Context, typed: str, *, issuer: str | None = None, key: str | 
         again = find_booking(ctx, found.code)
         if again.status == CHECKED_IN:
             return _replay(ctx, again)
+        if again.status == BOOKED:
+            raise  # still booked: no race lost, some other fault
         raise _refusal(ctx, again, check_in_window(ctx, again)) from None
     found.status, found.ticket_id, found.checked_in_at = CHECKED_IN, view.id, now
     return CheckedIn(Outcome(view, events), found)
