@@ -238,7 +238,7 @@ CHECKED_IN_TICKET = obj(
 
 
 @bp.post("/api/checkin")
-@api(body=CheckInRequest, answers={201: CHECKED_IN_TICKET}, errors=(403, 404, 409, 429))
+@api(body=CheckInRequest, answers={200: CHECKED_IN_TICKET, 201: CHECKED_IN_TICKET}, errors=(403, 404, 409, 429))
 @csrf.exempt  # public kiosk endpoint, as POST /api/tickets
 @limiter.limit(config_limit("TICKET_RATE_LIMIT"), exempt_when=limit_off("TICKET_RATE_LIMIT"))
 @limiter.limit(guard.unpaired_rate, exempt_when=guard.is_paired, on_breach=guard.unpaired_breach)
