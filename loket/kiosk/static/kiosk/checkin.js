@@ -156,6 +156,7 @@ export function renderCheckin() {
   $("checkin-code").textContent = shown;
   $("checkin-code").setAttribute("data-code", checkin.code);
   var cameraOn = !$("checkin-camera-box").hidden;
+  $("screen-checkin").setAttribute("data-camera", cameraOn ? "on" : "off"); // the picture takes the scanner's place
   $("checkin-camera").textContent = i18n.t(cameraOn ? "checkin_camera_stop" : "checkin_camera");
   if (!refusal) return;
   $("checkin-refusal").setAttribute("data-error", refusal.error);
