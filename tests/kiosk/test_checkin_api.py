@@ -124,6 +124,7 @@ def test_the_camera_frame_is_decoded_on_the_server_into_the_booking_code(office)
     # A tiny PNG of 6000 x 6000 pixels (36 MP, under PIL's own bomb limit) is refused before it is unpacked.
     huge = cv2.imencode(".png", np.zeros((6000, 6000), np.uint8), [cv2.IMWRITE_PNG_COMPRESSION, 9])[1].tobytes()
     assert len(huge) < 2 * 1024 * 1024 and post(huge).status_code == 400
+    assert post(b"\xff" * (2 * 1024 * 1024 + 1)).status_code == 413  # the body's own bound
 
 
 def test_the_kiosk_page_offers_check_in_only_when_booking_is_on(office):
