@@ -141,9 +141,8 @@ def load_config(instance_path: str | Path) -> dict:
         "MAX_CONTENT_LENGTH": _env_int("LOKET_MAX_REQUEST_BYTES", 256 * 1024),
         "SOP_IMPORT_MAX_BYTES": _env_int("LOKET_SOP_IMPORT_MAX_BYTES", 4 * 1024 * 1024),
         "SCAN_FRAME_MAX_BYTES": 8 * 1024 * 1024,  # a webcam frame the counter desk sends to be decoded
-        "CHECKIN_FRAME_MAX_BYTES": 2
-        * 1024
-        * 1024,  # a camera frame of the kiosk's check-in (sent at most 1280 px wide)
+        # A camera frame of the kiosk's booking check-in (its page sends them at most 1280 px wide).
+        "CHECKIN_FRAME_MAX_BYTES": 2 * 1024 * 1024,
         "SOCKETIO_MAX_MESSAGE_BYTES": 64 * 1024,  # a Socket.IO message from a page (they send only a few bytes)
         "MAX_FORM_MEMORY_SIZE": 64 * 1024,  # one non-file form field
         "MAX_FORM_PARTS": 100,
