@@ -115,6 +115,8 @@ def load_config(instance_path: str | Path) -> dict:
         "BOOKING_RATE_LIMIT": os.environ.get("LOKET_BOOKING_RATE_LIMIT", "60 per minute"),
         "BOOKING_DEVICE_RATE_LIMIT": os.environ.get("LOKET_BOOKING_DEVICE_RATE_LIMIT", "10 per 10 minutes"),
         "BOOKING_READ_RATE_LIMIT": os.environ.get("LOKET_BOOKING_READ_RATE_LIMIT", "300 per minute"),
+        # Camera frames of the kiosk's check-in screen one address may send (about 2 a second while it looks).
+        "CHECKIN_FRAME_RATE_LIMIT": os.environ.get("LOKET_CHECKIN_FRAME_RATE_LIMIT", "180 per minute"),
         # Survey answers (and ticket checks) one address may send; "" = no limit.
         "SURVEY_RATE_LIMIT": os.environ.get("LOKET_SURVEY_RATE_LIMIT", "30 per minute"),
         # Status page views and refreshes one address may make (the page and its JSON); "" = no limit.
@@ -139,6 +141,8 @@ def load_config(instance_path: str | Path) -> dict:
         "MAX_CONTENT_LENGTH": _env_int("LOKET_MAX_REQUEST_BYTES", 256 * 1024),
         "SOP_IMPORT_MAX_BYTES": _env_int("LOKET_SOP_IMPORT_MAX_BYTES", 4 * 1024 * 1024),
         "SCAN_FRAME_MAX_BYTES": 8 * 1024 * 1024,  # a webcam frame the counter desk sends to be decoded
+        # A camera frame of the kiosk's booking check-in (its page sends them at most 1280 px wide).
+        "CHECKIN_FRAME_MAX_BYTES": 2 * 1024 * 1024,
         "SOCKETIO_MAX_MESSAGE_BYTES": 64 * 1024,  # a Socket.IO message from a page (they send only a few bytes)
         "MAX_FORM_MEMORY_SIZE": 64 * 1024,  # one non-file form field
         "MAX_FORM_PARTS": 100,

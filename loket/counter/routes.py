@@ -9,8 +9,6 @@ from __future__ import annotations
 import hmac
 from datetime import date
 
-import cv2
-import numpy as np
 from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from pydantic import BaseModel, Field
@@ -24,7 +22,7 @@ from loket.core.roles import CANCEL_ANY_STEP_ROLES, REGISTER_ROLES, Actor, Role
 from loket.core.tickets import flow, issuing, queue, unclaimed, views
 from loket.core.tickets.views import Outcome
 from loket.extensions import csrf, limiter
-from loket.hardware.scanner.decode import decode
+from loket.hardware.scanner.decode import decode_image
 from loket.http import BadRequest, Id, NotLoggedIn, allows_camera, body_limit, config_limit, parsed, translate
 from loket.office import office_name
 from loket.openapi import BINARY, LABEL, MAYBE_TEXT, TEXT, api, obj
@@ -155,10 +153,9 @@ def scan_frame(actor: Actor):
     raw = request.get_data(cache=False)
     if not raw or len(raw) > MAX_FRAME_BYTES:
         raise BadRequest(_("Gambar kosong atau terlalu besar."))
-    frame = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
-    if frame is None:
+    codes = decode_image(raw)
+    if codes is None:
         raise BadRequest(_("Gambar tidak terbaca."))
-    codes = decode(frame)
     if not codes:
         return jsonify(ticket=None, found=False)
     return jsonify(ticket=views.for_officer(views.find(loket(), codes[0]), actor.role), found=True)

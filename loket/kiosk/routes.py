@@ -12,14 +12,29 @@ from flask import Blueprint, Response, jsonify, redirect, render_template, reque
 from pydantic import BaseModel, Field
 
 from loket.auth import current_actor
+from loket.core import checkin
 from loket.core.admin import paired_kiosk
+from loket.core.booking.codes import ALPHABET, LENGTH, looks_like_booking, normal_short_code
+from loket.core.booking.operations import config as booking_config
 from loket.core.catalog import SERVICE_GROUPS
 from loket.core.errors import LoketError, NotAllowed, NotFound
 from loket.core.messages import _
 from loket.core.states import PRIORITY_LABELS
 from loket.core.tickets import issuing, prints, views
+from loket.core.tickets.views import Outcome
 from loket.extensions import csrf, limiter
-from loket.http import BadRequest, Failed, TooManyRequests, config_limit, error_response, limit_off, parsed
+from loket.hardware.scanner.decode import decode_image
+from loket.http import (
+    BadRequest,
+    Failed,
+    TooManyRequests,
+    allows_camera,
+    body_limit,
+    config_limit,
+    error_response,
+    limit_off,
+    parsed,
+)
 from loket.office import office_name
 from loket.openapi import BINARY, LABEL, MAYBE_INT, MAYBE_LABEL, MAYBE_TEXT, TEXT, api, obj
 from loket.printing import ASK, printers, queue_ticket, render, send, test_job, ticket_content
@@ -42,8 +57,18 @@ def index():
 
 
 @bp.get("/kiosk/")
+@allows_camera  # checkin.js reads a booking's QR through getUserMedia when there is no scanner
 def home():
-    return render_template("kiosk/index.html", office_name=office_name(), kiosk={"groups": SERVICE_GROUPS})
+    rules = booking_config(loket())
+    checkin = {
+        # The check-in entry shows only where residents can have booked; the pad offers only the code's letters.
+        "enabled": any(rules.service(code) for code in rules.services),
+        "alphabet": ALPHABET,
+        "length": LENGTH,
+    }
+    return render_template(
+        "kiosk/index.html", office_name=office_name(), kiosk={"groups": SERVICE_GROUPS, "checkin": checkin}
+    )
 
 
 # ---- services and tickets -------------------------------------------------------------
@@ -157,14 +182,20 @@ def issue_ticket():
     if priority is not None and priority not in {p.value for p in PRIORITY_LABELS}:
         raise BadRequest(_("Jenis prioritas tidak dikenal."))
     outcome = issuing.issue(loket(), code, priority, source=data.source or "kiosk", issuer=guard.issuer(), key=key)
+    return ticket_answer(outcome, device, device or data.kiosk or None)
+
+
+def ticket_answer(outcome: Outcome, device: str | None, kiosk: str | None, **extra: Any) -> tuple[Response, int]:
+    """A ticket the kiosk just issued (or a retry found): published, printed once on the kiosk's printer, answered.
+
+    The ticket exists now, whatever the printer does: print once, off the request path (the outcome
+    reaches a paired kiosk's page as print.outcome), report, never re-issue. A retry prints nothing more.
+    """
     publish(outcome.events)
     if not outcome.replayed:
         guard.issued(device)
     t = outcome.ticket
     sop = loket().catalog.get(t.service_code)
-    # The ticket exists now, whatever the printer does: print once, off the request path (the outcome
-    # reaches a paired kiosk's page as print.outcome), report, never re-issue. A retry prints nothing more.
-    kiosk = device or data.kiosk or None
     if outcome.replayed:  # the first try's print, as far as it is known
         done = prints.last_print(loket(), t.id)
         printed = {"state": "replayed", "ok": None, "printer": None, "reason": None, "message": None, **(done or {})}
@@ -185,7 +216,80 @@ def issue_ticket():
         requirements=[r.model_dump(mode="json") for r in sop.requirements] if sop else [],
         status_url=status_url(t.status_code),
         replayed=outcome.replayed,
+        **extra,
     ), (200 if outcome.replayed else 201)
+
+
+# ---- check-in of an online booking ----------------------------------------------------
+
+
+class CheckInRequest(BaseModel):
+    """A booking at the kiosk: its QR's payload (a scanner types it) or its short code typed on the pad."""
+
+    code: str = Field("", max_length=300, description="The booking QR's payload (LKB1:...) or its 8-character code")
+    kiosk: str | None = Field(None, description="The kiosk's name: its printer prints the ticket")
+
+
+#: A check-in's ticket: a kiosk ticket, with the booking it came from.
+CHECKED_IN_TICKET = obj(
+    [*ISSUED_TICKET["required"], "booking"],
+    **ISSUED_TICKET["properties"],
+    booking=obj(["code", "day", "start", "end"], code=TEXT, day=TEXT, start=TEXT, end=TEXT),
+)
+
+
+@bp.post("/api/checkin")
+@api(body=CheckInRequest, answers={200: CHECKED_IN_TICKET, 201: CHECKED_IN_TICKET}, errors=(403, 404, 409, 429))
+@csrf.exempt  # public kiosk endpoint, as POST /api/tickets
+@limiter.limit(config_limit("TICKET_RATE_LIMIT"), exempt_when=limit_off("TICKET_RATE_LIMIT"))
+@limiter.limit(guard.unpaired_rate, exempt_when=guard.is_paired, on_breach=guard.unpaired_breach)
+def check_in():
+    """Check in an online booking inside its window: {"code"} -> its ticket, printed as any kiosk ticket.
+
+    Outside the window 409 (checkin_early, checkin_late, booking_not_active) with the window's times, the
+    slot and whether a walk-in ticket is allowed (then POST /api/tickets for `booking.service`). A second
+    scan of the same booking answers 200 with the same ticket. Headers as POST /api/tickets.
+    """
+    device = guard.paired()
+    if device is None:
+        guard.refuse_unpaired()
+    key = guard.idempotency_key()
+    data = parsed(CheckInRequest)
+    if not data.code.strip():
+        raise BadRequest(_("Ketik kode booking atau pindai QR booking."))
+    done = checkin.check_in(loket(), data.code, issuer=guard.issuer(), key=key)
+    b, local = done.booking, loket().clock.local
+    slot = {
+        "code": b.code,
+        "day": b.day.isoformat(),
+        "start": f"{local(b.starts_at):%H:%M}",
+        "end": f"{local(b.ends_at):%H:%M}",
+    }
+    return ticket_answer(done.outcome, device, device or data.kiosk or None, booking=slot)
+
+
+@bp.post("/api/checkin/frame")
+@body_limit("CHECKIN_FRAME_MAX_BYTES")
+@api(
+    body=BINARY,
+    body_type="image/jpeg",
+    answers={200: obj(["found", "code"], found={"type": "boolean"}, code=MAYBE_TEXT)},
+    errors=(403, 429),
+)
+@csrf.exempt  # public kiosk endpoint: it only reads a picture, it changes nothing
+@limiter.limit(config_limit("CHECKIN_FRAME_RATE_LIMIT"), exempt_when=limit_off("CHECKIN_FRAME_RATE_LIMIT"))
+def check_in_frame():
+    """A camera frame from the kiosk's check-in screen (JPEG or PNG body): the booking code in it, if any.
+
+    Only what reads as a booking (its signed QR or a short code) is answered; the page then checks it
+    in with POST /api/checkin. Decoded by the counter's decoder (loket.hardware.scanner)."""
+    if guard.paired() is None:
+        guard.refuse_unpaired()
+    codes = decode_image(request.get_data(cache=False))
+    if codes is None:
+        raise BadRequest(_("Gambar tidak terbaca."))
+    found = next((c for c in codes if looks_like_booking(c) or normal_short_code(c)), None)
+    return jsonify(found=found is not None, code=found)
 
 
 class HeldBack(LoketError):
@@ -198,7 +302,7 @@ class HeldBack(LoketError):
 @bp.errorhandler(429)
 def held_back(exc):
     """The unpaired limit says what it is and where to go; every other limit keeps the common answer."""
-    if request.endpoint == "kiosk.issue_ticket" and not guard.is_paired():
+    if request.endpoint in ("kiosk.issue_ticket", "kiosk.check_in") and not guard.is_paired():
         return error_response(
             HeldBack(
                 _(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
 
-from loket.core import status
-from loket.core.booking import status as booking_status  # noqa: F401  registers the booking codes (B1., LKB1:)
+from loket.core import (
+    booking_status,  # noqa: F401  registers the booking codes (B1., LKB1:)
+    status,
+)
 from loket.core.errors import InvalidCode, LoketError
 from loket.core.messages import _
 from loket.extensions import limiter

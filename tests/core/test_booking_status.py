@@ -14,7 +14,7 @@ from loket.core.accounts import create_counter, create_user
 from loket.core.booking import operations as booking
 from loket.core.booking.codes import BookingSigner, looks_like_booking
 from loket.core.booking.config import BookingConfig, ServiceBooking, write_config
-from loket.core.booking.status import booking_status  # registers the booking codes
+from loket.core.booking_status import booking_status  # registers the booking codes
 from loket.core.errors import InvalidCode
 from loket.core.roles import Actor, Role
 from loket.core.tickets import flow, issuing, queue

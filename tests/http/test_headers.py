@@ -1,5 +1,6 @@
 """Security headers on every answer: CSP with a nonce for the one inline script, no framing, no sniffing,
-a narrow Permissions-Policy (the desk alone may use the camera), and Secure cookies + HSTS behind TLS."""
+a narrow Permissions-Policy (the desk and the kiosk's check-in alone may use the camera), and Secure cookies +
+HSTS behind TLS."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def test_every_page_has_the_headers_and_its_import_map_the_nonce(client, path):
     for tag in re.findall(r"<script\b[^>]*>", html):  # every script is a file, data, or carries the nonce
         assert "src=" in tag or 'type="application/json"' in tag or f'nonce="{nonce}"' in tag, tag
     assert not re.search(r"\son[a-z]+=", html), "an inline event handler"
-    camera = "camera=(self)" if path == "/counter/" else "camera=()"
+    camera = "camera=(self)" if path in ("/counter/", "/kiosk/") else "camera=()"
     assert camera in r.headers["Permissions-Policy"]
     assert "Strict-Transport-Security" not in r.headers
 

@@ -232,7 +232,7 @@ def test_a_new_scheme_plugs_into_the_registry(client, app):
             raise status_core.refused()
         return status_core.Status({"kind": "booking", "number": "BK-7", "state": "booked", "steps": []}, "booking:7")
 
-    real = status_core.RESOLVERS.get("LKB1")  # online booking's own (loket.core.booking.status)
+    real = status_core.RESOLVERS.get("LKB1")  # online booking's own (loket.core.booking_status)
     status_core.register("LKB1", booking)
     try:
         assert client.get("/api/status/LKB1:demo.signed").get_json()["kind"] == "booking"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Date, String, bindparam, func, insert, literal, null, select, union_all
@@ -35,6 +36,10 @@ from .records import (
 from .views import Outcome, TicketView, VisitView, ticket_view
 
 S = TicketState
+
+#: The source of a booking's check-in ticket (loket.core.checkin): its seat was counted when booked,
+#: so it neither needs nor takes a place of the day's quota.
+CHECK_IN_SOURCE = "booking"
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ class Availability:
 
 #: Tickets that count against a quota and the walk-in share: a booking's check-in issues its ticket on the
 #: booking's seat, and a voided ticket nobody held gives its place back.
-_COUNTED = (Ticket.source != "booking", Ticket.state != S.VOIDED.value)
+_COUNTED = (Ticket.source != CHECK_IN_SOURCE, Ticket.state != S.VOIDED.value)
 
 #: A bookable service's day in one statement (the one query issue 13 adds to the kiosk's ticket): the made
 #: slots' seats, and one row without a start carrying today's counted tickets.
@@ -186,11 +191,15 @@ def new_ticket(
     *,
     issuer: str | None = None,
     key: str | None = None,
+    queued_as: datetime | None = None,
+    quota: bool = True,
 ) -> tuple[TicketView, list[Event]]:
     """Add today's next ticket of the service, if the service is available; in an open transaction.
 
     The kiosk's hot path (issue 12): a few SQL statements, no ORM objects. Its number, its row, its first
     step's visit and its event are written; one count gives both its place in line and the service's queue.
+    A booking's check-in passes `queued_as` (its slot's start: its place in line, the priority head start
+    still applied) and `quota=False` (its seat was counted when booked; closed days and hours still hold).
     """
     sop = service(loket, service_code)
     settings = loket.settings
@@ -203,14 +212,14 @@ def new_ticket(
     # SQLite holds the database write lock already).
     # The walk-in share below is counted the same way, under the same lock (booking/walkin.py).
     seq = next_number(conn, day, sop.prefix)
-    verdict = availability(loket, s, sop, settings, count=settings.rule(sop.code).quota is not None)
-    if not verdict.ok:
+    verdict = availability(loket, s, sop, settings, count=quota and settings.rule(sop.code).quota is not None)
+    if not verdict.ok and (quota or verdict.reason not in ("quota_full", "walk_in_full")):
         label = verdict.message or texts(_("Layanan tidak tersedia."))
         raise ServiceUnavailable(label["id"], code=verdict.reason, label=label)
     steps = sop.snapshot()
     first = steps[0]
     number = f"{sop.prefix}-{seq:03d}"
-    place = queue_key(loket, now, prio)
+    place = queue_key(loket, queued_as or now, prio)
     ticket_id = conn.execute(
         _INSERT_TICKET,
         {

@@ -13,11 +13,13 @@ compares the readers; the decoder before this one is bench/decode_baseline.py).
 
 from __future__ import annotations
 
+import io
 from collections import deque
 
 import cv2
 import numpy as np
 import zxingcpp
+from PIL import Image
 from pyzbar.pyzbar import ZBarSymbol
 from pyzbar.pyzbar import decode as zbar_decode
 
@@ -70,6 +72,23 @@ def decode(frame: np.ndarray) -> list[str]:
         for payload in _scan(gray[y : y + h, x : x + w]):
             found[payload] = None
     return list(found)
+
+
+#: The largest picture decode_image() unpacks (a 4K frame): a small PNG may claim a huge size and unpack to GBs.
+MAX_IMAGE_PIXELS = 3840 * 2160
+
+
+def decode_image(data: bytes) -> list[str] | None:
+    """QR payloads in a JPEG or PNG file's bytes (a webcam frame a page sent), or None when it is no such
+    picture or larger than MAX_IMAGE_PIXELS (its header is read before any pixel is unpacked)."""
+    try:
+        with Image.open(io.BytesIO(data)) as header:
+            if header.format not in ("JPEG", "PNG") or header.width * header.height > MAX_IMAGE_PIXELS:
+                return None
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+    frame = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    return None if frame is None else decode(frame)
 
 
 def candidate_regions(gray: np.ndarray) -> list[tuple[int, int, int, int]]:

@@ -4,7 +4,7 @@
  * no way out to other pages; staff settings only behind a held gesture and a PIN.
  *
  * The entry module: it wires the page; each behaviour lives in its own module beside it
- * (tiles, detail and priority, ticket, screens and idle reset, staff PIN and panel, live updates).
+ * (tiles, detail and priority, ticket, check-in of a booking, screens and idle reset, staff PIN and panel, live updates).
  * Every module's strings are the catalogs' scope "kiosk/kiosk", added here before anything renders.
  */
 import * as i18n from "loket/i18n.js";
@@ -18,6 +18,7 @@ import { renderTicket, takeTicket, updateTakeButton } from "./ticket.js";
 import { renderPin } from "./staff_pin.js";
 import { wireStaff } from "./staff_panel.js";
 import { connectLive } from "./live.js";
+import { renderCheckin, wireCheckin } from "./checkin.js";
 
 i18n.addStrings(i18n.pageStrings("kiosk/kiosk"));
 
@@ -35,6 +36,7 @@ $("kiosk-error-close").addEventListener("click", function () {
 document.addEventListener("pointerdown", armIdle, true);
 document.addEventListener("scroll", armIdle, { capture: true, passive: true }); // the page or a scrolling panel
 wireStaff();
+wireCheckin();
 
 // A resident switches language at any moment: every screen is drawn again in it.
 i18n.onLangChange(function () {
@@ -43,6 +45,7 @@ i18n.onLangChange(function () {
   renderDetail();
   renderTicket();
   renderPin();
+  renderCheckin();
   updateTakeButton();
 });
 i18n.initLangSwitch();

@@ -13,12 +13,12 @@ export function tapKey() {
   return "tap-" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
 }
 
-function once(body, key) {
+function once(url, body, key) {
   var headers = Object.assign(
     { Accept: "application/json", "Content-Type": "application/json", "X-Loket-Lang": i18n.lang, "Idempotency-Key": key },
     kioskHeaders()
   );
-  return fetch("/api/tickets", { method: "POST", headers: headers, credentials: "same-origin", cache: "no-store", body: JSON.stringify(body) });
+  return fetch(url, { method: "POST", headers: headers, credentials: "same-origin", cache: "no-store", body: JSON.stringify(body) });
 }
 
 function wait(ms) {
@@ -27,12 +27,13 @@ function wait(ms) {
   });
 }
 
-/** POST /api/tickets for one tap; resolves with the ticket, rejects with ApiError (code "server" when no answer came). */
-export async function requestTicket(body, key) {
+/** POST /api/tickets (or /api/checkin) for one tap; resolves with the ticket, rejects with ApiError (code "server"
+ * when no answer came). */
+export async function requestTicket(body, key, url) {
   for (var attempt = 0; ; attempt++) {
     var response = null;
     try {
-      response = await once(body, key);
+      response = await once(url || "/api/tickets", body, key);
     } catch {
       response = null; // no answer: the ticket may exist; the same key finds it
     }

@@ -1,4 +1,4 @@
-/* The three screens (services, detail, ticket), the way back to the start, and the idle reset. */
+/* The screens (services, detail, check-in, ticket), the way back to the start, and the idle reset. */
 import * as i18n from "loket/i18n.js";
 import { $, defaultLang, state, timers } from "./state.js";
 import { loadServices } from "./services.js";
@@ -9,14 +9,24 @@ export function screen() {
   return document.body.getAttribute("data-screen");
 }
 
+var shownListeners = [];
+
+/** Call `fn(name)` whenever a screen is shown (a screen with a camera stops it when left). */
+export function onShow(fn) {
+  shownListeners.push(fn);
+}
+
 export function show(name) {
-  ["services", "detail", "ticket"].forEach(function (s) {
+  ["services", "detail", "checkin", "ticket"].forEach(function (s) {
     $("screen-" + s).hidden = s !== name;
   });
   document.body.setAttribute("data-screen", name);
   window.scrollTo(0, 0);
   document.querySelector("#screen-detail .k-detail").scrollTop = 0; // its own scroll area in landscape
   clearInterval(timers.countdown);
+  shownListeners.forEach(function (fn) {
+    fn(name);
+  });
   armIdle();
 }
 

@@ -27,16 +27,9 @@ export function takeTicket() {
   var button = $("take-ticket");
   button.disabled = true;
   button.textContent = i18n.t("taking");
-  early = {};
+  resetEarly();
   requestTicket({ service: state.current.code, priority: state.priority, kiosk: kioskId }, tapKey())
-    .then(function (ticket) {
-      if (early[ticket.number]) ticket.print = early[ticket.number]; // a fast printer answered before the server did
-      state.ticket = ticket;
-      renderTicket();
-      show("ticket");
-      startCountdown(printState(ticket) === "failed" ? TICKET_FAILED_SECONDS : TICKET_SECONDS);
-      loadServices(); // the queue and the quota changed
-    })
+    .then(presentTicket)
     .catch(function (err) {
       showError(err.message, err.code);
       loadServices(); // the refusal may be news: closed, quota full
@@ -45,6 +38,16 @@ export function takeTicket() {
       state.busy = false;
       updateTakeButton();
     });
+}
+
+/** Show a ticket just issued (a tap, a check-in, a walk-in after a refused check-in) and start its countdown. */
+export function presentTicket(ticket) {
+  if (early[ticket.number]) ticket.print = early[ticket.number]; // a fast printer answered before the server did
+  state.ticket = ticket;
+  renderTicket();
+  show("ticket");
+  startCountdown(printState(ticket) === "failed" ? TICKET_FAILED_SECONDS : TICKET_SECONDS);
+  loadServices(); // the queue and the quota changed
 }
 
 /** "printing" (queued, no outcome yet), "printed" or "failed" (a retry's answer: the paper is not sure either). */
@@ -57,6 +60,11 @@ function printState(tk) {
 }
 
 var early = {}; // print outcomes that came before the ticket's own answer, by number
+
+/** A new request: print outcomes heard before it belong to no ticket shown. */
+export function resetEarly() {
+  early = {};
+}
 
 /** The print outcome pushed to this (paired) kiosk: the ticket on screen stays valid either way. */
 export function printOutcome(outcome) {
@@ -87,6 +95,10 @@ export function renderTicket() {
   var ahead = tk.ahead || 0;
   $("ticket-ahead").textContent = ahead === 0 ? i18n.t("ahead_0") : ahead === 1 ? i18n.t("ahead_1") : i18n.fmt("ahead_n", { n: ahead });
   var notes = clear($("ticket-notices"));
+  if (tk.booking) {
+    var slot = tk.booking.start + "–" + tk.booking.end;
+    notes.appendChild(h("p", { class: "k-notice k-notice-ok", "data-notice": "booking" }, i18n.fmt("checkin_done", { slot: slot })));
+  }
   if (tk.notice) notes.appendChild(h("p", { class: "k-notice", "data-notice": "blanko" }, i18n.t(tk.notice)));
   notes.hidden = !notes.firstChild;
   $("ticket-qr").src = qrImage(tk.qr);

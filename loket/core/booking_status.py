@@ -15,14 +15,13 @@ from typing import Any
 from sqlalchemy import select
 
 from loket.core import status
+from loket.core.booking import operations
+from loket.core.booking.codes import SCHEME, SHORT_SCHEME
+from loket.core.booking.operations import BOOKED, CANCELLED, CHECKED_IN, NO_SHOW
 from loket.core.context import Context
 from loket.core.errors import InvalidCode
 from loket.core.messages import _, texts
 from loket.core.store import Booking, Ticket
-
-from . import operations
-from .codes import SCHEME, SHORT_SCHEME
-from .operations import BOOKED, CANCELLED, CHECKED_IN, NO_SHOW
 
 
 def booking_status(ctx: Context, code: str) -> status.Status:

@@ -1,0 +1,155 @@
+"""Check-in at the kiosk: a booking's QR or typed code becomes a ticket, placed in line at its slot's start.
+
+One transaction issues the ticket and marks the booking checked in; whoever loses a race for the same
+booking (a second scan, a double tap, two kiosks at once) rolls back and answers the winner's ticket.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from loket.core.booking.operations import (
+    BOOKED,
+    CANCELLED,
+    CHECKED_IN,
+    NO_SHOW,
+    CheckInWindow,
+    check_in_window,
+    find_booking,
+)
+from loket.core.booking.operations import mark_checked_in as _mark
+from loket.core.context import Context
+from loket.core.errors import LoketError
+from loket.core.messages import Message, _
+from loket.core.store import Booking, Ticket
+from loket.core.tickets import issuing
+from loket.core.tickets.views import Outcome, ticket_view
+
+SOURCE = issuing.CHECK_IN_SOURCE
+
+
+class CheckInRefused(LoketError):
+    """The booking cannot check in now: too early, too late, or no longer booked. `details` says when its
+    window opens and closes, its slot, and whether the kiosk may give a walk-in ticket instead."""
+
+    status = 409
+    code = "booking_not_active"
+
+    def __init__(self, message: Message, *, code: str, details: dict[str, Any]):
+        super().__init__(message, code=code)
+        self.details = details
+
+
+@dataclass(frozen=True)
+class CheckedIn:
+    """A check-in's ticket (`outcome.replayed`: the booking had checked in before) and the booking."""
+
+    outcome: Outcome
+    booking: Booking
+
+
+class _Lost(Exception):
+    """Another check-in of the same booking won: roll this one back."""
+
+
+def check_in(ctx: Context, typed: str, *, issuer: str | None = None, key: str | None = None) -> CheckedIn:
+    """Check a booking in by its QR payload or short code: its ticket now, or why not (CheckInRefused)."""
+    found = find_booking(ctx, typed)
+    if found.status == CHECKED_IN:
+        return _replay(ctx, found)
+    window = check_in_window(ctx, found)
+    if window.state != "open":
+        raise _refusal(ctx, found, window)
+    now = ctx.clock.now()
+    try:
+        with ctx.store.transaction() as s:
+            view, events = issuing.new_ticket(
+                ctx,
+                s,
+                found.service_code,
+                found.priority,
+                SOURCE,
+                issuer=issuer,
+                key=key,
+                queued_as=found.starts_at,
+                quota=False,
+            )
+            if not _mark(s, found.id, view.id, now):
+                raise _Lost
+    except (_Lost, IntegrityError):
+        # A concurrent scan checked it in first (or this kiosk's retry of the same tap): its ticket, or,
+        # when the booking went another way meanwhile (cancelled, released), why not.
+        again = find_booking(ctx, found.code)
+        if again.status == CHECKED_IN:
+            return _replay(ctx, again)
+        if again.status == BOOKED:
+            raise  # still booked: no race lost, some other fault
+        raise _refusal(ctx, again, check_in_window(ctx, again)) from None
+    found.status, found.ticket_id, found.checked_in_at = CHECKED_IN, view.id, now
+    return CheckedIn(Outcome(view, events), found)
+
+
+def _replay(ctx: Context, booking: Booking) -> CheckedIn:
+    """The ticket a booking checked in with, answered again: today's only (a used booking is not a new one)."""
+    with ctx.store.read() as s:
+        ticket = s.get(Ticket, booking.ticket_id) if booking.ticket_id is not None else None
+        if ticket is None or ticket.service_day != ctx.clock.today():
+            raise _refusal(ctx, booking, check_in_window(ctx, booking))
+        return CheckedIn(Outcome(ticket_view(ctx, s, ticket, with_ahead=True), [], replayed=True), booking)
+
+
+def _refusal(ctx: Context, booking: Booking, window: CheckInWindow) -> CheckInRefused:
+    """Why this booking cannot check in now, in plain words, with its times for the kiosk's screen."""
+    local = ctx.clock.local
+    start, end = f"{local(booking.starts_at):%H:%M}", f"{local(booking.ends_at):%H:%M}"
+    opens, closes = f"{local(window.opens_at):%H:%M}", f"{local(window.closes_at):%H:%M}"
+    day = booking.day.strftime("%d-%m-%Y")
+    today = booking.day == ctx.clock.today()
+    code = {"early": "checkin_early", "late": "checkin_late"}.get(window.state, "booking_not_active")
+    if window.state == "early" and today:
+        message = _(
+            "Booking Anda untuk pukul %(start)s. Check-in untuk booking Anda dibuka pukul %(opens)s.",
+            start=start,
+            opens=opens,
+        )
+    elif window.state == "early":
+        message = _(
+            "Booking Anda untuk tanggal %(day)s pukul %(start)s. Check-in dibuka pada tanggal itu pukul %(opens)s.",
+            day=day,
+            start=start,
+            opens=opens,
+        )
+    elif window.state == "late" and today:
+        message = _(
+            "Booking Anda untuk pukul %(start)s. Batas check-in sudah lewat (pukul %(closes)s).",
+            start=start,
+            closes=closes,
+        )
+    elif window.state == "late":
+        message = _("Booking Anda untuk tanggal %(day)s sudah lewat.", day=day)
+    elif booking.status == CANCELLED:
+        message = _("Booking ini sudah dibatalkan.")
+    elif booking.status == NO_SHOW:
+        message = _("Booking ini sudah dilepas karena tidak check-in sampai pukul %(closes)s.", closes=closes)
+    else:
+        message = _("Booking ini sudah dipakai untuk check-in.")
+    details = {
+        "booking": {
+            "code": booking.code,
+            "service": booking.service_code,
+            "priority": booking.priority,
+            "status": booking.status,
+            "day": booking.day.isoformat(),
+            "today": today,
+            "start": start,
+            "end": end,
+        },
+        "window": {"opens": opens, "closes": closes, "state": window.state},
+        # Outside its window (or no longer booked) the resident may still queue as anyone else, if the office
+        # says so; never for a booking already used for a ticket (that ticket is theirs).
+        "walk_in": window.walk_in and booking.status in (BOOKED, CANCELLED, NO_SHOW),
+    }
+    return CheckInRefused(message, code=code, details=details)
