@@ -2,7 +2,7 @@
 
 A code opens the page only through a resolver registered for its scheme (`RESOLVERS`): "T1" (the
 compact code in the QR's URL) and "LKT1" (the plain code of older tickets) resolve to a ticket. Online
-booking plugs its own in (loket/core/booking/status.py: "B1" and "LKB1", a booking before check-in, its
+booking plugs its own in (loket/core/booking_status.py: "B1" and "LKB1", a booking before check-in, its
 ticket after), the way any other kind of code would:
 
     from loket.core import status

@@ -22,7 +22,7 @@ from loket.core.messages import _
 from loket.core.states import PRIORITY_LABELS
 from loket.core.tickets import issuing, prints, views
 from loket.core.tickets.views import Outcome
-from loket.extensions import csrf, limiter
+from loket.extensions import csrf, limiter, socketio
 from loket.hardware.scanner.decode import decode_image
 from loket.http import (
     BadRequest,
@@ -40,6 +40,7 @@ from loket.openapi import BINARY, LABEL, MAYBE_INT, MAYBE_LABEL, MAYBE_TEXT, TEX
 from loket.printing import ASK, printers, queue_ticket, render, send, test_job, ticket_content
 from loket.public_url import status_url
 from loket.realtime import publish
+from loket.realtime.publish import status_room
 from loket.services import loket
 
 from . import guard
@@ -259,6 +260,8 @@ def check_in():
         raise BadRequest(_("Ketik kode booking atau pindai QR booking."))
     done = checkin.check_in(loket(), data.code, issuer=guard.issuer(), key=key)
     b, local = done.booking, loket().clock.local
+    if not done.outcome.replayed:  # the booking's status page, if open, turns into its ticket's now
+        socketio.emit("status.changed", {}, to=status_room(f"booking:{b.id}"))
     slot = {
         "code": b.code,
         "day": b.day.isoformat(),

@@ -69,6 +69,13 @@ function press(key) {
   renderCheckin();
 }
 
+/** A booking's QR: its status address (…/s/B1.<code>.<mac>), its bare compact code, or an older LKB1: payload. */
+function isBookingQr(text) {
+  var at = text.lastIndexOf("/s/");
+  var code = at >= 0 ? text.slice(at + 3) : text;
+  return code.indexOf("B1.") === 0 || code.toUpperCase().indexOf("LKB1:") === 0;
+}
+
 /** The scanner types the payload and Enter; on the start screen a booking QR opens the check-in by itself. */
 function onKey(e) {
   var where = document.body.getAttribute("data-screen");
@@ -84,7 +91,7 @@ function onKey(e) {
       return;
     }
     if (where === "services") {
-      if (typed.toUpperCase().indexOf("LKB1:") !== 0) return; // not a booking's QR
+      if (!isBookingQr(typed)) return; // a ticket's QR or anything else: not for the check-in
       openCheckin();
     }
     e.preventDefault();
