@@ -154,3 +154,20 @@ def test_an_unpaired_device_is_held_to_the_unpaired_limit_and_refused_when_only_
     frame = phone.post("/api/checkin/frame", data=b"x", headers={"Content-Type": "image/jpeg"})
     assert frame.status_code == 403 and frame.get_json()["error"] == "kiosk_not_paired"
     strict.extensions["loket"].store.dispose()
+
+
+def test_the_bookings_open_status_page_hears_the_check_in_and_then_shows_the_ticket(office, clock):
+    from loket.app import socketio
+
+    configure(office)
+    made = book(office, "08:30")
+    clock.advance(minutes=20)
+    page = socketio.test_client(office, auth={"channel": "status", "code": made["status_code"]})
+    assert page.is_connected() and page.get_received() == []
+    assert check_in(office.test_client(), made["qr"], key="tap-status-1").status_code == 201
+    assert "status.changed" in [e["name"] for e in page.get_received()]  # the page re-reads at once
+    data = office.test_client().get("/api/status/" + made["status_code"]).get_json()
+    assert data["kind"] == "ticket" and data["number"] == "F-001"
+    assert check_in(office.test_client(), made["qr"], key="tap-status-2").status_code == 200  # a second scan: a replay
+    assert "status.changed" not in [e["name"] for e in page.get_received()]  # nothing changed, nothing told
+    page.disconnect()
