@@ -160,3 +160,18 @@ def test_the_booking_qr_held_up_to_the_camera_checks_in(office, browser, tmp_pat
     finally:
         camera_browser.close()
     assert get(office.base, f"/api/booking/{made['code']}")["status"] == "checked_in"
+
+
+def test_the_booking_qr_scanned_on_the_start_screen_checks_in_by_itself(office, new_page, artifacts):  # noqa: F811
+    today = get(office.base, f"/api/booking/services/{SERVICE}/days")["days"][0]["day"]
+    next_slot = get(office.base, f"/api/booking/services/{SERVICE}/days/{today}")["slots"][0]
+    made = book(office.base, today, next_slot["start"], 3)
+    assert "/s/B1." in made["qr"]  # what the booking's QR carries: its status page's address
+
+    kiosk = new_page(f"{office.base}/kiosk/")
+    expect(kiosk.locator("#open-checkin")).to_be_visible()
+    kiosk.keyboard.type(made["qr"])  # the scanner types the QR, untouched screen, then Enter
+    kiosk.keyboard.press("Enter")
+    expect(kiosk.locator("#screen-ticket")).to_be_visible()
+    expect(kiosk.locator('[data-notice="booking"]')).to_contain_text(f"jam booking {next_slot['start']}–")
+    assert get(office.base, f"/api/booking/{made['code']}")["status"] == "checked_in"
