@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.counter.test_counter_browser import MEDIA_ARGS, browser_path, write_y4m
-from tests.fixtures.browser import CHROMIUM_ARGS, Officer, kiosk_headers, pair_context
+from tests.fixtures.browser import CHROMIUM_ARGS, Officer, kiosk_headers, morning_zone, pair_context
 from tests.kiosk.test_kiosk_browser import (  # noqa: F401 (new_page: a fixture)
     KIOSK,
     LANDSCAPE,
@@ -38,7 +38,9 @@ RULE = {
 
 @pytest.fixture
 def office(server_factory):
-    server = server_factory(LOKET_BOOKING_RATE_LIMIT="", LOKET_BOOKING_DEVICE_RATE_LIMIT="")
+    server = server_factory(
+        LOKET_TIMEZONE=morning_zone(), LOKET_BOOKING_RATE_LIMIT="", LOKET_BOOKING_DEVICE_RATE_LIMIT=""
+    )
     admin = Officer(server.base)
     admin.request("POST", "/api/login", {"username": "admin", "password": "loket123"})
     admin.token = None

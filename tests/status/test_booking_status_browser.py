@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from loket.core.booking import operations as booking_ops
 from loket.core.store import Booking, Store
-from tests.fixtures.browser import Officer, issue
+from tests.fixtures.browser import Officer, issue, morning_zone
 
 pytestmark = pytest.mark.e2e
 expect.set_options(timeout=10_000)
@@ -48,7 +48,12 @@ def steps(page) -> list[str]:
 
 
 def test_the_booking_qr_opens_the_booking_then_its_ticket_live_to_siap_diambil(server_factory, contexts, artifacts):
-    server = server_factory(LOKET_BOOKING_RATE_LIMIT="", LOKET_BOOKING_DEVICE_RATE_LIMIT="", LOKET_STATUS_RATE_LIMIT="")
+    server = server_factory(
+        LOKET_TIMEZONE=morning_zone(),
+        LOKET_BOOKING_RATE_LIMIT="",
+        LOKET_BOOKING_DEVICE_RATE_LIMIT="",
+        LOKET_STATUS_RATE_LIMIT="",
+    )
     base = server.base
     admin = Officer(base)
     admin.request("POST", "/api/login", {"username": "admin", "password": "loket123"})

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.fixtures.browser import Officer
+from tests.fixtures.browser import Officer, morning_zone
 from tests.kiosk.test_kiosk_browser import KIOSK, new_page  # noqa: F401 (new_page: a fixture)
 
 pytestmark = pytest.mark.e2e
@@ -35,7 +35,12 @@ def test_book_on_the_phone_check_in_at_the_kiosk_and_follow_the_berkas_to_siap_d
     new_page,  # noqa: F811
     artifacts,
 ):
-    server = server_factory(LOKET_BOOKING_RATE_LIMIT="", LOKET_BOOKING_DEVICE_RATE_LIMIT="", LOKET_STATUS_RATE_LIMIT="")
+    server = server_factory(
+        LOKET_TIMEZONE=morning_zone(),
+        LOKET_BOOKING_RATE_LIMIT="",
+        LOKET_BOOKING_DEVICE_RATE_LIMIT="",
+        LOKET_STATUS_RATE_LIMIT="",
+    )
     base = server.base
     admin = Officer(base)
     admin.request("POST", "/api/login", {"username": "admin", "password": "loket123"})
