@@ -181,6 +181,18 @@ def test_days_count_from_the_audited_rule_change_that_opened_booking(loket, cloc
     assert booking_report(loket, date(2026, 11, 1), date(2026, 11, 30)).total.seats.capacity == 12
 
 
+def test_booking_switched_on_during_a_day_offers_that_days_slots_still_ahead(loket, clock):
+    """Switched on on Tuesday at 07:45 (as an office does on its first morning): Tuesday's slots from 08:00 on were
+    offered (08:00, 08:30, 09:00: 3 slots of 2 online seats), those before were not; the walk found 0 offered."""
+    admin = create_user(loket.store, clock, "admin", "Admin", "password123", [Role.ADMIN])
+    at(clock, TUESDAY, 7, 45)
+    update_config(loket, Actor(admin.id, Role.ADMIN, None), {"enabled": True, "services": {KIA: RULE}})
+    booking.book(loket, KIA, TUESDAY, time(9, 0), nik(8))
+    row = booking_report(loket, TUESDAY).as_dict()["total"]
+    assert (row["seats"]["capacity"], row["seats"]["from_rules"], row["seats"]["booked"]) == (6, 4, 1)
+    assert {h["hour"]: h["capacity"] for h in row["hours"]} == {8: 4, 9: 2}
+
+
 def test_a_day_before_the_first_booked_day_offers_nothing_without_an_audit_trail(loket, clock):
     configure(loket)
     assert booking_report(loket, MONDAY, WEDNESDAY).total.seats.capacity == 0

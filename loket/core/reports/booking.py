@@ -11,7 +11,7 @@ Definitions (docs/reports.md, "Booking online"):
 * A seat is *booked* by a booking in state booked, checked_in or no_show (a cancelled one gave its seat
   back before the slot); it is *attended* when the booking checked in. Both are shown over the *capacity
   offered*: the seats of the slots' rows (`BookingSlot.capacity`, frozen when the slot's first booking was
-  made) and, for the slots nobody booked (no row), the online seats of the booking rules then in force.
+  made) and, for the slots nobody booked (no row), the online seats of the booking rules in force at the slot's start.
 * Hours are the office's local hours of the slot's start (the time zone's offset of each day, in SQL).
 
 Everything is aggregated in SQL (GROUP BY); Python adds up grouped rows, never one row per booking.
@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -254,6 +254,18 @@ def _slot_hours(rule: ServiceBooking, day: date, cache: dict[tuple[int, int], di
     return found
 
 
+def _slot_hours_between(
+    ctx: Context, rule: ServiceBooking, day: date, since: datetime, until: datetime, *, first: bool
+) -> dict[int, int]:
+    """Like _slot_hours, for the slots starting after `since` (or at it, for the day's first rules) up to `until`."""
+    found: dict[int, int] = defaultdict(int)
+    for start in rule.slot_starts(day):
+        at = datetime.combine(day, start, ctx.clock.tz).astimezone(UTC)
+        if since < at <= until or (first and at == since):
+            found[start.hour] += 1
+    return dict(found)
+
+
 # ---- the report ---------------------------------------------------------------------------
 
 
@@ -317,7 +329,9 @@ def booking_report(ctx: Context, start: date, end: date | None = None) -> Bookin
         made[(code, day, int(hour))] = n
         row(code).hour(int(hour)).capacity += int(capacity or 0)
 
-    # The slots nobody booked have no row: their seats come from the rules in force at the start of the day.
+    # The slots nobody booked have no row: their seats come from the rules in force when each slot started (the
+    # last moment it could be booked): a day whose booking was switched on, off or changed during it counts each
+    # of its slots under the rules of that slot's start.
     before, history = _rule_history(ctx)
     today = ctx.clock.today()
     cache: dict[tuple[int, int], dict[int, int]] = {}
@@ -326,23 +340,41 @@ def booking_report(ctx: Context, start: date, end: date | None = None) -> Bookin
     audited = False
     for day in _days(start, end):
         day_start = ctx.clock.day_start(day)
+        day_end = ctx.clock.day_start(day + timedelta(days=1))
         while i < len(history) and history[i][0] <= day_start:
             config = history[i][1]
             audited = True
             i += 1
-        for code, rule in config.services.items():
-            if config.service(code) is None or ctx.catalog.get(code) is None:
-                continue
-            if day > today + timedelta(days=rule.days_ahead):
-                continue  # not offered yet
-            if not audited and (code not in first_slot_days or day < first_slot_days[code]):
-                continue  # before any audited change: only from the first day the service was booked for
-            for hour, n in _slot_hours(rule, day, cache).items():
-                missing = n - made.get((code, day, hour), 0)
-                if missing > 0:
-                    h = row(code).hour(hour)
-                    h.capacity += missing * rule.online_seats
-                    h.from_rules += missing * rule.online_seats
+        segments = [(day_start, config, audited)]
+        j = i
+        while j < len(history) and history[j][0] < day_end:  # changes during the day (rare: the slow path)
+            segments.append((history[j][0], history[j][1], True))
+            j += 1
+        offered: dict[tuple[str, int], list[int]] = {}  # (service, hour) -> [slots, seats]
+        for k, (seg_from, seg_config, seg_audited) in enumerate(segments):
+            seg_to = segments[k + 1][0] if k + 1 < len(segments) else day_end
+            for code, rule in seg_config.services.items():
+                if seg_config.service(code) is None or ctx.catalog.get(code) is None:
+                    continue
+                if day > today + timedelta(days=rule.days_ahead):
+                    continue  # not offered yet
+                if not seg_audited and (code not in first_slot_days or day < first_slot_days[code]):
+                    continue  # before any audited change: only from the first day the service was booked for
+                if len(segments) == 1:
+                    hours = _slot_hours(rule, day, cache)
+                else:
+                    hours = _slot_hours_between(ctx, rule, day, seg_from, seg_to, first=k == 0)
+                for hour, n in hours.items():
+                    got = offered.setdefault((code, hour), [0, 0])
+                    got[0] += n
+                    got[1] += n * rule.online_seats
+        for (code, hour), (n, seats) in offered.items():
+            missing = n - made.get((code, day, hour), 0)
+            if missing > 0:
+                h = row(code).hour(hour)
+                extra = round(missing * seats / n)
+                h.capacity += extra
+                h.from_rules += extra
 
     for code, source, n in tickets:
         r = row(code)
