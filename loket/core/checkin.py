@@ -1,4 +1,5 @@
-"""Check-in at the kiosk: a booking's QR or typed code becomes a ticket, placed in line at its slot's start.
+"""Check-in at the kiosk: a booking's QR or typed code becomes a ticket, placed in line at its slot's start, or
+at the resident's arrival when that is earlier (a booked resident is never behind someone who came after them).
 
 One transaction issues the ticket and marks the booking checked in; whoever loses a race for the same
 booking (a second scan, a double tap, two kiosks at once) rolls back and answers the winner's ticket.
@@ -24,6 +25,7 @@ from loket.core.booking.operations import mark_checked_in as _mark
 from loket.core.context import Context
 from loket.core.errors import LoketError
 from loket.core.messages import Message, _
+from loket.core.states import TicketState
 from loket.core.store import Booking, Ticket
 from loket.core.tickets import issuing
 from loket.core.tickets.views import Outcome, ticket_view
@@ -74,7 +76,9 @@ def check_in(ctx: Context, typed: str, *, issuer: str | None = None, key: str | 
                 SOURCE,
                 issuer=issuer,
                 key=key,
-                queued_as=found.starts_at,
+                # Its place in line: the slot's start for a resident who checks in late (inside the window),
+                # its arrival for one who comes early: never behind a walk-in who came after them.
+                queued_as=min(now, found.starts_at),
                 quota=False,
             )
             if not _mark(s, found.id, view.id, now):
@@ -98,10 +102,13 @@ def _replay(ctx: Context, booking: Booking) -> CheckedIn:
         ticket = s.get(Ticket, booking.ticket_id) if booking.ticket_id is not None else None
         if ticket is None or ticket.service_day != ctx.clock.today():
             raise _refusal(ctx, booking, check_in_window(ctx, booking))
+        if ticket.state != TicketState.WAITING.value or ticket.step_index != 0:
+            # Called, served, finished: the booking was used. Not "check-in berhasil" again (issue 13's walk).
+            raise _refusal(ctx, booking, check_in_window(ctx, booking), used=ticket.number)
         return CheckedIn(Outcome(ticket_view(ctx, s, ticket, with_ahead=True), [], replayed=True), booking)
 
 
-def _refusal(ctx: Context, booking: Booking, window: CheckInWindow) -> CheckInRefused:
+def _refusal(ctx: Context, booking: Booking, window: CheckInWindow, used: str | None = None) -> CheckInRefused:
     """Why this booking cannot check in now, in plain words, with its times for the kiosk's screen."""
     local = ctx.clock.local
     start, end = f"{local(booking.starts_at):%H:%M}", f"{local(booking.ends_at):%H:%M}"
@@ -109,7 +116,14 @@ def _refusal(ctx: Context, booking: Booking, window: CheckInWindow) -> CheckInRe
     day = booking.day.strftime("%d-%m-%Y")
     today = booking.day == ctx.clock.today()
     code = {"early": "checkin_early", "late": "checkin_late"}.get(window.state, "booking_not_active")
-    if window.state == "early" and today:
+    if used is not None:
+        code = "booking_used"
+        message = _(
+            "Booking ini sudah dipakai untuk check-in dengan nomor antrean %(number)s. "
+            "Silakan tanyakan ke petugas bila Anda memerlukan bantuan.",
+            number=used,
+        )
+    elif window.state == "early" and today:
         message = _(
             "Booking Anda untuk pukul %(start)s. Check-in untuk booking Anda dibuka pukul %(opens)s.",
             start=start,

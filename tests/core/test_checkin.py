@@ -94,6 +94,33 @@ def test_inside_the_window_the_ticket_stands_in_line_at_the_slot_start(loket, cl
     assert found.status == "checked_in" and found.ticket_id == ticket.id and done.booking.ticket_id == ticket.id
 
 
+def test_an_early_arrival_stands_in_line_at_its_arrival_before_walk_ins_who_come_after(loket, clock):
+    configure(loket, check_in_early_minutes=30)
+    made = book(loket, time(8, 30))
+    clock.advance(minutes=26)  # 08:26: inside the window, before the slot
+    ticket = check_in(loket, made.code).outcome.ticket
+    clock.advance(minutes=1)  # 08:27: a walk-in comes after the booked resident
+    walk_in = issuing.issue(loket, SERVICE).ticket
+    assert ticket is not None and walk_in is not None and walk_in.ahead == 1  # behind the booked resident
+    rows = {t.id: t for t in tickets(loket)}
+    assert rows[ticket.id].queue_key == clock.now().timestamp() - 60 < rows[walk_in.id].queue_key
+
+
+def test_a_booking_whose_ticket_was_called_or_finished_is_not_checked_in_again(loket, clock):
+    configure(loket, check_in_late_minutes=15)
+    made = book(loket, time(8, 30))
+    clock.advance(minutes=20)
+    first = check_in(loket, made.code).outcome.ticket
+    assert first is not None
+    assert check_in(loket, made.code).outcome.replayed  # still waiting: the same ticket, shown again
+    with loket.store.transaction() as s:
+        s.get(Ticket, first.id).state = "done"  # served and handed over
+    with pytest.raises(CheckInRefused) as refused:
+        check_in(loket, made.code)
+    assert refused.value.code == "booking_used" and first.number in refused.value.message
+    assert refused.value.details["walk_in"] is False and len(tickets(loket)) == 1
+
+
 def test_a_priority_booking_keeps_its_head_start(loket, clock):
     configure(loket, check_in_late_minutes=15)
     made = book(loket, time(8, 30), priority="lansia")

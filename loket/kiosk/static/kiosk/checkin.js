@@ -146,7 +146,11 @@ function takeWalkIn() {
     });
 }
 
-var TITLES = { checkin_early: "checkin_early_title", checkin_late: "checkin_late_title" };
+var TITLES = {
+  checkin_early: "checkin_early_title",
+  checkin_late: "checkin_late_title",
+  booking_used: "checkin_used_title",
+};
 
 /** The screen as the state says, in the page's language (also after a language switch). */
 export function renderCheckin() {
