@@ -351,8 +351,8 @@ def booking_report(ctx: Context, start: date, end: date | None = None) -> Bookin
             segments.append((history[j][0], history[j][1], True))
             j += 1
         offered: dict[tuple[str, int], list[int]] = {}  # (service, hour) -> [slots, seats]
-        for k, (seg_from, seg_config, seg_audited) in enumerate(segments):
-            seg_to = segments[k + 1][0] if k + 1 < len(segments) else day_end
+        for part, (seg_from, seg_config, seg_audited) in enumerate(segments):
+            seg_to = segments[part + 1][0] if part + 1 < len(segments) else day_end
             for code, rule in seg_config.services.items():
                 if seg_config.service(code) is None or ctx.catalog.get(code) is None:
                     continue
@@ -363,7 +363,7 @@ def booking_report(ctx: Context, start: date, end: date | None = None) -> Bookin
                 if len(segments) == 1:
                     hours = _slot_hours(rule, day, cache)
                 else:
-                    hours = _slot_hours_between(ctx, rule, day, seg_from, seg_to, first=k == 0)
+                    hours = _slot_hours_between(ctx, rule, day, seg_from, seg_to, first=part == 0)
                 for hour, n in hours.items():
                     got = offered.setdefault((code, hour), [0, 0])
                     got[0] += n
