@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 from datetime import datetime
 
@@ -158,3 +159,14 @@ def test_silent_printer_times_out_as_offline(content):
 def test_unknown_printer_spec_is_refused():
     with pytest.raises(ValueError, match="unknown printer"):
         make_printer("carrier-pigeon:1")
+
+
+@pytest.mark.parametrize("paper", [58, 80])
+def test_a_status_page_qr_says_what_it_is_for_and_fits_the_paper(content, paper):
+    content = dataclasses.replace(content, qr_payload="http://192.168.1.10:5000/s/T1.17.abcdefghijklmnop")
+    for blocks in (ticket_blocks(content, paper), pickup_slip_blocks(content, paper)):
+        texts = [b for b in blocks if isinstance(b, Text)]
+        assert " ".join(b.text for b in texts).count("Pindai QR ini dengan kamera HP") == 1
+        assert all(len(b.text) * b.scale <= PAPER[paper]["columns"] for b in texts)
+    old = ticket_blocks(dataclasses.replace(content, qr_payload=PAYLOAD), paper)  # an older code: no page to open
+    assert not any(isinstance(b, Text) and "Pindai QR" in b.text for b in old)

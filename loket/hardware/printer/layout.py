@@ -99,6 +99,16 @@ def _wrapped(text: str, columns: int, scale: int) -> tuple[str, ...]:
     return tuple(textwrap.wrap(printable(text), width=width, break_long_words=True) or [""])
 
 
+#: Under a QR that is the status page's address: what it is for (a resident would not guess it opens a page).
+QR_CAPTION = "Pindai QR ini dengan kamera HP untuk melihat status antrean dan berkas Anda."
+
+
+def _qr_caption(payload: str, cols: int) -> list[Block]:
+    if not payload.startswith(("http://", "https://")):
+        return []  # the test slip's code, or an older code: nothing to open
+    return [Text(line) for line in wrap(QR_CAPTION, cols)]
+
+
 def ticket_blocks(t: TicketContent, paper: int = 80) -> list[Block]:
     """The queue ticket a resident takes from the kiosk."""
     cols = PAPER[paper]["columns"]
@@ -113,7 +123,7 @@ def ticket_blocks(t: TicketContent, paper: int = 80) -> list[Block]:
         out.append(Text(f"Di depan Anda: {t.ahead} orang"))
     if t.note:
         out += [Text(line, bold=True) for line in wrap(t.note, cols)]
-    out += [Feed(), QR(t.qr_payload), Feed()]
+    out += [Feed(), QR(t.qr_payload), *_qr_caption(t.qr_payload, cols), Feed()]
     if t.requirements:
         out.append(Text("Bawa dokumen berikut:", bold=True, align="left"))
         for item in t.requirements:
@@ -134,7 +144,7 @@ def pickup_slip_blocks(t: TicketContent, paper: int = 80) -> list[Block]:
     out.append(Text(f"Diterima: {indonesian_datetime(t.issued_at)}"))
     if t.note:
         out += [Text(line) for line in wrap(t.note, cols)]
-    out += [Feed(), QR(t.qr_payload), Feed()]
+    out += [Feed(), QR(t.qr_payload), *_qr_caption(t.qr_payload, cols), Feed()]
     out += [Text(line) for line in wrap("Tunjukkan slip ini saat mengambil dokumen.", cols)]
     if t.pickup_hours:
         out.append(Text("Jam pengambilan dokumen:", bold=True))
