@@ -141,7 +141,7 @@ def pickup_slip_blocks(t: TicketContent, paper: int = 80) -> list[Block]:
     out: list[Block] = [Text(line, bold=True) for line in wrap(t.office_name, cols)]
     out += [Rule(), Text("SLIP PENGAMBILAN DOKUMEN", bold=True), Text(t.number, scale=3, bold=True)]
     out += [Text(line, bold=True) for line in wrap(t.service_name, cols)]
-    out.append(Text(f"Diterima: {indonesian_datetime(t.issued_at)}"))
+    out += [Text(line) for line in wrap(f"Diterima: {indonesian_datetime(t.issued_at)}", cols)]  # 34 > 32 on 58 mm
     if t.note:
         out += [Text(line) for line in wrap(t.note, cols)]
     out += [Feed(), QR(t.qr_payload), *_qr_caption(t.qr_payload, cols), Feed()]
