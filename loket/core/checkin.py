@@ -76,6 +76,7 @@ def check_in(ctx: Context, typed: str, *, issuer: str | None = None, key: str | 
                 key=key,
                 queued_as=found.starts_at,
                 quota=False,
+                phone=found.phone,  # the number given at booking: the ticket's messages go there
             )
             if not _mark(s, found.id, view.id, now):
                 raise _Lost
