@@ -2,7 +2,8 @@
 
 `flask --app loket.app outbox-worker` delivers until stopped (SIGTERM/SIGINT); several may run at once,
 on PostgreSQL they share the outbox safely. With LOKET_OUTBOX_WORKER=embedded (the default) each server
-process runs one in the background from its first request; tests and LOKET_OUTBOX_WORKER=off do not.
+process runs one in the background from its first request; LOKET_OUTBOX_WORKER=off does not, nor does a
+test app unless its config sets OUTBOX_WORKER_IN_TESTS.
 """
 
 from __future__ import annotations
@@ -91,8 +92,10 @@ def outbox_worker() -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(outbox_worker)
-    if app.config.get("TESTING") or app.config.get("OUTBOX_WORKER") != "embedded":
+    if app.config.get("OUTBOX_WORKER") != "embedded":
         return
+    if app.config.get("TESTING") and not app.config.get("OUTBOX_WORKER_IN_TESTS"):
+        return  # tests drive the worker themselves (loket.core.outbox.worker), unless they ask for it
     started = threading.Lock()
     state = {"running": False}
 
