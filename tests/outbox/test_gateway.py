@@ -12,7 +12,8 @@ from loket.core.accounts import create_counter, create_user
 from loket.core.outbox.channels import HttpGateway, OutgoingMessage
 from loket.core.roles import Actor, Role
 from loket.core.tickets import issuing, queue
-from tests.fixtures.web import make_app
+from loket.extensions import socketio
+from tests.fixtures.web import make_app, staff_of
 from tests.outbox.gateway import start_gateway
 
 MESSAGE = OutgoingMessage(
@@ -88,6 +89,40 @@ def test_the_app_runs_the_worker_and_the_link_opens_the_status_page(tmp_path, de
         link = next(word for word in text.split() if word.startswith("http://antrean.test/s/"))
         page = client.get(link.removeprefix("http://antrean.test"))
         assert page.status_code == 200 and ticket.number.encode() in page.data
+    finally:
+        app.extensions["outbox_stop"].set()
+        loket.store.dispose()
+
+
+def test_a_message_the_gateway_refuses_is_given_up_and_the_desks_hear_of_it(tmp_path, demo_database, gateway):
+    app = make_app(
+        tmp_path,
+        demo_database,
+        OUTBOX_WORKER="embedded",
+        OUTBOX_WORKER_IN_TESTS=True,
+        OUTBOX_GATEWAY_URL=gateway.url,
+        OUTBOX_POLL_SECONDS=0.05,
+    )
+    loket = app.extensions["loket"]
+    gateway.refuse_with = 400  # e.g. a number the gateway does not take: no retry changes that
+    try:
+        desk = staff_of(app)("pelayanan", "pelayanan", "Loket 1")
+        watching = socketio.test_client(app, flask_test_client=desk.client, auth={"channel": "staff"})
+        ticket = issuing.issue(loket, "pencetakan-ktp-el", phone="081234567890").ticket
+        assert desk.post("/api/counter/call-next").status_code == 200  # the first request starts the worker
+
+        def alerts() -> list[dict]:
+            return desk.client.get("/api/staff/alerts").get_json()["kiosk_alerts"]
+
+        for _ in range(400):  # at most 20 s
+            if alerts():
+                break
+            time.sleep(0.05)
+        (alert,) = alerts()
+        assert alert["reason"] == "message_failed" and alert["number"] == ticket.number
+        assert "081234567890" not in str(alert)
+        assert any(m["name"] == "kiosk.alert" for m in watching.get_received())  # the desks reload their alerts
+        watching.disconnect()
     finally:
         app.extensions["outbox_stop"].set()
         loket.store.dispose()
