@@ -4,6 +4,7 @@ with backoff, given up with a staff alert, taken over after a crashed worker's l
 from __future__ import annotations
 
 import random
+import threading
 from datetime import date, time
 
 import pytest
@@ -193,3 +194,38 @@ def test_the_number_given_at_booking_reaches_its_tickets_messages(loket, staff, 
     queue.call_next(loket, staff[0])
     (called,) = messages(loket)
     assert called.address == PHONE and called.ticket_id == ticket.id and called.moment == "called"
+
+
+def test_workers_side_by_side_never_send_one_message_twice(loket, staff):
+    desk = staff[0]
+    for n in range(12):  # twelve residents, each called and then pending: 24 messages
+        t = issuing.issue(loket, KTP, phone=f"08120000{n:04d}").ticket.id
+        queue.call_next(loket, desk)
+        flow.start(loket, desk, t)
+        flow.pend(loket, desk, t, "other")
+    gateway = RecordingChannel()
+    small = worker.OutboxPolicy(batch=3)
+
+    def work(name: str) -> None:
+        for _ in range(40):  # bounded: 24 messages need far fewer rounds
+            worker.deliver_due(loket, gateway, name, small)
+
+    threads = [threading.Thread(target=work, args=(f"w{i}",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    keys = [m.key for m in gateway.sent]
+    assert len(keys) == len(set(keys)) == 24
+    assert all(m.state == "sent" and m.attempts == 1 for m in messages(loket))
+    for phone in {m.to for m in gateway.sent}:
+        assert [m.moment for m in gateway.sent if m.to == phone] == ["called", "pending"]
+
+
+def test_a_message_whose_number_is_gone_is_given_up_not_sent(loket, staff):
+    through_the_berkas(loket, staff)
+    with loket.store.transaction() as s:
+        s.execute(OutboxMessage.__table__.update().values(address=None))
+    gateway = RecordingChannel()
+    worker.deliver_due(loket, gateway, "w1", POLICY)
+    assert gateway.sent == [] and messages(loket)[0].state == "failed"

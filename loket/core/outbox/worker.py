@@ -98,7 +98,11 @@ def claim(loket: Context, worker: str, policy: OutboxPolicy, limit: int | None =
                 )
                 .returning(M.id, M.idempotency_key, M.address, M.text_id, M.text_en, M.moment)
             ).one_or_none()
-            if done is not None and done.address:
+            if done is not None and not done.address:  # purged meanwhile: nobody left to send it to
+                s.execute(
+                    update(M).where(M.id == done.id).values(state=FAILED, last_error="no address", claimed_by=None)
+                )
+            elif done is not None:
                 claimed.append(
                     OutgoingMessage(
                         done.id, done.idempotency_key, done.address, done.text_id, done.text_en, done.moment
