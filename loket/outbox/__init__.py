@@ -18,23 +18,16 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from loket.core.outbox.channels import Channel, Delivery, HttpGateway, OutgoingMessage
+from loket.core.outbox.channels import Channel, HttpGateway
 from loket.core.outbox.worker import OutboxPolicy, run
 from loket.realtime.publish import publish
 from loket.services import loket
 
 
-class NoGateway:
-    """No gateway configured: every message waits in the outbox (retried later), none is lost."""
-
-    def send(self, message: OutgoingMessage) -> Delivery:
-        return Delivery(False, True, "no gateway configured (LOKET_OUTBOX_GATEWAY_URL)")
-
-
-def channel(config: dict[str, Any]) -> Channel:
-    """The channel the configuration names."""
+def channel(config: dict[str, Any]) -> Channel | None:
+    """The channel the configuration names; None when there is none (messages wait in the outbox)."""
     if not config.get("OUTBOX_GATEWAY_URL"):
-        return NoGateway()
+        return None
     return HttpGateway(
         config["OUTBOX_GATEWAY_URL"],
         config.get("OUTBOX_GATEWAY_AUTH", ""),
@@ -58,6 +51,10 @@ def worker_name() -> str:
 
 def deliver_forever(app: Flask, stop: threading.Event) -> None:
     """The worker's loop, in an app context (status links, alerts published to the staff pages)."""
+    gateway = channel(app.config)
+    if gateway is None:  # nothing to send with: the messages wait, none is given up, until a gateway is set
+        app.logger.info("outbox: no LOKET_OUTBOX_GATEWAY_URL, messages wait in the outbox")
+        return
     with app.app_context():
 
         def publish_events(events: list[Any]) -> None:
@@ -68,7 +65,7 @@ def deliver_forever(app: Flask, stop: threading.Event) -> None:
 
         run(
             loket(),
-            channel(app.config),
+            gateway,
             worker_name(),
             policy(app.config),
             stop,
@@ -86,6 +83,8 @@ def outbox_worker() -> None:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    if channel(app.config) is None:
+        raise click.ClickException("set LOKET_OUTBOX_GATEWAY_URL: there is no gateway to deliver to")
     click.echo(f"outbox worker {worker_name()} started")
     deliver_forever(app, stop)
 

@@ -126,3 +126,12 @@ def test_a_message_the_gateway_refuses_is_given_up_and_the_desks_hear_of_it(tmp_
     finally:
         app.extensions["outbox_stop"].set()
         loket.store.dispose()
+
+
+def test_with_no_gateway_the_worker_command_says_what_to_set_and_messages_wait(tmp_path, demo_database):
+    app = make_app(tmp_path, demo_database, OUTBOX_GATEWAY_URL="")
+    try:
+        done = app.test_cli_runner().invoke(args=["outbox-worker"])
+        assert done.exit_code != 0 and "LOKET_OUTBOX_GATEWAY_URL" in done.output
+    finally:
+        app.extensions["loket"].store.dispose()

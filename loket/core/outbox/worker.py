@@ -79,6 +79,9 @@ def claim(loket: Context, worker: str, policy: OutboxPolicy, limit: int | None =
     query = select(M.id, M.ordering_key).where(_due(now), ~blocked).order_by(M.id).limit(limit or policy.batch)
     if loket.store.is_postgres:
         query = query.with_for_update(skip_locked=True, of=M)
+    with loket.store.read() as s:  # nothing due (the usual case): no write transaction (SQLite's lock) at all
+        if s.scalar(select(M.id).where(_due(now), ~blocked).limit(1)) is None:
+            return []
     claimed: list[OutgoingMessage] = []
     with loket.store.transaction() as s:
         seen: set[str] = set()
