@@ -24,6 +24,7 @@ from loket import (
     i18n,
     kiosk,
     openapi,
+    outbox,
     printing,
     realtime,
     reports,
@@ -53,6 +54,7 @@ ROOMS = (
     survey,
     status,
     openapi,
+    outbox,
     cli,
 )
 

@@ -147,6 +147,21 @@ def load_config(instance_path: str | Path) -> dict:
         "MAX_FORM_MEMORY_SIZE": 64 * 1024,  # one non-file form field
         "MAX_FORM_PARTS": 100,
         # Behind TLS (a reverse proxy with HTTPS): cookies only over HTTPS, and HSTS. Off for a plain-HTTP LAN.
+        # Messages to residents (issue 14): the WhatsApp/SMS HTTP gateway (empty URL: messages wait in the
+        # outbox, none is sent), its auth header ("Authorization: Bearer ..."), its JSON body ({to}, {text},
+        # {text_id}, {text_en}, {key}, {moment} filled in) and its timeout in seconds.
+        "OUTBOX_GATEWAY_URL": os.environ.get("LOKET_OUTBOX_GATEWAY_URL", ""),
+        "OUTBOX_GATEWAY_AUTH": os.environ.get("LOKET_OUTBOX_GATEWAY_AUTH", ""),
+        "OUTBOX_GATEWAY_BODY": os.environ.get("LOKET_OUTBOX_GATEWAY_BODY", ""),
+        "OUTBOX_GATEWAY_TIMEOUT": float(os.environ.get("LOKET_OUTBOX_GATEWAY_TIMEOUT") or 10),
+        # "embedded": a worker inside each server process (started on its first request); "off": run
+        # `flask --app loket.app outbox-worker` as its own process(es) instead. Tests leave it off.
+        "OUTBOX_WORKER": os.environ.get("LOKET_OUTBOX_WORKER", "embedded"),
+        "OUTBOX_POLL_SECONDS": float(os.environ.get("LOKET_OUTBOX_POLL_SECONDS") or 2),
+        "OUTBOX_RETRY_BASE_SECONDS": float(os.environ.get("LOKET_OUTBOX_RETRY_BASE_SECONDS") or 5),
+        "OUTBOX_RETRY_CAP_SECONDS": float(os.environ.get("LOKET_OUTBOX_RETRY_CAP_SECONDS") or 900),
+        "OUTBOX_MAX_ATTEMPTS": _env_int("LOKET_OUTBOX_MAX_ATTEMPTS", 8),
+        "OUTBOX_LEASE_SECONDS": float(os.environ.get("LOKET_OUTBOX_LEASE_SECONDS") or 120),
         "SECURE_COOKIES": _env_bool("LOKET_SECURE_COOKIES"),
         "SESSION_COOKIE_SECURE": _env_bool("LOKET_SECURE_COOKIES"),
         "REMEMBER_COOKIE_SECURE": _env_bool("LOKET_SECURE_COOKIES"),

@@ -6,7 +6,7 @@ every blueprint.
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 
 from loket.core.catalog import load_catalog
 from loket.core.clock import Clock
@@ -15,6 +15,7 @@ from loket.core.qr import CodeSigner
 from loket.core.service import Loket
 from loket.core.settings import OfficeDefaults
 from loket.core.store import Store
+from loket.public_url import public_base
 
 
 def init_app(app: Flask, clock: Clock | None = None) -> None:
@@ -30,6 +31,15 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
         ),
         OfficeDefaults.from_config(app.config),
     )
+    app.extensions["loket"].public_base = lambda: _public_base(app)
+
+
+def _public_base(app: Flask) -> str:
+    """The status links' base for messages to residents, also from a worker with no request."""
+    if has_app_context():
+        return public_base()
+    with app.app_context():
+        return public_base()
 
 
 def loket() -> Loket:

@@ -42,6 +42,7 @@ from .context import Context
 from .errors import Conflict, InvalidInput, LoketError, NotAllowed, NotFound, problem
 from .errors import validation_problems as validation_problems  # imported from here by the settings route
 from .events import Event
+from .outbox.moments import purge_addresses
 from .roles import ROLE_LABELS, STEP_ROLES, Actor, CommandLine, Role
 from .settings import OfficeSettings, effective, read_settings, write_settings
 from .sop_documents import (
@@ -716,6 +717,8 @@ def purge_applicants(loket: Context, older_than_days: int) -> int:
     with loket.store.transaction() as s:
         idle = select(Ticket.id).where(inactive_since(cutoff))
         result = s.execute(delete(Applicant).where(Applicant.ticket_id.in_(idle), Applicant.recorded_at < cutoff))
+        # The resident's number for messages, on the ticket and on its messages, goes under the same rule.
+        purge_addresses(s, cutoff, idle)
         return cast("CursorResult[Any]", result).rowcount or 0  # a DELETE gives a cursor result
 
 

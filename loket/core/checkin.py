@@ -80,6 +80,7 @@ def check_in(ctx: Context, typed: str, *, issuer: str | None = None, key: str | 
                 # its arrival for one who comes early: never behind a walk-in who came after them.
                 queued_as=min(now, found.starts_at),
                 quota=False,
+                phone=found.phone,  # the number given at booking: the ticket's messages go there
             )
             if not _mark(s, found.id, view.id, now):
                 raise _Lost

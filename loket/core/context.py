@@ -64,6 +64,9 @@ class Context:
         #: apply here; this process's own changes apply at once (store.changes_of). Every ticket needs them.
         self.kept_seconds = 2.0
         self._kept: dict[Hashable, tuple[float, int, Any]] = {}
+        #: The base of status links in messages to residents (no trailing /): the web side sets it
+        #: (loket/public_url.py); the domain never asks Flask.
+        self.public_base: Callable[[], str] = lambda: ""
 
     def kept(self, key: Hashable, model: type[Base], load: Callable[[], T], *, keep_none: bool = True) -> T:
         """`load()`'s value, kept for `kept_seconds` unless this process commits a change to `model`'s rows."""

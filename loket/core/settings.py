@@ -47,9 +47,10 @@ class Hours(BaseModel):
         return self
 
 
-def hours_lines(hours: Mapping[str, Hours | None] | None) -> list[str]:
-    """Hours per weekday in a few Indonesian lines for paper, consecutive days with the same hours together:
-    ["Senin-Kamis 08:00-15:00", "Jumat 08:00-11:00"]; [] when there are none."""
+def hours_lines(hours: Mapping[str, Hours | None] | None, lang: str = "id") -> list[str]:
+    """Hours per weekday in a few lines for paper (Indonesian; `lang="en"`: English day names), consecutive
+    days with the same hours together: ["Senin-Kamis 08:00-15:00", "Jumat 08:00-11:00"]; [] when there are none."""
+    name = 1 if lang == "en" else 0
     runs: list[tuple[str, str, str]] = []  # (first day, last day, "08:00-15:00")
     previous = None
     for day in WEEKDAYS:
@@ -61,7 +62,8 @@ def hours_lines(hours: Mapping[str, Hours | None] | None) -> list[str]:
             runs.append((day, day, span))
         previous = span
     return [
-        f"{DAY_NAMES[first][0]}{'' if first == last else '-' + DAY_NAMES[last][0]} {span}" for first, last, span in runs
+        f"{DAY_NAMES[first][name]}{'' if first == last else '-' + DAY_NAMES[last][name]} {span}"
+        for first, last, span in runs
     ]
 
 

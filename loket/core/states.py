@@ -59,6 +59,26 @@ PENDING_LABELS: dict[PendingReason, dict[str, str]] = {
     PendingReason.OTHER: texts(_("Alasan lain")),
 }
 
+#: What the resident brings back when the berkas is pending, per reason (UU 27/2022: nothing personal).
+PENDING_BRING: dict[PendingReason, dict[str, str]] = {
+    PendingReason.NOT_IN_SIAK: {
+        "id": "Kartu Keluarga (KK) asli dan dokumen yang diminta petugas. Silakan tanyakan ke loket pelayanan.",
+        "en": "Your original family card (KK) and the documents the officer asked for. Please ask at the front desk.",
+    },
+    PendingReason.DATA_PROBLEM: {
+        "id": "Dokumen yang membuktikan perubahan data (mis. akta, buku nikah, ijazah).",
+        "en": "The document that proves the change in your data (e.g. a certificate, marriage book, diploma).",
+    },
+    PendingReason.NETWORK_DOWN: {
+        "id": "Tidak perlu membawa apa pun: berkas dilanjutkan setelah jaringan pulih.",
+        "en": "Nothing: the berkas resumes once the network is back.",
+    },
+    PendingReason.OTHER: {
+        "id": "Silakan tanyakan kepada petugas di loket pelayanan.",
+        "en": "Please ask the officer at the front desk.",
+    },
+}
+
 PRIORITY_LABELS: dict[Priority, dict[str, str]] = {
     Priority.LANSIA: texts(_("Lansia")),
     Priority.DISABILITAS: texts(_("Penyandang disabilitas")),

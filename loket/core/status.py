@@ -34,7 +34,7 @@ from .messages import _
 from .qr import SCHEME, SHORT_SCHEME, code_in, scheme_of
 from .roles import ROLE_LABELS, Role
 from .settings import DAY_NAMES, WEEKDAYS, Hours
-from .states import PENDING_LABELS, STATE_LABELS, PendingReason, TicketState
+from .states import PENDING_BRING, PENDING_LABELS, STATE_LABELS, PendingReason, TicketState
 from .store import Ticket
 from .tickets.queue import busy_counters_by_role, estimate, recent_first_steps
 from .tickets.records import ticket_by_code
@@ -76,27 +76,6 @@ def resolve(loket: Context, text: str) -> Status:
     if resolver is None:
         raise refused()
     return resolver(loket, code)
-
-
-#: What the resident brings back when the berkas is pending, per reason (UU 27/2022: nothing personal).
-PENDING_BRING: dict[PendingReason, dict[str, str]] = {
-    PendingReason.NOT_IN_SIAK: {
-        "id": "Kartu Keluarga (KK) asli dan dokumen yang diminta petugas. Silakan tanyakan ke loket pelayanan.",
-        "en": "Your original family card (KK) and the documents the officer asked for. Please ask at the front desk.",
-    },
-    PendingReason.DATA_PROBLEM: {
-        "id": "Dokumen yang membuktikan perubahan data (mis. akta, buku nikah, ijazah).",
-        "en": "The document that proves the change in your data (e.g. a certificate, marriage book, diploma).",
-    },
-    PendingReason.NETWORK_DOWN: {
-        "id": "Tidak perlu membawa apa pun: berkas dilanjutkan setelah jaringan pulih.",
-        "en": "Nothing: the berkas resumes once the network is back.",
-    },
-    PendingReason.OTHER: {
-        "id": "Silakan tanyakan kepada petugas di loket pelayanan.",
-        "en": "Please ask the officer at the front desk.",
-    },
-}
 
 
 def ticket_status(loket: Context, code: str) -> Status:

@@ -142,6 +142,8 @@ class Ticket(Base):
     #: Set by a transfer: only this counter calls the ticket next.
     target_counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
     call_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: The resident's number for messages (opt-in: kiosk, booking or front desk); personal data, purged.
+    phone: Mapped[str | None] = mapped_column(String(20))
     #: A survey response was given for this ticket (at most one). The response itself
     #: is stored apart with no link back, so it stays anonymous.
     surveyed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -372,6 +374,43 @@ class UsedChallenge(Base):
     expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
+class OutboxMessage(Base):
+    """A message to a resident, written in the transaction of the event that causes it; a worker delivers it.
+
+    `address` (phone or e-mail) is personal data (UU 27/2022): blanked by the personal-data purge. The
+    idempotency key goes to the gateway with every try, so a retry after a crash is not a second message;
+    `ordering_key` (the berkas, not the person: nothing personal) keeps one resident's messages in order.
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        Index("ix_outbox_due", "state", "next_attempt_at"),
+        Index("ix_outbox_ordering", "ordering_key", "id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
+    ordering_key: Mapped[str] = mapped_column(String(80))
+    #: called | pending | ready (the moments of issue 14 written so far)
+    moment: Mapped[str] = mapped_column(String(30))
+    channel: Mapped[str] = mapped_column(String(20))  # "phone" (WhatsApp/SMS gateway) or "email"
+    address: Mapped[str | None] = mapped_column(String(254))
+    text_id: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str] = mapped_column(Text)
+    #: pending | sending | sent | failed
+    state: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    #: While "sending": the worker that claimed it and until when; after that another worker may take it.
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    claimed_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), index=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
 def private_sqlite_file(url: str) -> None:
     """Create an SQLite database file readable by its owner only (0600) before SQLite opens it.
 
@@ -527,6 +566,7 @@ __all__ = [
     "Device",
     "EventRecord",
     "NumberSequence",
+    "OutboxMessage",
     "Setting",
     "SopDocument",
     "StaffSession",

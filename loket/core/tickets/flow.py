@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from loket.core.accounts import acting
+from loket.core.booking.operations import normal_phone
 from loket.core.context import Context
 from loket.core.errors import IllegalTransition, LoketError, NotAllowed, NotFound
 from loket.core.messages import _
@@ -250,4 +251,16 @@ def record_applicant(loket: Context, actor: Actor, ticket_id: int, name: str, ni
             ticket.applicant.recorded_by, ticket.applicant.recorded_at = user.id, loket.clock.now()
         # the event names the ticket only: personal data never travels in events
         event = record_event(loket, s, "applicant.recorded", ticket, counter, user)
+        return Outcome(ticket_view(loket, s, ticket), [event])
+
+
+def set_phone(loket: Context, actor: Actor, ticket_id: int, phone: str | None) -> Outcome:
+    """The front desk writes down (or clears: None) the number the resident wants messages at (opt-in).
+
+    Personal data: it never travels in events, and the purge blanks it with the applicant's name and NIK.
+    """
+    with loket.store.transaction() as s:
+        user, counter, ticket = _take(s, actor, ticket_id)
+        ticket.phone = normal_phone(phone)
+        event = record_event(loket, s, "phone.recorded" if ticket.phone else "phone.cleared", ticket, counter, user)
         return Outcome(ticket_view(loket, s, ticket), [event])

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from loket.core.accounts import acting_at_counter
 from loket.core.booking import walkin
+from loket.core.booking.operations import normal_phone
 from loket.core.catalog import Sop
 from loket.core.context import Context
 from loket.core.errors import ServiceUnavailable
@@ -112,8 +113,9 @@ def issue(
     *,
     issuer: str | None = None,
     key: str | None = None,
+    phone: str | None = None,
 ) -> Outcome:
-    """Give a resident a numbered ticket for a service.
+    """Give a resident a numbered ticket for a service (`phone`: their number for messages, if they gave one).
 
     With a `key` (the kiosk's Idempotency-Key, one per tap), a retry of the same tap by the same
     `issuer` today returns the ticket the first try made (Outcome.replayed, no events), also when
@@ -124,7 +126,9 @@ def issue(
     try:
         with loket.store.transaction() as s:
             # A retry, or a concurrent try, with the same key fails at the insert, before the answer.
-            view, events = new_ticket(loket, s, service_code, priority, source, issuer=issuer, key=key)
+            view, events = new_ticket(
+                loket, s, service_code, priority, source, issuer=issuer, key=key, phone=normal_phone(phone)
+            )
             return Outcome(view, events)
     except IntegrityError:
         replay = _ticket_for_key(loket, issuer, key) if key is not None else None
@@ -193,6 +197,7 @@ def new_ticket(
     key: str | None = None,
     queued_as: datetime | None = None,
     quota: bool = True,
+    phone: str | None = None,
 ) -> tuple[TicketView, list[Event]]:
     """Add today's next ticket of the service, if the service is available; in an open transaction.
 
@@ -233,6 +238,7 @@ def new_ticket(
             "source": source,
             "issuer": issuer,
             "idempotency_key": key,
+            "phone": phone,
             "state": S.WAITING.value,
             "step_index": 0,
             "current_role": first["role"],

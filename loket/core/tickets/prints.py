@@ -67,8 +67,9 @@ def printer_alerts(loket: Context, limit: int = 20) -> list[dict[str, Any]]:
         return alerts[:limit]
 
 
-#: Why a kiosk alert was raised: staff go and look at the kiosk or the hall.
-ALERT_REASONS = ("unpaired_burst", "kiosk_burst", "pin_lockout")
+#: Why a staff alert was raised: staff go and look at the kiosk or the hall (message_failed: the outbox gave a
+#: message to a resident up, loket/core/outbox/worker.py).
+ALERT_REASONS = ("unpaired_burst", "kiosk_burst", "pin_lockout", "message_failed")
 
 
 def record_alert(loket: Context, reason: str, payload: dict[str, Any]) -> list[Event]:

@@ -13,6 +13,7 @@ from loket.core.context import Context
 from loket.core.errors import NotAllowed, NotFound
 from loket.core.events import Event
 from loket.core.messages import _
+from loket.core.outbox import moments
 from loket.core.qr import code_in, is_short
 from loket.core.roles import ROLE_LABELS, Actor, Role
 from loket.core.states import FINAL, QUEUED, TicketState
@@ -222,6 +223,8 @@ def record_event(
         s.add(record)
         s.flush()  # its id now (the INSERT it would make at commit anyway): a board tells calls apart by it
         event_id: int | None = record.id
+        # The resident's message, if the event makes one, in this same transaction: never lost, never twice.
+        moments.on_event(loket, s, kind, ticket, counter, event_id, extra)
     else:  # the view of a ticket just written (issuing.new_ticket): its row is there, write the event now
         inserted = s.connection().execute(INSERT_EVENT, row).inserted_primary_key
         event_id = inserted[0] if inserted else None

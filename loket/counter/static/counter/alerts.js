@@ -165,7 +165,7 @@ function notices() {
   state.kiosk.forEach((a) => {
     const key = noticeKey(a);
     if (dismissed.indexOf(key) !== -1) return;
-    const text = fmt("kiosk_alert." + a.reason, { kiosk: a.kiosk || "?", address: a.address || "?" });
+    const text = fmt("kiosk_alert." + a.reason, { kiosk: a.kiosk || "?", address: a.address || "?", number: a.number || "?" });
     out.push(noticeItem(a, key, text));
   });
   return out;

@@ -1,0 +1,8 @@
+"""Messages to residents that are never lost and never sent twice (issue 14): the outbox.
+
+- moments.py: which ticket events make a message, written in the event's own transaction;
+- texts.py: the default texts (Indonesian, then English), one per moment;
+- channels.py: the small `Channel` interface, the HTTP gateway and a recording fake;
+- worker.py: claims due messages, sends them in order per resident, retries with backoff, reclaims a
+  crashed worker's messages after their lease.
+"""
