@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import random
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -149,10 +150,19 @@ def finish(
             "reason": "message_failed",
             "number": number,
             "moment": message.moment,
-            "detail": delivery.detail[:200],
+            "detail": _redacted(delivery.detail)[:200],
         }
         s.add(EventRecord(at=now, kind="kiosk.alert", ticket_id=ticket_id, payload=payload))
         return FAILED, [Event("kiosk.alert", dict(payload, at=now.isoformat()), ticket_id)]
+
+
+#: A gateway's error text may echo the resident's number: 8 or more digits (spaces, dashes, a +) are hidden.
+_DIGITS = re.compile(r"\+?\d[\d\s().-]{6,}\d")
+
+
+def _redacted(text: str) -> str:
+    """The gateway's error as staff see it in an alert: without a phone number it may have repeated."""
+    return _DIGITS.sub("[nomor]", text)
 
 
 def deliver_due(
