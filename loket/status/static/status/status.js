@@ -80,6 +80,10 @@ function render(d) {
   $("number-label").textContent = i18n.t(d.kind === "booking" ? "code_label" : "number_label");
   $("number").textContent = d.number;
   renderBooking(d.kind === "booking" ? d.booking : null, d.state === "booked");
+  // a cancelled or released booking: only that, and where to book again; nothing to bring
+  var over = d.kind === "booking" && (d.state === "cancelled" || d.state === "no_show");
+  $("booking-bring-block").hidden = over;
+  $("booking-again").hidden = !over;
   $("steps-card").hidden = !(d.steps || []).length;
   $("service").textContent = i18n.t(d.service_name);
   $("state").textContent = i18n.t(d.state_label);
