@@ -54,6 +54,7 @@ def booking_data(ctx: Context, booking: Booking) -> dict[str, Any]:
         "today": today,
         "state": booking.status,
         "state_label": view["status_label"],
+        "wait": None,
         "headline": check_in_text(view, today),
         "ahead": None,
         "estimate_minutes": None,
@@ -73,7 +74,8 @@ def booking_data(ctx: Context, booking: Booking) -> dict[str, Any]:
             "start": view["start"],
             "end": view["end"],
             "requirements": [
-                {"key": r["key"], "text": r["text"], "optional": r["optional"]} for r in view["requirements"]
+                {"key": r["key"], "text": r["text"], "note": r.get("note"), "optional": r["optional"]}
+                for r in view["requirements"]
             ],
             "priority_label": view["priority_label"],
             "check_in": view["check_in"],
@@ -91,25 +93,25 @@ def check_in_text(view: dict[str, Any], today: bool) -> dict[str, str]:
         said = _("Booking ini sudah dibatalkan.")
     elif state == NO_SHOW:
         said = _(
-            "Booking ini dilepas karena tidak check-in tepat waktu. Silakan ambil tiket biasa di kiosk atau pesan lagi."
+            "Booking ini dilepas karena tidak check-in tepat waktu. Silakan ambil tiket biasa di kios atau pesan lagi."
         )
     elif state != BOOKED:
-        said = _("Sudah check-in di kiosk.")
+        said = _("Sudah check-in di kios.")
     elif window["state"] == "open":
-        said = _("Silakan check-in sekarang di kiosk, paling lambat pukul %(closes)s: pindai QR ini.", closes=closes)
+        said = _("Silakan check-in sekarang di kios, paling lambat pukul %(closes)s: pindai QR ini.", closes=closes)
     elif window["state"] == "late" and window["walk_in"]:
-        said = _("Waktu check-in sudah lewat (pukul %(closes)s). Silakan ambil tiket biasa di kiosk.", closes=closes)
+        said = _("Waktu check-in sudah lewat (pukul %(closes)s). Silakan ambil tiket biasa di kios.", closes=closes)
     elif window["state"] == "late":
         said = _("Waktu check-in sudah lewat (pukul %(closes)s). Silakan tanyakan kepada petugas.", closes=closes)
     elif today:
         said = _(
-            "Check-in di kiosk hari ini mulai pukul %(opens)s sampai %(closes)s: pindai QR ini.",
+            "Check-in di kios hari ini mulai pukul %(opens)s sampai %(closes)s: pindai QR ini.",
             opens=opens,
             closes=closes,
         )
     else:
         said = _(
-            "Check-in di kiosk pada hari booking, mulai pukul %(opens)s sampai %(closes)s: pindai QR ini.",
+            "Check-in di kios pada hari booking, mulai pukul %(opens)s sampai %(closes)s: pindai QR ini.",
             opens=opens,
             closes=closes,
         )

@@ -133,6 +133,13 @@ def ticket_data(loket: Context, s: Session, view: TicketView) -> dict[str, Any]:
         for key in (view.missing if state is S.RETURNED else [])
     ]
     called = state in (S.CALLED, S.SERVING)
+    wait = None  # while staff work on the berkas: may the resident go home ("away"), or must they stay ("stay")?
+    if state is S.IN_PROCESS:
+        before, after = view.steps[: view.step_index], view.steps[view.step_index + 1 :]
+        if any(step.get("gives_pickup_slip") for step in before):
+            wait = "away"  # a pickup slip was given: the document is collected on a later visit
+        elif any(step["resident_present"] for step in after):
+            wait = "stay"  # no slip, and a step ahead needs the resident: handed over the same visit
     return {
         "kind": "ticket",
         "number": view.number,
@@ -143,6 +150,7 @@ def ticket_data(loket: Context, s: Session, view: TicketView) -> dict[str, Any]:
         "today": view.service_day == clock.today(),
         "state": state.value,
         "state_label": STATE_LABELS[state],
+        "wait": wait,
         "ahead": view.ahead,
         "estimate_minutes": minutes,
         "estimate_basis": basis,

@@ -177,3 +177,11 @@ def test_the_admin_rules_are_validated_and_audited(booking_app):
     audit = admin.client.get("/api/admin/audit?kind=booking.config_changed").get_json()
     entries = audit["entries"] if isinstance(audit, dict) else audit
     assert len(entries) == 1
+
+
+def test_the_services_carry_what_the_kiosk_shows_with_each_requirement_its_note_and_the_conditions(booking_app):
+    configure(booking_app)
+    (kia,) = booking_app.test_client().get("/api/booking/services").get_json()["services"]
+    assert any(r.get("note") for r in kia["requirements"])
+    assert kia["conditions"] and all(set(c) == {"id", "en"} for c in kia["conditions"])
+    assert any("gratis" in c["id"] for c in kia["conditions"])

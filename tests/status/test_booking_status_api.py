@@ -90,3 +90,13 @@ def test_the_page_hears_its_booking_cancelled_then_follows_the_ticket_it_checked
 
 def _id(loket, made: dict) -> int:
     return booking_ops.find_booking(loket, made["code"]).id
+
+
+def test_the_booking_status_says_kios_and_lists_what_to_bring_with_its_notes(booking_app):
+    client = booking_app.test_client()
+    made = book(client)
+    data = client.get("/api/status/" + made["status_code"]).get_json()
+    assert "di kios " in data["headline"]["id"] and "kiosk" not in data["headline"]["id"]  # KBBI: kios
+    assert data["headline"]["en"].startswith("Check in at the kiosk")
+    (kk,) = [r for r in data["booking"]["requirements"] if r["key"] == "fotokopi-kk"]
+    assert kk["note"] == {"id": "KK yang masih berlaku, satu lembar.", "en": "The current KK, one copy."}

@@ -157,3 +157,27 @@ def weight(page, loaded: dict[str, str], sizes: dict[str, int]) -> None:
     total, zipped = sum(r[1] for r in rows), sum(r[2] for r in rows)
     print(f"status page (booking), first view: {total} bytes transferred, {zipped} bytes if gzipped")
     assert total < 150_000  # HTML, CSS, i18n, the page's module, socket.io, the QR library: no framework, no font
+
+
+def test_a_cancelled_bookings_page_says_only_that_and_where_to_book_again(server_factory, contexts, artifacts):
+    server = server_factory(LOKET_BOOKING_RATE_LIMIT="", LOKET_BOOKING_DEVICE_RATE_LIMIT="", LOKET_STATUS_RATE_LIMIT="")
+    base = server.base
+    admin = Officer(base)
+    admin.request("POST", "/api/login", {"username": "admin", "password": "loket123"})
+    admin.token = None
+    admin.request("POST", "/api/session", {"role": "admin", "counter_id": None})
+    rule = {"hours": {d: ALWAYS for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}, "opens_days_before": 7}
+    admin.request("PUT", "/api/admin/booking", {"enabled": True, "services": {KTP: rule}})
+    day = _get(f"{base}/api/booking/services/{KTP}/days")["days"][-1]["day"]
+    slot = _get(f"{base}/api/booking/services/{KTP}/days/{day}")["slots"][0]
+    made = _post(f"{base}/api/booking", {"service": KTP, "day": day, "start": slot["start"], "nik": "3273010101900001"})
+    _post(f"{base}/api/booking/{made['code']}/cancel", {})
+    page = contexts(base, viewport=PHONE).new_page()
+    page.goto(urlparse(made["qr"]).path)
+    expect(page.locator("#state")).to_have_text("Dibatalkan")
+    expect(page.locator("#headline")).to_have_text("Booking ini sudah dibatalkan.")
+    expect(page.locator("#booking-bring")).to_be_hidden()
+    expect(page.locator("#booking-qr")).to_be_hidden()
+    expect(page.locator("#booking-again a")).to_have_attribute("href", "/booking/")
+    expect(page.locator("#booking-again a")).to_have_text("Pesan antrean lagi")
+    page.screenshot(path=artifacts / "status-booking-cancelled.png", full_page=True)

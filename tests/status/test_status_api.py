@@ -178,6 +178,7 @@ def test_the_steps_pending_returned_and_ready_as_the_resident_sees_them(client, 
     data = client.get(f"/api/status/{code}").get_json()
     assert data["state"] == "in_process" and [s["status"] for s in data["steps"]] == ["done", "current", "next"]
     assert data["steps"][0]["done_on"] == data["day"]
+    assert data["wait"] == "stay"  # no pickup slip: the KTP-el is printed and handed over the same visit
     operator.post(f"/api/staff/tickets/{tid}/start")
     operator.post(f"/api/staff/tickets/{tid}/pend", {"reason": "data_problem"})
     data = client.get(f"/api/status/{code}").get_json()
@@ -260,3 +261,15 @@ def test_the_printed_address_is_the_public_url_when_set_else_a_reachable_one(tmp
         qr = c.post("/api/tickets", json={"service": KTP}, headers={"Host": host}).get_json()["qr"]
         assert qr.startswith(expected), (host, qr)
     app.extensions["loket"].store.dispose()
+
+
+def test_only_a_berkas_with_a_pickup_slip_tells_the_resident_they_need_not_wait(client, staff):
+    """dokumen-hilang-rusak: the first step gives a pickup slip, the document is collected on a later visit."""
+    code = code_of(issue(client, "dokumen-hilang-rusak"))
+    desk = staff("pelayanan", "pelayanan", "Loket 1")
+    tid = desk.post("/api/counter/call-next").get_json()["ticket"]["id"]
+    desk.post(f"/api/staff/tickets/{tid}/start")
+    assert client.get(f"/api/status/{code}").get_json()["wait"] is None  # being served: nothing to say
+    desk.post(f"/api/staff/tickets/{tid}/advance")
+    data = client.get(f"/api/status/{code}").get_json()
+    assert data["state"] == "in_process" and data["wait"] == "away"

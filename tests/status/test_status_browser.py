@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlparse
 
 import pytest
@@ -34,6 +35,8 @@ def test_the_phone_follows_its_ticket_through_the_steps_to_siap_diambil_without_
     page.evaluate("window.__sameDocument = true")  # gone if the page reloads
     expect(page.locator("body")).to_have_attribute("data-connection", "live")
     expect(page.locator("#number")).to_have_text(ticket["number"])
+    for button in page.locator(".lang-switch button").all():
+        assert button.bounding_box()["height"] >= 44  # a thumb's target
     expect(page.locator("#state")).to_have_text("Menunggu dipanggil")
     expect(page.locator("#ahead")).to_have_text("0 orang")
     expect(page.locator("#estimate")).to_have_text("Sebentar lagi")  # nobody ahead
@@ -52,6 +55,11 @@ def test_the_phone_follows_its_ticket_through_the_steps_to_siap_diambil_without_
     expect(page.locator("#state")).to_have_text("Sedang diproses")
     expect(page.locator("#steps li").first).to_have_attribute("data-status", "done")
     assert steps(page) == ["done", "current", "next"]
+    # the KTP-el is printed while the resident waits, then handed over: no "you need not wait" (no pickup slip)
+    expect(page.locator("#headline")).to_have_text(
+        "Berkas Anda sedang diproses petugas. Tetaplah di ruang tunggu: Anda akan dipanggil lagi."
+    )
+    page.screenshot(path=artifacts / "status-in-process.png", full_page=True)
 
     operator = Officer(server.base, "operator", "Ruang Operator")
     operator.act(called["id"], "start")
@@ -75,6 +83,20 @@ def test_the_phone_follows_its_ticket_through_the_steps_to_siap_diambil_without_
     page.screenshot(path=artifacts / "status-ready-en.png", full_page=True)
     page.locator('.lang-switch [data-lang="id"]').click()
     page.screenshot(path=artifacts / "status-ready.png", full_page=True)
+    assert desk.request("POST", "/api/counter/call-next")["ticket"]["id"] == called["id"]
+    desk.act(called["id"], "start")
+    desk.act(called["id"], "hand-over")
+    expect(page.locator("#state")).to_have_text("Selesai")
+    # "Selesai 1 Desember 2026 · Petugas Pelayanan": the word once, a local date, no ISO day
+    finished = page.locator("#steps li small").first
+    expect(finished).to_have_text(
+        re.compile(
+            r"^Selesai \d{1,2} (Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|"
+            r"September|Oktober|November|Desember) \d{4} · [^·]+$"
+        )
+    )
+    assert "selesai" not in finished.inner_text().lower()[len("selesai") :]
+    page.screenshot(path=artifacts / "status-done.png", full_page=True)
     assert page.evaluate("window.__sameDocument") is True  # every step arrived live, no reload
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], width  # nothing wider than the phone

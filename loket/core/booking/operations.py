@@ -101,6 +101,7 @@ def bookable_services(ctx: Context) -> list[dict[str, Any]]:
                 "name": sop.name.model_dump(),
                 "group": sop.group,
                 "requirements": [r.model_dump(mode="json") for r in sop.requirements],
+                "conditions": [c.model_dump() for c in sop.conditions],
                 "slot_minutes": rule.slot_minutes,
             }
         )

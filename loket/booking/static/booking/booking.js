@@ -103,26 +103,51 @@ function dayLabel(iso) {
   });
 }
 
-function localTime(iso) {
-  const tz = document.body.getAttribute("data-timezone") || undefined;
-  return new Date(iso).toLocaleString(lang === "en" ? "en-GB" : "id-ID", {
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone: tz,
-  });
+/** "07:00" as the page writes a time: 07.00 in Indonesian (KBBI/PUEBI), 07:00 in English. */
+function clock(hhmm) {
+  return lang === "en" ? hhmm : hhmm.replace(":", ".");
 }
 
-function requirementsInto(list, requirements) {
-  list.replaceChildren(
-    ...requirements.map((r) => {
+/** When a day's booking opens, in the office's time zone: "dibuka Sen, 7 Des pukul 07.00". */
+function opensText(iso) {
+  const o = { timeZone: document.body.getAttribute("data-timezone") || undefined };
+  const at = new Date(iso);
+  const locale = lang === "en" ? "en-GB" : "id-ID"; // id-ID writes 07.00 itself
+  const day = at.toLocaleDateString(locale, { ...o, weekday: "short", day: "numeric", month: "short" });
+  return fmt("opens_at", { day, time: at.toLocaleTimeString(locale, { ...o, hour: "2-digit", minute: "2-digit" }) });
+}
+
+function span(className, text) {
+  const el = document.createElement("span");
+  el.className = className;
+  el.textContent = text;
+  return el;
+}
+
+/** What to bring as the kiosk shows it: each document, "(jika ada)", its note; then the service's conditions. */
+function requirementsInto(list, requirements, conditions) {
+  const items = requirements.map((r) => {
+    const li = document.createElement("li");
+    li.dataset.key = r.key;
+    li.append(span("b-req-text", t(r.text) + (r.optional ? " " + t("optional") : "")));
+    if (r.note) li.append(span("b-req-note", t(r.note)));
+    return li;
+  });
+  list.replaceChildren(...items);
+  const block = list.nextElementSibling;
+  if (!block || !block.classList.contains("b-conds")) return;
+  block.hidden = !(conditions || []).length;
+  block.querySelector("ul").replaceChildren(
+    ...(conditions || []).map((c) => {
       const li = document.createElement("li");
-      li.textContent = t(r.text) + (r.optional ? " " + t("optional") : "");
+      li.textContent = t(c);
       return li;
     })
   );
+}
+
+function serviceOf(code) {
+  return state.services.find((s) => s.code === code) || null;
 }
 
 // ---- the steps ----------------------------------------------------------------------------------
@@ -159,7 +184,7 @@ function renderDays(days) {
   }
   $("days").replaceChildren(
     ...days.map((d) => {
-      const note = d.state === "open" ? fmt("free_seats", { n: d.free }) : fmt("opens_at", { at: localTime(d.opens_at) });
+      const note = d.state === "open" ? (d.free ? fmt("free_seats", { n: d.free }) : t("full")) : opensText(d.opens_at);
       return choice(dayLabel(d.day), note, state.day === d.day, () => {
         state.day = d.day;
         state.slot = null;
@@ -176,25 +201,43 @@ async function loadSlots(keepMessage = false) {
   const url = `/api/booking/services/${encodeURIComponent(state.service.code)}/days/${state.day}`;
   const { slots } = await call("GET", url);
   show("step-slot", true);
+  state.slots = slots;
   renderSlots(slots);
   if (!keepMessage) $("step-slot").scrollIntoView({ block: "start" });
 }
 
+/** The seats of a slot this resident can take: a priority resident any free one, others only the regular ones. */
+function seatsFor(s) {
+  return $("priority").value ? s.free : s.free_regular;
+}
+
+function slotNote(s) {
+  const seats = seatsFor(s);
+  if (seats) return fmt("free_seats", { n: seats });
+  if (s.free) return fmt("priority_only", { n: s.free }); // the seats left are kept for priority residents
+  return t("full");
+}
+
 function renderSlots(slots) {
+  if (state.slot && !seatsFor(state.slot)) {
+    state.slot = null; // a priority choice undone: the chosen slot has no seat for this resident any more
+    show("step-form", false);
+  }
   $("slots").replaceChildren(
     ...slots.map((s) =>
-      choice(s.start, s.free ? fmt("free_seats", { n: s.free }) : t("full"), state.slot === s, () => {
+      choice(clock(s.start), slotNote(s), state.slot === s, () => {
         state.slot = s;
         renderSlots(slots);
         showForm();
-      }, !s.bookable || s.free === 0)
+      }, !s.bookable || !seatsFor(s))
     )
   );
 }
 
 function showForm() {
-  requirementsInto($("requirements"), state.service.requirements);
-  $("chosen").textContent = `${t(state.service.name)} · ${dayLabel(state.day)} · ${state.slot.start}–${state.slot.end}`;
+  requirementsInto($("requirements"), state.service.requirements, state.service.conditions);
+  nikLabel();
+  $("chosen").textContent = `${t(state.service.name)} · ${dayLabel(state.day)} · ${clock(state.slot.start)}–${clock(state.slot.end)}`;
   show("step-form", true);
   $("step-form").scrollIntoView({ block: "start" });
 }
@@ -218,9 +261,25 @@ async function solveChallenge() {
   return null;
 }
 
+/** Who the NIK is of: the applicant (the one who deals with the office); for a child's KIA, a parent's or guardian's. */
+function nikLabel() {
+  const code = state.service ? state.service.code : "";
+  $("nik-hint").hidden = !code.includes("kia");
+  $("nik-hint").textContent = t("nik_hint_kia");
+}
+
+function nikError(message) {
+  const input = $("nik");
+  $("nik-error").textContent = message || "";
+  $("nik-error").hidden = !message;
+  if (message) input.setAttribute("aria-invalid", "true");
+  else input.removeAttribute("aria-invalid");
+}
+
 async function submit(event) {
   event.preventDefault();
   say("");
+  nikError("");
   const button = $("submit");
   button.disabled = true;
   button.textContent = t("booking_now");
@@ -236,6 +295,12 @@ async function submit(event) {
     if (state.challenge) body.challenge = await solveChallenge();
     showBooking(await call("POST", "/api/booking", body));
   } catch (error) {
+    if (error.code === "invalid_nik") {
+      nikError(error.message); // at the field, not at the top of the page
+      $("nik").focus({ preventScroll: true });
+      $("nik").scrollIntoView({ block: "center" });
+      return;
+    }
     say(error.message);
     if (error.code === "full") loadSlots(true).catch(() => {}); // the slots as they are now
   } finally {
@@ -261,15 +326,24 @@ function showBooking(booking) {
   show("step-done", true);
   $("code").textContent = booking.code;
   $("state").textContent = t(booking.status_label);
-  $("when").textContent = `${t(booking.service_name)} · ${dayLabel(booking.day)} · ${booking.start}–${booking.end}`;
-  $("window").textContent = fmt("window", { opens: booking.check_in.opens, closes: booking.check_in.closes });
-  requirementsInto($("done-requirements"), booking.requirements);
+  $("when").textContent = `${t(booking.service_name)} · ${dayLabel(booking.day)} · ${clock(booking.start)}–${clock(booking.end)}`;
+  const booked = booking.status === "booked";
+  const over = booking.status === "cancelled" || booking.status === "no_show";
+  // a cancelled or released booking says only that, and how to book again: no check-in, QR or what to bring
+  $("done-active").hidden = !booked;
+  $("over").hidden = !over;
+  $("over").textContent = over ? t(booking.status === "no_show" ? "over_no_show" : "over_cancelled") : "";
+  $("again").textContent = t(over ? "book_again" : "again");
+  $("again").className = over ? "b-primary" : "b-link";
+  $("window").textContent = fmt("window", { opens: clock(booking.check_in.opens), closes: clock(booking.check_in.closes) });
+  const service = serviceOf(booking.service);
+  requirementsInto($("done-requirements"), booking.requirements, service ? service.conditions : []);
   $("cancel").hidden = booking.status !== "booked";
   $("cancel").textContent = t("cancel");
   delete $("cancel").dataset.confirm;
   $("qr").hidden = booking.status !== "booked";
   // the QR's address is the booking's status page; the link keeps this page's own host (the one that answers here)
-  $("status-link").hidden = !booking.status_url;
+  $("status-link").hidden = !booking.status_url || !booked;
   if (booking.status_url) $("status-link").href = new URL(booking.status_url).pathname;
   if (booking.status === "booked") drawQr(booking.qr).catch(() => say(t("qr_failed")));
   window.scrollTo(0, 0);
@@ -293,7 +367,7 @@ async function cancelBooking() {
 
 function startAgain() {
   say("");
-  state.booking = state.service = state.day = state.slot = null;
+  state.booking = state.service = state.day = state.slot = state.slots = state.days = null;
   show("step-done", false);
   ["step-service", "step-find"].forEach((s) => show(s, true));
   ["step-day", "step-slot", "step-form"].forEach((s) => show(s, false));
@@ -309,6 +383,14 @@ async function openCode(code) {
   }
 }
 
+/** The priority choices in the page's language ({id, en} labels, as the kiosk's). */
+function labelPriorities() {
+  state.priorities.forEach((p) => {
+    const option = $("priority").querySelector(`option[value="${p.code}"]`);
+    if (option) option.textContent = t(p.label);
+  });
+}
+
 async function init() {
   initLangSwitch();
   $("form").addEventListener("submit", submit);
@@ -318,22 +400,33 @@ async function init() {
     event.preventDefault();
     openCode($("find-code").value);
   });
+  $("priority").addEventListener("change", () => {
+    if (state.slots) renderSlots(state.slots);
+  });
+  $("nik").addEventListener("input", () => nikError(""));
   onLangChange(() => {
+    labelPriorities();
     if (state.booking) showBooking(state.booking);
-    else renderServices();
+    else {
+      renderServices();
+      if (state.days && state.service) renderDays(state.days);
+      if (state.slots && state.day) renderSlots(state.slots);
+      if (state.slot) showForm();
+    }
   });
   try {
     const data = await call("GET", "/api/booking/services");
     state.services = data.services;
     state.challenge = data.challenge;
+    state.priorities = data.priorities;
     $("priority").append(
       ...data.priorities.map((p) => {
         const option = document.createElement("option");
         option.value = p.code;
-        option.textContent = t(p.label);
         return option;
       })
     );
+    labelPriorities();
     renderServices();
     if (!data.enabled || !data.services.length) say(t("not_open"));
   } catch (error) {

@@ -15,14 +15,17 @@ function headline(d) {
   if (d.headline) return i18n.t(d.headline); // a resolver may say it itself ({id, en}): e.g. a booking's
   if (d.state === "called") return i18n.fmt("go_to_counter", { counter: d.counter || "" });
   if (d.state === "waiting" && !d.today) return i18n.t("other_day");
+  // "no need to wait in the hall" only when a pickup slip was given (collected on a later visit)
+  if (d.state === "in_process" && d.wait) return i18n.t("say_in_process_" + d.wait);
   return i18n.t("say_" + d.state);
 }
 
-/** "2026-11-24" -> "Selasa, 24 November 2026" in the page's language (the ISO day if the browser cannot). */
-function dayText(iso) {
+/** "2026-11-24" -> "Selasa, 24 November 2026" ("24 November 2026" without the weekday) in the page's
+ * language (the ISO day if the browser cannot). */
+function dayText(iso, withWeekday = true) {
   try {
     return new Date(iso + "T12:00:00").toLocaleDateString(i18n.lang === "en" ? "en-GB" : "id-ID", {
-      weekday: "long",
+      weekday: withWeekday ? "long" : undefined,
       day: "numeric",
       month: "long",
       year: "numeric",
@@ -61,7 +64,12 @@ function renderBooking(b, booked) {
   clear($("booking-bring"));
   (b.requirements || []).forEach(function (r) {
     $("booking-bring").appendChild(
-      h("li", { dataset: { key: r.key } }, i18n.t(r.text) + (r.optional ? " " + i18n.t("optional") : ""))
+      h(
+        "li",
+        { dataset: { key: r.key } },
+        i18n.t(r.text) + (r.optional ? " " + i18n.t("optional") : ""),
+        r.note ? h("small", { class: "st-req-note" }, i18n.t(r.note)) : null
+      )
     );
   });
 }
@@ -72,6 +80,10 @@ function render(d) {
   $("number-label").textContent = i18n.t(d.kind === "booking" ? "code_label" : "number_label");
   $("number").textContent = d.number;
   renderBooking(d.kind === "booking" ? d.booking : null, d.state === "booked");
+  // a cancelled or released booking: only that, and where to book again; nothing to bring
+  var over = d.kind === "booking" && (d.state === "cancelled" || d.state === "no_show");
+  $("booking-bring-block").hidden = over;
+  $("booking-again").hidden = !over;
   $("steps-card").hidden = !(d.steps || []).length;
   $("service").textContent = i18n.t(d.service_name);
   $("state").textContent = i18n.t(d.state_label);
@@ -104,7 +116,8 @@ function render(d) {
   });
   clear($("steps"));
   (d.steps || []).forEach(function (step, index) {
-    var when = step.done_on ? " · " + i18n.fmt("done_on", { day: step.done_on }) : "";
+    // "Selesai 1 Desember 2026 · Petugas Pelayanan": the word once, the day as residents write it
+    var mark = step.done_on ? i18n.fmt("done_on", { day: dayText(step.done_on, false) }) : i18n.t("status_" + step.status);
     $("steps").appendChild(
       h(
         "li",
@@ -114,7 +127,7 @@ function render(d) {
           "span",
           { class: "st-step-text" },
           h("strong", null, i18n.t(step.label)),
-          h("small", null, i18n.t("status_" + step.status) + " · " + i18n.t(step.role_label) + when)
+          h("small", null, mark + " · " + i18n.t(step.role_label))
         )
       )
     );
