@@ -45,7 +45,7 @@ def test_the_booking_qr_carries_a_url_safe_signed_code_that_opens_the_booking(lo
     assert data["booking"]["start"] == "09:00" and data["booking"]["end"] == "09:15"
     assert data["booking"]["check_in"]["opens"] == "08:30" and data["booking"]["check_in"]["closes"] == "09:15"
     assert [r["key"] for r in data["booking"]["requirements"]] and data["steps"] == []
-    said = "Check-in di kiosk pada hari booking, mulai pukul 08:30 sampai 09:15: pindai QR ini."
+    said = "Check-in di kios pada hari booking, mulai pukul 08:30 sampai 09:15: pindai QR ini."
     assert data["headline"]["id"] == said
     assert data["headline"]["en"].startswith("Check in at the kiosk on the day of your booking, between 08:30")
     assert NIK not in str(data) and "0812" not in str(data)  # no NIK, no phone
@@ -93,10 +93,10 @@ def test_the_check_in_window_and_the_end_of_a_booking_in_plain_words(loket, made
     code = code_of(loket, made)
     clock.advance(hours=24, minutes=10)  # Tuesday 08:10: the day, before the window
     data = status.resolve(loket, code).data
-    assert data["today"] is True and data["headline"]["id"].startswith("Check-in di kiosk hari ini mulai pukul 08:30")
+    assert data["today"] is True and data["headline"]["id"].startswith("Check-in di kios hari ini mulai pukul 08:30")
     clock.advance(minutes=30)  # 08:40
     assert status.resolve(loket, code).data["headline"]["id"] == (
-        "Silakan check-in sekarang di kiosk, paling lambat pukul 09:15: pindai QR ini."
+        "Silakan check-in sekarang di kios, paling lambat pukul 09:15: pindai QR ini."
     )
     clock.advance(minutes=36)  # 09:16: late, not yet released
     assert "sudah lewat (pukul 09:15)" in status.resolve(loket, code).data["headline"]["id"]
