@@ -9,9 +9,14 @@ from datetime import date, time
 import pytest
 from sqlalchemy import select
 
+from loket.core import admin as ops
+from loket.core.accounts import create_user
 from loket.core.booking import operations as booking
 from loket.core.checkin import CheckInRefused, check_in, walk_in_instead
+from loket.core.errors import ServiceUnavailable
+from loket.core.roles import Actor, Role
 from loket.core.store import Booking, Ticket
+from loket.core.tickets import issuing
 from tests.core.test_booking import configure, nik
 
 MONDAY = date(2026, 11, 23)  # the clock fixture stands at Monday 08:00 in Jakarta
@@ -100,3 +105,15 @@ def test_inside_the_window_it_is_the_check_in(loket, clock):
     done = walk_in_instead(loket, made.code, issuer="kiosk-1", key="tap-1")
     assert done.ended is False and done.booking.status == booking.CHECKED_IN
     assert tickets(loket)[0].source == "booking"
+
+
+def test_the_walk_in_quota_holds_and_a_refused_ticket_leaves_the_booking_booked(loket, clock):
+    user = create_user(loket.store, loket.clock, "admin", "Admin", "password123", [Role.ADMIN])
+    configure(loket, check_in_early_minutes=30)
+    made = booking.book(loket, SERVICE, MONDAY, time(10, 0), nik(1))
+    ops.update_settings(loket, Actor(user.id, Role.ADMIN), {"services": {SERVICE: {"quota": 1}}})
+    issuing.issue(loket, SERVICE)  # the day's one ticket is gone
+    with pytest.raises(ServiceUnavailable):
+        walk_in_instead(loket, made.code, issuer="kiosk-1", key="tap-1")
+    assert stored(loket, made.code).status == booking.BOOKED  # rolled back with the ticket
+    assert len(tickets(loket)) == 1
