@@ -54,14 +54,18 @@ def test_hours_as_typed_are_kept_and_a_refused_field_is_marked_in_view(server_fa
     kia = page.locator(f'fieldset[data-service="{KIA}"]')
     expect(kia).to_be_visible()
     expect(kia.locator("[data-rules]")).to_be_hidden()  # off: one line with its switch
+    page.screenshot(path=str(artifacts / "admin-booking-collapsed.png"), full_page=False)
     page.check("#b-enabled")
     page.check(f"#s-{KIA}-listed")
     expect(kia.locator("[data-rules]")).to_be_visible()
     expect(page.locator(f"#s-{KIA}-hours-sun")).to_have_attribute("placeholder", "tutup")
+    expect(kia.locator('[data-help="seats_per_slot"]')).to_contain_text("dalam satu slot")
+    page.uncheck(f"#s-{KIA}-walk_in_when_outside_window")
     page.fill(f"#s-{KIA}-hours-sat", "08.00-12.00")
     page.click("#save")
     expect(page.locator("#messages")).to_contain_text("disimpan")
     expect(page.locator(f"#s-{KIA}-hours-sat")).to_have_value("08:00-12:00")
+    expect(page.locator(f"#s-{KIA}-walk_in_when_outside_window")).not_to_be_checked()
     with urllib.request.urlopen(f"{base}/api/booking/services/{KIA}/days", timeout=10) as r:
         assert json.load(r)["days"]  # offered at all
     page.evaluate("window.scrollTo(0, 0)")
