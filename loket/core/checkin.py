@@ -19,7 +19,10 @@ from loket.core.booking.operations import (
     NO_SHOW,
     CheckInWindow,
     check_in_window,
+    end_for_walk_in,
     find_booking,
+    seats_changed,
+    walk_in_note,
 )
 from loket.core.booking.operations import mark_checked_in as _mark
 from loket.core.context import Context
@@ -166,5 +169,52 @@ def _refusal(ctx: Context, booking: Booking, window: CheckInWindow, used: str | 
         # Outside its window (or no longer booked) the resident may still queue as anyone else, if the office
         # says so; never for a booking already used for a ticket (that ticket is theirs).
         "walk_in": window.walk_in and booking.status in (BOOKED, CANCELLED, NO_SHOW),
+        # What that regular ticket does to the booking, said before the tap (walk_in_instead).
+        "walk_in_note": walk_in_note(ctx, booking),
     }
     return CheckInRefused(message, code=code, details=details)
+
+
+@dataclass(frozen=True)
+class WalkedIn:
+    """A regular ticket taken instead of a refused check-in, and the booking as it is now (`ended`: this
+    ticket cancelled it)."""
+
+    outcome: Outcome
+    booking: Booking
+    ended: bool
+
+
+def walk_in_instead(ctx: Context, typed: str, *, issuer: str | None = None, key: str | None = None) -> WalkedIn:
+    """The kiosk's "Ambil nomor antrean biasa" after a refused check-in: a regular ticket of the booking's
+    service (quota and walk-in share as for any walk-in). A booking of today still booked is cancelled in the
+    same transaction (its seat given back, no no-show); another day's stays valid. Inside the window this is
+    the check-in itself; where the office allows no regular ticket, the refusal."""
+    found = find_booking(ctx, typed)
+    if found.status == CHECKED_IN:
+        done = _replay(ctx, found)
+        return WalkedIn(done.outcome, done.booking, False)
+    window = check_in_window(ctx, found)
+    if window.state == "open":
+        done = check_in(ctx, typed, issuer=issuer, key=key)
+        return WalkedIn(done.outcome, done.booking, False)
+    if not window.walk_in:
+        raise _refusal(ctx, found, window)
+    now, ended = ctx.clock.now(), False
+    try:
+        with ctx.store.transaction() as s:
+            if found.status == BOOKED and found.day == ctx.clock.today():
+                ended = end_for_walk_in(s, found, now)
+            view, events = issuing.new_ticket(
+                ctx, s, found.service_code, found.priority, "kiosk", issuer=issuer, key=key
+            )
+    except IntegrityError:
+        # This tap's retry: the first try's ticket (and its cancellation, committed with it).
+        replay = issuing.ticket_for_key(ctx, issuer, key) if key is not None else None
+        if replay is None:
+            raise
+        return WalkedIn(replay, find_booking(ctx, found.code), False)
+    if ended:
+        seats_changed()
+        found.status, found.cancelled_at = CANCELLED, now
+    return WalkedIn(Outcome(view, events), found, ended)

@@ -229,13 +229,18 @@ class CheckInRequest(BaseModel):
 
     code: str = Field("", max_length=300, description="The booking QR's payload (LKB1:...) or its 8-character code")
     kiosk: str | None = Field(None, description="The kiosk's name: its printer prints the ticket")
+    walk_in: bool = Field(
+        False,
+        description="After a refused check-in: a regular ticket instead (today's booking is cancelled with it, "
+        "another day's stays valid)",
+    )
 
 
 #: A check-in's ticket: a kiosk ticket, with the booking it came from.
 CHECKED_IN_TICKET = obj(
     [*ISSUED_TICKET["required"], "booking"],
     **ISSUED_TICKET["properties"],
-    booking=obj(["code", "day", "start", "end"], code=TEXT, day=TEXT, start=TEXT, end=TEXT),
+    booking=obj(["code", "day", "start", "end"], code=TEXT, day=TEXT, start=TEXT, end=TEXT, status=TEXT),
 )
 
 
@@ -250,6 +255,11 @@ def check_in():
     Outside the window 409 (checkin_early, checkin_late, booking_not_active) with the window's times, the
     slot and whether a walk-in ticket is allowed (then POST /api/tickets for `booking.service`). A second
     scan of the same booking answers 200 with the same ticket. Headers as POST /api/tickets.
+
+    With "walk_in": true (the kiosk's "Ambil nomor antrean biasa" after a refusal whose `walk_in` is true): a
+    regular ticket of the booking's service, quota and walk-in share as for any walk-in; a booking of today is
+    cancelled in the same transaction (its seat given back, no no-show), another day's stays valid. The
+    refusal's `walk_in_note` says which before the tap; the answer's booking.status says what happened.
     """
     device = guard.paired()
     if device is None:
@@ -258,15 +268,23 @@ def check_in():
     data = parsed(CheckInRequest)
     if not data.code.strip():
         raise BadRequest(_("Ketik kode booking atau pindai QR booking."))
-    done = checkin.check_in(loket(), data.code, issuer=guard.issuer(), key=key)
+    if data.walk_in:
+        done: checkin.CheckedIn | checkin.WalkedIn = checkin.walk_in_instead(
+            loket(), data.code, issuer=guard.issuer(), key=key
+        )
+        changed = done.ended
+    else:
+        done = checkin.check_in(loket(), data.code, issuer=guard.issuer(), key=key)
+        changed = not done.outcome.replayed
     b, local = done.booking, loket().clock.local
-    if not done.outcome.replayed:  # the booking's status page, if open, turns into its ticket's now
+    if changed:  # the booking's status page, if open, follows (its ticket, or cancelled)
         socketio.emit("status.changed", {}, to=status_room(f"booking:{b.id}"))
     slot = {
         "code": b.code,
         "day": b.day.isoformat(),
         "start": f"{local(b.starts_at):%H:%M}",
         "end": f"{local(b.ends_at):%H:%M}",
+        "status": b.status,
     }
     return ticket_answer(done.outcome, device, device or data.kiosk or None, booking=slot)
 

@@ -185,3 +185,35 @@ def test_the_services_carry_what_the_kiosk_shows_with_each_requirement_its_note_
     assert any(r.get("note") for r in kia["requirements"])
     assert kia["conditions"] and all(set(c) == {"id", "en"} for c in kia["conditions"])
     assert any("gratis" in c["id"] for c in kia["conditions"])
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("08.00-12.00", {"open": "08:00:00", "close": "12:00:00"}),
+        ("8-12", {"open": "08:00:00", "close": "12:00:00"}),
+        ("08.00\u201312.00", {"open": "08:00:00", "close": "12:00:00"}),
+        (" 8.30 s/d 11 ", {"open": "08:30:00", "close": "11:00:00"}),
+        ("", None),
+    ],
+)
+def test_the_admin_types_hours_as_people_write_them(booking_app, typed, stored):
+    """Indonesian "08.00-12.00", "8-12" or an en dash are hours, not a closed day (they used to be stored as closed)."""
+    admin = configure(booking_app)
+    r = admin.client.put(
+        "/api/admin/booking", json={"services": {SERVICE: {"hours": {"sat": typed}}}}, headers=admin.csrf()
+    )
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["config"]["services"][SERVICE]["hours"]["sat"] == stored
+
+
+@pytest.mark.parametrize("typed", ["08.00", "pagi", "25-26", "12-8"])
+def test_hours_that_are_not_hours_are_refused_on_their_field_never_stored_as_closed(booking_app, typed):
+    admin = configure(booking_app, hours={"sat": {"open": "08:00", "close": "12:00"}})
+    r = admin.client.put(
+        "/api/admin/booking", json={"services": {SERVICE: {"hours": {"sat": typed}}}}, headers=admin.csrf()
+    )
+    assert r.status_code == 400
+    assert [p["field"] for p in r.get_json()["problems"]] == [f"services.{SERVICE}.hours.sat"]
+    kept = admin.client.get("/api/admin/booking").get_json()["config"]["services"][SERVICE]["hours"]["sat"]
+    assert kept == {"open": "08:00:00", "close": "12:00:00"}

@@ -66,7 +66,13 @@ def test_a_paired_kiosk_checks_in_a_booking_and_prints_its_ticket_once(office, c
     assert first.status_code == 201, first.get_json()
     ticket = first.get_json()
     assert ticket["number"] == "F-001" and ticket["service"] == SERVICE and ticket["ahead"] == 0
-    assert ticket["booking"] == {"code": made["code"], "day": MONDAY, "start": "08:30", "end": "08:45"}
+    assert ticket["booking"] == {
+        "code": made["code"],
+        "day": MONDAY,
+        "start": "08:30",
+        "end": "08:45",
+        "status": "checked_in",
+    }
     assert ticket["qr"] == ticket["status_url"] and ticket["requirements"] and ticket["replayed"] is False
     office.extensions["print_queues"].wait_idle()
     assert len(list((tmp_path / "tickets").glob("*.bin"))) == 1
@@ -171,3 +177,27 @@ def test_the_bookings_open_status_page_hears_the_check_in_and_then_shows_the_tic
     assert check_in(office.test_client(), made["qr"], key="tap-status-2").status_code == 200  # a second scan: a replay
     assert "status.changed" not in [e["name"] for e in page.get_received()]  # nothing changed, nothing told
     page.disconnect()
+
+
+def test_a_regular_ticket_after_a_refused_check_in_cancels_todays_booking_in_the_same_tap(office, tmp_path):
+    configure(office, check_in_early_minutes=30)
+    made = book(office, "10:00")
+    kiosk = office.test_client()
+    refused = check_in(kiosk, made["code"]).get_json()
+    assert refused["walk_in_note"] == {
+        "id": "Booking Anda untuk pukul 10:00 akan dibatalkan dan Anda mendapat nomor antrean biasa.",
+        "en": "Your booking for 10:00 will be cancelled and you get a regular queue number.",
+    }
+    body = {"code": made["code"], "walk_in": True}
+    r = kiosk.post("/api/checkin", json=body, headers={"Idempotency-Key": "tap-checkin-w1"})
+    assert r.status_code == 201, r.get_json()
+    ticket = r.get_json()
+    assert ticket["service"] == SERVICE and ticket["booking"]["status"] == "cancelled"
+    assert [t.source for t in tickets(office)] == ["kiosk"]
+    retry = kiosk.post("/api/checkin", json=body, headers={"Idempotency-Key": "tap-checkin-w1"})
+    assert retry.status_code == 200 and retry.get_json()["number"] == ticket["number"]
+    assert len(tickets(office)) == 1
+    status = office.test_client().get(f"/api/booking/{made['code']}").get_json()
+    assert status["status"] == "cancelled"
+    office.extensions["print_queues"].wait_idle()
+    assert len(list((tmp_path / "tickets").glob("*.bin"))) == 1, "printed once"

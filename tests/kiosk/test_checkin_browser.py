@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from datetime import date
 from typing import Any
 
 import pytest
@@ -123,6 +124,12 @@ def test_too_early_the_scanned_booking_is_explained_and_a_walk_in_ticket_is_offe
     expect(kiosk.locator("#checkin-refusal-window")).to_have_text(f"{day}, 09:00–10:15")
     walk_in = kiosk.locator("#checkin-walk-in")
     expect(walk_in).to_have_text("Ambil nomor antrean biasa")
+    # Before the tap: what the regular ticket does to this booking (another day's: it stays).
+    names = {0: "Senin", 1: "Selasa", 2: "Rabu", 3: "Kamis", 4: "Jumat", 5: "Sabtu", 6: "Minggu"}
+    weekday = names[date.fromisoformat(last_day).weekday()]
+    expect(kiosk.locator("#checkin-walk-in-note")).to_have_text(
+        f"Booking Anda untuk {weekday}, {day} tetap berlaku. Anda mendapat nomor antrean biasa."
+    )
     assert small_targets(kiosk) == []
     kiosk.screenshot(path=artifacts / "kiosk-checkin-3-early.png")
 
@@ -135,7 +142,28 @@ def test_too_early_the_scanned_booking_is_explained_and_a_walk_in_ticket_is_offe
     expect(kiosk.locator("#screen-ticket")).to_be_visible()
     expect(kiosk.locator("#ticket-number")).to_have_text("F-001")
     expect(kiosk.locator('[data-notice="booking"]')).to_have_count(0)  # a walk-in ticket, not the booking's
-    assert get(office.base, f"/api/booking/{made['code']}")["status"] == "booked"
+    assert get(office.base, f"/api/booking/{made['code']}")["status"] == "booked"  # another day's: still valid
+
+
+def test_too_early_today_the_kiosk_says_the_booking_ends_and_the_regular_ticket_cancels_it(office, new_page, artifacts):  # noqa: F811
+    today = get(office.base, f"/api/booking/services/{SERVICE}/days")["days"][0]["day"]
+    slots = get(office.base, f"/api/booking/services/{SERVICE}/days/{today}")["slots"]
+    later = slots[8]  # two hours ahead: check-in opens an hour before it
+    made = book(office.base, today, later["start"], 4)
+    kiosk = new_page(f"{office.base}/kiosk/")
+    kiosk.click("#open-checkin")
+    kiosk.keyboard.type(made["qr"])
+    kiosk.keyboard.press("Enter")
+    expect(kiosk.locator("#checkin-refusal")).to_have_attribute("data-error", "checkin_early")
+    start = later["start"]
+    expect(kiosk.locator("#checkin-walk-in-note")).to_have_text(
+        f"Booking Anda untuk pukul {start} akan dibatalkan dan Anda mendapat nomor antrean biasa."
+    )
+    kiosk.screenshot(path=artifacts / "kiosk-checkin-3b-early-today.png")
+    kiosk.click("#checkin-walk-in")
+    expect(kiosk.locator("#screen-ticket")).to_be_visible()
+    expect(kiosk.locator('[data-notice="booking"]')).to_have_count(0)
+    assert get(office.base, f"/api/booking/{made['code']}")["status"] == "cancelled"
 
 
 def test_the_booking_qr_held_up_to_the_camera_checks_in(office, browser, tmp_path, artifacts):

@@ -7,10 +7,11 @@ Off until the office switches it on; a service is bookable only when listed with
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy.orm import Session
 
 from loket.core.messages import _
@@ -18,6 +19,41 @@ from loket.core.settings import WEEKDAYS, Hours
 from loket.core.store import Setting
 
 KEY = "booking"
+
+
+#: One day's hours as an admin types them: "08:00-12:00", "08.00-12.00" (Indonesian), "8-12", an en or em dash,
+#: "s/d" or "sampai" between; minutes optional.
+_HOURS_TEXT = re.compile(
+    r"\s*(\d{1,2})(?:[.:](\d{2}))?\s*(?:-|\u2013|\u2014|s/d|s\.d\.?|sampai)\s*(\d{1,2})(?:[.:](\d{2}))?\s*",
+    re.IGNORECASE,
+)
+#: Words that say a day is closed, typed instead of leaving the box empty.
+_CLOSED_WORDS = {"", "tutup", "libur", "closed", "-"}
+
+
+def _clock(hour: str, minute: str | None) -> str:
+    h, m = int(hour), int(minute or 0)
+    if h > 23 or m > 59:
+        raise ValueError(_("Jam tidak terbaca; tulis mis. 08.00-12.00 (kosong = tutup)."))
+    return f"{h:02d}:{m:02d}"
+
+
+def hours_from_text(value: Any) -> Any:
+    """A day's hours given as text (the admin page sends what was typed) as {open, close}; empty or "tutup" is
+    closed (None). Text that is not hours is refused, never taken as closed. Anything else passes through."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.lower() in _CLOSED_WORDS:
+        return None
+    m = _HOURS_TEXT.fullmatch(text)
+    if m is None:
+        raise ValueError(_("Jam tidak terbaca; tulis mis. 08.00-12.00 (kosong = tutup)."))
+    return {"open": _clock(m[1], m[2]), "close": _clock(m[3], m[4])}
+
+
+#: A day's hours: {open, close}, null (closed) or the text typed ("08.00-12.00", "8-12").
+DayHours = Annotated[Hours | None, BeforeValidator(hours_from_text)]
 
 
 def _default_hours() -> dict[str, Hours | None]:
@@ -32,7 +68,7 @@ class ServiceBooking(BaseModel):
     model_config = ConfigDict(extra="forbid")
     enabled: bool = True
     #: Hours slots are offered per weekday (local time); a day missing or null takes no bookings.
-    hours: dict[str, Hours | None] = Field(default_factory=_default_hours)
+    hours: dict[str, DayHours] = Field(default_factory=_default_hours)
     slot_minutes: Annotated[int, Field(ge=5, le=240)] = 15
     seats_per_slot: Annotated[int, Field(ge=1, le=1000)] = 4
     walk_in_percent: Annotated[int, Field(ge=0, le=100)] = 50

@@ -22,6 +22,7 @@ from loket.core.errors import Conflict, InvalidCode, InvalidInput, LoketError, N
 from loket.core.messages import _, texts
 from loket.core.nik import parse_nik
 from loket.core.qr import code_in
+from loket.core.settings import DAY_NAMES, WEEKDAYS
 from loket.core.states import PRIORITY_LABELS, Priority
 from loket.core.store import Booking, BookingSlot, Setting, UTCDateTime
 
@@ -594,3 +595,48 @@ def purge_bookings(ctx: Context, older_than_days: int) -> int:
             ),
         )
         return done.rowcount or 0
+
+
+# ---- a regular ticket instead of a refused check-in ------------------------------------------
+
+
+def walk_in_note(ctx: Context, booking: Booking) -> dict[str, str] | None:
+    """What a regular ticket taken instead of this booking's refused check-in does to the booking, for the
+    kiosk to say before the tap: today's booking is ended (end_for_walk_in), another day's stays valid.
+    None when the booking is no longer booked (the ticket changes nothing)."""
+    if booking.status != BOOKED:
+        return None
+    if booking.day == ctx.clock.today():
+        start = f"{ctx.clock.local(booking.starts_at):%H:%M}"  # as the refusal above it
+        return texts(
+            _(
+                "Booking Anda untuk pukul %(start)s akan dibatalkan dan Anda mendapat nomor antrean biasa.",
+                start=start,
+            )
+        )
+    names = DAY_NAMES[WEEKDAYS[booking.day.weekday()]]
+    day = {"id": f"{names[0]}, {booking.day:%d-%m-%Y}", "en": f"{names[1]}, {booking.day:%d-%m-%Y}"}
+    return texts(_("Booking Anda untuk %(day)s tetap berlaku. Anda mendapat nomor antrean biasa.", day=day))
+
+
+def end_for_walk_in(s: Session, booking: Booking, at: datetime) -> bool:
+    """In the regular ticket's own transaction: today's booking, refused at check-in, is cancelled (not a
+    no-show: the resident came, and the reports count it as cancelled, not judged) and its seat given back,
+    as a cancellation by its holder. False when it was no longer booked (a concurrent tap or the release)."""
+    done = cast(
+        "CursorResult[Any]",
+        s.execute(
+            update(Booking)
+            .where(Booking.id == booking.id, Booking.status == BOOKED)
+            .values(status=CANCELLED, cancelled_at=at)
+        ),
+    )
+    if done.rowcount != 1:
+        return False
+    s.execute(_GIVE_SEAT, {"id": booking.slot_id, "regular": 0 if booking.priority else 1})
+    return True
+
+
+def seats_changed() -> None:
+    """After end_for_walk_in's transaction: the slots' listings are read again (a seat is free)."""
+    _changed()

@@ -131,13 +131,13 @@ def issue(
             )
             return Outcome(view, events)
     except IntegrityError:
-        replay = _ticket_for_key(loket, issuer, key) if key is not None else None
+        replay = ticket_for_key(loket, issuer, key) if key is not None else None
         if replay is None:
             raise
         return replay
 
 
-def _ticket_for_key(loket: Context, issuer: str | None, key: str) -> Outcome | None:
+def ticket_for_key(loket: Context, issuer: str | None, key: str) -> Outcome | None:
     """Today's ticket already issued for this issuer's key, as a replayed outcome, or None."""
     with loket.store.read() as s:
         ticket = s.scalar(

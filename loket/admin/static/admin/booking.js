@@ -5,6 +5,7 @@ import * as i18n from "loket/i18n.js";
 import { clear, h, serverData } from "loket/dom.js";
 import { api } from "loket/request.js";
 import { $, handle, say } from "loket/shell.js";
+import { clearProblems, showProblems } from "./problems.js";
 import { start } from "./shell.js";
 
 i18n.addStrings(i18n.pageStrings("admin/booking"));
@@ -28,44 +29,70 @@ function hoursText(hours) {
   return hours ? hours.open.slice(0, 5) + "-" + hours.close.slice(0, 5) : "";
 }
 
+/** One field's box: its label, its input, one line of help ("help_<name>"). */
+function field(path, name, input) {
+  return h(
+    "div",
+    { class: "a-field", "data-field": path },
+    h("label", { for: input.id }, i18n.t(name)),
+    input,
+    h("p", { class: "a-hint", "data-help": name }, i18n.t("help_" + name))
+  );
+}
+
 function serviceBlock(sop) {
   var rule = state.config.services[sop.code] || null;
   var values = rule || state.defaults;
+  var on = !!(rule && rule.enabled);
   var id = function (name) {
     return "s-" + sop.code + "-" + name;
   };
+  var path = function (name) {
+    return "services." + sop.code + "." + name;
+  };
   var fields = NUMBERS.map(function (name) {
-    return h(
-      "div",
-      { class: "a-field", "data-field": "services." + sop.code + "." + name },
-      h("label", { for: id(name) }, i18n.t(name)),
-      h("input", { type: "number", id: id(name), value: String(values[name]) })
-    );
+    return field(path(name), name, h("input", { type: "number", id: id(name), value: String(values[name]) }));
   });
+  fields.push(
+    field(path("opens_at"), "opens_at", h("input", { type: "time", id: id("opens_at"), value: String(values.opens_at).slice(0, 5) }))
+  );
   fields.push(
     h(
       "div",
-      { class: "a-field" },
-      h("label", { for: id("opens_at") }, i18n.t("opens_at")),
-      h("input", { type: "time", id: id("opens_at"), value: String(values.opens_at).slice(0, 5) })
+      { class: "a-field", "data-field": path("walk_in_when_outside_window") },
+      h(
+        "label",
+        null,
+        h("input", { type: "checkbox", id: id("walk_in_when_outside_window"), checked: values.walk_in_when_outside_window !== false }),
+        " ",
+        i18n.t("walk_in_when_outside_window")
+      ),
+      h("p", { class: "a-hint", "data-help": "walk_in_when_outside_window" }, i18n.t("help_walk_in_when_outside_window"))
     )
   );
   WEEKDAYS.forEach(function (day) {
     fields.push(
       h(
         "div",
-        { class: "a-field", "data-field": "services." + sop.code + ".hours." + day },
+        { class: "a-field", "data-field": path("hours." + day) },
         h("label", { for: id("hours-" + day) }, i18n.t("day_" + day)),
-        h("input", { type: "text", id: id("hours-" + day), placeholder: "08:00-14:00", value: hoursText(values.hours[day]) })
+        // A closed day's box is empty: its placeholder says so (a greyed time would look like real hours).
+        h("input", { type: "text", id: id("hours-" + day), placeholder: i18n.t("hours_closed"), value: hoursText(values.hours[day]) })
       )
     );
+  });
+  fields.push(h("p", { class: "a-hint", "data-help": "hours" }, i18n.t("help_hours")));
+  var body = h("div", { class: "a-service-rules", "data-rules": "", hidden: !on }, fields, rule ? seatsTable(state.seats[sop.code] || {}) : null);
+  var listed = h("input", { type: "checkbox", id: id("listed"), checked: on });
+  // A service that is off is one line, its switch: its rules open when it is switched on.
+  listed.addEventListener("change", function () {
+    body.hidden = !listed.checked;
   });
   return h(
     "fieldset",
     { class: "a-fieldset", "data-service": sop.code },
-    h("legend", null, h("label", null, h("input", { type: "checkbox", id: id("listed"), checked: !!(rule && rule.enabled) }), " ", i18n.t(sop.name))),
-    fields,
-    rule ? seatsTable(state.seats[sop.code] || {}) : null
+    h("legend", null, h("label", null, listed, " ", i18n.t(sop.name))),
+    body
   );
 }
 
@@ -137,14 +164,20 @@ function collect() {
     };
     var listed = get("listed").checked;
     if (!listed && !state.config.services[sop.code]) return; // never listed: stays off
-    var rule = { enabled: listed, opens_at: get("opens_at").value, hours: {} };
+    var rule = {
+      enabled: listed,
+      opens_at: get("opens_at").value,
+      walk_in_when_outside_window: get("walk_in_when_outside_window").checked,
+      hours: {},
+    };
     NUMBERS.forEach(function (name) {
       rule[name] = Number(get(name).value);
     });
     WEEKDAYS.forEach(function (day) {
+      // As typed: the server reads "08.00-12.00", "8-12" and the like, and refuses (marked) what is not hours;
+      // only an empty box is closed.
       var text = get("hours-" + day).value.trim();
-      var m = /^(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})$/.exec(text);
-      rule.hours[day] = m ? { open: m[1], close: m[2] } : null;
+      rule.hours[day] = text ? text : null;
     });
     out.services[sop.code] = rule;
   });
@@ -161,8 +194,34 @@ function load() {
   });
 }
 
+/** "services.penerbitan-kia.hours.sat" -> "Penerbitan KIA: Sabtu", for the list of problems. */
+function fieldLabel(path) {
+  var parts = path.split(".");
+  if (parts[0] !== "services") return i18n.t(parts[0]);
+  var sop = state.services.find(function (x) {
+    return x.code === parts[1];
+  });
+  var name = parts[2] === "hours" && parts[3] ? "day_" + parts[3] : parts[2];
+  return (sop ? i18n.t(sop.name) : parts[1]) + (name ? ": " + i18n.t(name) : "");
+}
+
+/** The server's problems beside their fields (a closed service opened to show them), the first in view. */
+function markProblems(problems) {
+  problems.forEach(function (p) {
+    var parts = String(p.field || "").split(".");
+    var block = parts[0] === "services" ? document.querySelector('fieldset[data-service="' + parts[1] + '"] [data-rules]') : null;
+    if (block) block.hidden = false;
+  });
+  var first = showProblems($("booking-form"), $("problems"), problems, fieldLabel);
+  if (first) {
+    first.scrollIntoView({ block: "center" });
+    if (first.focus) first.focus({ preventScroll: true });
+  }
+}
+
 function save(event) {
   event.preventDefault();
+  clearProblems($("booking-form"), $("problems"));
   api("PUT", "/api/admin/booking", collect())
     .then(function (data) {
       state.config = data.config;
@@ -170,7 +229,12 @@ function save(event) {
       render();
       say(i18n.t("saved"), "ok");
     })
-    .catch(handle);
+    .catch(function (err) {
+      if (err && err.status === 400 && err.data && err.data.problems && err.data.problems.length) {
+        markProblems(err.data.problems);
+      }
+      handle(err);
+    });
 }
 
 $("booking-form").addEventListener("submit", save);

@@ -134,9 +134,12 @@ function takeWalkIn() {
   checkin.busy = true;
   renderCheckin();
   resetEarly();
-  var booking = refusal.booking;
-  requestTicket({ service: booking.service, priority: booking.priority, kiosk: kioskId }, tapKey())
-    .then(presentTicket)
+  // The booking's own route: today's booking is cancelled with this ticket, another day's stays (walk_in_note).
+  requestTicket({ code: refusal.booking.code, walk_in: true, kiosk: kioskId }, tapKey(), "/api/checkin")
+    .then(function (ticket) {
+      if (ticket.booking && ticket.booking.status !== "checked_in") delete ticket.booking; // a regular ticket
+      presentTicket(ticket);
+    })
     .catch(function (err) {
       showError(err.message, err.code);
     })
@@ -178,7 +181,11 @@ export function renderCheckin() {
   var day = b.today ? "" : b.day.split("-").reverse().join("-") + ", ";
   $("checkin-refusal-slot").textContent = day + b.start + "–" + b.end;
   $("checkin-refusal-window").textContent = day + refusal.window.opens + "–" + refusal.window.closes;
-  $("checkin-walk-in-text").hidden = !refusal.walk_in;
+  // What the regular ticket does to the booking, said before the tap (the server's sentence, both languages).
+  var note = refusal.walk_in && refusal.walk_in_note ? i18n.t(refusal.walk_in_note) : "";
+  $("checkin-walk-in-note").textContent = note;
+  $("checkin-walk-in-note").hidden = !note;
+  $("checkin-walk-in-text").hidden = !refusal.walk_in || !!note;
   $("checkin-walk-in").hidden = !refusal.walk_in;
   $("checkin-walk-in").disabled = checkin.busy;
   $("checkin-no-walk-in").hidden = refusal.walk_in;
