@@ -15,16 +15,17 @@ from flask_limiter.util import get_remote_address
 from pydantic import BaseModel, Field
 
 from loket.auth import staff_required
+from loket.core import checkin
 from loket.core.booking import operations as booking
 from loket.core.booking.challenge import create_challenge, verify_solution
 from loket.core.errors import NotFound
 from loket.core.messages import _
-from loket.core.roles import Actor, Role
+from loket.core.roles import BOOKING_DESK_ROLES, Actor
 from loket.core.states import PRIORITY_LABELS
 from loket.extensions import csrf, limiter, socketio
 from loket.http import config_limit, limit_off, parsed
 from loket.office import office_name
-from loket.openapi import api
+from loket.openapi import MAYBE_TEXT, TEXT, api, obj
 from loket.public_url import status_url
 from loket.realtime.publish import status_room
 from loket.services import loket
@@ -165,9 +166,32 @@ def cancel(code: str):
 
 @bp.get("/api/desk/booking/<code>")
 @api("A booking with its holder's NIK and phone, for the front desk", errors=(400, 404))
-@staff_required(Role.PELAYANAN, Role.PENDUKUNG)
+@staff_required(*BOOKING_DESK_ROLES)
 def desk_view(actor: Actor, code: str):
     return jsonify(_shown(booking.booking_view(loket(), booking.find_booking(loket(), code), personal=True)))
+
+
+TICKET_BOOKING = obj(
+    ["day", "start", "end", "nik", "nik_hidden", "purged"],
+    day=TEXT,
+    start=TEXT,
+    end=TEXT,
+    nik=MAYBE_TEXT,
+    nik_hidden={"type": "boolean"},
+    purged={"type": "boolean"},
+)
+
+
+@bp.get("/api/desk/ticket/<int:ticket_id>/booking")
+@api(
+    "The online booking a ticket was checked in with (null for any other ticket): its slot; "
+    "the NIK given at booking for the front desk only",
+    answers={200: obj(["booking"], booking={"anyOf": [TICKET_BOOKING, {"type": "null"}]})},
+    errors=(404,),
+)
+@staff_required()
+def ticket_booking(actor: Actor, ticket_id: int):
+    return jsonify(booking=checkin.ticket_booking(loket(), ticket_id, actor.role))
 
 
 def _shown(view: dict) -> dict:

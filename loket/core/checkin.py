@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from loket.core.booking.operations import (
@@ -28,10 +29,12 @@ from loket.core.booking.operations import mark_checked_in as _mark
 from loket.core.context import Context
 from loket.core.errors import LoketError
 from loket.core.messages import Message, _
+from loket.core.roles import BOOKING_DESK_ROLES, Role
 from loket.core.states import TicketState
 from loket.core.store import Booking, Ticket
 from loket.core.tickets import issuing
-from loket.core.tickets.views import Outcome, ticket_view
+from loket.core.tickets.records import ticket_by_id
+from loket.core.tickets.views import Outcome, sees_applicant, ticket_view
 
 SOURCE = issuing.CHECK_IN_SOURCE
 
@@ -218,3 +221,33 @@ def walk_in_instead(ctx: Context, typed: str, *, issuer: str | None = None, key:
         seats_changed()
         found.status, found.cancelled_at = CANCELLED, now
     return WalkedIn(Outcome(view, events), found, ended)
+
+
+def ticket_booking(ctx: Context, ticket_id: int, role: Role | None) -> dict[str, Any] | None:
+    """The online booking a ticket was checked in with, for the desk's badge; None for any other ticket.
+
+    Its slot for every officer. The NIK given at booking (issue 13: "shown only to the front desk") only to
+    the front desk (BOOKING_DESK_ROLES), and only where this role may see the berkas's applicant
+    (`sees_applicant`, UU 27/2022); `nik_hidden` says it is kept from this role. After the purge it is gone
+    for everybody (`nik` None, `purged` true). NotFound for an unknown ticket.
+    """
+    with ctx.store.read() as s:
+        ticket = ticket_by_id(s, ticket_id)
+        if ticket.source != SOURCE:
+            return None
+        booking = s.scalar(select(Booking).where(Booking.ticket_id == ticket.id))
+        if booking is None:
+            return None
+        local = ctx.clock.local
+        answer: dict[str, Any] = {
+            "day": booking.day.isoformat(),
+            "start": f"{local(booking.starts_at):%H:%M}",
+            "end": f"{local(booking.ends_at):%H:%M}",
+            "purged": booking.purged_at is not None,
+            "nik": None,
+            "nik_hidden": True,
+        }
+        view = ticket_view(ctx, s, ticket, with_visits=False)
+        if role in BOOKING_DESK_ROLES and sees_applicant(role, view):
+            answer.update(nik=booking.nik, nik_hidden=False)
+        return answer

@@ -43,6 +43,10 @@ CANCEL_ANY_STEP_ROLES = (Role.ADMIN,)
 #: who need it). The operator and the scanning officer see the applicant of the berkas in hand only.
 REGISTER_ROLES = (Role.PELAYANAN, Role.PENDUKUNG, Role.REGISTER, Role.BIDANG, Role.ADMIN, Role.KEPALA)
 
+#: The front desk: the roles that record the applicant and may read the NIK a resident gave at online
+#: booking (issue 13: "shown only to the front desk").
+BOOKING_DESK_ROLES = (Role.PELAYANAN, Role.PENDUKUNG)
+
 #: Roles that read and change nothing (the head of office): refused every request that writes.
 READ_ONLY_ROLES = (Role.KEPALA,)
 

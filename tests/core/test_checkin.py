@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from loket.core import admin as ops
 from loket.core.accounts import create_user
 from loket.core.booking import operations as booking
-from loket.core.checkin import CheckedIn, CheckInRefused, check_in
+from loket.core.checkin import CheckedIn, CheckInRefused, check_in, ticket_booking
 from loket.core.errors import InvalidCode, NotFound, ServiceUnavailable
 from loket.core.roles import Actor, Role
 from loket.core.store import Ticket
@@ -184,3 +184,31 @@ def test_an_unknown_or_malformed_code_is_refused(loket):
         check_in(loket, "hello")
     with pytest.raises(InvalidCode):
         check_in(loket, "LKB1:test-office:20261123:23456789.forged")
+
+
+def test_a_checked_in_ticket_names_its_booking_and_only_the_front_desk_its_nik(loket, clock):
+    configure(loket)
+    made = book(loket, time(8, 30), phone="081234567890")
+    clock.advance(minutes=20)
+    ticket = check_in(loket, made.code).outcome.ticket
+    assert ticket is not None and ticket.source == "booking"
+    desk = ticket_booking(loket, ticket.id, Role.PELAYANAN)
+    assert desk == {
+        "day": "2026-11-23",
+        "start": "08:30",
+        "end": "08:45",
+        "nik": nik(1),
+        "nik_hidden": False,
+        "purged": False,
+    }
+    assert "phone" not in str(desk)  # the badge needs the slot and the NIK, not the number
+    for role in (Role.OPERATOR, Role.SCAN, Role.BIDANG, Role.REGISTER, Role.ADMIN, Role.KEPALA, None):
+        seen = ticket_booking(loket, ticket.id, role)
+        assert seen is not None and seen["nik"] is None and seen["nik_hidden"] is True, role
+    walk_in = issuing.issue(loket, SERVICE).ticket
+    assert walk_in is not None and ticket_booking(loket, walk_in.id, Role.PELAYANAN) is None
+    with pytest.raises(NotFound):
+        ticket_booking(loket, 9999, Role.PELAYANAN)
+    clock.advance(hours=1)
+    assert booking.purge_bookings(loket, 0) == 1
+    assert ticket_booking(loket, ticket.id, Role.PELAYANAN) == dict(desk, nik=None, purged=True)

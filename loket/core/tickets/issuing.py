@@ -292,6 +292,7 @@ def new_ticket(
         closed_at=None,
         code=loket.signer.sign(ticket_id, day, number),
         status_code=loket.signer.short(ticket_id, day, number),
+        source=source,
         calls_before_no_show=loket.effective_settings.calls_before_no_show,
         as_of=now,
         ahead=ahead,

@@ -95,6 +95,8 @@ class TicketView:
     as_of: datetime | None = None  # when this view was taken, for the step timer
     #: The compact signed code of its status page (printed in the QR as <public base>/s/<status_code>).
     status_code: str = ""
+    #: Where it was issued: "kiosk", "tablet", "counter", or "booking" (a booking's check-in).
+    source: str = "kiosk"
 
     @property
     def step_elapsed_seconds(self) -> float | None:
@@ -149,6 +151,7 @@ class TicketView:
             id=self.id,
             code=self.code,
             status_code=self.status_code,
+            source=self.source,
             priority_reason=self.priority,
             priority_label=PRIORITY_LABELS[Priority(self.priority)] if self.priority else None,
             current_role=self.current_role,
@@ -272,6 +275,7 @@ def ticket_view(
         closed_at=t.closed_at,
         code=loket.signer.sign(t.id, t.service_day, t.number),
         status_code=loket.signer.short(t.id, t.service_day, t.number),
+        source=t.source,
         calls_before_no_show=calls_needed(loket),
         as_of=loket.clock.now(),
         applicant={"name": t.applicant.name, "nik": t.applicant.nik} if t.applicant else None,

@@ -3,6 +3,7 @@ import { $, h } from "loket/dom.js";
 import { t, fmt } from "loket/i18n.js";
 import { api } from "loket/request.js";
 import { state, say, canWork, openTicket } from "./context.js";
+import { bookingNik } from "./booking.js";
 
 const drafts = {}; // ticket id -> {name, nik} being typed (survives a re-render)
 
@@ -82,6 +83,7 @@ function applicantForm(ticket) {
     h("label", { for: "applicant-name" }, t("applicant_name")),
     nameInput,
     h("label", { for: "applicant-nik" }, t("applicant_nik")),
+    bookingNik(ticket, nikInput),
     nikInput,
     error,
     h("button", { type: "submit", id: "applicant-save", class: "btn btn-brand" }, t("applicant_save"))

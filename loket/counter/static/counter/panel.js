@@ -12,6 +12,7 @@ import { actionBox } from "./actions.js";
 import { printBox } from "./printing.js";
 import { applicantBox } from "./applicant.js";
 import { checklistBox } from "./checklist.js";
+import { bookingBadge } from "./booking.js";
 
 /** Open a berkas by id (from a list). */
 export async function loadTicket(id) {
@@ -87,7 +88,8 @@ function head(ticket) {
   return h(
     "header",
     { class: "c-panel-head" },
-    h("p", { id: "berkas-number", class: "c-number num" }, ticket.number),
+    // a booked ticket's badge under the number, where the head has room: no extra line above the actions
+    h("div", { class: "c-panel-id" }, h("p", { id: "berkas-number", class: "c-number num" }, ticket.number), bookingBadge(ticket)),
     h(
       "div",
       { class: "c-panel-title" },
