@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,13 @@ ROOMS = (
 def create_app(
     config: dict[str, Any] | None = None, *, clock: Clock | None = None, instance_path: str | None = None
 ) -> Flask:
-    """Build the app: configuration from the environment, then `config` on top."""
+    """Build the app: configuration from the environment, then `config` on top.
+
+    The instance folder (the SQLite database, the secret key, media, the voice cache) is `instance_path`, else
+    LOKET_INSTANCE_PATH, else `instance/` beside the code: a second office or a test copy on one machine."""
+    instance_path = instance_path or os.environ.get("LOKET_INSTANCE_PATH") or None
+    if instance_path is not None:
+        instance_path = os.path.abspath(instance_path)  # Flask wants it absolute
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     private_folder(Path(app.instance_path))
     app.config.update(load_config(app.instance_path))
