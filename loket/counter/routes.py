@@ -236,6 +236,10 @@ class Return(Note):
     missing: list[str] = Field([], description="The requirement keys missing")
 
 
+class Documents(BaseModel):
+    have: list[str] = Field([], description="The requirement keys found in the berkas (the checklist)")
+
+
 class Void(BaseModel):
     reason: str = Field("", description="Why nobody holds the ticket (1 to 200 characters)")
 
@@ -259,6 +263,7 @@ ACTIONS = {
     "pend": (Pend, lambda a, t, d: flow.pend(loket(), a, t, d.reason, d.note)),
     "resume": (NoBody, lambda a, t, d: flow.resume(loket(), a, t)),
     "return": (Return, lambda a, t, d: flow.return_for_documents(loket(), a, t, d.missing, d.note)),
+    "documents": (Documents, lambda a, t, d: flow.check_documents(loket(), a, t, d.have)),
     "no-show": (NoBody, lambda a, t, d: flow.no_show(loket(), a, t)),
     "cancel": (Note, lambda a, t, d: flow.cancel(loket(), a, t, d.note)),
     "void": (Void, lambda a, t, d: unclaimed.void(loket(), a, t, d.reason)),

@@ -69,3 +69,18 @@ def test_pend_needs_a_known_reason(client, staff):
     assert desk.post(f"/api/staff/tickets/{tid}/pend", {"reason": "lazy"}).status_code == 400
     r = desk.post(f"/api/staff/tickets/{tid}/pend", {"reason": "not_in_siak"})
     assert r.get_json()["ticket"]["pending_label"]["id"] == "Data tidak ada di SIAK"
+
+
+def test_the_checklist_ticked_at_the_front_desk_is_seen_at_the_next_stations(client, staff):
+    issue(client)
+    desk = staff("pelayanan", "pelayanan", "Loket 1")
+    tid = desk.post("/api/counter/call-next").get_json()["ticket"]["id"]
+    desk.post(f"/api/staff/tickets/{tid}/start")
+    r = desk.post(f"/api/staff/tickets/{tid}/documents", {"have": ["fotokopi-kk"]})
+    assert r.status_code == 200 and r.get_json()["ticket"]["checked"]["have"] == ["fotokopi-kk"]
+    assert desk.post(f"/api/staff/tickets/{tid}/documents", {"have": ["nope"]}).status_code == 403
+    desk.post(f"/api/staff/tickets/{tid}/advance")
+    op = staff("operator", "operator", "Ruang Operator")
+    checked = op.client.get(f"/api/staff/tickets/{tid}").get_json()["ticket"]["checked"]
+    assert checked["have"] == ["fotokopi-kk"] and checked["by"] and checked["at"]
+    assert op.post(f"/api/staff/tickets/{tid}/documents", {"have": []}).status_code == 403  # not being served

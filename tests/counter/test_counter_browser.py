@@ -81,6 +81,8 @@ def test_permohonan_akta_kelahiran_through_all_six_stations_with_a_pend_and_a_re
     checklist = front.locator('#berkas-checklist input[name="req-have"]')
     for i in range(checklist.count()):
         checklist.nth(i).check()
+    ticked = front.locator("#checklist-count").inner_text()
+    assert ticked.startswith(tuple(f"{n} dari {n} " for n in range(1, 20))), ticked  # all of them
     expect(front.locator("#act-advance")).to_contain_text("berikutnya: Petugas Scan")
     front.screenshot(path=artifacts / "counter-akta-1-pelayanan.png")
     front.click("#act-advance")
@@ -91,6 +93,10 @@ def test_permohonan_akta_kelahiran_through_all_six_stations_with_a_pend_and_a_re
     from_work_list(scan, number)
     expect(scan.locator("#applicant-shown-name")).to_have_text(NAME)  # staff see who it is
     expect(scan.locator("#applicant-form")).to_have_count(0)  # only the serving step edits it
+    # the front desk's checklist travels with the berkas: what was ticked, by whom and when
+    expect(scan.locator("#checklist-count")).to_have_text(ticked)
+    expect(scan.locator("#checklist-by")).to_contain_text("Dicentang oleh")
+    expect(scan.locator('#berkas-checklist input[name="req-have"]:checked')).to_have_count(checklist.count())
     scan.click("#act-start")
     panel_state(scan, "serving")
     scan.click("#act-pend")

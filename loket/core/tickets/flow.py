@@ -27,7 +27,7 @@ from .records import (
     set_state,
     ticket_by_id,
 )
-from .views import Outcome, ticket_view
+from .views import CHECKED, Outcome, ticket_view
 
 S = TicketState
 
@@ -131,6 +131,21 @@ def return_for_documents(
         ticket.counter = None
         event = record_event(loket, s, "ticket.returned", ticket, counter, user, missing=list(missing))
         return Outcome(ticket_view(loket, s, ticket), [event])
+
+
+def check_documents(loket: Context, actor: Actor, ticket_id: int, have: list[str]) -> Outcome:
+    """Record which required documents the officer found in the berkas (the checklist), kept for later steps."""
+    with loket.store.transaction() as s:
+        user, counter, ticket = _take(s, actor, ticket_id)
+        sop = loket.catalog.get(ticket.service_code)
+        known = [r.key for r in sop.requirements] if sop else []
+        if any(key not in known for key in have):
+            raise NotAllowed(_("Sebutkan dokumen yang kurang dari daftar persyaratan."))
+        if S(ticket.state) is not S.SERVING:
+            raise NotAllowed(_("Centang dokumen saat berkas sedang dilayani."))
+        # kept as an event (who, when, which keys): never published, the boards need none of it
+        record_event(loket, s, CHECKED, ticket, counter, user, have=[k for k in known if k in have])
+        return Outcome(ticket_view(loket, s, ticket), [])
 
 
 def resume(loket: Context, actor: Actor, ticket_id: int) -> Outcome:

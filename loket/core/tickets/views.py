@@ -25,11 +25,14 @@ from loket.core.states import (
     Priority,
     TicketState,
 )
-from loket.core.store import Counter, EventRecord, Ticket
+from loket.core.store import Counter, EventRecord, Ticket, User
 
 from .records import ahead, calls_needed, ticket_by_code, ticket_by_id, ticket_by_number, waiting_by_service
 
 S = TicketState
+
+#: The event kind that keeps a berkas's document checklist: which keys, by whom, when.
+CHECKED = "ticket.documents_checked"
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,8 @@ class TicketView:
     status_code: str = ""
     #: Where it was issued: "kiosk", "tablet", "counter", or "booking" (a booking's check-in).
     source: str = "kiosk"
+    #: The last document checklist: {"have": [keys], "by": officer, "at": iso time}; None if never ticked.
+    checked: dict[str, Any] | None = None
 
     @property
     def step_elapsed_seconds(self) -> float | None:
@@ -162,6 +167,7 @@ class TicketView:
             calls_before_no_show=self.calls_before_no_show,
             state_note=self.state_note,
             missing=self.missing,
+            checked=self.checked,
             step_detail=self.step,
             step_list=self.steps,
             gives_pickup_slip=self.gives_pickup_slip,
@@ -230,7 +236,12 @@ class Outcome:
 
 
 def ticket_view(
-    loket: Context, s: Session, t: Ticket, with_ahead: bool = False, with_visits: bool = True
+    loket: Context,
+    s: Session,
+    t: Ticket,
+    with_ahead: bool = False,
+    with_visits: bool = True,
+    with_checked: bool = True,
 ) -> TicketView:
     """The view of a ticket row, in an open session."""
     sop = loket.catalog.get(t.service_code)
@@ -281,7 +292,22 @@ def ticket_view(
         applicant={"name": t.applicant.name, "nik": t.applicant.nik} if t.applicant else None,
         ahead=ahead(loket, s, t) if with_ahead else None,
         visits=visits,
+        checked=last_checklist(s, t.id) if with_visits and with_checked else None,
     )
+
+
+def last_checklist(s: Session, ticket_id: int) -> dict[str, Any] | None:
+    """The documents last ticked for this berkas, with who ticked them and when."""
+    row = s.execute(
+        select(EventRecord.payload, EventRecord.at, User.full_name)
+        .outerjoin(User, User.id == EventRecord.officer_id)
+        .where(EventRecord.ticket_id == ticket_id, EventRecord.kind == CHECKED)
+        .order_by(EventRecord.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return {"have": list(row.payload.get("have", [])), "by": row.full_name, "at": row.at.isoformat()}
 
 
 def find(loket: Context, code_or_number: str) -> TicketView:
@@ -340,7 +366,7 @@ def work_list(loket: Context, role: Role | str, limit: int = 100) -> list[Ticket
             .order_by(Ticket.queued_at, Ticket.id)
             .limit(limit)
         ).all()
-        views = [ticket_view(loket, s, t, with_visits=True) for t in tickets]
+        views = [ticket_view(loket, s, t, with_checked=False) for t in tickets]
         return sorted(views, key=lambda v: not v.overdue)  # stable: oldest first within each
 
 
@@ -352,7 +378,7 @@ def counter_tickets(loket: Context, counter_id: int) -> list[TicketView]:
             .where(Ticket.counter_id == counter_id, Ticket.state.in_([S.CALLED.value, S.SERVING.value]))
             .order_by(Ticket.id)
         ).all()
-        return [ticket_view(loket, s, t, with_visits=True) for t in tickets]
+        return [ticket_view(loket, s, t, with_checked=False) for t in tickets]
 
 
 def hall_facing(catalog: Catalog, role: str) -> bool:

@@ -167,3 +167,24 @@ def test_the_head_of_office_changes_nothing_in_the_domain_either(loket):
         with pytest.raises(NotAllowed, match="hanya membaca"):
             queue.call_next(loket, actor)
     assert views.get(loket, t).state is S.WAITING
+
+
+def test_the_documents_the_front_desk_ticked_travel_with_the_berkas(loket, desks, clock):
+    (one, *_), operator = desks
+    t = issuing.issue(loket, KTP).ticket.id
+    assert views.get(loket, t).checked is None  # nothing ticked yet
+    with pytest.raises(NotAllowed):  # only while the berkas is being served
+        flow.check_documents(loket, one, t, ["fotokopi-kk"])
+    flow.start(loket, one, t)
+    with pytest.raises(NotAllowed):  # only documents of the service's list
+        flow.check_documents(loket, one, t, ["ijazah"])
+    flow.check_documents(loket, one, t, ["dokumen-perubahan-data"])
+    ticked = flow.check_documents(loket, one, t, ["fotokopi-kk"])  # the last checklist counts
+    assert ticked.events == []  # nothing for the boards
+    flow.advance(loket, one, t)
+    with pytest.raises(NotAllowed):  # the operator's step is not the front desk's
+        flow.check_documents(loket, one, t, [])
+    seen = views.get(loket, t).checked  # the operator opens the berkas: what was checked, by whom, when
+    assert seen == {"have": ["fotokopi-kk"], "by": "Desk Officer", "at": clock.now().isoformat()}
+    flow.start(loket, operator, t)
+    assert flow.advance(loket, operator, t).ticket.checked == seen  # the hand-over desk sees it too

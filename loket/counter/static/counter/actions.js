@@ -6,7 +6,7 @@ import { api } from "loket/request.js";
 import { config, state, say, fail, roleLabel, openTicket, renderBerkas, refreshLists } from "./context.js";
 import { closeDialog } from "./dialogs.js";
 import { loadRequirements, requirementName } from "./requirements.js";
-import { tickedFor } from "./checklist.js";
+import { tickedFor, checklistSaved } from "./checklist.js";
 import { openTransfer } from "./transfer.js";
 
 const ACTION_LOOK = {
@@ -100,6 +100,7 @@ export async function post(action, payload) {
     b.disabled = true;
   });
   try {
+    await checklistSaved(); // the ticks reach the server before the berkas moves on
     const data = await api("POST", "/api/staff/tickets/" + ticket.id + "/" + action, payload || {});
     if (data.ticket) {
       openTicket(data.ticket);
