@@ -437,6 +437,10 @@ def owner_only(path: str | os.PathLike[str]) -> None:
         os.chmod(path, 0o600)
 
 
+#: SQLite's page cache per connection, in KiB (read pages only: a small database uses less).
+SQLITE_CACHE_KIB = 16384
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """An engine for the URL; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE."""
     if url.startswith("sqlite"):
@@ -452,6 +456,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
+            # A larger page cache than SQLite's 2 MiB: a ticket row is ~1.7 kB (its steps' snapshot), so the
+            # queue's counts over a busy day's waiting tickets (ahead, waiting per service) read them from
+            # memory instead of copying each page from the OS again (5x less CPU at 2,000 waiting).
+            cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
             cur.close()
 
         @event.listens_for(engine, "begin")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hmac
 import re
+from functools import lru_cache
 
 from flask import current_app, g, request
 from flask_limiter import RequestLimit
@@ -46,7 +47,13 @@ class PinLocked(LoketError):
 
 def _limit(name: str) -> RateLimitItem | None:
     value = str(current_app.config.get(name) or "").strip()
-    return parse(value) if value and value != "0" else None
+    return _parsed(value) if value and value != "0" else None
+
+
+@lru_cache(maxsize=64)
+def _parsed(value: str) -> RateLimitItem:
+    """A limit's text parsed once (each ticket counts against LOKET_KIOSK_BURST_ALERT)."""
+    return parse(value)
 
 
 def _hit(name: str, *identifiers: str) -> bool:
@@ -127,7 +134,7 @@ def issued(device: str | None) -> None:
 
 def alert(reason: str, key: str, **payload: str) -> None:
     """Raise a staff alert, at most one per reason and key every ten minutes."""
-    if limiter.limiter.hit(parse(ALERT_EVERY), "kiosk-alert", reason, key):
+    if limiter.limiter.hit(_parsed(ALERT_EVERY), "kiosk-alert", reason, key):
         publish(prints.record_alert(loket(), reason, payload))
 
 

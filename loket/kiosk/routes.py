@@ -204,6 +204,7 @@ def ticket_answer(outcome: Outcome, device: str | None, kiosk: str | None, **ext
         pairing = guard.paired_device()  # it knows the paired kiosk's printer: no second read
         printer = printers().for_kiosk(kiosk, spec=pairing.printer if pairing and pairing.name == kiosk else ASK)
         printed = queue_ticket(loket(), t, printer, office_name(), kiosk=kiosk, paired=device)
+    url = status_url(t.status_code)  # what the printed QR carries: the status page's address
     return jsonify(
         print=printed,
         notice=issuing.blanko_notice(loket(), t.service_code),
@@ -212,10 +213,10 @@ def ticket_answer(outcome: Outcome, device: str | None, kiosk: str | None, **ext
         service_name=t.service_name,
         priority=t.priority is not None,
         ahead=t.ahead,
-        qr=status_url(t.status_code),  # what the printed QR carries: the status page's address
+        qr=url,
         issued_at=t.issued_at.isoformat(),
         requirements=[r.model_dump(mode="json") for r in sop.requirements] if sop else [],
-        status_url=status_url(t.status_code),
+        status_url=url,
         replayed=outcome.replayed,
         **extra,
     ), (200 if outcome.replayed else 201)
