@@ -8,7 +8,7 @@ from loket.services import loket
 from .printers import ASK, Printers, PrintResult, parse_printers, printers
 from .queue import PrintQueues, print_queues
 from .routes import bp
-from .tickets import print_ticket, queue_ticket, render, send, test_job, ticket_content
+from .tickets import print_ticket, queue_ticket, record_queued, render, send, test_job, ticket_content
 
 __all__ = [
     "ASK",
@@ -32,7 +32,7 @@ def init_app(app: Flask) -> None:
     """Build the printers from the configuration; a kiosk's printer set by the admin wins."""
     registry = app.extensions["printers"] = Printers(app.config)
     registry.device_printer = _kiosk_printer
-    app.extensions["print_queues"] = PrintQueues(app)
+    app.extensions["print_queues"] = PrintQueues(app, later=record_queued)
     app.register_blueprint(bp)
 
 

@@ -12,19 +12,31 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, current_app
 
 from loket.hardware.printer import Printer
 
-Job = Callable[[], None]
+#: A job prints; it may hand back something to note afterwards (a print's record), which the worker passes
+#: to `later` together with the notes of the jobs run just after it (see `_work`).
+Job = Callable[[], Any]
+
+#: At most this many jobs' notes wait for one `later` call.
+BATCH = 64
 
 
 class PrintQueues:
-    """A worker thread per printer, started on its first job; jobs run in order inside an app context."""
+    """A worker thread per printer, started on its first job; jobs run in order inside an app context.
 
-    def __init__(self, app: Flask):
+    `later(notes)`: what the worker does with the jobs' notes (the print records): after a job whose queue
+    is then empty, or after BATCH jobs, for all those jobs at once (a burst of tickets is recorded in one
+    transaction instead of one each). A queue's jobs count as done (`wait_idle`) once their notes are.
+    """
+
+    def __init__(self, app: Flask, later: Callable[[list[Any]], None] | None = None):
         self.app = app
+        self._later = later
         self._queues: dict[str, queue.Queue[Job]] = {}
         self._lock = threading.Lock()
 
@@ -39,15 +51,29 @@ class PrintQueues:
         jobs.put(job)
 
     def _work(self, jobs: queue.Queue[Job]) -> None:
+        notes: list[Any] = []
+        ran = 0
         while True:
             job = jobs.get()
+            ran += 1
             try:
                 with self.app.app_context():
-                    job()
+                    note = job()
+                if note is not None:
+                    notes.append(note)
             except Exception:
                 self.app.logger.exception("print job failed")
-            finally:
-                jobs.task_done()
+            if jobs.empty() or ran >= BATCH:
+                try:
+                    if notes and self._later is not None:
+                        with self.app.app_context():
+                            self._later(notes)
+                except Exception:
+                    self.app.logger.exception("recording print jobs failed")
+                finally:
+                    for _ in range(ran):
+                        jobs.task_done()
+                    notes, ran = [], 0
 
     def wait_idle(self) -> None:
         """Block until every queued job has run (tests, and a graceful stop)."""

@@ -20,6 +20,7 @@ from loket.hardware.printer import (
 )
 from loket.public_url import status_url
 from loket.realtime import publish, to_kiosk
+from loket.services import loket as current_loket
 
 from .printers import PrintResult
 from .queue import print_queues
@@ -113,15 +114,19 @@ def queue_ticket(
     job = render(ticket_content(loket, view, office_name), printer, kind="ticket")
     ticket_id, number = view.id, view.number
 
-    def run() -> None:
+    def run() -> prints.PrintNote:
         result = send(printer, job)
         if paired:  # first: the resident waits in front of that screen (and recording may fail)
             to_kiosk(paired, "print.outcome", {"number": number, **result.as_dict()})
-        publish(
-            prints.record_print(
-                loket, ticket_id, "ticket", result.ok, result.printer, result.reason, kiosk, number=number
-            )
+        # noted by the queue's worker with the prints queued beside it (record_queued)
+        return prints.PrintNote(
+            ticket_id, number, "ticket", result.ok, result.printer, result.reason, kiosk, loket.clock.now()
         )
 
     print_queues().submit(printer, run)
     return {"state": "queued", "ok": None, "printer": printer.describe(), "reason": None, "message": None}
+
+
+def record_queued(notes: list[prints.PrintNote]) -> None:
+    """The print queues' `later`: a burst of queued prints recorded in one transaction, then published."""
+    publish(prints.record_prints(current_loket(), notes))

@@ -6,8 +6,10 @@ import socket
 import threading
 
 import pytest
+from sqlalchemy import event, select
 
 from loket.app import socketio
+from loket.core.store import EventRecord
 from loket.hardware.printer.emulator import NetworkPrinterEmulator
 from loket.hardware.printer.readback import qr_payloads
 from tests.fixtures.web import holder_status, make_app
@@ -134,5 +136,31 @@ def test_four_tickets_at_one_printer_are_answered_at_once_and_print_in_order(tmp
         ]
         held.close()
         assert [qr_payloads(job) for job in held.jobs] == [[a["qr"]] for a in answers], "printed in order, once each"
+    finally:
+        app.extensions["loket"].store.dispose()
+
+
+def test_a_burst_of_prints_is_recorded_in_one_transaction_in_order(tmp_path, demo_database, held):
+    """Issue 12: the printer's worker notes the prints of a burst together (one commit), each as before."""
+    app = office(tmp_path, demo_database, held.address, timeout=60)
+    engine = app.extensions["loket"].store.engine
+    commits = []
+    try:
+        client = app.test_client()
+        answers = [client.post("/api/tickets", json={"service": KTP}).get_json() for _ in range(4)]
+        event.listen(engine, "commit", lambda conn: commits.append(conn))
+        held.release()
+        app.extensions["print_queues"].wait_idle()
+        assert len(commits) == 1, "the four prints in one transaction"
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(EventRecord.kind, EventRecord.ticket_id, EventRecord.payload)
+                .where(EventRecord.kind == "ticket.printed")
+                .order_by(EventRecord.id)
+            ).all()
+        assert [(r.payload["number"], r.payload["kind"], r.payload["kiosk"]) for r in rows] == [
+            (a["number"], "ticket", "lobby") for a in answers
+        ]
+        assert all(r.ticket_id for r in rows)
     finally:
         app.extensions["loket"].store.dispose()

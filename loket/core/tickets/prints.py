@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -43,6 +46,43 @@ def record_print(
         row = {"at": loket.clock.now(), "kind": name, "ticket_id": ticket_id, "officer_id": user_id, "payload": payload}
         s.connection().execute(INSERT_EVENT, row)  # one statement, no ORM object: every ticket's print is noted
         return [Event(name, payload, ticket_id, None, user_id)]
+
+
+@dataclass(frozen=True)
+class PrintNote:
+    """A print to note (`record_prints`): what `record_print` takes, and when it was printed."""
+
+    ticket_id: int
+    number: str
+    kind: str
+    ok: bool
+    printer: str
+    reason: str | None
+    kiosk: str | None
+    at: datetime
+    user_id: int | None = None
+
+
+def record_prints(loket: Context, notes: Sequence[PrintNote]) -> list[Event]:
+    """Note several prints as `record_print` notes one, in one transaction (a printer's queue after a burst)."""
+    rows, events = [], []
+    for note in notes:
+        payload = {
+            "number": note.number,
+            "kind": note.kind,
+            "printer": note.printer,
+            "kiosk": note.kiosk,
+            "reason": note.reason,
+        }
+        name = "ticket.printed" if note.ok else "printer.failed"
+        rows.append(
+            {"at": note.at, "kind": name, "ticket_id": note.ticket_id, "officer_id": note.user_id, "payload": payload}
+        )
+        events.append(Event(name, payload, note.ticket_id, None, note.user_id))
+    if rows:
+        with loket.store.transaction() as s:
+            s.connection().execute(INSERT_EVENT, rows)
+    return events
 
 
 def printer_alerts(loket: Context, limit: int = 20) -> list[dict[str, Any]]:
