@@ -34,6 +34,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
 
@@ -549,7 +550,7 @@ class Store:
 #: INSERT ... ON CONFLICT DO UPDATE ... RETURNING, the same on SQLite (3.35+) and PostgreSQL. Written as
 #: text: SQLAlchemy's on_conflict constructs have no cache key, so they were compiled again for every
 #: ticket (0.6 ms of CPU each).
-_NEXT_NUMBER = text(
+NEXT_NUMBER = text(
     "INSERT INTO number_sequences (service_day, prefix, last_seq) VALUES (:day, :prefix, 1) "
     "ON CONFLICT (service_day, prefix) DO UPDATE SET last_seq = number_sequences.last_seq + 1 "
     "RETURNING last_seq"
@@ -562,7 +563,65 @@ def next_number(conn: Connection | Session, day: date, prefix: str) -> int:
     It holds the row lock until commit on PostgreSQL; on SQLite the whole transaction already holds
     the write lock (BEGIN IMMEDIATE).
     """
-    return int(conn.execute(_NEXT_NUMBER, {"day": day, "prefix": prefix}).scalar_one())
+    return int(conn.execute(NEXT_NUMBER, {"day": day, "prefix": prefix}).scalar_one())
+
+
+_REQUIRED = object()
+
+
+class Direct:
+    """A Core statement the kiosk runs for every ticket (issue 12), straight on SQLite's DB-API cursor.
+
+    SQLAlchemy's execution (its context, events and result objects) cost more CPU than SQLite running
+    the statement. On SQLite, the statement is compiled once with the dialect (its SQL, the order of its
+    parameters and SQLAlchemy's own conversions of them: dates, UTC datetimes, JSON), then each run only
+    converts the values and calls the cursor, in the caller's transaction; what is stored is what
+    SQLAlchemy would store. Errors are SQLAlchemy's (IntegrityError, OperationalError, ...). On any other
+    database (PostgreSQL) it runs through SQLAlchemy as before. Engine events (before_cursor_execute,
+    echo) do not see the direct runs.
+    """
+
+    def __init__(self, statement: Any, keys: tuple[str, ...] = ()):
+        self.statement = statement
+        self.keys = keys  # an INSERT's columns
+        self._compiled: tuple[str, list[tuple[str, Any, Any]]] | None = None
+
+    def _compile(self, dialect: Dialect) -> tuple[str, list[tuple[str, Any, Any]]]:
+        if self._compiled is None:
+            compiled = self.statement.compile(
+                dialect=dialect,
+                column_keys=list(self.keys) or None,
+                compile_kwargs={"render_postcompile": True},
+            )
+            names = compiled.positiontup or []
+            if self.keys and not set(names) <= set(self.keys):  # a default SQLAlchemy would fill in per run
+                raise ValueError(f"give every column of {self.statement}: {sorted(set(names) - set(self.keys))}")
+            order = [
+                (
+                    name,
+                    _REQUIRED if compiled.binds[name].required else compiled.params.get(name),
+                    compiled.binds[name].type._cached_bind_processor(dialect),
+                )
+                for name in names
+            ]
+            self._compiled = (str(compiled), order)
+        return self._compiled
+
+    def run(self, conn: Connection, params: dict[str, Any]) -> Any:
+        """Run with `params`: SQLite's cursor (lastrowid, fetchone) on SQLite, else SQLAlchemy's result."""
+        if conn.dialect.name != "sqlite":
+            return conn.execute(self.statement, params)
+        sql, order = self._compile(conn.dialect)
+        values = []
+        for name, constant, process in order:
+            value = params[name] if constant is _REQUIRED else params.get(name, constant)
+            values.append(process(value) if process is not None else value)
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql, values)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise DBAPIError.instance(sql, values, exc, conn.dialect.loaded_dbapi.Error) from exc
+        return cursor
 
 
 __all__ = [
@@ -572,6 +631,7 @@ __all__ = [
     "BookingSlot",
     "Counter",
     "Device",
+    "Direct",
     "EventRecord",
     "NumberSequence",
     "OutboxMessage",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Date, String, bindparam, func, insert, literal, null, select, union_all
+from sqlalchemy import Date, String, bindparam, func, insert, literal, literal_column, null, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,7 +21,7 @@ from loket.core.messages import _, texts
 from loket.core.roles import Actor
 from loket.core.settings import OfficeSettings
 from loket.core.states import QUEUED, Priority, TicketState, check_transition
-from loket.core.store import BookingSlot, StepVisit, Ticket, UTCDateTime, next_number
+from loket.core.store import NEXT_NUMBER, BookingSlot, Direct, StepVisit, Ticket, UTCDateTime
 
 from .queue import busy_counters_by_role, estimate, recent_first_steps, waiting_by_role
 from .records import (
@@ -171,19 +171,50 @@ def serve_walk_in(loket: Context, actor: Actor, service_code: str, priority: str
         return Outcome(ticket_view(loket, s, ticket), events)
 
 
+_NEXT_NUMBER = Direct(NEXT_NUMBER)
+
 # The kiosk's statements, built once: SQLAlchemy compiles a statement once, but building it again for
 # every ticket cost more CPU than running it.
-_INSERT_TICKET = insert(Ticket).returning(Ticket.id)
-_INSERT_VISIT = insert(StepVisit)
+# On SQLite they run straight on the DB-API cursor (store.Direct: SQLAlchemy's execution cost more than them).
+_TICKET_KEYS = (
+    "service_day",
+    "prefix",
+    "seq",
+    "number",
+    "service_code",
+    "steps",
+    "priority",
+    "source",
+    "issuer",
+    "idempotency_key",
+    "phone",
+    "state",
+    "step_index",
+    "current_role",
+    "queue_key",
+    "queued_at",
+    "call_count",
+    "surveyed",
+    "issued_at",
+    "version",
+)
+_INSERT_TICKET = Direct(insert(Ticket).returning(Ticket.id), _TICKET_KEYS)
+_INSERT_VISIT = Direct(insert(StepVisit), ("ticket_id", "step_index", "role", "target_minutes", "entered_at"))
 #: A new ticket's place: how many wait before it for its step's role, and how many wait for its service.
-_PLACE = select(
-    func.count().filter(
-        Ticket.current_role == bindparam("role"),
-        (Ticket.queue_key < bindparam("place"))
-        | ((Ticket.queue_key == bindparam("place")) & (Ticket.id < bindparam("id"))),
-    ),
-    func.count().filter(Ticket.service_code == bindparam("service")),
-).where(Ticket.state.in_([st.value for st in QUEUED]), Ticket.queued_at >= bindparam("day_start"))
+_PLACE = Direct(
+    select(
+        func.count().filter(
+            Ticket.current_role == bindparam("role"),
+            (Ticket.queue_key < bindparam("place"))
+            | ((Ticket.queue_key == bindparam("place")) & (Ticket.id < bindparam("id"))),
+        ),
+        func.count().filter(Ticket.service_code == bindparam("service")),
+    ).where(
+        # the states written out (an IN list of parameters is expanded per run, which Direct does not do)
+        Ticket.state.in_([literal_column(repr(st.value)) for st in sorted(QUEUED)]),
+        Ticket.queued_at >= bindparam("day_start"),
+    )
+)
 
 
 def new_ticket(
@@ -216,7 +247,7 @@ def new_ticket(
     # with another kiosk issuing for the same service (PostgreSQL row lock;
     # SQLite holds the database write lock already).
     # The walk-in share below is counted the same way, under the same lock (booking/walkin.py).
-    seq = next_number(conn, day, sop.prefix)
+    seq = int(_NEXT_NUMBER.run(conn, {"day": day, "prefix": sop.prefix}).fetchone()[0])
     verdict = availability(loket, s, sop, settings, count=quota and settings.rule(sop.code).quota is not None)
     if not verdict.ok and (quota or verdict.reason not in ("quota_full", "walk_in_full")):
         label = verdict.message or texts(_("Layanan tidak tersedia."))
@@ -225,8 +256,8 @@ def new_ticket(
     first = steps[0]
     number = f"{sop.prefix}-{seq:03d}"
     place = queue_key(loket, queued_as or now, prio)
-    ticket_id = conn.execute(
-        _INSERT_TICKET,
+    ticket_id = _INSERT_TICKET.run(
+        conn,
         {
             "service_day": day,
             "prefix": sop.prefix,
@@ -249,9 +280,9 @@ def new_ticket(
             "issued_at": now,
             "version": 1,
         },
-    ).scalar_one()
-    conn.execute(
-        _INSERT_VISIT,
+    ).fetchone()[0]
+    _INSERT_VISIT.run(
+        conn,
         {
             "ticket_id": ticket_id,
             "step_index": 0,
@@ -260,8 +291,8 @@ def new_ticket(
             "entered_at": now,
         },
     )
-    ahead, waiting = conn.execute(
-        _PLACE,
+    ahead, waiting = _PLACE.run(
+        conn,
         {
             "role": first["role"],
             "place": place,
@@ -269,7 +300,7 @@ def new_ticket(
             "service": sop.code,
             "day_start": loket.clock.day_start(day),
         },
-    ).one()
+    ).fetchone()
     view = TicketView(
         id=ticket_id,
         number=number,

@@ -17,7 +17,7 @@ from loket.core.outbox import moments
 from loket.core.qr import code_in, is_short
 from loket.core.roles import ROLE_LABELS, Actor, Role
 from loket.core.states import FINAL, QUEUED, TicketState
-from loket.core.store import Counter, EventRecord, StepVisit, Ticket, User
+from loket.core.store import Counter, Direct, EventRecord, StepVisit, Ticket, User
 
 S = TicketState
 
@@ -171,6 +171,10 @@ def calls_needed(loket: Context) -> int:
 
 #: An event row written at once (a ticket just written, a print noted): built once.
 INSERT_EVENT = insert(EventRecord)
+#: A new ticket's event, with its id (on SQLite straight on the cursor: the kiosk's hot path, issue 12).
+_INSERT_EVENT_ID = Direct(
+    insert(EventRecord).returning(EventRecord.id), ("at", "kind", "ticket_id", "counter_id", "officer_id", "payload")
+)
 
 
 class EventSubject(Protocol):
@@ -226,6 +230,5 @@ def record_event(
         # The resident's message, if the event makes one, in this same transaction: never lost, never twice.
         moments.on_event(loket, s, kind, ticket, counter, event_id, extra)
     else:  # the view of a ticket just written (issuing.new_ticket): its row is there, write the event now
-        inserted = s.connection().execute(INSERT_EVENT, row).inserted_primary_key
-        event_id = inserted[0] if inserted else None
+        event_id = _INSERT_EVENT_ID.run(s.connection(), row).fetchone()[0]
     return Event(kind, payload, ticket.id, counter.id if counter else None, user.id if user else None, event_id)
