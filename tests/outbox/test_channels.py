@@ -20,7 +20,9 @@ from loket.core.outbox import limits
 from loket.core.outbox.channels import GammuFiles, OutgoingMessage, SmtpChannel, key_tag
 from loket.core.outbox.worker import OutboxPolicy, deliver_due
 from loket.core.store import EventRecord, OutboxMessage
+from loket.core.tickets.prints import kiosk_alerts
 from loket.outbox import channels, route_names
+from tests.outbox.gateway import start_gateway
 from tests.outbox.mailserver import free_port, start_mailserver
 
 POLICY = OutboxPolicy(retry_base_seconds=1, retry_cap_seconds=2, max_attempts=3)
@@ -223,3 +225,28 @@ def test_at_a_daily_cap_messages_wait_for_tomorrow_or_a_higher_cap_and_staff_hea
     deliver_due(loket, routes, "w1", POLICY)
     assert states(loket) == ["sent"] * 5
     assert len(list((tmp_path / "outbox").iterdir())) == 5
+
+
+def test_a_gateway_down_shows_on_the_staff_alert_list_once_and_its_health_until_it_is_back(loket):
+    gateway = start_gateway()
+    try:
+        routes = channels({"OUTBOX_GATEWAY_URL": gateway.url})
+        for r in range(3):
+            add(loket, 1, "phone", r)
+        gateway.down = True
+        assert deliver_due(loket, routes, "w1", POLICY).retried == 3
+        loket.clock.advance(seconds=5)
+        assert deliver_due(loket, routes, "w1", POLICY).retried == 3
+        shown = kiosk_alerts(loket)  # what GET /api/staff/alerts gives the counter desks
+        assert [a["reason"] for a in shown] == ["channel_down"] and shown[0]["channel"] == "http"
+        http = next(c for c in limits.health(loket, {"phone": "http"})["channels"] if c["name"] == "http")
+        assert http["failing_since"] and "503" in http["last_error"] and http["queue"] == 3
+
+        gateway.down = False
+        loket.clock.advance(seconds=5)
+        assert deliver_due(loket, routes, "w1", POLICY).sent == 3
+        http = next(c for c in limits.health(loket, {"phone": "http"})["channels"] if c["name"] == "http")
+        assert http["failing_since"] is None and http["last_success_at"] and http["queue"] == 0
+        assert len(gateway.accepted) == 3 and len(kiosk_alerts(loket)) == 1
+    finally:
+        gateway.close()

@@ -78,7 +78,9 @@ class Channel(Protocol):
 #: The body the gateway gets when the office sets none: JSON, each "{...}" filled in (see `fill`).
 DEFAULT_BODY = '{"to": "{to}", "message": "{text}", "idempotency_key": "{key}"}'
 #: Answers a later try may turn into a success; any other 4xx is the request's fault and is not tried again.
-RETRY_STATUSES = frozenset({408, 409, 425, 429})
+#: 401/403: the office's token is wrong or expired, a fault of the channel, not of the message: the messages
+#: wait (the channel shows as failing, staff are alerted) until the token is fixed, none is given up for it.
+RETRY_STATUSES = frozenset({401, 403, 408, 409, 425, 429})
 
 
 def fill(template: Any, values: dict[str, str]) -> Any:

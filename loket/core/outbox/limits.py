@@ -125,8 +125,13 @@ def give_back(s: Session, name: str, day: date) -> None:
     )
 
 
-def record_outcome(loket: Context, s: Session, name: str, ok: bool, detail: str = "") -> dict[str, Any] | None:
-    """Note a try's outcome on the channel; the alert payload when this failure starts an outage."""
+def record_outcome(
+    loket: Context, s: Session, name: str, ok: bool, detail: str = "", channel_fault: bool = True
+) -> dict[str, Any] | None:
+    """Note a try's outcome on the channel; the alert payload when this failure starts an outage.
+
+    `channel_fault`: the channel failed (down, 5xx, timeout, log-in refused), not just this one message (a
+    number or address refused for good: that message's own alert says so, the channel is not "down")."""
     now = loket.clock.now()
     _insert(s, OutboxChannelState, name=name)
     state = OutboxChannelState
@@ -134,6 +139,8 @@ def record_outcome(loket: Context, s: Session, name: str, ok: bool, detail: str 
         s.execute(update(state).where(state.name == name).values(last_success_at=now, failing_since=None))
         return None
     s.execute(update(state).where(state.name == name).values(last_failure_at=now, last_error=detail[:500]))
+    if not channel_fault:
+        return None
     # Only the worker whose UPDATE sets failing_since raises the alert: one per outage, across workers.
     started = s.execute(
         update(state)

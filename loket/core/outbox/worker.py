@@ -177,7 +177,9 @@ def finish(
         common = {"claimed_by": None, "claimed_until": None, "updated_at": now}
         alerts: list[Event] = []
         if message.route:
-            down = limits.record_outcome(loket, s, message.route, delivery.ok, _redacted(delivery.detail))
+            down = limits.record_outcome(
+                loket, s, message.route, delivery.ok, _redacted(delivery.detail), channel_fault=delivery.retry
+            )
             if down is not None:
                 alerts.append(Event("kiosk.alert", dict(down, at=now.isoformat())))
             if not delivery.ok and message.counted_on is not None:
