@@ -170,7 +170,10 @@ def finish(
     now = loket.clock.now()
     mine = and_(M.id == message.id, M.state == SENDING, M.claimed_by == worker)
     with loket.store.transaction() as s:
-        row = s.execute(select(M.attempts, M.ticket_id).where(mine)).one_or_none()
+        held = select(M.attempts, M.ticket_id).where(mine)
+        if loket.store.is_postgres:  # held until commit: a worker reclaiming it after its lease skips it meanwhile,
+            held = held.with_for_update()  # so this outcome (and its count given back) is recorded once
+        row = s.execute(held).one_or_none()
         if row is None:  # the lease ran out and another worker took it: its outcome counts
             return "", []
         attempts, ticket_id = row
