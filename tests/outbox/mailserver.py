@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 @dataclass
@@ -38,8 +39,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_mailserver(port: int | None = None) -> tuple[Controller, Mailbox]:
+def start_mailserver(port: int | None = None, login: tuple[str, str] | None = None) -> tuple[Controller, Mailbox]:
+    """The server; with `login` (user, password) it checks AUTH (PLAIN/LOGIN, over plain TCP here)."""
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=port or free_port())
+    extra: dict[str, Any] = {}
+    if login is not None:
+
+        def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+            ok = isinstance(data, LoginPassword) and (data.login.decode(), data.password.decode()) == login
+            return AuthResult(success=ok, handled=False)  # aiosmtpd answers 235 or 535 itself
+
+        extra = {"auth_require_tls": False, "authenticator": authenticator}
+    controller = Controller(box, hostname="127.0.0.1", port=port or free_port(), **extra)
     controller.start()
     return controller, box

@@ -125,6 +125,22 @@ def test_a_refused_address_is_given_up_a_server_down_is_tried_again_and_staff_he
     assert len(box.received) == 2
 
 
+def test_the_smtp_log_in_is_used_and_a_wrong_password_is_the_channels_fault_not_the_messages(loket):
+    controller, box = start_mailserver(login=("antrean", "rahasia"))
+    try:
+        wrong = smtp_config(controller, OUTBOX_SMTP_USER="antrean", OUTBOX_SMTP_PASSWORD="salah")
+        add(loket, 1, "email", 1, "warga@example.id")
+        assert deliver_due(loket, channels(wrong), "w1", POLICY).retried == 1  # waits: not given up
+        (alert,) = alerts(loket)
+        assert alert["reason"] == "channel_down" and "535" in alert["detail"]
+        right = smtp_config(controller, OUTBOX_SMTP_USER="antrean", OUTBOX_SMTP_PASSWORD="rahasia")
+        loket.clock.advance(seconds=5)
+        assert deliver_due(loket, channels(right), "w1", POLICY).sent == 1
+        assert [m["To"] for m in box.received] == ["warga@example.id"]
+    finally:
+        controller.stop()
+
+
 def test_the_phone_channel_is_chosen_by_configuration(tmp_path):
     assert route_names({"OUTBOX_GATEWAY_URL": "http://gw"}) == {"phone": "http"}
     assert route_names({"OUTBOX_GAMMU_OUTBOX": str(tmp_path)}) == {"phone": "sms"}
