@@ -154,6 +154,7 @@ def outbox_worker() -> None:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(api_routes.bp)
+    channels(app.config)  # a channel named but not set up (or set up wrongly) stops start-up, not a send
     app.extensions["outbox_routes"] = route_names(app.config)  # kind -> channel name, for the admin page
     app.cli.add_command(outbox_worker)
     if app.config.get("OUTBOX_WORKER") != "embedded":

@@ -22,6 +22,7 @@ from loket.core.outbox.worker import OutboxPolicy, deliver_due
 from loket.core.store import EventRecord, OutboxMessage
 from loket.core.tickets.prints import kiosk_alerts
 from loket.outbox import channels, route_names
+from tests.fixtures.web import make_app
 from tests.outbox.gateway import start_gateway
 from tests.outbox.mailserver import free_port, start_mailserver
 
@@ -150,6 +151,8 @@ def test_the_phone_channel_is_chosen_by_configuration(tmp_path):
     assert channels({}) is None
     with pytest.raises(ValueError):
         channels({"OUTBOX_PHONE_CHANNEL": "sms"})  # named but not set up: start-up stops
+    with pytest.raises(ValueError, match="LOKET_OUTBOX_SMTP_FROM"):
+        make_app(tmp_path, "sqlite://", OUTBOX_SMTP_HOST="127.0.0.1")  # no sender: the app does not start
 
 
 def gammu_config(tmp_path: Path) -> tuple[Path, dict]:
