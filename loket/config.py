@@ -154,6 +154,25 @@ def load_config(instance_path: str | Path) -> dict:
         "OUTBOX_GATEWAY_AUTH": os.environ.get("LOKET_OUTBOX_GATEWAY_AUTH", ""),
         "OUTBOX_GATEWAY_BODY": os.environ.get("LOKET_OUTBOX_GATEWAY_BODY", ""),
         "OUTBOX_GATEWAY_TIMEOUT": float(os.environ.get("LOKET_OUTBOX_GATEWAY_TIMEOUT") or 10),
+        # Which channel takes messages for a phone number: "http" (the gateway above), "sms" (gammu-smsd, below)
+        # or "none"; unset: the gateway if its URL is set, else gammu-smsd if its folder is set.
+        "OUTBOX_PHONE_CHANNEL": os.environ.get("LOKET_OUTBOX_PHONE_CHANNEL", ""),
+        # SMS through a GSM modem: gammu-smsd with its FILES backend (gammu-smsd-files(7)). Loket writes to its
+        # OutboxPath; with its SentSMSPath and ErrorSMSPath Loket also recognises a message already handed over.
+        # Priority: the file name's letter (A first).
+        "OUTBOX_GAMMU_OUTBOX": os.environ.get("LOKET_OUTBOX_GAMMU_OUTBOX", ""),
+        "OUTBOX_GAMMU_SENT": os.environ.get("LOKET_OUTBOX_GAMMU_SENT", ""),
+        "OUTBOX_GAMMU_ERROR": os.environ.get("LOKET_OUTBOX_GAMMU_ERROR", ""),
+        "OUTBOX_GAMMU_PRIORITY": os.environ.get("LOKET_OUTBOX_GAMMU_PRIORITY", "C"),
+        # E-mail (messages for an e-mail address): the office's SMTP server; security starttls (587), ssl (465)
+        # or none (25, a relay on the office network); the sender address is required.
+        "OUTBOX_SMTP_HOST": os.environ.get("LOKET_OUTBOX_SMTP_HOST", ""),
+        "OUTBOX_SMTP_PORT": _env_int("LOKET_OUTBOX_SMTP_PORT", 587),
+        "OUTBOX_SMTP_SECURITY": os.environ.get("LOKET_OUTBOX_SMTP_SECURITY", "starttls"),
+        "OUTBOX_SMTP_USER": os.environ.get("LOKET_OUTBOX_SMTP_USER", ""),
+        "OUTBOX_SMTP_PASSWORD": os.environ.get("LOKET_OUTBOX_SMTP_PASSWORD", ""),
+        "OUTBOX_SMTP_FROM": os.environ.get("LOKET_OUTBOX_SMTP_FROM", ""),
+        "OUTBOX_SMTP_TIMEOUT": float(os.environ.get("LOKET_OUTBOX_SMTP_TIMEOUT") or 10),
         # "embedded": a worker inside each server process (started on its first request); "off": run
         # `flask --app loket.app outbox-worker` as its own process(es) instead. Tests leave it off.
         "OUTBOX_WORKER": os.environ.get("LOKET_OUTBOX_WORKER", "embedded"),

@@ -9,7 +9,8 @@ PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 # libzbar0: pyzbar's decoder. chromium: kiosk browser and browser tests.
 # espeak-ng + sox: offline Indonesian voice for the display. fonts: ticket preview.
-APT_PACKAGES=(libzbar0 chromium espeak-ng sox fonts-dejavu-core)
+# gammu-smsd: the SMS modem daemon; tests/outbox runs it (dummy phone) on the files Loket writes for it.
+APT_PACKAGES=(libzbar0 chromium espeak-ng sox fonts-dejavu-core gammu-smsd)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 

@@ -412,6 +412,29 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
 
 
+class OutboxChannelState(Base):
+    """A delivery channel's health ("http", "sms", "smtp"), for the admin page and the staff alert."""
+
+    __tablename__ = "outbox_channels"
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    last_success_at: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    #: Set by the first failure after a success (one staff alert per outage); cleared by the next success.
+    failing_since: Mapped[datetime | None]
+
+
+class OutboxChannelDay(Base):
+    """Messages a channel took on one service day, counted against the office's daily cap."""
+
+    __tablename__ = "outbox_channel_days"
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    used: Mapped[int] = mapped_column(Integer, default=0)
+    #: The cap was reached today and staff were told (once a day per channel).
+    capped_alerted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 def private_sqlite_file(url: str) -> None:
     """Create an SQLite database file readable by its owner only (0600) before SQLite opens it.
 

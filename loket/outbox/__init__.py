@@ -4,6 +4,11 @@
 on PostgreSQL they share the outbox safely. With LOKET_OUTBOX_WORKER=embedded (the default) each server
 process runs one in the background from its first request; LOKET_OUTBOX_WORKER=off does not, nor does a
 test app unless its config sets OUTBOX_WORKER_IN_TESTS.
+
+Channels (README, "Messages to residents"): rows for a phone number go to LOKET_OUTBOX_PHONE_CHANNEL
+("http": the WhatsApp/SMS gateway at LOKET_OUTBOX_GATEWAY_URL; "sms": gammu-smsd's outbox folder
+LOKET_OUTBOX_GAMMU_OUTBOX), rows for an e-mail address to SMTP (LOKET_OUTBOX_SMTP_HOST). A kind with no
+channel configured waits in the outbox (the admin page counts them) and is never given up for that.
 """
 
 from __future__ import annotations
@@ -18,22 +23,80 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from loket.core.outbox.channels import Channel, HttpGateway
+from loket.core.outbox.channels import GammuFiles, HttpGateway, Route, Routes, SmtpChannel
 from loket.core.outbox.worker import OutboxPolicy, run
 from loket.realtime.publish import publish
 from loket.services import loket
 
+from . import routes as api_routes
 
-def channel(config: dict[str, Any]) -> Channel | None:
-    """The channel the configuration names; None when there is none (messages wait in the outbox)."""
-    if not config.get("OUTBOX_GATEWAY_URL"):
-        return None
-    return HttpGateway(
-        config["OUTBOX_GATEWAY_URL"],
-        config.get("OUTBOX_GATEWAY_AUTH", ""),
-        config.get("OUTBOX_GATEWAY_BODY", ""),
-        float(config.get("OUTBOX_GATEWAY_TIMEOUT", 10)),
-    )
+#: What to set when nothing can be sent (the command's complaint).
+NOTHING_SET = (
+    "set LOKET_OUTBOX_GATEWAY_URL (WhatsApp/SMS gateway), LOKET_OUTBOX_GAMMU_OUTBOX (gammu-smsd) "
+    "or LOKET_OUTBOX_SMTP_HOST (e-mail): there is no channel to deliver to"
+)
+
+
+def phone_channel_name(config: dict[str, Any]) -> str:
+    """ "http", "sms" or "" (none): LOKET_OUTBOX_PHONE_CHANNEL, else whichever of the two is configured."""
+    chosen = (config.get("OUTBOX_PHONE_CHANNEL") or "").strip().lower()
+    if chosen:
+        if chosen not in ("http", "sms", "none"):
+            raise ValueError("LOKET_OUTBOX_PHONE_CHANNEL is http, sms or none")
+        return "" if chosen == "none" else chosen
+    if config.get("OUTBOX_GATEWAY_URL"):
+        return "http"
+    return "sms" if config.get("OUTBOX_GAMMU_OUTBOX") else ""
+
+
+def route_names(config: dict[str, Any]) -> dict[str, str]:
+    """kind -> channel name, as configured (for the admin page, without building the channels)."""
+    names = {}
+    if phone_channel_name(config):
+        names["phone"] = phone_channel_name(config)
+    if config.get("OUTBOX_SMTP_HOST"):
+        names["email"] = "smtp"
+    return names
+
+
+def channels(config: dict[str, Any]) -> Routes | None:
+    """The channels the configuration names, by outbox kind; None when there is none (messages wait).
+
+    A channel named but not set up (LOKET_OUTBOX_PHONE_CHANNEL=sms without a folder) stops start-up."""
+    by_kind: dict[str, Route] = {}
+    phone = phone_channel_name(config)
+    if phone == "http":
+        if not config.get("OUTBOX_GATEWAY_URL"):
+            raise ValueError("LOKET_OUTBOX_PHONE_CHANNEL=http needs LOKET_OUTBOX_GATEWAY_URL")
+        gateway = HttpGateway(
+            config["OUTBOX_GATEWAY_URL"],
+            config.get("OUTBOX_GATEWAY_AUTH", ""),
+            config.get("OUTBOX_GATEWAY_BODY", ""),
+            float(config.get("OUTBOX_GATEWAY_TIMEOUT", 10)),
+        )
+        by_kind["phone"] = Route("http", gateway)
+    elif phone == "sms":
+        if not config.get("OUTBOX_GAMMU_OUTBOX"):
+            raise ValueError("LOKET_OUTBOX_PHONE_CHANNEL=sms needs LOKET_OUTBOX_GAMMU_OUTBOX")
+        sms = GammuFiles(
+            config["OUTBOX_GAMMU_OUTBOX"],
+            config.get("OUTBOX_GAMMU_SENT", ""),
+            config.get("OUTBOX_GAMMU_ERROR", ""),
+            config.get("OUTBOX_GAMMU_PRIORITY") or "C",
+        )
+        by_kind["phone"] = Route("sms", sms)
+    if config.get("OUTBOX_SMTP_HOST"):
+        mail = SmtpChannel(
+            config["OUTBOX_SMTP_HOST"],
+            int(config.get("OUTBOX_SMTP_PORT") or 587),
+            config.get("OUTBOX_SMTP_FROM", ""),
+            config.get("OUTBOX_SMTP_USER", ""),
+            config.get("OUTBOX_SMTP_PASSWORD", ""),
+            config.get("OUTBOX_SMTP_SECURITY") or "starttls",
+            float(config.get("OUTBOX_SMTP_TIMEOUT") or 10),
+        )
+        by_kind["email"] = Route("smtp", mail)
+    return Routes(by_kind) if by_kind else None
 
 
 def policy(config: dict[str, Any]) -> OutboxPolicy:
@@ -51,9 +114,9 @@ def worker_name() -> str:
 
 def deliver_forever(app: Flask, stop: threading.Event) -> None:
     """The worker's loop, in an app context (status links, alerts published to the staff pages)."""
-    gateway = channel(app.config)
-    if gateway is None:  # nothing to send with: the messages wait, none is given up, until a gateway is set
-        app.logger.info("outbox: no LOKET_OUTBOX_GATEWAY_URL, messages wait in the outbox")
+    gateway = channels(app.config)
+    if gateway is None:  # nothing to send with: the messages wait, none is given up, until a channel is set
+        app.logger.info("outbox: no channel configured, messages wait in the outbox")
         return
     with app.app_context():
 
@@ -83,13 +146,16 @@ def outbox_worker() -> None:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    if channel(app.config) is None:
-        raise click.ClickException("set LOKET_OUTBOX_GATEWAY_URL: there is no gateway to deliver to")
+    if channels(app.config) is None:
+        raise click.ClickException(NOTHING_SET)
     click.echo(f"outbox worker {worker_name()} started")
     deliver_forever(app, stop)
 
 
 def init_app(app: Flask) -> None:
+    app.register_blueprint(api_routes.bp)
+    channels(app.config)  # a channel named but not set up (or set up wrongly) stops start-up, not a send
+    app.extensions["outbox_routes"] = route_names(app.config)  # kind -> channel name, for the admin page
     app.cli.add_command(outbox_worker)
     if app.config.get("OUTBOX_WORKER") != "embedded":
         return

@@ -9,6 +9,11 @@
   that no retry can change) failed, with a staff alert.
 - Order per resident: a message is never claimed while an earlier one of its resident is pending or sending,
   so a resident never gets "ready" before "pending", even across workers, retries and crashes.
+- Routes: with `Routes` only rows of a kind some channel takes are claimed ("phone", "email"); the others
+  wait in the outbox (shown on the admin page) until a channel for them is configured. Each claim is counted
+  against its channel's daily cap in the claim's transaction (`limits.reserve`); a channel over its cap is
+  not claimed from until the next day or a higher cap. Each outcome updates the channel's health, and the
+  first failure after a success raises a staff alert (`limits.record_outcome`).
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ from loket.core.context import Context
 from loket.core.events import Event
 from loket.core.store import EventRecord, OutboxMessage, Ticket
 
-from .channels import Channel, Delivery, OutgoingMessage
+from . import limits
+from .channels import Channel, Delivery, OutgoingMessage, Routes
 from .moments import FAILED, OPEN_STATES, PENDING, SENDING, SENT
 
 M = OutboxMessage
@@ -72,24 +78,51 @@ def _due(now):  # type: ignore[no-untyped-def]
     )
 
 
-def claim(loket: Context, worker: str, policy: OutboxPolicy, limit: int | None = None) -> list[OutgoingMessage]:
-    """Mark up to `limit` due messages "sending" for this worker and return them (at most one per resident)."""
+def claim(
+    loket: Context,
+    worker: str,
+    policy: OutboxPolicy,
+    limit: int | None = None,
+    routes: Routes | None = None,
+    events: list[Event] | None = None,
+) -> list[OutgoingMessage]:
+    """Mark up to `limit` due messages "sending" for this worker and return them (at most one per resident).
+
+    With `routes`: only kinds a channel takes, each counted against its channel's cap (a cap reached: the
+    message stays pending; its staff alert, once a day, is added to `events`)."""
     now = loket.clock.now()
+    today = loket.clock.today()
     earlier = aliased(M)
     blocked = exists().where(earlier.ordering_key == M.ordering_key, earlier.id < M.id, earlier.state.in_(OPEN_STATES))
-    query = select(M.id, M.ordering_key).where(_due(now), ~blocked).order_by(M.id).limit(limit or policy.batch)
+    with loket.store.read() as s:  # nothing due (the usual case): no write transaction (SQLite's lock) at all
+        condition = and_(_due(now), ~blocked)
+        if routes is not None:
+            capped = limits.capped_names(s, today, sorted({r.name for r in routes.by_kind.values()}))
+            kinds = [k for k in routes.kinds if routes.name_of(k) not in capped]
+            condition = and_(condition, M.channel.in_(kinds))
+        if s.scalar(select(M.id).where(condition).limit(1)) is None:
+            return []
+    query = select(M.id, M.ordering_key, M.channel).where(condition).order_by(M.id).limit(limit or policy.batch)
     if loket.store.is_postgres:
         query = query.with_for_update(skip_locked=True, of=M)
-    with loket.store.read() as s:  # nothing due (the usual case): no write transaction (SQLite's lock) at all
-        if s.scalar(select(M.id).where(_due(now), ~blocked).limit(1)) is None:
-            return []
     claimed: list[OutgoingMessage] = []
     with loket.store.transaction() as s:
         seen: set[str] = set()
-        for message_id, ordering_key in s.execute(query).all():
+        full: set[str] = set()  # channels whose cap this claim reached
+        for message_id, ordering_key, kind in s.execute(query).all():
             if ordering_key in seen:  # two of one resident due at once: the later one waits for the earlier
                 continue
             seen.add(ordering_key)
+            route = routes.name_of(kind) if routes is not None else ""
+            if route:
+                if route in full:
+                    continue
+                taken, alert = limits.reserve(loket, s, route, today)
+                if not taken:  # over the cap: it stays pending, for tomorrow or a higher cap
+                    full.add(route)
+                    if alert is not None and events is not None:
+                        events.append(Event("kiosk.alert", dict(alert, at=now.isoformat())))
+                    continue
             done = s.execute(
                 update(M)
                 .where(M.id == message_id, _due(now))
@@ -102,6 +135,8 @@ def claim(loket: Context, worker: str, policy: OutboxPolicy, limit: int | None =
                 )
                 .returning(M.id, M.idempotency_key, M.address, M.text_id, M.text_en, M.moment)
             ).one_or_none()
+            if route and (done is None or not done.address):  # not sent after all: its count goes back
+                limits.give_back(s, route, today)
             if done is not None and not done.address:  # purged meanwhile: nobody left to send it to
                 s.execute(
                     update(M).where(M.id == done.id).values(state=FAILED, last_error="no address", claimed_by=None)
@@ -109,7 +144,15 @@ def claim(loket: Context, worker: str, policy: OutboxPolicy, limit: int | None =
             elif done is not None:
                 claimed.append(
                     OutgoingMessage(
-                        done.id, done.idempotency_key, done.address, done.text_id, done.text_en, done.moment
+                        done.id,
+                        done.idempotency_key,
+                        done.address,
+                        done.text_id,
+                        done.text_en,
+                        done.moment,
+                        kind=kind,
+                        route=route,
+                        counted_on=today if route else None,
                     )
                 )
     return claimed
@@ -127,14 +170,26 @@ def finish(
     now = loket.clock.now()
     mine = and_(M.id == message.id, M.state == SENDING, M.claimed_by == worker)
     with loket.store.transaction() as s:
-        row = s.execute(select(M.attempts, M.ticket_id).where(mine)).one_or_none()
+        held = select(M.attempts, M.ticket_id).where(mine)
+        if loket.store.is_postgres:  # held until commit: a worker reclaiming it after its lease skips it meanwhile,
+            held = held.with_for_update()  # so this outcome (and its count given back) is recorded once
+        row = s.execute(held).one_or_none()
         if row is None:  # the lease ran out and another worker took it: its outcome counts
             return "", []
         attempts, ticket_id = row
         common = {"claimed_by": None, "claimed_until": None, "updated_at": now}
+        alerts: list[Event] = []
+        if message.route:
+            down = limits.record_outcome(
+                loket, s, message.route, delivery.ok, _redacted(delivery.detail), channel_fault=delivery.retry
+            )
+            if down is not None:
+                alerts.append(Event("kiosk.alert", dict(down, at=now.isoformat())))
+            if not delivery.ok and message.counted_on is not None:
+                limits.give_back(s, message.route, message.counted_on)
         if delivery.ok:
             s.execute(update(M).where(mine).values(state=SENT, sent_at=now, last_error=None, **common))
-            return SENT, []
+            return SENT, alerts
         if delivery.retry and attempts < policy.max_attempts:
             wait = timedelta(seconds=backoff_seconds(attempts, policy, rng))
             s.execute(
@@ -142,7 +197,7 @@ def finish(
                 .where(mine)
                 .values(state=PENDING, next_attempt_at=now + wait, last_error=delivery.detail, **common)
             )
-            return PENDING, []
+            return PENDING, alerts
         s.execute(update(M).where(mine).values(state=FAILED, last_error=delivery.detail, **common))
         number = s.scalar(select(Ticket.number).where(Ticket.id == ticket_id)) if ticket_id else None
         # The staff's alert list (counter desk): the channel failed; no number or text of the resident in it.
@@ -153,7 +208,7 @@ def finish(
             "detail": _redacted(delivery.detail)[:200],
         }
         s.add(EventRecord(at=now, kind="kiosk.alert", ticket_id=ticket_id, payload=payload))
-        return FAILED, [Event("kiosk.alert", dict(payload, at=now.isoformat()), ticket_id)]
+        return FAILED, [*alerts, Event("kiosk.alert", dict(payload, at=now.isoformat()), ticket_id)]
 
 
 #: A gateway's error text may echo the resident's number: 8 or more digits (spaces, dashes, a +) are hidden.
@@ -166,13 +221,16 @@ def _redacted(text: str) -> str:
 
 
 def deliver_due(
-    loket: Context, channel: Channel, worker: str, policy: OutboxPolicy, rng: random.Random | None = None
+    loket: Context, channel: Channel | Routes, worker: str, policy: OutboxPolicy, rng: random.Random | None = None
 ) -> Round:
-    """One round: claim a batch, send each, record each outcome."""
+    """One round: claim a batch, send each through its kind's channel, record each outcome.
+
+    A bare `Channel` is the phone channel (named "http") alone."""
+    routes = channel if isinstance(channel, Routes) else Routes.single(channel)
     result = Round()
-    for message in claim(loket, worker, policy):
+    for message in claim(loket, worker, policy, routes=routes, events=result.events):
         try:
-            delivery = channel.send(message)
+            delivery = routes.by_kind[message.kind].channel.send(message)
         except Exception as exc:  # a channel's bug must not stop the worker: the message is tried again
             delivery = Delivery(False, True, f"{type(exc).__name__}: {exc}"[:500])
         state, events = finish(loket, worker, message, delivery, policy, rng)
@@ -185,7 +243,7 @@ def deliver_due(
 
 def run(
     loket: Context,
-    channel: Channel,
+    channel: Channel | Routes,
     worker: str,
     policy: OutboxPolicy,
     stop: threading.Event,

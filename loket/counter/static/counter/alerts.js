@@ -165,7 +165,13 @@ function notices() {
   state.kiosk.forEach((a) => {
     const key = noticeKey(a);
     if (dismissed.indexOf(key) !== -1) return;
-    const text = fmt("kiosk_alert." + a.reason, { kiosk: a.kiosk || "?", address: a.address || "?", number: a.number || "?" });
+    const text = fmt("kiosk_alert." + a.reason, {
+      kiosk: a.kiosk || "?",
+      address: a.address || "?",
+      number: a.number || "?",
+      channel: a.channel ? t("outbox_channel." + a.channel) || a.channel : "?",
+      count: a.count === undefined ? "?" : String(a.count),
+    });
     out.push(noticeItem(a, key, text));
   });
   return out;
