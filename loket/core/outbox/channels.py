@@ -26,6 +26,8 @@ class OutgoingMessage:
     text_id: str
     text_en: str
     moment: str
+    #: The row's channel: "phone" (a resident), "webhook" (another system, outbox/webhooks.py).
+    channel: str = "phone"
 
     @property
     def text(self) -> str:

@@ -16,11 +16,11 @@ from __future__ import annotations
 import random
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
 from loket.core.context import Context
@@ -29,6 +29,7 @@ from loket.core.store import EventRecord, OutboxMessage, Ticket
 
 from .channels import Channel, Delivery, OutgoingMessage
 from .moments import FAILED, OPEN_STATES, PENDING, SENDING, SENT
+from .webhooks import WEBHOOK
 
 M = OutboxMessage
 
@@ -72,16 +73,23 @@ def _due(now):  # type: ignore[no-untyped-def]
     )
 
 
-def claim(loket: Context, worker: str, policy: OutboxPolicy, limit: int | None = None) -> list[OutgoingMessage]:
-    """Mark up to `limit` due messages "sending" for this worker and return them (at most one per resident)."""
+def claim(
+    loket: Context, worker: str, policy: OutboxPolicy, limit: int | None = None, channels: Collection[str] | None = None
+) -> list[OutgoingMessage]:
+    """Mark up to `limit` due messages "sending" for this worker and return them (at most one per resident);
+    only rows of `channels` (the kinds this worker can send, outbox/webhooks.Routed) when given, else every
+    message to a resident."""
     now = loket.clock.now()
     earlier = aliased(M)
     blocked = exists().where(earlier.ordering_key == M.ordering_key, earlier.id < M.id, earlier.state.in_(OPEN_STATES))
-    query = select(M.id, M.ordering_key).where(_due(now), ~blocked).order_by(M.id).limit(limit or policy.batch)
+    # A kind with no channel here waits in the outbox; a plain channel sends residents' messages, no webhook.
+    other: ColumnElement[bool] = M.channel.not_in(list(channels)) if channels is not None else M.channel == WEBHOOK
+    held = blocked | other
+    query = select(M.id, M.ordering_key).where(_due(now), ~held).order_by(M.id).limit(limit or policy.batch)
     if loket.store.is_postgres:
         query = query.with_for_update(skip_locked=True, of=M)
     with loket.store.read() as s:  # nothing due (the usual case): no write transaction (SQLite's lock) at all
-        if s.scalar(select(M.id).where(_due(now), ~blocked).limit(1)) is None:
+        if s.scalar(select(M.id).where(_due(now), ~held).limit(1)) is None:
             return []
     claimed: list[OutgoingMessage] = []
     with loket.store.transaction() as s:
@@ -100,16 +108,23 @@ def claim(loket: Context, worker: str, policy: OutboxPolicy, limit: int | None =
                     attempts=M.attempts + 1,
                     updated_at=now,
                 )
-                .returning(M.id, M.idempotency_key, M.address, M.text_id, M.text_en, M.moment)
+                .returning(M.id, M.idempotency_key, M.address, M.text_id, M.text_en, M.moment, M.channel)
             ).one_or_none()
-            if done is not None and not done.address:  # purged meanwhile: nobody left to send it to
+            # purged meanwhile: nobody left to send it to (a webhook delivery has no address: its subscription)
+            if done is not None and not done.address and done.channel != WEBHOOK:
                 s.execute(
                     update(M).where(M.id == done.id).values(state=FAILED, last_error="no address", claimed_by=None)
                 )
             elif done is not None:
                 claimed.append(
                     OutgoingMessage(
-                        done.id, done.idempotency_key, done.address, done.text_id, done.text_en, done.moment
+                        done.id,
+                        done.idempotency_key,
+                        done.address or "",
+                        done.text_id,
+                        done.text_en,
+                        done.moment,
+                        done.channel,
                     )
                 )
     return claimed
@@ -144,6 +159,8 @@ def finish(
             )
             return PENDING, []
         s.execute(update(M).where(mine).values(state=FAILED, last_error=delivery.detail, **common))
+        if message.channel == WEBHOOK:  # another system's failure: the admin's list of deliveries shows it
+            return FAILED, []
         number = s.scalar(select(Ticket.number).where(Ticket.id == ticket_id)) if ticket_id else None
         # The staff's alert list (counter desk): the channel failed; no number or text of the resident in it.
         payload = {
@@ -168,9 +185,9 @@ def _redacted(text: str) -> str:
 def deliver_due(
     loket: Context, channel: Channel, worker: str, policy: OutboxPolicy, rng: random.Random | None = None
 ) -> Round:
-    """One round: claim a batch, send each, record each outcome."""
+    """One round: claim a batch, send each, record each outcome (a `Routed` channel: only the kinds it sends)."""
     result = Round()
-    for message in claim(loket, worker, policy):
+    for message in claim(loket, worker, policy, channels=getattr(channel, "names", None)):
         try:
             delivery = channel.send(message)
         except Exception as exc:  # a channel's bug must not stop the worker: the message is tried again
