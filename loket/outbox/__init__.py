@@ -19,7 +19,8 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from loket.core.outbox.channels import Channel, HttpGateway
-from loket.core.outbox.worker import OutboxPolicy, run
+from loket.core.outbox.webhooks import WEBHOOK, Routed, WebhookSender
+from loket.core.outbox.worker import OutboxPolicy, deliver_due, run
 from loket.realtime.publish import publish
 from loket.services import loket
 
@@ -49,13 +50,22 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def routes(app: Flask) -> Routed:
+    """What the worker sends: webhooks always; residents' messages when a gateway is configured (else they wait,
+    none is given up, until one is set)."""
+    named: dict[str, Channel] = {WEBHOOK: WebhookSender(loket(), float(app.config.get("OUTBOX_GATEWAY_TIMEOUT", 10)))}
+    gateway = channel(app.config)
+    if gateway is not None:
+        named["phone"] = gateway
+    else:
+        app.logger.info("outbox: no LOKET_OUTBOX_GATEWAY_URL, messages to residents wait in the outbox")
+    return Routed(named)
+
+
 def deliver_forever(app: Flask, stop: threading.Event) -> None:
     """The worker's loop, in an app context (status links, alerts published to the staff pages)."""
-    gateway = channel(app.config)
-    if gateway is None:  # nothing to send with: the messages wait, none is given up, until a gateway is set
-        app.logger.info("outbox: no LOKET_OUTBOX_GATEWAY_URL, messages wait in the outbox")
-        return
     with app.app_context():
+        senders = routes(app)
 
         def publish_events(events: list[Any]) -> None:
             try:
@@ -65,7 +75,7 @@ def deliver_forever(app: Flask, stop: threading.Event) -> None:
 
         run(
             loket(),
-            gateway,
+            senders,
             worker_name(),
             policy(app.config),
             stop,
@@ -76,15 +86,21 @@ def deliver_forever(app: Flask, stop: threading.Event) -> None:
 
 
 @click.command("outbox-worker")
+@click.option("--once", is_flag=True, help="Deliver one round of what is due, then stop.")
 @with_appcontext
-def outbox_worker() -> None:
-    """Deliver the messages to residents until stopped (SIGTERM or Ctrl-C); run one or more beside the server."""
+def outbox_worker(once: bool = False) -> None:
+    """Deliver the messages to residents and the webhooks until stopped (SIGTERM or Ctrl-C); run one or more
+    beside the server."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if channel(app.config) is None:
+        click.echo("no LOKET_OUTBOX_GATEWAY_URL: delivering webhooks only, messages to residents wait")
+    if once:
+        done = deliver_due(loket(), routes(app), worker_name(), policy(app.config))
+        click.echo(f"sent {done.sent}, to retry {done.retried}, failed {done.failed}")
+        return
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    if channel(app.config) is None:
-        raise click.ClickException("set LOKET_OUTBOX_GATEWAY_URL: there is no gateway to deliver to")
     click.echo(f"outbox worker {worker_name()} started")
     deliver_forever(app, stop)
 
