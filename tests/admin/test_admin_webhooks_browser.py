@@ -52,7 +52,9 @@ def test_the_admin_subscribes_a_hub_sends_a_test_and_sees_it_delivered(server_fa
         expect(sent).to_contain_text("HTTP 200", timeout=WAIT)
         assert list(receiver.taken) == [sent.get_attribute("data-webhook-id")] and receiver.bad_signatures == 0
         assert receiver.taken[sent.get_attribute("data-webhook-id")]["type"] == "webhook.test"
-        # Fits the small screen: nothing wider than the window, the row's buttons all in view.
+        # Fits the small screen: the admin tabs on one line, nothing wider than the window, the row's buttons in view.
+        tops = page.eval_on_selector_all(".a-nav-link", "links => links.map(a => a.getBoundingClientRect().top)")
+        assert len(tops) == 10 and len(set(tops)) == 1, tops
         assert page.evaluate("document.documentElement.scrollWidth") <= SMALL["width"]
         for button in (".a-test", ".a-rotate", ".a-edit", ".a-delete"):
             box = row.locator(button).bounding_box()

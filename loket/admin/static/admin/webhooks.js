@@ -152,7 +152,7 @@ function deliveriesTable() {
   var table = $("deliveries");
   if (!table) {
     table = h("table", { class: "a-table", id: "deliveries" }, h("thead", null, h("tr", { id: "deliveries-head" })), h("tbody", { id: "delivery-rows" }));
-    $("table").after(h("h2", { id: "deliveries-heading", "data-i18n": "deliveries" }, i18n.t("deliveries")), table);
+    $("table").after(h("h2", { id: "deliveries-heading", class: "a-deliveries-heading" }, i18n.t("deliveries")), table);
   }
   $("deliveries-heading").textContent = i18n.t("deliveries");
   tableHead($("deliveries-head"), ["col_time", "col_subscription", "col_event", "col_state", "col_attempts", "col_answer", ""]);
