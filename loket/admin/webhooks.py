@@ -10,6 +10,7 @@ from flask import Blueprint, jsonify, request
 
 from loket.auth import staff_required
 from loket.core.outbox import subscriptions as ops
+from loket.core.outbox.subscriptions import SubscriptionInput
 from loket.core.outbox.webhooks import EVENT_TYPES
 from loket.core.roles import Actor, Role
 from loket.http import body
@@ -31,25 +32,30 @@ def webhooks_page():
 
 
 @bp.get("/api/admin/webhooks")
-@api("Webhook subscriptions and their recent deliveries", answers={200: {"type": "object"}})
+@api(
+    "Webhook subscriptions and their recent deliveries",
+    query={"limit": {"type": "integer", "minimum": 1, "maximum": 500, "description": "default 100"}},
+    answers={200: {"type": "object", "required": ["subscriptions", "deliveries", "events"]}},
+)
 @staff_required(Role.ADMIN)
 def webhook_list(actor: Actor):
+    limit = request.args.get("limit", "100")
     return jsonify(
         subscriptions=ops.list_subscriptions(loket()),
-        deliveries=ops.recent_deliveries(loket(), limit=int(request.args.get("limit", 100) or 100)),
+        deliveries=ops.recent_deliveries(loket(), limit=int(limit) if limit.isdecimal() else 100),
         events=list(EVENT_TYPES),
     )
 
 
 @bp.post("/api/admin/webhooks")
-@api("A new webhook subscription (its secret is shown this once)", answers={201: ONE})
+@api("A new webhook subscription (its secret is shown this once)", body=SubscriptionInput, answers={201: ONE})
 @staff_required(Role.ADMIN)
 def webhook_create(actor: Actor):
     return jsonify(subscription=ops.create_subscription(loket(), body())), 201
 
 
 @bp.put("/api/admin/webhooks/<int:subscription_id>")
-@api("Change a webhook subscription", answers={200: ONE}, errors=(404,))
+@api("Change a webhook subscription", body=SubscriptionInput, answers={200: ONE}, errors=(404,))
 @staff_required(Role.ADMIN)
 def webhook_update(actor: Actor, subscription_id: int):
     return jsonify(subscription=ops.update_subscription(loket(), subscription_id, body()))
