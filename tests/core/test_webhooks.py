@@ -14,7 +14,7 @@ from sqlalchemy import select
 from loket.core.booking import operations as booking
 from loket.core.outbox import subscriptions as subs
 from loket.core.outbox import worker
-from loket.core.outbox.channels import RecordingChannel
+from loket.core.outbox.channels import Delivery, RecordingChannel
 from loket.core.outbox.webhooks import BOOKING_KEYS, TICKET_KEYS, Routed, WebhookSender
 from loket.core.store import OutboxMessage
 from loket.core.tickets import flow, issuing, queue
@@ -194,3 +194,17 @@ def test_a_rotated_secret_signs_the_next_try_and_a_retry_keeps_the_webhook_id(lo
     assert list(receiver.taken) == [failed["webhook_id"]] and receiver.bad_signatures == 0
     (sent,) = subs.recent_deliveries(loket)
     assert sent["state"] == "sent" and sent["last_status"] == 200
+
+
+def test_a_worker_dead_after_sending_means_a_repeat_with_the_same_webhook_id(loket, staff, clock, receiver):  # noqa: F811
+    subscribe(loket, receiver, events=["ticket.issued"])
+    issuing.issue(loket, KTP)
+    sender = WebhookSender(loket, timeout=5)
+    (taken,) = worker.claim(loket, "dies", PATIENT, channels=["webhook"])
+    assert sender.send(taken).ok  # the receiver took it; the worker dies before recording so
+    clock.advance(seconds=PATIENT.lease_seconds + 1)
+    deliver_all(loket)  # another worker takes it over after the lease
+    assert worker.finish(loket, "dies", taken, Delivery(True), PATIENT) == ("", [])  # too late: not counted
+    assert list(receiver.taken) == [taken.key] and receiver.duplicates == [taken.key]
+    (row,) = subs.recent_deliveries(loket)
+    assert row["state"] == "sent" and row["attempts"] == 2
