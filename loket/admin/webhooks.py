@@ -51,21 +51,21 @@ def webhook_list(actor: Actor):
 @api("A new webhook subscription (its secret is shown this once)", body=SubscriptionInput, answers={201: ONE})
 @staff_required(Role.ADMIN)
 def webhook_create(actor: Actor):
-    return jsonify(subscription=ops.create_subscription(loket(), body())), 201
+    return jsonify(subscription=ops.create_subscription(loket(), actor, body())), 201
 
 
 @bp.put("/api/admin/webhooks/<int:subscription_id>")
 @api("Change a webhook subscription", body=SubscriptionInput, answers={200: ONE}, errors=(404,))
 @staff_required(Role.ADMIN)
 def webhook_update(actor: Actor, subscription_id: int):
-    return jsonify(subscription=ops.update_subscription(loket(), subscription_id, body()))
+    return jsonify(subscription=ops.update_subscription(loket(), actor, subscription_id, body()))
 
 
 @bp.post("/api/admin/webhooks/<int:subscription_id>/rotate")
 @api("A new secret for a subscription (shown this once)", answers={200: ONE}, errors=(404,))
 @staff_required(Role.ADMIN)
 def webhook_rotate(actor: Actor, subscription_id: int):
-    return jsonify(subscription=ops.rotate_secret(loket(), subscription_id))
+    return jsonify(subscription=ops.rotate_secret(loket(), actor, subscription_id))
 
 
 @bp.post("/api/admin/webhooks/<int:subscription_id>/test")
@@ -79,7 +79,7 @@ def webhook_test(actor: Actor, subscription_id: int):
 @api("Delete a webhook subscription and its deliveries", answers={200: {"type": "object"}}, errors=(404,))
 @staff_required(Role.ADMIN)
 def webhook_delete(actor: Actor, subscription_id: int):
-    ops.delete_subscription(loket(), subscription_id)
+    ops.delete_subscription(loket(), actor, subscription_id)
     return jsonify(ok=True)
 
 

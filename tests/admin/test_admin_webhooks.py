@@ -76,6 +76,10 @@ def test_the_admin_makes_tests_and_manages_a_subscription(app, admin, receiver):
     assert r.status_code == 200 and r.get_json()["subscription"]["active"] is False
     assert admin.post(f"/api/admin/webhooks/{sub['id']}/test").status_code == 409
     assert send(admin, "DELETE", f"/api/admin/webhooks/{sub['id']}").status_code == 200
+    audit = admin.client.get("/api/admin/audit").get_json()["entries"]
+    kinds = [e["kind"] for e in audit if e["kind"].startswith("webhook.")]
+    assert kinds == ["webhook.deleted", "webhook.updated", "webhook.secret_rotated", "webhook.created"]
+    assert sub["secret"] not in str(audit) and rotated["secret"] not in str(audit)
     assert admin.client.get("/api/admin/webhooks").get_json() == {
         "subscriptions": [],
         "deliveries": [],

@@ -16,7 +16,8 @@ from loket.core.outbox import subscriptions as subs
 from loket.core.outbox import worker
 from loket.core.outbox.channels import Delivery, RecordingChannel
 from loket.core.outbox.webhooks import BOOKING_KEYS, TICKET_KEYS, Routed, WebhookSender
-from loket.core.store import OutboxMessage
+from loket.core.roles import Actor, Role
+from loket.core.store import OutboxMessage, User
 from loket.core.tickets import flow, issuing, queue
 from tests.core.test_booking import SERVICE, TUESDAY, configure, nik
 from tests.core.test_outbox import KTP, PHONE, POLICY, staff  # noqa: F401  (the fixture)
@@ -42,8 +43,13 @@ def receiver():
     r.close()
 
 
+def admin_of(loket) -> Actor:
+    with loket.store.read() as s:
+        return Actor(s.scalar(select(User.id).where(User.username == "admin")), Role.ADMIN)
+
+
 def subscribe(loket, receiver, events=ALL, name="Mal Pelayanan Publik"):
-    made = subs.create_subscription(loket, {"name": name, "url": receiver.url, "events": events})
+    made = subs.create_subscription(loket, admin_of(loket), {"name": name, "url": receiver.url, "events": events})
     receiver.secret = made["secret"]
     assert made["secret"].startswith("whsec_")
     return made
@@ -155,7 +161,9 @@ def test_each_subscription_gets_only_its_events_and_a_switched_off_one_none(loke
     other = start_receiver()
     try:
         subscribe(loket, receiver, events=["ticket.called"])
-        off = subs.create_subscription(loket, {"name": "Dashboard", "url": other.url, "events": ALL, "active": False})
+        off = subs.create_subscription(
+            loket, admin_of(loket), {"name": "Dashboard", "url": other.url, "events": ALL, "active": False}
+        )
         other.secret = off["secret"]
         issuing.issue(loket, KTP)
         queue.call_next(loket, staff[0])
@@ -186,7 +194,7 @@ def test_a_rotated_secret_signs_the_next_try_and_a_retry_keeps_the_webhook_id(lo
     (failed,) = subs.recent_deliveries(loket)
     assert failed["state"] == "failed" and failed["last_status"] == 503 and "503" in failed["last_error"]
 
-    receiver.secret = subs.rotate_secret(loket, sub["id"])["secret"]
+    receiver.secret = subs.rotate_secret(loket, admin_of(loket), sub["id"])["secret"]
     receiver.down = False
     again = subs.retry_delivery(loket, failed["id"])
     assert again["state"] == "pending" and again["attempts"] == 0

@@ -8,10 +8,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import delete, select, update
 
+from loket.core.accounts import acting
 from loket.core.context import Context
-from loket.core.errors import Conflict, NotFound
+from loket.core.errors import Conflict, NotAllowed, NotFound
 from loket.core.messages import _
-from loket.core.store import OutboxMessage, WebhookSubscription
+from loket.core.roles import Actor, Role
+from loket.core.store import EventRecord, OutboxMessage, User, WebhookSubscription
 
 from .moments import FAILED, PENDING
 from .webhooks import EVENT_TYPES, WEBHOOK, enqueue_test, new_secret
@@ -74,16 +76,34 @@ def _get(s: Any, subscription_id: int) -> WebhookSubscription:
     return sub
 
 
+#: The audit log's kinds for the admin's changes (core/admin.AUDIT_KINDS lists them); never the secret in them.
+AUDIT_KINDS = ("webhook.created", "webhook.updated", "webhook.secret_rotated", "webhook.deleted")
+
+
+def _admin(s: Any, actor: Actor) -> User:
+    user, _counter = acting(s, actor)
+    if actor.role is not Role.ADMIN:
+        raise NotAllowed(_("Hanya admin yang dapat mengubah pengaturan."))
+    return user
+
+
+def _audit(s: Any, loket: Context, user: User, kind: str, before: Any, after: Any) -> None:
+    summary = (after or before)["name"]
+    payload = {"summary": summary, "before": before, "after": after}
+    s.add(EventRecord(at=loket.clock.now(), kind=kind, officer_id=user.id, payload=payload))
+
+
 def list_subscriptions(loket: Context) -> list[dict[str, Any]]:
     with loket.store.read() as s:
         return [subscription_data(x) for x in s.scalars(select(WebhookSubscription).order_by(WebhookSubscription.id))]
 
 
-def create_subscription(loket: Context, data: dict[str, Any]) -> dict[str, Any]:
-    """A new subscription with a fresh secret, returned this once."""
+def create_subscription(loket: Context, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    """A new subscription with a fresh secret, returned this once; audited."""
     given = SubscriptionInput.model_validate(data)
     now = loket.clock.now()
     with loket.store.transaction() as s:
+        user = _admin(s, actor)
         sub = WebhookSubscription(
             name=given.name,
             url=given.url,
@@ -95,32 +115,41 @@ def create_subscription(loket: Context, data: dict[str, Any]) -> dict[str, Any]:
         )
         s.add(sub)
         s.flush()
+        _audit(s, loket, user, "webhook.created", None, subscription_data(sub))
         return subscription_data(sub, secret=True)
 
 
-def update_subscription(loket: Context, subscription_id: int, data: dict[str, Any]) -> dict[str, Any]:
-    """Change a subscription (its secret stays). Switched off, its waiting deliveries are given up when tried."""
+def update_subscription(loket: Context, actor: Actor, subscription_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    """Change a subscription (its secret stays); audited. Switched off, its waiting deliveries are given up
+    when tried."""
     given = SubscriptionInput.model_validate(data)
     with loket.store.transaction() as s:
+        user = _admin(s, actor)
         sub = _get(s, subscription_id)
+        before = subscription_data(sub)
         sub.name, sub.url, sub.events, sub.active = given.name, given.url, list(given.events), given.active
         sub.updated_at = loket.clock.now()
+        _audit(s, loket, user, "webhook.updated", before, subscription_data(sub))
         return subscription_data(sub)
 
 
-def rotate_secret(loket: Context, subscription_id: int) -> dict[str, Any]:
-    """A new secret (returned this once); deliveries tried from now on are signed with it."""
+def rotate_secret(loket: Context, actor: Actor, subscription_id: int) -> dict[str, Any]:
+    """A new secret (returned this once); deliveries tried from now on are signed with it; audited."""
     with loket.store.transaction() as s:
+        user = _admin(s, actor)
         sub = _get(s, subscription_id)
         sub.secret = new_secret()
         sub.updated_at = loket.clock.now()
+        _audit(s, loket, user, "webhook.secret_rotated", None, subscription_data(sub))
         return subscription_data(sub, secret=True)
 
 
-def delete_subscription(loket: Context, subscription_id: int) -> None:
-    """Remove a subscription and its deliveries (one a worker holds now is dropped when it finishes)."""
+def delete_subscription(loket: Context, actor: Actor, subscription_id: int) -> None:
+    """Remove a subscription and its deliveries (one a worker holds now is dropped when it finishes); audited."""
     with loket.store.transaction() as s:
+        user = _admin(s, actor)
         sub = _get(s, subscription_id)
+        _audit(s, loket, user, "webhook.deleted", subscription_data(sub), None)
         s.execute(delete(OutboxMessage).where(OutboxMessage.subscription_id == subscription_id))
         s.delete(sub)
 
