@@ -179,7 +179,7 @@ def load_config(instance_path: str | Path) -> dict:
         "OUTBOX_POLL_SECONDS": float(os.environ.get("LOKET_OUTBOX_POLL_SECONDS") or 2),
         "OUTBOX_RETRY_BASE_SECONDS": float(os.environ.get("LOKET_OUTBOX_RETRY_BASE_SECONDS") or 5),
         "OUTBOX_RETRY_CAP_SECONDS": float(os.environ.get("LOKET_OUTBOX_RETRY_CAP_SECONDS") or 900),
-        "OUTBOX_MAX_ATTEMPTS": _env_int("LOKET_OUTBOX_MAX_ATTEMPTS", 8),
+        "OUTBOX_MAX_ATTEMPTS": _env_int("LOKET_OUTBOX_MAX_ATTEMPTS", 40),
         "OUTBOX_LEASE_SECONDS": float(os.environ.get("LOKET_OUTBOX_LEASE_SECONDS") or 120),
         "SECURE_COOKIES": _env_bool("LOKET_SECURE_COOKIES"),
         "SESSION_COOKIE_SECURE": _env_bool("LOKET_SECURE_COOKIES"),

@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import cli
+from . import cli, webhooks
 from .routes import bp
 
 __all__ = ["init_app"]
@@ -10,4 +10,5 @@ __all__ = ["init_app"]
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(webhooks.bp)
     cli.init_app(app)

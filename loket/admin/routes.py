@@ -42,6 +42,7 @@ NAV = (
     ("users", "/admin/users"),
     ("devices", "/admin/devices"),
     ("booking", "/admin/booking"),
+    ("webhooks", "/admin/webhooks"),
     ("audit", "/admin/audit"),
     ("reports", "/reports/"),
     ("survey", "/survey/report"),

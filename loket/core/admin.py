@@ -77,6 +77,11 @@ AUDIT_KINDS = (
     "personal_data.purged",
     "demo.created",
     "booking.config_changed",
+    # webhooks for other systems (core/outbox/subscriptions.AUDIT_KINDS)
+    "webhook.created",
+    "webhook.updated",
+    "webhook.secret_rotated",
+    "webhook.deleted",
 )
 
 

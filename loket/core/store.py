@@ -410,6 +410,30 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    #: A webhook delivery (channel "webhook", no address): its subscription and the JSON body it sends, the
+    #: same on every try (outbox/webhooks.py). None for a message to a resident.
+    subscription_id: Mapped[int | None] = mapped_column(ForeignKey("webhook_subscriptions.id"), index=True)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: The receiver's last HTTP status (webhooks), for the admin's list of deliveries.
+    last_status: Mapped[int | None] = mapped_column(Integer)
+
+
+class WebhookSubscription(Base):
+    """Another system (a Mal Pelayanan Publik hub, a city app, a dashboard) that gets signed events (issue 14).
+
+    `secret` ("whsec_" + base64) signs every delivery (Standard Webhooks); shown to the admin once, when made
+    or rotated. `events`: the event types it wants (outbox/webhooks.EVENT_TYPES).
+    """
+
+    __tablename__ = "webhook_subscriptions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(String(120))
+    events: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
 
 class OutboxChannelState(Base):

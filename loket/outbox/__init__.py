@@ -24,7 +24,8 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from loket.core.outbox.channels import GammuFiles, HttpGateway, Route, Routes, SmtpChannel
-from loket.core.outbox.worker import OutboxPolicy, run
+from loket.core.outbox.webhooks import WEBHOOK, WebhookSender
+from loket.core.outbox.worker import OutboxPolicy, deliver_due, run
 from loket.realtime.publish import publish
 from loket.services import loket
 
@@ -112,13 +113,22 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def routes(app: Flask) -> Routes:
+    """What the worker sends: webhooks always (outbox/webhooks.py); residents' messages by the channels
+    configured (a kind with none waits, none is given up, until one is set). In an app context."""
+    configured = channels(app.config)
+    if configured is None:
+        app.logger.info("outbox: no channel configured, messages to residents wait in the outbox")
+    by_kind = dict(configured.by_kind) if configured else {}
+    timeout = float(app.config.get("OUTBOX_GATEWAY_TIMEOUT", 10))
+    by_kind[WEBHOOK] = Route(WEBHOOK, WebhookSender(loket(), timeout))
+    return Routes(by_kind)
+
+
 def deliver_forever(app: Flask, stop: threading.Event) -> None:
     """The worker's loop, in an app context (status links, alerts published to the staff pages)."""
-    gateway = channels(app.config)
-    if gateway is None:  # nothing to send with: the messages wait, none is given up, until a channel is set
-        app.logger.info("outbox: no channel configured, messages wait in the outbox")
-        return
     with app.app_context():
+        gateway = routes(app)
 
         def publish_events(events: list[Any]) -> None:
             try:
@@ -139,15 +149,21 @@ def deliver_forever(app: Flask, stop: threading.Event) -> None:
 
 
 @click.command("outbox-worker")
+@click.option("--once", is_flag=True, help="Deliver one round of what is due, then stop.")
 @with_appcontext
-def outbox_worker() -> None:
-    """Deliver the messages to residents until stopped (SIGTERM or Ctrl-C); run one or more beside the server."""
+def outbox_worker(once: bool = False) -> None:
+    """Deliver the messages to residents and the webhooks until stopped (SIGTERM or Ctrl-C); run one or more
+    beside the server."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if channels(app.config) is None:
+        click.echo(f"{NOTHING_SET}; delivering webhooks only, messages to residents wait")
+    if once:
+        done = deliver_due(loket(), routes(app), worker_name(), policy(app.config))
+        click.echo(f"sent {done.sent}, to retry {done.retried}, failed {done.failed}")
+        return
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    if channels(app.config) is None:
-        raise click.ClickException(NOTHING_SET)
     click.echo(f"outbox worker {worker_name()} started")
     deliver_forever(app, stop)
 

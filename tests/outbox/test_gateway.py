@@ -7,10 +7,12 @@ import socket
 import time
 
 import pytest
+from sqlalchemy import select
 
 from loket.core.accounts import create_counter, create_user
 from loket.core.outbox.channels import HttpGateway, OutgoingMessage
 from loket.core.roles import Actor, Role
+from loket.core.store import OutboxMessage
 from loket.core.tickets import issuing, queue
 from loket.extensions import socketio
 from tests.fixtures.web import make_app, staff_of
@@ -131,9 +133,17 @@ def test_a_message_the_gateway_refuses_is_given_up_and_the_desks_hear_of_it(tmp_
 
 
 def test_with_no_gateway_the_worker_command_says_what_to_set_and_messages_wait(tmp_path, demo_database):
+    # Without a gateway the command still runs (it delivers webhooks, issue 14) and says what to set.
     app = make_app(tmp_path, demo_database, OUTBOX_GATEWAY_URL="")
+    loket = app.extensions["loket"]
     try:
-        done = app.test_cli_runner().invoke(args=["outbox-worker"])
-        assert done.exit_code != 0 and "LOKET_OUTBOX_GATEWAY_URL" in done.output
+        user = create_user(loket.store, loket.clock, "desk9", "Desk", "password123", [Role.PELAYANAN])
+        desk = create_counter(loket.store, "Loket 9", 9, [Role.PELAYANAN])
+        issuing.issue(loket, "pencetakan-ktp-el", phone="081234567890")
+        queue.call_next(loket, Actor(user.id, Role.PELAYANAN, desk.id))
+        done = app.test_cli_runner().invoke(args=["outbox-worker", "--once"])
+        assert done.exit_code == 0 and "LOKET_OUTBOX_GATEWAY_URL" in done.output and "sent 0," in done.output
+        with loket.store.read() as s:
+            assert s.scalars(select(OutboxMessage.state)).all() == ["pending"]  # the resident's message waits
     finally:
         app.extensions["loket"].store.dispose()

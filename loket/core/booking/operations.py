@@ -21,6 +21,7 @@ from loket.core.context import Context
 from loket.core.errors import Conflict, InvalidCode, InvalidInput, LoketError, NotFound, ServiceUnavailable, problem
 from loket.core.messages import _, texts
 from loket.core.nik import parse_nik
+from loket.core.outbox import webhooks
 from loket.core.qr import code_in
 from loket.core.settings import DAY_NAMES, WEEKDAYS
 from loket.core.states import PRIORITY_LABELS, Priority
@@ -407,6 +408,7 @@ def _book_once(
         # A Core INSERT ... RETURNING (the ORM's unit of work cost more than the rest of the booking); the
         # answer's row is built from the same values, outside the session.
         booking = Booking(id=s.scalar(_INSERT_BOOKING, row), **row)
+        webhooks.on_booking(ctx, s, "booking.made", booking)  # other systems hear of it, in this transaction
         made = Made(booking.id, booking.code, signer(ctx).sign(day, booking.code), booking)
     _changed()
     return made
@@ -468,6 +470,7 @@ def cancel(ctx: Context, typed: str) -> Booking:
             raise Conflict(_("Booking ini tidak dapat dibatalkan lagi."))
         s.execute(_GIVE_SEAT, {"id": found.slot_id, "regular": 0 if found.priority else 1})
         cancelled = cast(Booking, s.get(Booking, found.id))
+        webhooks.on_booking(ctx, s, "booking.cancelled", cancelled)
     _changed()
     return cancelled
 

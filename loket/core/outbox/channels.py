@@ -48,7 +48,8 @@ class OutgoingMessage:
     text_id: str
     text_en: str
     moment: str
-    #: The outbox row's kind: "phone" or "email" (which `Routes` entry sends it).
+    #: The outbox row's kind: "phone" or "email" (a resident), "webhook" (another system, outbox/webhooks.py):
+    #: which `Routes` entry sends it.
     kind: str = "phone"
     #: The channel name it was counted on at its claim, and that day ("" / None: claimed without routes).
     route: str = ""

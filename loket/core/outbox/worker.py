@@ -35,6 +35,7 @@ from loket.core.store import EventRecord, OutboxMessage, Ticket
 from . import limits
 from .channels import Channel, Delivery, OutgoingMessage, Routes
 from .moments import FAILED, OPEN_STATES, PENDING, SENDING, SENT
+from .webhooks import WEBHOOK
 
 M = OutboxMessage
 
@@ -113,7 +114,8 @@ def claim(
             if ordering_key in seen:  # two of one resident due at once: the later one waits for the earlier
                 continue
             seen.add(ordering_key)
-            route = routes.name_of(kind) if routes is not None else ""
+            # a webhook (another system's) is never counted against a cap nor the residents' channels' health
+            route = routes.name_of(kind) if routes is not None and kind != WEBHOOK else ""
             if route:
                 if route in full:
                     continue
@@ -137,7 +139,8 @@ def claim(
             ).one_or_none()
             if route and (done is None or not done.address):  # not sent after all: its count goes back
                 limits.give_back(s, route, today)
-            if done is not None and not done.address:  # purged meanwhile: nobody left to send it to
+            # purged meanwhile: nobody left to send it to (a webhook has no address: its subscription has the URL)
+            if done is not None and not done.address and kind != WEBHOOK:
                 s.execute(
                     update(M).where(M.id == done.id).values(state=FAILED, last_error="no address", claimed_by=None)
                 )
@@ -146,7 +149,7 @@ def claim(
                     OutgoingMessage(
                         done.id,
                         done.idempotency_key,
-                        done.address,
+                        done.address or "",
                         done.text_id,
                         done.text_en,
                         done.moment,
@@ -199,6 +202,8 @@ def finish(
             )
             return PENDING, alerts
         s.execute(update(M).where(mine).values(state=FAILED, last_error=delivery.detail, **common))
+        if message.kind == WEBHOOK:  # another system's failure: the admin's list of deliveries shows it
+            return FAILED, alerts
         number = s.scalar(select(Ticket.number).where(Ticket.id == ticket_id)) if ticket_id else None
         # The staff's alert list (counter desk): the channel failed; no number or text of the resident in it.
         payload = {

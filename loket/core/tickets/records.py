@@ -13,7 +13,7 @@ from loket.core.context import Context
 from loket.core.errors import NotAllowed, NotFound
 from loket.core.events import Event
 from loket.core.messages import _
-from loket.core.outbox import moments
+from loket.core.outbox import moments, webhooks
 from loket.core.qr import code_in, is_short
 from loket.core.roles import ROLE_LABELS, Actor, Role
 from loket.core.states import FINAL, QUEUED, TicketState
@@ -231,4 +231,6 @@ def record_event(
         moments.on_event(loket, s, kind, ticket, counter, event_id, extra)
     else:  # the view of a ticket just written (issuing.new_ticket): its row is there, write the event now
         event_id = _INSERT_EVENT_ID.run(s.connection(), row).fetchone()[0]
+    # Other systems' webhooks (a hub, a dashboard), in this same transaction: never lost either.
+    webhooks.on_ticket_event(loket, s, kind, ticket, counter, event_id, extra)
     return Event(kind, payload, ticket.id, counter.id if counter else None, user.id if user else None, event_id)
