@@ -154,6 +154,9 @@ class TicketRequest(BaseModel):
     priority: str | None = Field(None, description="lansia, disabilitas, ibu_hamil, anak, korban_bencana or null")
     source: str | None = Field(None, max_length=20, description="kiosk (default)")
     kiosk: str | None = Field(None, description="The kiosk's name: its printer prints the ticket")
+    phone: str | None = Field(
+        None, max_length=30, description="Optional: the resident's mobile number for messages (08…, +628…, 628…)"
+    )
 
 
 @bp.post("/api/tickets")
@@ -182,7 +185,10 @@ def issue_ticket():
     priority = data.priority or None
     if priority is not None and priority not in {p.value for p in PRIORITY_LABELS}:
         raise BadRequest(_("Jenis prioritas tidak dikenal."))
-    outcome = issuing.issue(loket(), code, priority, source=data.source or "kiosk", issuer=guard.issuer(), key=key)
+    # An impossible number is refused (422, field "phone") before any ticket is written: the pad says why.
+    outcome = issuing.issue(
+        loket(), code, priority, source=data.source or "kiosk", issuer=guard.issuer(), key=key, phone=data.phone
+    )
     return ticket_answer(outcome, device, device or data.kiosk or None)
 
 

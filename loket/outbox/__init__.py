@@ -23,6 +23,8 @@ from loket.core.outbox.worker import OutboxPolicy, run
 from loket.realtime.publish import publish
 from loket.services import loket
 
+from . import reminders
+
 
 def channel(config: dict[str, Any]) -> Channel | None:
     """The channel the configuration names; None when there is none (messages wait in the outbox)."""
@@ -91,6 +93,7 @@ def outbox_worker() -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(outbox_worker)
+    app.cli.add_command(reminders.booking_reminders)
     if app.config.get("OUTBOX_WORKER") != "embedded":
         return
     if app.config.get("TESTING") and not app.config.get("OUTBOX_WORKER_IN_TESTS"):
@@ -110,3 +113,5 @@ def init_app(app: Flask) -> None:
                 stop = threading.Event()
                 app.extensions["outbox_stop"] = stop
                 threading.Thread(target=deliver_forever, args=(app, stop), name="outbox", daemon=True).start()
+                # The reminders the day before, written by day whether or not a gateway is set (they wait).
+                app.extensions["reminders_stop"] = reminders.start_tick(app)
