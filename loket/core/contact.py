@@ -206,6 +206,8 @@ class MessageSettings(BaseModel):
     moments: dict[str, MomentText] = Field(default_factory=dict)
     #: "N orang lagi": the message goes when the people ahead first fall to N or below.
     ahead_n: Annotated[int, Field(ge=1, le=50)] = 3
+    #: The kiosk offers its number pad before the ticket prints (only when a channel is set up, too).
+    offer_at_kiosk: bool = True
 
     @field_validator("moments")
     @classmethod

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 from pydantic import BaseModel, Field
 
 from loket.auth import current_actor
@@ -37,6 +37,7 @@ from loket.http import (
 )
 from loket.office import office_name
 from loket.openapi import BINARY, LABEL, MAYBE_INT, MAYBE_LABEL, MAYBE_TEXT, TEXT, api, obj
+from loket.outbox import channel as outbox_channel
 from loket.printing import ASK, printers, queue_ticket, render, send, test_job, ticket_content
 from loket.public_url import status_url
 from loket.realtime import publish
@@ -86,7 +87,13 @@ def services():
     return jsonify(
         services=out,
         priorities=[{"code": p.value, "label": lbl} for p, lbl in PRIORITY_LABELS.items()],
-        office={"name": office_name(), "running_text": settings.running_text, "blanko_stock": settings.blanko_stock},
+        office={
+            "name": office_name(),
+            "running_text": settings.running_text,
+            "blanko_stock": settings.blanko_stock,
+            # The opt-in number pad: when the office offers it and there is a channel to send with.
+            "contact_pad": settings.messages.offer_at_kiosk and outbox_channel(current_app.config) is not None,
+        },
     )
 
 
