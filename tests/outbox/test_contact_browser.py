@@ -104,3 +104,33 @@ def test_the_front_desk_sees_changes_the_number_and_the_delivery_of_each_message
     box.scroll_into_view_if_needed()
     page.screenshot(path=artifacts / "desk-contact.png")
     assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def test_the_admin_edits_a_message_sees_its_preview_and_an_unknown_placeholder_refused(
+    server_factory, contexts, artifacts
+):
+    server = server_factory()
+    page = contexts(server.base, viewport=LAPTOP).new_page()
+    page.goto("/admin/")
+    page.fill("#login-username", "admin")
+    page.fill("#login-password", "loket123")
+    page.click("#login-submit")
+    called = page.locator('#m-moments [data-moment="called"]')
+    expect(called).to_be_visible()
+    page.fill("#m-called-id", "Halo {nama}, nomor {number} ke {counter}")
+    called.locator("[data-preview-button]").click()
+    expect(called.locator("[data-preview]")).to_contain_text("Placeholder tidak dikenal: {nama}")
+    page.click("#m-save")
+    expect(page.locator("#m-problems")).to_contain_text("{nama}")
+    page.fill("#m-called-id", "Nomor {number} silakan ke {counter}. {link}")
+    called.locator("[data-preview-button]").click()
+    expect(called.locator("[data-preview]")).to_contain_text("Nomor B-012 silakan ke Loket 3.")
+    page.uncheck("#m-ready-on")
+    page.click("#m-save")
+    expect(page.locator("#m-problems")).to_be_hidden()
+    expect(page.locator("#m-ready-on")).not_to_be_checked()  # drawn again from the saved settings
+    page.locator("#m-moments").evaluate("n => n.scrollIntoView()")
+    page.screenshot(path=artifacts / "admin-messages.png")
+    _status, saved = staff_get(server.base, "/api/admin/settings")
+    assert saved["messages"]["moments"]["called"]["id"] == "Nomor {number} silakan ke {counter}. {link}"
+    assert saved["messages"]["moments"]["ready"]["enabled"] is False

@@ -290,6 +290,7 @@ async function submit(event) {
       start: state.slot.start,
       nik: $("nik").value,
       phone: $("phone").value || null,
+      email: $("email").value || null,
       priority: $("priority").value || null,
     };
     if (state.challenge) body.challenge = await solveChallenge();

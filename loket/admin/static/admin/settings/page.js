@@ -21,6 +21,7 @@ import { fillForm, renderBlankoState } from "./form.js";
 import { showProblems, clearProblems, clearProblemAt } from "./problems.js";
 import "./save.js";
 import "./purge.js";
+import { openMessages } from "./messages.js";
 
 let socket = null;
 let servicesTimer = null;
@@ -40,6 +41,7 @@ function openSettings() {
     clearProblems();
     setDirty(false);
     connect();
+    return openMessages(state.settings);
   });
 }
 
