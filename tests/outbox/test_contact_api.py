@@ -65,3 +65,28 @@ def test_nothing_is_written_for_a_resident_without_a_number(app, client, staff):
     staff("pelayanan", "pelayanan", "Loket 1").post("/api/counter/call-next")
     with app.extensions["loket"].store.read() as s:
         assert s.query(OutboxMessage).count() == 0
+
+
+def test_the_reminder_command_writes_each_bookings_reminder_once(tmp_path, demo_database):
+    from datetime import UTC, date, datetime, time
+
+    from loket.core.booking import operations as booking
+    from loket.core.clock import FrozenClock
+    from tests.core.test_booking import configure, nik
+    from tests.fixtures.web import make_app
+
+    app = make_app(tmp_path, demo_database, clock=FrozenClock(datetime(2026, 11, 23, 1, 0, tzinfo=UTC)))
+    try:
+        ctx = app.extensions["loket"]
+        configure(ctx, opens_days_before=3)
+        booking.book(ctx, "penerbitan-kia", date(2026, 11, 24), time(9, 0), nik(1), phone="081234567890")
+        booking.book(ctx, "penerbitan-kia", date(2026, 11, 25), time(9, 0), nik(2), email="w@contoh.id")
+        runner = app.test_cli_runner()
+        assert "1 pengingat" in runner.invoke(args=["booking-reminders"]).output  # tomorrow's
+        assert "0 pengingat" in runner.invoke(args=["booking-reminders"]).output  # never twice
+        assert "1 pengingat" in runner.invoke(args=["booking-reminders", "--day", "2026-11-25"]).output
+        with ctx.store.read() as s:
+            reminders = s.query(OutboxMessage).filter_by(moment="reminder").order_by(OutboxMessage.id).all()
+        assert [(m.channel, m.address) for m in reminders] == [("phone", "081234567890"), ("email", "w@contoh.id")]
+    finally:
+        ctx.store.dispose()
