@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from loket.auth import staff_required
 from loket.core import admin as ops
+from loket.core import contact
 from loket.core.admin_inputs import CounterInput, DeviceInput, NewPassword, NewStaff, StaffChanges
 from loket.core.booking import admin as booking_admin
 from loket.core.booking.config import BookingConfig
@@ -111,6 +112,44 @@ def audit():
 @staff_required(Role.ADMIN)
 def settings_json(actor: Actor):
     return jsonify(office_settings(loket().store).model_dump(mode="json"))
+
+
+class MessagePreview(BaseModel):
+    moment: str = Field(description="booked, reminder, ahead, called, pending, returned or ready")
+    id: str = Field("", max_length=1000, description="The Indonesian text")
+    en: str = Field("", max_length=1000, description="The English text")
+
+
+@bp.post("/api/admin/messages/preview")
+@api(body=MessagePreview, answers={200: {"type": "object", "required": ["id", "en"]}}, errors=(400,))
+@staff_required(Role.ADMIN)
+def messages_preview(actor: Actor):
+    """A moment's texts filled with example values; 400 with a clear message when a placeholder is unknown."""
+    data = parsed(MessagePreview)
+    if data.moment not in contact.MOMENTS:
+        raise BadRequest(_("Momen pesan tidak dikenal: %(names)s.", names=data.moment))
+    texts = contact.MessageSettings().texts(data.moment)
+    try:
+        return jsonify(contact.preview(data.moment, {"id": data.id or texts["id"], "en": data.en or texts["en"]}))
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
+
+
+@bp.get("/api/admin/messages")
+@api("The moments of messages to residents: labels, placeholders, default texts")
+@staff_required(Role.ADMIN)
+def messages_catalog(actor: Actor):
+    return jsonify(
+        moments=[
+            {
+                "moment": m,
+                "label": contact.MOMENT_LABELS[m],
+                "placeholders": list(contact.PLACEHOLDERS[m]),
+                "default": contact.DEFAULT_TEXTS[m],
+            }
+            for m in contact.MOMENTS
+        ]
+    )
 
 
 @bp.put("/api/admin/settings")

@@ -109,7 +109,8 @@ class BookingRequest(BaseModel):
     day: date = Field(description="YYYY-MM-DD")
     start: time = Field(description="The slot's start, HH:MM (office time)")
     nik: str = Field(max_length=40, description="The resident's NIK, 16 digits")
-    phone: str | None = Field(None, max_length=30, description="Optional, for reminders")
+    phone: str | None = Field(None, max_length=30, description="Optional Indonesian mobile number, for messages")
+    email: str | None = Field(None, max_length=254, description="Optional e-mail address, for messages")
     priority: str | None = Field(
         None, max_length=30, description="lansia, disabilitas, ibu_hamil, anak, korban_bencana or null"
     )
@@ -140,6 +141,7 @@ def create():
         data.start,
         data.nik,
         phone=data.phone,
+        email=data.email,
         priority=data.priority or None,
         issuer=f"addr:{get_remote_address()}"[:80],
         challenge=solved,

@@ -87,6 +87,7 @@ def check_in(ctx: Context, typed: str, *, issuer: str | None = None, key: str | 
                 queued_as=min(now, found.starts_at),
                 quota=False,
                 phone=found.phone,  # the number given at booking: the ticket's messages go there
+                email=found.email,  # and the e-mail address, if one was given
             )
             if not _mark(s, found.id, view.id, now):
                 raise _Lost

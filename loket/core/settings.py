@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy.orm import Session
 
+from .contact import MessageSettings
 from .messages import _
 from .store import Setting, Store
 
@@ -117,6 +118,8 @@ class OfficeSettings(BaseModel):
     personal_data_retention_days: Annotated[int, Field(ge=1, le=3650)] | None = None
     #: Numbers read as "cardinal" (seratus dua puluh tiga) or "digits" (satu dua tiga); None: LOKET_VOICE_READING.
     voice_reading: VoiceReading | None = None
+    #: Messages to residents (issue 14): each moment on/off, its Indonesian and English text, "N orang lagi".
+    messages: MessageSettings = Field(default_factory=MessageSettings)
 
     _printable = field_validator("office_name", "ticket_footer", "running_text")(printable)
 

@@ -145,6 +145,8 @@ class Ticket(Base):
     call_count: Mapped[int] = mapped_column(Integer, default=0)
     #: The resident's number for messages (opt-in: kiosk, booking or front desk); personal data, purged.
     phone: Mapped[str | None] = mapped_column(String(20))
+    #: The resident's e-mail address for messages (opt-in at booking, carried at check-in); purged the same.
+    email: Mapped[str | None] = mapped_column(String(254))
     #: A survey response was given for this ticket (at most one). The response itself
     #: is stored apart with no link back, so it stays anonymous.
     surveyed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -350,6 +352,8 @@ class Booking(Base):
     release_at: Mapped[datetime]
     nik: Mapped[str | None] = mapped_column(String(16), index=True)
     phone: Mapped[str | None] = mapped_column(String(20))
+    #: An optional e-mail address for the booking's messages (personal data, purged with the phone).
+    email: Mapped[str | None] = mapped_column(String(254))
     priority: Mapped[str | None] = mapped_column(String(30))
     status: Mapped[str] = mapped_column(String(20))  # booked | cancelled | checked_in | no_show
     #: Who asked for it: "addr:<address>" (and the device's id when the page sent one).

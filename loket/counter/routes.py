@@ -19,7 +19,7 @@ from loket.core.errors import NotFound
 from loket.core.messages import _
 from loket.core.register import register_csv, register_rows, register_xlsx
 from loket.core.roles import CANCEL_ANY_STEP_ROLES, REGISTER_ROLES, Actor, Role
-from loket.core.tickets import flow, issuing, queue, unclaimed, views
+from loket.core.tickets import contacts, flow, issuing, queue, unclaimed, views
 from loket.core.tickets.views import Outcome
 from loket.extensions import csrf, limiter
 from loket.hardware.scanner.decode import decode_image
@@ -220,6 +220,16 @@ def staff_ticket(actor: Actor, ticket_id: int):
     return jsonify(ticket=views.for_officer(views.get(loket(), ticket_id), actor.role))
 
 
+@bp.get("/api/staff/tickets/<int:ticket_id>/contact")
+@api(
+    "The resident's number (the front desk's in full, masked for other roles) and each message's delivery state",
+    answers={200: {"type": "object", "required": ["phone", "email", "can_edit", "messages"]}},
+)
+@staff_required()
+def ticket_contact(actor: Actor, ticket_id: int):
+    return jsonify(contacts.contact_for(loket(), actor, ticket_id))
+
+
 class NoBody(BaseModel):
     """An action that takes nothing (anything sent is ignored)."""
 
@@ -249,6 +259,10 @@ class Applicant(BaseModel):
     nik: str = Field("", description="16 digits")
 
 
+class Phone(BaseModel):
+    phone: str | None = Field(None, max_length=30, description="The resident's mobile number; empty or null removes it")
+
+
 class Transfer(BaseModel):
     counter_id: Id | None = Field(None, description="To this counter")
     service: str | None = Field(None, description="Or under this service (from reception)")
@@ -268,6 +282,7 @@ ACTIONS = {
     "cancel": (Note, lambda a, t, d: flow.cancel(loket(), a, t, d.note)),
     "void": (Void, lambda a, t, d: unclaimed.void(loket(), a, t, d.reason)),
     "applicant": (Applicant, lambda a, t, d: flow.record_applicant(loket(), a, t, d.name, d.nik)),
+    "phone": (Phone, lambda a, t, d: flow.set_phone(loket(), a, t, d.phone)),
     "transfer": (Transfer, lambda a, t, d: flow.transfer(loket(), a, t, d.counter_id, d.service or None)),
 }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 from pydantic import BaseModel, Field
 
 from loket.auth import current_actor
@@ -37,6 +37,7 @@ from loket.http import (
 )
 from loket.office import office_name
 from loket.openapi import BINARY, LABEL, MAYBE_INT, MAYBE_LABEL, MAYBE_TEXT, TEXT, api, obj
+from loket.outbox import route_names
 from loket.printing import ASK, printers, queue_ticket, render, send, test_job, ticket_content
 from loket.public_url import status_url
 from loket.realtime import publish
@@ -86,7 +87,13 @@ def services():
     return jsonify(
         services=out,
         priorities=[{"code": p.value, "label": lbl} for p, lbl in PRIORITY_LABELS.items()],
-        office={"name": office_name(), "running_text": settings.running_text, "blanko_stock": settings.blanko_stock},
+        office={
+            "name": office_name(),
+            "running_text": settings.running_text,
+            "blanko_stock": settings.blanko_stock,
+            # The opt-in number pad: when the office offers it and there is a channel to send with.
+            "contact_pad": settings.messages.offer_at_kiosk and "phone" in route_names(current_app.config),
+        },
     )
 
 
@@ -154,6 +161,9 @@ class TicketRequest(BaseModel):
     priority: str | None = Field(None, description="lansia, disabilitas, ibu_hamil, anak, korban_bencana or null")
     source: str | None = Field(None, max_length=20, description="kiosk (default)")
     kiosk: str | None = Field(None, description="The kiosk's name: its printer prints the ticket")
+    phone: str | None = Field(
+        None, max_length=30, description="Optional: the resident's mobile number for messages (08…, +628…, 628…)"
+    )
 
 
 @bp.post("/api/tickets")
@@ -182,7 +192,10 @@ def issue_ticket():
     priority = data.priority or None
     if priority is not None and priority not in {p.value for p in PRIORITY_LABELS}:
         raise BadRequest(_("Jenis prioritas tidak dikenal."))
-    outcome = issuing.issue(loket(), code, priority, source=data.source or "kiosk", issuer=guard.issuer(), key=key)
+    # An impossible number is refused (422, field "phone") before any ticket is written: the pad says why.
+    outcome = issuing.issue(
+        loket(), code, priority, source=data.source or "kiosk", issuer=guard.issuer(), key=key, phone=data.phone
+    )
     return ticket_answer(outcome, device, device or data.kiosk or None)
 
 

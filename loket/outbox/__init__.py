@@ -29,6 +29,7 @@ from loket.core.outbox.worker import OutboxPolicy, deliver_due, run
 from loket.realtime.publish import publish
 from loket.services import loket
 
+from . import reminders
 from . import routes as api_routes
 
 #: What to set when nothing can be sent (the command's complaint).
@@ -173,6 +174,7 @@ def init_app(app: Flask) -> None:
     channels(app.config)  # a channel named but not set up (or set up wrongly) stops start-up, not a send
     app.extensions["outbox_routes"] = route_names(app.config)  # kind -> channel name, for the admin page
     app.cli.add_command(outbox_worker)
+    app.cli.add_command(reminders.booking_reminders)
     if app.config.get("OUTBOX_WORKER") != "embedded":
         return
     if app.config.get("TESTING") and not app.config.get("OUTBOX_WORKER_IN_TESTS"):
@@ -192,3 +194,5 @@ def init_app(app: Flask) -> None:
                 stop = threading.Event()
                 app.extensions["outbox_stop"] = stop
                 threading.Thread(target=deliver_forever, args=(app, stop), name="outbox", daemon=True).start()
+                # The reminders the day before, written by day whether or not a gateway is set (they wait).
+                app.extensions["reminders_stop"] = reminders.start_tick(app)

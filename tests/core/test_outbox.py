@@ -38,6 +38,9 @@ def staff(loket):
     desk = create_counter(loket.store, "Loket 3", 3, [Role.PELAYANAN])
     back = create_counter(loket.store, "Ruang Operator", 9, [Role.OPERATOR])
     loket.public_base = lambda: "http://antrean.example"
+    # These tests follow the worker through the moments of one berkas; "N orang lagi" has its own tests
+    # (tests/core/test_resident_messages.py).
+    ops.update_settings(loket, Actor(admin.id, Role.ADMIN), {"messages": {"moments": {"ahead": {"enabled": False}}}})
     return (
         Actor(desk_user.id, Role.PELAYANAN, desk.id),
         Actor(op_user.id, Role.OPERATOR, back.id),
@@ -196,7 +199,8 @@ def test_the_number_given_at_booking_reaches_its_tickets_messages(loket, staff, 
     clock.advance(minutes=35)
     ticket = check_in(loket, made.code).outcome.ticket
     queue.call_next(loket, staff[0])
-    (called,) = messages(loket)
+    booked, called = messages(loket)  # "booking berhasil" when it was made, then the ticket's call
+    assert booked.moment == "booked" and booked.booking_id == made.id and booked.ticket_id is None
     assert called.address == PHONE and called.ticket_id == ticket.id and called.moment == "called"
 
 

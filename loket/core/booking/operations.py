@@ -7,7 +7,6 @@ concurrent requests on SQLite or PostgreSQL, in one process or several, never ov
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from time import monotonic
@@ -17,12 +16,13 @@ from sqlalchemy import Connection, CursorResult, Date, String, Table, bindparam,
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from loket.core import contact
 from loket.core.context import Context
 from loket.core.errors import Conflict, InvalidCode, InvalidInput, LoketError, NotFound, ServiceUnavailable, problem
 from loket.core.messages import _, texts
 from loket.core.nik import parse_nik
-from loket.core.outbox import webhooks
-from loket.core.qr import code_in
+from loket.core.outbox import moments, webhooks
+from loket.core.qr import STATUS_PATH, code_in
 from loket.core.settings import DAY_NAMES, WEEKDAYS
 from loket.core.states import PRIORITY_LABELS, Priority
 from loket.core.store import Booking, BookingSlot, Setting, UTCDateTime
@@ -214,17 +214,21 @@ def _read_slots(ctx: Context, rule: ServiceBooking, service: str, day: date) -> 
 # ---- booking ------------------------------------------------------------------------
 
 
-_PHONE = re.compile(r"\+?\d{8,15}")
-
-
 def normal_phone(raw: str | None) -> str | None:
-    """An optional phone number as stored (+62... or 08...), spaces and dashes dropped; None when blank."""
-    if raw is None or not raw.strip():
-        return None
-    phone = re.sub(r"[\s().-]", "", raw)
-    if not _PHONE.fullmatch(phone) or not (phone.startswith("+") or phone.startswith("0")):
-        raise InvalidInput([problem("phone", _("Nomor HP tidak sah (mis. 0812 3456 7890)."))])
-    return phone
+    """An optional Indonesian mobile number in its one stored form ("08..."; typed 08, +628 or 628), None when
+    blank; InvalidInput in plain words when it cannot be a mobile number (loket.core.contact)."""
+    try:
+        return contact.normal_phone(raw)
+    except contact.BadContact as exc:
+        raise InvalidInput([problem("phone", exc.message)]) from None
+
+
+def normal_email(raw: str | None) -> str | None:
+    """An optional e-mail address for messages, None when blank; InvalidInput when it is not one."""
+    try:
+        return contact.normal_email(raw)
+    except contact.BadContact as exc:
+        raise InvalidInput([problem("email", exc.message)]) from None
 
 
 @dataclass(frozen=True)
@@ -322,6 +326,7 @@ def book(
     nik: str,
     *,
     phone: str | None = None,
+    email: str | None = None,
     priority: str | None = None,
     issuer: str | None = None,
     challenge: Solved | None = None,
@@ -334,6 +339,7 @@ def book(
     rule = _rule(ctx, service)
     holder = parse_nik(nik, ctx.clock.today()).nik
     phone = normal_phone(phone)
+    email = normal_email(email)
     if priority is not None and priority not in {p.value for p in Priority}:
         raise NotFound(_("Jenis prioritas tidak dikenal."))
     if start not in rule.slot_starts(day):
@@ -349,7 +355,9 @@ def book(
     cfg = config(ctx)
     for _attempt in range(3):
         try:
-            return _book_once(ctx, cfg, rule, service, day, starts_at, holder, phone, priority, issuer, challenge)
+            return _book_once(
+                ctx, cfg, rule, service, day, starts_at, holder, (phone, email), priority, issuer, challenge
+            )
         except IntegrityError as exc:
             if "code" in str(exc.orig).lower() and "nik" not in str(exc.orig).lower():
                 continue  # two random short codes met (about 1 in 10^11): draw another
@@ -365,7 +373,7 @@ def _book_once(
     day: date,
     starts_at: datetime,
     nik: str,
-    phone: str | None,
+    contact_of: tuple[str | None, str | None],
     priority: str | None,
     issuer: str | None,
     challenge: Solved | None,
@@ -399,7 +407,8 @@ def _book_once(
             "ends_at": starts_at + timedelta(minutes=rule.slot_minutes),
             "release_at": starts_at + timedelta(minutes=rule.release_after_minutes),
             "nik": nik,
-            "phone": phone,
+            "phone": contact_of[0],
+            "email": contact_of[1],
             "priority": priority,
             "status": BOOKED,
             "issuer": issuer,
@@ -409,9 +418,37 @@ def _book_once(
         # answer's row is built from the same values, outside the session.
         booking = Booking(id=s.scalar(_INSERT_BOOKING, row), **row)
         webhooks.on_booking(ctx, s, "booking.made", booking)  # other systems hear of it, in this transaction
+        # "Booking berhasil" to the resident, in the booking's transaction (when they left a contact).
+        booked_messages(ctx, s, booking)
         made = Made(booking.id, booking.code, signer(ctx).sign(day, booking.code), booking)
     _changed()
     return made
+
+
+def booking_link(ctx: Context, code: str) -> str:
+    """The booking's status page (its QR's URL)."""
+    return ctx.public_base() + STATUS_PATH + signer(ctx).short(code)
+
+
+def booked_messages(ctx: Context, s: Connection, booking: Booking) -> None:
+    """ "Booking berhasil" to the resident who left a number or e-mail, in the booking's transaction."""
+    if booking.phone or booking.email:
+        moments.on_booking(ctx, s, "booked", booking, booking_link(ctx, booking.code))
+
+
+def send_reminders(ctx: Context, day: date | None = None) -> int:
+    """The reminder the day before, to every booking still booked for `day` (default: tomorrow) with a contact.
+    Once per booking (its message's key): run again, by the CLI or the worker's tick, it writes nothing new."""
+    day = day or ctx.clock.today() + timedelta(days=1)
+    with ctx.store.transaction() as s:
+        due = s.scalars(
+            select(Booking).where(
+                Booking.day == day,
+                Booking.status == BOOKED,
+                (Booking.phone.is_not(None)) | (Booking.email.is_not(None)),
+            )
+        ).all()
+        return sum(moments.on_booking(ctx, s, "reminder", b, booking_link(ctx, b.code)) for b in due)
 
 
 def _check_no_show_limit(s: Connection, cfg: BookingConfig, nik: str, now: datetime) -> None:
@@ -594,7 +631,7 @@ def purge_bookings(ctx: Context, older_than_days: int) -> int:
             s.execute(
                 update(Booking)
                 .where(Booking.ends_at < cutoff, Booking.status != BOOKED, Booking.purged_at.is_(None))
-                .values(nik=None, phone=None, purged_at=now)
+                .values(nik=None, phone=None, email=None, purged_at=now)
             ),
         )
         return done.rowcount or 0

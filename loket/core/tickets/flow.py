@@ -15,6 +15,7 @@ from loket.core.settings import has_control_character
 from loket.core.states import STATE_LABELS, PendingReason, TicketState, check_transition
 from loket.core.store import Applicant, Counter, Ticket, User
 
+from .contacts import require_front_desk
 from .records import (
     calls_needed,
     close_visit,
@@ -270,12 +271,15 @@ def record_applicant(loket: Context, actor: Actor, ticket_id: int, name: str, ni
 
 
 def set_phone(loket: Context, actor: Actor, ticket_id: int, phone: str | None) -> Outcome:
-    """The front desk writes down (or clears: None) the number the resident wants messages at (opt-in).
+    """The front desk writes down, changes or clears (None) the number the resident wants messages at (opt-in),
+    at any step of the berkas; any other role is refused (it sees the number masked: contacts.contact_for).
 
     Personal data: it never travels in events, and the purge blanks it with the applicant's name and NIK.
     """
     with loket.store.transaction() as s:
-        user, counter, ticket = _take(s, actor, ticket_id)
+        require_front_desk(s, actor)  # at any step: the front desk keeps the resident's contact
+        user, counter = acting(s, actor)
+        ticket = ticket_by_id(s, ticket_id)
         ticket.phone = normal_phone(phone)
         event = record_event(loket, s, "phone.recorded" if ticket.phone else "phone.cleared", ticket, counter, user)
         return Outcome(ticket_view(loket, s, ticket), [event])

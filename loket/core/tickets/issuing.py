@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from loket.core.accounts import acting_at_counter
 from loket.core.booking import walkin
-from loket.core.booking.operations import normal_phone
+from loket.core.booking.operations import normal_email, normal_phone
 from loket.core.catalog import Sop
 from loket.core.context import Context
 from loket.core.errors import ServiceUnavailable
@@ -114,6 +114,7 @@ def issue(
     issuer: str | None = None,
     key: str | None = None,
     phone: str | None = None,
+    email: str | None = None,
 ) -> Outcome:
     """Give a resident a numbered ticket for a service (`phone`: their number for messages, if they gave one).
 
@@ -127,7 +128,15 @@ def issue(
         with loket.store.transaction() as s:
             # A retry, or a concurrent try, with the same key fails at the insert, before the answer.
             view, events = new_ticket(
-                loket, s, service_code, priority, source, issuer=issuer, key=key, phone=normal_phone(phone)
+                loket,
+                s,
+                service_code,
+                priority,
+                source,
+                issuer=issuer,
+                key=key,
+                phone=normal_phone(phone),
+                email=normal_email(email),
             )
             return Outcome(view, events)
     except IntegrityError:
@@ -229,6 +238,7 @@ def new_ticket(
     queued_as: datetime | None = None,
     quota: bool = True,
     phone: str | None = None,
+    email: str | None = None,
 ) -> tuple[TicketView, list[Event]]:
     """Add today's next ticket of the service, if the service is available; in an open transaction.
 
@@ -270,6 +280,7 @@ def new_ticket(
             "issuer": issuer,
             "idempotency_key": key,
             "phone": phone,
+            "email": email,
             "state": S.WAITING.value,
             "step_index": 0,
             "current_role": first["role"],

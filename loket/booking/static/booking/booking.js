@@ -60,7 +60,8 @@ async function call(method, url, body) {
     throw new Refused(t("offline"), 0, "offline");
   }
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Refused(data.message || t("offline"), response.status, data.error || "error");
+  const problems = (data.problems || []).map((p) => p.message).join(" "); // e.g. the phone's own words
+  if (!response.ok) throw new Refused(problems || data.message || t("offline"), response.status, data.error || "error");
   return data;
 }
 
@@ -290,6 +291,7 @@ async function submit(event) {
       start: state.slot.start,
       nik: $("nik").value,
       phone: $("phone").value || null,
+      email: $("email").value || null,
       priority: $("priority").value || null,
     };
     if (state.challenge) body.challenge = await solveChallenge();

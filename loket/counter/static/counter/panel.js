@@ -11,6 +11,7 @@ import { timerBox } from "./timer.js";
 import { actionBox } from "./actions.js";
 import { printBox } from "./printing.js";
 import { applicantBox } from "./applicant.js";
+import { contactBox } from "./contact.js";
 import { checklistBox } from "./checklist.js";
 import { bookingBadge } from "./booking.js";
 
@@ -215,6 +216,7 @@ export function renderBerkas() {
   panel.appendChild(actionBox(ticket));
   panel.appendChild(printBox(ticket));
   panel.appendChild(h("div", { class: "c-panel-cols c-work" }, applicantBox(ticket), checklistBox(ticket)));
+  panel.appendChild(contactBox(ticket));
   panel.appendChild(h("div", { class: "c-panel-cols" }, stepList(ticket), history(ticket)));
 }
 

@@ -19,6 +19,7 @@ import { renderPin } from "./staff_pin.js";
 import { wireStaff } from "./staff_panel.js";
 import { connectLive } from "./live.js";
 import { renderCheckin, wireCheckin } from "./checkin.js";
+import { render as renderContact, wireContact } from "./contact.js";
 
 i18n.addStrings(i18n.pageStrings("kiosk/kiosk"));
 
@@ -37,6 +38,7 @@ document.addEventListener("pointerdown", armIdle, true);
 document.addEventListener("scroll", armIdle, { capture: true, passive: true }); // the page or a scrolling panel
 wireStaff();
 wireCheckin();
+wireContact();
 
 // A resident switches language at any moment: every screen is drawn again in it.
 i18n.onLangChange(function () {
@@ -46,6 +48,7 @@ i18n.onLangChange(function () {
   renderTicket();
   renderPin();
   renderCheckin();
+  renderContact();
   updateTakeButton();
 });
 i18n.initLangSwitch();

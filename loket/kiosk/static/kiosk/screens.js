@@ -2,6 +2,7 @@
 import * as i18n from "loket/i18n.js";
 import { $, defaultLang, state, timers } from "./state.js";
 import { loadServices } from "./services.js";
+import { cancelPad } from "./contact.js";
 
 var IDLE_SECONDS = 90; // an abandoned screen returns to the start (and to the default language)
 
@@ -42,6 +43,7 @@ export function home() {
 /** Back to the start for the next resident: the list, the default language, no dialog. */
 export function resetToStart() {
   $("kiosk-error").hidden = true;
+  cancelPad(); // a pad left open: its tap takes no ticket
   if (i18n.lang !== defaultLang()) i18n.setLang(defaultLang());
   home();
 }

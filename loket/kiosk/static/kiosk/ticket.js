@@ -8,6 +8,7 @@ import { isClosed } from "./availability.js";
 import { requirementItems } from "./detail.js";
 import { loadServices } from "./services.js";
 import { resetToStart, show } from "./screens.js";
+import { askNumber, padOffered, refuse } from "./contact.js";
 
 var TICKET_SECONDS = 20; // the ticket screen returns to the start by itself
 var TICKET_FAILED_SECONDS = 45; // longer when the ticket was not printed: time to photograph it
@@ -28,16 +29,37 @@ export function takeTicket() {
   button.disabled = true;
   button.textContent = i18n.t("taking");
   resetEarly();
-  requestTicket({ service: state.current.code, priority: state.priority, kiosk: kioskId }, tapKey())
+  var body = { service: state.current.code, priority: state.priority, kiosk: kioskId };
+  var key = tapKey();
+  var asked = padOffered() ? askNumber() : Promise.resolve("");
+  asked
+    .then(function (phone) {
+      return issueWith(body, key, phone);
+    })
     .then(presentTicket)
     .catch(function (err) {
-      showError(err.message, err.code);
-      loadServices(); // the refusal may be news: closed, quota full
+      if (err) {
+        showError(err.message, err.code);
+        loadServices(); // the refusal may be news: closed, quota full
+      }
     })
     .then(function () {
       state.busy = false;
       updateTakeButton();
     });
+}
+
+/** The ticket, with the number when one was typed; a refused number goes back to the pad (no ticket yet). */
+function issueWith(body, key, phone) {
+  return requestTicket(Object.assign({}, body, { phone: phone || null }), key).catch(function (err) {
+    var problem = ((err.data && err.data.problems) || []).find(function (p) {
+      return p.field === "phone";
+    });
+    if (!problem) throw err;
+    return refuse((problem.label && i18n.t(problem.label)) || problem.message).then(function (again) {
+      return issueWith(body, key, again);
+    });
+  });
 }
 
 /** Show a ticket just issued (a tap, a check-in, a walk-in after a refused check-in) and start its countdown. */

@@ -22,6 +22,7 @@ import { showProblems, clearProblems, clearProblemAt } from "./problems.js";
 import "./save.js";
 import "./purge.js";
 import { loadOutbox } from "./outbox.js";
+import { openMessages } from "./messages.js";
 
 let socket = null;
 let servicesTimer = null;
@@ -42,6 +43,7 @@ function openSettings() {
     setDirty(false);
     connect();
     loadOutbox().catch(handle);
+    return openMessages(state.settings);
   });
 }
 
