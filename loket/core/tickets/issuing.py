@@ -197,6 +197,7 @@ _TICKET_KEYS = (
     "issuer",
     "idempotency_key",
     "phone",
+    "email",
     "state",
     "step_index",
     "current_role",
