@@ -77,6 +77,8 @@ AUDIT_KINDS = (
     "personal_data.purged",
     "demo.created",
     "booking.config_changed",
+    "disruption.started",
+    "disruption.ended",
 )
 
 

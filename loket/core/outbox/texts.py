@@ -22,6 +22,13 @@ DEFAULT_TEXTS: dict[str, dict[str, str]] = {
         "en": "The document of berkas {number} ({service}) is ready. Please collect it during pickup hours: "
         "{hours}. Status: {link}",
     },
+    # core/disruptions.py: the office or the resident's service is disrupted; {reason}, {expected} (time back).
+    "disruption": {
+        "id": "Mohon maaf, layanan {service} sedang terganggu: {reason}. Perkiraan pulih {expected}. "
+        "Nomor antrean {number} tetap berlaku. Status: {link}",
+        "en": "We are sorry, the service {service} is disrupted: {reason}. Expected back {expected}. "
+        "Your queue number {number} remains valid. Status: {link}",
+    },
 }
 
 MOMENTS = tuple(DEFAULT_TEXTS)
