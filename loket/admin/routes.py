@@ -43,6 +43,7 @@ NAV = (
     ("devices", "/admin/devices"),
     ("booking", "/admin/booking"),
     ("audit", "/admin/audit"),
+    ("disruption", "/gangguan"),
     ("reports", "/reports/"),
     ("survey", "/survey/report"),
 )
