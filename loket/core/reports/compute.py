@@ -503,6 +503,32 @@ def disruption_rows(loket: Context, start: date, end: date) -> list[dict[str, An
     return report_rows(loket, start, end)
 
 
+def disruption_tables(loket: Context, rows: list[dict[str, Any]]) -> Tables:
+    """The disruptions as an export's table: scope, service, reason, note, start, end, minutes in the period."""
+
+    def local(iso: str | None) -> str:
+        return loket.clock.local(datetime.fromisoformat(iso)).strftime("%Y-%m-%d %H:%M") if iso else ""
+
+    return [
+        (
+            "Gangguan",
+            ["Lingkup", "Layanan", "Penyebab", "Catatan", "Mulai", "Berakhir", "Menit (dalam periode)"],
+            [
+                [
+                    "kantor" if r["scope"] == "office" else "layanan",
+                    r["service"]["id"] if r["service"] else "",
+                    r["reason_label"]["id"],
+                    r["note"],
+                    local(r["started_at"]),
+                    local(r["ended_at"]) or "masih berlaku",
+                    r["minutes"],
+                ]
+                for r in rows
+            ],
+        )
+    ]
+
+
 def _names(loket: Context) -> tuple[dict[int, str], dict[int, tuple[str, int]]]:
     with loket.store.read() as s:
         users = {uid: name for uid, name in s.execute(select(User.id, User.full_name))}
