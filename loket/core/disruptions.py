@@ -55,6 +55,18 @@ AFFECTED_STATES = (
 NOTE_MAX = 300
 
 
+def stops_tickets(s: Session, service_code: str) -> bool:
+    """Whether a disruption in force of this service or of the office gives no ticket meanwhile (the office's
+    choice when switching it on): the kiosk says so, and the server refuses (issuing.issue)."""
+    rows = s.execute(
+        select(Disruption.offers).where(
+            Disruption.ended_at.is_(None),
+            or_(Disruption.scope == OFFICE, Disruption.service_code == service_code),
+        )
+    ).all()
+    return any(not bool((offers or {}).get("ticket", DEFAULT_OFFERS["ticket"])) for (offers,) in rows)
+
+
 def _who(s: Session, actor: Actor) -> User:
     user = s.get(User, actor.user_id)
     if user is None or not user.active:

@@ -35,7 +35,7 @@ from sqlalchemy import select
 from loket.core import disruptions
 from loket.core.accounts import create_counter, create_user
 from loket.core.admin import audit_log
-from loket.core.errors import Conflict, InvalidInput, NotAllowed
+from loket.core.errors import Conflict, InvalidInput, NotAllowed, ServiceUnavailable
 from loket.core.reports import build_report, build_report_full, disruption_rows
 from loket.core.roles import Actor, Role
 from loket.core.store import OutboxMessage
@@ -116,8 +116,12 @@ def test_who_may_switch_it_and_what_is_checked(loket, people):
             loket, people["admin"], "service", "flood", service_code="nope", expected_back=loket.clock.now()
         )
     assert {p["field"] for p in refused.value.problems} == {"service_code", "reason", "expected_back"}
+    issuing.issue(loket, KTP)
     shown, _ = disruptions.start(loket, people["admin"], "office", "other", offers={"ticket": False})
     assert shown["offers"] == {"ticket": False, "book": True}
+    with pytest.raises(ServiceUnavailable) as stopped:  # the office gives no ticket meanwhile
+        issuing.issue(loket, KTP)
+    assert stopped.value.code == "disrupted"
     with pytest.raises(NotAllowed):
         disruptions.end(loket, people["citra"], shown["id"])
     loket.clock.advance(minutes=12)
@@ -126,6 +130,7 @@ def test_who_may_switch_it_and_what_is_checked(loket, people):
     with pytest.raises(Conflict):
         disruptions.end(loket, people["admin"], shown["id"])
     assert disruptions.current(loket) == []
+    assert issuing.issue(loket, KTP).ticket.number == "B-002"
     (row,) = disruptions.history(loket)
     assert (row["started_by"], row["ended_by"], row["minutes"]) == ("Admin", "Bu Kepala", 12.0)
     log = audit_log(loket)
