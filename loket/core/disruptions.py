@@ -12,7 +12,7 @@ leave them out of SOP compliance (`intervals`, docs/reports.md).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -53,6 +53,14 @@ AFFECTED_STATES = (
     TicketState.PENDING.value,
 )
 NOTE_MAX = 300
+
+
+def back_at(loket: Context, hhmm: str) -> datetime:
+    """The next moment the office's clock shows HH:MM (today, or tomorrow when it has passed): the expected time
+    back as the admin types it, in the office's time zone whatever the browser's is."""
+    hour, minute = (int(p) for p in hhmm.split(":"))
+    moment = datetime.combine(loket.clock.today(), time(hour, minute), loket.clock.tz).astimezone(UTC)
+    return moment if moment > loket.clock.now() else moment + timedelta(days=1)
 
 
 def stops_tickets(s: Session, service_code: str) -> bool:

@@ -44,6 +44,11 @@ class DisruptionInput(BaseModel):
     reason: Literal["siak", "network", "power", "other"]
     note: str | None = Field(None, max_length=disruptions.NOTE_MAX)
     expected_back: AwareDatetime | None = None
+    expected_back_time: str | None = Field(
+        None,
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="Or the time of day HH:MM on the office's clock (the next one: today, else tomorrow)",
+    )
     offers: Offers = Offers()
 
 
@@ -88,6 +93,8 @@ def history(actor: Actor):
 def switch_on(actor: Actor):
     data = parsed(DisruptionInput)
     expected: datetime | None = data.expected_back
+    if expected is None and data.expected_back_time:
+        expected = disruptions.back_at(loket(), data.expected_back_time)
     shown, events = disruptions.start(
         loket(),
         actor,

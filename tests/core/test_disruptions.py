@@ -220,3 +220,9 @@ def test_the_disruptions_are_reported_apart_with_their_minutes(loket, clock, day
     ]
     assert disruption_rows(loket, DAY + timedelta(days=1), DAY + timedelta(days=1)) == []
     assert disruption_rows(loket, DAY - timedelta(days=1), DAY - timedelta(days=1)) == []
+
+
+def test_the_expected_time_back_is_read_on_the_office_clock(loket):
+    # 08:00 in Jakarta: 10:30 is today's, 07:15 has passed (tomorrow's).
+    assert disruptions.back_at(loket, "10:30") == datetime(2026, 11, 23, 3, 30, tzinfo=UTC)
+    assert disruptions.back_at(loket, "07:15") == datetime(2026, 11, 24, 0, 15, tzinfo=UTC)

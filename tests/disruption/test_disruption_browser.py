@@ -101,3 +101,44 @@ def test_a_disruption_shows_at_the_kiosk_the_board_and_the_status_page_within_2_
     for name, p in pages.items():
         assert p.evaluate("window.__sameDocument === true"), f"the {name} page reloaded"
     assert errors == []
+
+
+def test_the_head_of_office_switches_it_on_and_off_from_the_disruptions_page(server_factory, contexts, artifacts):
+    server = server_factory()
+    page = contexts(server.base, viewport={"width": 1280, "height": 900}).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto("/reports/")
+    expect(page.locator("#view-login")).to_be_visible()
+    page.fill("#login-username", "kepala")
+    page.fill("#login-password", "loket123")
+    page.click("#login-submit")
+    expect(page.locator("#page")).to_be_visible()
+    page.click('a[data-i18n="nav_disruption"]')
+    expect(page.locator("#page")).to_be_visible()
+    expect(page.locator("h1")).to_have_text("Gangguan Layanan")
+    expect(page.locator("#now-none")).to_be_visible()
+    page.select_option("#d-scope", "office")
+    page.select_option("#d-reason", "power")
+    page.fill("#d-note", "PLN padam, genset sedang dinyalakan.")
+    page.fill("#d-back", "23:59")
+    page.click("#d-start")
+    row = page.locator("#now-table tr[data-disruption]")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Seluruh kantor (semua layanan)")
+    expect(row).to_contain_text("Listrik padam")
+    expect(row).to_contain_text("23:59")
+    expect(page.locator("#history-table")).to_contain_text("Kepala Dinas (demo)")
+    (shown,) = Officer(server.base).request("GET", "/api/disruptions")["disruptions"]
+    assert (shown["scope"], shown["reason"], shown["note"]) == (
+        "office",
+        "power",
+        "PLN padam, genset sedang dinyalakan.",
+    )
+    page.screenshot(path=artifacts / "disruption-page.png", full_page=True)
+    page.on("dialog", lambda dialog: dialog.accept())
+    row.locator("[data-end]").click()
+    expect(page.locator("#now-none")).to_be_visible()
+    expect(page.locator("#history-table")).to_contain_text("Diakhiri oleh")
+    assert Officer(server.base).request("GET", "/api/disruptions")["disruptions"] == []
+    assert errors == []

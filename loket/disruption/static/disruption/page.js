@@ -98,16 +98,6 @@ function load() {
     .catch(R.fail);
 }
 
-/** The time of day typed (HH:MM) as today's instant in the browser's clock, or tomorrow's if already past. */
-function expectedBack(value) {
-  if (!value) return null;
-  var parts = value.split(":");
-  var d = new Date();
-  d.setHours(Number(parts[0]), Number(parts[1]), 0, 0);
-  if (d.getTime() <= Date.now()) d.setDate(d.getDate() + 1);
-  return d.toISOString();
-}
-
 function start(event) {
   event.preventDefault();
   var scope = $("d-scope").value;
@@ -116,7 +106,7 @@ function start(event) {
     service_code: scope === "office" ? null : scope.slice("service:".length),
     reason: $("d-reason").value,
     note: $("d-note").value.trim() || null,
-    expected_back: expectedBack($("d-back").value),
+    expected_back_time: $("d-back").value || null, // HH:MM on the office's clock: the server makes it an instant
     offers: { ticket: $("d-offer-ticket").checked, book: $("d-offer-book").checked },
   };
   $("d-start").disabled = true;
