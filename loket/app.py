@@ -20,6 +20,7 @@ from loket import (
     cli,
     counter,
     display,
+    disruption,
     extensions,
     http,
     i18n,
@@ -56,6 +57,7 @@ ROOMS = (
     status,
     openapi,
     outbox,
+    disruption,
     cli,
 )
 

@@ -45,6 +45,7 @@ NAV = (
     ("booking", "/admin/booking"),
     ("webhooks", "/admin/webhooks"),
     ("audit", "/admin/audit"),
+    ("disruption", "/gangguan"),
     ("reports", "/reports/"),
     ("survey", "/survey/report"),
 )

@@ -76,8 +76,12 @@ def login_required_json() -> None:
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-def staff_required(*roles: Role):
-    """Require a logged-in officer with a chosen role (one of `roles`, if given)."""
+def staff_required(*roles: Role, head_may_change: bool = False):
+    """Require a logged-in officer with a chosen role (one of `roles`, if given).
+
+    A read-only role (the head of office) is refused every request that writes, except on an endpoint
+    marked `head_may_change` (switching a disruption on and off: core/disruptions.py).
+    """
 
     def wrap(view):
         @wraps(view)
@@ -89,11 +93,12 @@ def staff_required(*roles: Role):
                 raise NotAllowed(_("Pilih peran dan loket terlebih dahulu."), code="no_role")
             if roles and actor.role not in roles:
                 raise NotAllowed(_("Peran Anda tidak boleh melakukan ini."))
-            if request.method not in SAFE_METHODS and not may_change(actor.role):
+            if request.method not in SAFE_METHODS and not may_change(actor.role) and not head_may_change:
                 raise NotAllowed(_("Peran Anda hanya membaca, tidak mengubah."))
             return view(actor, *args, **kwargs)
 
         inner.staff_roles = roles  # read by the authorisation test that walks every endpoint
+        inner.head_may_change = head_may_change
         return inner
 
     return wrap

@@ -82,6 +82,8 @@ AUDIT_KINDS = (
     "webhook.updated",
     "webhook.secret_rotated",
     "webhook.deleted",
+    "disruption.started",
+    "disruption.ended",
 )
 
 

@@ -115,6 +115,8 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "pending": ("number", "service", "reason", "bring", "link"),
     "returned": ("number", "service", "missing", "link"),
     "ready": ("number", "service", "hours", "link"),
+    # core/disruptions.py: the office or the resident's service is disrupted (gangguan)
+    "disruption": ("number", "service", "reason", "expected", "link"),
 }
 MOMENTS = tuple(PLACEHOLDERS)
 
@@ -126,6 +128,7 @@ MOMENT_LABELS: dict[str, dict[str, str]] = {
     "pending": {"id": "Tertunda", "en": "Pending"},
     "returned": {"id": "Dikembalikan (dokumen kurang)", "en": "Returned (documents missing)"},
     "ready": {"id": "Siap diambil", "en": "Ready for pickup"},
+    "disruption": {"id": "Gangguan layanan", "en": "Service disruption"},
 }
 
 DEFAULT_TEXTS: dict[str, dict[str, str]] = {
@@ -162,6 +165,12 @@ DEFAULT_TEXTS: dict[str, dict[str, str]] = {
         "Status: {link}",
         "en": "The document of berkas {number} ({service}) is ready. Please collect it during pickup hours: "
         "{hours}. Status: {link}",
+    },
+    "disruption": {
+        "id": "Mohon maaf, layanan {service} sedang terganggu: {reason}. Perkiraan pulih {expected}. "
+        "Nomor antrean {number} tetap berlaku. Status: {link}",
+        "en": "We are sorry, the service {service} is disrupted: {reason}. Expected back {expected}. "
+        "Your queue number {number} remains valid. Status: {link}",
     },
 }
 
@@ -254,6 +263,7 @@ SAMPLE_VALUES: dict[str, dict[str, str]] = {
     "bring": {"id": "Kartu Keluarga (KK) asli.", "en": "Your original family card (KK)."},
     "missing": {"id": "Fotokopi KK", "en": "Photocopy of the KK"},
     "hours": {"id": "Senin-Jumat 13:00-15:00", "en": "Monday-Friday 13:00-15:00"},
+    "expected": {"id": "pukul 11:00", "en": "at 11:00"},
     "link": {"id": "https://antrean.example/s/T1.abc", "en": "https://antrean.example/s/T1.abc"},
 }
 

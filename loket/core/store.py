@@ -463,6 +463,29 @@ class OutboxChannelDay(Base):
     capped_alerted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class Disruption(Base):
+    """A disruption (gangguan): the whole office or one service down (SIAK, network, power, other) from
+    `started_at` until `ended_at` (None: still on). Its minutes are reported apart and left out of SOP
+    compliance (core/reports); residents waiting for it hear of it through the outbox."""
+
+    __tablename__ = "disruptions"
+    __table_args__ = (Index("ix_disruption_open", "ended_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: "office" or "service"; `service_code` names the service of the second.
+    scope: Mapped[str] = mapped_column(String(10))
+    service_code: Mapped[str | None] = mapped_column(String(60))
+    #: siak | network | power | other (core/disruptions.REASONS)
+    reason: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    expected_back: Mapped[datetime | None]
+    #: What the kiosk offers meanwhile: {"ticket": bool, "book": bool}.
+    offers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    started_at: Mapped[datetime]
+    started_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    ended_at: Mapped[datetime | None]
+    ended_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
 def private_sqlite_file(url: str) -> None:
     """Create an SQLite database file readable by its owner only (0600) before SQLite opens it.
 
@@ -683,6 +706,7 @@ __all__ = [
     "Counter",
     "Device",
     "Direct",
+    "Disruption",
     "EventRecord",
     "NumberSequence",
     "OutboxMessage",

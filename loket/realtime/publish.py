@@ -2,7 +2,8 @@
 
 Sent by the server only; received by the boards (room "board": display.delta, loket.realtime.board), the
 kiosks and survey tablets (room "display": the public events themselves), the staff pages (room
-"staff") and the staff pages of one counter (room "counter:<id>"). Every page gets settings.changed.
+"staff") and the staff pages of one counter (room "counter:<id>"). Every page gets settings.changed and
+disruption.changed.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ def publish(events: Iterable[Event]) -> None:
     changed = queue_moved = False
     pusher = board_pusher(current_app._get_current_object())
     for event in events:
+        if event.kind == "disruption.changed":
+            # Every page (kiosks, boards, status pages, staff): the disruptions in force, whole (core/disruptions).
+            socketio.emit(event.kind, event.payload)
+            continue
         if event.kind in ("settings.changed", "catalog.changed"):
             # Kiosks, displays and counters reload what they show on settings.changed; an SOP
             # edit is announced the same way, so every screen picks it up at once.

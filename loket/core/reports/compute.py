@@ -10,6 +10,10 @@ Every definition used here is written out in docs/reports.md; the short version:
 * A step is within target when its visit ended "advanced" and service time <= the visit's target.
 * A berkas is within target when it is done and the sum of its visits' service times <= the sum of the
   step targets frozen into the ticket at issue.
+* Disruptions (gangguan): for compliance (within target, time over target, berkas within target) a
+  visit's service time leaves out the seconds it overlaps a disruption of its service or of the whole
+  office; the service-time statistics themselves keep the real time. The disruptions' minutes are
+  listed apart (`disruption_rows`).
 * Median is the middle value (mean of the two middle ones for an even count);
   p90 is the nearest-rank percentile: the value at rank ceil(0.9 x n) in ascending order.
 * Bottleneck: the step with the largest mean time over target (max(0, service - target), averaged
@@ -36,6 +40,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import ColumnElement, Text, cast, select
 
 from loket.core.context import Context
+from loket.core.disruptions import intervals, merged_for, overlap_seconds, report_rows
 from loket.core.messages import _, texts
 from loket.core.roles import ROLE_LABELS, Role
 from loket.core.spreadsheet import append_row, csv_text
@@ -122,6 +127,8 @@ class _Visit:
     resident_present: bool
     last_step: bool
     reason: str | None = None  # for a pended visit: why
+    #: Seconds of its service time inside a disruption of its service or of the office: not judged.
+    excluded: float = 0.0
 
     @cached_property
     def wait(self) -> float | None:
@@ -135,21 +142,28 @@ class _Visit:
         return None
 
     @cached_property
+    def judged_seconds(self) -> float | None:
+        """The service time compliance judges: without the seconds inside a disruption."""
+        if self.service_seconds is None:
+            return None
+        return self.service_seconds - self.excluded
+
+    @cached_property
     def finished(self) -> bool:
         return self.outcome == "advanced"
 
     @cached_property
     def within(self) -> bool | None:
         """Only a finished step with a target is judged."""
-        if not self.finished or self.target_minutes is None or self.service_seconds is None:
+        if not self.finished or self.target_minutes is None or self.judged_seconds is None:
             return None
-        return self.service_seconds <= self.target_minutes * 60
+        return self.judged_seconds <= self.target_minutes * 60
 
     @cached_property
     def over(self) -> float | None:
         if self.within is None:
             return None
-        return max(0.0, self.service_seconds - self.target_minutes * 60)  # type: ignore[operator]
+        return max(0.0, self.judged_seconds - self.target_minutes * 60)  # type: ignore[operator]
 
     @cached_property
     def queue_end(self) -> datetime | None:
@@ -189,10 +203,15 @@ class _Ticket:
         return sum(v.service_seconds for v in self.visits if v.service_seconds is not None)
 
     @cached_property
+    def judged_seconds(self) -> float:
+        """Its visits' service times without the seconds inside a disruption (compliance)."""
+        return sum(v.judged_seconds for v in self.visits if v.judged_seconds is not None)
+
+    @cached_property
     def within(self) -> bool | None:
         if not self.done or self.target_seconds is None:
             return None
-        return self.service_seconds <= self.target_seconds
+        return self.judged_seconds <= self.target_seconds
 
     @cached_property
     def elapsed(self) -> float | None:
@@ -456,7 +475,58 @@ def load_tickets(loket: Context, which: ColumnElement[bool]) -> list[_Ticket]:
             queue = reasons.get(v.ticket_id)
             visit.reason = queue.pop(0) if queue else PendingReason.OTHER.value
         t.visits.append(visit)
+    _exclude_disruptions(loket, [v for t in tickets.values() for v in t.visits])
     return list(tickets.values())
+
+
+def _exclude_disruptions(loket: Context, visits: list[_Visit]) -> None:
+    """Set each served visit's seconds inside a disruption of its service or of the whole office."""
+    served = [v for v in visits if v.started_at is not None and v.ended_at is not None]
+    starts = [v.started_at for v in served if v.started_at is not None]
+    ends = [v.ended_at for v in served if v.ended_at is not None]
+    if not starts or not ends:
+        return
+    spans = intervals(loket, min(starts), max(ends))
+    if not spans:
+        return
+    merged: dict[str, list[tuple[datetime, datetime]]] = {}
+    for v in served:
+        found = merged.get(v.service)
+        if found is None:
+            found = merged[v.service] = merged_for(spans, v.service)
+        if found:
+            v.excluded = overlap_seconds(v.started_at, v.ended_at, found)  # type: ignore[arg-type]
+
+
+def disruption_rows(loket: Context, start: date, end: date) -> list[dict[str, Any]]:
+    """The disruptions of the period, with their minutes inside it (reported apart from compliance)."""
+    return report_rows(loket, start, end)
+
+
+def disruption_tables(loket: Context, rows: list[dict[str, Any]]) -> Tables:
+    """The disruptions as an export's table: scope, service, reason, note, start, end, minutes in the period."""
+
+    def local(iso: str | None) -> str:
+        return loket.clock.local(datetime.fromisoformat(iso)).strftime("%Y-%m-%d %H:%M") if iso else ""
+
+    return [
+        (
+            "Gangguan",
+            ["Lingkup", "Layanan", "Penyebab", "Catatan", "Mulai", "Berakhir", "Menit (dalam periode)"],
+            [
+                [
+                    "kantor" if r["scope"] == "office" else "layanan",
+                    r["service"]["id"] if r["service"] else "",
+                    r["reason_label"]["id"],
+                    r["note"],
+                    local(r["started_at"]),
+                    local(r["ended_at"]) or "masih berlaku",
+                    r["minutes"],
+                ]
+                for r in rows
+            ],
+        )
+    ]
 
 
 def _names(loket: Context) -> tuple[dict[int, str], dict[int, tuple[str, int]]]:

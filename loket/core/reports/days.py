@@ -28,6 +28,7 @@ from sqlalchemy import BigInteger, DateTime, String, Text, cast, delete, func, i
 from sqlalchemy.exc import IntegrityError
 
 from loket.core.context import Context
+from loket.core.disruptions import intervals, merged_for
 from loket.core.messages import _, texts
 from loket.core.roles import ROLE_LABELS, Role
 from loket.core.states import FINAL, PendingReason, TicketState
@@ -50,8 +51,8 @@ from .compute import (
     load_tickets,
 )
 
-#: The summaries' format: a summary made by another version is made again.
-VERSION = 1
+#: The summaries' format: a summary made by another version is made again. 2: disruptions left out of compliance.
+VERSION = 2
 #: Days read or summed per query when summaries are made.
 CHUNK_DAYS = 31
 #: Open tickets read per query (an IN list).
@@ -390,7 +391,10 @@ def live_parts(loket: Context, since: date, end: date) -> dict[date, _Part]:
     by_day: dict[date, list[Any]] = {}
     for t in tickets:
         by_day.setdefault(t[2], []).append(t)
-    return {day: _live_part(loket, day, rows, by_ticket, reasons, dialect) for day, rows in by_day.items()}
+    # As `compute._exclude_disruptions`: a visit's seconds inside a disruption are not judged. A visit of these
+    # days starts after its ticket was issued and ends by now.
+    spans = intervals(loket, loket.clock.day_start(since), loket.clock.now() + timedelta(days=1))
+    return {day: _live_part(loket, day, rows, by_ticket, reasons, dialect, spans) for day, rows in by_day.items()}
 
 
 def _live_part(
@@ -400,6 +404,7 @@ def _live_part(
     by_ticket: dict[int, list[Any]],
     reasons: dict[int, list[Any]],
     dialect: str,
+    spans: dict[str | None, list[tuple[datetime, datetime]]] | None = None,
 ) -> _Part:
     """`_part(loket, day, tickets)` from rows: ticket rows in report order, their visit rows in id order."""
     snapshots: dict[str, tuple[list[dict[str, Any]], int | None]] = {}
@@ -463,10 +468,25 @@ def _live_part(
     has_service = has_start & has_end
     service_us = np.where(has_service, ended - started, 0)
     service = service_us / 1_000_000  # what timedelta.total_seconds() gives
+    # `_Visit.excluded`: the microseconds inside the merged disruptions of its service and of the office.
+    excluded_us = np.zeros(n_visits, dtype=np.int64)
+    if spans:
+        v_codes = [t_codes[ti] for ti in v_ticket]
+        for code in set(v_codes):
+            merged = merged_for(spans, code)
+            if not merged:
+                continue
+            sel = np.array([i for i, c in enumerate(v_codes) if c == code], dtype=np.int64)
+            sel = sel[has_service[sel]]
+            for off, on in merged:
+                lo = np.maximum(started[sel], _us(off))
+                hi = np.minimum(ended[sel], _us(on))
+                excluded_us[sel] += np.maximum(0, hi - lo)
+    judged_service = service - excluded_us / 1_000_000
     judged = finished & (target >= 0) & has_service
     limit = target * 60
-    within = judged & (service <= limit)
-    over = np.where(judged, np.maximum(0.0, service - limit), 0.0)
+    within = judged & (judged_service <= limit)
+    over = np.where(judged, np.maximum(0.0, judged_service - limit), 0.0)
     over_exact = np.array(list(map(int, (over * _SCALE).tolist())), dtype=object)
     step_wait_exact = np.array(_exacts(step_wait), dtype=object)
     service_exact = np.array(_exacts(service_us), dtype=object)
@@ -485,7 +505,7 @@ def _live_part(
     elapsed = np.where(has_elapsed, closed_us - issued_us, 0)
     ticket_wait_exact = np.array(_exacts(ticket_wait), dtype=object)
     elapsed_exact = np.array(_exacts(elapsed), dtype=object)
-    services = service.tolist()
+    services = np.where(has_service, judged_service, 0.0).tolist()
     serviced = has_service.tolist()
     berkas_within: list[int] = []  # 1 within, 0 not, -1 not judged
     for ti in range(n_tickets):
@@ -493,7 +513,7 @@ def _live_part(
             berkas_within.append(-1)
             continue
         a, b = t_first[ti], t_first[ti + 1]
-        # `_Ticket.service_seconds`: the same floats added in the same order.
+        # `_Ticket.judged_seconds`: the same floats added in the same order.
         total = sum(services[i] for i in range(a, b) if serviced[i])
         berkas_within.append(int(total <= t_targets[ti]))
     berkas = np.array(berkas_within, dtype=np.int8)

@@ -15,6 +15,7 @@ from loket.core.booking import walkin
 from loket.core.booking.operations import normal_email, normal_phone
 from loket.core.catalog import Sop
 from loket.core.context import Context
+from loket.core.disruptions import stops_tickets
 from loket.core.errors import ServiceUnavailable
 from loket.core.events import Event
 from loket.core.messages import _, texts
@@ -126,6 +127,10 @@ def issue(
     """
     try:
         with loket.store.transaction() as s:
+            if stops_tickets(s, service_code):  # a disruption, and the office gives no ticket meanwhile
+                raise ServiceUnavailable(
+                    _("Layanan ini sedang gangguan; nomor antrean tidak diberikan sementara."), code="disrupted"
+                )
             # A retry, or a concurrent try, with the same key fails at the insert, before the answer.
             view, events = new_ticket(
                 loket,

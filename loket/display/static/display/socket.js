@@ -6,6 +6,7 @@ import { showsCall, view } from "./hall.js";
 import { renderAll } from "./render.js";
 import { present } from "./flash.js";
 import { setMedia } from "./media.js";
+import { bannerOnTop, watchDisruptions } from "loket/disruption.js";
 
 // The board's place in the server's stream of deltas (loket/realtime/board.py): `v` numbers the
 // messages one by one, `seq` says how new the figures are. A skipped `v` means a message was lost:
@@ -130,6 +131,8 @@ export function connect() {
     return null;
   }
   socket = window.io({ auth: { channel: "board" }, transports: ["websocket", "polling"] });
+  bannerOnTop(null, "2.4vw", true); // every disruption in force, read from across the hall
+  watchDisruptions(socket);
   socket.on("connect", function () {
     setConnection("online"); // the server sends the full state by itself (it may come before this event)
   });

@@ -7,6 +7,7 @@ import { byCode } from "./services.js";
 import { renderPriorities } from "./priority.js";
 import { show } from "./screens.js";
 import { updateTakeButton } from "./ticket.js";
+import { renderDetailDisruption } from "./disruption.js";
 
 export function requirementItems(reqs, compact) {
   return (reqs || []).map(function (r) {
@@ -73,6 +74,7 @@ export function renderDetail() {
     );
   }
   notices.hidden = !notices.firstChild;
+  renderDetailDisruption(); // before a ticket is taken: what is down, what the office offers
 
   // Refused before printing: the reason next to the (disabled) button, no priority choice to make.
   $("detail-refusal").hidden = !closed;

@@ -1,11 +1,13 @@
 /* Live updates: the admin's changes and the queues' movements reach the kiosk at once. */
 import { loadServices, refreshSoon } from "./services.js";
 import { kioskToken } from "./state.js";
-import { printOutcome } from "./ticket.js";
+import { printOutcome, updateTakeButton } from "./ticket.js";
+import { watchKioskDisruptions } from "./disruption.js";
 
 export function connectLive() {
   if (typeof window.io !== "function") {
     document.body.setAttribute("data-connection", "offline");
+    watchKioskDisruptions(null, updateTakeButton);
     return;
   }
   // The display channel is public: it carries only numbers, counters and settings changes. A paired kiosk
@@ -22,6 +24,7 @@ export function connectLive() {
     document.body.setAttribute("data-connection", "offline");
   });
   socket.on("print.outcome", printOutcome);
+  watchKioskDisruptions(socket, updateTakeButton); // the office's or a service's disruption, live
   socket.on("settings.changed", function () {
     loadServices();
   });

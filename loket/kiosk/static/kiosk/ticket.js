@@ -5,6 +5,7 @@ import { clear, h } from "loket/dom.js";
 import { $, kioskId, kioskToken, state, timers } from "./state.js";
 import { requestTicket, tapKey } from "./request.js";
 import { isClosed } from "./availability.js";
+import { ticketStopped } from "./disruption.js";
 import { requirementItems } from "./detail.js";
 import { loadServices } from "./services.js";
 import { resetToStart, show } from "./screens.js";
@@ -18,12 +19,13 @@ export function updateTakeButton() {
   if (state.busy) return;
   var button = $("take-ticket");
   var closed = !!(state.current && isClosed(state.current));
-  button.disabled = closed;
-  button.textContent = i18n.t(closed ? "closed" : "take");
+  var stopped = !closed && ticketStopped(); // a disruption, and the office gives no ticket meanwhile
+  button.disabled = closed || stopped;
+  button.textContent = i18n.t(closed ? "closed" : stopped ? "disruption_take_stopped" : "take");
 }
 
 export function takeTicket() {
-  if (state.busy || !state.current || isClosed(state.current)) return;
+  if (state.busy || !state.current || isClosed(state.current) || ticketStopped()) return;
   state.busy = true;
   var button = $("take-ticket");
   button.disabled = true;

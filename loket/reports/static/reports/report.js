@@ -5,6 +5,7 @@ import * as i18n from "loket/i18n.js";
 import { clear, h, serverData } from "loket/dom.js";
 import { api } from "loket/request.js";
 import * as R from "./shell.js";
+import { renderDisruptions } from "./disruptions.js";
 
 var $ = function (id) {
   return document.getElementById(id);
@@ -135,6 +136,7 @@ function render() {
   renderPeople($("table-counters"), d.counters, C.counter);
   $("section-days").hidden = d.days.length < 2;
   renderDays(d);
+  renderDisruptions(d.disruptions || []);
   renderSign();
 }
 

@@ -2,6 +2,7 @@
  * GET /api/status/<code>), read again when the server says it changed (Socket.IO room of this code only). */
 import * as i18n from "loket/i18n.js";
 import { $, clear, h, serverData } from "loket/dom.js";
+import { affecting, bannerOnTop, watchDisruptions } from "loket/disruption.js";
 
 i18n.addStrings(i18n.pageStrings("status/status"));
 
@@ -189,8 +190,9 @@ function reconnect() {
 }
 
 function connect() {
-  if (typeof io !== "function") return;
+  if (typeof io !== "function") return watchDisruptions(null);
   socket = io({ auth: { channel: "status", code: code }, transports: ["websocket", "polling"] });
+  watchDisruptions(socket); // the office's and this service's disruptions, live
   socket.on("connect", function () {
     document.body.setAttribute("data-connection", "live");
     $("connection").textContent = i18n.t("live_on");
@@ -211,5 +213,8 @@ i18n.onLangChange(function () {
   $("connection").textContent = i18n.t(document.body.getAttribute("data-connection") === "live" ? "live_on" : "live_lost");
 });
 render(data);
+bannerOnTop(function (d) {
+  return affecting(data.service).indexOf(d) >= 0;
+});
 connect();
 window.setInterval(refresh, 120000); // a page left open without its live connection still catches up
