@@ -77,5 +77,5 @@ def test_no_show_needs_the_office_s_number_of_calls_else_the_environment_s(offic
     queue.call_next(office, desk)
     with pytest.raises(NotAllowed, match="Panggil 4 kali"):
         flow.no_show(office, desk, ticket)
-    _store_settings(office, calls_before_no_show=1)
+    _store_settings(office, calls_before_no_show=1, no_show_min_minutes=0)  # 0: no minimum spacing
     assert flow.no_show(office, desk, ticket).ticket.state is TicketState.NO_SHOW
