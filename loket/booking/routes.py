@@ -111,7 +111,7 @@ class BookingRequest(BaseModel):
     nik: str = Field(max_length=40, description="The resident's NIK, 16 digits")
     phone: str | None = Field(None, max_length=30, description="Optional, for reminders")
     priority: str | None = Field(
-        None, max_length=30, description="lansia, disabilitas, ibu_hamil, anak, korban_bencana or null"
+        None, max_length=30, description="lansia, disabilitas, ibu_hamil, ibu_anak, anak, korban_bencana or null"
     )
     challenge: str | None = Field(None, max_length=2000, description="The solved challenge (when switched on)")
 
