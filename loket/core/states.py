@@ -38,7 +38,7 @@ class Priority(StrEnum):
     (bencana alam and bencana sosial share one: the counter treats them alike). "Ibu dengan bayi/anak kecil"
     is not in the law's list: offices add it (a mother carrying a baby or a toddler cannot wait an hour
     standing; the usability walk of issue 15 found no choice for her), and it is kept apart from "anak-anak"
-    (a child applying or present as the subject of the service). docs/domain-fairness.md tells the office.
+    (a child applying or present as the subject of the service). docs/fairness.md tells the office.
     """
 
     LANSIA = "lansia"
