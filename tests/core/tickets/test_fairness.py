@@ -15,6 +15,7 @@ from loket.core.errors import NotAllowed
 from loket.core.roles import Actor, Role
 from loket.core.settings import OfficeSettings, write_settings
 from loket.core.states import TicketState as S
+from loket.core.status import ticket_status
 from loket.core.tickets import flow, issuing, queue, views
 
 KTP = "pencetakan-ktp-el"
@@ -194,4 +195,6 @@ def test_a_returned_resident_back_with_the_documents_goes_to_the_front(loket, de
     back = flow.resume(loket, desk, t).ticket  # the slip's QR scanned at the front desk
     assert back.state is S.WAITING and back.step_index == 0
     assert views.get(loket, t).ahead == 0
+    status = ticket_status(loket, views.get(loket, t).status_code).data
+    assert (status["state"], status["ahead"], status["today"]) == ("waiting", 0, True)  # not "for another day"
     assert order_called(loket, desk, 4) == [t, others[1], others[0], others[2]]
