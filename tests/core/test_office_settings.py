@@ -52,6 +52,8 @@ def test_defaults_come_from_the_configuration_once():
         "digits",
     )
     assert defaults.personal_data_retention_days == OfficeDefaults().personal_data_retention_days
+    assert (defaults.no_show_min_minutes, defaults.resume_to) == (3, "front")
+    assert OfficeDefaults.from_config({"NO_SHOW_MIN_MINUTES": 0}).no_show_min_minutes == 0  # 0 is a value, not unset
 
 
 def test_the_buku_harian_workbook_is_titled_with_the_office_s_own_name(office):
