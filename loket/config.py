@@ -71,6 +71,7 @@ def load_config(instance_path: str | Path) -> dict:
         "TIMEZONE": os.environ.get("LOKET_TIMEZONE", "Asia/Jakarta"),
         "PRIORITY_HEAD_START_MINUTES": _env_int("LOKET_PRIORITY_HEAD_START_MINUTES", 30),
         "CALLS_BEFORE_NO_SHOW": _env_int("LOKET_CALLS_BEFORE_NO_SHOW", 3),
+        "NO_SHOW_MIN_MINUTES": _env_int("LOKET_NO_SHOW_MIN_MINUTES", 3),
         # The ticket printer: file:FOLDER | network:HOST[:PORT] | usb:VID:PID | serial:DEV[:BAUD] | device:PATH
         "PRINTER": os.environ.get("LOKET_PRINTER") or f"file:{instance / 'tickets'}",
         "PRINTER_PAPER": _env_int("LOKET_PRINTER_PAPER", 80),

@@ -112,7 +112,7 @@ class BookingRequest(BaseModel):
     phone: str | None = Field(None, max_length=30, description="Optional Indonesian mobile number, for messages")
     email: str | None = Field(None, max_length=254, description="Optional e-mail address, for messages")
     priority: str | None = Field(
-        None, max_length=30, description="lansia, disabilitas, ibu_hamil, anak, korban_bencana or null"
+        None, max_length=30, description="lansia, disabilitas, ibu_hamil, ibu_anak, anak, korban_bencana or null"
     )
     challenge: str | None = Field(None, max_length=2000, description="The solved challenge (when switched on)")
 

@@ -33,6 +33,11 @@ DAY_NAMES = {
 #: How numbers are read out: "cardinal" (seratus dua puluh tiga) or "digits" (satu dua tiga).
 VoiceReading = Literal["cardinal", "digits"]
 
+#: Where a resumed (pended) berkas waits: "front": the front of its step's queue, any counter of the step's role
+#: calls it first; "same_counter": the front of the queue of the counter where it was pended (the officer who
+#: pended it, while they sit there), falling back to "front" when it was pended away from a counter.
+ResumeTo = Literal["front", "same_counter"]
+
 
 class Hours(BaseModel):
     """Opening and closing time of ticket issuing on one weekday (local time)."""
@@ -113,6 +118,12 @@ class OfficeSettings(BaseModel):
     blanko_stock: Annotated[int, Field(ge=0)] | None = None
     #: Calls before a counter may mark the resident absent; None: LOKET_CALLS_BEFORE_NO_SHOW.
     calls_before_no_show: Annotated[int, Field(ge=1, le=10)] | None = None
+    #: Minutes from the first call before the counter may mark the resident absent (the calls are spread over at
+    #: least this long: a resident in the toilet is not struck off 20 s after the first call); 0: no minimum;
+    #: None: LOKET_NO_SHOW_MIN_MINUTES.
+    no_show_min_minutes: Annotated[int, Field(ge=0, le=60)] | None = None
+    #: Where a resumed pended berkas waits (ResumeTo); None: "front".
+    resume_to: ResumeTo | None = None
     #: Days applicants' names and NIKs are kept after a berkas's last activity, in any state;
     #: None: LOKET_PERSONAL_DATA_RETENTION_DAYS.
     personal_data_retention_days: Annotated[int, Field(ge=1, le=3650)] | None = None
@@ -159,6 +170,8 @@ class OfficeDefaults:
 
     office_name: str = "Dinas Kependudukan dan Pencatatan Sipil"  # LOKET_OFFICE_NAME
     calls_before_no_show: int = 3  # LOKET_CALLS_BEFORE_NO_SHOW
+    no_show_min_minutes: int = 3  # LOKET_NO_SHOW_MIN_MINUTES
+    resume_to: ResumeTo = "front"
     personal_data_retention_days: int = 365  # LOKET_PERSONAL_DATA_RETENTION_DAYS
     voice_reading: VoiceReading = "cardinal"  # LOKET_VOICE_READING
 
@@ -169,6 +182,11 @@ class OfficeDefaults:
         return cls(
             office_name=config.get("OFFICE_NAME") or fallback.office_name,
             calls_before_no_show=int(config.get("CALLS_BEFORE_NO_SHOW") or fallback.calls_before_no_show),
+            no_show_min_minutes=int(
+                fallback.no_show_min_minutes
+                if config.get("NO_SHOW_MIN_MINUTES") is None
+                else config["NO_SHOW_MIN_MINUTES"]
+            ),
             personal_data_retention_days=int(
                 config.get("PERSONAL_DATA_RETENTION_DAYS") or fallback.personal_data_retention_days
             ),
@@ -181,6 +199,8 @@ class EffectiveSettings(OfficeSettings):
 
     office_name: str
     calls_before_no_show: int
+    no_show_min_minutes: int
+    resume_to: ResumeTo
     personal_data_retention_days: int
     voice_reading: VoiceReading
 

@@ -29,11 +29,22 @@ class PendingReason(StrEnum):
 
 
 class Priority(StrEnum):
-    """Groups with a right to priority service (UU 25/2009 art. 29)."""
+    """What a resident may choose at the kiosk for priority service (the order shown there).
+
+    Source: UU 25/2009 (Pelayanan Publik) art. 29(1): "Penyelenggara berkewajiban memberikan pelayanan dengan
+    perlakuan khusus kepada anggota masyarakat tertentu sesuai dengan peraturan perundang-undangan"; its
+    elucidation names them: penyandang cacat (now: penyandang disabilitas, UU 8/2016), lanjut usia, wanita
+    hamil, anak-anak, korban bencana alam and korban bencana sosial. Every group of the law has a choice here
+    (bencana alam and bencana sosial share one: the counter treats them alike). "Ibu dengan bayi/anak kecil"
+    is not in the law's list: offices add it (a mother carrying a baby or a toddler cannot wait an hour
+    standing; the usability walk of issue 15 found no choice for her), and it is kept apart from "anak-anak"
+    (a child applying or present as the subject of the service). docs/fairness.md tells the office.
+    """
 
     LANSIA = "lansia"
     DISABILITAS = "disabilitas"
     IBU_HAMIL = "ibu_hamil"
+    IBU_ANAK = "ibu_anak"
     ANAK = "anak"
     KORBAN_BENCANA = "korban_bencana"
 
@@ -83,8 +94,9 @@ PRIORITY_LABELS: dict[Priority, dict[str, str]] = {
     Priority.LANSIA: texts(_("Lansia")),
     Priority.DISABILITAS: texts(_("Penyandang disabilitas")),
     Priority.IBU_HAMIL: texts(_("Ibu hamil")),
+    Priority.IBU_ANAK: texts(_("Ibu dengan bayi/anak kecil")),
     Priority.ANAK: texts(_("Anak-anak")),
-    Priority.KORBAN_BENCANA: texts(_("Korban bencana")),
+    Priority.KORBAN_BENCANA: texts(_("Korban bencana alam/sosial")),
 }
 
 S = TicketState

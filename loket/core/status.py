@@ -147,7 +147,8 @@ def ticket_data(loket: Context, s: Session, view: TicketView) -> dict[str, Any]:
         "service_name": view.service_name,
         "priority": view.priority is not None,
         "day": view.service_day.isoformat(),
-        "today": view.service_day == clock.today(),
+        # a returned berkas resumed on a later day waits today, under its first day's number
+        "today": view.service_day == clock.today() or clock.local(view.queued_at).date() == clock.today(),
         "state": state.value,
         "state_label": STATE_LABELS[state],
         "wait": wait,

@@ -26,6 +26,7 @@ from loket.hardware.scanner.decode import decode_image
 from loket.http import BadRequest, Id, NotLoggedIn, allows_camera, body_limit, config_limit, parsed, translate
 from loket.office import office_name
 from loket.openapi import BINARY, LABEL, MAYBE_TEXT, TEXT, api, obj
+from loket.printing import print_for_staff
 from loket.realtime import publish, to_counter
 from loket.services import loket
 
@@ -304,6 +305,13 @@ def ticket_action(actor: Actor, ticket_id: int, action: str):
         outcome = handler(actor, ticket_id, data)
     except ValueError:  # an unknown pending reason or similar bad input; never echo the input back
         raise BadRequest(_("Isian tidak sah untuk aksi ini.")) from None
+    if action == "return" and outcome.ticket is not None:
+        # "Kembalikan" hands the resident the list of what is missing, on this counter's printer (issue 15). The
+        # berkas is returned whether or not paper came out: the answer says how printing went (reprint:
+        # /api/staff/tickets/<id>/return-slip).
+        publish(outcome.events)
+        result = print_for_staff(loket(), actor, outcome.ticket, office_name(), "return")
+        return jsonify(ticket=views.for_officer(outcome.ticket, actor.role), print=result.as_dict())
     return done(actor, outcome)
 
 

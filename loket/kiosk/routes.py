@@ -158,7 +158,9 @@ class TicketRequest(BaseModel):
     """A resident's tap on the kiosk."""
 
     service: str = Field("", description="The service's code (GET /api/services)")
-    priority: str | None = Field(None, description="lansia, disabilitas, ibu_hamil, anak, korban_bencana or null")
+    priority: str | None = Field(
+        None, description="lansia, disabilitas, ibu_hamil, ibu_anak, anak, korban_bencana or null"
+    )
     source: str | None = Field(None, max_length=20, description="kiosk (default)")
     kiosk: str | None = Field(None, description="The kiosk's name: its printer prints the ticket")
     phone: str | None = Field(

@@ -8,7 +8,16 @@ from loket.services import loket
 from .printers import ASK, Printers, PrintResult, parse_printers, printers
 from .queue import PrintQueues, print_queues
 from .routes import bp
-from .tickets import print_ticket, queue_ticket, record_queued, render, send, test_job, ticket_content
+from .tickets import (
+    print_for_staff,
+    print_ticket,
+    queue_ticket,
+    record_queued,
+    render,
+    send,
+    test_job,
+    ticket_content,
+)
 
 __all__ = [
     "ASK",
@@ -17,10 +26,12 @@ __all__ = [
     "Printers",
     "init_app",
     "parse_printers",
+    "print_for_staff",
     "print_queues",
     "print_ticket",
     "printers",
     "queue_ticket",
+    "record_queued",
     "render",
     "send",
     "test_job",

@@ -6,18 +6,17 @@ from flask import Blueprint, jsonify
 from pydantic import BaseModel, Field
 
 from loket.auth.login import staff_required
-from loket.core.accounts import get_counter
 from loket.core.errors import Conflict
 from loket.core.messages import _
 from loket.core.roles import Actor
+from loket.core.states import TicketState
 from loket.core.tickets import prints, views
 from loket.http import Failed, parsed
 from loket.office import office_name
 from loket.openapi import api
 from loket.services import loket
 
-from .printers import printers
-from .tickets import print_ticket
+from .tickets import print_for_staff
 
 bp = Blueprint("printing", __name__)
 
@@ -51,6 +50,17 @@ def pickup_slip(actor: Actor, ticket_id: int):
     return _print_for_staff(actor, ticket_id, "slip", kiosk)
 
 
+@bp.post("/api/staff/tickets/<int:ticket_id>/return-slip")
+@api(body=Reprint, answers=PRINTED, errors=(409, 502))
+@staff_required()
+def return_slip(actor: Actor, ticket_id: int):
+    """Print the slip of a returned berkas again (the documents missing; "Kembalikan" prints it the first time)."""
+    kiosk = parsed(Reprint).kiosk or None
+    if views.get(loket(), ticket_id).state is not TicketState.RETURNED:
+        raise Conflict(_("Slip pengembalian hanya untuk berkas yang dikembalikan."), code="not_returned")
+    return _print_for_staff(actor, ticket_id, "return", kiosk)
+
+
 @bp.get("/api/staff/alerts")
 @api(answers={200: {"type": "object", "required": ["printer_failures"]}})
 @staff_required()
@@ -61,12 +71,7 @@ def alerts(actor: Actor):
 
 def _print_for_staff(actor: Actor, ticket_id: int, kind: str, kiosk: str | None):
     view = views.get(loket(), ticket_id)
-    if kiosk:
-        printer = printers().for_kiosk(kiosk)
-    else:
-        counter = get_counter(loket().store, actor.counter_id) if actor.counter_id else None
-        printer = printers().for_counter(counter.name if counter else None)
-    result = print_ticket(loket(), view, printer, office_name(), kind=kind, kiosk=kiosk, user_id=actor.user_id)
+    result = print_for_staff(loket(), actor, view, office_name(), kind, kiosk)
     if not result.ok:
         raise Failed(result.message or "", code="print_failed", print=result.as_dict())
     return jsonify(print=result.as_dict())

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from loket.core.accounts import get_counter
 from loket.core.clock import Clock
 from loket.core.context import Context
+from loket.core.roles import Actor
 from loket.core.settings import hours_lines
 from loket.core.states import PRIORITY_LABELS, Priority
 from loket.core.tickets import issuing, prints
@@ -16,13 +20,14 @@ from loket.hardware.printer import (
     escpos_bytes,
     pickup_slip_blocks,
     preview_image,
+    return_slip_blocks,
     ticket_blocks,
 )
 from loket.public_url import status_url
 from loket.realtime import publish, to_kiosk
 from loket.services import loket as current_loket
 
-from .printers import PrintResult
+from .printers import PrintResult, printers
 from .queue import print_queues
 
 
@@ -50,10 +55,30 @@ def ticket_content(loket: Context, view: TicketView, office_name: str, *, lang: 
     )
 
 
+def return_slip_content(loket: Context, view: TicketView, office_name: str) -> TicketContent:
+    """The slip of a returned berkas: the ticket's content with the documents missing (in the SOP's words) and
+    the time it was returned; the QR is the status page's, which the front desk scans when the resident is back."""
+    sop = loket.catalog.get(view.service_code)
+    texts = {r.key: r.text.get("id") for r in sop.requirements} if sop else {}
+    returned = next((v.ended_at for v in reversed(view.visits) if v.outcome == "returned" and v.ended_at), None)
+    return replace(
+        ticket_content(loket, view, office_name),
+        issued_at=loket.clock.local(returned or loket.clock.now()),
+        missing=[texts.get(key) or key for key in view.missing],
+        service_hours=hours_lines(loket.effective_settings.hours),
+        requirements=[],
+        note=None,
+    )
+
+
+#: The layout of each kind of paper.
+LAYOUTS = {"ticket": ticket_blocks, "slip": pickup_slip_blocks, "return": return_slip_blocks}
+
+
 def render(
     content: TicketContent, printer: Printer, kind: str = "ticket", with_preview: bool | None = None
 ) -> PrintJob:
-    blocks = (pickup_slip_blocks if kind == "slip" else ticket_blocks)(content, printer.paper)
+    blocks = LAYOUTS.get(kind, ticket_blocks)(content, printer.paper)
     data = escpos_bytes(blocks, paper=printer.paper, profile=printer.profile)
     if with_preview is None:
         with_preview = printer.wants_preview
@@ -94,15 +119,31 @@ def print_ticket(
     kiosk: str | None = None,
     user_id: int | None = None,
 ) -> PrintResult:
-    """Render and send one ticket or slip; record the result and publish it (a failure alerts staff)."""
-    content = ticket_content(loket, view, office_name)
-    result = send(printer, render(content, printer, kind="slip" if kind == "slip" else "ticket"))
+    """Render and send one ticket or slip ("ticket", "slip": pickup, "return": the berkas was returned);
+    record the result and publish it (a failure alerts staff)."""
+    if kind == "return":
+        content = return_slip_content(loket, view, office_name)
+    else:
+        content = ticket_content(loket, view, office_name)
+    result = send(printer, render(content, printer, kind=kind if kind in LAYOUTS else "ticket"))
     publish(
         prints.record_print(
             loket, view.id, kind, result.ok, result.printer, result.reason, kiosk, user_id, number=view.number
         )
     )
     return result
+
+
+def print_for_staff(
+    loket: Context, actor: Actor, view: TicketView, office_name: str, kind: str, kiosk: str | None = None
+) -> PrintResult:
+    """Print for an officer: on the named kiosk's printer, else on their counter's."""
+    if kiosk:
+        printer = printers().for_kiosk(kiosk)
+    else:
+        counter = get_counter(loket.store, actor.counter_id) if actor.counter_id else None
+        printer = printers().for_counter(counter.name if counter else None)
+    return print_ticket(loket, view, printer, office_name, kind=kind, kiosk=kiosk, user_id=actor.user_id)
 
 
 def queue_ticket(

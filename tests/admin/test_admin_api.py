@@ -145,6 +145,8 @@ def test_meta_names_the_defaults_an_empty_setting_falls_back_to(app, admin):
     meta = admin.client.get("/api/admin/meta").get_json()
     assert meta["defaults"] == {
         "calls_before_no_show": 3,
+        "no_show_min_minutes": 3,
+        "resume_to": "front",
         "personal_data_retention_days": 365,
         "voice_reading": "cardinal",
     }
@@ -176,3 +178,21 @@ def test_the_admin_pages_are_told_which_accounts_keep_the_demo_password(staff):
     assert admin.post(f"/api/admin/users/{uid}/password", {"password": "kata-sandi-baru"}).status_code == 200
     assert "operator" not in admin.client.get("/api/admin/warnings").get_json()["demo_password_accounts"]
     assert staff("kepala", "kepala").client.get("/api/admin/warnings").status_code == 403
+
+
+def test_the_office_sets_the_no_show_minutes_and_where_a_resumed_berkas_goes(client, admin, staff):
+    """Issue 15: the settings page's fields, checked on the server; the counter feels them at once."""
+    for bad in ({"no_show_min_minutes": 61}, {"no_show_min_minutes": -1}, {"resume_to": "anywhere"}):
+        r = put(admin, "/api/admin/settings", bad)
+        assert r.status_code == 400 and r.get_json()["problems"][0]["field"] == next(iter(bad)), bad
+    ok = put(
+        admin, "/api/admin/settings", {"no_show_min_minutes": 0, "resume_to": "same_counter", "calls_before_no_show": 1}
+    )
+    assert ok.status_code == 200
+    saved = admin.client.get("/api/admin/settings").get_json()
+    assert (saved["no_show_min_minutes"], saved["resume_to"]) == (0, "same_counter")
+    desk = staff("pelayanan", "pelayanan", "Loket 1")
+    client.post("/api/tickets", json={"service": "pencetakan-ktp-el"})
+    called = desk.post("/api/counter/call-next").get_json()["ticket"]
+    assert called["no_show_from"] == called["visits"][-1]["called_at"]  # 0 minutes: no wait after the first call
+    assert desk.post(f"/api/staff/tickets/{called['id']}/no-show").status_code == 200

@@ -452,7 +452,15 @@ def test_the_settings_page_sets_calls_retention_and_voice_and_purges_personal_da
     expect(page.locator('[data-problem-for="calls_before_no_show"]')).to_have_text("Paling kecil 1.")
     expect(page.locator("#problems")).to_contain_text("Jumlah panggilan sebelum dianggap tidak hadir")
 
+    expect(page.locator("#f-no-show-minutes")).to_have_attribute("placeholder", "3")  # the server's default
+    expect(page.locator("#f-resume-front")).to_be_checked()
+    page.fill("#f-no-show-minutes", "61")
+    page.click("#save")
+    expect(page.locator('[data-problem-for="no_show_min_minutes"]')).to_be_visible()
+
     page.fill("#f-calls", "4")
+    page.fill("#f-no-show-minutes", "5")
+    page.locator("#f-resume-same").check()
     page.fill("#f-retention", "30")
     page.locator("#f-voice-digits").check()
     page.click("#save")
@@ -469,6 +477,8 @@ def test_the_settings_page_sets_calls_retention_and_voice_and_purges_personal_da
     settings = page.locator('#entries .a-entry[data-kind="settings.changed"]').first
     expect(settings.locator('tr.a-changed[data-key="calls_before_no_show"] .a-after')).to_have_text("4")
     expect(settings.locator('tr.a-changed[data-key="voice_reading"] .a-after')).to_have_text("digits")
+    expect(settings.locator('tr.a-changed[data-key="no_show_min_minutes"] .a-after')).to_have_text("5")
+    expect(settings.locator('tr.a-changed[data-key="resume_to"] .a-after')).to_have_text("same_counter")
     expect(page.locator('#entries .a-entry[data-kind="personal_data.purged"]')).to_have_count(1)
 
 

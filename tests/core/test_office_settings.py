@@ -52,6 +52,8 @@ def test_defaults_come_from_the_configuration_once():
         "digits",
     )
     assert defaults.personal_data_retention_days == OfficeDefaults().personal_data_retention_days
+    assert (defaults.no_show_min_minutes, defaults.resume_to) == (3, "front")
+    assert OfficeDefaults.from_config({"NO_SHOW_MIN_MINUTES": 0}).no_show_min_minutes == 0  # 0 is a value, not unset
 
 
 def test_the_buku_harian_workbook_is_titled_with_the_office_s_own_name(office):
@@ -77,5 +79,5 @@ def test_no_show_needs_the_office_s_number_of_calls_else_the_environment_s(offic
     queue.call_next(office, desk)
     with pytest.raises(NotAllowed, match="Panggil 4 kali"):
         flow.no_show(office, desk, ticket)
-    _store_settings(office, calls_before_no_show=1)
+    _store_settings(office, calls_before_no_show=1, no_show_min_minutes=0)  # 0: no minimum spacing
     assert flow.no_show(office, desk, ticket).ticket.state is TicketState.NO_SHOW

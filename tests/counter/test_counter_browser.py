@@ -191,6 +191,11 @@ def test_dokumen_hilang_is_returned_for_the_missing_police_letter(server_factory
     expect(front.locator(".c-why")).to_contain_text("Dokumen kurang: Surat keterangan hilang dari kepolisian")
     expect(front.locator(".c-why")).not_to_contain_text("Catatan:")  # the reason is listed once
     expect(front.locator("#berkas-visits")).to_contain_text("Surat keterangan hilang dari kepolisian")
+    # Issue 15: the slip of missing documents came out of this desk's printer; it can be printed again
+    expect(front.locator('#messages [data-kind="ok"]')).to_contain_text(
+        f"Slip pengembalian {number} (dokumen yang kurang) dicetak"
+    )
+    expect(front.locator("#print-return")).to_have_text("Cetak ulang slip pengembalian")
     front.screenshot(path=artifacts / "counter-return.png", full_page=True)
 
     status = front.context.request.get(f"/api/tickets/{number}")

@@ -20,7 +20,17 @@ def test_services_list_every_sop_with_requirements_and_mismatch(client):
     assert ktp["target_minutes"] == 5 and ktp["waiting"] == 0
     akta = services["permohonan-akta-kelahiran"]
     assert (akta["seed_total_minutes"], akta["steps_total_minutes"], akta["total_mismatch"]) == (20, 23, True)
-    assert {p["code"] for p in data["priorities"]} == {"lansia", "disabilitas", "ibu_hamil", "anak", "korban_bencana"}
+    assert [p["code"] for p in data["priorities"]] == [  # UU 25/2009 art. 29, and a mother with a baby (issue 15)
+        "lansia",
+        "disabilitas",
+        "ibu_hamil",
+        "ibu_anak",
+        "anak",
+        "korban_bencana",
+    ]
+    mother = next(p for p in data["priorities"] if p["code"] == "ibu_anak")
+    assert mother["label"] == {"id": "Ibu dengan bayi/anak kecil", "en": "Mother with a baby or small child"}
+    assert issue(client, priority="ibu_anak")["priority"] is True
 
 
 def test_issue_returns_number_signed_qr_and_place(client):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from loket.hardware.printer.emulator import NetworkPrinterEmulator
 from loket.hardware.printer.readback import qr_payloads
-from tests.fixtures.browser import issue
+from tests.fixtures.browser import Officer, issue
 from tests.fixtures.database import SERVED_KIOSK
 
 pytestmark = pytest.mark.e2e
@@ -165,5 +166,18 @@ def test_no_show_waits_for_the_offices_number_of_calls(server_factory, desk, art
     expect(page.locator("#act-recall")).to_contain_text("dipanggil 3×")
     expect(no_show).to_be_enabled()
     expect(no_show).not_to_contain_text("setelah")
+    # Issue 15: three calls within seconds are not enough; the office's minutes since the first call (3) must pass.
+    expect(no_show).to_contain_text(re.compile(r"mulai pukul \d\d:\d\d"))
+    no_show.click()
+    refusal = page.locator('#messages [data-kind="error"]')
+    expect(refusal).to_contain_text(re.compile(r"tidak hadir baru bisa ditandai mulai pukul \d\d:\d\d \(3 menit"))
+    expect(page.locator("#berkas-state")).to_have_attribute("data-state", "called")
+    page.screenshot(path=artifacts / "counter-no-show-minutes.png")
+    # The office allows it at once (0 minutes): the same button now marks the no-show.
+    admin = Officer(server.base)
+    admin.request("POST", "/api/login", {"username": "admin", "password": "loket123"})
+    admin.token = None
+    admin.request("POST", "/api/session", {"role": "admin", "counter_id": None})
+    admin.request("PUT", "/api/admin/settings", {"no_show_min_minutes": 0})
     no_show.click()
     expect(page.locator("#berkas-state")).to_have_attribute("data-state", "no_show")

@@ -20,7 +20,10 @@ from .records import (
     calls_needed,
     close_visit,
     enter_step,
+    no_show_from,
     open_visit,
+    pended_at_counter,
+    put_at_front,
     queue_state_for_step,
     record_event,
     require_step_role,
@@ -150,17 +153,28 @@ def check_documents(loket: Context, actor: Actor, ticket_id: int, have: list[str
 
 
 def resume(loket: Context, actor: Actor, ticket_id: int) -> Outcome:
-    """Bring a pending, returned or no-show berkas back into its step's queue."""
+    """Bring a pending, returned or no-show berkas back into its step's queue.
+
+    Fairness (issue 15): a pended berkas was no fault of the resident's (SIAK, the data, the network) and a
+    returned resident who comes back with the missing documents (the slip's QR scanned at the desk) already
+    queued once: both go to the FRONT of their step's queue (records.put_at_front), not the back. A pended
+    berkas may instead go to the counter where it was pended, when the office sets resume_to "same_counter".
+    A no-show who turns up late joins the back of the queue, as a new arrival.
+    """
     now = loket.clock.now()
     with loket.store.transaction() as s:
         user, counter, ticket = _take(s, actor, ticket_id)
         target = queue_state_for_step(ticket)
-        if S(ticket.state) not in (S.PENDING, S.RETURNED, S.NO_SHOW):
-            raise IllegalTransition(
-                _("Tidak bisa 'lanjutkan': status berkas '%(state)s'.", state=STATE_LABELS[S(ticket.state)])
-            )
-        check_transition(S(ticket.state), target, _("lanjutkan"))
+        was = S(ticket.state)
+        if was not in (S.PENDING, S.RETURNED, S.NO_SHOW):
+            raise IllegalTransition(_("Tidak bisa 'lanjutkan': status berkas '%(state)s'.", state=STATE_LABELS[was]))
+        check_transition(was, target, _("lanjutkan"))
         set_state(loket, ticket, target, now)
+        ticket.target_counter_id = None
+        if was in (S.PENDING, S.RETURNED):
+            put_at_front(ticket, now)
+            if was is S.PENDING and loket.effective_settings.resume_to == "same_counter":
+                ticket.target_counter_id = pended_at_counter(ticket)
         ticket.pending_reason = None
         ticket.state_note = None
         ticket.missing = None
@@ -184,6 +198,19 @@ def no_show(loket: Context, actor: Actor, ticket_id: int) -> Outcome:
                     needed=needed,
                     called=ticket.call_count,
                 )
+            )
+        allowed_from = no_show_from(loket, ticket)
+        if allowed_from is not None and now < allowed_from:
+            # The calls are spread over the office's minimum minutes since the first call (issue 15: a resident
+            # was struck off 20 s after the first call). Say when it becomes possible, in the office's time.
+            raise NotAllowed(
+                _(
+                    "Tunggu dahulu: tidak hadir baru bisa ditandai mulai pukul %(time)s "
+                    "(%(minutes)s menit setelah panggilan pertama). Panggil ulang bila perlu.",
+                    time=loket.clock.local(allowed_from).strftime("%H:%M"),
+                    minutes=loket.effective_settings.no_show_min_minutes,
+                ),
+                code="no_show_too_early",
             )
         close_visit(ticket, now, "no_show", None)
         set_state(loket, ticket, S.NO_SHOW, now)

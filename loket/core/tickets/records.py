@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, func, insert, select
@@ -167,6 +167,35 @@ def close_visit(ticket: Ticket, now: datetime, outcome: str, note: str | None) -
 def calls_needed(loket: Context) -> int:
     """Calls before a no-show: the office's setting, else the environment's default."""
     return loket.effective_settings.calls_before_no_show
+
+
+def no_show_from(loket: Context, ticket: Ticket) -> datetime | None:
+    """The earliest moment the counter may mark the called resident absent: the first call of this step's
+    visit plus the office's minimum minutes (None: not called at this step)."""
+    visit = ticket.open_visit
+    if visit is None or visit.called_at is None or visit.step_index != ticket.step_index:
+        return None
+    return visit.called_at + timedelta(minutes=loket.effective_settings.no_show_min_minutes)
+
+
+#: A berkas placed "at the front" of its step's queue (a resumed pended berkas, a returned resident back with
+#: the slip) takes the queue key of an arrival this long before now: ahead of everyone who arrived today, even
+#: with the priority head start (minutes), and in the order they were put at the front among themselves.
+FRONT_OF_QUEUE = timedelta(days=1)
+
+
+def pended_at_counter(ticket: Ticket) -> int | None:
+    """The counter of the step visit that ended with the berkas pended (the latest one), if it was at one."""
+    for visit in reversed(ticket.visits):
+        if visit.outcome == "pended":
+            return visit.counter_id
+    return None
+
+
+def put_at_front(ticket: Ticket, now: datetime) -> None:
+    """Place a ticket that just entered its step's queue at the front of it (see FRONT_OF_QUEUE)."""
+    ticket.queued_at = now
+    ticket.queue_key = (now - FRONT_OF_QUEUE).timestamp()
 
 
 #: An event row written at once (a ticket just written, a print noted): built once.

@@ -27,7 +27,15 @@ from loket.core.states import (
 )
 from loket.core.store import Counter, EventRecord, Ticket, User
 
-from .records import ahead, calls_needed, ticket_by_code, ticket_by_id, ticket_by_number, waiting_by_service
+from .records import (
+    ahead,
+    calls_needed,
+    no_show_from,
+    ticket_by_code,
+    ticket_by_id,
+    ticket_by_number,
+    waiting_by_service,
+)
 
 S = TicketState
 
@@ -94,6 +102,8 @@ class TicketView:
     applicant: dict[str, str] | None = None  # staff only: name, nik
     ahead: int | None = None
     calls_before_no_show: int = 1
+    #: Called: the earliest moment the counter may mark the resident absent (first call + the office's minutes).
+    no_show_from: datetime | None = None
     visits: list[VisitView] = field(default_factory=list)
     as_of: datetime | None = None  # when this view was taken, for the step timer
     #: The compact signed code of its status page (printed in the QR as <public base>/s/<status_code>).
@@ -165,6 +175,7 @@ class TicketView:
             counter_number=self.counter_number,
             call_count=self.call_count,
             calls_before_no_show=self.calls_before_no_show,
+            no_show_from=self.no_show_from.isoformat() if self.no_show_from else None,
             state_note=self.state_note,
             missing=self.missing,
             checked=self.checked,
@@ -288,6 +299,7 @@ def ticket_view(
         status_code=loket.signer.short(t.id, t.service_day, t.number),
         source=t.source,
         calls_before_no_show=calls_needed(loket),
+        no_show_from=no_show_from(loket, t) if S(t.state) is S.CALLED else None,
         as_of=loket.clock.now(),
         applicant={"name": t.applicant.name, "nik": t.applicant.nik} if t.applicant else None,
         ahead=ahead(loket, s, t) if with_ahead else None,

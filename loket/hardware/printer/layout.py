@@ -87,6 +87,8 @@ class TicketContent:
     footer: str = "Semua layanan Dukcapil GRATIS. Simpan tiket ini."
     note: str | None = None  # e.g. "Blanko habis: akan diterbitkan Surat Keterangan"
     pickup_hours: list[str] = field(default_factory=list)  # on the slip: ["Senin-Jumat 08:00-15:00"]
+    missing: list[str] = field(default_factory=list)  # on the return slip: the documents to bring back
+    service_hours: list[str] = field(default_factory=list)  # on the return slip: when to come back
 
 
 def wrap(text: str, columns: int, scale: int = 1) -> list[str]:
@@ -149,6 +151,36 @@ def pickup_slip_blocks(t: TicketContent, paper: int = 80) -> list[Block]:
     if t.pickup_hours:
         out.append(Text("Jam pengambilan dokumen:", bold=True))
         out += [Text(line) for item in t.pickup_hours for line in wrap(item, cols)]
+    out.append(Rule())
+    out += [Text(line) for line in wrap(t.footer, cols)]
+    return out
+
+
+#: On the return slip: what the resident does next, and the head start they get (docs/fairness.md).
+RETURN_NEXT = (
+    "Lengkapi dokumen di atas, lalu kembali (hari ini atau hari lain) dengan slip ini. "
+    "Tunjukkan QR ini di loket pelayanan: Anda dilayani lebih dahulu, tidak antre dari belakang."
+)
+
+
+def return_slip_blocks(t: TicketContent, paper: int = 80) -> list[Block]:
+    """The slip "berkas dikembalikan": the documents missing, and how the resident comes back to the front."""
+    cols = PAPER[paper]["columns"]
+    out: list[Block] = [Text(line, bold=True) for line in wrap(t.office_name, cols)]
+    out += [Rule(), Text("BERKAS DIKEMBALIKAN", bold=True), Text("Dokumen belum lengkap")]
+    out.append(Text(t.number, scale=3, bold=True))
+    out += [Text(line, bold=True) for line in wrap(t.service_name, cols)]
+    out += [Text(line) for line in wrap(f"Dikembalikan: {indonesian_datetime(t.issued_at)}", cols)]
+    out += [Rule(), Text("Dokumen yang perlu dilengkapi:", bold=True, align="left")]
+    for item in t.missing:
+        lines = wrap(item, cols - 2)
+        out.append(Text("- " + lines[0], align="left"))
+        out += [Text("  " + rest, align="left") for rest in lines[1:]]
+    out += [Rule(), *[Text(line) for line in wrap(RETURN_NEXT, cols)]]
+    out += [Feed(), QR(t.qr_payload), *_qr_caption(t.qr_payload, cols), Feed()]
+    if t.service_hours:
+        out.append(Text("Jam layanan:", bold=True))
+        out += [Text(line) for item in t.service_hours for line in wrap(item, cols)]
     out.append(Rule())
     out += [Text(line) for line in wrap(t.footer, cols)]
     return out

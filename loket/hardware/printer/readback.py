@@ -6,6 +6,7 @@ what a printer was actually sent.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -64,12 +65,41 @@ def qr_payloads(data: bytes) -> list[str]:
     return found
 
 
+#: A line of text as layout blocks are sent: its alignment last (ESC a n, python-escpos's set()), then the line
+#: and a line feed.
+_TEXT_LINE = re.compile(rb"\x1ba[\x00-\x02]([ -~]*)\n")
+
+
+def _without_images(data: bytes) -> bytes:
+    """The job with its raster images and stored QR data cut out (their bytes are no text)."""
+    out, i = bytearray(), 0
+    while True:
+        raster, qr = data.find(GS_RASTER, i), data.find(GS_QR_STORE, i)
+        starts = [p for p in (raster, qr) if p != -1]
+        if not starts:
+            return bytes(out + data[i:])
+        start = min(starts)
+        out += data[i:start]
+        if start == raster:
+            x_bytes, rows = data[start + 4] + 256 * data[start + 5], data[start + 6] + 256 * data[start + 7]
+            i = start + 8 + x_bytes * rows
+        else:
+            i = start + 5 + data[start + 3] + 256 * data[start + 4]
+
+
+def printed_lines(data: bytes) -> list[str]:
+    """The lines of text a printer would print from this job, in order (layout and images left out)."""
+    return [m.group(1).decode("ascii") for m in _TEXT_LINE.finditer(_without_images(data))]
+
+
 def main(argv: list[str]) -> int:
     for name in argv or ["-"]:
         data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
         print(f"{name}: {len(data)} bytes")
         for payload in qr_payloads(data):
             print(f"  QR: {payload}")
+        for line in printed_lines(data):
+            print(f"  | {line}")
     return 0
 
 

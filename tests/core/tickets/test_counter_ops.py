@@ -126,6 +126,7 @@ def _left_in(loket, desk, state: str) -> int:
         assert queue.call_next(loket, desk).ticket.id == t
         for _ in range(views.get(loket, t).calls_before_no_show - 1):
             queue.recall(loket, desk, t)
+        loket.clock.advance(minutes=loket.effective_settings.no_show_min_minutes)
         flow.no_show(loket, desk, t)
     elif state == "cancelled":
         flow.cancel(loket, desk, t, "resident left")

@@ -8,6 +8,8 @@ import { closeDialog } from "./dialogs.js";
 import { loadRequirements, requirementName } from "./requirements.js";
 import { tickedFor, checklistSaved } from "./checklist.js";
 import { openTransfer } from "./transfer.js";
+import { printedText } from "./printing.js";
+import { hhmm } from "loket/time.js";
 
 const ACTION_LOOK = {
   recall: { key: "act_recall", cls: "btn" },
@@ -62,6 +64,9 @@ function actionButton(ticket, action) {
   // The server refuses a no-show before the office's number of calls: say so before it does.
   const tooEarly = action === "no-show" && noShowTooEarly(ticket);
   if (tooEarly) sub = fmt("no_show_after", { n: ticket.calls_before_no_show });
+  // ... and before the office's minutes since the first call: the server says so too, with the same time
+  const notYet = action === "no-show" && !tooEarly && ticket.no_show_from && Date.parse(ticket.as_of) < Date.parse(ticket.no_show_from);
+  if (notYet) sub = fmt("no_show_from", { time: hhmm(ticket.no_show_from) });
   return h(
     "button",
     {
@@ -105,6 +110,10 @@ export async function post(action, payload) {
     if (data.ticket) {
       openTicket(data.ticket);
       say(fmt("done_action", { number: data.ticket.number, state: t(data.ticket.state_label) }), "ok");
+    }
+    if (data.ticket && data.print) {
+      // "Kembalikan" printed the slip of missing documents at this desk: say how it went
+      say(printedText(data.ticket.number, "return-slip", data.print), data.print.ok ? "ok" : "error");
     }
     refreshLists();
   } catch (err) {

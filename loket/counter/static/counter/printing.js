@@ -15,6 +15,7 @@ export function printBox(ticket) {
     h("span", { class: "c-prints-label" }, t("prints")),
     button("print-ticket", "btn c-print", "reprint", "act_reprint"),
     ticket.gives_pickup_slip ? button("print-slip", "btn c-print c-print-slip", "pickup-slip", "act_slip") : null,
+    ticket.state === "returned" ? button("print-return", "btn c-print", "return-slip", "act_return_slip") : null,
     state.printing ? h("span", { class: "c-muted c-prints-busy", role: "status" }, t("printing")) : null
   );
 }
@@ -40,6 +41,7 @@ export function printTicket(ticketId, action, kiosk) {
 /** What to tell the officer about a print result. */
 export function printedText(number, action, result, kiosk) {
   if (result.ok) {
+    if (action === "return-slip") return fmt("printed_return", { number, printer: shortPrinter(result.printer) });
     const key = (action === "pickup-slip" ? "printed_slip" : "printed_ticket") + (kiosk ? "_kiosk" : "");
     return fmt(key, { number, kiosk, printer: shortPrinter(result.printer) });
   }

@@ -12,6 +12,9 @@ export function fillForm(s) {
   $("f-running").value = s.running_text || "";
   $("f-blanko").value = s.blanko_stock === null || s.blanko_stock === undefined ? "" : String(s.blanko_stock);
   $("f-calls").value = numberText(s.calls_before_no_show);
+  $("f-no-show-minutes").value = numberText(s.no_show_min_minutes);
+  var resume = document.querySelector('input[name="resume_to"][value="' + (s.resume_to || "front") + '"]');
+  if (resume) resume.checked = true;
   $("f-retention").value = numberText(s.personal_data_retention_days);
   var voice = document.querySelector('input[name="voice_reading"][value="' + (s.voice_reading || "") + '"]');
   if (voice) voice.checked = true;
@@ -53,6 +56,11 @@ export function readForm(problems) {
   if ("calls_before_no_show" in known) {
     changes.calls_before_no_show = readNumber($("f-calls"), "calls_before_no_show", problems);
   }
+  if ("no_show_min_minutes" in known) {
+    changes.no_show_min_minutes = readNumber($("f-no-show-minutes"), "no_show_min_minutes", problems);
+  }
+  var resumeTo = document.querySelector('input[name="resume_to"]:checked');
+  if ("resume_to" in known && resumeTo) changes.resume_to = resumeTo.value === "front" ? null : resumeTo.value;
   if ("personal_data_retention_days" in known) {
     changes.personal_data_retention_days = readNumber($("f-retention"), "personal_data_retention_days", problems);
   }
@@ -94,5 +102,7 @@ export function normalise(s) {
     s.personal_data_retention_days === undefined ? null : s.personal_data_retention_days,
     s.voice_reading || null,
     hoursShape(s.pickup_hours),
+    s.no_show_min_minutes === undefined ? null : s.no_show_min_minutes,
+    s.resume_to || "front",
   ];
 }

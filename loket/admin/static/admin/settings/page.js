@@ -50,6 +50,7 @@ function openSettings() {
 /** An empty field means the server's default: show it as the field's placeholder. */
 function showDefaults(d) {
   if (d.calls_before_no_show) $("f-calls").placeholder = String(d.calls_before_no_show);
+  if (d.no_show_min_minutes !== undefined) $("f-no-show-minutes").placeholder = String(d.no_show_min_minutes);
   if (d.personal_data_retention_days) $("f-retention").placeholder = String(d.personal_data_retention_days);
 }
 

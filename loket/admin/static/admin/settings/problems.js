@@ -128,6 +128,8 @@ function fieldLabel(field) {
     running_text: "running_text",
     blanko_stock: "blanko_stock",
     calls_before_no_show: "calls_before_no_show",
+    no_show_min_minutes: "no_show_min_minutes",
+    resume_to: "resume_to",
     personal_data_retention_days: "retention_days",
     voice_reading: "voice_reading",
     hours: "sec_hours",
