@@ -127,6 +127,8 @@ def live_dashboard(loket: Context) -> dict[str, Any]:
                         "role_label": ROLE_LABELS[Role(view.current_role)],
                         "target_minutes": view.step.get("target_minutes"),
                         "elapsed_seconds": view.step_elapsed_seconds,
+                        "wait_seconds": view.step_wait_seconds,
+                        "service_seconds": view.step_service_seconds,
                         "counter": view.counter_name,
                     }
                 )
