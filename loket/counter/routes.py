@@ -48,7 +48,8 @@ def desk():
         "register_roles": list(REGISTER_ROLES),
         "cancel_any_step_roles": list(CANCEL_ANY_STEP_ROLES),
         "void_roles": list(unclaimed.VOID_ROLES),
-        "call_reasons": queue.CALL_REASONS,
+        # a list, in the office's order ("other" last): the page's JSON would sort a mapping's keys
+        "call_reasons": [{"code": code, "label": label} for code, label in queue.CALL_REASONS.items()],
     }
     return render_template("counter/desk.html", office_name=office_name(), desk=constants)
 

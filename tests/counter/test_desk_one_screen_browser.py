@@ -25,12 +25,22 @@ def laptop_desk(contexts, base: str, username: str = "pelayanan", counter: str =
 
 
 def on_screen(page: Page, selector: str) -> None:
-    """The element is wholly inside the 1366x768 viewport, and the page itself does not scroll."""
-    box = page.locator(selector).bounding_box()
-    assert box is not None, selector
-    assert box["y"] >= 0 and box["y"] + box["height"] <= LAPTOP["height"], (selector, box)
-    assert box["x"] >= 0 and box["x"] + box["width"] <= LAPTOP["width"], (selector, box)
-    assert page.evaluate("document.documentElement.scrollHeight <= window.innerHeight"), "the page scrolls"
+    """The element is shown wholly inside the 1366x768 viewport, and the page itself does not scroll.
+
+    Measured in the page, retried until true or the timeout (the panel is drawn again when live events come).
+    """
+    expect(page.locator(selector)).to_be_visible()
+    page.wait_for_function(
+        """selector => {
+            const el = document.querySelector(selector);
+            if (!el) return false;
+            const r = el.getBoundingClientRect();
+            return r.width > 0 && r.top >= 0 && r.left >= 0
+                && r.bottom <= window.innerHeight && r.right <= window.innerWidth
+                && document.documentElement.scrollHeight <= window.innerHeight;
+        }""",
+        arg=selector,
+    )
 
 
 class Path_:

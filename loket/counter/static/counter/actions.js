@@ -144,14 +144,13 @@ function onAction(action) {
 
 function openCall() {
   const box = clear($("call-reasons"));
-  const reasons = config.call_reasons || {};
-  Object.keys(reasons).forEach((code, i) => {
+  (config.call_reasons || []).forEach((reason, i) => {
     box.appendChild(
       h(
         "label",
         { class: "c-choice" },
-        h("input", { type: "radio", name: "call-reason", value: code, checked: i === 0 }),
-        h("span", null, t(reasons[code]))
+        h("input", { type: "radio", name: "call-reason", value: reason.code, checked: i === 0 }),
+        h("span", null, t(reason.label))
       )
     );
   });
