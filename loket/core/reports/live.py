@@ -112,7 +112,8 @@ def live_dashboard(loket: Context) -> dict[str, Any]:
     seen: set[int] = set()
     for role in STEP_ROLES:
         for view in work_list(loket, role):
-            if view.overdue and view.id not in seen:
+            # late at its step (waiting and work together): where a berkas is stuck; wait and service apart below
+            if view.late_at_step and view.id not in seen:
                 seen.add(view.id)
                 overdue.append(
                     {

@@ -151,6 +151,17 @@ class TicketView:
         return bool(target and service is not None and service > target * 60)
 
     @property
+    def late_at_step(self) -> bool:
+        """The berkas has been at the current step (waiting and work together) longer than its SOP target.
+
+        The head of office's view of a stuck berkas (the live hall); an officer's timer judges only
+        the work (`overdue`).
+        """
+        target = self.step.get("target_minutes")
+        elapsed = self.step_elapsed_seconds
+        return bool(target and elapsed is not None and elapsed > target * 60)
+
+    @property
     def step(self) -> dict[str, Any]:
         """The SOP step the berkas is at (as snapshotted when the ticket was issued)."""
         return self.steps[self.step_index]
