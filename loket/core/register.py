@@ -17,7 +17,8 @@ from .context import Context
 from .roles import ROLE_LABELS, Role
 from .spreadsheet import append_row, csv_text
 from .states import STATE_LABELS, TicketState
-from .store import StepVisit, Ticket
+from .store import EventRecord, StepVisit, Ticket, User
+from .tickets.queue import CALL_REASONS, CALLED_BY_NUMBER
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class RegisterRow:
     closed: datetime | None
     outcome: str
     steps: list[RegisterStep] = field(default_factory=list)
+    #: Calls out of turn (a specific number called with a reason): "HH:MM officer: reason (note)".
+    calls_out_of_turn: list[str] = field(default_factory=list)
 
 
 def register_rows(loket: Context, day: date) -> list[RegisterRow]:
@@ -66,6 +69,18 @@ def register_rows(loket: Context, day: date) -> list[RegisterRow]:
             )
             .order_by(Ticket.issued_at, Ticket.id)
         ).all()
+        out_of_turn: dict[int, list[str]] = {}
+        if tickets:
+            logged = s.execute(
+                select(EventRecord.ticket_id, EventRecord.at, EventRecord.payload, User.full_name)
+                .outerjoin(User, EventRecord.officer_id == User.id)
+                .where(EventRecord.kind == CALLED_BY_NUMBER, EventRecord.ticket_id.in_([t.id for t in tickets]))
+                .order_by(EventRecord.id)
+            ).all()
+            for ticket_id, at, payload, officer in logged:
+                reason = CALL_REASONS.get(payload.get("reason"), {}).get("id", payload.get("reason"))
+                note = f" ({payload['note']})" if payload.get("note") else ""
+                out_of_turn.setdefault(ticket_id, []).append(f"{local(at):%H:%M} {officer or '-'}: {reason}{note}")
         rows = []
         for t in tickets:
             sop = loket.catalog.get(t.service_code)
@@ -96,6 +111,7 @@ def register_rows(loket: Context, day: date) -> list[RegisterRow]:
                     closed=local(t.closed_at) if t.closed_at else None,
                     outcome=STATE_LABELS[TicketState(t.state)]["id"],
                     steps=steps,
+                    calls_out_of_turn=out_of_turn.get(t.id, []),
                 )
             )
         return rows

@@ -49,6 +49,8 @@ def desk():
         "register_roles": list(REGISTER_ROLES),
         "cancel_any_step_roles": list(CANCEL_ANY_STEP_ROLES),
         "void_roles": list(unclaimed.VOID_ROLES),
+        # a list, in the office's order ("other" last): the page's JSON would sort a mapping's keys
+        "call_reasons": [{"code": code, "label": label} for code, label in queue.CALL_REASONS.items()],
     }
     return render_template("counter/desk.html", office_name=office_name(), desk=constants)
 
@@ -106,6 +108,17 @@ def counter_current(actor: Actor):
 def worklist(actor: Actor):
     work = views.work_list(loket(), actor.role)
     return jsonify(tickets=[views.for_officer(t, actor.role, one_berkas=False) for t in work])
+
+
+@bp.get("/api/counter/queue")
+@api(
+    "Who waits for this counter and role, in calling order: how many, and the first 50 (no names)",
+    answers={200: obj(["count", "tickets"], count={"type": "integer"}, tickets={"type": "array"})},
+)
+@staff_required()
+def counter_queue(actor: Actor):
+    count, tickets = queue.counter_queue(loket(), actor)
+    return jsonify(count=count, tickets=tickets)
 
 
 class WalkIn(BaseModel):
@@ -264,6 +277,10 @@ class Phone(BaseModel):
     phone: str | None = Field(None, max_length=30, description="The resident's mobile number; empty or null removes it")
 
 
+class CallNumber(Note):
+    reason: str = Field("", description="Why out of turn: came_back, missed_call, special_need, sent_here or other")
+
+
 class Transfer(BaseModel):
     counter_id: Id | None = Field(None, description="To this counter")
     service: str | None = Field(None, description="Or under this service (from reception)")
@@ -272,6 +289,7 @@ class Transfer(BaseModel):
 #: Each action: its body (checked with the model, also its OpenAPI schema) and what it does.
 ACTIONS = {
     "recall": (NoBody, lambda a, t, d: queue.recall(loket(), a, t)),
+    "call": (CallNumber, lambda a, t, d: queue.call_number(loket(), a, t, d.reason, d.note)),
     "start": (NoBody, lambda a, t, d: flow.start(loket(), a, t)),
     "advance": (Note, lambda a, t, d: flow.advance(loket(), a, t, d.note)),
     "hand-over": (NoBody, lambda a, t, d: flow.hand_over(loket(), a, t)),
@@ -368,6 +386,7 @@ def register(actor: Actor):
                 "issued": r.issued.isoformat(),
                 "closed": r.closed.isoformat() if r.closed else None,
                 "outcome": r.outcome,
+                "calls_out_of_turn": r.calls_out_of_turn,
                 "steps": [
                     {
                         "role": st.role,

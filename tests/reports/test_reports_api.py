@@ -189,6 +189,8 @@ def test_the_live_hall(staff, day):
     assert [(o["number"], o["step"], o["elapsed_seconds"], o["target_minutes"]) for o in live["overdue"]] == [
         ("B-001", 2, 300.0, 3)
     ]
+    # waiting and service apart: it only waited (nobody started it), so no officer's clock ran over
+    assert [(o["wait_seconds"], o["service_seconds"]) for o in live["overdue"]] == [(300.0, None)]
     assert live["today"]["issued"] == 2
 
 

@@ -112,7 +112,8 @@ def live_dashboard(loket: Context) -> dict[str, Any]:
     seen: set[int] = set()
     for role in STEP_ROLES:
         for view in work_list(loket, role):
-            if view.overdue and view.id not in seen:
+            # late at its step (waiting and work together): where a berkas is stuck; wait and service apart below
+            if view.late_at_step and view.id not in seen:
                 seen.add(view.id)
                 overdue.append(
                     {
@@ -127,6 +128,8 @@ def live_dashboard(loket: Context) -> dict[str, Any]:
                         "role_label": ROLE_LABELS[Role(view.current_role)],
                         "target_minutes": view.step.get("target_minutes"),
                         "elapsed_seconds": view.step_elapsed_seconds,
+                        "wait_seconds": view.step_wait_seconds,
+                        "service_seconds": view.step_service_seconds,
                         "counter": view.counter_name,
                     }
                 )

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from loket.core.accounts import acting_at_counter
 from loket.core.catalog import Sop
 from loket.core.context import Context
-from loket.core.errors import NotAllowed
+from loket.core.errors import InvalidInput, NotAllowed, problem
 from loket.core.events import Event
 from loket.core.messages import _
 from loket.core.roles import Actor
-from loket.core.states import TicketState, check_transition
+from loket.core.settings import has_control_character
+from loket.core.states import PRIORITY_LABELS, Priority, TicketState, check_transition
 from loket.core.store import Counter, EventRecord, StepVisit, Ticket, User
 
 from .records import (
@@ -210,3 +211,106 @@ def _station(loket: Context, kind: str, actor: Actor) -> list[Event]:
             )
         )
         return [Event(kind, payload, None, counter.id, actor.user_id)]
+
+
+# ---- calling one number out of turn, and the queue a counter sees -------------------------
+
+#: The event that logs why an officer called a number out of turn (who, reason, note): kept in the
+#: event log and the buku harian, never published (the board announces the call itself).
+CALLED_BY_NUMBER = "ticket.called_by_number"
+
+#: Why an officer calls a specific number instead of the next one: a short list the desk offers.
+CALL_REASONS: dict[str, dict[str, str]] = {
+    "came_back": {"id": "Kembali membawa dokumen yang kurang", "en": "Came back with the missing documents"},
+    "missed_call": {"id": "Terlewat saat dipanggil", "en": "Missed an earlier call"},
+    "special_need": {"id": "Kebutuhan khusus (prioritas)", "en": "Special need (priority)"},
+    "sent_here": {"id": "Diarahkan dari loket atau petugas lain", "en": "Sent by another counter or officer"},
+    "other": {"id": "Lainnya (tulis catatan)", "en": "Other (write a note)"},
+}
+
+MAX_CALL_NOTE = 200
+
+
+def call_number(loket: Context, actor: Actor, ticket_id: int, reason: str, note: str | None = None) -> Outcome:
+    """Call this waiting resident now, out of turn: announced on the board like any call, logged with a reason.
+
+    The reason is one of CALL_REASONS ("other" needs a note); the event log keeps who called
+    whom, why and when (CALLED_BY_NUMBER), and the buku harian shows it.
+    """
+    note = " ".join((note or "").split()) or None
+    if reason not in CALL_REASONS:
+        why = _("Pilih alasan memanggil nomor ini.")
+        raise InvalidInput([problem("reason", why)], why)
+    if note is not None and (len(note) > MAX_CALL_NOTE or has_control_character(note)):
+        why = _("Catatan terlalu panjang (paling banyak %(n)s huruf).", n=MAX_CALL_NOTE)
+        raise InvalidInput([problem("note", why)], why)
+    if reason == "other" and note is None:
+        why = _("Tulis catatan untuk alasan 'Lainnya'.")
+        raise InvalidInput([problem("note", why)], why)
+    now = loket.clock.now()
+    with loket.store.transaction() as s:
+        user, counter = acting_at_counter(s, actor)
+        ticket = ticket_by_id(s, ticket_id)
+        require_step_role(ticket, actor)
+        if S(ticket.state) not in (S.WAITING, S.READY) or ticket.queued_at < loket.clock.day_start(loket.clock.today()):
+            raise NotAllowed(_("Nomor ini tidak sedang menunggu dipanggil."))
+        if ticket.target_counter_id not in (None, counter.id):
+            raise NotAllowed(_("Nomor ini diarahkan ke loket lain."))
+        if counter.services and ticket.service_code not in counter.services:
+            raise NotAllowed(_("%(counter)s tidak melayani layanan ini.", counter=counter.name))
+        check_transition(S(ticket.state), S.CALLED, _("panggil"))
+        set_state(loket, ticket, S.CALLED, now)
+        ticket.counter = counter
+        ticket.target_counter_id = None
+        ticket.call_count = 1
+        visit = open_visit(ticket, now)
+        visit.called_at = now
+        visit.counter = counter
+        visit.officer = user
+        # the log's own record (not published: the note is the officer's words, never for a public screen)
+        record_event(loket, s, CALLED_BY_NUMBER, ticket, counter, user, reason=reason, note=note)
+        return Outcome(ticket_view(loket, s, ticket), [called_event(loket, s, ticket, counter, user, recall=False)])
+
+
+def counter_queue(loket: Context, actor: Actor, limit: int = 50) -> tuple[int, list[dict[str, object]]]:
+    """Who waits for this counter and role, in the order call_next takes them: (how many, the first `limit`).
+
+    Numbers, services, when they queued and a priority mark only: no names (a list is a bulk path).
+    """
+    if actor.counter_id is None:
+        return 0, []
+    with loket.store.read() as s:
+        counter = s.get(Counter, actor.counter_id)
+        if counter is None:
+            return 0, []
+        where = [
+            queued_today(loket),
+            Ticket.current_role == actor.role.value,
+            (Ticket.target_counter_id.is_(None)) | (Ticket.target_counter_id == counter.id),
+        ]
+        if counter.services:
+            where.append(Ticket.service_code.in_(counter.services))
+        total = s.scalar(select(func.count()).select_from(Ticket).where(*where)) or 0
+        tickets = s.scalars(
+            select(Ticket)
+            .where(*where)
+            .order_by(Ticket.target_counter_id.is_(None), Ticket.queue_key, Ticket.id)
+            .limit(limit)
+        ).all()
+        out: list[dict[str, object]] = []
+        for t in tickets:
+            sop = loket.catalog.get(t.service_code)
+            out.append(
+                {
+                    "id": t.id,
+                    "number": t.number,
+                    "service": t.service_code,
+                    "service_name": sop.name.model_dump() if sop else {"id": t.service_code, "en": t.service_code},
+                    "state": t.state,
+                    "priority": t.priority is not None,
+                    "priority_label": PRIORITY_LABELS[Priority(t.priority)] if t.priority else None,
+                    "queued_at": t.queued_at.isoformat(),
+                    "for_this_counter": t.target_counter_id == counter.id,
+                }
+            )
+        return total, out

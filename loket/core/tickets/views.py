@@ -67,6 +67,12 @@ class VisitView:
         return None
 
     @property
+    def wait_seconds(self) -> float | None:
+        """Seconds waiting at the step (arrived to called, or to started when never called), once it ended."""
+        end = self.called_at or self.started_at
+        return (end - self.entered_at).total_seconds() if end else None
+
+    @property
     def within_target(self) -> bool | None:
         """Whether the work kept to the SOP's target (None without both)."""
         secs = self.service_seconds
@@ -123,8 +129,44 @@ class TicketView:
         return (self.as_of - (visit.started_at or visit.entered_at)).total_seconds()
 
     @property
+    def step_wait_seconds(self) -> float | None:
+        """Waiting at the current step: from arriving at it until work started (or until now, not yet started).
+
+        Waiting is the resident's (or the berkas's) time before an officer works on it: it never
+        counts against the step's SOP target (a resident just called is not "over target").
+        """
+        open_visits = [v for v in self.visits if v.ended_at is None and v.step_index == self.step_index]
+        if not open_visits or self.as_of is None:
+            return None
+        visit = open_visits[-1]
+        return ((visit.started_at or self.as_of) - visit.entered_at).total_seconds()
+
+    @property
+    def step_service_seconds(self) -> float | None:
+        """Service at the current step: since the officer pressed "Mulai Layani" (None before that).
+
+        The clock starts at the start, not at the call: the data holds no moment the resident
+        reached the counter other than the officer starting to serve them.
+        """
+        open_visits = [v for v in self.visits if v.ended_at is None and v.step_index == self.step_index]
+        if not open_visits or self.as_of is None or open_visits[-1].started_at is None:
+            return None
+        return (self.as_of - open_visits[-1].started_at).total_seconds()
+
+    @property
     def overdue(self) -> bool:
-        """The current step has run past its SOP target."""
+        """The work on the current step has run past its SOP target (waiting before the start does not count)."""
+        target = self.step.get("target_minutes")
+        service = self.step_service_seconds
+        return bool(target and service is not None and service > target * 60)
+
+    @property
+    def late_at_step(self) -> bool:
+        """The berkas has been at the current step (waiting and work together) longer than its SOP target.
+
+        The head of office's view of a stuck berkas (the live hall); an officer's timer judges only
+        the work (`overdue`).
+        """
         target = self.step.get("target_minutes")
         elapsed = self.step_elapsed_seconds
         return bool(target and elapsed is not None and elapsed > target * 60)
@@ -184,6 +226,8 @@ class TicketView:
             gives_pickup_slip=self.gives_pickup_slip,
             applicant=self.applicant,
             step_elapsed_seconds=self.step_elapsed_seconds,
+            step_wait_seconds=self.step_wait_seconds,
+            step_service_seconds=self.step_service_seconds,
             step_target_minutes=self.step.get("target_minutes"),
             overdue=self.overdue,
             as_of=self.as_of.isoformat() if self.as_of else None,
@@ -203,6 +247,7 @@ class TicketView:
                     "ended_at": v.ended_at.isoformat() if v.ended_at else None,
                     "outcome": v.outcome,
                     "note": v.note,
+                    "wait_seconds": v.wait_seconds,
                     "service_seconds": v.service_seconds,
                     "within_target": v.within_target,
                 }

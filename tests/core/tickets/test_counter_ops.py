@@ -91,18 +91,22 @@ def test_work_list_puts_overdue_berkas_first_and_times_the_step(loket, desks, cl
     first = issuing.issue(loket, KTP).ticket.id
     second = issuing.issue(loket, KTP).ticket.id
     flow.start(loket, one, first)
-    flow.advance(loket, one, first)  # arrives at the operator at 0:00
+    flow.advance(loket, one, first)  # arrives at the operator at 0:00 and waits
     clock.advance(minutes=1)
     flow.start(loket, one, second)
-    flow.advance(loket, one, second)  # arrives at 1:00 and waits
+    flow.advance(loket, one, second)  # arrives at 1:00
     clock.advance(minutes=1, seconds=30)
-    flow.start(loket, operator, first)  # the operator picks up the older one at 2:30
-    assert [v.id for v in views.work_list(loket, Role.OPERATOR)] == [first, second]
-    clock.advance(minutes=2)  # 4:30: the newer one has waited 3.5 min at a 3-minute step
+    flow.start(loket, operator, second)  # the operator picks up the newer one at 2:30
+    clock.advance(minutes=2)  # 4:30: the older one has waited 4.5 min at a 3-minute step, but only waited
+    listed = views.work_list(loket, Role.OPERATOR)
+    assert [v.id for v in listed] == [first, second]  # oldest first: waiting is not "over target"
+    assert not listed[0].overdue and listed[0].step_wait_seconds == 270 and listed[0].step_service_seconds is None
+    assert not listed[1].overdue and listed[1].step_service_seconds == 120 and listed[1].step_wait_seconds == 90
+    clock.advance(minutes=1, seconds=30)  # 6:00: the newer one has been worked on 3.5 min
     listed = views.work_list(loket, Role.OPERATOR)
     assert [v.id for v in listed] == [second, first]
-    assert listed[0].overdue and listed[0].step_elapsed_seconds == 210
-    assert not listed[1].overdue and listed[1].step_elapsed_seconds == 120
+    assert listed[0].overdue and listed[0].step_service_seconds == 210 and listed[0].step_elapsed_seconds == 210
+    assert not listed[1].overdue and listed[1].step_elapsed_seconds == 360
     assert listed[0].staff()["step_target_minutes"] == 3 and listed[0].staff()["overdue"] is True
 
 

@@ -10,12 +10,16 @@ import { tickedFor, checklistSaved } from "./checklist.js";
 import { openTransfer } from "./transfer.js";
 import { printedText } from "./printing.js";
 import { hhmm } from "loket/time.js";
+import { callNext } from "./calling.js";
 
+/** Each action's label and look; `kbd`: its keyboard shortcut (shortcuts.js), shown on the button. */
 const ACTION_LOOK = {
-  recall: { key: "act_recall", cls: "btn" },
-  start: { key: "act_start", cls: "btn btn-primary" },
-  advance: { key: "act_advance", cls: "btn btn-primary" },
-  "hand-over": { key: "act_hand_over", cls: "btn btn-primary" },
+  call: { key: "act_call", cls: "btn btn-primary", kbd: "F4" },
+  recall: { key: "act_recall", cls: "btn", kbd: "F3" },
+  start: { key: "act_start", cls: "btn btn-primary", kbd: "F4" },
+  advance: { key: "act_advance", cls: "btn btn-primary", kbd: "F8" },
+  "hand-over": { key: "act_hand_over", cls: "btn btn-primary", kbd: "F8" },
+  "done-next": { key: "act_done_next", cls: "btn btn-primary c-action-next", kbd: "F9" },
   pend: { key: "act_pend", cls: "btn" },
   resume: { key: "act_resume", cls: "btn btn-primary" },
   return: { key: "act_return", cls: "btn" },
@@ -29,14 +33,17 @@ function actionsFor(ticket) {
   const me = state.me;
   if (ticket.state === "done" || ticket.state === "cancelled") return [];
   if (ticket.current_role !== me.role) return config.cancel_any_step_roles.indexOf(me.role) !== -1 ? ["cancel"] : [];
+  // at a hall counter, finishing can call the next resident in the same press
+  const next = me.counter && config.hall_roles.indexOf(me.role) !== -1 ? ["done-next"] : [];
   switch (ticket.state) {
     case "waiting":
     case "ready":
-      return ["start", "transfer", "cancel"];
+      // a resident in the queue is called (announced, logged with a reason), never started unseen
+      return me.counter ? ["call", "transfer", "cancel"] : ["transfer", "cancel"];
     case "called":
-      return ["recall", "start", "no-show", "transfer", "cancel"];
+      return ["start", "recall", "no-show", "transfer", "cancel"];
     case "serving":
-      return [ticket.step === ticket.steps ? "hand-over" : "advance", "pend", "return", "transfer", "cancel"];
+      return [...next, ticket.step === ticket.steps ? "hand-over" : "advance", "pend", "return", "transfer", "cancel"];
     case "in_process":
       return ["start", "pend", "cancel"];
     case "pending":
@@ -57,7 +64,7 @@ function actionButton(ticket, action) {
   const look = ACTION_LOOK[action];
   const label = t(action === "start" && ticket.state === "in_process" ? "act_start_process" : look.key);
   let sub = null;
-  if (action === "advance" && ticket.step_list[ticket.step]) {
+  if ((action === "advance" || action === "done-next") && ticket.step_list[ticket.step]) {
     sub = fmt("next_to", { role: roleLabel(ticket.step_list[ticket.step].role) });
   }
   if (action === "recall") sub = fmt("calls", { n: ticket.call_count });
@@ -74,11 +81,12 @@ function actionButton(ticket, action) {
       id: "act-" + action,
       class: look.cls + " c-action c-action-" + action,
       "data-action": action,
+      "aria-keyshortcuts": look.kbd || null,
       disabled: tooEarly,
       title: tooEarly ? fmt("no_show_wait", { n: ticket.calls_before_no_show, c: ticket.call_count }) : null,
       onclick: () => onAction(action),
     },
-    h("span", null, label),
+    h("span", null, label, look.kbd ? h("kbd", { class: "c-kbd" }, look.kbd) : null),
     sub ? h("span", { class: "c-action-sub" }, sub) : null
   );
 }
@@ -123,13 +131,57 @@ export async function post(action, payload) {
   state.busy = false;
 }
 
+/** Finish the step (pass the berkas on, or hand the document over) and call the next resident. */
+async function doneAndNext() {
+  const ticket = state.ticket;
+  await post(ticket.step === ticket.steps ? "hand-over" : "advance");
+  if (state.ticket && state.ticket.id === ticket.id && state.ticket.state === "serving") return; // it failed
+  callNext();
+}
+
 function onAction(action) {
+  if (action === "done-next") return doneAndNext();
+  if (action === "call") return openCall();
   if (action === "pend") return openPend();
   if (action === "return") return openReturn();
   if (action === "cancel") return openCancel();
   if (action === "transfer") return openTransfer(post);
   post(action);
 }
+
+// ---- call this number out of turn: a reason from a short list, a note ----
+
+function openCall() {
+  const box = clear($("call-reasons"));
+  (config.call_reasons || []).forEach((reason, i) => {
+    box.appendChild(
+      h(
+        "label",
+        { class: "c-choice" },
+        h("input", { type: "radio", name: "call-reason", value: reason.code, checked: i === 0 }),
+        h("span", null, t(reason.label))
+      )
+    );
+  });
+  $("call-title").textContent = fmt("call_title", { number: state.ticket.number });
+  $("call-note").value = "";
+  $("call-error").hidden = true;
+  $("call-dialog").showModal();
+}
+
+$("call-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const picked = document.querySelector('input[name="call-reason"]:checked');
+  if (!picked) return;
+  const note = $("call-note").value.trim();
+  $("call-error").hidden = picked.value !== "other" || !!note;
+  if (picked.value === "other" && !note) return;
+  closeDialog($("call-dialog"));
+  await post("call", { reason: picked.value, note: note || null });
+  if (state.ticket && state.ticket.state === "called") {
+    say(fmt("called_to", { number: state.ticket.number, counter: state.ticket.counter }), "ok");
+  }
+});
 
 // ---- hold: one of the SOP's reasons ----
 

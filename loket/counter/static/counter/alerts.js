@@ -4,7 +4,7 @@ import { $, h, clear } from "loket/dom.js";
 import { t, fmt } from "loket/i18n.js";
 import { api } from "loket/request.js";
 import { hhmm } from "loket/time.js";
-import { state as desk, say, fail } from "./context.js";
+import { state as desk, config, say, fail } from "./context.js";
 import { printTicket, printedText, printMessage, shortPrinter } from "./printing.js";
 import { PRINT_REASONS } from "./strings.js";
 
@@ -187,8 +187,10 @@ export function systemAlert(payload) {
 export function renderAlerts() {
   const list = clear($("alerts-list"));
   const onDesk = document.body.getAttribute("data-view") === "desk";
-  const groups = onDesk ? alertGroups() : [];
-  const other = onDesk ? notices() : [];
+  // printers and kiosks are the hall's business: the back office sees only what stops everyone (the database)
+  const hall = !!desk.me && config.hall_roles.indexOf(desk.me.role) !== -1;
+  const groups = onDesk && hall ? alertGroups() : [];
+  const other = onDesk ? notices().filter((li, i) => hall || (i === 0 && state.system)) : [];
   $("alerts").hidden = !groups.length && !other.length;
   other.slice(0, MAX_ALERTS).forEach((li) => list.appendChild(li));
   groups.slice(0, MAX_ALERTS).forEach((g) => list.appendChild(alertItem(g)));

@@ -83,8 +83,8 @@ function applicantForm(ticket) {
     h("label", { for: "applicant-name" }, t("applicant_name")),
     nameInput,
     h("label", { for: "applicant-nik" }, t("applicant_nik")),
-    bookingNik(ticket, nikInput),
     nikInput,
+    bookingNik(ticket, nikInput),
     error,
     h("button", { type: "submit", id: "applicant-save", class: "btn btn-brand" }, t("applicant_save"))
   );

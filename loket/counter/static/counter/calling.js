@@ -5,9 +5,12 @@ import { fmt } from "loket/i18n.js";
 import { api } from "loket/request.js";
 import { state, say, fail, openTicket, refreshLists } from "./context.js";
 import { refreshTicket } from "./panel.js";
+import { pickScanned } from "./batch.js";
 
-$("call-next").addEventListener("click", async () => {
+/** Call the next resident for this counter and role (the button, F2, and "Selesai & Panggil Berikutnya"). */
+export async function callNext() {
   const button = $("call-next");
+  if (button.disabled) return;
   button.disabled = true;
   try {
     const data = await api("POST", "/api/counter/call-next");
@@ -22,7 +25,9 @@ $("call-next").addEventListener("click", async () => {
     fail(err);
   }
   button.disabled = !state.me.counter;
-});
+}
+
+$("call-next").addEventListener("click", callNext);
 
 $("scan-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
@@ -33,6 +38,7 @@ $("scan-form").addEventListener("submit", async (ev) => {
     const data = await api("POST", "/api/scan", { code });
     input.value = "";
     openTicket(data.ticket);
+    pickScanned(data.ticket);
     say(fmt("loaded", { number: data.ticket.number }), "info");
   } catch (err) {
     input.select();
@@ -54,5 +60,7 @@ export function onScannerScan(payload) {
   if (!payload || !payload.ticket) return;
   openTicket(payload.ticket); // the push carries no applicant: ask again as this desk's role
   say(fmt("scanner_loaded", { number: payload.ticket.number }), "ok");
-  refreshTicket(payload.ticket.id).catch(() => {});
+  refreshTicket(payload.ticket.id)
+    .then(() => pickScanned(state.ticket))
+    .catch(() => {});
 }

@@ -82,10 +82,32 @@ export function checklistBox(ticket) {
       )
     );
   };
+  // every document there (the common case): one press instead of one per document
+  const all = editable
+    ? h(
+        "button",
+        {
+          type: "button",
+          class: "btn c-check-all",
+          id: "checklist-all",
+          onclick: () => {
+            reqs.forEach((r) => {
+              have[r.key] = true;
+            });
+            document.querySelectorAll('#berkas-checklist input[name="req-have"]').forEach((b) => {
+              b.checked = true;
+            });
+            count.textContent = countText();
+            save(ticket, have);
+          },
+        },
+        t("checklist_all")
+      )
+    : null;
   return h(
     "section",
     { class: "c-checklist", id: "berkas-checklist" },
-    h("h3", null, t("checklist"), " ", count),
+    h("h3", null, t("checklist"), " ", count, all),
     editable ? h("p", { class: "c-muted" }, t("checklist_hint")) : null,
     ticket.checked
       ? h(

@@ -15,6 +15,11 @@ import { loadAlerts, renderAlerts } from "./alerts.js";
 import "./unclaimed.js";
 import { stopCamera } from "./camera.js";
 import { connect, disconnect, showConnection } from "./live.js";
+import "./shortcuts.js";
+import "./batch.js";
+
+const messages = $("messages");
+const messagesHome = messages && messages.parentNode;
 
 /** Show the station screen or the desk; body[data-view] says which (the CSS and the scan keys follow it). */
 function showView(name) {
@@ -23,6 +28,8 @@ function showView(name) {
   document.body.setAttribute("data-view", name);
   $("station").hidden = name !== "desk";
   $("conn").hidden = name !== "desk";
+  // on the desk, messages show in the action bar: a toast would cover the berkas or its buttons
+  if (messages) (name === "desk" ? $("bar-status") : messagesHome).appendChild(messages);
   renderAlerts();
 }
 
@@ -32,8 +39,13 @@ function renderDesk() {
   $("station-user").textContent = me.user.full_name;
   $("station-role").textContent = roleLabel(me.role);
   $("station-counter").textContent = me.counter ? me.counter.name : t("no_counter_short");
+  // the back office (operator, scan, bidang, register) calls nobody: its own view, a work list and batches
+  const hall = config.hall_roles.indexOf(me.role) !== -1;
+  document.body.setAttribute("data-desk", hall ? "hall" : "back");
+  $("call-next").hidden = !hall;
+  $("queue-block").hidden = !hall || !me.counter;
   $("call-next").disabled = !me.counter;
-  $("call-next-hint").hidden = !!me.counter;
+  $("call-next-hint").hidden = !!me.counter || !hall;
   $("walk-in").hidden = !me.counter || config.hall_roles.indexOf(me.role) === -1;
   $("unclaimed-open").hidden = config.void_roles.indexOf(me.role) === -1;
   // The buku harian holds names and NIKs: only the roles that keep or sign it.

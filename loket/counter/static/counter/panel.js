@@ -143,8 +143,15 @@ function currentStep(ticket) {
       step.gives_pickup_slip ? h("span", { class: "pill pill-warn" }, t("pickup_slip")) : null
     ),
     timerBox(ticket),
-    h("p", { class: "c-step-action" }, t(step.action)),
-    step.duties && step.duties.length ? h("ul", { class: "c-duties" }, step.duties.map((d) => h("li", null, t(d)))) : null
+    // the duties fold away: the officer knows them, and the work below must fit one screen
+    step.duties && step.duties.length
+      ? h(
+          "details",
+          { class: "c-step-more" },
+          h("summary", { class: "c-step-action" }, t(step.action)),
+          h("ul", { class: "c-duties" }, step.duties.map((d) => h("li", null, t(d))))
+        )
+      : h("p", { class: "c-step-action" }, t(step.action))
   );
 }
 
@@ -199,10 +206,12 @@ function history(ticket) {
   );
 }
 
-/** Draw the open berkas (or the empty hint). */
+/** Draw the open berkas (or the empty hint): the work in the order it is done (documents, applicant),
+ * its actions in the action bar below, always on screen; prints, the steps and the history after. */
 export function renderBerkas() {
   const ticket = state.ticket;
   const panel = clear($("berkas-panel"));
+  const bar = clear($("bar-actions"));
   $("berkas-empty").hidden = !!ticket;
   panel.hidden = !ticket;
   markSelected();
@@ -213,9 +222,9 @@ export function renderBerkas() {
   const reason = why(ticket);
   if (reason) panel.appendChild(reason);
   panel.appendChild(currentStep(ticket));
-  panel.appendChild(actionBox(ticket));
+  panel.appendChild(h("div", { class: "c-panel-cols c-work" }, checklistBox(ticket), applicantBox(ticket)));
+  bar.appendChild(actionBox(ticket));
   panel.appendChild(printBox(ticket));
-  panel.appendChild(h("div", { class: "c-panel-cols c-work" }, applicantBox(ticket), checklistBox(ticket)));
   panel.appendChild(contactBox(ticket));
   panel.appendChild(h("div", { class: "c-panel-cols" }, stepList(ticket), history(ticket)));
 }
