@@ -164,7 +164,7 @@ def test_a_resident_reads_what_to_bring_and_takes_a_priority_ticket(server_facto
     expect(kiosk.locator("#detail-name")).to_have_text("Pencetakan KTP-el atau Surat Keterangan")
     expect(kiosk.locator('#detail-reqs [data-req="fotokopi-kk"]')).to_contain_text("Fotokopi Kartu Keluarga (KK)")
     expect(kiosk.locator("#detail-conds")).to_contain_text("Perekaman KTP-el harus sudah dilakukan.")
-    expect(kiosk.locator("#detail-meta [data-target]")).to_have_text("Target 5 menit")
+    expect(kiosk.locator("#detail-meta [data-finish]")).to_have_text("Selesai hari ini")  # not the SOP's target
     estimate = kiosk.locator("#detail-meta [data-estimate]")
     expect(estimate).to_contain_text("Perkiraan tunggu ± 4 menit (2 orang di depan Anda)")
     expect(estimate).to_contain_text("target waktu SOP")
@@ -503,6 +503,8 @@ def test_a_kiosk_left_alone_cannot_be_escaped_and_returns_to_the_start(new_page,
     expect(kiosk.locator("#detail-name")).to_have_text("KTP-el card printing or certificate (Suket)")
     kiosk.screenshot(path=artifacts / "kiosk-detail-english.png")
     kiosk.clock.run_for(91_000)
+    expect(kiosk.locator("#still-here")).to_be_visible()  # "Masih di sini?" first, then the reset
+    kiosk.clock.run_for(20_000)
     expect(kiosk.locator("#screen-services")).to_be_visible()
     expect(kiosk.locator("h1")).to_have_text("Ambil Nomor Antrean")
 

@@ -8,6 +8,7 @@ import { isClosed } from "./availability.js";
 import { requirementItems } from "./detail.js";
 import { loadServices } from "./services.js";
 import { resetToStart, show } from "./screens.js";
+import { noAnswer, showOffline } from "./offline.js";
 
 var TICKET_SECONDS = 20; // the ticket screen returns to the start by itself
 var TICKET_FAILED_SECONDS = 45; // longer when the ticket was not printed: time to photograph it
@@ -31,7 +32,8 @@ export function takeTicket() {
   requestTicket({ service: state.current.code, priority: state.priority, kiosk: kioskId }, tapKey())
     .then(presentTicket)
     .catch(function (err) {
-      showError(err.message, err.code);
+      if (noAnswer(err)) showOffline(); // no answer at all: "Petugas sudah diberi tahu" would not be true
+      else showError(err.message, err.code);
       loadServices(); // the refusal may be news: closed, quota full
     })
     .then(function () {
