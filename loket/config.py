@@ -110,6 +110,12 @@ def load_config(instance_path: str | Path) -> dict:
         "KIOSK_REFUSED_ALERT": os.environ.get("LOKET_KIOSK_REFUSED_ALERT", "5 per 10 minutes"),
         "KIOSK_BURST_ALERT": os.environ.get("LOKET_KIOSK_BURST_ALERT", "12 per minute"),
         "KIOSK_PIN_LOCKOUT": os.environ.get("LOKET_KIOSK_PIN_LOCKOUT", "5 per 15 minutes"),
+        # The kiosk's "Bantuan" button (issue 15): presses one address may send, and how often one kiosk may
+        # alert the front desk (a second press within it is answered "already on the way"). "" = no limit.
+        "KIOSK_HELP_RATE_LIMIT": os.environ.get("LOKET_KIOSK_HELP_RATE_LIMIT", "10 per minute"),
+        "KIOSK_HELP_EVERY": os.environ.get("LOKET_KIOSK_HELP_EVERY", "1 per minute"),
+        # A chosen service read aloud on the kiosk by the board's offline voice: requests per address.
+        "KIOSK_VOICE_RATE_LIMIT": os.environ.get("LOKET_KIOSK_VOICE_RATE_LIMIT", "30 per minute"),
         # Online booking (loket/booking): bookings and cancels per address (CGNAT puts many phones behind
         # one address: keep it generous), per device (the page's random id with the address), and look-ups
         # per address. "" = no limit (bench/booking_rush.py lifts the address limits this way).

@@ -15,6 +15,17 @@ from .messages import _
 from .roles import STEP_ROLES, Role
 
 SERVICE_GROUPS = ("ktp-el", "kk", "kia", "akta", "pindah", "lainnya")
+#: What happened in a resident's life, the kiosk's way in to the services (issue 15), in the kiosk's order.
+LIFE_EVENTS = (
+    "bayi-lahir",
+    "umur-17",
+    "pindah-rumah",
+    "dokumen-hilang",
+    "data-berubah",
+    "menikah",
+    "cerai",
+    "kematian",
+)
 
 
 class Text(BaseModel):
@@ -75,6 +86,16 @@ class Sop(BaseModel):
     requirements: tuple[Requirement, ...] = Field(min_length=1)
     conditions: tuple[Text, ...] = ()
     steps: tuple[Step, ...] = Field(min_length=1)
+    #: The life events (LIFE_EVENTS) a resident would look for this service under on the kiosk.
+    life_events: tuple[str, ...] = ()
+
+    @field_validator("life_events")
+    @classmethod
+    def _known_events(cls, events: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [e for e in events if e not in LIFE_EVENTS]
+        if unknown:
+            raise ValueError(_("Pilih salah satu: %(expected)s.", expected=", ".join(LIFE_EVENTS)))
+        return events
 
     @field_validator("group")
     @classmethod
@@ -103,6 +124,11 @@ class Sop(BaseModel):
     def target_minutes(self) -> int | None:
         """The time the resident is promised: the seed's total if any, else the steps' sum."""
         return self.seed_total_minutes if self.seed_total_minutes is not None else self.steps_total_minutes
+
+    @property
+    def collected_later(self) -> bool:
+        """The resident goes home with a pickup slip and collects the document another time."""
+        return any(step.gives_pickup_slip for step in self.steps)
 
     @property
     def total_mismatch(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 
 from itsdangerous import BadSignature, TimestampSigner
@@ -109,6 +109,14 @@ def call_sentence(number: str, counter_number: int, reading: Reading = Reading.C
     """The sentence read after the chime, e.g. 'Nomor antrean a nol dua belas, silakan menuju loket tiga.'"""
     again = "Panggilan ulang. " if recall else ""
     return f"{again}Nomor antrean {ticket_words(number, reading)}, silakan menuju loket {number_words(counter_number)}."
+
+
+def service_sentence(name: str, summary: str, bring: Sequence[str] = ()) -> str:
+    """What the kiosk reads aloud for a chosen service: its name, what it is for, and what to bring."""
+    parts = [name.strip().rstrip(".") + ".", summary.strip()]
+    if bring:
+        parts.append("Yang perlu dibawa: " + "; ".join(b.strip().rstrip(".") for b in bring) + ".")
+    return " ".join(p for p in parts if p)
 
 
 # ---- the signed address of a call's audio ----------------------------------------------

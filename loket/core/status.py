@@ -36,7 +36,7 @@ from .roles import ROLE_LABELS, Role
 from .settings import DAY_NAMES, WEEKDAYS, Hours
 from .states import PENDING_BRING, PENDING_LABELS, STATE_LABELS, PendingReason, TicketState
 from .store import Ticket
-from .tickets.queue import busy_counters_by_role, estimate, recent_first_steps
+from .tickets.queue import busy_counters_by_role, estimate, recent_first_steps, waiting_by_role_and_service
 from .tickets.records import ticket_by_code
 from .tickets.views import TicketView, ticket_view
 
@@ -97,8 +97,10 @@ def ticket_data(loket: Context, s: Session, view: TicketView) -> dict[str, Any]:
     minutes = basis = at = None
     if state is S.WAITING and view.ahead is not None and sop is not None:
         role = view.current_role
-        recent = recent_first_steps(loket, s, [sop.code]).get(sop.code, [])
-        minutes, basis = estimate(sop, view.ahead, recent, busy_counters_by_role(loket, s).get(role, 0))
+        in_queue = waiting_by_role_and_service(loket, s).get(role, {})
+        recent = recent_first_steps(loket, s, list(in_queue))
+        busy = busy_counters_by_role(loket, s).get(role, 0)
+        minutes, basis = estimate(loket.catalog, in_queue, recent, busy, ahead=view.ahead)
         at = clock.local(clock.now() + timedelta(minutes=minutes)).strftime("%H:%M")
     finished: dict[int, str] = {}
     for visit in view.visits:  # the day each step was finished: a berkas often spans days

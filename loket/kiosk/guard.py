@@ -166,3 +166,12 @@ def check_kiosk_pin() -> None:
         alert("pin_lockout", who, kiosk=kiosk, address=address())
         raise PinLocked(_("Terlalu banyak PIN salah. Panel petugas dikunci sementara."))
     raise NotAllowed(_("PIN salah."))
+
+
+def help_alert(kiosk: str) -> bool:
+    """A resident at `kiosk` asks for help: a staff alert, at most one per kiosk every LOKET_KIOSK_HELP_EVERY."""
+    every = str(current_app.config.get("KIOSK_HELP_EVERY") or "").strip()
+    if every and every != "0" and not limiter.limiter.hit(parse(every), "kiosk-help", kiosk):
+        return False
+    publish(prints.record_alert(loket(), "help", {"kiosk": kiosk}))
+    return True

@@ -16,9 +16,10 @@ from loket.core import checkin
 from loket.core.admin import paired_kiosk
 from loket.core.booking.codes import ALPHABET, LENGTH, looks_like_booking, normal_short_code
 from loket.core.booking.operations import config as booking_config
-from loket.core.catalog import SERVICE_GROUPS
+from loket.core.catalog import LIFE_EVENTS, SERVICE_GROUPS
 from loket.core.errors import LoketError, NotAllowed, NotFound
 from loket.core.messages import _
+from loket.core.speech import service_sentence
 from loket.core.states import PRIORITY_LABELS
 from loket.core.tickets import issuing, prints, views
 from loket.core.tickets.views import Outcome
@@ -69,7 +70,9 @@ def home():
         "length": LENGTH,
     }
     return render_template(
-        "kiosk/index.html", office_name=office_name(), kiosk={"groups": SERVICE_GROUPS, "checkin": checkin}
+        "kiosk/index.html",
+        office_name=office_name(),
+        kiosk={"groups": SERVICE_GROUPS, "checkin": checkin, "life_events": LIFE_EVENTS},
     )
 
 
@@ -103,6 +106,7 @@ def service_data(sop, overview: dict[str, Any]) -> dict[str, Any]:
         steps_total_minutes=sop.steps_total_minutes,
         target_minutes=sop.target_minutes,
         total_mismatch=sop.total_mismatch,
+        collected_later=sop.collected_later,
         **{k: v for k, v in overview.items() if k != "code"},
     )
     return data
@@ -235,6 +239,41 @@ def ticket_answer(outcome: Outcome, device: str | None, kiosk: str | None, **ext
         replayed=outcome.replayed,
         **extra,
     ), (200 if outcome.replayed else 201)
+
+
+# ---- help for residents: the front desk called, the service read aloud -------------------
+
+
+class HelpRequest(BaseModel):
+    """A resident pressed "Bantuan" on the kiosk."""
+
+    kiosk: str | None = Field(None, max_length=40, description="The kiosk's name (a paired kiosk's own name wins)")
+
+
+@bp.post("/api/kiosk/help")
+@api(body=HelpRequest, answers={200: obj(["ok", "alerted"], ok={"type": "boolean"}, alerted={"type": "boolean"})})
+@csrf.exempt  # public kiosk endpoint: it only raises a staff alert, rate-limited
+@limiter.limit(config_limit("KIOSK_HELP_RATE_LIMIT"), exempt_when=limit_off("KIOSK_HELP_RATE_LIMIT"))
+def kiosk_help():
+    """Alert the front desk that a resident at this kiosk needs help: a staff alert (kiosk.alert, reason help)
+    with the kiosk's name. One alert per kiosk per LOKET_KIOSK_HELP_EVERY; a press within it answers
+    alerted=false (the desk already knows)."""
+    kiosk = guard.paired() or parsed(HelpRequest).kiosk or guard.address()
+    return jsonify(ok=True, alerted=guard.help_alert(kiosk))
+
+
+@bp.get("/api/kiosk/voice/<code>.wav")
+@api(answers={200: ("audio/wav", BINARY)}, errors=(404,))
+@limiter.limit(config_limit("KIOSK_VOICE_RATE_LIMIT"), exempt_when=limit_off("KIOSK_VOICE_RATE_LIMIT"))
+def service_voice(code: str):
+    """A service read aloud in Indonesian by the board's offline voice (chime, name, what it is for, what to
+    bring), cached like the calls. Only the catalog's services: nobody makes the server say anything else."""
+    sop = loket().catalog.get(code)
+    if sop is None:
+        raise NotFound(_("Layanan tidak ada."))
+    bring = [r.text.id for r in sop.requirements if not r.optional]
+    data = current_app.extensions["call_audio"].get(service_sentence(sop.name.id, sop.summary.id, bring))
+    return Response(data, mimetype="audio/wav", headers={"Cache-Control": "public, max-age=3600"})
 
 
 # ---- check-in of an online booking ----------------------------------------------------

@@ -164,7 +164,7 @@ def test_a_resident_reads_what_to_bring_and_takes_a_priority_ticket(server_facto
     expect(kiosk.locator("#detail-name")).to_have_text("Pencetakan KTP-el atau Surat Keterangan")
     expect(kiosk.locator('#detail-reqs [data-req="fotokopi-kk"]')).to_contain_text("Fotokopi Kartu Keluarga (KK)")
     expect(kiosk.locator("#detail-conds")).to_contain_text("Perekaman KTP-el harus sudah dilakukan.")
-    expect(kiosk.locator("#detail-meta [data-target]")).to_have_text("Target 5 menit")
+    expect(kiosk.locator("#detail-meta [data-finish]")).to_have_text("Selesai hari ini")  # not the SOP's target
     estimate = kiosk.locator("#detail-meta [data-estimate]")
     expect(estimate).to_contain_text("Perkiraan tunggu ± 4 menit (2 orang di depan Anda)")
     expect(estimate).to_contain_text("target waktu SOP")
@@ -455,9 +455,22 @@ def test_the_kiosk_fits_a_landscape_screen(live_server, new_page, artifacts):
     _, data = call(live_server, "GET", "/api/services")
     tiles = kiosk.locator("[data-service]")
     expect(tiles).to_have_count(len(data["services"]))
+    # With no text under 24 px, whole summaries and the life events (issue 15) the list scrolls down, never sideways.
     for i in range(len(data["services"])):
         expect(tiles.nth(i)).to_be_visible()
-        assert in_view(kiosk, f'[data-service="{data["services"][i]["code"]}"]'), data["services"][i]["code"]
+        code = data["services"][i]["code"]
+        kiosk.wait_for_function(  # scrolled to (the tiles are drawn again on every queue change): wholly on screen
+            """(code) => {
+                const t = document.querySelector(`[data-service="${code}"]`);
+                if (!t) return false;
+                t.scrollIntoView({ block: "center" });
+                const r = t.getBoundingClientRect();
+                return r.top >= 0 && r.left >= 0 && r.bottom <= window.innerHeight && r.right <= window.innerWidth;
+            }""",
+            arg=code,
+            timeout=5_000,
+        )
+    kiosk.evaluate("window.scrollTo(0, 0)")
     assert no_horizontal_scroll(kiosk)
     assert small_targets(kiosk) == []
     kiosk.screenshot(path=artifacts / "kiosk-landscape-services.png")
@@ -503,6 +516,8 @@ def test_a_kiosk_left_alone_cannot_be_escaped_and_returns_to_the_start(new_page,
     expect(kiosk.locator("#detail-name")).to_have_text("KTP-el card printing or certificate (Suket)")
     kiosk.screenshot(path=artifacts / "kiosk-detail-english.png")
     kiosk.clock.run_for(91_000)
+    expect(kiosk.locator("#still-here")).to_be_visible()  # "Masih di sini?" first, then the reset
+    kiosk.clock.run_for(20_000)
     expect(kiosk.locator("#screen-services")).to_be_visible()
     expect(kiosk.locator("h1")).to_have_text("Ambil Nomor Antrean")
 

@@ -24,7 +24,7 @@ from loket.core.settings import OfficeSettings
 from loket.core.states import QUEUED, Priority, TicketState, check_transition
 from loket.core.store import NEXT_NUMBER, BookingSlot, Direct, StepVisit, Ticket, UTCDateTime
 
-from .queue import busy_counters_by_role, estimate, recent_first_steps, waiting_by_role
+from .queue import busy_counters_by_role, estimate, recent_first_steps, waiting_by_role_and_service
 from .records import (
     open_visit,
     queue_key,
@@ -536,17 +536,19 @@ def services_overview(loket: Context, code: str | None = None) -> list[dict[str,
         bookable = [sop.code for sop in sops if walkin.bookable_today(loket, sop.code, today) is not None]
         slots = walkin.slot_seats(s, bookable, today)
         waiting = waiting_by_service(loket, s)
-        by_role = waiting_by_role(loket, s)
+        by_role = waiting_by_role_and_service(loket, s)
         busy = busy_counters_by_role(loket, s)
-        recent = recent_first_steps(loket, s, [sop.code for sop in sops])
+        # Every service's: a queue's estimate counts the services of the people in it, not only this one.
+        recent = recent_first_steps(loket, s, [sop.code for sop in loket.catalog])
         out = []
         for sop in sops:
             role = sop.steps[0].role.value
             verdict = availability(
                 loket, s, sop, settings, issued=issued.get(sop.code, 0), slots=slots.get(sop.code, {})
             )
-            ahead = by_role.get(role, 0)
-            minutes, basis = estimate(sop, ahead, recent.get(sop.code, ()), busy.get(role, 0))
+            in_queue = by_role.get(role, {})
+            ahead = sum(in_queue.values())
+            minutes, basis = estimate(loket.catalog, in_queue, recent, busy.get(role, 0))
             out.append(
                 {
                     "code": sop.code,

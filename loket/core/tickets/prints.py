@@ -108,8 +108,8 @@ def printer_alerts(loket: Context, limit: int = 20) -> list[dict[str, Any]]:
 
 
 #: Why a staff alert was raised: staff go and look at the kiosk or the hall (message_failed: the outbox gave a
-#: message to a resident up, loket/core/outbox/worker.py).
-ALERT_REASONS = ("unpaired_burst", "kiosk_burst", "pin_lockout", "message_failed")
+#: message to a resident up, loket/core/outbox/worker.py; help: a resident pressed "Bantuan" on a kiosk).
+ALERT_REASONS = ("unpaired_burst", "kiosk_burst", "pin_lockout", "message_failed", "help")
 
 
 def record_alert(loket: Context, reason: str, payload: dict[str, Any]) -> list[Event]:

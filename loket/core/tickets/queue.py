@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from loket.core.accounts import acting_at_counter
-from loket.core.catalog import Sop
+from loket.core.catalog import Catalog, Sop
 from loket.core.context import Context
 from loket.core.errors import InvalidInput, NotAllowed, problem
 from loket.core.events import Event
@@ -168,22 +168,64 @@ def recent_first_steps(loket: Context, s: Session, codes: Collection[str]) -> di
     return out
 
 
-def estimate(sop: Sop, ahead: int, recent: Sequence[tuple[datetime, datetime]], busy: int) -> tuple[int, str]:
-    """Minutes a new ticket would wait: people ahead x recent real service time / counters at work.
+def waiting_by_role_and_service(loket: Context, s: Session) -> dict[str, dict[str, int]]:
+    """Who waits in the hall now: per role of the counter they wait for, how many of each service."""
+    rows = s.execute(
+        select(Ticket.current_role, Ticket.service_code, func.count())
+        .where(queued_today(loket))
+        .group_by(Ticket.current_role, Ticket.service_code)
+    ).all()
+    out: dict[str, dict[str, int]] = {}
+    for role, code, n in rows:
+        out.setdefault(role, {})[code] = n
+    return out
 
-    Service time is the mean of `recent`, the last 30 finished first steps of this service in the
-    past 14 days (recent_first_steps); with fewer than 3 of them, the SOP's own target for that step.
-    `busy` is how many counters of the first step's role called someone today (busy_counters_by_role).
+
+def service_minutes(sop: Sop | None, recent: Sequence[tuple[datetime, datetime]]) -> tuple[float, str]:
+    """Minutes one resident of this service takes at its first desk, and where the figure comes from.
+
+    The mean of `recent`, the last 30 finished first steps of this service in the past 14 days
+    (recent_first_steps); with fewer than 3 of them, the SOP's own target for that step ("sop").
     """
     if len(recent) >= 3:
-        per_person = sum((end - start).total_seconds() for start, end in recent) / len(recent) / 60
-        basis = "history"
-    else:
-        # The first step's own target; never the whole SOP's total, which would count
-        # the back-office steps as time at the front desk.
-        per_person = float(sop.steps[0].target_minutes or DEFAULT_DESK_MINUTES)
-        basis = "sop"
-    return math.ceil(ahead * per_person / max(1, busy)), basis
+        return sum((end - start).total_seconds() for start, end in recent) / len(recent) / 60, "history"
+    # The first step's own target; never the whole SOP's total, which would count
+    # the back-office steps as time at the front desk.
+    target = sop.steps[0].target_minutes if sop is not None and sop.steps else None
+    return float(target or DEFAULT_DESK_MINUTES), "sop"
+
+
+def estimate(
+    catalog: Catalog,
+    queue: Mapping[str, int],
+    recent: Mapping[str, Sequence[tuple[datetime, datetime]]],
+    busy: int,
+    ahead: int | None = None,
+) -> tuple[int, str]:
+    """Minutes a resident waits in one queue: the people ahead x their mean service time / counters at work.
+
+    A queue (the counters of one role) serves several services: `queue` is who waits in it now, per
+    service code (waiting_by_role_and_service). Each person ahead takes their own service's time
+    (service_minutes), not the time of the service the resident is about to choose, so every service
+    sharing a queue shows the same wait for the same people ahead (issue 15: 2, 3, 5 and 10 minutes
+    on four tiles with one person ahead). `ahead` defaults to everyone in the queue (a new ticket's
+    place); a waiting ticket passes its own place. `busy` is how many counters of the role called
+    someone today (busy_counters_by_role). Basis "history" when every person's service time comes
+    from real service times, else "sop".
+    """
+    people = sum(queue.values())
+    ahead = people if ahead is None else ahead
+    if people <= 0 or ahead <= 0:
+        return 0, "history"
+    total, basis = 0.0, "history"
+    for code, n in sorted(queue.items()):
+        minutes, origin = service_minutes(catalog.get(code), recent.get(code, ()))
+        total += n * minutes
+        if origin != "history":
+            basis = "sop"
+    per_person = total / people
+    # Rounded first: 3 x 2.0 must not become 7 through a float's last digit.
+    return math.ceil(round(ahead * per_person / max(1, busy), 6)), basis
 
 
 def open_station(loket: Context, actor: Actor) -> list[Event]:

@@ -26,12 +26,9 @@ def waiting_for_role(loket: Context, s: Session, role: str) -> int:
     return s.scalar(select(func.count()).where(queued_today(loket), Ticket.current_role == role)) or 0
 
 
-def estimate(loket: Context, s: Session, sop: Sop, ahead: int) -> tuple[int, str]:
-    """Minutes a new ticket would wait: people ahead x recent real service time / counters at work.
-
-    Service time is the mean of the last 30 finished first steps of this service in the
-    past 14 days; with fewer than 3 of them, the SOP's own target for that step.
-    """
+def service_minutes(loket: Context, s: Session, sop: Sop) -> tuple[float, str]:
+    """One resident's time at this service's first desk: the mean of its last 30 finished first steps of the
+    past 14 days; with fewer than 3 of them, the SOP's own target for that step."""
     since = loket.clock.now() - timedelta(days=14)
     recent = s.execute(
         select(StepVisit.started_at, StepVisit.ended_at)
@@ -47,12 +44,28 @@ def estimate(loket: Context, s: Session, sop: Sop, ahead: int) -> tuple[int, str
         .limit(30)
     ).all()
     if len(recent) >= 3:
-        per_person = sum((end - start).total_seconds() for start, end in recent) / len(recent) / 60
-        basis = "history"
-    else:
-        per_person = float(sop.steps[0].target_minutes or DEFAULT_DESK_MINUTES)
-        basis = "sop"
+        return sum((end - start).total_seconds() for start, end in recent) / len(recent) / 60, "history"
+    return float(sop.steps[0].target_minutes or DEFAULT_DESK_MINUTES), "sop"
+
+
+def estimate(loket: Context, s: Session, sop: Sop) -> tuple[int, str]:
+    """Minutes a new ticket would wait: each person ahead in the queue (the counters of the first step's role)
+    at their own service's time, over the counters at work."""
     role = sop.steps[0].role.value
+    total, basis, people = 0.0, "history", 0
+    for other in loket.catalog:
+        n = s.scalar(
+            select(func.count()).where(
+                queued_today(loket), Ticket.current_role == role, Ticket.service_code == other.code
+            )
+        )
+        if not n:
+            continue
+        minutes, origin = service_minutes(loket, s, other)
+        total, people = total + n * minutes, people + n
+        basis = basis if origin == "history" else "sop"
+    if not people:
+        return 0, "history"
     busy = s.scalar(
         select(func.count(func.distinct(StepVisit.counter_id))).where(
             StepVisit.role == role,
@@ -60,7 +73,7 @@ def estimate(loket: Context, s: Session, sop: Sop, ahead: int) -> tuple[int, str
             StepVisit.called_at >= loket.clock.day_start(loket.clock.today()),
         )
     )
-    return math.ceil(ahead * per_person / max(1, busy or 0)), basis
+    return math.ceil(round(total / max(1, busy or 0), 6)), basis
 
 
 def services_overview(loket: Context) -> list[dict[str, Any]]:
@@ -72,7 +85,7 @@ def services_overview(loket: Context) -> list[dict[str, Any]]:
         for sop in loket.catalog:
             verdict = availability(loket, s, sop, settings)
             ahead = waiting_for_role(loket, s, sop.steps[0].role.value)
-            minutes, basis = estimate(loket, s, sop, ahead)
+            minutes, basis = estimate(loket, s, sop)
             out.append(
                 {
                     "code": sop.code,

@@ -122,3 +122,21 @@ def test_estimate_uses_sop_targets_then_real_service_times(loket, clock):
         flow.advance(loket, desk, t)
     later = overview(loket, KTP)
     assert (later["ahead"], later["estimate_minutes"], later["estimate_basis"]) == (1, 6, "history")
+
+
+def test_services_sharing_a_queue_show_the_same_wait(loket):
+    """Issue 15: one person ahead at the front desk read as 2, 3, 5 and 10 minutes on four tiles.
+
+    The person ahead takes their own service's time (KIA: no target, 5 minutes by default), whichever
+    tile a resident looks at; a service with another first desk keeps its own queue.
+    """
+    issuing.issue(loket, KIA)
+    seen = issuing.services_overview(loket)
+    front = {o["code"]: o for o in seen if loket.catalog.get(o["code"]).steps[0].role == Role.PELAYANAN}
+    assert {KTP, KIA, "dokumen-hilang-rusak", "permohonan-akta-kelahiran"} <= set(front)
+    assert {(o["ahead"], o["estimate_minutes"], o["estimate_basis"]) for o in front.values()} == {(1, 5, "sop")}
+    issuing.issue(loket, "permohonan-akta-kelahiran")  # 10 minutes at the desk: (5 + 10) for two people
+    seen = issuing.services_overview(loket)
+    assert {o["estimate_minutes"] for o in seen if o["code"] in front} == {15}
+    others = [o for o in seen if o["code"] not in front]
+    assert all(o["ahead"] == 0 and o["estimate_minutes"] == 0 for o in others)

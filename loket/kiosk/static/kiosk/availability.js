@@ -1,12 +1,9 @@
-/* What a service's tile and detail say about it: open or closed, quota left, estimate, people waiting, target time. */
+/* What a service's tile and detail say about it: open or closed, quota left, estimate, people waiting, done today or later. */
 import * as i18n from "loket/i18n.js";
 
-export function targetText(svc) {
-  if (svc.target_minutes === null || svc.target_minutes === undefined) return "";
-  if (svc.total_mismatch) {
-    return i18n.fmt("target_mismatch", { n: svc.seed_total_minutes, m: svc.steps_total_minutes });
-  }
-  return i18n.fmt("target", { n: svc.target_minutes });
+/** Whether the document is finished while the resident waits, or collected another day with a pickup slip. */
+export function finishText(svc) {
+  return i18n.t(svc.collected_later ? "finish_later" : "finish_today");
 }
 
 /** The office closed this service, is outside its hours, or its quota is full. */

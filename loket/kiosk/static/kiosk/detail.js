@@ -2,12 +2,14 @@
 import * as i18n from "loket/i18n.js";
 import { clear, h } from "loket/dom.js";
 import { $, state } from "./state.js";
-import { isClosed, queueCount, quotaLow, targetText, waitingText, walkInLimited } from "./availability.js";
+import { finishText, isClosed, queueCount, quotaLow, waitingText, walkInLimited } from "./availability.js";
 import { byCode } from "./services.js";
 import { renderPriorities } from "./priority.js";
 import { show } from "./screens.js";
 import { updateTakeButton } from "./ticket.js";
 import { renderDetailDisruption } from "./disruption.js";
+import { serviceShown } from "./access.js";
+import { updateScrollHint } from "./scroll_hint.js";
 
 export function requirementItems(reqs, compact) {
   return (reqs || []).map(function (r) {
@@ -36,8 +38,8 @@ export function renderDetail() {
   var pills = h("p", { class: "k-meta-pills" });
   var queue = queueCount(svc);
   pills.appendChild(h("span", { class: "pill" + (queue ? "" : " pill-ok"), "data-waiting": queue }, waitingText(queue)));
-  var target = targetText(svc);
-  if (target) pills.appendChild(h("span", { class: "pill" + (svc.total_mismatch ? " pill-warn" : ""), "data-target": "" }, target));
+  // The SOP's target is for staff (issue 15): the resident reads whether the document is done today.
+  pills.appendChild(h("span", { class: "pill k-finish", "data-finish": svc.collected_later ? "later" : "today" }, finishText(svc)));
   var a = svc.availability || {};
   if (!closed && a.remaining !== null && a.remaining !== undefined) {
     var walkIn = walkInLimited(svc);
@@ -94,6 +96,7 @@ export function renderDetail() {
   $("detail-conds-block").hidden = !(svc.conditions || []).length;
 
   renderPriorities();
+  updateScrollHint();
 }
 
 export function openDetail(code) {
@@ -103,4 +106,5 @@ export function openDetail(code) {
   state.priority = null;
   renderDetail();
   show("detail");
+  serviceShown();
 }

@@ -10,7 +10,7 @@
 import * as i18n from "loket/i18n.js";
 import { $ } from "./state.js";
 import { lockDown } from "./lockdown.js";
-import { armIdle, home, resetToStart } from "./screens.js";
+import { armIdle, home, resetToStart, touched } from "./screens.js";
 import { loadServices } from "./services.js";
 import { renderOffice, renderServices } from "./tiles.js";
 import { renderDetail } from "./detail.js";
@@ -20,6 +20,8 @@ import { wireStaff } from "./staff_panel.js";
 import { connectLive } from "./live.js";
 import { renderCheckin, wireCheckin } from "./checkin.js";
 import { render as renderContact, wireContact } from "./contact.js";
+import { wireAccess } from "./access.js";
+import { wireScrollHint } from "./scroll_hint.js";
 
 i18n.addStrings(i18n.pageStrings("kiosk/kiosk"));
 
@@ -34,11 +36,14 @@ $("open-survey").addEventListener("click", function () {
 $("kiosk-error-close").addEventListener("click", function () {
   $("kiosk-error").hidden = true;
 });
-document.addEventListener("pointerdown", armIdle, true);
-document.addEventListener("scroll", armIdle, { capture: true, passive: true }); // the page or a scrolling panel
+document.addEventListener("pointerdown", touched, true);
+document.addEventListener("scroll", touched, { capture: true, passive: true }); // the page or a scrolling panel
+$("still-here-yes").addEventListener("click", touched);
 wireStaff();
 wireCheckin();
 wireContact();
+wireAccess();
+wireScrollHint();
 
 // A resident switches language at any moment: every screen is drawn again in it.
 i18n.onLangChange(function () {

@@ -19,9 +19,11 @@ export function connectLive() {
   });
   socket.on("disconnect", function () {
     document.body.setAttribute("data-connection", "offline");
+    refreshSoon(); // is the server gone? the services' answer says (offline.js)
   });
   socket.on("connect_error", function () {
     document.body.setAttribute("data-connection", "offline");
+    refreshSoon();
   });
   socket.on("print.outcome", printOutcome);
   watchKioskDisruptions(socket, updateTakeButton); // the office's or a service's disruption, live

@@ -3,6 +3,9 @@ import * as i18n from "loket/i18n.js";
 import { $, defaultLang, state, timers } from "./state.js";
 import { loadServices } from "./services.js";
 import { cancelPad } from "./contact.js";
+import { askStillHere, dismissStillHere, promptShown } from "./still_here.js";
+import { largeText, resetAccess, stopReading } from "./access.js";
+import { updateScrollHint } from "./scroll_hint.js";
 
 var IDLE_SECONDS = 90; // an abandoned screen returns to the start (and to the default language)
 
@@ -25,6 +28,8 @@ export function show(name) {
   window.scrollTo(0, 0);
   document.querySelector("#screen-detail .k-detail").scrollTop = 0; // its own scroll area in landscape
   clearInterval(timers.countdown);
+  if (name !== "detail") stopReading();
+  updateScrollHint();
   shownListeners.forEach(function (fn) {
     fn(name);
   });
@@ -44,8 +49,17 @@ export function home() {
 export function resetToStart() {
   $("kiosk-error").hidden = true;
   cancelPad(); // a pad left open: its tap takes no ticket
+  dismissStillHere();
+  resetAccess(); // the large text and the reading were this resident's
+  state.lifeEvent = null;
   if (i18n.lang !== defaultLang()) i18n.setLang(defaultLang());
   home();
+}
+
+/** A touch or a scroll: someone is here (a "Masih di sini?" prompt goes), the idle time starts again. */
+export function touched() {
+  dismissStillHere();
+  armIdle();
 }
 
 export function armIdle() {
@@ -55,8 +69,16 @@ export function armIdle() {
 
 function onIdle() {
   if (!$("staff").hidden || screen() === "ticket") return armIdle(); // those have their own timers
-  var dirty = screen() !== "services" || i18n.lang !== defaultLang() || window.scrollY > 0 || !$("kiosk-error").hidden;
-  if (dirty) resetToStart();
+  if (promptShown()) return; // it resets by itself
+  var dirty =
+    screen() !== "services" ||
+    i18n.lang !== defaultLang() ||
+    window.scrollY > 0 ||
+    !$("kiosk-error").hidden ||
+    largeText() ||
+    !!state.lifeEvent;
+  // Someone may still be reading: ask first (still_here.js), reset only when nobody answers.
+  if (dirty) askStillHere(resetToStart);
   armIdle();
 }
 

@@ -4,6 +4,7 @@ import { api } from "loket/request.js";
 import { $, state, timers } from "./state.js";
 import { renderOffice, renderServices } from "./tiles.js";
 import { renderDetail } from "./detail.js";
+import { hideOffline, noAnswer, showOffline } from "./offline.js";
 
 var REFRESH_SECONDS = 30; // fallback refresh of queues and availability, besides the live push
 var LIVE_DEBOUNCE_MS = 1500; // queue events arrive in bursts: refresh once after them
@@ -18,6 +19,7 @@ export function loadServices() {
       state.priorities = data.priorities || [];
       state.office = data.office || null;
       $("services-loading").hidden = true;
+      hideOffline();
       renderOffice();
       renderServices();
       if (state.current) {
@@ -26,6 +28,7 @@ export function loadServices() {
       }
     })
     .catch(function (err) {
+      if (noAnswer(err)) showOffline(); // the server is gone: to the front desk, in plain words
       if (!state.services.length) {
         $("services-loading").textContent = i18n.t("load_failed") + " (" + err.message + ")";
       }

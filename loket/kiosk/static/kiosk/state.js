@@ -9,6 +9,7 @@ export var state = {
   current: null, // the service shown in the detail screen
   priority: null, // chosen priority code, null for the regular queue
   ticket: null, // the last issued ticket (for re-rendering on a language switch)
+  lifeEvent: null, // the life event chosen on the start screen (life_events.js), null for every service
   busy: false,
   loadSeq: 0,
 };

@@ -10,6 +10,7 @@ import { requirementItems } from "./detail.js";
 import { loadServices } from "./services.js";
 import { resetToStart, show } from "./screens.js";
 import { askNumber, padOffered, refuse } from "./contact.js";
+import { noAnswer, showOffline } from "./offline.js";
 
 var TICKET_SECONDS = 20; // the ticket screen returns to the start by itself
 var TICKET_FAILED_SECONDS = 45; // longer when the ticket was not printed: time to photograph it
@@ -41,7 +42,9 @@ export function takeTicket() {
     .then(presentTicket)
     .catch(function (err) {
       if (err) {
-        showError(err.message, err.code);
+        // no answer at all: "Petugas sudah diberi tahu" would not be true
+        if (noAnswer(err)) showOffline();
+        else showError(err.message, err.code);
         loadServices(); // the refusal may be news: closed, quota full
       }
     })

@@ -2,8 +2,9 @@
 import * as i18n from "loket/i18n.js";
 import { clear, h, serverData } from "loket/dom.js";
 import { $, state } from "./state.js";
-import { hasEstimate, isClosed, queueCount, quotaLow, targetText, waitingText } from "./availability.js";
+import { finishText, hasEstimate, isClosed, queueCount, quotaLow, waitingText } from "./availability.js";
 import { openDetail } from "./detail.js";
+import { inLifeEvent, renderLifeEvents } from "./life_events.js";
 
 // The groups' order on the screen, from the server's catalog (their names are the strings "group.<code>");
 // groups it does not list follow.
@@ -31,8 +32,9 @@ export function renderServices() {
   $("office-closed").hidden = !officeClosed;
   $("office-closed").textContent = officeClosed ? i18n.t(officeClosed) : "";
 
+  renderLifeEvents(renderServices);
   var byGroup = {};
-  state.services.forEach(function (svc) {
+  state.services.filter(inLifeEvent).forEach(function (svc) {
     (byGroup[svc.group] = byGroup[svc.group] || []).push(svc);
   });
   var groups = GROUP_ORDER.filter(function (g) {
@@ -69,7 +71,6 @@ export function renderServices() {
 
 function tile(svc, officeClosed) {
   var closed = isClosed(svc);
-  var target = targetText(svc);
   var low = quotaLow(svc);
   var reason = closed ? svc.availability.reason || "closed" : "";
   var closedText = "";
@@ -111,7 +112,8 @@ function tile(svc, officeClosed) {
         estimate ? " · " : null,
         estimate ? h("span", { "data-estimate": svc.estimate_basis }, estimate) : null
       ),
-      target && !closed ? h("span", { class: "pill" + (svc.total_mismatch ? " pill-warn" : ""), "data-target": "" }, target) : null,
+      // What a resident needs, not the SOP's target (issue 15; staff pages keep it): done today or collected later.
+      closed ? null : h("span", { class: "pill k-finish", "data-finish": svc.collected_later ? "later" : "today" }, finishText(svc)),
       low !== null ? h("span", { class: "pill pill-warn", "data-quota-left": low }, i18n.fmt("quota_left", { n: low })) : null,
       svc.blanko
         ? h(

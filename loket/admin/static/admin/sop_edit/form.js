@@ -99,6 +99,7 @@ export function readForm() {
   var base = state.doc && state.doc.sop ? state.doc.sop : {};
   var sop = {};
   if (base.seed_title !== undefined && base.seed_title !== null) sop.seed_title = base.seed_title;
+  if (Array.isArray(base.life_events)) sop.life_events = base.life_events; // the kiosk's life events (no field yet)
   var total = intOrNull($("f-seed-total").value.trim());
   if (total !== null) sop.seed_total_minutes = total; // empty: the kiosk adds up the steps
   sop.code = val(document, "#f-code");
