@@ -37,7 +37,9 @@ function applicantForm(ticket) {
   const a = ticket.applicant;
   const draft = drafts[ticket.id] || { name: a ? a.name : "", nik: a ? a.nik : "" };
   drafts[ticket.id] = draft;
-  const error = h("p", { class: "alert c-form-error", id: "applicant-error", role: "alert", hidden: true });
+  // the server's last refusal stays on a redrawn berkas (a live update may redraw it while the officer reads)
+  const error = h("p", { class: "alert c-form-error", id: "applicant-error", role: "alert", hidden: !draft.error });
+  error.textContent = draft.error || "";
   const nameInput = h("input", {
     id: "applicant-name",
     name: "name",
@@ -99,6 +101,7 @@ async function saveApplicant(ticket, name, nik, errorNode) {
     openTicket(data.ticket);
     say(fmt("applicant_saved", { number: data.ticket.number }), "ok");
   } catch (err) {
+    if (drafts[ticket.id]) drafts[ticket.id].error = err.message;
     const node = $("applicant-error") || errorNode;
     node.textContent = err.message;
     node.hidden = false;
