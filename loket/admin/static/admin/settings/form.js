@@ -10,6 +10,7 @@ export function fillForm(s) {
   $("f-office-name").value = s.office_name || "";
   $("f-footer").value = s.ticket_footer || "";
   $("f-running").value = s.running_text || "";
+  $("f-waiting").value = s.waiting_area || "";
   $("f-blanko").value = s.blanko_stock === null || s.blanko_stock === undefined ? "" : String(s.blanko_stock);
   $("f-calls").value = numberText(s.calls_before_no_show);
   $("f-retention").value = numberText(s.personal_data_retention_days);
@@ -46,6 +47,7 @@ export function readForm(problems) {
     office_name: $("f-office-name").value.trim() || null,
     ticket_footer: $("f-footer").value.trim(),
     running_text: $("f-running").value.trim(),
+    waiting_area: $("f-waiting").value.trim() || null,
     blanko_stock: readNumber($("f-blanko"), "blanko_stock", problems),
   };
   // Only what this server's settings know (an older server refuses unknown fields).
@@ -81,7 +83,9 @@ export function normalise(s) {
     .sort()
     .forEach(function (code) {
       var r = ruleOf(s.services, code);
-      if (r.closed || r.closed_reason || r.quota !== null) services[code] = [r.closed, r.closed_reason || null, r.quota];
+      if (r.closed || r.closed_reason || r.quota !== null || r.ready_in_days !== null) {
+        services[code] = [r.closed, r.closed_reason || null, r.quota, r.ready_in_days];
+      }
     });
   return [
     s.office_name || null,
@@ -94,5 +98,6 @@ export function normalise(s) {
     s.personal_data_retention_days === undefined ? null : s.personal_data_retention_days,
     s.voice_reading || null,
     hoursShape(s.pickup_hours),
+    s.waiting_area || null,
   ];
 }
