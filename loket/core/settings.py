@@ -122,6 +122,8 @@ class OfficeSettings(BaseModel):
     personal_data_retention_days: Annotated[int, Field(ge=1, le=3650)] | None = None
     #: Numbers read as "cardinal" (seratus dua puluh tiga) or "digits" (satu dua tiga); None: LOKET_VOICE_READING.
     voice_reading: VoiceReading | None = None
+    #: How many times the board says each call (1 or 2), after one chime.
+    call_repeat: Annotated[int, Field(ge=1, le=2)] = 1
 
     _printable = field_validator("office_name", "ticket_footer", "running_text", "waiting_area")(printable)
 

@@ -196,3 +196,19 @@ def test_the_chime_and_the_voice_are_within_2_db_measured_with_sox(tmp_path, sen
                            "silence", "1", "0.05", "1%", "reverse")  # fmt: skip
     assert abs(chime_db - voice_db) <= 2.0, (chime_db, voice_db)
     assert voice_db > -30, "the voice itself must stay loud"
+
+
+def test_the_office_can_have_each_call_said_twice(client, app, call, staff, display):
+    """Issue 15: the number was said once; an office may choose twice (one chime, the call twice)."""
+    once = call()
+    first = wav_stats(client.get(once["audio"]).data)
+    admin = staff("admin", "admin")
+    put = admin.client.put
+    assert put("/api/admin/settings", json={"call_repeat": 2}, headers=admin.csrf()).status_code == 200
+    display.get_received()
+    twice = call("Loket 3")
+    sentence = once["say"]
+    assert twice["say"].count("Nomor antrean") == 2 and sentence.count("Nomor antrean") == 1
+    second = wav_stats(client.get(twice["audio"]).data)
+    assert second.seconds > first.seconds + 2  # the second call's audio says it again
+    assert put("/api/admin/settings", json={"call_repeat": 3}, headers=admin.csrf()).status_code == 400

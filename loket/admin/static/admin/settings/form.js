@@ -16,6 +16,8 @@ export function fillForm(s) {
   $("f-retention").value = numberText(s.personal_data_retention_days);
   var voice = document.querySelector('input[name="voice_reading"][value="' + (s.voice_reading || "") + '"]');
   if (voice) voice.checked = true;
+  var repeat = document.querySelector('input[name="call_repeat"][value="' + (s.call_repeat || 1) + '"]');
+  if (repeat) repeat.checked = true;
   buildHours(s.hours);
   buildHours(s.pickup_hours, "pickup_hours", s.hours);
   buildServices(s.services || {});
@@ -60,6 +62,8 @@ export function readForm(problems) {
   }
   var voice = document.querySelector('input[name="voice_reading"]:checked');
   if ("voice_reading" in known && voice) changes.voice_reading = voice.value || null;
+  var repeat = document.querySelector('input[name="call_repeat"]:checked');
+  if ("call_repeat" in known && repeat) changes.call_repeat = Number(repeat.value);
   changes.hours = readHours();
   if ("pickup_hours" in known) changes.pickup_hours = readHours("pickup_hours");
   changes.services = readServices(problems);
@@ -99,5 +103,6 @@ export function normalise(s) {
     s.voice_reading || null,
     hoursShape(s.pickup_hours),
     s.waiting_area || null,
+    s.call_repeat || 1,
   ];
 }
