@@ -23,6 +23,11 @@ def voice_reading() -> str:
     return effective().voice_reading
 
 
+def call_repeat() -> int:
+    """How many times a call is said (the admin's setting: once or twice)."""
+    return effective().call_repeat
+
+
 def voice_engine() -> str:
     """Who speaks the calls: "server" (chime + espeak-ng made here) or "browser" (LOKET_VOICE_ENGINE)."""
     return current_app.config.get("VOICE_ENGINE", "server")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -97,6 +97,9 @@ class ServiceRule(BaseModel):
     closed: bool = False
     closed_reason: Annotated[str, Field(max_length=200)] | None = None
     quota: Annotated[int, Field(ge=0)] | None = None
+    #: Working days from receiving a berkas to its document being ready (0: the same day), printed on the
+    #: pickup slip as a date; None: the office does not promise one (the slip points to the status page).
+    ready_in_days: Annotated[int, Field(ge=0, le=60)] | None = None
 
     _printable = field_validator("closed_reason")(printable)
 
@@ -108,6 +111,8 @@ class OfficeSettings(BaseModel):
     office_name: Annotated[str, Field(max_length=120)] | None = None  # None: the configured LOKET_OFFICE_NAME
     ticket_footer: Annotated[str, Field(max_length=200)] = "Semua layanan Dukcapil GRATIS. Simpan tiket ini."
     running_text: Annotated[str, Field(max_length=500)] = ""
+    #: Printed on every ticket after "Tunggu di:" (e.g. "ruang tunggu lantai 1"); None: a general line.
+    waiting_area: Annotated[str, Field(max_length=120)] | None = None
     #: Ticket issuing hours per weekday; a day left out is closed. None: always open.
     hours: dict[str, Hours | None] | None = None
     #: "Jam pengambilan dokumen": when the front desk hands finished documents over, per weekday (a day left
@@ -131,8 +136,10 @@ class OfficeSettings(BaseModel):
     voice_reading: VoiceReading | None = None
     #: Messages to residents (issue 14): each moment on/off, its Indonesian and English text, "N orang lagi".
     messages: MessageSettings = Field(default_factory=MessageSettings)
+    #: How many times the board says each call (1 or 2), after one chime.
+    call_repeat: Annotated[int, Field(ge=1, le=2)] = 1
 
-    _printable = field_validator("office_name", "ticket_footer", "running_text")(printable)
+    _printable = field_validator("office_name", "ticket_footer", "running_text", "waiting_area")(printable)
 
     @field_validator("hours", "pickup_hours")
     @classmethod
@@ -154,6 +161,21 @@ class OfficeSettings(BaseModel):
         if self.hours is None:
             return None
         return self.hours.get(WEEKDAYS[moment.weekday()])
+
+    def ready_on(self, code: str, received: date) -> date | None:
+        """When a berkas of `code` received on `received` should be ready: its service's `ready_in_days`
+        counted in the office's pickup days (its pickup hours, else its hours; none set: Monday-Friday)."""
+        days = self.rule(code).ready_in_days
+        if days is None:
+            return None
+        hours = self.pickup_hours_in_force()
+        open_days = {d for d in WEEKDAYS if hours.get(d)} if hours else set(WEEKDAYS[:5])
+        day = received
+        while days > 0 and open_days:
+            day += timedelta(days=1)
+            if WEEKDAYS[day.weekday()] in open_days:
+                days -= 1
+        return day
 
     def pickup_hours_in_force(self) -> dict[str, Hours | None] | None:
         """The pickup hours: the office's own, else its ticket hours (None: neither set)."""

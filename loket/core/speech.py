@@ -105,10 +105,14 @@ def ticket_words(number: str, reading: Reading = Reading.CARDINAL) -> str:
     return " ".join(spoken)
 
 
-def call_sentence(number: str, counter_number: int, reading: Reading = Reading.CARDINAL, recall: bool = False) -> str:
-    """The sentence read after the chime, e.g. 'Nomor antrean a nol dua belas, silakan menuju loket tiga.'"""
+def call_sentence(
+    number: str, counter_number: int, reading: Reading = Reading.CARDINAL, recall: bool = False, times: int = 1
+) -> str:
+    """The sentence read after the chime, e.g. 'Nomor antrean a nol dua belas, silakan menuju loket tiga.';
+    `times=2` says the call twice (the office's choice, issue 15: a resident who missed the first hears it again)."""
     again = "Panggilan ulang. " if recall else ""
-    return f"{again}Nomor antrean {ticket_words(number, reading)}, silakan menuju loket {number_words(counter_number)}."
+    call = f"Nomor antrean {ticket_words(number, reading)}, silakan menuju loket {number_words(counter_number)}."
+    return again + " ".join([call] * max(1, times))
 
 
 def service_sentence(name: str, summary: str, bring: Sequence[str] = ()) -> str:

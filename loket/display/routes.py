@@ -22,7 +22,7 @@ from loket.core.catalog import SERVICE_GROUPS
 from loket.core.messages import _
 from loket.core.speech import Reading, audio_query_signed, call_sentence
 from loket.http import BadRequest, NoSuchAddress
-from loket.office import office_name, voice_reading
+from loket.office import call_repeat, office_name, voice_reading
 from loket.openapi import BINARY, api
 from loket.services import loket
 
@@ -86,7 +86,8 @@ def call_wav():
     number = request.args.get("number", "")
     try:
         counter = int(request.args.get("counter", ""))
-        sentence = call_sentence(number, counter, Reading(voice_reading()), recall=request.args.get("recall") == "1")
+        recall = request.args.get("recall") == "1"
+        sentence = call_sentence(number, counter, Reading(voice_reading()), recall=recall, times=call_repeat())
     except ValueError:
         raise BadRequest(_("Nomor atau loket tidak sah.")) from None
     if not 0 < counter < 1000 or len(number) > 12:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date, datetime
 
 from loket.core.accounts import get_counter
 from loket.core.clock import Clock
@@ -23,6 +24,7 @@ from loket.hardware.printer import (
     return_slip_blocks,
     ticket_blocks,
 )
+from loket.hardware.printer.layout import indonesian_date
 from loket.public_url import status_url
 from loket.realtime import publish, to_kiosk
 from loket.services import loket as current_loket
@@ -40,18 +42,28 @@ def ticket_content(loket: Context, view: TicketView, office_name: str, *, lang: 
             text = req.text.get(lang)
             requirements.append(f"{text} (bila ada)" if req.optional else text)
     notice = issuing.blanko_notice(loket, view.service_code)
+    effective = loket.effective_settings
+    issued = loket.clock.local(view.issued_at)
+    today = effective.hours_on(issued)
+    received = _received_at(view)
+    received_local = loket.clock.local(received) if received else issued
+    ready = effective.ready_on(view.service_code, received_local.date())
     return TicketContent(
         office_name=settings.office_name or office_name,
         number=view.number,
         service_name=view.service_name.get(lang) or view.service_name["id"],
-        issued_at=loket.clock.local(view.issued_at),
+        issued_at=issued,
         qr_payload=status_url(view.status_code),  # a phone's camera opens the status page
         ahead=view.ahead,
         priority_label=PRIORITY_LABELS[Priority(view.priority)]["id"] if view.priority else None,
         requirements=requirements,
         footer=settings.ticket_footer,
         note=notice["id"] if notice else None,
-        pickup_hours=hours_lines(loket.effective_settings.pickup_hours_in_force()),
+        pickup_hours=hours_lines(effective.pickup_hours_in_force()),
+        waiting_area=settings.waiting_area,
+        hours_today=f"{today.open:%H:%M}-{today.close:%H:%M}" if today else None,
+        received_at=received_local,
+        ready_line=_ready_line(ready, received_local.date()) if ready else None,
     )
 
 
@@ -73,6 +85,20 @@ def return_slip_content(loket: Context, view: TicketView, office_name: str) -> T
 
 #: The layout of each kind of paper.
 LAYOUTS = {"ticket": ticket_blocks, "slip": pickup_slip_blocks, "return": return_slip_blocks}
+
+
+def _received_at(view: TicketView) -> datetime | None:
+    """When the berkas was received: the start of its first stay at the step that gives the pickup slip."""
+    for visit in view.visits:
+        if view.steps[visit.step_index].get("gives_pickup_slip"):
+            return visit.started_at or visit.entered_at
+    return None
+
+
+def _ready_line(ready: date, received: date) -> str:
+    if ready <= received:
+        return "Perkiraan selesai: hari ini"
+    return f"Perkiraan selesai: {indonesian_date(ready)}"
 
 
 def render(

@@ -16,7 +16,7 @@ from flask import current_app
 from loket.core.events import Event
 from loket.core.speech import Reading, audio_query, call_sentence
 from loket.extensions import socketio
-from loket.office import voice_engine, voice_reading
+from loket.office import call_repeat, voice_engine, voice_reading
 from loket.services import loket
 
 from .board import board_pusher
@@ -70,7 +70,7 @@ def with_voice(call: dict) -> dict:
     recall = bool(call.get("recall"))
     return dict(
         call,
-        say=call_sentence(call["number"], call["counter_number"], reading, recall=recall),
+        say=call_sentence(call["number"], call["counter_number"], reading, recall=recall, times=call_repeat()),
         audio="/api/voice/call.wav?"
         + urlencode(audio_query(current_app.config["SECRET_KEY"], call["number"], call["counter_number"], recall)),
         voice_engine=voice_engine(),

@@ -166,3 +166,49 @@ def test_only_the_signature_the_office_makes_opens_the_audio():
     last = query["sig"][-1]
     for other in alphabet.replace(last, ""):
         assert not audio_query_signed("secret", 600, {**query, "sig": query["sig"][:-1] + other}), other
+
+
+def _sox_rms_db(path, *effects: str) -> float:
+    import subprocess
+
+    out = subprocess.run(["sox", str(path), "-n", *effects, "stats"], capture_output=True, text=True, check=True)
+    [line] = [line for line in out.stderr.splitlines() if line.startswith("RMS lev dB")]
+    return float(line.split()[-1])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Nomor antrean be nol nol dua, silakan menuju loket tiga.",
+        "Panggilan ulang. Nomor antrean a seratus dua puluh tiga, silakan menuju loket sebelas.",
+    ],
+)
+def test_the_chime_and_the_voice_are_within_2_db_measured_with_sox(tmp_path, sentence):
+    """Issue 15: the chime was 5-6 dB louder than the voice. Measured as an office would, with sox: the chime's
+    part of the file against the spoken part with its leading and trailing silence cut."""
+    from loket.hardware.voice import EspeakVoice
+
+    path = tmp_path / "call.wav"
+    path.write_bytes(CallAudio(EspeakVoice(), tmp_path / "cache").get(sentence))
+    chime_seconds = wav_stats(chime_wav()).seconds
+    chime_db = _sox_rms_db(path, "trim", "0", f"{chime_seconds:.3f}")
+    voice_db = _sox_rms_db(path, "trim", f"{chime_seconds + 0.25:.3f}", "silence", "1", "0.05", "1%", "reverse",
+                           "silence", "1", "0.05", "1%", "reverse")  # fmt: skip
+    assert abs(chime_db - voice_db) <= 2.0, (chime_db, voice_db)
+    assert voice_db > -30, "the voice itself must stay loud"
+
+
+def test_the_office_can_have_each_call_said_twice(client, app, call, staff, display):
+    """Issue 15: the number was said once; an office may choose twice (one chime, the call twice)."""
+    once = call()
+    first = wav_stats(client.get(once["audio"]).data)
+    admin = staff("admin", "admin")
+    put = admin.client.put
+    assert put("/api/admin/settings", json={"call_repeat": 2}, headers=admin.csrf()).status_code == 200
+    display.get_received()
+    twice = call("Loket 3")
+    sentence = once["say"]
+    assert twice["say"].count("Nomor antrean") == 2 and sentence.count("Nomor antrean") == 1
+    second = wav_stats(client.get(twice["audio"]).data)
+    assert second.seconds > first.seconds + 2  # the second call's audio says it again
+    assert put("/api/admin/settings", json={"call_repeat": 3}, headers=admin.csrf()).status_code == 400

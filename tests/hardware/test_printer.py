@@ -170,3 +170,82 @@ def test_a_status_page_qr_says_what_it_is_for_and_fits_the_paper(content, paper)
         assert all(len(b.text) * b.scale <= PAPER[paper]["columns"] for b in texts)
     old = ticket_blocks(dataclasses.replace(content, qr_payload=PAYLOAD), paper)  # an older code: no page to open
     assert not any(isinstance(b, Text) and "Pindai QR" in b.text for b in old)
+
+
+DOTS_PER_MM = 8  # 203 dpi
+
+
+def _number_ink_mm(image, number_row_hint: int) -> float:
+    """The height in mm of the tallest run of rows with ink, the number being the tallest text on the ticket."""
+    import numpy as np
+
+    dark = (np.asarray(image.convert("L")) < 128).any(axis=1)
+    best = run = 0
+    for row_has_ink in dark[:number_row_hint]:
+        run = run + 1 if row_has_ink else 0
+        best = max(best, run)
+    return best / DOTS_PER_MM
+
+
+@pytest.mark.parametrize("paper", [58, 80])
+def test_the_number_prints_at_least_15_mm_tall(content, paper):
+    """Issue 15: 12 mm on 80 mm paper and 9 mm on 58 mm were too small from the waiting room's chairs."""
+    from loket.hardware.printer.layout import number_block
+
+    blocks = ticket_blocks(content, paper)
+    [number] = [b for b in blocks if isinstance(b, Text) and b.text == content.number]
+    assert number.tall * 24 / DOTS_PER_MM >= 15  # the line the printer gives it (font A: 24 dots high)
+    assert len(number.text) * number.scale <= PAPER[paper]["columns"]
+    data = escpos_bytes(blocks, paper=paper)
+    size = (number.scale - 1) << 4 | (number.tall - 1)
+    at = data.index(number.text.encode() + b"\n")
+    assert b"\x1d!" + bytes([size]) in data[at - 12 : at]  # GS ! n: its width and height multipliers
+    image = preview_image(blocks, paper=paper)
+    qr_top = next(i for i, b in enumerate(blocks) if b.__class__.__name__ == "QR")
+    assert qr_top > blocks.index(number)
+    assert _number_ink_mm(image, 420) >= 15  # the digits' ink in the picture of the paper
+    # A longer number still fits the paper, narrower but as tall.
+    wide = number_block("AB-1234", paper)
+    assert len(wide.text) * wide.scale <= PAPER[paper]["columns"] and wide.tall == number.tall
+
+
+def test_the_priority_line_wraps_on_58mm_instead_of_being_cut(content):
+    long = dataclasses.replace(content, priority_label="Penyandang disabilitas dan pendampingnya")
+    lines = [b.text for b in ticket_blocks(long, 58) if isinstance(b, Text)]
+    joined = " ".join(lines)
+    assert "Layanan prioritas: Penyandang disabilitas dan pendampingnya" in joined
+    assert all(len(line) <= PAPER[58]["columns"] for line in lines)
+
+
+@pytest.mark.parametrize("paper", [58, 80])
+def test_the_ticket_says_where_to_wait_its_day_hours_and_status_link(content, paper):
+    url = "http://192.168.1.10:5000/s/B1.ABCDEFGH.0123456789"
+    ticket = dataclasses.replace(
+        content, qr_payload=url, waiting_area="Ruang tunggu lantai 1", hours_today="08:00-15:00"
+    )
+    text = " ".join(b.text for b in ticket_blocks(ticket, paper) if isinstance(b, Text))
+    assert "Tunggu di: Ruang tunggu lantai 1" in text
+    assert "Berlaku hanya hari ini, Senin, 23 Nov 2026, jam layanan 08:00-15:00." in text
+    assert "192.168.1.10:5000/s/B1.ABCDEFGH.0123456789" in text.replace(" ", "")
+    plain = " ".join(
+        b.text for b in ticket_blocks(dataclasses.replace(content, qr_payload=url), paper) if isinstance(b, Text)
+    )
+    assert "Tunggu di: ruang tunggu" in plain and "jam layanan" not in plain
+
+
+@pytest.mark.parametrize("paper", [58, 80])
+def test_the_pickup_slip_is_a_complete_receipt(content, paper):
+    slip = dataclasses.replace(
+        content,
+        received_at=datetime(2026, 11, 24, 9, 30),
+        ready_line="Perkiraan selesai: Kamis, 26 Nov 2026",
+        pickup_hours=["Senin-Jumat 13:00-15:00"],
+    )
+    text = " ".join(b.text for b in pickup_slip_blocks(slip, paper) if isinstance(b, Text))
+    assert "Berkas diterima: Selasa, 24 Nov 2026 09:30" in text  # not the ticket's issue time
+    assert "Senin, 23 Nov" not in text
+    assert "Layanan: Pencetakan KTP-el" in text
+    assert "Perkiraan selesai: Kamis, 26 Nov 2026" in text
+    assert "Jam pengambilan dokumen: Senin-Jumat 13:00-15:00" in text
+    bare = " ".join(b.text for b in pickup_slip_blocks(content, paper) if isinstance(b, Text))
+    assert "Perkiraan selesai: lihat halaman status" in bare and "pada jam layanan kantor" in bare

@@ -151,6 +151,33 @@ def test_pickup_slip_only_where_the_sop_gives_one(client, app, tmp_path):
     assert qr_payloads(slips[0].read_bytes()) == [lost["qr"]]
 
 
+def test_ticket_and_slip_carry_the_office_s_waiting_area_and_ready_date(client, app, tmp_path):
+    """Issue 15: the ticket says where to wait; the slip when the document should be ready (working days)."""
+    from datetime import timedelta
+
+    from loket.hardware.printer.layout import indonesian_date
+
+    admin = Staff(app.test_client()).login("admin", "admin")
+    rules = {"waiting_area": "Ruang tunggu lantai 2", "services": {"dokumen-hilang-rusak": {"ready_in_days": 2}}}
+    assert admin.client.put("/api/admin/settings", json=rules, headers=admin.csrf()).status_code == 200
+    desk = Staff(app.test_client()).login("pelayanan", "pelayanan", "Loket 1")
+    lost = client.post("/api/tickets", json={"service": "dokumen-hilang-rusak"}).get_json()
+    printed(app)
+    [ticket] = [p.read_bytes() for p in (tmp_path / "tickets").glob("*ticket-*.bin")]
+    assert b"Tunggu di: Ruang tunggu lantai 2" in ticket and b"Berlaku hanya hari ini" in ticket
+    lost_id = desk.post("/api/scan", {"code": lost["qr"]}).get_json()["ticket"]["id"]
+    assert desk.post(f"/api/staff/tickets/{lost_id}/pickup-slip").status_code == 200
+    [slip] = [p.read_bytes() for p in (tmp_path / "tickets").glob("*slip-*.bin")]
+    loket = app.extensions["loket"]
+    day = loket.clock.local(loket.clock.now()).date()
+    for _ in range(2):  # no hours set: Monday to Friday are working days
+        day += timedelta(days=1)
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+    assert f"Perkiraan selesai: {indonesian_date(day)}".encode() in slip.replace(b"\n", b" ")
+    assert b"Berkas diterima:" in slip and b"Jam pengambilan dokumen:" in slip
+
+
 def test_preview_png_needs_the_signed_code_and_scans(client):
     data = client.post("/api/tickets", json={"service": KTP, "priority": "lansia"}).get_json()
     assert client.get(f"/api/tickets/preview.png?code={data['number']}").status_code == 400

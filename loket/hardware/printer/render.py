@@ -78,8 +78,8 @@ def _encoder(profile: str) -> Encoder:
 def _block_bytes(block: Block, columns: int, profile: str, encoding: str | None) -> bytes:
     printer = _printer(profile, encoding)
     if isinstance(block, Text):
-        if block.scale > 1:
-            printer.set(align=block.align, bold=block.bold, custom_size=True, width=block.scale, height=block.scale)
+        if block.scale > 1 or block.tall > 1:
+            printer.set(align=block.align, bold=block.bold, custom_size=True, width=block.scale, height=block.tall)
         else:
             printer.set(align=block.align, bold=block.bold, normal_textsize=True)
         printer.textln(block.text)
@@ -138,6 +138,26 @@ def qr_image(payload: str, module: int = QR_MODULE_DOTS) -> Image.Image:
     return Image.open(buffer).convert("L")
 
 
+#: A printer's font A: 12 x 24 dots a character, its digits about 18 of the 24 dots high.
+CELL_DOTS = 24
+INK_DOTS = 18
+
+
+def _tall_row(block: Text, width: int, base: int) -> Image.Image:
+    """A line printed taller than wide (the number): drawn, then stretched to the height the printer gives it,
+    so the preview's digits are as tall as the paper's (`INK_DOTS` x the height multiplier)."""
+    font = _font(block.bold, base * block.scale)
+    left, top, right, bottom = font.getbbox(block.text or " ")
+    glyphs = Image.new("L", (max(1, right - left), max(1, bottom - top)), 255)
+    ImageDraw.Draw(glyphs).text((-left, -top), block.text, font=font, fill=0)
+    ink = INK_DOTS * block.tall
+    glyphs = glyphs.resize((glyphs.width, ink), Image.Resampling.BICUBIC)
+    row = Image.new("L", (width, CELL_DOTS * block.tall), 255)
+    x = {"left": 0, "right": width - glyphs.width}.get(block.align, (width - glyphs.width) // 2)
+    row.paste(glyphs, (max(0, x), (row.height - ink) // 2))
+    return row
+
+
 def preview_image(blocks: list[Block], *, paper: int = 80) -> Image.Image:
     """A picture of the printed ticket at the printer's resolution (203 dpi)."""
     width = PAPER[paper]["dots"]
@@ -145,7 +165,9 @@ def preview_image(blocks: list[Block], *, paper: int = 80) -> Image.Image:
     base = int(char_w / 0.6)  # DejaVu Sans Mono: a character is 0.6 em wide
     rows: list[Image.Image] = []
     for block in blocks:
-        if isinstance(block, Text):
+        if isinstance(block, Text) and block.tall != block.scale:
+            rows.append(_tall_row(block, width, base))
+        elif isinstance(block, Text):
             font = _font(block.bold, base * block.scale)
             left, _top, right, _bottom = font.getbbox(block.text or " ")
             row = Image.new("L", (width, int(base * block.scale * 1.25)), 255)

@@ -106,6 +106,35 @@ def chime_wav() -> bytes:
     return _CHIME
 
 
+#: Below this share of full scale a sample counts as silence (sox's `silence 1 0.05 1%` uses the same).
+SILENCE = 0.01
+
+
+def voiced(samples: array.array) -> array.array:
+    """The samples from the first to the last that is not silence (the speech without its lead-in and tail)."""
+    limit = 32768 * SILENCE
+    start = next((i for i, s in enumerate(samples) if abs(s) > limit), len(samples))
+    end = next((i for i in range(len(samples) - 1, -1, -1) if abs(samples[i]) > limit), -1)
+    return samples[start : end + 1] if end >= start else array.array("h")
+
+
+def rms(samples: array.array) -> float:
+    return math.sqrt(sum(s * s for s in samples) / len(samples)) / 32768 if samples else 0.0
+
+
+def balanced_chime(speech: array.array) -> array.array:
+    """The chime at the voice's loudness (the same RMS as the spoken sentence, issue 15: it was 5-6 dB
+    louder, so a hall set loud enough for the chime got a voice too soft, or the chime too loud)."""
+    chime = _pcm(chime_wav())
+    target, own = rms(voiced(speech)), rms(chime)
+    if not target or not own:
+        return chime
+    gain = target / own
+    peak = max(abs(s) for s in chime) or 1
+    gain = min(gain, 32767 / peak)  # never clip
+    return array.array("h", (int(s * gain) for s in chime))
+
+
 @dataclass(frozen=True)
 class WavStats:
     seconds: float
@@ -147,7 +176,7 @@ class CallAudio:
                 return data
             speech = _pcm(self.voice.speak(sentence))
             pause = array.array("h", bytes(int(RATE * 0.25) * 2))
-            data = _wav(_pcm(chime_wav()) + pause + speech)
+            data = _wav(balanced_chime(speech) + pause + speech)
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_bytes(data)

@@ -11,8 +11,24 @@ export function calls() {
   return state.calls.filter(showsCall);
 }
 
+/** A call still under way: its counter still serves its number (a counter not on this board: kept). Once the
+ * ticket is done, cancelled or moved on, the counter shows another number or none, and the call is over. */
+function underWay(call) {
+  var counter = state.counters.find(function (c) {
+    return c.counter === call.counter;
+  });
+  return !counter || counter.number === call.number;
+}
+
+/** The call the big panel shows: the latest, while it is under way (issue 15: a finished ticket stayed there);
+ * once it is over the panel rests and the call joins the earlier ones. */
+function current() {
+  var latest = calls()[0];
+  return latest && underWay(latest) ? latest : null;
+}
+
 export function renderLatest() {
-  var call = calls()[0];
+  var call = current();
   var box = $("latest-call");
   box.classList.toggle("d-now-idle", !call);
   $("latest-number").textContent = call ? call.number : "—";
@@ -31,8 +47,11 @@ export function renderLatest() {
 
 export function renderRecent() {
   var list = clear($("recent-calls"));
-  var all = calls();
-  all.slice(1, 1 + RECENT).forEach(function (call) {
+  var shown = current();
+  var history = calls().filter(function (call) {
+    return call !== shown;
+  });
+  history.slice(0, RECENT).forEach(function (call) {
     list.appendChild(
       h(
         "li",
@@ -47,14 +66,14 @@ export function renderRecent() {
       )
     );
   });
-  $("recent-empty").hidden = all.length > 1;
+  $("recent-empty").hidden = history.length > 0;
   list.querySelectorAll(".d-recent-counter").forEach(function (el) {
     // the whole name: on one line if a slightly smaller size will do, else on two lines
     el.style.whiteSpace = "nowrap";
-    fitLines(el, null, 24);
+    fitLines(el, null, 52);
     if (el.scrollWidth > el.clientWidth + 1) {
       el.style.whiteSpace = "";
-      fitLines(el, null, 18);
+      fitLines(el, null, 30);
     }
   });
   fit(list.parentNode, list);

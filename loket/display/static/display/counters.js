@@ -3,6 +3,7 @@ import * as i18n from "loket/i18n.js";
 import { clear, h } from "loket/dom.js";
 import { $, state } from "./state.js";
 import { shows } from "./hall.js";
+import { fitLines } from "./fit.js";
 
 export function renderCounters() {
   var grid = clear($("counters"));
@@ -24,6 +25,15 @@ export function renderCounters() {
     );
   });
   grid.style.setProperty("--d-counter-count", String(Math.max(1, shown.length)));
+  grid.querySelectorAll(".d-counter-name").forEach(function (el) {
+    // the whole name: one line if a slightly smaller size will do (not under 52 px), else two lines
+    el.style.whiteSpace = "nowrap";
+    fitLines(el, null, 52);
+    if (el.scrollWidth > el.clientWidth + 1) {
+      el.style.whiteSpace = "";
+      fitLines(el, null, 36);
+    }
+  });
   $("counters-empty").hidden = shown.length > 0 || !state.day;
 }
 

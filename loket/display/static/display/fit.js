@@ -41,8 +41,13 @@ export function fitLines(el, box, smallest) {
   }
 }
 
-/** The office's name, however long: two lines in the header, whole in the welcome panel. */
+/** The office's name, however long: two lines in the header; in the welcome panel whole, or not at all. */
 export function fitOffice() {
   fitLines($("office-name"), null, 22);
-  fitLines($("media-office"), $("media-placeholder"), 20);
+  var office = $("media-office");
+  var placeholder = $("media-placeholder");
+  office.hidden = false;
+  fitLines(office, placeholder, 20);
+  // too little room left beside the earlier calls: the name leaves the welcome panel rather than show in part
+  office.hidden = office.scrollHeight > office.clientHeight + 1 || placeholder.scrollHeight > placeholder.clientHeight + 1;
 }

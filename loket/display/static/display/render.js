@@ -21,6 +21,7 @@ export function refit() {
   if (state.day) {
     renderLatest();
     renderRecent();
+    renderWaiting();
     renderReady();
   }
   fitOffice();

@@ -2,6 +2,7 @@
 import * as i18n from "loket/i18n.js";
 import { clear, h, serverData } from "loket/dom.js";
 import { $, state } from "./state.js";
+import { fit } from "./fit.js";
 
 var GROUPS = serverData("display-config", { groups: [] }).groups;
 
@@ -29,10 +30,19 @@ export function renderWaiting() {
   });
   $("waiting-total").textContent = "· " + i18n.fmt("waiting_total", { n: total });
   $("waiting-total").setAttribute("data-total", String(total));
-  // Short of room (a warning bar, a small screen): groups nobody waits for give way first.
+  // Short of room (a warning bar, a small screen): first two groups a row (the counts as large, the names
+  // smaller), then the groups nobody waits for give way, then the last groups (the title still counts everyone).
   var panel = list.parentElement;
+  var over = function () {
+    return panel.scrollHeight > panel.clientHeight + 1;
+  };
+  list.classList.remove("d-waiting-compact");
+  if (over()) list.classList.add("d-waiting-compact");
   var zeros = list.querySelectorAll(".d-waiting-zero");
-  for (var i = zeros.length - 1; i >= 0 && panel.scrollHeight > panel.clientHeight + 1; i--) {
+  for (var i = zeros.length - 1; i >= 0 && over(); i--) {
     list.removeChild(zeros[i]);
   }
+  if (list.children.length <= 3) list.classList.remove("d-waiting-compact");
+  if (over()) list.classList.add("d-waiting-compact");
+  fit(panel, list);
 }

@@ -10,6 +10,7 @@ export function fillForm(s) {
   $("f-office-name").value = s.office_name || "";
   $("f-footer").value = s.ticket_footer || "";
   $("f-running").value = s.running_text || "";
+  $("f-waiting").value = s.waiting_area || "";
   $("f-blanko").value = s.blanko_stock === null || s.blanko_stock === undefined ? "" : String(s.blanko_stock);
   $("f-calls").value = numberText(s.calls_before_no_show);
   $("f-no-show-minutes").value = numberText(s.no_show_min_minutes);
@@ -18,6 +19,8 @@ export function fillForm(s) {
   $("f-retention").value = numberText(s.personal_data_retention_days);
   var voice = document.querySelector('input[name="voice_reading"][value="' + (s.voice_reading || "") + '"]');
   if (voice) voice.checked = true;
+  var repeat = document.querySelector('input[name="call_repeat"][value="' + (s.call_repeat || 1) + '"]');
+  if (repeat) repeat.checked = true;
   buildHours(s.hours);
   buildHours(s.pickup_hours, "pickup_hours", s.hours);
   buildServices(s.services || {});
@@ -49,6 +52,7 @@ export function readForm(problems) {
     office_name: $("f-office-name").value.trim() || null,
     ticket_footer: $("f-footer").value.trim(),
     running_text: $("f-running").value.trim(),
+    waiting_area: $("f-waiting").value.trim() || null,
     blanko_stock: readNumber($("f-blanko"), "blanko_stock", problems),
   };
   // Only what this server's settings know (an older server refuses unknown fields).
@@ -66,6 +70,8 @@ export function readForm(problems) {
   }
   var voice = document.querySelector('input[name="voice_reading"]:checked');
   if ("voice_reading" in known && voice) changes.voice_reading = voice.value || null;
+  var repeat = document.querySelector('input[name="call_repeat"]:checked');
+  if ("call_repeat" in known && repeat) changes.call_repeat = Number(repeat.value);
   changes.hours = readHours();
   if ("pickup_hours" in known) changes.pickup_hours = readHours("pickup_hours");
   changes.services = readServices(problems);
@@ -89,7 +95,9 @@ export function normalise(s) {
     .sort()
     .forEach(function (code) {
       var r = ruleOf(s.services, code);
-      if (r.closed || r.closed_reason || r.quota !== null) services[code] = [r.closed, r.closed_reason || null, r.quota];
+      if (r.closed || r.closed_reason || r.quota !== null || r.ready_in_days !== null) {
+        services[code] = [r.closed, r.closed_reason || null, r.quota, r.ready_in_days];
+      }
     });
   return [
     s.office_name || null,
@@ -104,5 +112,7 @@ export function normalise(s) {
     hoursShape(s.pickup_hours),
     s.no_show_min_minutes === undefined ? null : s.no_show_min_minutes,
     s.resume_to || "front",
+    s.waiting_area || null,
+    s.call_repeat || 1,
   ];
 }

@@ -23,7 +23,12 @@ export function updateOfficeTitle(office) {
 
 export function ruleOf(rules, code) {
   var r = rules[code] || {};
-  return { closed: !!r.closed, closed_reason: r.closed_reason || "", quota: r.quota === null || r.quota === undefined ? null : r.quota };
+  return {
+    closed: !!r.closed,
+    closed_reason: r.closed_reason || "",
+    quota: r.quota === null || r.quota === undefined ? null : r.quota,
+    ready_in_days: r.ready_in_days === null || r.ready_in_days === undefined ? null : r.ready_in_days,
+  };
 }
 
 export function buildServices(rules) {
@@ -93,6 +98,23 @@ export function buildServices(rules) {
           }),
           h("p", { class: "a-problem", "data-problem-for": base + ".quota", hidden: true })
         ),
+        h(
+          "td",
+          { "data-field": base + ".ready_in_days" },
+          h("input", {
+            type: "number",
+            class: "a-ready a-number",
+            name: "ready-" + svc.code,
+            min: "0",
+            max: "60",
+            step: "1",
+            inputmode: "numeric",
+            value: rule.ready_in_days === null ? "" : String(rule.ready_in_days),
+            placeholder: i18n.t("ready_placeholder"),
+            "aria-label": i18n.t("col_ready") + ": " + i18n.t(svc.name),
+          }),
+          h("p", { class: "a-problem", "data-problem-for": base + ".ready_in_days", hidden: true })
+        ),
         h("td", { class: "a-today num" }),
         h("td", { class: "a-status" })
       )
@@ -141,7 +163,12 @@ function rowDiffers(row, code) {
   if (!state.settings) return false;
   var saved = ruleOf(state.settings.services || {}, code);
   var now = readRule(row);
-  return saved.closed !== now.closed || (saved.quota === null ? "" : String(saved.quota)) !== row.querySelector(".a-quota").value || (saved.closed_reason || "") !== (now.closed_reason || "");
+  return (
+    saved.closed !== now.closed ||
+    (saved.quota === null ? "" : String(saved.quota)) !== row.querySelector(".a-quota").value ||
+    (saved.ready_in_days === null ? "" : String(saved.ready_in_days)) !== row.querySelector(".a-ready").value ||
+    (saved.closed_reason || "") !== (now.closed_reason || "")
+  );
 }
 
 /** A whole-number input: null when empty; a client problem when the browser cannot read it. */
@@ -167,7 +194,8 @@ export function readServices(problems) {
     var code = row.getAttribute("data-service");
     var rule = readRule(row);
     rule.quota = readNumber(row.querySelector(".a-quota"), "services." + code + ".quota", problems);
-    if (rule.closed || rule.closed_reason || rule.quota !== null) services[code] = rule;
+    rule.ready_in_days = readNumber(row.querySelector(".a-ready"), "services." + code + ".ready_in_days", problems);
+    if (rule.closed || rule.closed_reason || rule.quota !== null || rule.ready_in_days !== null) services[code] = rule;
   });
   return services;
 }
