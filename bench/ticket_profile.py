@@ -10,7 +10,10 @@ test client, so no HTTP server or load generator shares the figures:
 - with `--profile`, cProfile on the request thread's CPU time (time.thread_time), the functions
   with the most cumulative time, filtered to the app and the libraries it calls.
 
-    .venv/bin/python bench/ticket_profile.py [--tickets 500] [--profile] [--top 40]
+    .venv/bin/python bench/ticket_profile.py [--tickets 500] [--waiting 2000] [--profile] [--top 40]
+
+`--waiting N` issues N tickets first (unmeasured), so the measured ones join a queue of N waiting
+residents: the place count of a new ticket reads the whole queue, so its cost shows only with a long one.
 
 The figures are CPU time, steadier than wall time on a shared machine; compare runs of one machine.
 """
@@ -65,8 +68,10 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=500, help="tickets per measurement (default 500)")
     parser.add_argument("--profile", action="store_true", help="also print the request thread's profile")
     parser.add_argument("--top", type=int, default=40, help="functions shown in the profile")
+    parser.add_argument("--waiting", type=int, default=0, help="tickets issued (unmeasured) before, still waiting")
     args = parser.parse_args()
     count = max(1, min(args.tickets, 5000))
+    waiting = max(0, min(args.waiting, 20000))
 
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         app, token = build(Path(tmp))
@@ -90,6 +95,8 @@ def main() -> None:
         for _ in range(30):  # warm: compiled statements, kept settings, printer thread
             ticket()
             ping()
+        for _ in range(waiting):  # the queue the measured tickets join
+            ticket()
         queues.wait_idle()
 
         process, thread = time.process_time(), time.thread_time()
@@ -105,7 +112,10 @@ def main() -> None:
         whole = (time.process_time() - process) / count * 1000
         elapsed = (time.perf_counter() - wall) / count * 1000
 
-        print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {count} tickets, in-process (test client)")
+        print(
+            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {count} tickets, in-process (test client),"
+            f" joining {waiting + 30} waiting"
+        )
         print(f"CPU per ticket, whole process (request + printer thread): {whole:6.2f} ms  (wall {elapsed:.2f} ms)")
         print(f"CPU per ticket, request thread only:                       {request:6.2f} ms")
         print(f"CPU per trivial JSON POST through the same app (floor):   {floor:6.2f} ms")

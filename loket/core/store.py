@@ -116,7 +116,19 @@ class Ticket(Base):
         UniqueConstraint("service_day", "number", name="uq_ticket_day_number"),
         # A kiosk's retry of one tap (same Idempotency-Key) finds the ticket the first try made.
         UniqueConstraint("service_day", "issuer", "idempotency_key", name="uq_ticket_day_issuer_key"),
-        Index("ix_ticket_queue", "state", "current_role", "queue_key"),
+        # The hall's queue (issue 12): call next and the desk's list find a role's queue in order, and the counts
+        # every ticket and board make (a new ticket's place, the waiting per service and role) read only this
+        # index's entries, not the tickets' rows (a covering index: every column they touch is in it).
+        Index(
+            "ix_ticket_queue_cover",
+            "state",
+            "current_role",
+            "queue_key",
+            "id",
+            "queued_at",
+            "service_code",
+            "target_counter_id",
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     service_day: Mapped[date] = mapped_column(Date, index=True)
