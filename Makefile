@@ -19,6 +19,11 @@ run: setup
 	@echo "Admin:   http://$(HOST):$(PORT)/admin/     (admin / loket123)"
 	@echo "Reports: http://$(HOST):$(PORT)/reports/   (kepala or admin / loket123)"
 	@echo "Survey:  http://$(HOST):$(PORT)/survey     (IKM: /survey/report)"
+	@if [ "$(HOST)" = "127.0.0.1" ] || [ "$(HOST)" = "localhost" ]; then \
+	  echo "Catatan: Loket hanya bisa dibuka dari komputer ini ($(HOST)). PC lain (kiosk, TV, loket) TIDAK bisa membukanya."; \
+	  echo "         Untuk jaringan kantor (LAN): HOST=0.0.0.0 make run   lalu buka http://ALAMAT-IP-SERVER:$(PORT)/ (lihat README, \"Dibuka dari PC lain\")."; \
+	  echo "Note:    bound to $(HOST) only: other PCs cannot reach it. For the office LAN: HOST=0.0.0.0 make run"; \
+	fi
 	$(VENV)/bin/gunicorn --worker-class gevent --worker-connections 4000 --workers 1 --no-control-socket --graceful-timeout 5 --bind $(HOST):$(PORT) 'loket.wsgi:app'
 
 ## Set everything up and run every test (core on SQLite and PostgreSQL, browser tests in Chromium).
