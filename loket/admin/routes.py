@@ -38,6 +38,7 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 #: The nav bar shared by the admin pages: (page key, address). Reports and the survey are other rooms.
 NAV = (
     ("settings", "/admin/"),
+    ("golive", "/admin/siap"),
     ("sops", "/admin/sops"),
     ("counters", "/admin/counters"),
     ("users", "/admin/users"),
