@@ -82,6 +82,8 @@ def test_demo_passwords_are_verified_against_the_hashes(loket, admin):
     for user_id in ids:
         ops.reset_password(loket, demo_admin, user_id, "kata-sandi-baru-99")
     assert golive.demo_password_check(loket).state is State.DONE
+    create_user(loket.store, loket.clock, "budi", "Budi", "loket123", [Role.PELAYANAN])  # not a demo account
+    assert golive.demo_password_check(loket).facts["accounts"] == ["budi"]
 
 
 def test_draft_sops(loket, admin):
