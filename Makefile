@@ -2,6 +2,8 @@
 VENV ?= .venv
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The address the printed links name: with HOST=0.0.0.0 (every address), this machine's first LAN address.
+SHOW_HOST := $(if $(filter 0.0.0.0,$(HOST)),$(or $(shell hostname -I 2>/dev/null | awk '{print $$1}'),$(HOST)),$(HOST))
 export FLASK_APP = loket.app
 
 .PHONY: setup run test lint lock i18n
@@ -12,13 +14,18 @@ setup:
 ## Set everything up and run Loket on its embedded defaults (SQLite, file printer).
 run: setup
 	@# On the first run only, the demo data and a paired demo kiosk: its link is printed once (open it on the kiosk).
-	@$(VENV)/bin/flask --app loket.app demo-setup --base http://$(HOST):$(PORT) | sed 's/^link /Kiosk:   (open once to pair it) /'
-	@echo "Kiosk:   http://$(HOST):$(PORT)/kiosk/   (pair kiosks in /admin/devices or: flask --app loket.app pair-kiosk NAME)"
-	@echo "Display: http://$(HOST):$(PORT)/display/"
-	@echo "Counter: http://$(HOST):$(PORT)/counter/   (demo users, password loket123)"
-	@echo "Admin:   http://$(HOST):$(PORT)/admin/     (admin / loket123)"
-	@echo "Reports: http://$(HOST):$(PORT)/reports/   (kepala or admin / loket123)"
-	@echo "Survey:  http://$(HOST):$(PORT)/survey     (IKM: /survey/report)"
+	@$(VENV)/bin/flask --app loket.app demo-setup --base http://$(SHOW_HOST):$(PORT) | sed 's/^link /Kiosk:   (open once to pair it) /'
+	@echo "Kiosk:   http://$(SHOW_HOST):$(PORT)/kiosk/   (pair kiosks in /admin/devices or: flask --app loket.app pair-kiosk NAME)"
+	@echo "Display: http://$(SHOW_HOST):$(PORT)/display/"
+	@echo "Counter: http://$(SHOW_HOST):$(PORT)/counter/   (demo users, password loket123)"
+	@echo "Admin:   http://$(SHOW_HOST):$(PORT)/admin/     (admin / loket123)"
+	@echo "Reports: http://$(SHOW_HOST):$(PORT)/reports/   (kepala or admin / loket123)"
+	@echo "Survey:  http://$(SHOW_HOST):$(PORT)/survey     (IKM: /survey/report)"
+	@if [ "$(HOST)" = "127.0.0.1" ] || [ "$(HOST)" = "localhost" ]; then \
+	  echo "Catatan: Loket hanya bisa dibuka dari komputer ini ($(HOST)). PC lain (kiosk, TV, loket) TIDAK bisa membukanya."; \
+	  echo "         Untuk jaringan kantor (LAN): HOST=0.0.0.0 make run   lalu buka http://ALAMAT-IP-SERVER:$(PORT)/ (lihat README, \"Dibuka dari PC lain\")."; \
+	  echo "Note:    bound to $(HOST) only: other PCs cannot reach it. For the office LAN: HOST=0.0.0.0 make run"; \
+	fi
 	$(VENV)/bin/gunicorn --worker-class gevent --worker-connections 4000 --workers 1 --no-control-socket --graceful-timeout 5 --bind $(HOST):$(PORT) 'loket.wsgi:app'
 
 ## Set everything up and run every test (core on SQLite and PostgreSQL, browser tests in Chromium).

@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import cli, webhooks
+from . import cli, golive, prefix_sound, webhooks
 from .routes import bp
 
 __all__ = ["init_app"]
@@ -11,4 +11,6 @@ __all__ = ["init_app"]
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(webhooks.bp)
+    app.register_blueprint(golive.bp)
+    app.register_blueprint(prefix_sound.bp)
     cli.init_app(app)

@@ -31,6 +31,8 @@ from loket.openapi import BINARY, api
 from loket.realtime import publish
 from loket.services import loket
 
+from .prefix_sound import with_warnings
+
 bp = Blueprint("admin", __name__, template_folder="templates", static_folder="static", static_url_path="/admin/static")
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -38,6 +40,7 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 #: The nav bar shared by the admin pages: (page key, address). Reports and the survey are other rooms.
 NAV = (
     ("settings", "/admin/"),
+    ("golive", "/admin/siap"),
     ("sops", "/admin/sops"),
     ("counters", "/admin/counters"),
     ("users", "/admin/users"),
@@ -238,7 +241,7 @@ def sop_create(actor: Actor):
     data, text = _sop_input()
     view, events = ops.save_sop(loket(), actor, data, text)
     publish(events)
-    return jsonify(view), 201
+    return jsonify(with_warnings(view)), 201
 
 
 @bp.get("/api/admin/sops/export")
@@ -282,7 +285,7 @@ def sop_import(actor: Actor):
 @api("One SOP, its fields and its YAML", answers={200: SOP_ANSWER})
 @staff_required(Role.ADMIN)
 def sop_read(actor: Actor, code: str):
-    return jsonify(ops.get_sop(loket(), code))
+    return jsonify(with_warnings(ops.get_sop(loket(), code)))
 
 
 @bp.put("/api/admin/sops/<code>")
@@ -292,7 +295,7 @@ def sop_update(actor: Actor, code: str):
     data, text = _sop_input()
     view, events = ops.save_sop(loket(), actor, data, text, code=code)
     publish(events)
-    return jsonify(view)
+    return jsonify(with_warnings(view))
 
 
 @bp.delete("/api/admin/sops/<code>")

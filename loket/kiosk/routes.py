@@ -18,6 +18,7 @@ from loket.core.booking.codes import ALPHABET, LENGTH, looks_like_booking, norma
 from loket.core.booking.operations import config as booking_config
 from loket.core.catalog import LIFE_EVENTS, SERVICE_GROUPS
 from loket.core.errors import LoketError, NotAllowed, NotFound
+from loket.core.golive import record_test_print
 from loket.core.messages import _
 from loket.core.speech import service_sentence
 from loket.core.states import PRIORITY_LABELS
@@ -486,6 +487,7 @@ def kiosk_test_print():
     guard.check_kiosk_pin()
     printer = printers().for_kiosk(parsed(PinRequest).kiosk or None)
     result = send(printer, test_job(printer, office_name(), loket().clock))
+    record_test_print(loket(), result.ok, result.printer, parsed(PinRequest).kiosk or None, result.reason)
     if not result.ok:  # the one error, with the printer's answer beside it (as a staff reprint's)
         raise Failed(result.message or "", code="print_failed", print=result.as_dict())
     return jsonify(print=result.as_dict())

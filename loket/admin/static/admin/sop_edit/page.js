@@ -20,6 +20,7 @@ import { clearProblems, clearProblemAt, reshowProblems } from "./problems.js";
 import { showTab } from "./tabs.js";
 import { accept } from "./save.js";
 import "./lists.js";
+import { checkPrefix, renderPrefixSound } from "./prefix_sound.js";
 
 let socket = null;
 
@@ -80,6 +81,7 @@ function open() {
     }
     clearProblems();
     setDirty(false);
+    if (!state.code) checkPrefix();
     showTab(state.code ? state.tab : "form");
     $("tab-yaml").hidden = !state.code;
     socket = live();
@@ -120,6 +122,7 @@ function onLangChange() {
   if (seed) seed.textContent = i18n.fmt("seed_title", { t: seed.getAttribute("data-seed") });
   renumber();
   reshowProblems();
+  renderPrefixSound();
   renderSaveBar();
 }
 

@@ -7,6 +7,7 @@ import { state } from "./state.js";
 import { fillForm, readForm } from "./form.js";
 import { setDirty, renderSaveBar } from "./savebar.js";
 import { showProblems, clearProblems } from "./problems.js";
+import { showWarnings } from "./prefix_sound.js";
 
 $("sop-form").addEventListener("submit", function (ev) {
   ev.preventDefault();
@@ -43,6 +44,7 @@ export function accept(doc) {
   state.doc = doc;
   state.code = doc.code;
   fillForm(doc.sop);
+  showWarnings(doc.warnings || []); // the prefix sounds like another service's: said, never refused
   $("sop-yaml").value = doc.yaml || "";
   document.title = i18n.t(doc.sop.name) + " · " + document.title.split(" · ").slice(-1)[0];
 }
