@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.fixtures.browser import ROOT, Officer, issue, log_in_at_counter
+from tests.fixtures.browser import ROOT, Officer, issue
 
 pytestmark = pytest.mark.e2e
 
@@ -110,6 +110,17 @@ def test_every_page_has_no_wcag_22_aa_violation(server_factory, contexts, artifa
     kiosk.locator("#take-ticket").click()
     expect(kiosk.locator("#screen-ticket")).to_be_visible()
     found["kiosk ticket"] = axe(kiosk, KIOSK_EXCEPTIONS)
+    kiosk.goto("/kiosk/")
+    expect(kiosk.locator("body")).to_have_attribute("data-connection", "online")
+    kiosk.click("#large-text")  # the large-text, high-contrast mode
+    expect(kiosk.locator("#large-text")).to_have_attribute("aria-pressed", "true")
+    found["kiosk start, large text"] = axe(kiosk, KIOSK_EXCEPTIONS)
+    kiosk.locator('[data-service="pencetakan-ktp-el"]').click()
+    expect(kiosk.locator("#screen-detail")).to_be_visible()
+    found["kiosk detail, large text"] = axe(kiosk, KIOSK_EXCEPTIONS)
+    kiosk.click("#help")
+    expect(kiosk.locator("#help-sent")).to_be_visible()
+    found["kiosk help sent"] = axe(kiosk, KIOSK_EXCEPTIONS)
 
     board = new_page(BOARD)
     board.goto("/display/")
@@ -121,7 +132,15 @@ def test_every_page_has_no_wcag_22_aa_violation(server_factory, contexts, artifa
     desk.goto("/counter/")
     expect(desk.locator("#view-login")).to_be_visible()
     found["login"] = axe(desk)
-    log_in_at_counter(desk, "pelayanan", "Loket 1")
+    desk.fill("#login-username", "pelayanan")
+    desk.fill("#login-password", "loket123")
+    desk.click("#login-submit")
+    expect(desk.locator("#view-station")).to_be_visible()
+    found["counter station choice"] = axe(desk)
+    desk.click('#role-options [data-role="pelayanan"]')
+    desk.click('#counter-options [data-counter-name="Loket 1"]')
+    expect(desk.locator("#view-desk")).to_be_visible()
+    expect(desk.locator("#conn")).to_have_attribute("data-state", "on")
     desk.click("#call-next")
     expect(desk.locator("#berkas-number")).not_to_be_empty()
     found["counter desk"] = axe(desk)
@@ -130,6 +149,11 @@ def test_every_page_has_no_wcag_22_aa_violation(server_factory, contexts, artifa
     found["/reports/register"] = axe(register)
 
     admin = contexts(base, viewport=LAPTOP, bypass_csp=True)
+    login = admin.new_page()
+    login.goto("/admin/")
+    expect(login.locator("#view-login")).to_be_visible()
+    found["admin login"] = axe(login)
+    login.close()
     token = admin.request.get("/api/csrf").json()["csrf_token"]
     login = {"username": "admin", "password": "loket123"}
     assert admin.request.post("/api/login", data=login, headers={"X-CSRFToken": token}).ok
@@ -148,11 +172,19 @@ def test_every_page_has_no_wcag_22_aa_violation(server_factory, contexts, artifa
         found[path.split(".")[0]] = axe(phone)
         phone.screenshot(path=str(artifacts / f"axe-phone{path.split('.')[0].replace('/', '-')}.png"))
     phone.goto("/booking/")
-    phone.wait_for_load_state("networkidle")
-    service = phone.locator('[data-service="penerbitan-kia"]')
-    if service.count():
-        service.first.click()
-        found["/booking/ form"] = axe(phone)
+    phone.locator("#services .b-choice").first.click()
+    phone.locator("#days .b-choice").last.click()
+    phone.locator("#slots .b-choice").first.click()
+    expect(phone.locator("#requirements li").first).to_be_visible()
+    found["/booking/ form"] = axe(phone)
+    phone.fill("#nik", "3273010101900001")
+    phone.fill("#phone", "0812 3456 7890")
+    phone.click("#submit")
+    expect(phone.locator("#state")).to_have_text("Terpesan")
+    found["/booking/ booked"] = axe(phone)
+    phone.screenshot(path=str(artifacts / "axe-phone-booked.png"), full_page=True)
+    phone.goto(phone.locator("#status-link").get_attribute("href") or "")
+    found["/s/B1 (booking status)"] = axe(phone)
 
     report = "\n".join(f"{where}: {len(v)}\n  " + "\n  ".join(v) for where, v in found.items() if v)
     (artifacts / "axe-report.txt").write_text(
