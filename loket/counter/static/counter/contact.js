@@ -7,6 +7,9 @@ import { api } from "loket/request.js";
 import { state, say } from "./context.js";
 
 let seq = 0;
+// What the officer typed and the server's last refusal, per berkas: a live update redraws the berkas (and this
+// box) while they type or read the refusal, which must not lose either.
+const drafts = {};
 
 /** The box, filled when the contact arrives. */
 export function contactBox(ticket) {
@@ -51,9 +54,14 @@ function form(ticketId, phone) {
     maxlength: 30,
     class: "num",
     placeholder: "0812 3456 7890",
-    value: phone || "",
+    value: drafts[ticketId] ? drafts[ticketId].value : phone || "",
+    oninput: () => {
+      drafts[ticketId] = { value: input.value, error: null };
+    },
   });
-  const error = h("p", { class: "alert c-form-error", id: "contact-error", role: "alert", hidden: true });
+  const kept = drafts[ticketId] && drafts[ticketId].error;
+  const error = h("p", { class: "alert c-form-error", id: "contact-error", role: "alert", hidden: !kept });
+  error.textContent = kept || "";
   const save = (value) => async (ev) => {
     if (ev) ev.preventDefault();
     if (state.busy) return;
@@ -61,13 +69,17 @@ function form(ticketId, phone) {
     error.hidden = true;
     try {
       const data = await api("POST", "/api/staff/tickets/" + ticketId + "/phone", { phone: value() || null });
+      delete drafts[ticketId];
       say(fmt(value() ? "contact_saved" : "contact_removed", { number: data.ticket.number }), "ok");
       const box = $("berkas-contact");
       if (box) load(ticketId, box);
     } catch (err) {
       const problem = ((err.data && err.data.problems) || []).find((p) => p.field === "phone");
-      error.textContent = problem ? t(problem.label) || problem.message : err.message;
-      error.hidden = false;
+      const message = problem ? t(problem.label) || problem.message : err.message;
+      drafts[ticketId] = { value: value(), error: message };
+      const shown = $("contact-error") || error; // the box may have been redrawn meanwhile
+      shown.textContent = message;
+      shown.hidden = false;
     }
     state.busy = false;
   };
