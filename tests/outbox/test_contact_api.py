@@ -57,7 +57,16 @@ def test_the_admin_edits_a_text_refused_with_an_unknown_placeholder_and_previews
     r = admin.post("/api/admin/messages/preview", {"moment": "ready", "id": "Ambil {jam}"})
     assert r.status_code == 400 and "{jam}" in r.get_json()["message"]
     catalog = admin.client.get("/api/admin/messages").get_json()["moments"]
-    assert [m["moment"] for m in catalog] == ["booked", "reminder", "ahead", "called", "pending", "returned", "ready"]
+    assert [m["moment"] for m in catalog] == [
+        "booked",
+        "reminder",
+        "ahead",
+        "called",
+        "pending",
+        "returned",
+        "ready",
+        "disruption",
+    ]
 
 
 def test_nothing_is_written_for_a_resident_without_a_number(app, client, staff):
