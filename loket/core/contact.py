@@ -144,7 +144,7 @@ DEFAULT_TEXTS: dict[str, dict[str, str]] = {
     },
     "ahead": {
         "id": "Nomor antrean {number}: tinggal {ahead} orang lagi sebelum Anda. Silakan bersiap. Status: {link}",
-        "en": "Queue number {number}: {ahead} people left before you. Please get ready. Status: {link}",
+        "en": "Queue number {number}: {ahead} to go before your turn. Please get ready. Status: {link}",
     },
     "called": {
         "id": "Nomor antrean {number} dipanggil: silakan menuju {counter}. Status: {link}",
