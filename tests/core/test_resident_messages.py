@@ -228,3 +228,16 @@ def test_only_the_front_desk_changes_the_number_and_other_roles_see_it_masked(lo
     assert contacts.contact_for(loket, operator, t)["phone"] == "0812*****890"
     flow.set_phone(loket, desk, t, None)
     assert contacts.contact_for(loket, desk, t)["phone"] is None
+
+
+def test_n_people_ahead_never_says_none_are_left(loket, staff):
+    """N=1, and the resident joined with one person ahead (already within N: no message at issue). That person is
+    called: the resident is next, and hears the call itself, never "tinggal 0 orang lagi"."""
+    desk, _op, admin = staff
+    ops.update_settings(loket, admin, {"messages": {"ahead_n": 1}})
+    issuing.issue(loket, KTP)
+    issuing.issue(loket, KTP, phone=PHONE)  # 1 ahead
+    queue.call_next(loket, desk)  # 0 ahead now
+    assert messages(loket, "ahead") == []
+    queue.call_next(loket, desk)  # their call
+    assert [m.moment for m in messages(loket)] == ["called"]

@@ -168,6 +168,8 @@ def _ahead_messages(loket: Context, s: Session, role: str, n: int) -> None:
     for before, ticket in enumerate(first):
         if ticket.state != TicketState.WAITING.value or not (ticket.phone or ticket.email):
             continue
+        if before == 0:  # next in line: "tinggal 0 orang lagi" says nothing; the call itself comes next
+            continue
         text = render(
             loket.effective_settings.messages.texts("ahead"),
             {**_values(loket, "ahead", ticket, None), "ahead": _both(str(before))},
