@@ -3,7 +3,7 @@ secret (shown once), send a test event, list recent deliveries and try one again
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import delete, select, update
@@ -16,19 +16,7 @@ from loket.core.roles import Actor, Role
 from loket.core.store import EventRecord, OutboxMessage, User, WebhookSubscription
 
 from .moments import FAILED, PENDING
-from .webhooks import EVENT_TYPES, WEBHOOK, enqueue_test, new_secret
-
-EventType = Literal[
-    "ticket.issued",
-    "ticket.called",
-    "ticket.step_done",
-    "ticket.pending",
-    "ticket.ready",
-    "ticket.done",
-    "booking.made",
-    "booking.cancelled",
-]
-assert set(EventType.__args__) == set(EVENT_TYPES)  # type: ignore[attr-defined]
+from .webhooks import EVENT_TYPES, WEBHOOK, EventType, enqueue_test, new_secret
 
 
 class SubscriptionInput(BaseModel):

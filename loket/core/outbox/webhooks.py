@@ -17,7 +17,7 @@ import base64
 import json
 import secrets
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 import requests
 from sqlalchemy import Connection, insert, select, update
@@ -32,8 +32,9 @@ from .moments import PENDING
 
 WEBHOOK = "webhook"
 
-#: The event types a subscription may ask for, in the order the admin page lists them.
-EVENT_TYPES = (
+#: The event types a subscription may ask for, in the order the admin page lists them (the admin API's
+#: validation takes the type itself: subscriptions.py).
+EventType = Literal[
     "ticket.issued",
     "ticket.called",
     "ticket.step_done",
@@ -42,7 +43,8 @@ EVENT_TYPES = (
     "ticket.done",
     "booking.made",
     "booking.cancelled",
-)
+]
+EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 #: The ticket events (core/tickets, records.record_event) that are a webhook event, by their kind in the log.
 TICKET_KINDS = {
     "ticket.issued": "ticket.issued",
