@@ -64,6 +64,10 @@ def load_config(instance_path: str | Path) -> dict:
         # The office's images and videos shown on the display boards.
         "MEDIA_DIR": os.environ.get("LOKET_MEDIA_DIR") or str(instance / "media"),
         "OFFICE_ID": os.environ.get("LOKET_OFFICE_ID", "dukcapil"),
+        # Several sites on one hub (issue 16, docs/sites.md): this server's site code ('' = a single office, the
+        # embedded default), and whether it is the hub that sees every site.
+        "SITE": os.environ.get("LOKET_SITE", "").strip(),
+        "HUB": _env_bool("LOKET_HUB"),
         # Where residents' phones reach this server: the base of the status URL in every ticket's QR
         # (e.g. http://192.168.1.10:5000). Empty: the address the kiosk reached the server at (loket/public_url.py).
         "PUBLIC_URL": os.environ.get("LOKET_PUBLIC_URL", ""),

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Connection,
     Date,
@@ -55,6 +56,19 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+#: The id of a row that crosses sites (issue 16): 64-bit on PostgreSQL, where each site numbers its rows in its own
+#: range (site k from k * SITE_ID_RANGE, `loket.core.sites`), so no two sites' rows collide at the hub. SQLite's
+#: INTEGER is 64-bit already (and must stay INTEGER PRIMARY KEY to be the rowid).
+SiteId = BigInteger().with_variant(Integer, "sqlite")
+
+
+def site_column() -> Mapped[str]:
+    """The site a row was made at (issue 16): '' for a single office; at a site, the database's default for the column
+    is set to the site's code by `flask site init`, so every insert (ORM, Core or raw) is tagged without the code
+    naming it."""
+    return mapped_column(String(20), nullable=False, server_default="")
+
+
 class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
 
@@ -63,7 +77,8 @@ class Counter(Base):
     """A loket: a desk or back-office station, with the roles and services it serves."""
 
     __tablename__ = "counters"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(SiteId, primary_key=True)
+    site: Mapped[str] = site_column()
     name: Mapped[str] = mapped_column(String(60), unique=True)
     number: Mapped[int] = mapped_column(Integer)  # read out in calls: "loket tiga"
     roles: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -130,7 +145,8 @@ class Ticket(Base):
             "target_counter_id",
         ),
     )
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(SiteId, primary_key=True)
+    site: Mapped[str] = site_column()
     service_day: Mapped[date] = mapped_column(Date, index=True)
     prefix: Mapped[str] = mapped_column(String(2))
     seq: Mapped[int] = mapped_column(Integer)
@@ -151,9 +167,9 @@ class Ticket(Base):
     missing: Mapped[list[Any] | None] = mapped_column(JSON)
     queue_key: Mapped[float] = mapped_column(Float)  # sort key in a queue; lower is sooner
     queued_at: Mapped[datetime]
-    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    counter_id: Mapped[int | None] = mapped_column(SiteId, ForeignKey("counters.id"))
     #: Set by a transfer: only this counter calls the ticket next.
-    target_counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    target_counter_id: Mapped[int | None] = mapped_column(SiteId, ForeignKey("counters.id"))
     call_count: Mapped[int] = mapped_column(Integer, default=0)
     #: The resident's number for messages (opt-in: kiosk, booking or front desk); personal data, purged.
     phone: Mapped[str | None] = mapped_column(String(20))
@@ -190,13 +206,14 @@ class StepVisit(Base):
     """One pass of a berkas through one SOP step: who, where, and when."""
 
     __tablename__ = "step_visits"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    id: Mapped[int] = mapped_column(SiteId, primary_key=True)
+    site: Mapped[str] = site_column()
+    ticket_id: Mapped[int] = mapped_column(SiteId, ForeignKey("tickets.id"), index=True)
     step_index: Mapped[int] = mapped_column(Integer)
     role: Mapped[str] = mapped_column(String(20))
     target_minutes: Mapped[int | None] = mapped_column(Integer)
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    counter_id: Mapped[int | None] = mapped_column(SiteId, ForeignKey("counters.id"))
     entered_at: Mapped[datetime]  # arrived at this step's queue or work list
     called_at: Mapped[datetime | None]
     started_at: Mapped[datetime | None]
@@ -214,11 +231,12 @@ class EventRecord(Base):
 
     __tablename__ = "events"
     __table_args__ = (Index("ix_event_kind_at", "kind", "at"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(SiteId, primary_key=True)
+    site: Mapped[str] = site_column()
     at: Mapped[datetime]
     kind: Mapped[str] = mapped_column(String(40))
-    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
-    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    ticket_id: Mapped[int | None] = mapped_column(SiteId, ForeignKey("tickets.id"))
+    counter_id: Mapped[int | None] = mapped_column(SiteId, ForeignKey("counters.id"))
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
@@ -251,7 +269,7 @@ class Applicant(Base):
     """Personal data staff record for a berkas (UU 27/2022): kept apart, shown to staff only, purged."""
 
     __tablename__ = "applicants"
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(SiteId, ForeignKey("tickets.id"), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     nik: Mapped[str] = mapped_column(String(16), index=True)
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -301,7 +319,8 @@ class SurveyResponse(Base):
 
     __tablename__ = "survey_responses"
     __table_args__ = (Index("ix_survey_day_service", "service_day", "service_code"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(SiteId, primary_key=True)
+    site: Mapped[str] = site_column()
     service_day: Mapped[date] = mapped_column(Date)
     service_code: Mapped[str] = mapped_column(String(60))
     #: {element key: rating 1..4} for the nine elements of core.survey.ELEMENTS.
@@ -320,7 +339,8 @@ class BookingSlot(Base):
 
     __tablename__ = "booking_slots"
     __table_args__ = (UniqueConstraint("service_code", "starts_at", name="uq_booking_slot_service_start"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(SiteId, primary_key=True)
+    site: Mapped[str] = site_column()
     service_code: Mapped[str] = mapped_column(String(60))
     day: Mapped[date] = mapped_column(Date, index=True)
     starts_at: Mapped[datetime]
@@ -352,11 +372,12 @@ class Booking(Base):
         ),
         Index("ix_booking_due", "status", "release_at"),
     )
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(SiteId, primary_key=True)
+    site: Mapped[str] = site_column()
     #: The short code a resident types (8 characters, no 0/O/1/I).
     code: Mapped[str] = mapped_column(String(12), unique=True)
     service_code: Mapped[str] = mapped_column(String(60))
-    slot_id: Mapped[int] = mapped_column(ForeignKey("booking_slots.id"), index=True)
+    slot_id: Mapped[int] = mapped_column(SiteId, ForeignKey("booking_slots.id"), index=True)
     day: Mapped[date] = mapped_column(Date, index=True)
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
@@ -374,7 +395,7 @@ class Booking(Base):
     cancelled_at: Mapped[datetime | None]
     checked_in_at: Mapped[datetime | None]
     released_at: Mapped[datetime | None]
-    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    ticket_id: Mapped[int | None] = mapped_column(SiteId, ForeignKey("tickets.id"))
     purged_at: Mapped[datetime | None]
 
 
@@ -421,8 +442,8 @@ class OutboxMessage(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(80))
     claimed_until: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
-    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
-    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), index=True)
+    ticket_id: Mapped[int | None] = mapped_column(SiteId, ForeignKey("tickets.id"), index=True)
+    booking_id: Mapped[int | None] = mapped_column(SiteId, ForeignKey("bookings.id"), index=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
@@ -482,7 +503,8 @@ class Disruption(Base):
 
     __tablename__ = "disruptions"
     __table_args__ = (Index("ix_disruption_open", "ended_at"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(SiteId, primary_key=True)
+    site: Mapped[str] = site_column()
     #: "office" or "service"; `service_code` names the service of the second.
     scope: Mapped[str] = mapped_column(String(10))
     service_code: Mapped[str | None] = mapped_column(String(60))
@@ -496,6 +518,27 @@ class Disruption(Base):
     started_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     ended_at: Mapped[datetime | None]
     ended_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Site(Base):
+    """One site of a kabupaten's Loket (issue 16): the main office, a kecamatan office, a Mal Pelayanan Publik booth
+    or a jemput bola laptop. Kept at the hub (and replicated to every site, so each knows the others' public keys).
+
+    `number` gives the site its id range (`loket.core.sites.ids`); `code` tags its rows (the `site` columns) and its
+    codes."""
+
+    __tablename__ = "sites"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    #: office | kecamatan | mpp | jemput_bola
+    kind: Mapped[str] = mapped_column(String(20), default="kecamatan")
+    #: libpq connection string the hub's subscription uses to reach the site's publication (no password: .pgpass).
+    conninfo: Mapped[str | None] = mapped_column(Text)
+    #: The site's Ed25519 public key (base64url, 32 bytes) that verifies the codes it signs.
+    public_key: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
 
 
 def private_sqlite_file(url: str) -> None:

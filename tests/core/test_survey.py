@@ -162,6 +162,7 @@ def test_a_response_is_stored_anonymously_and_the_ticket_marked(loket, desk):
         "answers",
         "comment",
         "source",
+        "site",  # the office it was given at (issue 16), not the resident
     }
     with loket.store.read() as s:
         assert s.get(Ticket, ticket.id).surveyed is True
