@@ -63,16 +63,29 @@ def back_at(loket: Context, hhmm: str) -> datetime:
     return moment if moment > loket.clock.now() else moment + timedelta(days=1)
 
 
-def stops_tickets(s: Session, service_code: str) -> bool:
+def stops_tickets(loket: Context, service_code: str) -> bool:
     """Whether a disruption in force of this service or of the office gives no ticket meanwhile (the office's
-    choice when switching it on): the kiosk says so, and the server refuses (issuing.issue)."""
-    rows = s.execute(
-        select(Disruption.offers).where(
-            Disruption.ended_at.is_(None),
-            or_(Disruption.scope == OFFICE, Disruption.service_code == service_code),
-        )
-    ).all()
-    return any(not bool((offers or {}).get("ticket", DEFAULT_OFFERS["ticket"])) for (offers,) in rows)
+    choice when switching it on): the kiosk says so, and the server refuses (issuing.issue).
+
+    Every ticket asks, so the disruptions in force are kept in the process (`Context.kept`): one switched on or off
+    here applies at once, in another process within its `kept_seconds`."""
+    return any(
+        (scope == OFFICE or code == service_code) and not offers.get("ticket", DEFAULT_OFFERS["ticket"])
+        for scope, code, offers in _in_force(loket)
+    )
+
+
+def _in_force(loket: Context) -> tuple[tuple[str, str | None, dict[str, Any]], ...]:
+    def load() -> tuple[tuple[str, str | None, dict[str, Any]], ...]:
+        with loket.store.read() as s:
+            rows = s.execute(
+                select(Disruption.scope, Disruption.service_code, Disruption.offers).where(
+                    Disruption.ended_at.is_(None)
+                )
+            ).all()
+        return tuple((scope, code, dict(offers or {})) for scope, code, offers in rows)
+
+    return loket.kept("disruptions-in-force", Disruption, load)
 
 
 def _who(s: Session, actor: Actor) -> User:

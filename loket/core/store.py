@@ -606,9 +606,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-#: Tables whose rows this process keeps in memory between requests (office settings, paired devices): a
-#: commit that changed one of their rows here moves its count, and the copies are read again at once.
-WATCHED: tuple[type[Base], ...] = (Setting, Device)
+#: Tables whose rows this process keeps in memory between requests (office settings, paired devices, the open
+#: disruptions and the webhook subscriptions every ticket consults): a commit that changed one of their rows here
+#: moves its count, and the copies are read again at once.
+WATCHED: tuple[type[Base], ...] = (Setting, Device, Disruption, WebhookSubscription)
 _CHANGES = "loket_changed"
 _commits_changing: dict[type[Base], int] = dict.fromkeys(WATCHED, 0)
 

@@ -226,3 +226,20 @@ def test_the_expected_time_back_is_read_on_the_office_clock(loket):
     # 08:00 in Jakarta: 10:30 is today's, 07:15 has passed (tomorrow's).
     assert disruptions.back_at(loket, "10:30") == datetime(2026, 11, 23, 3, 30, tzinfo=UTC)
     assert disruptions.back_at(loket, "07:15") == datetime(2026, 11, 24, 0, 15, tzinfo=UTC)
+
+
+def test_a_disruption_switched_on_by_another_process_stops_tickets_within_the_kept_seconds(loket, people):
+    """Every ticket asks whether a disruption stops it, so the disruptions in force are kept in the process: a
+    switch in this process applies at once (test above), one made by another process within `kept_seconds`."""
+    issuing.issue(loket, KTP)  # the process now keeps "no disruption"
+    with loket.store.engine.begin() as conn:  # another process switches the office off: nothing here hears of it
+        conn.exec_driver_sql(
+            "INSERT INTO disruptions (site, scope, reason, offers, started_at) "
+            "VALUES ('', 'office', 'siak', '{\"ticket\": false, \"book\": true}', CURRENT_TIMESTAMP)"
+        )
+    loket.kept_seconds = 3600.0
+    assert issuing.issue(loket, KTP).ticket.number == "B-002"  # kept: not yet known here
+    loket.kept_seconds = 0  # ... the kept seconds have passed
+    with pytest.raises(ServiceUnavailable) as stopped:
+        issuing.issue(loket, KTP)
+    assert stopped.value.code == "disrupted"

@@ -84,13 +84,7 @@ def _enqueue(
     loket: Context, s: Session | Connection, event_type: str, data: dict[str, Any], key: str, order: str
 ) -> int:
     """One delivery per active subscription wanting `event_type`, in the caller's transaction; how many."""
-    subs = [
-        sub_id
-        for sub_id, wanted in s.execute(
-            select(WebhookSubscription.id, WebhookSubscription.events).where(WebhookSubscription.active.is_(True))
-        ).all()
-        if event_type in (wanted or [])
-    ]
+    subs = [sub_id for sub_id, wanted in _active_subscriptions(loket) if event_type in wanted]
     if not subs:
         return 0
     now = loket.clock.now()
@@ -116,6 +110,20 @@ def _enqueue(
     ]
     s.execute(insert(OutboxMessage), rows)
     return len(rows)
+
+
+def _active_subscriptions(loket: Context) -> tuple[tuple[int, frozenset[str]], ...]:
+    """(id, events wanted) of the active subscriptions, kept in the process (`Context.kept`): every ticket event
+    asks, and subscriptions change rarely (a change here applies at once, in another process within seconds)."""
+
+    def load() -> tuple[tuple[int, frozenset[str]], ...]:
+        with loket.store.read() as s:
+            rows = s.execute(
+                select(WebhookSubscription.id, WebhookSubscription.events).where(WebhookSubscription.active.is_(True))
+            ).all()
+        return tuple((sub_id, frozenset(wanted or ())) for sub_id, wanted in rows)
+
+    return loket.kept("webhook-subscriptions", WebhookSubscription, load)
 
 
 def _office(loket: Context) -> str:

@@ -125,12 +125,12 @@ def issue(
     is rare, so the ticket is written first and the key's unique index finds the retry (its
     transaction, number included, rolls back), instead of a read before every ticket.
     """
+    if stops_tickets(loket, service_code):  # a disruption, and the office gives no ticket meanwhile
+        raise ServiceUnavailable(
+            _("Layanan ini sedang gangguan; nomor antrean tidak diberikan sementara."), code="disrupted"
+        )
     try:
         with loket.store.transaction() as s:
-            if stops_tickets(s, service_code):  # a disruption, and the office gives no ticket meanwhile
-                raise ServiceUnavailable(
-                    _("Layanan ini sedang gangguan; nomor antrean tidak diberikan sementara."), code="disrupted"
-                )
             # A retry, or a concurrent try, with the same key fails at the insert, before the answer.
             view, events = new_ticket(
                 loket,
