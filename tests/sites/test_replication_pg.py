@@ -149,31 +149,26 @@ def test_a_cut_site_keeps_working_and_the_hub_gets_every_row_once_after_the_link
     apps = {}
     try:
         # The hub: per-site uniqueness, its rules published, the staff accounts made there.
-        hub_app = make_app(tmp_path / "hub", hub.url(), clock=clock, kiosk=None, SITE="hub", HUB=True)
-        apps["hub"] = hub_app
-        replication.init_hub(engines["hub"], "hub", "Dinas Dukcapil", clock.now())
+        hub_app = apps["hub"] = make_app(tmp_path / "hub", hub.url(), clock=clock, kiosk=None, SITE="hub", HUB=True)
+        assert "loket_rules" in cli(hub_app, "hub", "init", "--code", "hub")
         for username, full_name, roles in DEMO_USERS:
             create_user(hub_app.extensions["loket"].store, clock, username, full_name, DEMO_PASSWORD, roles)
 
-        # Each site: its ids in its range, its rows tagged, its rows published, the hub's rules subscribed.
-        hub_port = {"kec_a": from_a.port, "kec_b": hub.port}
-        site_port = {"kec_a": to_a.port, "kec_b": servers["kec_b"].port}
-        for code, number in SITES.items():
-            replication.init_site(engines[code], code, number, hub.conninfo(hub_port[code]))
-            replication.add_site(
-                engines["hub"],
-                code,
-                number,
-                code.upper(),
-                "kecamatan",
-                servers[code].conninfo(site_port[code]),
-                clock.now(),
-            )
+        # Site A was a single office before (its kiosk paired, in the audit log): it becomes site 1 by the commands,
+        # keeping those rows' ids and tagging them. Site B starts as a site, set up by the domain's functions.
+        a = apps["kec_a"] = make_app(tmp_path / "kec_a", servers["kec_a"].url(), clock=clock, SITE="kec_a")
+        cli(a, "site", "init", "kec_a", "--number", "1", "--hub-conninfo", hub.conninfo(from_a.port))
+        conninfo = servers["kec_a"].conninfo(to_a.port)
+        cli(hub_app, "site", "add", "kec_a", "--number", "1", "--name", "Kecamatan A", "--conninfo", conninfo)
+        replication.init_site(engines["kec_b"], "kec_b", 2, hub.conninfo())
+        add = replication.add_site
+        add(engines["hub"], "kec_b", 2, "Kecamatan B", "kecamatan", servers["kec_b"].conninfo(), clock.now())
+        for code in SITES:
             replication.wait_synced(engines[code], [replication.rules_subscription_name(code)], PATIENCE)
         replication.wait_synced(engines["hub"], [replication.subscription_name(c) for c in SITES], PATIENCE)
+        apps["kec_b"] = make_app(tmp_path / "kec_b", servers["kec_b"].url(), clock=clock, SITE="kec_b")
 
-        for code in SITES:
-            app = apps[code] = make_app(tmp_path / code, servers[code].url(), clock=clock, SITE=code)
+        for code, app in [("kec_a", a), ("kec_b", apps["kec_b"])]:
             store = app.extensions["loket"].store
             for name, number, roles in DEMO_COUNTERS:
                 create_counter(store, name, number, roles)
@@ -201,13 +196,15 @@ def test_a_cut_site_keeps_working_and_the_hub_gets_every_row_once_after_the_link
         for code in SITES:
             replication.wait_caught_up(engines[code], replication.subscription_name(code), PATIENCE)
         assert {s.code: s.state for s in replication.hub_status(engines["hub"])} == {"kec_a": "up", "kec_b": "up"}
+        assert "kec_a\tup" in cli(hub_app, "site", "status") and "kec_a\tup" in cli(a, "site", "status")
 
         # Every row of both sites at the hub exactly once (ids are keys: a duplicate could not be there twice).
         for table in TAGGED_TABLES:
             at_sites = {code: rows(engines[code], table) for code in SITES}
             for code, own in at_sites.items():
                 assert rows(engines["hub"], table, code) == own, (table, code)
-                assert {site_number_of(i) for i in own} <= {SITES[code]}, (table, code)
+                # Ids in the site's own range; A's rows from before it was a site keep theirs, in range 0.
+                assert {site_number_of(i) for i in own} <= {SITES[code], 0 if code == "kec_a" else SITES[code]}
             assert not set(at_sites["kec_a"]) & set(at_sites["kec_b"])
             at_hub = rows(engines["hub"], table)
             hub_own = rows(engines["hub"], table, "hub")
@@ -250,6 +247,13 @@ def test_a_cut_site_keeps_working_and_the_hub_gets_every_row_once_after_the_link
             app.extensions["loket"].store.dispose()
         for engine in engines.values():
             engine.dispose()
+
+
+def cli(app, *args: str) -> str:
+    """Run a `flask` command on `app`; its output (fails the test if the command does)."""
+    result = app.test_cli_runner().invoke(args=list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
 
 
 def _state(engine, code: str) -> str:
