@@ -152,6 +152,15 @@ def site_remove(code: str, keep_slot: bool) -> None:
     click.echo(_("Situs '%(code)s' dilepas dari hub; barisnya tetap ada.", code=code))
 
 
+@site_cli.command("resync")
+@click.argument("code")
+@with_appcontext
+def site_resync(code: str) -> None:
+    """At the hub: copy a site afresh after its slot was lost (a cut past max_slot_wal_keep_size)."""
+    _sites_step(replication.resync_site, code)
+    click.echo(_("Situs '%(code)s' disalin ulang dari awal.", code=code))
+
+
 def _describe(link: replication.LinkStatus) -> str:
     lag = "-" if link.lag_seconds is None else f"{link.lag_seconds:.1f} s"
     retained = (

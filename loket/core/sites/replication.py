@@ -237,11 +237,11 @@ def _subscribe_rules(engine: Engine, code: str, hub_conninfo: str, replace_rules
                 )
             # The rows come back from the hub with the same ids; meanwhile no foreign key is checked (as the apply
             # worker does it), so the tagged rows that name an officer keep their officer_id.
-            with conn.begin():
-                conn.execute(text("SET LOCAL session_replication_role = replica"))
+            with engine.begin() as tx:
+                tx.execute(text("SET LOCAL session_replication_role = replica"))
                 for table in HUB_TABLES:
                     where = f" WHERE {hub_settings_filter}" if table == "settings" else ""
-                    conn.execute(text(f"DELETE FROM {table}{where}"))
+                    tx.execute(text(f"DELETE FROM {table}{where}"))
         conn.execute(
             text(
                 f"CREATE SUBSCRIPTION {name} CONNECTION {_literal(hub_conninfo)} PUBLICATION {RULES_PUBLICATION}"
@@ -352,7 +352,6 @@ def add_site(engine: Engine, code: str, number: int, name: str, kind: str, conni
         )
     if not 1 <= number <= MAX_SITE - 1:
         raise ReplicationError(_("Nomor situs harus 1..%(max)s.", max=MAX_SITE - 1))
-    sub = subscription_name(code)
     with engine.begin() as conn:
         _require_logical(conn)
         taken = conn.execute(
@@ -370,6 +369,12 @@ def add_site(engine: Engine, code: str, number: int, name: str, kind: str, conni
                 ),
                 {"code": code, "number": number, "name": name, "kind": kind, "conninfo": conninfo, "now": now},
             )
+    add_site_subscription(engine, code, conninfo)
+
+
+def add_site_subscription(engine: Engine, code: str, conninfo: str) -> None:
+    """At the hub: the subscription to a registered site's publication, its slot at the site, the first copy."""
+    sub = subscription_name(code)
     with _autocommit(engine) as conn:
         if _exists(conn, "pg_subscription", "subname", sub):
             return
@@ -417,6 +422,25 @@ def remove_site(engine: Engine, code: str, *, keep_slot: bool = False) -> None:
                 conn.execute(text(f"ALTER SUBSCRIPTION {sub} SET (slot_name = NONE)"))
             conn.execute(text(f"DROP SUBSCRIPTION {sub}"))
         conn.execute(text("UPDATE sites SET active = false, conninfo = NULL WHERE code = :c"), {"c": code})
+
+
+def resync_site(engine: Engine, code: str) -> None:
+    """At the hub: copy a site afresh, after its slot was lost (a cut longer than its max_slot_wal_keep_size).
+
+    Drops the subscription (and the lost slot at the site), deletes the hub's copy of the site's rows, and subscribes
+    again with a full first copy. The site must be reachable; it lost nothing and need not stop."""
+    sub = subscription_name(code)
+    with _autocommit(engine) as conn:
+        conninfo = conn.scalar(text("SELECT conninfo FROM sites WHERE code = :c"), {"c": code})
+        if conninfo is None:
+            raise ReplicationError(_("Situs '%(code)s' tidak terdaftar.", code=code))
+        if _exists(conn, "pg_subscription", "subname", sub):
+            conn.execute(text(f"DROP SUBSCRIPTION {sub}"))  # and its slot at the site, lost or not
+    with engine.begin() as tx:
+        tx.execute(text("SET LOCAL session_replication_role = replica"))
+        for table in TAGGED_TABLES:
+            tx.execute(text(f"DELETE FROM {table} WHERE site = :c"), {"c": code})
+    add_site_subscription(engine, code, conninfo)
 
 
 # ---- status -----------------------------------------------------------------------------------------------------
