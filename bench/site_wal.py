@@ -56,7 +56,7 @@ def main() -> None:
         elapsed = time.monotonic() - began
         with engine.connect() as conn:
             used = conn.scalar(text("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), :s)"), {"s": start})
-            kept, status = replication.slot_retention(conn, replication.subscription_name("kec_w"))
+            kept, status, _behind = replication.slot_retention(conn, replication.subscription_name("kec_w"))
         print(
             f"{n} tickets served to hand-over (5 steps each, logins included): WAL {used / 2**20:.2f} MiB, "
             f"{used / n / 1024:.1f} KiB per ticket; the slot keeps {(kept or 0) / 2**20:.2f} MiB ({status}); "

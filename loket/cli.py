@@ -164,7 +164,9 @@ def site_resync(code: str) -> None:
 def _describe(link: replication.LinkStatus) -> str:
     lag = "-" if link.lag_seconds is None else f"{link.lag_seconds:.1f} s"
     retained = (
-        "" if link.retained_bytes is None else f"\tWAL {link.retained_bytes / 2**20:.1f} MiB ({link.slot_wal_status})"
+        ""
+        if link.retained_bytes is None
+        else f"\tWAL {link.retained_bytes / 2**20:.1f} MiB ({link.slot_wal_status}), {link.behind_bytes or 0} B behind"
     )
     return f"{link.code}\t{link.state}\t{lag}\t{link.received_lsn or '-'}{retained}"
 
@@ -174,7 +176,7 @@ def _describe(link: replication.LinkStatus) -> str:
 def site_status() -> None:
     """At the hub: every site's link state and lag. At a site: its link to the hub's rules and the WAL kept here."""
     if current_app.config["HUB"]:
-        links = _sites_step(replication.hub_status)
+        links = _sites_step(replication.hub_status, ask_sites=True)
         if not links:
             click.echo(_("Belum ada situs."))
         for link in links:

@@ -198,14 +198,20 @@ def test_a_cut_site_keeps_working_and_the_hub_gets_every_row_once_after_the_link
         with engines["kec_a"].connect() as conn:
             cut_ticket = conn.scalar(text("SELECT id FROM tickets WHERE number = :n"), {"n": during_cut["number"]})
         assert cut_ticket not in rows(engines["hub"], "tickets", "kec_a")
-        assert replication.site_status(engines["kec_a"], "kec_a").retained_bytes
+        at_a = replication.site_status(engines["kec_a"], "kec_a")
+        assert at_a.retained_bytes and at_a.behind_bytes and at_a.slot_wal_status == "reserved"
+        # The hub cannot ask A how much WAL it keeps for it; B answers.
+        kept = {s.code: s.retained_bytes for s in replication.hub_status(engines["hub"], ask_sites=True)}
+        assert kept["kec_a"] is None and kept["kec_b"] is not None
 
         # Restored: the hub catches up by itself, from the WAL A's slot kept.
         to_a.restore()
         from_a.restore()
         for code in SITES:
             replication.wait_caught_up(engines[code], replication.subscription_name(code), PATIENCE)
-        assert {s.code: s.state for s in replication.hub_status(engines["hub"])} == {"kec_a": "up", "kec_b": "up"}
+        links = replication.hub_status(engines["hub"], ask_sites=True)
+        assert {s.code: s.state for s in links} == {"kec_a": "up", "kec_b": "up"}
+        assert all(s.retained_bytes is not None and s.slot_wal_status == "reserved" for s in links)
         assert "kec_a\tup" in cli(hub_app, "site", "status") and "kec_a\tup" in cli(a, "site", "status")
 
         # Every row of both sites at the hub exactly once (ids are keys: a duplicate could not be there twice).
