@@ -13,12 +13,14 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import create_engine, text
 
+from loket.core import admin as ops
 from loket.core.accounts import create_counter, create_user
 from loket.core.clock import FrozenClock
 from loket.core.demo import DEMO_COUNTERS, DEMO_PASSWORD, DEMO_USERS
 from loket.core.migrate import upgrade
 from loket.core.reports import build_report
 from loket.core.reports.booking import booking_report
+from loket.core.roles import CommandLine
 from loket.core.sites import replication
 from loket.core.sites.ids import TAGGED_TABLES, site_number_of
 from loket.core.survey import ELEMENT_KEYS, survey_report
@@ -154,8 +156,10 @@ def test_a_cut_site_keeps_working_and_the_hub_gets_every_row_once_after_the_link
         # The hub: per-site uniqueness, its rules published, the staff accounts made there.
         hub_app = apps["hub"] = make_app(tmp_path / "hub", hub.url(), clock=clock, kiosk=None, SITE="hub", HUB=True)
         assert "loket_rules" in cli(hub_app, "hub", "init", "--code", "hub")
+        # By the admin's operation, which writes the audit log: the hub's own rows, in the range no site has.
         for username, full_name, roles in DEMO_USERS:
-            create_user(hub_app.extensions["loket"].store, clock, username, full_name, DEMO_PASSWORD, roles)
+            data = {"username": username, "full_name": full_name, "roles": list(roles), "password": DEMO_PASSWORD}
+            ops.create_staff(hub_app.extensions["loket"], CommandLine("test"), data)
 
         # Site A was a single office before (its kiosk paired, in the audit log): it becomes site 1 by the commands,
         # keeping those rows' ids and tagging them. Site B starts as a site, set up by the domain's functions.
@@ -224,7 +228,9 @@ def test_a_cut_site_keeps_working_and_the_hub_gets_every_row_once_after_the_link
             assert not set(at_sites["kec_a"]) & set(at_sites["kec_b"])
             at_hub = rows(engines["hub"], table)
             hub_own = rows(engines["hub"], table, "hub")
+            assert {site_number_of(i) for i in hub_own} <= {replication.HUB_ROWS_NUMBER}, table
             assert len(at_hub) == sum(map(len, at_sites.values())) + len(hub_own), table
+        assert len(rows(engines["hub"], "events", "hub")) == len(DEMO_USERS)
         assert len(rows(engines["kec_a"], "tickets")) == 5 and len(rows(engines["hub"], "survey_responses")) == 4
         # The residents' personal data stayed at the sites.
         with engines["hub"].connect() as conn:
