@@ -39,6 +39,7 @@ from werkzeug.routing import ValidationError as RoutingValidationError
 
 from loket.core.errors import InvalidInput, LoketError, validation_problems
 from loket.core.messages import LANGUAGE, Message, _
+from loket.core.sites.ids import LAST_ID
 from loket.extensions import socketio
 from loket.i18n import LANGUAGES
 
@@ -76,6 +77,13 @@ MAX_ID = 2**31 - 1
 #: A row id in a request body: a whole number from 1 to MAX_ID (else 400 `invalid`).
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
+#: The largest id of a row that crosses sites (a ticket, a counter, a disruption: BIGINT, each site numbering in its
+#: own range, `loket.core.sites.ids`); a site's first ticket is already past MAX_ID.
+MAX_SITE_ID = LAST_ID
+
+#: A tagged row's id in a request body: 1 to MAX_SITE_ID.
+SiteRowId = Annotated[int, Field(ge=1, le=MAX_SITE_ID)]
+
 
 class IdConverter(IntegerConverter):
     """`<int:...>` in every route: at most MAX_ID, so a larger id is simply an unknown address (404).
@@ -92,6 +100,13 @@ class IdConverter(IntegerConverter):
             return super().to_python(value)
         except RoutingValidationError:
             raise HttpNotFound() from None
+
+
+class SiteIdConverter(IdConverter):
+    """`<site_id:...>`: the id of a row that crosses sites (tickets, counters, disruptions), at most MAX_SITE_ID."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_SITE_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 class NamedPartsOnly(FormDataParser):
@@ -450,6 +465,7 @@ def init_app(app: Flask) -> None:
     app.request_class = Request
     # Before any room registers a route: `<int:...>` is bounded everywhere (see MAX_ID).
     app.url_map.converters["int"] = IdConverter
+    app.url_map.converters["site_id"] = SiteIdConverter
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.after_request(_security_headers)
     app.register_error_handler(LoketError, error_response)

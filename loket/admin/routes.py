@@ -341,7 +341,7 @@ def counter_create(actor: Actor):
     return jsonify(counter=counter), 201
 
 
-@bp.put("/api/admin/counters/<int:counter_id>")
+@bp.put("/api/admin/counters/<site_id:counter_id>")
 @api("Change a counter", body=CounterInput, answers={200: {"type": "object", "required": ["counter"]}}, errors=(409,))
 @staff_required(Role.ADMIN)
 def counter_update(actor: Actor, counter_id: int):

@@ -17,7 +17,7 @@ from loket.core.roles import ROLE_LABELS, Role
 from loket.core.states import PENDING_LABELS, PRIORITY_LABELS
 from loket.core.tickets import queue
 from loket.extensions import limiter
-from loket.http import BadRequest, Id, body, config_limit, parsed
+from loket.http import BadRequest, SiteRowId, body, config_limit, parsed
 from loket.openapi import LABEL, MAYBE_TEXT, TEXT, api, obj
 from loket.realtime import publish, staff_sockets
 from loket.services import loket
@@ -127,7 +127,7 @@ def counters():
 
 class Station(BaseModel):
     role: str = ""
-    counter_id: Id | None = None
+    counter_id: SiteRowId | None = None
 
 
 @bp.post("/api/session")

@@ -184,7 +184,7 @@ TICKET_BOOKING = obj(
 )
 
 
-@bp.get("/api/desk/ticket/<int:ticket_id>/booking")
+@bp.get("/api/desk/ticket/<site_id:ticket_id>/booking")
 @api(
     "The online booking a ticket was checked in with (null for any other ticket): its slot; "
     "the NIK given at booking for the front desk only",

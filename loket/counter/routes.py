@@ -23,7 +23,7 @@ from loket.core.tickets import contacts, flow, issuing, queue, unclaimed, views
 from loket.core.tickets.views import Outcome
 from loket.extensions import csrf, limiter
 from loket.hardware.scanner.decode import decode_image
-from loket.http import BadRequest, Id, NotLoggedIn, allows_camera, body_limit, config_limit, parsed, translate
+from loket.http import BadRequest, NotLoggedIn, SiteRowId, allows_camera, body_limit, config_limit, parsed, translate
 from loket.office import office_name
 from loket.openapi import BINARY, LABEL, MAYBE_TEXT, TEXT, api, obj
 from loket.printing import print_for_staff
@@ -177,7 +177,7 @@ def scan_frame(actor: Actor):
 
 class ScannerScan(BaseModel):
     code: str = Field("", description="The signed code read from a ticket's QR")
-    counter_id: Id | None = Field(None, description="The counter whose page loads the berkas")
+    counter_id: SiteRowId | None = Field(None, description="The counter whose page loads the berkas")
 
 
 @bp.post("/api/scanner/scan")
@@ -227,14 +227,14 @@ def unclaimed_tickets(actor: Actor):
     return jsonify(tickets=unclaimed.unclaimed(loket(), actor))
 
 
-@bp.get("/api/staff/tickets/<int:ticket_id>")
+@bp.get("/api/staff/tickets/<site_id:ticket_id>")
 @api("One berkas, as staff see it", answers={200: TICKET_ANSWER})
 @staff_required()
 def staff_ticket(actor: Actor, ticket_id: int):
     return jsonify(ticket=views.for_officer(views.get(loket(), ticket_id), actor.role))
 
 
-@bp.get("/api/staff/tickets/<int:ticket_id>/contact")
+@bp.get("/api/staff/tickets/<site_id:ticket_id>/contact")
 @api(
     "The resident's number (the front desk's in full, masked for other roles) and each message's delivery state",
     answers={200: {"type": "object", "required": ["phone", "email", "can_edit", "messages"]}},
@@ -282,7 +282,7 @@ class CallNumber(Note):
 
 
 class Transfer(BaseModel):
-    counter_id: Id | None = Field(None, description="To this counter")
+    counter_id: SiteRowId | None = Field(None, description="To this counter")
     service: str | None = Field(None, description="Or under this service (from reception)")
 
 
@@ -306,7 +306,7 @@ ACTIONS = {
 }
 
 
-@bp.post("/api/staff/tickets/<int:ticket_id>/<action>")
+@bp.post("/api/staff/tickets/<site_id:ticket_id>/<action>")
 @api(
     answers={200: TICKET_ANSWER},
     errors=(409,),

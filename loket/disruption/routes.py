@@ -109,7 +109,7 @@ def switch_on(actor: Actor):
     return jsonify(disruption=shown), 201
 
 
-@bp.post("/api/disruptions/<int:disruption_id>/end")
+@bp.post("/api/disruptions/<site_id:disruption_id>/end")
 @api("End a disruption", answers={200: {"type": "object"}}, errors=(404, 409))
 @staff_required(*ROLES, head_may_change=True)
 def switch_off(actor: Actor, disruption_id: int):

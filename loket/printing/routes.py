@@ -28,7 +28,7 @@ class Reprint(BaseModel):
 PRINTED = {200: {"type": "object", "required": ["print"]}}
 
 
-@bp.post("/api/staff/tickets/<int:ticket_id>/reprint")
+@bp.post("/api/staff/tickets/<site_id:ticket_id>/reprint")
 @api(body=Reprint, answers=PRINTED, errors=(502,))
 @staff_required()
 def reprint(actor: Actor, ticket_id: int):
@@ -36,7 +36,7 @@ def reprint(actor: Actor, ticket_id: int):
     return _print_for_staff(actor, ticket_id, "ticket", parsed(Reprint).kiosk or None)
 
 
-@bp.post("/api/staff/tickets/<int:ticket_id>/pickup-slip")
+@bp.post("/api/staff/tickets/<site_id:ticket_id>/pickup-slip")
 @api(body=Reprint, answers=PRINTED, errors=(409, 502))
 @staff_required()
 def pickup_slip(actor: Actor, ticket_id: int):
@@ -50,7 +50,7 @@ def pickup_slip(actor: Actor, ticket_id: int):
     return _print_for_staff(actor, ticket_id, "slip", kiosk)
 
 
-@bp.post("/api/staff/tickets/<int:ticket_id>/return-slip")
+@bp.post("/api/staff/tickets/<site_id:ticket_id>/return-slip")
 @api(body=Reprint, answers=PRINTED, errors=(409, 502))
 @staff_required()
 def return_slip(actor: Actor, ticket_id: int):

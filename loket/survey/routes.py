@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from loket.core.accounts import get_counter, list_counters
 from loket.core.survey import COMMENT_MAX, SurveyRefused, check_ticket, questionnaire, submit_response
 from loket.extensions import csrf, limiter
-from loket.http import MAX_ID, config_limit, parsed
+from loket.http import MAX_SITE_ID, config_limit, parsed
 from loket.office import office_name
 from loket.openapi import api
 from loket.services import loket
@@ -39,7 +39,7 @@ def survey_page():
     asked = (request.args.get("counter") or "").strip()
     if asked:
         number = int(asked) if asked.isascii() and asked.isdigit() else None  # "²" is a digit, but no number
-        counter = get_counter(loket().store, number) if number is not None and number <= MAX_ID else None
+        counter = get_counter(loket().store, number) if number is not None and number <= MAX_SITE_ID else None
         if counter is None:
             counter = next((c for c in list_counters(loket().store) if c.name.lower() == asked.lower()), None)
         counter_name = counter.name if counter else asked

@@ -33,6 +33,11 @@ def id_range(number: int) -> tuple[int, int]:
     return number * SITE_ID_RANGE + 1, (number + 1) * SITE_ID_RANGE
 
 
+#: The largest id any site gives (its last range's end, 10**15: under 2**53, exact in a browser's numbers). Routes and
+#: bodies naming a tagged row accept ids up to it (loket/http.py `SiteRowId`); the other tables' ids stay 32-bit.
+LAST_ID = (MAX_SITE + 1) * SITE_ID_RANGE
+
+
 def site_number_of(row_id: int) -> int:
     """The number of the site that made the row with this id."""
     return row_id // SITE_ID_RANGE

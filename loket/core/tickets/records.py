@@ -16,6 +16,7 @@ from loket.core.messages import _
 from loket.core.outbox import moments, webhooks
 from loket.core.qr import code_in, is_short
 from loket.core.roles import ROLE_LABELS, Actor, Role
+from loket.core.sites.ids import LAST_ID
 from loket.core.states import FINAL, QUEUED, TicketState
 from loket.core.store import Counter, Direct, EventRecord, StepVisit, Ticket, User
 
@@ -61,12 +62,12 @@ def ticket_by_code(loket: Context, s: Session, text: str) -> Ticket | None:
     if is_short(code):
 
         def lookup(ticket_id: int) -> tuple[Any, str] | None:
-            row = s.get(Ticket, ticket_id) if ticket_id <= 2**31 - 1 else None
+            row = s.get(Ticket, ticket_id) if ticket_id <= LAST_ID else None
             return (row.service_day, row.number) if row is not None else None
 
         return s.get(Ticket, loket.signer.verify_short(code, lookup).ticket_id)
     claimed = loket.signer.verify(code)
-    found = s.get(Ticket, claimed.ticket_id) if claimed.ticket_id <= 2**31 - 1 else None
+    found = s.get(Ticket, claimed.ticket_id) if claimed.ticket_id <= LAST_ID else None
     if found is None or found.number != claimed.number or found.service_day != claimed.day:
         return None
     return found
