@@ -29,7 +29,7 @@ from loket.core.store import Booking, BookingSlot, Setting, UTCDateTime
 
 from .challenge import Solved, refused
 from .codes import BookingSigner, looks_like_booking, new_short_code, normal_short_code
-from .config import BookingConfig, ServiceBooking, read_config
+from .config import BookingConfig, ServiceBooking, config_in_force
 
 BOOKED, CANCELLED, CHECKED_IN, NO_SHOW = "booked", "cancelled", "checked_in", "no_show"
 
@@ -69,7 +69,7 @@ def config(ctx: Context) -> BookingConfig:
 
     def load() -> BookingConfig:
         with ctx.store.read() as s:
-            return read_config(s)
+            return config_in_force(s, ctx.scope)
 
     return ctx.kept("booking-config", Setting, load)
 
