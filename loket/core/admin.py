@@ -86,6 +86,8 @@ AUDIT_KINDS = (
     "webhook.deleted",
     "disruption.started",
     "disruption.ended",
+    # the hub's override policy (sites/rules.py)
+    "sites.policy_changed",
 )
 
 
@@ -807,6 +809,39 @@ def update_settings(loket: Context, actor: Actor, changes: dict[str, Any]) -> li
             )
         )
     return [Event("settings.changed", {"changed": changed}, officer_id=user.id)]
+
+
+def settings_in_force(loket: Context) -> dict[str, Any]:
+    """The office settings in force here, read now (at a site: the hub's rules with its own values)."""
+    with loket.store.read() as s:
+        return office_in_force(s, loket.scope).model_dump(mode="json")
+
+
+def sites_meta(loket: Context) -> dict[str, Any]:
+    """What the admin pages show of the hub's rules: this server's scope, who sets which field of each ruled
+    setting, and the hub's override policy (sites/rules.py)."""
+    with loket.store.read() as s:
+        ruled = {key: rules.describe(s, loket.scope, key) for key in rules.RULED}
+        policy = rules.read_policy(s).dump()
+        ruled_by_hub = rules.ruled_by_hub(s, loket.scope)
+    return {
+        "scope": loket.scope.value,
+        "site": loket.site,
+        "ruled_by_hub": ruled_by_hub,
+        "rules": ruled,
+        "policy": policy,
+        "fields": {key: list(r.fields) for key, r in rules.RULED.items()},
+        "always_local": {key: list(r.always_local) for key, r in rules.RULED.items()},
+    }
+
+
+def update_policy(loket: Context, actor: Actor, data: dict[str, Any]) -> list[Event]:
+    """At the hub: which fields the sites may set themselves; audited (``sites.policy_changed``)."""
+    with loket.store.transaction() as s:
+        user = _admin(s, actor)
+        before = rules.write_policy(s, loket.scope, data, loket.clock.now(), user.id)
+        after = rules.read_policy(s).dump()
+        return [_audit(s, loket, user, "sites.policy_changed", "policy", before, after)]
 
 
 # ---- the audit log -------------------------------------------------------------
