@@ -279,6 +279,25 @@ def test_settings_arriving_by_replication_apply_within_the_kept_time(site, repli
     assert site.settings.running_text == "kedua"
 
 
+def test_booking_rules_arriving_by_replication_apply_within_the_kept_time(site, replication, monotonic):
+    from loket.core.booking import operations as booking
+
+    replication.setting("hub.booking", BookingConfig(enabled=False).model_dump(mode="json"))
+    assert not booking.config(site).enabled
+    replication.setting("hub.booking", BookingConfig(enabled=True).model_dump(mode="json"))
+    monotonic.now += site.kept_seconds / 2
+    assert not booking.config(site).enabled
+    monotonic.now += site.kept_seconds
+    assert booking.config(site).enabled
+
+
+def test_a_site_seeds_no_demo_accounts(site):
+    from loket.core.demo import NOT_SEEDED, ensure_demo
+
+    assert list(ensure_demo(site)) == [NOT_SEEDED]
+    assert ops.list_users(site) == []
+
+
 def test_sops_arriving_by_replication_apply_within_the_catalog_check(site, catalog, replication, monotonic):
     kia = catalog.get("penerbitan-kia")
     assert site.catalog.get("penerbitan-kia").target_minutes == kia.target_minutes
