@@ -186,6 +186,10 @@ def test_a_site_value_the_hub_made_invalid_gives_way_and_a_newer_hub_s_fields_ar
     replication.setting("site.office", {"call_repeat": 7, "running_text": "lokasi"})
     assert site.settings.call_repeat == 1  # 7 is not a valid value: the hub's
     assert site.settings.running_text == "lokasi"
+    # a hub field this version cannot read (a newer value) is left out alone: the rest of the hub's rules hold
+    replication.setting("hub.office", {**hub_office(services={KTP: {"quota": 40}}), "voice_reading": "ejaan-baru"})
+    site.kept_seconds = 0
+    assert site.settings.rule(KTP).quota == 40 and site.settings.voice_reading is None
 
 
 def test_a_site_s_admin_sets_what_the_hub_allows_and_nothing_else(site, admin, replication):
@@ -203,6 +207,15 @@ def test_a_site_s_admin_sets_what_the_hub_allows_and_nothing_else(site, admin, r
     assert [p["field"] for p in refused.value.problems] == ["services"]
     assert "kantor pusat (hub)" in refused.value.problems[0]["message"]
     assert site.settings.rule(KTP).quota == 40 and site.settings.running_text == "lokasi"  # nothing saved
+
+    # a field the hub stops allowing keeps the site's value aside, unused, through the site's next saves
+    replication.setting("hub.policy", {"office": ["running_text"]})
+    site.kept_seconds = 0
+    assert site.settings.hours is None
+    ops.update_settings(site, admin, {"running_text": "lokasi"})
+    assert stored(site, "site.office")["hours"] == NINE_TO_TWELVE
+    replication.setting("hub.policy", {"office": ["running_text", "hours"]})
+    assert site.settings.hours is not None
 
     # the hub's value again: the site follows the hub from now on
     ops.update_settings(site, admin, {"running_text": "hub"})

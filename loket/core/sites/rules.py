@@ -178,20 +178,25 @@ def _known(model: type[BaseModel], value: dict[str, Any]) -> dict[str, Any]:
 def merged(ruled: Ruled, hub: dict[str, Any], own: dict[str, Any], allowed: frozenset[str]) -> BaseModel:
     """The hub's rules with the site's values for the allowed fields. A site value that no longer validates (a hub
     change made it wrong) is dropped, field by field, rather than stopping the site."""
-    base = _known(ruled.model, hub)
+    values = _known(ruled.model, hub)
     try:
-        ruled.model.model_validate(base)
-    except ValidationError:  # a hub row this version cannot read: the defaults, never a site that stops
-        base = ruled.model().model_dump(mode="json")
-    values = dict(base)
-    for name in sorted(allowed & set(own)):
-        trial = {**values, name: own[name]}
+        ruled.model.model_validate(values)
+    except ValidationError:  # a field this version cannot read: without it (its default), never a site that stops
+        values = _valid_fields(ruled, {}, values)
+    return ruled.model.model_validate(_valid_fields(ruled, values, {k: own[k] for k in sorted(allowed & set(own))}))
+
+
+def _valid_fields(ruled: Ruled, values: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """`values` with each field of `extra` that keeps the whole valid, one at a time."""
+    values = dict(values)
+    for name, value in extra.items():
+        trial = {**values, name: value}
         try:
             ruled.model.model_validate(trial)
         except ValidationError:
             continue
         values = trial
-    return ruled.model.model_validate(values)
+    return values
 
 
 def in_force(s: Session, scope: Scope, key: str) -> BaseModel:
@@ -290,7 +295,7 @@ def write(
     if refused:
         raise hub_owned_refusal(refused)
     hub = merged(ruled, _row(s, ruled.hub_key) or {}, {}, frozenset()).model_dump(mode="json")
-    own = {k: v for k, v in (_row(s, ruled.site_key) or {}).items() if k in allowed}
+    own = _row(s, ruled.site_key) or {}  # a field the hub no longer allows stays, unused, until it allows it again
     for name in allowed:
         if after[name] != before.get(name):
             own[name] = after[name]
