@@ -105,3 +105,25 @@ def test_the_hub_s_admin_sets_what_sites_may_change_and_a_site_may_not(hub_app, 
     site_admin = staff_of(site_app)("admin", "admin")
     r = put(site_admin, "/api/admin/sites/policy", {"office": ["services"]})
     assert r.status_code == 403
+
+
+def test_the_pages_hear_when_the_hub_s_rules_arrive(site_app):
+    from loket.app import socketio
+
+    watcher = site_app.extensions["hub_rules_watcher"]
+    display = socketio.test_client(site_app, auth={"channel": "display"})
+    try:
+        assert watcher.check() is False  # the first look: nothing to compare with
+        display.get_received()
+        assert watcher.check() is False
+        hub_rows(site_app, running_text="dari hub")
+        assert watcher.check() is True
+        received = [m for m in display.get_received() if m["name"] == "settings.changed"]
+        assert received and received[0]["args"][0] == {"changed": ["hub"]}
+        assert watcher.check() is False
+    finally:
+        display.disconnect()
+
+
+def test_a_single_office_and_the_hub_watch_nothing(app, hub_app):
+    assert "hub_rules_watcher" not in app.extensions and "hub_rules_watcher" not in hub_app.extensions

@@ -222,6 +222,14 @@ def office_in_force(s: Session, scope: Scope) -> OfficeSettings:
     return value
 
 
+def rules_version(s: Session) -> tuple[tuple[str, str], ...]:
+    """What moves whenever a hub's row of settings changes (its SOPs move `hub.catalog`): each row's key and time."""
+    rows = s.execute(
+        select(Setting.key, Setting.updated_at).where(Setting.key.like(HUB_PREFIX + "%")).order_by(Setting.key)
+    )
+    return tuple((key, at.isoformat() if at else "") for key, at in rows)
+
+
 def ruled_by_hub(s: Session, scope: Scope) -> bool:
     """Whether this server takes its rules from a hub now: a site whose first sync has come."""
     return scope is Scope.SITE and hub_rules_present(s)
