@@ -476,3 +476,37 @@ def test_tickets_issued_under_a_quota_the_hub_lowered_are_still_served(site, rep
         flow.start(site, actor, ticket.id)
         flow.advance(site, actor, ticket.id)
     assert called == issued
+
+
+def test_the_publication_of_the_rules_is_valid_postgresql_and_the_hub_still_writes_its_settings(pg_store_url, clock):
+    """On PostgreSQL 15 a row filter must use only replica-identity columns, or UPDATE and DELETE of the table fail
+    once it is published: the key is the primary key, so the hub's settings stay writable."""
+    from loket.core.settings import write_settings
+    from tests.fixtures.database import _empty_every_table
+
+    store = Store(pg_store_url)
+    _empty_every_table(store.engine)
+    try:
+        with store.engine.begin() as conn:
+            conn.execute(text("DROP PUBLICATION IF EXISTS loket_rules_test"))
+            conn.execute(text(rules.rules_publication_sql("loket_rules_test")))
+        with store.engine.begin() as conn:
+            published = dict(
+                conn.execute(
+                    text("SELECT tablename, rowfilter FROM pg_publication_tables WHERE pubname = 'loket_rules_test'")
+                ).all()
+            )
+        assert set(published) == set(rules.HUB_TABLES)
+        assert "hub." in published["settings"] and published["users"] is None
+        with store.transaction() as s:
+            write_settings(s, OfficeSettings(running_text="a"), clock.now(), None)
+            rules.publish_rules(s, clock.now())
+        with store.transaction() as s:  # UPDATEs of published rows and of others
+            write_settings(s, OfficeSettings(running_text="b"), clock.now(), None)
+            rules.write(s, rules.Scope.HUB, "office", {"running_text": "c"}, clock.now(), None)
+        with store.transaction() as s:
+            s.execute(delete(Setting).where(Setting.key.in_(["hub.policy", "office"])))
+    finally:
+        with store.engine.begin() as conn:
+            conn.execute(text("DROP PUBLICATION IF EXISTS loket_rules_test"))
+        store.dispose()

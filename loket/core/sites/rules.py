@@ -49,6 +49,14 @@ HUB_TABLES = ("sop_documents", "users", "sites", "settings")
 #: (the replica identity), as PostgreSQL 15 wants of a filter on a table that is updated and deleted.
 hub_settings_filter = "key LIKE 'hub.%'"
 
+
+
+def rules_publication_sql(name: str = "loket_rules") -> str:
+    """The hub's publication of its rules (PostgreSQL 15: a row filter on settings)."""
+    tables = ", ".join(f"{t} WHERE ({hub_settings_filter})" if t == "settings" else t for t in HUB_TABLES)
+    return f"CREATE PUBLICATION {name} FOR TABLE {tables}"
+
+
 #: What a site shows next to a field (or a page) the hub rules.
 SET_BY_HUB = _("Diatur oleh kantor pusat (hub)")
 
