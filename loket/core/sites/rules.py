@@ -50,7 +50,6 @@ HUB_TABLES = ("sop_documents", "users", "sites", "settings")
 hub_settings_filter = "key LIKE 'hub.%'"
 
 
-
 def rules_publication_sql(name: str = "loket_rules") -> str:
     """The hub's publication of its rules (PostgreSQL 15: a row filter on settings)."""
     tables = ", ".join(f"{t} WHERE ({hub_settings_filter})" if t == "settings" else t for t in HUB_TABLES)
