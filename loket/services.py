@@ -32,6 +32,8 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
         OfficeDefaults.from_config(app.config),
     )
     app.extensions["loket"].public_base = lambda: _public_base(app)
+    app.extensions["loket"].site = app.config.get("SITE", "")
+    app.extensions["loket"].hub = bool(app.config.get("HUB"))
 
 
 def _public_base(app: Flask) -> str:

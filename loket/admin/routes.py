@@ -24,7 +24,7 @@ from loket.core.booking.config import BookingConfig
 from loket.core.demo import demo_password_accounts
 from loket.core.messages import _
 from loket.core.roles import Actor, Role
-from loket.core.settings import WEEKDAYS, OfficeSettings, office_settings
+from loket.core.settings import WEEKDAYS, OfficeSettings
 from loket.http import BadRequest, body, body_limit, parsed
 from loket.office import office_name
 from loket.openapi import BINARY, api
@@ -115,7 +115,7 @@ def audit():
 @api("The office settings")
 @staff_required(Role.ADMIN)
 def settings_json(actor: Actor):
-    return jsonify(office_settings(loket().store).model_dump(mode="json"))
+    return jsonify(ops.settings_in_force(loket()))
 
 
 class MessagePreview(BaseModel):
@@ -162,7 +162,7 @@ def messages_catalog(actor: Actor):
 def settings_update(actor: Actor):
     """Change office settings: hours, service closures and quotas, blanko stock, texts."""
     publish(ops.update_settings(loket(), actor, body()))
-    return jsonify(office_settings(loket().store).model_dump(mode="json"))
+    return jsonify(ops.settings_in_force(loket()))
 
 
 @bp.get("/api/admin/booking")
@@ -187,7 +187,26 @@ def booking_update(actor: Actor):
 def meta(actor: Actor):
     defaults = asdict(loket().defaults)  # what an empty office setting falls back to (the environment)
     defaults.pop("office_name")  # the settings page shows the office's name itself, not a placeholder
-    return jsonify({**ops.meta(loket()), "defaults": defaults})
+    return jsonify({**ops.meta(loket()), "defaults": defaults, "sites": ops.sites_meta(loket())})
+
+
+@bp.get("/api/admin/sites/policy")
+@api("Which fields of the hub's rules each site may set itself (issue 16)")
+@staff_required(Role.ADMIN)
+def sites_policy(actor: Actor):
+    return jsonify(ops.sites_meta(loket()))
+
+
+@bp.put("/api/admin/sites/policy")
+@api(
+    "At the hub: which fields each site may set itself, per ruled setting ({office: [...], booking: [...]})",
+    body={"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    errors=(403,),
+)
+@staff_required(Role.ADMIN)
+def sites_policy_update(actor: Actor):
+    publish(ops.update_policy(loket(), actor, body()))
+    return jsonify(ops.sites_meta(loket()))
 
 
 @bp.get("/api/admin/warnings")

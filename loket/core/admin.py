@@ -44,7 +44,9 @@ from .errors import validation_problems as validation_problems  # imported from 
 from .events import Event
 from .outbox.moments import purge_addresses
 from .roles import ROLE_LABELS, STEP_ROLES, Actor, CommandLine, Role
-from .settings import OfficeSettings, effective, read_settings, write_settings
+from .settings import OfficeSettings, effective
+from .sites import rules
+from .sites.rules import office_in_force
 from .sop_documents import (
     MAX_YAML_BYTES,
     bump_catalog_version,
@@ -84,6 +86,8 @@ AUDIT_KINDS = (
     "webhook.deleted",
     "disruption.started",
     "disruption.ended",
+    # the hub's override policy (sites/rules.py)
+    "sites.policy_changed",
 )
 
 
@@ -286,6 +290,7 @@ def _write_sops(
     loket: Context, actor: Actor, items: list[tuple[Sop, str]], names: dict[str, str] | None = None
 ) -> list[Event]:
     """Save SOPs checked against the whole catalog; `names` (code -> file) prefixes an import's problems."""
+    rules.refuse_sops_at_site(loket.scope)
     with loket.store.transaction() as s:
         user = _admin(s, actor)
         current, _docs = overlay(loket.shipped, read_documents(s))
@@ -312,14 +317,18 @@ def _write_sops(
             before = old.model_dump(mode="json", exclude_none=True) if old else None
             after = sop.model_dump(mode="json", exclude_none=True)
             audit.append(_audit(s, loket, user, kind, f"{sop.prefix} {sop.name.id}", before, after, code=sop.code))
-        bump_catalog_version(s, loket.clock.now(), user.id)
+        bump_catalog_version(s, loket.clock.now(), user.id, hub=loket.scope is rules.Scope.HUB)
         documents = read_documents(s)
     loket.install_catalog(overlay(loket.shipped, documents)[0])
     return [*audit, Event("catalog.changed", {"changed": ["catalog"], "codes": [sop.code for sop, _text in items]})]
 
 
 def delete_sop(loket: Context, actor: Actor, code: str) -> tuple[dict[str, Any], list[Event]]:
-    """Revert an edited SOP to its shipped file, or remove an office-added SOP that was never used."""
+    """Revert an edited SOP to its shipped file, or remove an office-added SOP that was never used.
+
+    The hub removes none: a site cut off may have issued tickets or bookings for it that the hub cannot see yet
+    (it marks it as a draft instead: no new tickets, and what the sites issued stays servable)."""
+    rules.refuse_sops_at_site(loket.scope)
     with loket.store.transaction() as s:
         user = _admin(s, actor)
         doc = s.get(SopDocument, code)
@@ -329,6 +338,13 @@ def delete_sop(loket: Context, actor: Actor, code: str) -> tuple[dict[str, Any],
             raise NotFound(_("Layanan tidak ada."))
         current = loket.catalog.get(code)
         shipped = loket.shipped.get(code)
+        if shipped is None and loket.scope is rules.Scope.HUB:
+            raise Conflict(
+                _(
+                    "Kantor pusat (hub) tidak menghapus layanan: lokasi yang terputus mungkin sudah memberi tiket "
+                    "atau pemesanan untuknya. Tandai sebagai draf agar tidak tampil di kiosk."
+                )
+            )
         if shipped is None and s.scalar(select(func.count()).select_from(Ticket).where(Ticket.service_code == code)):
             raise Conflict(_("Layanan ini sudah punya tiket; tandai sebagai draf agar tidak tampil di kiosk."))
         if shipped is not None:
@@ -346,7 +362,7 @@ def delete_sop(loket: Context, actor: Actor, code: str) -> tuple[dict[str, Any],
         after = shipped.model_dump(mode="json", exclude_none=True) if shipped else None
         kind = "sop.reverted" if shipped else "sop.deleted"
         event = _audit(s, loket, user, kind, current.name.id if current else code, before, after, code=code)
-        bump_catalog_version(s, loket.clock.now(), user.id)
+        bump_catalog_version(s, loket.clock.now(), user.id, hub=loket.scope is rules.Scope.HUB)
         s.flush()
         documents = read_documents(s)
     loket.install_catalog(overlay(loket.shipped, documents)[0])
@@ -437,7 +453,9 @@ def list_users(loket: Context) -> list[dict[str, Any]]:
 def create_staff(
     loket: Context, actor: Actor | CommandLine, data: dict[str, Any]
 ) -> tuple[dict[str, Any], list[Event]]:
-    """Create a staff account (NewStaff) with a hashed password; the username must be free."""
+    """Create a staff account (NewStaff) with a hashed password; the username must be free. Not at a site: its
+    accounts come from the hub (sites/rules.py)."""
+    rules.refuse_accounts_at_site(loket.scope)
     clean, problems = check(NewStaff, data)
     username = str(data.get("username") or "").strip().lower()
     with loket.store.transaction() as s:
@@ -463,7 +481,9 @@ def create_staff(
 def update_staff(
     loket: Context, actor: Actor, user_id: int, data: dict[str, Any]
 ) -> tuple[dict[str, Any], list[Event]]:
-    """Change a staff account's name, roles or active flag (StaffChanges); an admin cannot lock out themself."""
+    """Change a staff account's name, roles or active flag (StaffChanges); an admin cannot lock out themself.
+    Not at a site (the hub's)."""
+    rules.refuse_accounts_at_site(loket.scope)
     clean, problems = check(StaffChanges, {k: v for k, v in data.items() if k in StaffChanges.model_fields})
     with loket.store.transaction() as s:
         admin = _admin(s, actor)
@@ -496,7 +516,9 @@ def update_staff(
 
 
 def reset_password(loket: Context, actor: Actor | CommandLine, user_id: int, password: str) -> list[Event]:
-    """Set a new password (NewPassword) for a staff account; the password never reaches the log."""
+    """Set a new password (NewPassword) for a staff account; the password never reaches the log. Not at a site
+    (the hub's)."""
+    rules.refuse_accounts_at_site(loket.scope)
     clean, problems = check(NewPassword, {"password": password})
     if clean is None:
         raise InvalidInput(problems)
@@ -740,7 +762,7 @@ def purge_personal_data(
         loket.defaults if default_days is None else replace(loket.defaults, personal_data_retention_days=default_days)
     )
     with loket.store.read() as s:
-        days = effective(read_settings(s), defaults).personal_data_retention_days
+        days = effective(office_in_force(s, loket.scope), defaults).personal_data_retention_days
     purged = purge_applicants(loket, days)
     purged += purge_bookings(loket, days)  # online bookings' NIK and phone, under the same rule
     with loket.store.transaction() as s:
@@ -772,13 +794,11 @@ def update_settings(loket: Context, actor: Actor, changes: dict[str, Any]) -> li
         user, _counter = acting(s, actor)
         if actor.role is not Role.ADMIN:
             raise NotAllowed(_("Hanya admin yang dapat mengubah pengaturan."))
-        current = read_settings(s)
-        merged = OfficeSettings.model_validate({**current.model_dump(mode="json"), **changes})
+        before, after, merged = rules.write(s, loket.scope, "office", changes, loket.clock.now(), user.id)
+        assert isinstance(merged, OfficeSettings)
         unknown = set(merged.services) - {sop.code for sop in loket.catalog}
         if unknown:
             raise NotFound(_("Layanan tidak dikenal."))
-        before = write_settings(s, merged, loket.clock.now(), user.id)
-        after = merged.model_dump(mode="json")
         changed = sorted(k for k in after if after[k] != before.get(k))
         s.add(
             EventRecord(
@@ -789,6 +809,39 @@ def update_settings(loket: Context, actor: Actor, changes: dict[str, Any]) -> li
             )
         )
     return [Event("settings.changed", {"changed": changed}, officer_id=user.id)]
+
+
+def settings_in_force(loket: Context) -> dict[str, Any]:
+    """The office settings in force here, read now (at a site: the hub's rules with its own values)."""
+    with loket.store.read() as s:
+        return office_in_force(s, loket.scope).model_dump(mode="json")
+
+
+def sites_meta(loket: Context) -> dict[str, Any]:
+    """What the admin pages show of the hub's rules: this server's scope, who sets which field of each ruled
+    setting, and the hub's override policy (sites/rules.py)."""
+    with loket.store.read() as s:
+        ruled = {key: rules.describe(s, loket.scope, key) for key in rules.RULED}
+        policy = rules.read_policy(s).dump()
+        ruled_by_hub = rules.ruled_by_hub(s, loket.scope)
+    return {
+        "scope": loket.scope.value,
+        "site": loket.site,
+        "ruled_by_hub": ruled_by_hub,
+        "rules": ruled,
+        "policy": policy,
+        "fields": {key: list(r.fields) for key, r in rules.RULED.items()},
+        "always_local": {key: list(r.always_local) for key, r in rules.RULED.items()},
+    }
+
+
+def update_policy(loket: Context, actor: Actor, data: dict[str, Any]) -> list[Event]:
+    """At the hub: which fields the sites may set themselves; audited (``sites.policy_changed``)."""
+    with loket.store.transaction() as s:
+        user = _admin(s, actor)
+        before = rules.write_policy(s, loket.scope, data, loket.clock.now(), user.id)
+        after = rules.read_policy(s).dump()
+        return [_audit(s, loket, user, "sites.policy_changed", "policy", before, after)]
 
 
 # ---- the audit log -------------------------------------------------------------

@@ -12,7 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from .catalog import Catalog, load_catalog
 from .clock import Clock
 from .qr import CodeSigner
-from .settings import EffectiveSettings, OfficeDefaults, OfficeSettings, effective, office_settings
+from .settings import EffectiveSettings, OfficeDefaults, OfficeSettings, effective
+from .sites.rules import Scope, office_in_force, scope_of
 from .sop_documents import catalog_version, overlay, read_documents
 from .store import Base, Setting, Store, changes_of
 
@@ -67,6 +68,15 @@ class Context:
         #: The base of status links in messages to residents (no trailing /): the web side sets it
         #: (loket/public_url.py); the domain never asks Flask.
         self.public_base: Callable[[], str] = lambda: ""
+        #: This server's site code (LOKET_SITE; '' for a single office or the hub) and whether it is the hub
+        #: (LOKET_HUB): a site takes its rules from the hub once they reached it (sites/rules.py).
+        self.site = ""
+        self.hub = False
+
+    @property
+    def scope(self) -> Scope:
+        """A single office, the hub, or a site (sites/rules.py)."""
+        return scope_of(self.site, self.hub)
 
     def kept(self, key: Hashable, model: type[Base], load: Callable[[], T], *, keep_none: bool = True) -> T:
         """`load()`'s value, kept for `kept_seconds` unless this process commits a change to `model`'s rows."""
@@ -83,14 +93,16 @@ class Context:
 
     def _settings_now(self) -> tuple[OfficeSettings, EffectiveSettings]:
         def load() -> tuple[OfficeSettings, EffectiveSettings]:
-            stored = office_settings(self.store)
+            with self.store.read() as s:
+                stored = office_in_force(s, self.scope)
             return stored, effective(stored, self.defaults)
 
         return self.kept("office-settings", Setting, load)
 
     @property
     def settings(self) -> OfficeSettings:
-        """The settings as the office stored them (None where it set nothing); do not change the object."""
+        """The settings as the office stored them (None where it set nothing; at a site: the hub's rules with the
+        site's own values, sites/rules.py); do not change the object."""
         return self._settings_now()[0]
 
     @property

@@ -17,6 +17,7 @@ from . import admin
 from .accounts import create_counter, create_user, password_matches
 from .context import Context
 from .roles import CommandLine, Role
+from .sites.rules import Scope
 from .store import Counter, EventRecord, User
 
 DEMO_PASSWORD = "loket123"
@@ -63,7 +64,7 @@ def ensure_demo(loket: Context) -> Iterator[str]:
         seeded = s.scalar(select(exists().where(EventRecord.kind == DEMO_CREATED)))
         has_accounts = s.scalar(select(exists().where(User.id.is_not(None))))
         counters = set(s.scalars(select(Counter.name)))
-    if seeded or has_accounts:
+    if seeded or has_accounts or loket.scope is Scope.SITE:  # a site's accounts are the hub's (sites/rules.py)
         yield NOT_SEEDED
         return
     made_counters, made_users = [], []

@@ -161,18 +161,28 @@ def prefix_problems(catalog: Catalog, sop: Sop) -> list[dict[str, str]]:
     return []
 
 
-def catalog_version(s: Session) -> int:
-    """The version of the office's SOP documents; it moves on every change."""
-    row = s.get(Setting, CATALOG_VERSION_KEY)
+#: The hub's version of its SOP documents (issue 16): replicated to the sites with the documents, in the same
+#: transaction, so a site's processes see the hub's change as they see another process's (sites/rules.py).
+HUB_CATALOG_VERSION_KEY = "hub.catalog"
+
+
+def _version(s: Session, key: str) -> int:
+    row = s.get(Setting, key)
     return int(row.value.get("version", 0)) if row else 0
 
 
-def bump_catalog_version(s: Session, at: datetime, user_id: int | None) -> int:
-    """Move the version on, so every process re-reads the documents."""
-    row = s.get(Setting, CATALOG_VERSION_KEY)
-    version = catalog_version(s) + 1
+def catalog_version(s: Session) -> int:
+    """The version of the office's SOP documents; it moves on every change (here, or at the hub: the sum of both)."""
+    return _version(s, CATALOG_VERSION_KEY) + _version(s, HUB_CATALOG_VERSION_KEY)
+
+
+def bump_catalog_version(s: Session, at: datetime, user_id: int | None, *, hub: bool = False) -> int:
+    """Move the version on, so every process re-reads the documents (`hub`: the hub's, which reaches its sites)."""
+    key = HUB_CATALOG_VERSION_KEY if hub else CATALOG_VERSION_KEY
+    row = s.get(Setting, key)
+    version = _version(s, key) + 1
     if row is None:
-        s.add(Setting(key=CATALOG_VERSION_KEY, value={"version": version}, updated_at=at, updated_by=user_id))
+        s.add(Setting(key=key, value={"version": version}, updated_at=at, updated_by=user_id))
     else:
         row.value = {"version": version}
         row.updated_at = at

@@ -14,7 +14,7 @@ A staff connection lasts no longer than its log-in (staff_sockets.py).
 
 from flask import Flask
 
-from . import handlers
+from . import handlers, hub_rules
 from .publish import DISPLAY_ROOM, STAFF_ROOM, counter_room, kiosk_room, publish, to_counter, to_kiosk
 from .staff_sockets import staff_sockets
 
@@ -34,3 +34,4 @@ __all__ = [
 def init_app(app: Flask) -> None:
     """Attach the connect handlers to the app's Socket.IO server (set up by loket.extensions first)."""
     handlers.register()
+    hub_rules.init_app(app)

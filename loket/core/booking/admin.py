@@ -12,9 +12,10 @@ from loket.core.events import Event
 from loket.core.messages import _
 from loket.core.roles import Actor, Role
 from loket.core.settings import WEEKDAYS
+from loket.core.sites.rules import describe, write
 from loket.core.store import EventRecord
 
-from .config import BookingConfig, ServiceBooking, read_config, write_config
+from .config import BookingConfig, ServiceBooking, config_in_force
 
 AUDIT_KIND = "booking.config_changed"
 
@@ -36,11 +37,13 @@ def current_config(ctx: Context) -> dict[str, Any]:
     """The stored rules, the seats per weekday they give, and the rules a service gets when first listed
     (for the admin page)."""
     with ctx.store.read() as s:
-        stored = read_config(s)
+        stored = config_in_force(s, ctx.scope)
+        rules = describe(s, ctx.scope, "booking")
     return {
         "config": stored.model_dump(mode="json"),
         "seats": seats_per_weekday(stored),
         "service_defaults": ServiceBooking().model_dump(mode="json"),
+        "rules": rules,
     }
 
 
@@ -50,13 +53,11 @@ def update_config(ctx: Context, actor: Actor, changes: dict[str, Any]) -> list[E
         user, _counter = acting(s, actor)
         if actor.role is not Role.ADMIN:
             raise NotAllowed(_("Hanya admin yang dapat mengubah pengaturan."))
-        current = read_config(s)
-        merged = BookingConfig.model_validate({**current.model_dump(mode="json"), **changes})
+        before, after, merged = write(s, ctx.scope, "booking", changes, ctx.clock.now(), user.id)
+        assert isinstance(merged, BookingConfig)
         unknown = set(merged.services) - {sop.code for sop in ctx.catalog}
         if unknown:
             raise NotFound(_("Layanan tidak dikenal."))
-        before = write_config(s, merged, ctx.clock.now(), user.id)
-        after = merged.model_dump(mode="json")
         changed = sorted(k for k in after if after[k] != before.get(k))
         s.add(
             EventRecord(

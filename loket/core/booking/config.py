@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from loket.core.messages import _
 from loket.core.settings import WEEKDAYS, Hours
+from loket.core.sites.rules import Ruled, Scope, in_force, register
 from loket.core.store import Setting
 
 KEY = "booking"
@@ -192,3 +193,14 @@ def write_config(s: Session, config: BookingConfig, at: datetime, user_id: int |
         row.updated_at = at
         row.updated_by = user_id
     return before
+
+
+# The hub decides whether residents book online and its limits; each site its own slots and seats (sites/rules.py).
+register(Ruled("booking", BookingConfig, overridable=("services",)))
+
+
+def config_in_force(s: Session, scope: Scope) -> BookingConfig:
+    """The booking rules in force here: the office's, or at a site the hub's with its own (sites/rules.py)."""
+    value = in_force(s, scope, "booking")
+    assert isinstance(value, BookingConfig)
+    return value

@@ -29,7 +29,8 @@ from loket.core.store import Booking, BookingSlot, Setting, UTCDateTime
 
 from .challenge import Solved, refused
 from .codes import BookingSigner, looks_like_booking, new_short_code, normal_short_code
-from .config import BookingConfig, ServiceBooking, read_config
+from .config import BookingConfig, ServiceBooking, config_in_force
+from .config import read_config as read_config  # the office's own row (tests read it)
 
 BOOKED, CANCELLED, CHECKED_IN, NO_SHOW = "booked", "cancelled", "checked_in", "no_show"
 
@@ -69,7 +70,7 @@ def config(ctx: Context) -> BookingConfig:
 
     def load() -> BookingConfig:
         with ctx.store.read() as s:
-            return read_config(s)
+            return config_in_force(s, ctx.scope)
 
     return ctx.kept("booking-config", Setting, load)
 

@@ -30,7 +30,7 @@ from sqlalchemy import Date, Integer, and_, case, cast, func, literal_column, se
 from sqlalchemy.sql.elements import ColumnElement
 
 from loket.core.booking.admin import AUDIT_KIND
-from loket.core.booking.config import BookingConfig, ServiceBooking, read_config
+from loket.core.booking.config import BookingConfig, ServiceBooking, config_in_force
 from loket.core.booking.operations import BOOKED, CANCELLED, CHECKED_IN, NO_SHOW
 from loket.core.context import Context
 from loket.core.messages import _, texts
@@ -224,7 +224,7 @@ def _local_hour(ctx: Context, moment: Any, day_column: Any, start: date, end: da
 def _rule_history(ctx: Context) -> tuple[BookingConfig, list[tuple[datetime, BookingConfig]]]:
     """The rules before any audited change, and each audited change in order (`booking.config_changed`)."""
     with ctx.store.read() as s:
-        current = read_config(s)
+        current = config_in_force(s, ctx.scope)
         changes = s.execute(
             select(EventRecord.at, EventRecord.payload)
             .where(EventRecord.kind == AUDIT_KIND)

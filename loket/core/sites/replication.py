@@ -28,14 +28,11 @@ from sqlalchemy import Connection, Engine, text
 from ..errors import Conflict, LoketError
 from ..messages import _
 from .ids import MAX_SITE, TAGGED_TABLES, id_range
+from .rules import HUB_TABLES, hub_settings_filter, rules_publication_sql, rules_tables
 
 #: The site's publication of its tagged tables, and the hub's of its rules.
 SITE_PUBLICATION = "loket_site"
 RULES_PUBLICATION = "loket_rules"
-#: The tables the hub owns as a whole (rows of `settings`: only those `hub_settings_filter` picks). The same names as
-#: loket/core/sites/rules.py on the sites-rules branch; the integrator keeps one.
-HUB_TABLES = ("sop_documents", "users", "sites", "settings")
-hub_settings_filter = "key LIKE 'hub.%'"
 
 #: The residents' personal data in tagged tables (UU 27/2022): never published, so it stays at the site where it was
 #: given. The hub's copies of these rows have NULL there.
@@ -317,16 +314,11 @@ def init_hub(engine: Engine, code: str, name: str, now: datetime) -> HubInit:
         move_sequences(conn, HUB_ROWS_NUMBER)
         for table in TAGGED_TABLES:
             conn.execute(text(f"ALTER TABLE {table} ALTER COLUMN site SET DEFAULT {_literal(code)}"))
-        tables = ", ".join(f"{t} WHERE ({hub_settings_filter})" if t == "settings" else t for t in HUB_TABLES)
+        tables = rules_tables()
         if _exists(conn, "pg_publication", "pubname", RULES_PUBLICATION):
             conn.execute(text(f"ALTER PUBLICATION {RULES_PUBLICATION} SET TABLE {tables}"))
         else:
-            conn.execute(
-                text(
-                    f"CREATE PUBLICATION {RULES_PUBLICATION} FOR TABLE {tables}"
-                    " WITH (publish = 'insert, update, delete')"
-                )
-            )
+            conn.execute(text(rules_publication_sql(RULES_PUBLICATION)))
         other = conn.scalar(text("SELECT code FROM sites WHERE number = :n"), {"n": HUB_NUMBER})
         if other is not None and other != code:
             raise Conflict(_("Hub sudah terdaftar dengan kode '%(code)s'.", code=other))

@@ -7,6 +7,7 @@ import { api } from "loket/request.js";
 import { $, handle, say } from "loket/shell.js";
 import { clearProblems, showProblems } from "./problems.js";
 import { start } from "./shell.js";
+import { markFields } from "./hub_rules.js";
 
 i18n.addStrings(i18n.pageStrings("admin/booking"));
 
@@ -191,6 +192,7 @@ function load() {
     state.seats = answers[0].seats || {};
     state.services = answers[1].services || [];
     render();
+    markFields($("booking-form"), answers[1].sites, "booking");
   });
 }
 

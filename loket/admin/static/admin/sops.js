@@ -11,6 +11,7 @@ import { dateTime, groupLabel } from "./widgets.js";
 import { live } from "./live.js";
 import { normaliseProblem, problemText } from "./problems.js";
 import { start } from "./shell.js";
+import { hubOwns } from "./hub_rules.js";
 
 
 i18n.addStrings(i18n.pageStrings("admin/sops"));
@@ -27,6 +28,11 @@ function load() {
 }
 
 function open() {
+  api("GET", "/api/admin/meta")
+    .then(function (meta) {
+      hubOwns(meta.sites, "sops", document.getElementById("sop-table"));
+    })
+    .catch(function () {});
   return load().then(function () {
     socket = live();
     if (socket) {

@@ -12,6 +12,7 @@ import { confirmAction, editDialog } from "./dialogs.js";
 import { normaliseProblem, problemText } from "./problems.js";
 import { listPage } from "./list_page.js";
 import { checkDemoPasswords } from "./shell.js";
+import { hubOwns } from "./hub_rules.js";
 
 
 i18n.addStrings(i18n.pageStrings("admin/users"));
@@ -22,6 +23,7 @@ function load() {
   return Promise.all([api("GET", "/api/admin/meta"), api("GET", "/api/admin/users")]).then(function (res) {
     state.meta = res[0];
     state.users = res[1].users || [];
+    hubOwns(state.meta.sites, "accounts", document.getElementById("table"));
   });
 }
 

@@ -23,6 +23,7 @@ import "./save.js";
 import "./purge.js";
 import { loadOutbox } from "./outbox.js";
 import { openMessages } from "./messages.js";
+import { markFields } from "../hub_rules.js";
 
 let socket = null;
 let servicesTimer = null;
@@ -39,6 +40,7 @@ function openSettings() {
     state.services = res[1].services || [];
     updateOfficeTitle(res[1].office);
     fillForm(state.settings);
+    markFields(document.querySelector("#settings-form .a-grid"), res[2].sites, "office");
     clearProblems();
     setDirty(false);
     connect();
