@@ -14,6 +14,7 @@ from loket.core.context import Policy
 from loket.core.qr import CodeSigner
 from loket.core.service import Loket
 from loket.core.settings import OfficeDefaults
+from loket.core.sites import keys
 from loket.core.store import Store
 from loket.public_url import public_base
 
@@ -23,7 +24,7 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
     app.extensions["loket"] = Loket(
         Store(app.config["DATABASE_URL"]),
         load_catalog(app.config["SOP_DIR"]),
-        CodeSigner(app.config["SECRET_KEY"], app.config["OFFICE_ID"]),
+        CodeSigner(app.config["SECRET_KEY"], app.config["OFFICE_ID"], site_keys(app)),
         clock or Clock(app.config["TIMEZONE"]),
         Policy(
             priority_head_start_minutes=app.config["PRIORITY_HEAD_START_MINUTES"],
@@ -32,6 +33,13 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
         OfficeDefaults.from_config(app.config),
     )
     app.extensions["loket"].public_base = lambda: _public_base(app)
+
+
+def site_keys(app: Flask) -> keys.SiteKeys:
+    """The codes' keys (issue 16): a site (LOKET_SITE) signs with its own Ed25519 key, generated once in the
+    instance folder; every server verifies the sites' codes by the public keys in the sites' register."""
+    site = app.config.get("SITE") or ""
+    return keys.SiteKeys(site, keys.private_key(app.instance_path) if site else None)
 
 
 def _public_base(app: Flask) -> str:
