@@ -16,6 +16,7 @@ import binascii
 import logging
 import os
 import re
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -70,8 +71,7 @@ def create_private_file(path: Path, data: bytes) -> bool:
     if path.exists():
         owner_only(path)
         return False
-    draft = path.with_name(f".{path.name}.{os.getpid()}")
-    draft.unlink(missing_ok=True)  # left by a crash of an earlier process with this id
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")  # this process's, this call's
     fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as out:
         out.write(data)
