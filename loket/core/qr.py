@@ -130,6 +130,12 @@ class CodeSigner:
             return f"{SITE_SHORT_SCHEME}.{self.site}.{day:%Y%m%d}.{ticket_id}.{number}.{signature}"
         return self._short_hmac(ticket_id, day, number)
 
+    def local_short(self, ticket_id: int, day: date, number: str) -> str:
+        """The compact code for a link sent to the resident (WhatsApp, SMS, e-mail): always this server's HMAC code
+        (T1, ~49 characters with the address, one SMS) rather than a site's (T2, ~140: two SMS). The link opens this
+        server's own status page, where it verifies; nothing else scans a message's link."""
+        return self._short_hmac(ticket_id, day, number)
+
     def _short_hmac(self, ticket_id: int, day: date, number: str) -> str:
         body = f"{SHORT_SCHEME}:{self.office}:{day:%Y%m%d}:{ticket_id}:{number}"
         mac = self._short.get_signature(body).decode()[:SHORT_MAC_CHARS]

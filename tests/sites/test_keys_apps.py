@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -15,6 +15,7 @@ import segno
 
 from loket.core.clock import FrozenClock
 from loket.core.sites import keys
+from loket.hardware.printer.layout import PAPER, wrap
 from loket.hardware.printer.readback import decode_qr_image, native_qr_payloads, qr_payloads, raster_images
 from loket.hardware.printer.render import QR_MODULE_DOTS
 from tests.fixtures.database import copy_sqlite
@@ -266,6 +267,33 @@ def test_a_site_s_printed_ticket_reads_back_and_scans_at_another_site(sites, tmp
         assert symbol.version <= 11 and dots <= 384  # 58 mm: (61 + 2) * 6 = 378 of its 384 dots
         said = desk(sites["kec-b"]).post("/api/scan", {"code": payload}).get_json()
         assert said["other_site"]["number"] == ticket["number"]
+        # the address printed under the QR, for typing, is this site's own short one, and opens its page there
+        found = desk(a).post("/api/scan", {"code": payload}).get_json()["ticket"]
+        typed = a.extensions["loket"].signer.local_short(found["id"], date(2026, 11, 23), ticket["number"])
+        assert typed.startswith("T1.") and typed not in payload
+        lines = wrap(f"192.168.1.10:5000/s/{typed}", PAPER[paper]["columns"])
+        assert all(line.encode() in raw for line in lines) and len(lines) <= 2
+        assert a.test_client().get(f"/api/status/{typed}").get_json()["number"] == ticket["number"]
         print(f"\n{paper} mm: {len(payload)} characters, QR version {symbol.version}, {dots} dots = {dots / 8:.0f} mm")
     finally:
         a.extensions["loket"].store.dispose()
+
+
+def test_links_in_messages_to_residents_stay_short_and_open_the_site_s_own_page(sites):
+    """A WhatsApp/SMS link is opened, never scanned at another site: the site's HMAC code keeps it one SMS long."""
+    from loket.core.booking import operations
+    from loket.core.outbox import moments
+    from loket.core.store import Ticket
+
+    a = sites["kec-a"]
+    ctx = a.extensions["loket"]
+    ticket = issue(a.test_client())
+    with ctx.store.read() as s:
+        row = s.query(Ticket).one()
+        link = moments.status_link(ctx, row)
+    assert "/s/T1." in link and len(link) < 60
+    assert a.test_client().get(f"/api/status/{code_of(link)}").get_json()["number"] == ticket["number"]
+    made = book(a)
+    booking = operations.booking_link(ctx, made["code"])
+    assert "/s/B1." in booking and len(booking) < 70
+    assert a.test_client().get(f"/api/status/{code_of(booking)}").get_json()["number"] == made["code"]

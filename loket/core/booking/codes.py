@@ -105,6 +105,11 @@ class BookingSigner:
             return f"{SITE_SHORT_SCHEME}.{self.site}.{day:%Y%m%d}.{code}.{self._site_signature(day, code)}"
         return self._short_hmac(code)
 
+    def local_short(self, code: str) -> str:
+        """The compact code for a link sent to the resident: this server's HMAC code (B1) at a site too, short
+        enough for one SMS; the link opens this server's own page (see `CodeSigner.local_short`)."""
+        return self._short_hmac(code)
+
     def _short_hmac(self, code: str) -> str:
         mac = self._short.get_signature(f"{SHORT_SCHEME}:{self.office}:{code}").decode()[:SHORT_MAC_CHARS]
         return f"{SHORT_SCHEME}.{code}.{mac}"

@@ -429,15 +429,15 @@ def _book_once(
     return made
 
 
-def booking_link(ctx: Context, booking: Booking) -> str:
-    """The booking's status page (its QR's URL)."""
-    return ctx.public_base() + STATUS_PATH + signer(ctx).short(booking.code, booking.day)
+def booking_link(ctx: Context, code: str) -> str:
+    """The booking's status page at this server, for messages (at a site: its short HMAC code, one SMS)."""
+    return ctx.public_base() + STATUS_PATH + signer(ctx).local_short(code)
 
 
 def booked_messages(ctx: Context, s: Connection, booking: Booking) -> None:
     """ "Booking berhasil" to the resident who left a number or e-mail, in the booking's transaction."""
     if booking.phone or booking.email:
-        moments.on_booking(ctx, s, "booked", booking, booking_link(ctx, booking))
+        moments.on_booking(ctx, s, "booked", booking, booking_link(ctx, booking.code))
 
 
 def send_reminders(ctx: Context, day: date | None = None) -> int:
@@ -452,7 +452,7 @@ def send_reminders(ctx: Context, day: date | None = None) -> int:
                 (Booking.phone.is_not(None)) | (Booking.email.is_not(None)),
             )
         ).all()
-        return sum(moments.on_booking(ctx, s, "reminder", b, booking_link(ctx, b)) for b in due)
+        return sum(moments.on_booking(ctx, s, "reminder", b, booking_link(ctx, b.code)) for b in due)
 
 
 def _check_no_show_limit(s: Connection, cfg: BookingConfig, nik: str, now: datetime) -> None:
