@@ -35,10 +35,13 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
     app.extensions["loket"].public_base = lambda: _public_base(app)
 
 
-def site_keys(app: Flask) -> keys.SiteKeys:
+def site_keys(app: Flask) -> keys.SiteKeys | None:
     """The codes' keys (issue 16): a site (LOKET_SITE) signs with its own Ed25519 key, generated once in the
-    instance folder; every server verifies the sites' codes by the public keys in the sites' register."""
+    instance folder; a site and the hub verify the sites' codes by the public keys in the sites' register. A single
+    office (neither) has none: its HMAC codes only, another's code is "from another office"."""
     site = app.config.get("SITE") or ""
+    if not site and not app.config.get("HUB"):
+        return None
     return keys.SiteKeys(site, keys.private_key(app.instance_path) if site else None)
 
 

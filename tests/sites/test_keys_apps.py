@@ -297,3 +297,15 @@ def test_links_in_messages_to_residents_stay_short_and_open_the_site_s_own_page(
     booking = operations.booking_link(ctx, made["code"])
     assert "/s/B1." in booking and len(booking) < 70
     assert a.test_client().get(f"/api/status/{code_of(booking)}").get_json()["number"] == made["code"]
+
+
+def test_a_single_office_reads_a_site_s_code_as_another_office_s(sites, tmp_path, demo_database):
+    office = make_app(tmp_path / "office", demo_database, clock=monday_clock())
+    try:
+        assert office.extensions["loket"].signer.keys is None  # the embedded default: HMAC codes, no register
+        qr = issue(sites["kec-a"].test_client())["qr"]
+        said = desk(office).post("/api/scan", {"code": qr}).get_json()
+        assert said["message"] == "Tiket ini dari kantor lain."
+        assert "/s/T1." in issue(office.test_client())["qr"]
+    finally:
+        office.extensions["loket"].store.dispose()
