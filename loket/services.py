@@ -14,6 +14,7 @@ from loket.core.context import Policy
 from loket.core.qr import CodeSigner
 from loket.core.service import Loket
 from loket.core.settings import OfficeDefaults
+from loket.core.sites import keys
 from loket.core.store import Store
 from loket.public_url import public_base
 
@@ -23,7 +24,7 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
     app.extensions["loket"] = Loket(
         Store(app.config["DATABASE_URL"]),
         load_catalog(app.config["SOP_DIR"]),
-        CodeSigner(app.config["SECRET_KEY"], app.config["OFFICE_ID"]),
+        CodeSigner(app.config["SECRET_KEY"], app.config["OFFICE_ID"], site_keys(app)),
         clock or Clock(app.config["TIMEZONE"]),
         Policy(
             priority_head_start_minutes=app.config["PRIORITY_HEAD_START_MINUTES"],
@@ -34,6 +35,16 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
     app.extensions["loket"].public_base = lambda: _public_base(app)
     app.extensions["loket"].site = app.config.get("SITE", "")
     app.extensions["loket"].hub = bool(app.config.get("HUB"))
+
+
+def site_keys(app: Flask) -> keys.SiteKeys | None:
+    """The codes' keys (issue 16): a site (LOKET_SITE) signs with its own Ed25519 key, generated once in the
+    instance folder; a site and the hub verify the sites' codes by the public keys in the sites' register. A single
+    office (neither) has none: its HMAC codes only, another's code is "from another office"."""
+    site = app.config.get("SITE") or ""
+    if not site and not app.config.get("HUB"):
+        return None
+    return keys.SiteKeys(site, keys.private_key(app.instance_path) if site else None)
 
 
 def _public_base(app: Flask) -> str:

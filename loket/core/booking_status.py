@@ -1,6 +1,7 @@
 """A booking on the resident's status page (/s/<its signed code>): the booking before check-in, its ticket after.
 
-The booking QR carries `<public base>/s/B1.<short code>.<mac>`; the older `LKB1:` payload opens the page too.
+The booking QR carries `<public base>/s/B1.<short code>.<mac>` (a site's: `B2.<site>.<day>.<short code>.<signature>`);
+the plain `LKB1:`/`LKB2:` payloads open the page too.
 Only a signed code opens it: the 8-character short code a resident types does not (the page's live
 connection resolves its code on every connect, unthrottled, so it must not answer guesses; the booking
 page's own rate-limited lookup takes the typed code). Nothing here is personal: no NIK, no phone.
@@ -12,11 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from loket.core import status
 from loket.core.booking import operations
-from loket.core.booking.codes import SCHEME, SHORT_SCHEME
+from loket.core.booking.codes import SCHEME, SHORT_SCHEME, SITE_SCHEME, SITE_SHORT_SCHEME
 from loket.core.booking.operations import BOOKED, CANCELLED, CHECKED_IN, NO_SHOW
 from loket.core.context import Context
 from loket.core.errors import InvalidCode
@@ -25,18 +24,19 @@ from loket.core.store import Booking, Ticket
 
 
 def booking_status(ctx: Context, code: str) -> status.Status:
-    """The status page of a booking, by its compact (B1.) or older (LKB1:) signed code."""
+    """The status page of a booking, by its compact (B1., a site's B2.) or plain (LKB1:, LKB2:) signed code.
+    Another site's genuine code whose booking is not here raises OtherSiteCode (the page says whose it is)."""
     try:
-        short = operations.signer(ctx).code_of(code)
+        claimed = operations.signer(ctx).claim(code)
     except InvalidCode:
         raise status.refused() from None
     with ctx.store.read() as s:
-        booking = s.scalar(select(Booking).where(Booking.code == short))
+        booking = operations.booking_by_claim(ctx, s, claimed)
         if booking is None:
             raise status.refused()
         ticket = s.get(Ticket, booking.ticket_id) if booking.ticket_id is not None else None
         if booking.status == CHECKED_IN and ticket is not None:  # checked in: its ticket, live, in its place
-            return status.ticket_status(ctx, ctx.signer.short(ticket.id, ticket.service_day, ticket.number))
+            return status.ticket_status_of(ctx, s, ticket)
     return status.Status(booking_data(ctx, booking), room=f"booking:{booking.id}")
 
 
@@ -120,5 +120,7 @@ def check_in_text(view: dict[str, Any], today: bool) -> dict[str, str]:
 
 status.register(SHORT_SCHEME, booking_status)
 status.register(SCHEME, booking_status)
+status.register(SITE_SHORT_SCHEME, booking_status)
+status.register(SITE_SCHEME, booking_status)
 
 __all__ = ["booking_data", "booking_status", "check_in_text"]

@@ -13,9 +13,10 @@ from .catalog import Catalog, load_catalog
 from .clock import Clock
 from .qr import CodeSigner
 from .settings import EffectiveSettings, OfficeDefaults, OfficeSettings, effective
+from .sites.keys import KnownSite, known_sites
 from .sites.rules import Scope, office_in_force, scope_of
 from .sop_documents import catalog_version, overlay, read_documents
-from .store import Base, Setting, Store, changes_of
+from .store import Base, Setting, Site, Store, changes_of
 
 T = TypeVar("T")
 
@@ -57,6 +58,8 @@ class Context:
         self.catalog_check_seconds = 2.0
         self.catalog_problems: list[str] = []
         self.signer = signer
+        if signer.keys is not None:  # the sites' public keys, from the register (replicated from the hub)
+            signer.keys.known = self._known_sites
         self.clock = clock or Clock()
         self.policy = policy or Policy()
         #: The environment's values for settings the office leaves unset (see settings.effective).
@@ -90,6 +93,10 @@ class Context:
                 self._kept.clear()
             self._kept[key] = (now, changes, value)
         return value
+
+    def _known_sites(self) -> dict[str, KnownSite]:
+        """The sites whose codes verify here (read only when a site's code is checked; kept a few seconds)."""
+        return self.kept("site-keys", Site, lambda: known_sites(self.store))
 
     def _settings_now(self) -> tuple[OfficeSettings, EffectiveSettings]:
         def load() -> tuple[OfficeSettings, EffectiveSettings]:

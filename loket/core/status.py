@@ -1,7 +1,8 @@
 """The resident's status page: what the holder of a signed code may see, found through the code's scheme.
 
 A code opens the page only through a resolver registered for its scheme (`RESOLVERS`): "T1" (the
-compact code in the QR's URL) and "LKT1" (the plain code of older tickets) resolve to a ticket. Online
+compact code in the QR's URL) and "LKT1" (the plain code of older tickets) resolve to a ticket, as do a site's
+"T2" and "LKT2" (issue 16: another site's genuine code raises OtherSiteCode, which the page shows as such). Online
 booking plugs its own in (loket/core/booking_status.py: "B1" and "LKB1", a booking before check-in, its
 ticket after), the way any other kind of code would:
 
@@ -31,7 +32,7 @@ from sqlalchemy.orm import Session
 from .context import Context
 from .errors import InvalidCode
 from .messages import _
-from .qr import SCHEME, SHORT_SCHEME, code_in, scheme_of
+from .qr import SCHEME, SHORT_SCHEME, SITE_SCHEME, SITE_SHORT_SCHEME, code_in, scheme_of
 from .roles import ROLE_LABELS, Role
 from .settings import DAY_NAMES, WEEKDAYS, Hours
 from .states import PENDING_BRING, PENDING_LABELS, STATE_LABELS, PendingReason, TicketState
@@ -79,13 +80,19 @@ def resolve(loket: Context, text: str) -> Status:
 
 
 def ticket_status(loket: Context, code: str) -> Status:
-    """The status page of a ticket, by its compact (T1) or plain (LKT1) signed code."""
+    """The status page of a ticket, by its compact (T1, a site's T2) or plain (LKT1, LKT2) signed code. Another
+    site's genuine code whose ticket is not here raises OtherSiteCode (the page says whose it is)."""
     with loket.store.read() as s:
         ticket = ticket_by_code(loket, s, code)
         if ticket is None:
             raise refused()
-        view = ticket_view(loket, s, ticket, with_ahead=True, with_visits=True)
-        return Status(ticket_data(loket, s, view), room=f"ticket:{ticket.id}")
+        return ticket_status_of(loket, s, ticket)
+
+
+def ticket_status_of(loket: Context, s: Session, ticket: Ticket) -> Status:
+    """The status page of a ticket already found (by its code, or a checked-in booking's)."""
+    view = ticket_view(loket, s, ticket, with_ahead=True, with_visits=True)
+    return Status(ticket_data(loket, s, view), room=f"ticket:{ticket.id}")
 
 
 def ticket_data(loket: Context, s: Session, view: TicketView) -> dict[str, Any]:
@@ -198,5 +205,17 @@ def hours_list(hours: dict[str, Hours | None] | None) -> list[dict[str, Any]] | 
 
 register(SHORT_SCHEME, ticket_status)
 register(SCHEME, ticket_status)
+register(SITE_SHORT_SCHEME, ticket_status)
+register(SITE_SCHEME, ticket_status)
 
-__all__ = ["RESOLVERS", "Status", "Ticket", "pickup_hours", "refused", "register", "resolve", "ticket_status"]
+__all__ = [
+    "RESOLVERS",
+    "Status",
+    "Ticket",
+    "pickup_hours",
+    "refused",
+    "register",
+    "resolve",
+    "ticket_status",
+    "ticket_status_of",
+]

@@ -609,7 +609,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 #: Tables whose rows this process keeps in memory between requests (office settings, paired devices, the open
 #: disruptions and the webhook subscriptions every ticket consults): a commit that changed one of their rows here
 #: moves its count, and the copies are read again at once.
-WATCHED: tuple[type[Base], ...] = (Setting, Device, Disruption, WebhookSubscription)
+WATCHED: tuple[type[Base], ...] = (Setting, Device, Disruption, WebhookSubscription, Site)
 _CHANGES = "loket_changed"
 _commits_changing: dict[type[Base], int] = dict.fromkeys(WATCHED, 0)
 

@@ -54,6 +54,8 @@ def ticket_content(loket: Context, view: TicketView, office_name: str, *, lang: 
         service_name=view.service_name.get(lang) or view.service_name["id"],
         issued_at=issued,
         qr_payload=status_url(view.status_code),  # a phone's camera opens the status page
+        # typed from the paper: this server's short code (at a site the QR's is a 140-character signed one)
+        typed_link=status_url(loket.signer.local_short(view.id, view.service_day, view.number)),
         ahead=view.ahead,
         priority_label=PRIORITY_LABELS[Priority(view.priority)]["id"] if view.priority else None,
         requirements=requirements,

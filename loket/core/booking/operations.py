@@ -22,13 +22,13 @@ from loket.core.errors import Conflict, InvalidCode, InvalidInput, LoketError, N
 from loket.core.messages import _, texts
 from loket.core.nik import parse_nik
 from loket.core.outbox import moments, webhooks
-from loket.core.qr import STATUS_PATH, code_in
+from loket.core.qr import STATUS_PATH, OtherSiteCode, code_in
 from loket.core.settings import DAY_NAMES, WEEKDAYS
 from loket.core.states import PRIORITY_LABELS, Priority
 from loket.core.store import Booking, BookingSlot, Setting, UTCDateTime
 
 from .challenge import Solved, refused
-from .codes import BookingSigner, looks_like_booking, new_short_code, normal_short_code
+from .codes import BookingCode, BookingSigner, looks_like_booking, new_short_code, normal_short_code
 from .config import BookingConfig, ServiceBooking, config_in_force
 from .config import read_config as read_config  # the office's own row (tests read it)
 
@@ -76,7 +76,11 @@ def config(ctx: Context) -> BookingConfig:
 
 
 def signer(ctx: Context) -> BookingSigner:
-    return ctx.kept(("booking-signer", ctx.signer.office), Setting, lambda: BookingSigner(*ctx.signer.secrets()))
+    return ctx.kept(
+        ("booking-signer", ctx.signer.office),
+        Setting,
+        lambda: BookingSigner(*ctx.signer.secrets(), keys=ctx.signer.keys),
+    )
 
 
 def _rule(ctx: Context, service: str) -> ServiceBooking:
@@ -427,8 +431,8 @@ def _book_once(
 
 
 def booking_link(ctx: Context, code: str) -> str:
-    """The booking's status page (its QR's URL)."""
-    return ctx.public_base() + STATUS_PATH + signer(ctx).short(code)
+    """The booking's status page at this server, for messages (at a site: its short HMAC code, one SMS)."""
+    return ctx.public_base() + STATUS_PATH + signer(ctx).local_short(code)
 
 
 def booked_messages(ctx: Context, s: Connection, booking: Booking) -> None:
@@ -476,19 +480,46 @@ def _check_no_show_limit(s: Connection, cfg: BookingConfig, nik: str, now: datet
 
 
 def find_booking(ctx: Context, typed: str) -> Booking:
-    """The booking of a typed short code or a scanned QR (its status URL, or a signed code: verified strictly)."""
+    """The booking of a typed short code or a scanned QR (its status URL, or a signed code: verified strictly).
+    Another site's genuine code, whose booking is not here, raises OtherSiteCode (what the code says)."""
     typed = code_in(typed)  # the booking QR's status URL (.../s/B1....) carries its code
     if looks_like_booking(typed):
-        code = signer(ctx).code_of(typed)
+        with ctx.store.read() as s:
+            booking = booking_by_claim(ctx, s, signer(ctx).claim(typed))
     else:
         normal = normal_short_code(typed)
         if normal is None:
             raise InvalidCode(_("Kode booking tidak sah (8 huruf/angka)."))
-        code = normal
-    with ctx.store.read() as s:
-        booking = s.scalar(select(Booking).where(Booking.code == code))
+        with ctx.store.read() as s:
+            booking = s.scalar(select(Booking).where(Booking.code == normal))
     if booking is None:
         raise NotFound(_("Booking tidak ditemukan."))
+    return booking
+
+
+def booking_by_claim(ctx: Context, s: Session | Connection, claimed: BookingCode) -> Booking | None:
+    """The booking a verified code names, among the rows of the site that signed it (this server's own for an
+    office's HMAC code); None when it is not here. A genuine code of another site whose booking is not in this
+    database (only the hub holds every site's) raises OtherSiteCode."""
+    mine = not claimed.site or claimed.site == ctx.signer.site
+    whose = Booking.site.in_(("", ctx.signer.site)) if mine else Booking.site == claimed.site
+    booking = s.scalar(select(Booking).where(Booking.code == claimed.code, whose))
+    if booking is None and not mine and claimed.day is not None:
+        name = ctx.signer.site_name(claimed.site)
+        raise OtherSiteCode(
+            _(
+                "Booking dari %(site)s untuk tanggal %(day)s (kode %(code)s). Booking ini sah, "
+                "tetapi check-in dilakukan di %(site)s.",
+                site=name,
+                day=f"{claimed.day:%d-%m-%Y}",
+                code=claimed.code,
+            ),
+            kind="booking",
+            site=claimed.site,
+            site_name=name,
+            day=claimed.day,
+            number=claimed.code,
+        )
     return booking
 
 
@@ -596,7 +627,7 @@ def booking_view(ctx: Context, booking: Booking, *, personal: bool = False) -> d
     local = ctx.clock.local
     view: dict[str, Any] = {
         "code": booking.code,
-        "status_code": signer(ctx).short(booking.code),  # the booking QR: <public base>/s/<status_code>
+        "status_code": signer(ctx).short(booking.code, booking.day),  # the booking QR: <public base>/s/<status_code>
         "service": booking.service_code,
         "service_name": sop.name.model_dump() if sop else {"id": booking.service_code, "en": booking.service_code},
         "requirements": [r.model_dump(mode="json") for r in sop.requirements] if sop else [],

@@ -45,8 +45,8 @@ def moment_of(kind: str, ticket: Ticket, extra: dict[str, Any]) -> str | None:
 
 
 def status_link(loket: Context, ticket: Ticket) -> str:
-    """The ticket's status page, as its printed QR carries it."""
-    return loket.public_base() + STATUS_PATH + loket.signer.short(ticket.id, ticket.service_day, ticket.number)
+    """The ticket's status page at this server (at a site: its short HMAC code, not the printed QR's longer one)."""
+    return loket.public_base() + STATUS_PATH + loket.signer.local_short(ticket.id, ticket.service_day, ticket.number)
 
 
 def _service_name(loket: Context, code: str) -> dict[str, str]:

@@ -14,7 +14,7 @@ from loket.core.errors import NotAllowed, NotFound
 from loket.core.events import Event
 from loket.core.messages import _
 from loket.core.outbox import moments, webhooks
-from loket.core.qr import code_in, is_short
+from loket.core.qr import SITE_SHORT_SCHEME, OtherSiteCode, TicketCode, code_in, is_short
 from loket.core.roles import ROLE_LABELS, Actor, Role
 from loket.core.sites.ids import LAST_ID
 from loket.core.states import FINAL, QUEUED, TicketState
@@ -55,22 +55,49 @@ def ticket_by_number(loket: Context, s: Session, number: str) -> Ticket:
 
 
 def ticket_by_code(loket: Context, s: Session, text: str) -> Ticket | None:
-    """The ticket a scanned or typed code names: a plain code (LKT1:...), a compact one (T1....) or a status
-    URL carrying either. A forged, altered or foreign code raises InvalidCode; None: a plain code whose
-    signature holds but whose ticket is not in this database (the caller says so in its own words)."""
+    """The ticket a scanned or typed code names: a plain code (LKT1:/LKT2:...), a compact one (T1./T2....) or a
+    status URL carrying either. A forged, altered or foreign code raises InvalidCode; a genuine code of another site
+    whose row is not here (only the hub holds every site's) raises OtherSiteCode, saying what the code says; None: a
+    code whose signature holds but whose ticket is not in this database (the caller says so in its own words)."""
     code = code_in(text)
-    if is_short(code):
+    ours = ("", loket.signer.site)  # this server's rows: tagged with its site, or made before it became one
+    if is_short(code) and not code.startswith(SITE_SHORT_SCHEME + "."):
 
         def lookup(ticket_id: int) -> tuple[Any, str] | None:
             row = s.get(Ticket, ticket_id) if ticket_id <= LAST_ID else None
-            return (row.service_day, row.number) if row is not None else None
+            return (row.service_day, row.number) if row is not None and row.site in ours else None
 
         return s.get(Ticket, loket.signer.verify_short(code, lookup).ticket_id)
-    claimed = loket.signer.verify(code)
+    claimed = loket.signer.verify(code)  # LKT1 (this office's HMAC), LKT2 and T2 (a site's Ed25519)
     found = s.get(Ticket, claimed.ticket_id) if claimed.ticket_id <= LAST_ID else None
-    if found is None or found.number != claimed.number or found.service_day != claimed.day:
-        return None
+    mine = not claimed.site or claimed.site == loket.signer.site
+    if found is not None and (
+        found.number != claimed.number
+        or found.service_day != claimed.day
+        or (found.site not in ours if mine else found.site != claimed.site)
+    ):
+        found = None
+    if found is None and not mine:
+        raise other_site_ticket(loket, claimed)
     return found
+
+
+def other_site_ticket(loket: Context, claimed: TicketCode) -> OtherSiteCode:
+    """The answer to another site's genuine ticket code whose berkas is not here: what the code says."""
+    name = loket.signer.site_name(claimed.site)
+    return OtherSiteCode(
+        _(
+            "Tiket dari %(site)s: nomor %(number)s, tanggal %(day)s. Tiketnya sah, tetapi berkasnya dilayani di sana.",
+            site=name,
+            number=claimed.number,
+            day=f"{claimed.day:%d-%m-%Y}",
+        ),
+        kind="ticket",
+        site=claimed.site,
+        site_name=name,
+        day=claimed.day,
+        number=claimed.number,
+    )
 
 
 def require_step_role(ticket: Ticket, actor: Actor) -> None:

@@ -340,8 +340,9 @@ def ticket_view(
         issued_at=t.issued_at,
         queued_at=t.queued_at,
         closed_at=t.closed_at,
-        code=loket.signer.sign(t.id, t.service_day, t.number),
-        status_code=loket.signer.short(t.id, t.service_day, t.number),
+        # a row of another site (at the hub): its codes are that site's to sign, none is made here
+        code=loket.signer.sign(t.id, t.service_day, t.number) if _signed_here(loket, t) else "",
+        status_code=loket.signer.short(t.id, t.service_day, t.number) if _signed_here(loket, t) else "",
         source=t.source,
         calls_before_no_show=calls_needed(loket),
         no_show_from=no_show_from(loket, t) if S(t.state) is S.CALLED else None,
@@ -351,6 +352,13 @@ def ticket_view(
         visits=visits,
         checked=last_checklist(s, t.id) if with_visits and with_checked else None,
     )
+
+
+def _signed_here(loket: Context, t: Ticket) -> bool:
+    """Whether this server signs the ticket's codes: its own rows (a single office's, this site's), not another
+    site's at the hub. A row whose `site` is not loaded is one this process just made: its own (no extra read)."""
+    site = t.__dict__.get("site")
+    return site is None or site in ("", loket.signer.site)
 
 
 def last_checklist(s: Session, ticket_id: int) -> dict[str, Any] | None:

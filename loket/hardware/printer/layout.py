@@ -95,6 +95,9 @@ class TicketContent:
     service_name: str
     issued_at: datetime  # in the office's local time
     qr_payload: str
+    #: The status address printed under the QR for typing, when it is not the QR's own (a site's QR carries a
+    #: 140-character signed code; the typed link is this server's short one, issue 16).
+    typed_link: str | None = None
     ahead: int | None = None
     priority_label: str | None = None
     requirements: list[str] = field(default_factory=list)
@@ -145,8 +148,9 @@ def number_block(number: str, paper: int, height: int = NUMBER_HEIGHT) -> Text:
     return Text(number, scale=width, height=height, bold=True)
 
 
-def _status_link(payload: str, cols: int) -> list[Block]:
+def _status_link(t: TicketContent, cols: int) -> list[Block]:
     """The status page's address under its QR, for a phone without a camera (typed into a browser)."""
+    payload = t.typed_link or t.qr_payload
     if not payload.startswith(("http://", "https://")):
         return []
     return [Text(line) for line in wrap(payload.split("://", 1)[1], cols)]
@@ -171,7 +175,7 @@ def ticket_blocks(t: TicketContent, paper: int = 80) -> list[Block]:
     if t.hours_today:
         validity += f", jam layanan {t.hours_today}"
     out += [Text(line, bold=True) for line in wrap(validity + ".", cols)]
-    out += [Feed(), QR(t.qr_payload), *_qr_caption(t.qr_payload, cols), *_status_link(t.qr_payload, cols), Feed()]
+    out += [Feed(), QR(t.qr_payload), *_qr_caption(t.qr_payload, cols), *_status_link(t, cols), Feed()]
     if t.requirements:
         out.append(Text("Bawa dokumen berikut:", bold=True, align="left"))
         for item in t.requirements:
@@ -200,7 +204,7 @@ def pickup_slip_blocks(t: TicketContent, paper: int = 80) -> list[Block]:
         out += [Text(line) for item in t.pickup_hours for line in wrap(item, cols)]
     else:
         out += [Text(line) for line in wrap("pada jam layanan kantor", cols)]
-    out += [Feed(), QR(t.qr_payload), *_qr_caption(t.qr_payload, cols), *_status_link(t.qr_payload, cols), Feed()]
+    out += [Feed(), QR(t.qr_payload), *_qr_caption(t.qr_payload, cols), *_status_link(t, cols), Feed()]
     out += [Text(line) for line in wrap("Tunjukkan slip ini saat mengambil dokumen.", cols)]
     out.append(Rule())
     out += [Text(line) for line in wrap(t.footer, cols)]

@@ -69,11 +69,12 @@ function press(key) {
   renderCheckin();
 }
 
-/** A booking's QR: its status address (…/s/B1.<code>.<mac>), its bare compact code, or an older LKB1: payload. */
+/** A booking's QR: its status address (…/s/B1.<code>.<mac>, a site's …/s/B2.<site>.…), its bare compact code, or a
+ *  plain LKB1:/LKB2: payload. */
 function isBookingQr(text) {
   var at = text.lastIndexOf("/s/");
   var code = at >= 0 ? text.slice(at + 3) : text;
-  return code.indexOf("B1.") === 0 || code.toUpperCase().indexOf("LKB1:") === 0;
+  return /^B[12]\./.test(code) || /^LKB[12]:/i.test(code);
 }
 
 /** The scanner types the payload and Enter; on the start screen a booking QR opens the check-in by itself. */

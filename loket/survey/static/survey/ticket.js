@@ -10,8 +10,8 @@ import { clearOffer } from "./offer.js";
 var ENTRY_MAX = 300;
 
 function looksLikeQr(text) {
-  // a ticket's QR: its status page's address (issue 13), a bare compact code, or an older ticket's plain code
-  return /^(LKT1:|T1\.|https?:\/\/)/i.test(text.trim());
+  // a ticket's QR: its status page's address (issue 13), a bare compact code, or a plain code (a site's: LKT2:, T2.)
+  return /^(LKT[12]:|T[12]\.|https?:\/\/)/i.test(text.trim());
 }
 
 function pressKey(key) {
