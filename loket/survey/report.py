@@ -24,7 +24,7 @@ from loket.core.survey import (
     survey_report,
 )
 from loket.http import BadRequest
-from loket.office import office_name
+from loket.office import office_name, site_arg
 from loket.openapi import BINARY, api
 from loket.services import loket
 
@@ -61,13 +61,14 @@ def _bad_period() -> BadRequest:
 
 def _report() -> SurveyReport:
     start, end, service = _period()
-    return survey_report(loket(), start, end, service)
+    return survey_report(loket(), start, end, service, site_arg())
 
 
 QUERY = {
     "from": {"type": "string", "format": "date", "description": "default the first of this month"},
     "to": {"type": "string", "format": "date", "description": "default today"},
     "service": {"type": "string"},
+    "site": {"type": "string", "description": "one site's code (issue 16); none: every site together"},
 }
 
 

@@ -27,6 +27,7 @@ from sqlalchemy import func, select, text
 from loket.core.context import Context
 from loket.core.reports import build_report
 from loket.core.reports.booking import booking_report
+from loket.core.reports.compute import _service_label, _service_order
 from loket.core.states import QUEUED
 from loket.core.store import EventRecord, Site, Ticket
 from loket.core.survey import survey_report
@@ -193,13 +194,18 @@ def site_links(loket: Context, reader: LinkReader | None) -> SiteList:
         sites = s.scalars(select(Site).order_by(Site.number)).all()
         rows: dict[str, tuple[datetime | None, int]] = {}
         for site in sites:
-            # The site's newest event: its ids are in its own range, so the primary key finds it at once.
-            lo, hi = site.number * SITE_ID_RANGE, (site.number + 1) * SITE_ID_RANGE
-            last_id = s.scalar(
-                select(func.max(EventRecord.id)).where(
-                    EventRecord.id > lo, EventRecord.id <= hi, EventRecord.site == site.code
+            # The site's newest event: its ids are in its own range, so the primary key finds it at once; a single
+            # office that became a site keeps its older rows in range 0 (loket/core/sites/ids.py): looked at then.
+            last_id = None
+            for number in (site.number, 0):
+                lo, hi = number * SITE_ID_RANGE, (number + 1) * SITE_ID_RANGE
+                last_id = s.scalar(
+                    select(func.max(EventRecord.id)).where(
+                        EventRecord.id > lo, EventRecord.id <= hi, EventRecord.site == site.code
+                    )
                 )
-            )
+                if last_id is not None:
+                    break
             at = s.scalar(select(EventRecord.at).where(EventRecord.id == last_id)) if last_id else None
             issued = s.scalar(select(func.count()).where(Ticket.service_day == today, Ticket.site == site.code))
             rows[site.code] = (at, int(issued or 0))
@@ -262,9 +268,12 @@ def site_halls(loket: Context, day: date | None = None) -> dict[str, Any]:
         for code, service, n in waiting:
             if site is None or code == site:
                 per_service[service] = per_service.get(service, 0) + n
+        order = sorted(per_service, key=lambda c: _service_order(loket, c))
         return {
             "waiting": sum(per_service.values()),
-            "waiting_per_service": per_service,
+            "waiting_per_service": [
+                {"code": c, "name": _service_label(loket, c), "waiting": per_service[c]} for c in order
+            ],
             "issued": report.total.issued,
             "served": report.total.served,
             "steps": report.total.steps.as_dict(),
