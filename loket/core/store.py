@@ -144,6 +144,9 @@ class Ticket(Base):
             "service_code",
             "target_counter_id",
         ),
+        # The reports' per-day summaries check what each site and day counts (core/reports/days.py `_counted`)
+        # from this index alone, not the tickets' rows (migration 0020).
+        Index("ix_ticket_day_site", "service_day", "site", "id"),
     )
     id: Mapped[int] = mapped_column(SiteId, primary_key=True)
     site: Mapped[str] = site_column()

@@ -760,11 +760,11 @@ def _counted(loket: Context, start: date, end: date, site: str | None) -> dict[K
     past day; the same check also sees one written there by hand.)"""
     with loket.store.read() as s:
         rows = s.execute(
-            select(Ticket.site, Ticket.service_day, func.count(), func.max(Ticket.id))
+            select(Ticket.service_day, Ticket.site, func.count(), func.max(Ticket.id))
             .where(in_period(start, end, site))
-            .group_by(Ticket.site, Ticket.service_day)
+            .group_by(Ticket.service_day, Ticket.site)  # in the order of ix_ticket_day_site: no sort
         ).all()
-    return {(code, day): (int(n), int(last)) for code, day, n, last in rows}
+    return {(code, day): (int(n), int(last)) for day, code, n, last in rows}
 
 
 def _summaries(
