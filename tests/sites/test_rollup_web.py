@@ -94,6 +94,10 @@ def test_every_report_takes_a_site_or_all_sites(app, staff):
     ikm_a = client.get("/api/survey/report?from=2026-11-01&to=2026-11-23&site=kec-a").get_json()
     ikm = client.get("/api/survey/report?from=2026-11-01&to=2026-11-23").get_json()
     assert (ikm_a["overall"]["responses"], ikm["overall"]["responses"]) == (2, 3)
+    assert (ikm_a["site"], ikm["site"]) == ("kec-a", None)
+    for page in ("/reports/", "/reports/live", "/survey/report"):
+        html = client.get(page).get_data(as_text=True)
+        assert '<option value="kec-b">Kecamatan Baleendah</option>' in html, page
 
     register = staff("admin", "admin").client
     rows_b = register.get(f"/api/register?day={DAY}&site=kec-b").get_json()["rows"]
