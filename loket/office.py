@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 
+from loket.core.messages import _
+from loket.core.reports.rollup import site_names
 from loket.core.settings import EffectiveSettings
+from loket.http import BadRequest
 from loket.services import loket
 
 
@@ -31,3 +34,19 @@ def call_repeat() -> int:
 def voice_engine() -> str:
     """Who speaks the calls: "server" (chime + espeak-ng made here) or "browser" (LOKET_VOICE_ENGINE)."""
     return current_app.config.get("VOICE_ENGINE", "server")
+
+
+def sites() -> list[dict[str, str]]:
+    """The sites of the register (issue 16) as {code, name}: empty at a single office, every site at the hub."""
+    return [{"code": code, "name": name} for code, name in site_names(loket()).items()]
+
+
+def site_arg() -> str | None:
+    """The site a report asks for (?site=CODE): None for every site together (and at a single office). An unknown
+    code is refused (BadRequest), rather than answered with an empty report."""
+    code = (request.args.get("site") or "").strip()
+    if not code:
+        return None
+    if code not in site_names(loket()):
+        raise BadRequest(_("Lokasi tidak dikenal: pilih salah satu lokasi yang terdaftar."))
+    return code

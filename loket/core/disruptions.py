@@ -302,17 +302,22 @@ def _tell_residents(loket: Context, s: Session, d: Disruption) -> int:
 # ---- what the reports read ---------------------------------------------------------
 
 
-def intervals(loket: Context, since: datetime, until: datetime) -> dict[str | None, list[tuple[datetime, datetime]]]:
+def intervals(
+    loket: Context, since: datetime, until: datetime, site: str | None = None
+) -> dict[str | None, list[tuple[datetime, datetime]]]:
     """The disruptions overlapping since..until, by service code (None: the whole office), as (start, end)
-    pairs; one still in force ends now. Read by the reports to leave those minutes out of compliance."""
+    pairs; one still in force ends now. Read by the reports to leave those minutes out of compliance.
+
+    `site`: only that site's disruptions (at the hub, a site's disruption touches that site's visits alone)."""
     now = loket.clock.now()
     out: dict[str | None, list[tuple[datetime, datetime]]] = {}
+    query = select(Disruption.service_code, Disruption.started_at, Disruption.ended_at).where(
+        Disruption.started_at < until, or_(Disruption.ended_at.is_(None), Disruption.ended_at > since)
+    )
+    if site is not None:
+        query = query.where(Disruption.site == site)
     with loket.store.read() as s:
-        rows = s.execute(
-            select(Disruption.service_code, Disruption.started_at, Disruption.ended_at).where(
-                Disruption.started_at < until, or_(Disruption.ended_at.is_(None), Disruption.ended_at > since)
-            )
-        ).all()
+        rows = s.execute(query).all()
     for code, started, ended in rows:
         out.setdefault(code, []).append((started, ended or max(now, started)))
     return out
@@ -339,19 +344,21 @@ def overlap_seconds(start: datetime, end: datetime, merged: list[tuple[datetime,
     return total.total_seconds()
 
 
-def report_rows(loket: Context, start: date, end: date) -> list[dict[str, Any]]:
-    """The disruptions of the service days start..end, with their minutes inside the period."""
+def report_rows(loket: Context, start: date, end: date, site: str | None = None) -> list[dict[str, Any]]:
+    """The disruptions of the service days start..end, with their minutes inside the period (`site`: of that site
+    only; None: every site's, each with its `site`)."""
     since, until = loket.clock.day_start(start), loket.clock.day_start(end + timedelta(days=1))
     now = loket.clock.now()
+    query = select(Disruption).where(
+        Disruption.started_at < until, or_(Disruption.ended_at.is_(None), Disruption.ended_at > since)
+    )
+    if site is not None:
+        query = query.where(Disruption.site == site)
     with loket.store.read() as s:
-        rows = s.scalars(
-            select(Disruption)
-            .where(Disruption.started_at < until, or_(Disruption.ended_at.is_(None), Disruption.ended_at > since))
-            .order_by(Disruption.started_at, Disruption.id)
-        ).all()
+        rows = s.scalars(query.order_by(Disruption.started_at, Disruption.id)).all()
         out = []
         for d in rows:
             lo, hi = max(d.started_at, since), min(d.ended_at or max(now, d.started_at), until)
             if hi > lo or d.started_at == (d.ended_at or now):  # a disruption of no length still shows
-                out.append(dict(view(loket, d), minutes=round((hi - lo).total_seconds() / 60, 1)))
+                out.append(dict(view(loket, d), site=d.site, minutes=round((hi - lo).total_seconds() / 60, 1)))
     return out

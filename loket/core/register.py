@@ -55,13 +55,14 @@ class RegisterRow:
     calls_out_of_turn: list[str] = field(default_factory=list)
 
 
-def register_rows(loket: Context, day: date) -> list[RegisterRow]:
-    """The register of one service day, in ticket order, times in the office's zone."""
+def register_rows(loket: Context, day: date, site: str | None = None) -> list[RegisterRow]:
+    """The register of one service day, in ticket order, times in the office's zone; of the tickets of `site`, or
+    of every site (None). At the hub the applicants' names and NIKs are not there (they stay at their site)."""
     local = loket.clock.local
     with loket.store.read() as s:
         tickets = s.scalars(
             select(Ticket)
-            .where(Ticket.service_day == day)
+            .where(Ticket.service_day == day, *([] if site is None else [Ticket.site == site]))
             .options(
                 selectinload(Ticket.visits).selectinload(StepVisit.officer),
                 selectinload(Ticket.visits).selectinload(StepVisit.counter),

@@ -144,6 +144,9 @@ class Ticket(Base):
             "service_code",
             "target_counter_id",
         ),
+        # The reports' per-day summaries check what each site and day counts (core/reports/days.py `_counted`)
+        # from this index alone, not the tickets' rows (migration 0020).
+        Index("ix_ticket_day_site", "service_day", "site", "id"),
     )
     id: Mapped[int] = mapped_column(SiteId, primary_key=True)
     site: Mapped[str] = site_column()
@@ -251,6 +254,9 @@ class ReportDay(Base):
     """
 
     __tablename__ = "report_days"
+    #: The site whose berkas it sums (issue 16): '' or the office's own code at a single office or a site; at the hub
+    #: one summary per site and day (migration 0020).
+    site: Mapped[str] = mapped_column(String(20), primary_key=True, server_default="")
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     #: The summary's format and the office time zone it was made in: either changing makes it again.
     version: Mapped[int] = mapped_column(Integer)
@@ -263,6 +269,10 @@ class ReportDay(Base):
     open_versions: Mapped[list[Any]] = mapped_column(JSON)
     open_figures: Mapped[bytes] = mapped_column(LargeBinary)
     open_durations: Mapped[bytes] = mapped_column(LargeBinary)
+    #: What it counted: the site's tickets of that day and the largest id among them. At the hub a site cut off for
+    #: days delivers a closed day's tickets late; a count or a last id that moved makes the summary again.
+    tickets: Mapped[int] = mapped_column(Integer)
+    last_ticket_id: Mapped[int] = mapped_column(SiteId)
 
 
 class Applicant(Base):

@@ -463,8 +463,11 @@ def _section(code: str | None, name: dict[str, str] | None, rows: list[dict[str,
     return IkmSection(code, name, ikm(rows), distribution)
 
 
-def survey_report(source: Context | Store, start_day: date, end_day: date, service: str | None = None) -> SurveyReport:
-    """NRR per element, the IKM and its grade over [start_day, end_day], overall and per service."""
+def survey_report(
+    source: Context | Store, start_day: date, end_day: date, service: str | None = None, site: str | None = None
+) -> SurveyReport:
+    """NRR per element, the IKM and its grade over [start_day, end_day], overall and per service; of the answers
+    given at `site`, or at every site (None; issue 16: at the hub, every site's answers)."""
     store = source.store if isinstance(source, Context) else source
     catalog = source.catalog if isinstance(source, Context) else None
 
@@ -478,6 +481,8 @@ def survey_report(source: Context | Store, start_day: date, end_day: date, servi
     )
     if service:
         query = query.where(SurveyResponse.service_code == service)
+    if site is not None:
+        query = query.where(SurveyResponse.site == site)
     with store.read() as s:
         rows = s.execute(query).all()
     # A row that does not hold nine ratings 1-4 was not written by submit_response: leave it out rather

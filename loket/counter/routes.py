@@ -24,7 +24,7 @@ from loket.core.tickets.views import Outcome
 from loket.extensions import csrf, limiter
 from loket.hardware.scanner.decode import decode_image
 from loket.http import BadRequest, NotLoggedIn, SiteRowId, allows_camera, body_limit, config_limit, parsed, translate
-from loket.office import office_name
+from loket.office import office_name, site_arg, sites
 from loket.openapi import BINARY, LABEL, MAYBE_TEXT, TEXT, api, obj
 from loket.printing import print_for_staff
 from loket.realtime import publish, to_counter
@@ -342,6 +342,7 @@ def ticket_action(actor: Actor, ticket_id: int, action: str):
     query={
         "day": {"type": "string", "format": "date", "description": "YYYY-MM-DD; default today"},
         "format": {"type": "string", "enum": ["json", "csv", "xlsx"]},
+        "site": {"type": "string", "description": "one site's code (issue 16); none: every site together"},
     },
     answers={
         200: [
@@ -358,7 +359,7 @@ def register(actor: Actor):
         day = date.fromisoformat(request.args.get("day") or loket().clock.today().isoformat())
     except ValueError:
         raise BadRequest(_("Tanggal tidak sah.")) from None
-    rows = register_rows(loket(), day)
+    rows = register_rows(loket(), day, site_arg())
     fmt = request.args.get("format", "json")
     name = f"buku-harian-{day.isoformat()}"
     if fmt == "csv":
@@ -418,11 +419,14 @@ def register_page():
         day = date.fromisoformat(request.args.get("day") or loket().clock.today().isoformat())
     except ValueError:
         abort(400)
-    rows = register_rows(loket(), day)
+    site = site_arg()
+    rows = register_rows(loket(), day, site)
     return render_template(
         "reports/register.html",
         rows=rows,
         day=day,
+        site=site,
+        sites=sites(),
         office_name=office_name(),
         officer=current_user.staff.full_name,
         done=sum(1 for r in rows if r.closed),

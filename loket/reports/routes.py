@@ -7,7 +7,7 @@ The report and live hall pages log in, take the kepala or admin role, and load t
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from loket.auth import staff_required
 from loket.core.messages import _
@@ -21,9 +21,10 @@ from loket.core.reports import (
     report_xlsx,
 )
 from loket.core.reports.booking import booking_report, booking_tables
+from loket.core.reports.rollup import LinkReader, reader_for, site_halls, site_links
 from loket.core.roles import REPORT_ROLES, Actor, Role
 from loket.http import BadRequest
-from loket.office import office_name
+from loket.office import office_name, site_arg, sites
 from loket.openapi import BINARY, api
 from loket.services import loket
 
@@ -46,6 +47,7 @@ def report_page():
         office_name=office_name(),
         page_roles=[r.value for r in REPORT_ROLES],
         report={"head_role": Role.KEPALA.value},  # the head of office signs alone, as "Mengetahui"
+        sites=sites(),
     )
 
 
@@ -53,7 +55,23 @@ def report_page():
 def live_page():
     """The hall right now: who waits, which counters are open or idle, which berkas are overdue."""
     return render_template(
-        "reports/live.html", page="live", office_name=office_name(), page_roles=[r.value for r in REPORT_ROLES]
+        "reports/live.html",
+        page="live",
+        office_name=office_name(),
+        page_roles=[r.value for r in REPORT_ROLES],
+        sites=sites(),
+    )
+
+
+@bp.get("/hub/sites")
+def sites_page():
+    """The hub's list of sites (issue 16): each one's link state and lag, and the last row received; no map."""
+    return render_template(
+        "reports/sites.html",
+        page="sites",
+        office_name=office_name(),
+        page_roles=[r.value for r in REPORT_ROLES],
+        sites=sites(),
     )
 
 
@@ -67,6 +85,7 @@ def live_page():
         "from": {"type": "string", "format": "date"},
         "to": {"type": "string", "format": "date"},
         "format": {"type": "string", "enum": ["json", "csv", "xlsx"]},
+        "site": {"type": "string", "description": "one site's code (issue 16); none: every site together"},
     },
     answers={
         200: [
@@ -88,11 +107,14 @@ def summary(actor: Actor):
     fmt = args.get("format", "json")
     if fmt not in ("json", "csv", "xlsx"):
         raise BadRequest(_("Format: json, csv atau xlsx."))
-    report = build_report(loket(), start, end)
-    booking = booking_report(loket(), start, end)
-    disruptions = disruption_rows(loket(), start, end)  # reported apart, left out of compliance (docs/reports.md)
+    site = site_arg()
+    report = build_report(loket(), start, end, site)
+    booking = booking_report(loket(), start, end, site)
+    disruptions = disruption_rows(loket(), start, end, site)  # reported apart, left out of compliance
     extra = (*booking_tables(booking), *disruption_tables(loket(), disruptions))
     name = f"laporan-{start.isoformat()}" + ("" if start == end else f"-sd-{end.isoformat()}")
+    if site is not None:
+        name += f"-{site}"
     if fmt == "csv":
         return Response(
             report_csv(report, extra),
@@ -106,13 +128,53 @@ def summary(actor: Actor):
             headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
         )
     return jsonify(
-        report.as_dict() | {"booking": booking.as_dict(), "disruptions": disruptions, "office": office_name()}
+        report.as_dict()
+        | {"booking": booking.as_dict(), "disruptions": disruptions, "office": office_name(), "site": site}
     )
 
 
 @bp.get("/api/reports/live")
-@api(answers={200: {"type": "object", "required": ["office"]}})
+@api(
+    query={"site": {"type": "string", "description": "one site's code (issue 16); none: every site together"}},
+    answers={200: {"type": "object", "required": ["office"]}},
+)
 @staff_required(*REPORT_ROLES)
 def live(actor: Actor):
-    """The hall right now: waiting per service, counters open and idle, overdue berkas."""
-    return jsonify(live_dashboard(loket()) | {"office": office_name()})
+    """The hall right now: waiting per service, counters open and idle, overdue berkas (of one site, or all)."""
+    return jsonify(live_dashboard(loket(), site_arg()) | {"office": office_name()})
+
+
+# ---- the hub (issue 16) ------------------------------------------------------------------
+
+
+def link_reader() -> LinkReader | None:
+    """Where the sites' links are read: the app's SITE_LINK_READER when set (the tests' fake, or the replication
+    module's), else PostgreSQL's pg_stat_subscription; None on SQLite (no replication)."""
+    reader = current_app.config.get("SITE_LINK_READER")
+    return reader if reader is not None else reader_for(loket())
+
+
+@bp.get("/api/hub/sites")
+@api(answers={200: {"type": "object", "required": ["sites", "replication"]}})
+@staff_required(*REPORT_ROLES)
+def hub_sites(actor: Actor):
+    """Every site with its link state (connected, cut since, never synced), its lag and the last row received."""
+    listed = site_links(loket(), link_reader())
+    local = loket().clock.local
+    return jsonify(
+        office=office_name(),
+        as_of=loket().clock.now().isoformat(),
+        today=loket().clock.today().isoformat(),
+        hub=bool(current_app.config.get("HUB")),
+        replication=listed.replication,
+        sites=[site.as_dict(local) for site in listed.sites],
+    )
+
+
+@bp.get("/api/hub/halls")
+@api(answers={200: {"type": "object", "required": ["sites", "all"]}})
+@staff_required(*REPORT_ROLES)
+def hub_halls(actor: Actor):
+    """Per site and for all sites: waiting now per service, today's SOP compliance, the IKM of the month so far,
+    today's booking use."""
+    return jsonify(site_halls(loket()) | {"office": office_name()})

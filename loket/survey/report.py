@@ -24,7 +24,7 @@ from loket.core.survey import (
     survey_report,
 )
 from loket.http import BadRequest
-from loket.office import office_name
+from loket.office import office_name, site_arg, sites
 from loket.openapi import BINARY, api
 from loket.services import loket
 
@@ -35,7 +35,9 @@ bp = Blueprint("survey_report", __name__)
 @bp.get("/survey/report")
 def report_page():
     """The IKM report, printable; it logs in and reads /api/survey/report like the admin pages."""
-    return render_template("survey/report.html", office_name=office_name(), page_roles=[r.value for r in REPORT_ROLES])
+    return render_template(
+        "survey/report.html", office_name=office_name(), page_roles=[r.value for r in REPORT_ROLES], sites=sites()
+    )
 
 
 # ---- JSON and exports ---------------------------------------------------------------------
@@ -61,13 +63,14 @@ def _bad_period() -> BadRequest:
 
 def _report() -> SurveyReport:
     start, end, service = _period()
-    return survey_report(loket(), start, end, service)
+    return survey_report(loket(), start, end, service, site_arg())
 
 
 QUERY = {
     "from": {"type": "string", "format": "date", "description": "default the first of this month"},
     "to": {"type": "string", "format": "date", "description": "default today"},
     "service": {"type": "string"},
+    "site": {"type": "string", "description": "one site's code (issue 16); none: every site together"},
 }
 
 
@@ -78,6 +81,7 @@ def report(actor: Actor):
     """NRR per element, IKM and grade, distribution of ratings, per period and per service."""
     data = _report().as_dict()
     data["office"] = office_name()
+    data["site"] = site_arg()
     data["today"] = loket().clock.today().isoformat()  # the office's day, for the period presets
     data["services_available"] = [{"code": sop.code, "name": sop.name.model_dump()} for sop in loket().catalog]
     return jsonify(data)

@@ -221,15 +221,15 @@ def _local_hour(ctx: Context, moment: Any, day_column: Any, start: date, end: da
 # ---- the booking rules in force, from the audit trail -------------------------------------
 
 
-def _rule_history(ctx: Context) -> tuple[BookingConfig, list[tuple[datetime, BookingConfig]]]:
-    """The rules before any audited change, and each audited change in order (`booking.config_changed`)."""
+def _rule_history(ctx: Context, site: str | None = None) -> tuple[BookingConfig, list[tuple[datetime, BookingConfig]]]:
+    """The rules before any audited change, and each audited change in order (`booking.config_changed`; of `site`'s
+    audit trail when given)."""
+    query = select(EventRecord.at, EventRecord.payload).where(EventRecord.kind == AUDIT_KIND)
+    if site is not None:
+        query = query.where(EventRecord.site == site)
     with ctx.store.read() as s:
         current = config_in_force(s, ctx.scope)
-        changes = s.execute(
-            select(EventRecord.at, EventRecord.payload)
-            .where(EventRecord.kind == AUDIT_KIND)
-            .order_by(EventRecord.at, EventRecord.id)
-        ).all()
+        changes = s.execute(query.order_by(EventRecord.at, EventRecord.id)).all()
     history: list[tuple[datetime, BookingConfig]] = []
     first: BookingConfig | None = None
     for at, payload in changes:
@@ -269,13 +269,65 @@ def _slot_hours_between(
 # ---- the report ---------------------------------------------------------------------------
 
 
-def booking_report(ctx: Context, start: date, end: date | None = None) -> BookingReport:
-    """Bookings, tickets by source and seat use of the days start..end (inclusive); see the module's docstring."""
+def booking_report(ctx: Context, start: date, end: date | None = None, site: str | None = None) -> BookingReport:
+    """Bookings, tickets by source and seat use of the days start..end (inclusive); see the module's docstring.
+
+    `site`: of that site only. None: of every site; where the rows of the period come from several sites (the hub,
+    issue 16), the sum of each site's report, so the seats offered from the rules are counted per site."""
     end = end or start
     if end < start:
         raise ValueError("the period ends before it starts")
     if (end - start).days + 1 > MAX_DAYS:
         raise ValueError(f"a report covers at most {MAX_DAYS} days")
+    if site is None:
+        codes = _sites(ctx, start, end)
+        if len(codes) > 1:
+            return _summed(ctx, start, end, [booking_report(ctx, start, end, code) for code in codes])
+    return _site_report(ctx, start, end, site)
+
+
+def _sites(ctx: Context, start: date, end: date) -> list[str]:
+    """The sites with bookings, slots or tickets on the days start..end."""
+    with ctx.store.read() as s:
+        found = set(s.scalars(select(Booking.site).where(Booking.day >= start, Booking.day <= end).distinct()))
+        found |= set(
+            s.scalars(select(BookingSlot.site).where(BookingSlot.day >= start, BookingSlot.day <= end).distinct())
+        )
+        found |= set(
+            s.scalars(select(Ticket.site).where(Ticket.service_day >= start, Ticket.service_day <= end).distinct())
+        )
+    return sorted(found)
+
+
+def _summed(ctx: Context, start: date, end: date, reports: list[BookingReport]) -> BookingReport:
+    """Several sites' reports added up, service by service."""
+    rows: dict[str, BookingRow] = {}
+    for report in reports:
+        for r in report.services:
+            into = rows.get(r.key)
+            if into is None:
+                into = rows[r.key] = BookingRow(r.key, r.label)
+            _add(into, r)
+    total = BookingRow("all", texts(_("Semua layanan")))
+    for r in rows.values():
+        _add(total, r)
+    services = sorted(rows.values(), key=lambda r: _service_order(ctx, r.key))
+    return BookingReport(start, end, str(ctx.clock.tz), total, services)
+
+
+def _add(total: BookingRow, r: BookingRow) -> None:
+    for k, n in r.states.items():
+        total.states[k] = total.states.get(k, 0) + n
+    total.priority += r.priority
+    total.issued += r.issued
+    total.booked_tickets += r.booked_tickets
+    total.walk_in_tickets += r.walk_in_tickets
+    total.other_tickets += r.other_tickets
+    for hour, f in r.hours.items():
+        total.hour(hour).add(f)
+
+
+def _site_report(ctx: Context, start: date, end: date, site: str | None) -> BookingReport:
     rows: dict[str, BookingRow] = {}
 
     def row(code: str) -> BookingRow:
@@ -295,22 +347,26 @@ def booking_report(ctx: Context, start: date, end: date | None = None) -> Bookin
                 func.count(),
                 func.count(Booking.priority),
             )
-            .where(Booking.day >= start, Booking.day <= end)
+            .where(Booking.day >= start, Booking.day <= end, *_of(Booking.site, site))
             .group_by(Booking.service_code, booking_hour, Booking.status)
         ).all()
         slots = s.execute(
             select(BookingSlot.service_code, BookingSlot.day, slot_hour, func.count(), func.sum(BookingSlot.capacity))
-            .where(BookingSlot.day >= start, BookingSlot.day <= end)
+            .where(BookingSlot.day >= start, BookingSlot.day <= end, *_of(BookingSlot.site, site))
             .group_by(BookingSlot.service_code, BookingSlot.day, slot_hour)
         ).all()
         first_slot_days = dict(
-            s.execute(select(BookingSlot.service_code, func.min(BookingSlot.day)).group_by(BookingSlot.service_code))
+            s.execute(
+                select(BookingSlot.service_code, func.min(BookingSlot.day))
+                .where(*_of(BookingSlot.site, site))
+                .group_by(BookingSlot.service_code)
+            )
             .tuples()
             .all()
         )
         tickets = s.execute(
             select(Ticket.service_code, Ticket.source, func.count())
-            .where(Ticket.service_day >= start, Ticket.service_day <= end)
+            .where(Ticket.service_day >= start, Ticket.service_day <= end, *_of(Ticket.site, site))
             .group_by(Ticket.service_code, Ticket.source)
         ).all()
 
@@ -332,7 +388,7 @@ def booking_report(ctx: Context, start: date, end: date | None = None) -> Bookin
     # The slots nobody booked have no row: their seats come from the rules in force when each slot started (the
     # last moment it could be booked): a day whose booking was switched on, off or changed during it counts each
     # of its slots under the rules of that slot's start.
-    before, history = _rule_history(ctx)
+    before, history = _rule_history(ctx, site)
     today = ctx.clock.today()
     cache: dict[tuple[int, int], dict[int, int]] = {}
     i = 0
@@ -388,17 +444,14 @@ def booking_report(ctx: Context, start: date, end: date | None = None) -> Bookin
 
     total = BookingRow("all", texts(_("Semua layanan")))
     for r in rows.values():
-        for k, n in r.states.items():
-            total.states[k] = total.states.get(k, 0) + n
-        total.priority += r.priority
-        total.issued += r.issued
-        total.booked_tickets += r.booked_tickets
-        total.walk_in_tickets += r.walk_in_tickets
-        total.other_tickets += r.other_tickets
-        for hour, f in r.hours.items():
-            total.hour(hour).add(f)
+        _add(total, r)
     services = sorted(rows.values(), key=lambda r: _service_order(ctx, r.key))
     return BookingReport(start, end, str(ctx.clock.tz), total, services)
+
+
+def _of(column: Any, site: str | None) -> list[ColumnElement[bool]]:
+    """The condition that a row is of `site` (none for every site)."""
+    return [] if site is None else [column == site]
 
 
 # ---- exports ------------------------------------------------------------------------------

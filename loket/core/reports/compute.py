@@ -182,6 +182,7 @@ class _Ticket:
     steps: list[dict[str, Any]]
     visits: list[_Visit] = field(default_factory=list)
     version: int = 0  # the row's version: it changes whenever the ticket does (reports/days.py)
+    site: str = ""  # the site it was issued at (issue 16): '' at a single office
 
     @cached_property
     def wait(self) -> float | None:
@@ -395,9 +396,16 @@ class Report:
         }
 
 
-def _load(loket: Context, start: date, end: date) -> list[_Ticket]:
-    """The berkas issued on the service days start..end, with their visits, in the report's order."""
-    return load_tickets(loket, (Ticket.service_day >= start) & (Ticket.service_day <= end))
+def _load(loket: Context, start: date, end: date, site: str | None = None) -> list[_Ticket]:
+    """The berkas issued on the service days start..end (at `site`, or at every site), with their visits, in the
+    report's order."""
+    return load_tickets(loket, in_period(start, end, site))
+
+
+def in_period(start: date, end: date, site: str | None = None) -> ColumnElement[bool]:
+    """The tickets of the service days start..end; of one site, or of every site (None: at the hub, all of them)."""
+    which = (Ticket.service_day >= start) & (Ticket.service_day <= end)
+    return which if site is None else which & (Ticket.site == site)
 
 
 def load_tickets(loket: Context, which: ColumnElement[bool]) -> list[_Ticket]:
@@ -415,6 +423,7 @@ def load_tickets(loket: Context, which: ColumnElement[bool]) -> list[_Ticket]:
                 # each below, so a year of tickets does not hold a hundred thousand copies.
                 cast(Ticket.steps, Text),
                 Ticket.version,
+                Ticket.site,
             )
             .where(which)
             .order_by(Ticket.issued_at, Ticket.id)
@@ -425,7 +434,7 @@ def load_tickets(loket: Context, which: ColumnElement[bool]) -> list[_Ticket]:
             steps = snapshots.get(r[6])
             if steps is None:
                 steps = snapshots[r[6]] = json.loads(r[6])
-            tickets[r[0]] = _Ticket(r[0], r[1], r[2], r[3], r[4], r[5], steps, version=r[7])
+            tickets[r[0]] = _Ticket(r[0], r[1], r[2], r[3], r[4], r[5], steps, version=r[7], site=r[8])
         in_period = select(Ticket.id).where(which)
         visits = s.execute(
             select(
@@ -475,18 +484,23 @@ def load_tickets(loket: Context, which: ColumnElement[bool]) -> list[_Ticket]:
             queue = reasons.get(v.ticket_id)
             visit.reason = queue.pop(0) if queue else PendingReason.OTHER.value
         t.visits.append(visit)
-    _exclude_disruptions(loket, [v for t in tickets.values() for v in t.visits])
+    by_site: dict[str, list[_Visit]] = defaultdict(list)
+    for t in tickets.values():
+        by_site[t.site].extend(t.visits)
+    for site, site_visits in by_site.items():
+        _exclude_disruptions(loket, site_visits, site)
     return list(tickets.values())
 
 
-def _exclude_disruptions(loket: Context, visits: list[_Visit]) -> None:
-    """Set each served visit's seconds inside a disruption of its service or of the whole office."""
+def _exclude_disruptions(loket: Context, visits: list[_Visit], site: str) -> None:
+    """Set each served visit's seconds inside a disruption of its service or of the whole office (of its site:
+    at the hub, one site's disruption does not touch another's visits)."""
     served = [v for v in visits if v.started_at is not None and v.ended_at is not None]
     starts = [v.started_at for v in served if v.started_at is not None]
     ends = [v.ended_at for v in served if v.ended_at is not None]
     if not starts or not ends:
         return
-    spans = intervals(loket, min(starts), max(ends))
+    spans = intervals(loket, min(starts), max(ends), site)
     if not spans:
         return
     merged: dict[str, list[tuple[datetime, datetime]]] = {}
@@ -498,9 +512,10 @@ def _exclude_disruptions(loket: Context, visits: list[_Visit]) -> None:
             v.excluded = overlap_seconds(v.started_at, v.ended_at, found)  # type: ignore[arg-type]
 
 
-def disruption_rows(loket: Context, start: date, end: date) -> list[dict[str, Any]]:
-    """The disruptions of the period, with their minutes inside it (reported apart from compliance)."""
-    return report_rows(loket, start, end)
+def disruption_rows(loket: Context, start: date, end: date, site: str | None = None) -> list[dict[str, Any]]:
+    """The disruptions of the period (of `site`, or of every site), with their minutes inside it (reported apart
+    from compliance)."""
+    return report_rows(loket, start, end, site)
 
 
 def disruption_tables(loket: Context, rows: list[dict[str, Any]]) -> Tables:
@@ -546,8 +561,9 @@ def _service_order(loket: Context, code: str) -> tuple[int, str]:
     return (sop.order if sop else 10_000, code)
 
 
-def build_report_full(loket: Context, start: date, end: date | None = None) -> Report:
-    """The report of the berkas issued on the service days start..end (inclusive), from every raw row.
+def build_report_full(loket: Context, start: date, end: date | None = None, site: str | None = None) -> Report:
+    """The report of the berkas issued on the service days start..end (inclusive), from every raw row; of the
+    berkas issued at `site`, or at every site (None: all the rows this database holds; at the hub, every site's).
 
     The reference: `reports.days.build_report` gives the same report from per-day summaries, and the
     tests check that the two agree figure by figure.
@@ -557,7 +573,7 @@ def build_report_full(loket: Context, start: date, end: date | None = None) -> R
         raise ValueError("the period ends before it starts")
     if (end - start).days + 1 > MAX_DAYS:
         raise ValueError(f"a report covers at most {MAX_DAYS} days")
-    tickets = _load(loket, start, end)
+    tickets = _load(loket, start, end, site)
     users, counters = _names(loket)
     visits = [v for t in tickets for v in t.visits]
     tickets_by_id = {t.id: t for t in tickets}
@@ -691,6 +707,10 @@ def _bottleneck(rows: list[Row]) -> Row | None:
     return max(candidates, key=lambda ir: (ir[1].over, -(ir[1].steps.ratio or 0), -ir[0]))[1]
 
 
+#: A past day's never-called visit of one site among several leaves the hall just after its site's horizon.
+_AFTER = timedelta(microseconds=1)
+
+
 def _floor(moment: datetime, minutes: int) -> datetime:
     return moment.replace(minute=moment.minute - moment.minute % minutes, second=0, microsecond=0)
 
@@ -716,22 +736,39 @@ def queue_series(
         by_day[t.day].append(t)
     for day in sorted(by_day):
         day_end = loket.clock.day_start(day + timedelta(days=1))
-        visits = [v for t in by_day[day] for v in t.visits]
-        hall = [v for v in visits if v.resident_present]
-        if not hall:
+        # Each site's hall apart (issue 16): a site's never-called visit counts until its own horizon.
+        sites: dict[str, list[_Visit]] = defaultdict(list)
+        for t in by_day[day]:
+            sites[t.site].extend(t.visits)
+        entered_at: list[float] = []
+        left_at: list[float] = []
+        first: datetime | None = None
+        last: datetime | None = None
+        for visits in sites.values():
+            hall = [v for v in visits if v.resident_present]
+            if not hall:
+                continue
+            if now < day_end:
+                horizon = now
+            else:
+                moments = [m for v in visits for m in (v.entered_at, v.called_at, v.started_at, v.ended_at) if m]
+                horizon = max(m for m in moments if m < day_end)
+            site_first = min(v.entered_at for v in hall)
+            site_last = max(min(v.queue_end or horizon, horizon) for v in hall)
+            first = site_first if first is None else min(first, site_first)
+            last = site_last if last is None else max(last, site_last)
+            entered_at += [v.entered_at.timestamp() for v in hall]
+            left_at += [v.queue_end.timestamp() for v in hall if v.queue_end is not None]
+            if now >= day_end and len(sites) > 1:
+                # Never called on a past day: waiting until this site's horizon, not another site's.
+                left_at += [(horizon + _AFTER).timestamp() for v in hall if v.queue_end is None]
+        if first is None or last is None:
             per_day[day] = per_day_peaks[day] = {}
             continue
-        if now < day_end:
-            horizon = now
-        else:
-            moments = [m for v in visits for m in (v.entered_at, v.called_at, v.started_at, v.ended_at) if m]
-            horizon = max(m for m in moments if m < day_end)
-        first = min(v.entered_at for v in hall)
-        last = max(min(v.queue_end or horizon, horizon) for v in hall)
         # Waiting at t: entered_at <= t and not yet queue_end <= t. As a queue_end never comes before
         # its entered_at, that is (how many entered by t) - (how many left by t): two sorted lists.
-        entered = sorted(v.entered_at.timestamp() for v in hall)
-        left = sorted(v.queue_end.timestamp() for v in hall if v.queue_end is not None)
+        entered = sorted(entered_at)
+        left = sorted(left_at)
 
         def waiting_at(t: float, entered: list[float] = entered, left: list[float] = left) -> int:
             return bisect_right(entered, t) - bisect_right(left, t)
@@ -963,6 +1000,7 @@ __all__ = [
     "Share",
     "Stats",
     "build_report_full",
+    "in_period",
     "load_tickets",
     "parse_period",
     "percentile",

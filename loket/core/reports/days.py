@@ -48,6 +48,7 @@ from .compute import (
     _service_label,
     _service_order,
     _Ticket,
+    in_period,
     load_tickets,
 )
 
@@ -333,15 +334,16 @@ def _exacts(us: Any) -> list[int]:
     return list(map(int, (us / 1_000_000 * _SCALE).tolist()))
 
 
-def live_parts(loket: Context, since: date, end: date) -> dict[date, _Part]:
+def live_parts(loket: Context, since: date, end: date, site: str | None = None) -> dict[tuple[str, date], _Part]:
     """`_part` of every day since..end, for all its berkas: the same figures, from a few columns at once.
 
     Today is never summarized, so this runs for every report that includes today: rather than making a
     `_Ticket` and `_Visit` per row and adding each visit to each of its groups in Python, it reads the
     columns it needs (naive datetimes, converted to microseconds by numpy), derives every visit's figures
-    as arrays, and sums each group with a few array operations.
+    as arrays, and sums each group with a few array operations. Keyed by (site, day): at the hub, each site's
+    berkas apart (`site`: of that site only).
     """
-    which = (Ticket.service_day >= since) & (Ticket.service_day <= end)
+    which = in_period(since, end, site)
     dialect = loket.store.engine.dialect.name
     with loket.store.read() as s:
         tickets = s.execute(
@@ -353,13 +355,14 @@ def live_parts(loket: Context, since: date, end: date) -> dict[date, _Part]:
                 _moment(Ticket.issued_at, dialect),
                 _moment(Ticket.closed_at, dialect),
                 cast(Ticket.steps, Text),
+                Ticket.site,
             )
             .where(which)
             .order_by(Ticket.issued_at, Ticket.id)
         ).all()
         if not tickets:
             return {}
-        in_period = select(Ticket.id).where(which)
+        period_ids = select(Ticket.id).where(which)
         visits = s.execute(
             select(
                 StepVisit.ticket_id,
@@ -374,27 +377,32 @@ def live_parts(loket: Context, since: date, end: date) -> dict[date, _Part]:
                 _moment(StepVisit.ended_at, dialect),
                 StepVisit.outcome,
             )
-            .where(StepVisit.ticket_id.in_(in_period))
+            .where(StepVisit.ticket_id.in_(period_ids))
             .order_by(StepVisit.id)
         ).all()
         # As `compute.load_tickets`: the n-th pended visit of a berkas has the reason of its n-th pended event.
         reasons: dict[int, list[str | None]] = {}
         for ticket_id, payload in s.execute(
             select(EventRecord.ticket_id, EventRecord.payload)
-            .where(EventRecord.kind == "ticket.pended", EventRecord.ticket_id.in_(in_period))
+            .where(EventRecord.kind == "ticket.pended", EventRecord.ticket_id.in_(period_ids))
             .order_by(EventRecord.id)
         ):
             reasons.setdefault(ticket_id, []).append((payload or {}).get("reason"))
     by_ticket: dict[int, list[Any]] = {}
     for v in visits:
         by_ticket.setdefault(v[0], []).append(v)
-    by_day: dict[date, list[Any]] = {}
+    by_day: dict[tuple[str, date], list[Any]] = {}
     for t in tickets:
-        by_day.setdefault(t[2], []).append(t)
-    # As `compute._exclude_disruptions`: a visit's seconds inside a disruption are not judged. A visit of these
-    # days starts after its ticket was issued and ends by now.
-    spans = intervals(loket, loket.clock.day_start(since), loket.clock.now() + timedelta(days=1))
-    return {day: _live_part(loket, day, rows, by_ticket, reasons, dialect, spans) for day, rows in by_day.items()}
+        by_day.setdefault((t[7], t[2]), []).append(t[:7])
+    # As `compute._exclude_disruptions`: a visit's seconds inside a disruption (of its own site) are not judged. A
+    # visit of these days starts after its ticket was issued and ends by now.
+    spans = {
+        code: intervals(loket, loket.clock.day_start(since), loket.clock.now() + timedelta(days=1), code)
+        for code in {key[0] for key in by_day}
+    }
+    return {
+        key: _live_part(loket, key[1], rows, by_ticket, reasons, dialect, spans[key[0]]) for key, rows in by_day.items()
+    }
 
 
 def _live_part(
@@ -729,63 +737,95 @@ class _Doc:
         return part
 
 
-def _days(start: date, end: date) -> Iterator[date]:
-    day = start
-    while day <= end:
-        yield day
-        day += timedelta(days=1)
-
-
 @dataclass
 class _Summary:
-    """A past day as stored: its final berkas, and its open berkas with their ticket versions."""
+    """A past day of one site as stored: its final berkas, and its open berkas with their ticket versions."""
 
     final: _Part | _Doc
     open: _Part | _Doc
     versions: dict[int, int]  # open ticket id -> its version when summed
+    #: What it counted: the site's tickets of the day and the largest id among them (late rows move them).
+    counted: tuple[int, int] = (0, 0)
 
 
-def _summaries(loket: Context, start: date, end: date) -> dict[date, _Summary]:
-    """The stored summaries of the past days start..end that are of this format and time zone."""
-    zone = str(loket.clock.tz)
-    found: dict[date, _Summary] = {}
+#: (site, day): one site's berkas of one service day.
+Key = tuple[str, date]
+
+
+def _counted(loket: Context, start: date, end: date, site: str | None) -> dict[Key, tuple[int, int]]:
+    """Per site and day of start..end: how many tickets, and the largest id among them.
+
+    At the hub a site's rows arrive by replication, and a site cut off for days delivers a closed day's tickets
+    late: a summary that counted fewer is made again. (At a single office or a site no ticket is ever issued on a
+    past day; the same check also sees one written there by hand.)"""
     with loket.store.read() as s:
-        for row in s.execute(
-            select(
-                ReportDay.day,
-                ReportDay.version,
-                ReportDay.timezone,
-                ReportDay.figures,
-                ReportDay.durations,
-                ReportDay.open_versions,
-                ReportDay.open_figures,
-                ReportDay.open_durations,
-            )
-            .where(ReportDay.day >= start, ReportDay.day <= end)
-            # A month of rows at a time: PostgreSQL's driver would otherwise hold the whole year's result too.
-            .execution_options(yield_per=31)
-        ):
-            if row.version == VERSION and row.timezone == zone:
-                found[row.day] = _Summary(
+        rows = s.execute(
+            select(Ticket.service_day, Ticket.site, func.count(), func.max(Ticket.id))
+            .where(in_period(start, end, site))
+            .group_by(Ticket.service_day, Ticket.site)  # in the order of ix_ticket_day_site: no sort
+        ).all()
+    return {(code, day): (int(n), int(last)) for day, code, n, last in rows}
+
+
+def _summaries(
+    loket: Context, start: date, end: date, site: str | None, counted: dict[Key, tuple[int, int]]
+) -> dict[Key, _Summary]:
+    """The stored summaries of the past days start..end that are of this format and time zone, and counted the
+    tickets there are now."""
+    zone = str(loket.clock.tz)
+    found: dict[Key, _Summary] = {}
+    query = select(
+        ReportDay.site,
+        ReportDay.day,
+        ReportDay.version,
+        ReportDay.timezone,
+        ReportDay.figures,
+        ReportDay.durations,
+        ReportDay.open_versions,
+        ReportDay.open_figures,
+        ReportDay.open_durations,
+        ReportDay.tickets,
+        ReportDay.last_ticket_id,
+    ).where(ReportDay.day >= start, ReportDay.day <= end)
+    if site is not None:
+        query = query.where(ReportDay.site == site)
+    with loket.store.read() as s:
+        # A month of rows at a time: PostgreSQL's driver would otherwise hold the whole year's result too.
+        for row in s.execute(query.execution_options(yield_per=31)):
+            key = (row.site, row.day)
+            what = (row.tickets, row.last_ticket_id)
+            if row.version == VERSION and row.timezone == zone and counted.get(key) == what:
+                found[key] = _Summary(
                     _Doc(row.figures, row.durations),
                     _Doc(row.open_figures, row.open_durations),
                     {tid: version for tid, version in row.open_versions},
+                    what,
                 )
     return found
 
 
-def _split(loket: Context, day: date, tickets: list[_Ticket], final: _Part | None = None) -> _Summary:
-    """A day's berkas summed: the final ones (added to `final`), the open ones apart with their versions."""
+def _split(
+    loket: Context,
+    day: date,
+    tickets: list[_Ticket],
+    final: _Part | None = None,
+    counted: tuple[int, int] | None = None,
+) -> _Summary:
+    """A day's berkas summed: the final ones (added to `final`), the open ones apart with their versions.
+
+    `counted`: what the day's summary counts (by default, these tickets: every ticket of the site and day)."""
     done = [t for t in tickets if TicketState(t.state) in FINAL]
     still_open = [t for t in tickets if TicketState(t.state) not in FINAL]
     part = _part(loket, day, done)
     if final is not None:
         final.add(part)
         part = final
-    return _Summary(part, _part(loket, day, still_open), {t.id: t.version for t in still_open})
+    if counted is None:
+        counted = (len(tickets), max((t.id for t in tickets), default=0))
+    return _Summary(part, _part(loket, day, still_open), {t.id: t.version for t in still_open}, counted)
 
 
-def _store(loket: Context, summaries: dict[date, _Summary]) -> dict[date, _Summary]:
+def _store(loket: Context, summaries: dict[Key, _Summary]) -> dict[Key, _Summary]:
     """Write the summaries (replacing any of those days); a concurrent writer of the same days wins.
 
     Returns them as stored: compact arrays rather than lists of Python ints (a year of them is large).
@@ -794,11 +834,12 @@ def _store(loket: Context, summaries: dict[date, _Summary]) -> dict[date, _Summa
         return {}
     now = loket.clock.now()
     rows: list[dict[str, Any]] = []
-    for day, summary in summaries.items():
+    for (site, day), summary in summaries.items():
         figures, durations = _dump(_as_part(summary.final))
         open_figures, open_durations = _dump(_as_part(summary.open))
         rows.append(
             {
+                "site": site,
                 "day": day,
                 "version": VERSION,
                 "timezone": str(loket.clock.tz),
@@ -808,19 +849,26 @@ def _store(loket: Context, summaries: dict[date, _Summary]) -> dict[date, _Summa
                 "open_versions": sorted([tid, v] for tid, v in summary.versions.items()),
                 "open_figures": open_figures,
                 "open_durations": open_durations,
+                "tickets": summary.counted[0],
+                "last_ticket_id": summary.counted[1],
             }
         )
+    by_site: dict[str, list[date]] = {}
+    for site, day in summaries:
+        by_site.setdefault(site, []).append(day)
     try:
         with loket.store.transaction() as s:
-            s.execute(delete(ReportDay).where(ReportDay.day.in_(list(summaries))))
+            for site, days in by_site.items():
+                s.execute(delete(ReportDay).where(ReportDay.site == site, ReportDay.day.in_(days)))
             s.execute(insert(ReportDay), rows)
     except IntegrityError:
         pass  # another process stored the same days meanwhile: its figures are the same
     return {
-        row["day"]: _Summary(
+        (row["site"], row["day"]): _Summary(
             _Doc(row["figures"], row["durations"]),
             _Doc(row["open_figures"], row["open_durations"]),
-            summaries[row["day"]].versions,
+            summaries[(row["site"], row["day"])].versions,
+            summaries[(row["site"], row["day"])].counted,
         )
         for row in rows
     }
@@ -847,13 +895,15 @@ def _versions(loket: Context, ids: list[int]) -> dict[int, int]:
     return found
 
 
-def day_parts(loket: Context, start: date, end: date) -> dict[date, list[_Part | _Doc]]:
-    """Each day's figures: a past day from its summary (made or brought up to date if needed), later days live."""
+def day_parts(loket: Context, start: date, end: date, site: str | None = None) -> dict[Key, list[_Part | _Doc]]:
+    """Each site's and day's figures: a past day from its summary (made or brought up to date if needed), later days
+    live. `site`: that site's only; None: every site's (at a single office or a site, its one code)."""
     today = loket.clock.today()
-    parts: dict[date, list[_Part | _Doc]] = {}
+    parts: dict[Key, list[_Part | _Doc]] = {}
     last_past = min(end, today - timedelta(days=1))
     if start <= last_past:
-        stored = _summaries(loket, start, last_past)
+        counted = _counted(loket, start, last_past, site)
+        stored = _summaries(loket, start, last_past, site, counted)
         # A day whose open berkas all kept their version is as summed; one whose open berkas moved is
         # brought up to date from those berkas alone (no berkas is ever issued on a past day).
         now = _versions(loket, [tid for summary in stored.values() for tid in summary.versions])
@@ -863,28 +913,35 @@ def day_parts(loket: Context, start: date, end: date) -> dict[date, list[_Part |
             if any(now.get(tid) != version for tid, version in summary.versions.items())
         }
         ids = [tid for summary in stale.values() for tid in summary.versions]
-        fresh: dict[date, list[_Ticket]] = {day: [] for day in stale}
+        fresh: dict[Key, list[_Ticket]] = {key: [] for key in stale}
         for i in range(0, len(ids), CHUNK_IDS):
             for t in load_tickets(loket, Ticket.id.in_(ids[i : i + CHUNK_IDS])):
-                fresh[t.day].append(t)
-        updated = {day: _split(loket, day, fresh[day], _as_part(stale[day].final)) for day in stale}
+                fresh[(t.site, t.day)].append(t)
+        updated = {
+            key: _split(loket, key[1], fresh[key], _as_part(stale[key].final), stale[key].counted) for key in stale
+        }
         stored.update(_store(loket, updated))
-        missing = [d for d in _days(start, last_past) if d not in stored]
-        while missing:
-            # Consecutive missing days, at most CHUNK_DAYS of them: one query each.
-            run = [missing[0]]
-            while len(run) < min(CHUNK_DAYS, len(missing)) and missing[len(run)] == run[-1] + timedelta(days=1):
-                run.append(missing[len(run)])
-            tickets = _by_day(load_tickets(loket, (Ticket.service_day >= run[0]) & (Ticket.service_day <= run[-1])))
-            made = {day: _split(loket, day, tickets.get(day, [])) for day in run}
-            stored.update(_store(loket, made))
-            del tickets, made
-            missing = missing[len(run) :]
-        for day, summary in stored.items():
-            parts[day] = [summary.final, summary.open]
+        # Days (of a site) with tickets and no valid summary: never summed, or tickets came late (the hub).
+        missing_by_site: dict[str, list[date]] = {}
+        for code, day in sorted(counted):
+            if (code, day) not in stored:
+                missing_by_site.setdefault(code, []).append(day)
+        for code, missing in missing_by_site.items():
+            while missing:
+                # Consecutive missing days, at most CHUNK_DAYS of them: one query each.
+                run = [missing[0]]
+                while len(run) < min(CHUNK_DAYS, len(missing)) and missing[len(run)] == run[-1] + timedelta(days=1):
+                    run.append(missing[len(run)])
+                tickets = _by_day(load_tickets(loket, in_period(run[0], run[-1], code)))
+                made = {(code, day): _split(loket, day, tickets.get(day, [])) for day in run}
+                stored.update(_store(loket, made))
+                del tickets, made
+                missing = missing[len(run) :]
+        for key, summary in stored.items():
+            parts[key] = [summary.final, summary.open]
     if end >= today:
-        for day, part in live_parts(loket, max(start, today), end).items():
-            parts[day] = [part]
+        for key, part in live_parts(loket, max(start, today), end, site).items():
+            parts[key] = [part]
     return parts
 
 
@@ -920,26 +977,43 @@ def _row(key: str, label: dict[str, str], g: _Group, **extra: Any) -> Row:
     )
 
 
-def _series(loket: Context, days: dict[date, _Hall], step_minutes: int = QUEUE_STEP_MINUTES) -> list[dict[str, Any]]:
-    """`compute.queue_series` from each day's hall instants (the same figures, without the visits)."""
+def _series(
+    loket: Context, days: dict[date, list[_Hall]], step_minutes: int = QUEUE_STEP_MINUTES
+) -> list[dict[str, Any]]:
+    """`compute.queue_series` from each day's hall instants, one hall per site (the same figures, without the
+    visits)."""
     now = loket.clock.now()
     n_days = 0
     waiting: dict[str, int] = {}  # slot -> residents waiting at it, summed over the days
     most: dict[str, int] = {}  # slot -> the most waiting within it on any day that has it
     seen: dict[str, int] = {}  # slot -> the days that have it
     for day in sorted(days):
-        hall = days[day]
-        entered_us = np.sort(_flat(hall.entered))
-        if not len(entered_us):
+        day_end = loket.clock.day_start(day + timedelta(days=1))
+        entered_parts: list[Any] = []
+        left_parts: list[Any] = []
+        lasts: list[int] = []
+        site_halls = days[day]
+        for hall in site_halls:
+            site_entered = _flat(hall.entered)
+            if not len(site_entered):
+                continue
+            site_left = _flat(hall.left)
+            horizon_us = _us(now) if now < day_end else hall.horizon
+            assert horizon_us is not None  # a day with a hall visit has a moment before its end
+            # The last sample: the last moment someone still waited, no later than the (site's) horizon.
+            ends = [min(int(site_left.max()), horizon_us)] if len(site_left) else []
+            lasts.append(max([*ends, horizon_us] if hall.never_left else ends))
+            entered_parts.append(site_entered)
+            left_parts.append(site_left)
+            if now >= day_end and len(site_halls) > 1 and hall.never_left:
+                # Never called on a past day: waiting until its own site's horizon (issue 16), as compute does.
+                left_parts.append(np.full(hall.never_left, horizon_us + 1, dtype=np.int64))
+        if not entered_parts:
             n_days += 1
             continue
-        left_us = np.sort(_flat(hall.left))
-        day_end = loket.clock.day_start(day + timedelta(days=1))
-        horizon_us = _us(now) if now < day_end else hall.horizon
-        assert horizon_us is not None  # a day with a hall visit has a moment before its end
-        # The last sample: the last moment someone still waited, no later than the horizon.
-        ends = [min(int(left_us[-1]), horizon_us)] if len(left_us) else []
-        last_us = max([*ends, horizon_us] if hall.never_left else ends)
+        entered_us = np.sort(_flat(entered_parts))
+        left_us = np.sort(_flat(left_parts))
+        last_us = max(lasts)
         entered = entered_us / 1_000_000  # what datetime.timestamp() gives
         left = left_us / 1_000_000
         moment = _floor(loket.clock.local(_EPOCH + int(entered_us[0]) * _US), step_minutes)
@@ -1010,33 +1084,36 @@ def _tickets(source: _Part | _Doc) -> int:
     return source.tickets if isinstance(source, _Doc) else source.hall.tickets
 
 
-def build_report(loket: Context, start: date, end: date | None = None) -> Report:
-    """The report of the berkas issued on the service days start..end (inclusive), from the day summaries.
+def build_report(loket: Context, start: date, end: date | None = None, site: str | None = None) -> Report:
+    """The report of the berkas issued on the service days start..end (inclusive), from the day summaries; of the
+    berkas issued at `site`, or at every site (None).
 
-    The same report as `build_report_full`, figure for figure.
+    The same report as `build_report_full`, figure for figure. At the hub, every site's days are summed apart and
+    added up here.
     """
     end = end or start
     if end < start:
         raise ValueError("the period ends before it starts")
     if (end - start).days + 1 > MAX_DAYS:
         raise ValueError(f"a report covers at most {MAX_DAYS} days")
-    parts = {day: ps for day, ps in day_parts(loket, start, end).items() if any(_tickets(p) for p in ps)}
+    parts = {key: ps for key, ps in day_parts(loket, start, end, site).items() if any(_tickets(p) for p in ps)}
     users, counters = _names(loket)
     merged = _Part()
     days_all: dict[date, _Group] = {}
-    halls: dict[date, _Hall] = {}
-    for day, ps in parts.items():
-        days_all[day] = _Group()
-        halls[day] = _Hall()
+    halls: dict[date, list[_Hall]] = {}
+    for (_site, day), ps in sorted(parts.items()):
+        day_all = days_all.setdefault(day, _Group())
+        hall = _Hall()  # one per site: a site's never-called visits wait until its own horizon
+        halls.setdefault(day, []).append(hall)
         for p in ps:
             merged.add(p)
             if isinstance(p, _Doc):
-                p.merge_group("all", days_all[day])
-                halls[day].add(p.hall())
+                p.merge_group("all", day_all)
+                hall.add(p.hall())
             else:
                 if "all" in p.groups:
-                    days_all[day].add(p.groups["all"])
-                halls[day].add(p.hall)
+                    day_all.add(p.groups["all"])
+                hall.add(p.hall)
     groups = merged.groups
     empty = _Group()
 
@@ -1113,7 +1190,7 @@ def build_report(loket: Context, start: date, end: date | None = None) -> Report
     counter_rows.sort(key=lambda r: (r.extra["number"], r.label["id"]))
 
     days = [
-        _row(day.isoformat(), {"id": day.isoformat(), "en": day.isoformat()}, days_all[day]) for day in sorted(parts)
+        _row(day.isoformat(), {"id": day.isoformat(), "en": day.isoformat()}, days_all[day]) for day in sorted(days_all)
     ]
 
     hours = []

@@ -18,32 +18,59 @@ from .compute import _service_label, _service_order
 from .days import build_report
 
 
-def live_dashboard(loket: Context) -> dict[str, Any]:
-    """The hall now: who waits for which service, which counters are open or idle, overdue berkas."""
+def live_dashboard(loket: Context, site: str | None = None) -> dict[str, Any]:
+    """The hall now: who waits for which service, which counters are open or idle, overdue berkas.
+
+    `site`: that site's hall only; None: every site's together (at the hub, issue 16; each ticket and counter with
+    its `site`)."""
     now = loket.clock.now()
     today = loket.clock.today()
     since = loket.clock.day_start(today)
+
+    def of(column: Any) -> list[Any]:
+        return [] if site is None else [column == site]
+
     with loket.store.read() as s:
         waiting_rows = s.execute(
-            select(Ticket.id, Ticket.number, Ticket.service_code, Ticket.state, Ticket.priority, Ticket.queued_at)
-            .where(Ticket.state.in_([st.value for st in QUEUED]), Ticket.queued_at >= since)
+            select(
+                Ticket.id,
+                Ticket.number,
+                Ticket.service_code,
+                Ticket.state,
+                Ticket.priority,
+                Ticket.queued_at,
+                Ticket.site,
+            )
+            .where(Ticket.state.in_([st.value for st in QUEUED]), Ticket.queued_at >= since, *of(Ticket.site))
             .order_by(Ticket.queue_key, Ticket.id)
         ).all()
         stations = s.execute(
             select(EventRecord.kind, EventRecord.counter_id, EventRecord.officer_id, EventRecord.at)
-            .where(EventRecord.kind.in_(["counter.opened", "counter.closed"]), EventRecord.at >= since)
+            .where(
+                EventRecord.kind.in_(["counter.opened", "counter.closed"]),
+                EventRecord.at >= since,
+                *of(EventRecord.site),
+            )
             .order_by(EventRecord.id)
         ).all()
         at_counters = s.execute(
             select(Ticket.counter_id, Ticket.number, Ticket.state, Ticket.service_code).where(
-                Ticket.counter_id.is_not(None), Ticket.state.in_([TicketState.CALLED.value, TicketState.SERVING.value])
+                Ticket.counter_id.is_not(None),
+                Ticket.state.in_([TicketState.CALLED.value, TicketState.SERVING.value]),
+                *of(Ticket.site),
             )
         ).all()
         all_counters = s.execute(
-            select(Counter.id, Counter.name, Counter.number, Counter.roles)
-            .where(Counter.active)
-            .order_by(Counter.number)
+            select(Counter.id, Counter.name, Counter.number, Counter.roles, Counter.site)
+            .where(Counter.active, *of(Counter.site))
+            .order_by(Counter.number, Counter.site)
         ).all()
+        # The overdue berkas below come from the work lists, which see every site: keep this site's.
+        site_of = (
+            None
+            if site is None
+            else set(s.scalars(select(Ticket.id).where(Ticket.site == site, Ticket.service_day >= today)))
+        )
         users = {uid: name for uid, name in s.execute(select(User.id, User.full_name).where(User.active))}
 
     # Open: an officer's last counter.opened event today is not followed by counter.closed. An
@@ -62,7 +89,7 @@ def live_dashboard(loket: Context) -> dict[str, Any]:
     for counter_id, number, state, service in at_counters:
         busy[counter_id].append({"number": number, "state": state, "service": service})
     counters = []
-    for cid, name, number, roles in all_counters:
+    for cid, name, number, roles, counter_site in all_counters:
         officers = sorted(
             (
                 {"id": oid, "name": users.get(oid, f"#{oid}"), "since": at.isoformat()}
@@ -75,6 +102,7 @@ def live_dashboard(loket: Context) -> dict[str, Any]:
         counters.append(
             {
                 "id": cid,
+                "site": counter_site,
                 "name": name,
                 "number": number,
                 "roles": list(roles or []),
@@ -87,7 +115,7 @@ def live_dashboard(loket: Context) -> dict[str, Any]:
 
     services: dict[str, dict[str, Any]] = {}
     waiting = []
-    for tid, number, code, state, priority, queued_at in waiting_rows:
+    for tid, number, code, state, priority, queued_at, ticket_site in waiting_rows:
         entry = services.setdefault(
             code, {"code": code, "name": _service_label(loket, code), "waiting": 0, "longest_seconds": 0.0}
         )
@@ -97,6 +125,7 @@ def live_dashboard(loket: Context) -> dict[str, Any]:
         waiting.append(
             {
                 "id": tid,
+                "site": ticket_site,
                 "number": number,
                 "service": code,
                 "service_name": entry["name"],
@@ -113,7 +142,7 @@ def live_dashboard(loket: Context) -> dict[str, Any]:
     for role in STEP_ROLES:
         for view in work_list(loket, role):
             # late at its step (waiting and work together): where a berkas is stuck; wait and service apart below
-            if view.late_at_step and view.id not in seen:
+            if view.late_at_step and view.id not in seen and (site_of is None or view.id in site_of):
                 seen.add(view.id)
                 overdue.append(
                     {
@@ -134,9 +163,10 @@ def live_dashboard(loket: Context) -> dict[str, Any]:
                     }
                 )
     overdue.sort(key=lambda o: -(o["elapsed_seconds"] or 0))
-    today_report = build_report(loket, today)  # today's live part: the same figures as build_report_full
+    today_report = build_report(loket, today, today, site)  # today's live part: as build_report_full
     return {
         "as_of": now.isoformat(),
+        "site": site,
         "day": today.isoformat(),
         "services": sorted(services.values(), key=lambda e: _service_order(loket, e["code"])),
         "waiting": waiting,

@@ -19,8 +19,24 @@ i18n.addStrings(i18n.pageStrings("reports/live"));
 
 var state = { data: null, socket: null, timer: null, debounce: null };
 
+// At the hub (issue 16): one site's hall, or every site's together (no site), and a line per site.
+function siteQuery() {
+  var el = $("site");
+  return el && el.value ? "?site=" + encodeURIComponent(el.value) : "";
+}
+
+function refreshHalls() {
+  if (!$("live-sites")) return Promise.resolve();
+  return api("GET", "/api/hub/halls")
+    .then(function (data) {
+      state.halls = data;
+      renderHalls();
+    })
+    .catch(R.fail);
+}
+
 function refresh() {
-  return api("GET", "/api/reports/live")
+  return api("GET", "/api/reports/live" + siteQuery())
     .then(function (data) {
       state.data = data;
       render();
@@ -67,8 +83,62 @@ function open() {
   setLive(false);
   connect();
   clearInterval(state.timer);
-  state.timer = setInterval(refresh, TICK_SECONDS * 1000);
+  state.timer = setInterval(function () {
+    refresh();
+    refreshHalls(); // a report per site: on the slow timer only, not at every event
+  }, TICK_SECONDS * 1000);
+  if ($("site")) {
+    var asked = new URLSearchParams(window.location.search).get("site");
+    if (asked) $("site").value = asked;
+  }
+  refreshHalls();
   return refresh();
+}
+
+if ($("site")) {
+  $("site").addEventListener("change", function () {
+    var q = siteQuery();
+    history.replaceState(null, "", q || window.location.pathname);
+    refresh();
+  });
+}
+
+function hallRow(s, all) {
+  var services = s.waiting_per_service
+    .map(function (x) {
+      return i18n.t(x.name) + " " + x.waiting;
+    })
+    .join(" · ");
+  var ikm = s.ikm.ikm === null || s.ikm.ikm === undefined ? "–" : R.num(s.ikm.ikm_regulation, 2) + " (" + s.ikm.grade + ")";
+  return h(
+    "tr",
+    { "data-site": all ? "" : s.code, class: all ? "r-total" : null },
+    h("th", { scope: "row" }, all ? i18n.t("all_sites") : s.name),
+    h("td", { class: "num" }, R.num(s.waiting)),
+    h("td", null, services || "–"),
+    h("td", { class: "num" }, R.num(s.issued)),
+    h("td", { class: "num" }, R.percent(s.steps)),
+    h("td", { class: "num" }, R.percent(s.berkas)),
+    h("td", { class: "num" }, ikm),
+    h("td", { class: "num" }, i18n.fmt("booking_use", { checked: R.num(s.booking.checked_in), made: R.num(s.booking.made) }))
+  );
+}
+
+function renderHalls() {
+  var d = state.halls;
+  if (!d || !$("live-sites")) return;
+  var table = clear($("live-sites"));
+  var cols = ["col_site", "col_waiting", "col_per_service", "col_issued", "col_steps", "col_berkas", "col_ikm", "col_booking"];
+  var head = cols.map(function (k) {
+    return h("th", { scope: "col" }, i18n.t(k));
+  });
+  table.appendChild(h("thead", null, h("tr", null, ...head)));
+  var body = h("tbody");
+  d.sites.forEach(function (s) {
+    body.appendChild(hallRow(s, false));
+  });
+  body.appendChild(hallRow(d.all, true));
+  table.appendChild(body);
 }
 
 function close() {
@@ -185,4 +255,11 @@ function render() {
   table.appendChild(body);
 }
 
-R.start({ open: open, close: close, onLangChange: render });
+R.start({
+  open: open,
+  close: close,
+  onLangChange: function () {
+    render();
+    renderHalls();
+  },
+});

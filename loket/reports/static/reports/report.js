@@ -47,8 +47,15 @@ function dmy(iso) {
   return p[2] + "-" + p[1] + "-" + p[0];
 }
 
+// At the hub (issue 16) a report is of one site or of every site together (no site: all).
+function site() {
+  var el = $("site");
+  return el ? el.value : "";
+}
+
 function query(from, to) {
-  return "from=" + encodeURIComponent(from) + "&to=" + encodeURIComponent(to);
+  var q = "from=" + encodeURIComponent(from) + "&to=" + encodeURIComponent(to);
+  return site() ? q + "&site=" + encodeURIComponent(site()) : q;
 }
 
 // ---- loading --------------------------------------------------------------------
@@ -62,6 +69,10 @@ function load(from, to, push) {
     $("export-xlsx").href = "/api/reports/summary?" + query(data.start, data.end) + "&format=xlsx";
     $("export-csv").href = "/api/reports/summary?" + query(data.start, data.end) + "&format=csv";
     if (push) history.replaceState(null, "", "?" + query(data.start, data.end));
+    if ($("site")) {
+      var chosen = $("site").selectedOptions[0];
+      $("print-site").textContent = chosen ? " · " + chosen.textContent : "";
+    }
     render();
   });
 }
@@ -72,7 +83,14 @@ function open(me) {
   var params = new URLSearchParams(window.location.search);
   var from = params.get("day") || params.get("from");
   var to = params.get("day") || params.get("to");
+  if ($("site") && params.get("site")) $("site").value = params.get("site");
   return load(from, to, false);
+}
+
+if ($("site")) {
+  $("site").addEventListener("change", function () {
+    load($("period-from").value, $("period-to").value, true).catch(R.fail);
+  });
 }
 
 $("period-form").addEventListener("submit", function (ev) {

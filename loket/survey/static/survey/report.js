@@ -32,6 +32,7 @@ function query() {
   params.set("from", $("f-from").value);
   params.set("to", $("f-to").value);
   if ($("f-service").value) params.set("service", $("f-service").value);
+  if ($("f-site") && $("f-site").value) params.set("site", $("f-site").value); // at the hub (issue 16)
   return params;
 }
 
@@ -52,6 +53,8 @@ function load(params) {
       render();
       var q = new URLSearchParams({ from: data.from, to: data.to });
       if (data.service) q.set("service", data.service);
+      if (data.site) q.set("site", data.site);
+      if ($("f-site")) $("f-site").value = data.site || "";
       q.set("lang", i18n.lang);
       $("download-csv").href = "/api/survey/report.csv?" + q.toString();
       $("download-xlsx").href = "/api/survey/report.xlsx?" + q.toString();

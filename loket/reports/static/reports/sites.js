@@ -1,0 +1,98 @@
+/* The hub's list of sites (issue 16): each site's name, kind, link state (connected, cut since HH:MM, never synced),
+ * lag in seconds and bytes, and the last row received. Data: GET /api/hub/sites, reloaded every 15 seconds.
+ */
+import * as i18n from "loket/i18n.js";
+import { clear, h } from "loket/dom.js";
+import { api } from "loket/request.js";
+import { hhmmss } from "loket/time.js";
+import * as R from "./shell.js";
+
+var $ = function (id) {
+  return document.getElementById(id);
+};
+var TICK_SECONDS = 15;
+
+i18n.addStrings(i18n.pageStrings("reports/sites"));
+
+var state = { data: null, timer: null };
+
+function refresh() {
+  return api("GET", "/api/hub/sites")
+    .then(function (data) {
+      state.data = data;
+      render();
+    })
+    .catch(function (err) {
+      if (err.status === 401 || err.status === 403) {
+        window.location.reload();
+        return;
+      }
+      R.fail(err);
+    });
+}
+
+function open() {
+  clearInterval(state.timer);
+  state.timer = setInterval(refresh, TICK_SECONDS * 1000);
+  return refresh();
+}
+
+function close() {
+  clearInterval(state.timer);
+}
+
+function bytes(n) {
+  if (n === null || n === undefined) return "–";
+  if (n < 1024) return R.num(n) + " B";
+  if (n < 1024 * 1024) return R.num(n / 1024, 1) + " KiB";
+  return R.num(n / (1024 * 1024), 1) + " MiB";
+}
+
+function seconds(n) {
+  if (n === null || n === undefined) return "–";
+  return R.num(n, n < 10 ? 1 : 0) + " " + i18n.t("seconds_short");
+}
+
+function link(s) {
+  if (s.state === "connected") return i18n.t("state_connected");
+  if (s.state === "cut") {
+    if (!s.cut_since_local) return i18n.t("state_cut");
+    var today = state.data.today;
+    var when = s.cut_since_day && s.cut_since_day !== today ? s.cut_since_day + " " + s.cut_since_local : s.cut_since_local;
+    return i18n.fmt("state_cut_since", { time: when });
+  }
+  return i18n.t("state_never");
+}
+
+function render() {
+  var d = state.data;
+  if (!d) return;
+  $("sites-no-replication").hidden = d.replication;
+  $("sites-updated").textContent = i18n.fmt("updated", { time: hhmmss(d.as_of) });
+  var table = clear($("sites-table"));
+  var cols = ["col_site", "col_kind", "col_state", "col_lag_seconds", "col_lag_bytes", "col_last_row", "col_today"];
+  var head = cols.map(function (k) {
+    return h("th", { scope: "col" }, i18n.t(k));
+  });
+  table.appendChild(h("thead", null, h("tr", null, ...head)));
+  var body = h("tbody");
+  d.sites.forEach(function (s) {
+    body.appendChild(
+      h(
+        "tr",
+        { "data-site": s.code, "data-state": s.state },
+        h("th", { scope: "row" }, s.name, " ", h("small", null, s.code)),
+        h("td", null, i18n.t("kind_" + s.kind)),
+        h("td", null, h("span", { class: "s-state s-state-" + s.state }, link(s))),
+        h("td", { class: "num" }, seconds(s.lag_seconds)),
+        h("td", { class: "num" }, bytes(s.lag_bytes)),
+        h("td", { class: "num" }, s.last_row_local || "–"),
+        h("td", { class: "num" }, R.num(s.tickets_today))
+      )
+    );
+  });
+  if (!d.sites.length) body.appendChild(h("tr", null, h("td", { colspan: String(cols.length) }, i18n.t("no_sites"))));
+  table.appendChild(body);
+}
+
+R.start({ open: open, close: close, onLangChange: render });
