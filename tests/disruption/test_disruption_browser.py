@@ -84,7 +84,7 @@ def test_a_disruption_shows_at_the_kiosk_the_board_and_the_status_page_within_2_
     # the kiosk's third offer, leaving the berkas, within the same 2 seconds
     left = max(0.05, WITHIN - (time.monotonic() - switched))
     expect(kiosk.locator('#detail-disruption [data-offer="titip"] #take-titip')).to_be_visible(timeout=left * 1000)
-    for name, p in pages.items():
+    for p in pages.values():
         expect(p.locator("#disruption-banner")).to_contain_text("Layanan Pencetakan KTP-el")
         expect(p.locator("#disruption-banner")).to_contain_text("Server SIAK tidak dapat diakses")
     # Before a ticket is taken: the kiosk says what the office offers, and gives no ticket for it meanwhile.
