@@ -192,6 +192,9 @@ def load_config(instance_path: str | Path) -> dict:
         "OUTBOX_RETRY_CAP_SECONDS": float(os.environ.get("LOKET_OUTBOX_RETRY_CAP_SECONDS") or 900),
         "OUTBOX_MAX_ATTEMPTS": _env_int("LOKET_OUTBOX_MAX_ATTEMPTS", 40),
         "OUTBOX_LEASE_SECONDS": float(os.environ.get("LOKET_OUTBOX_LEASE_SECONDS") or 120),
+        # a webhook subscription alerts the admin after this many failed tries in a row, or a delivery this old
+        "OUTBOX_WEBHOOK_ALERT_FAILURES": _env_int("LOKET_OUTBOX_WEBHOOK_ALERT_FAILURES", 5),
+        "OUTBOX_WEBHOOK_ALERT_MINUTES": float(os.environ.get("LOKET_OUTBOX_WEBHOOK_ALERT_MINUTES") or 30),
         "SECURE_COOKIES": _env_bool("LOKET_SECURE_COOKIES"),
         "SESSION_COOKIE_SECURE": _env_bool("LOKET_SECURE_COOKIES"),
         "REMEMBER_COOKIE_SECURE": _env_bool("LOKET_SECURE_COOKIES"),

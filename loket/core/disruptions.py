@@ -12,6 +12,7 @@ leave them out of SOP compliance (`intervals`, docs/reports.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -26,7 +27,7 @@ from .events import Event
 from .outbox.moments import PENDING, status_link
 from .outbox.texts import render
 from .roles import Actor, Role
-from .states import TicketState
+from .states import PendingReason, TicketState
 from .store import Disruption, EventRecord, OutboxMessage, Ticket, User
 
 OFFICE, SERVICE = "office", "service"
@@ -40,10 +41,13 @@ REASON_LABELS: dict[str, dict[str, str]] = {
 REASONS = tuple(REASON_LABELS)
 #: Who may switch a disruption on and off: the admin, and the head of office (read-only otherwise).
 DISRUPTION_ROLES = (Role.ADMIN, Role.KEPALA)
-#: What the kiosk may offer meanwhile: take a ticket anyway, book another day. (Leaving the berkas
-#: behind, "titip berkas", is not offered yet: no flow processes a left berkas later.)
-OFFERS = ("ticket", "book")
-DEFAULT_OFFERS = {"ticket": True, "book": True}
+#: What the kiosk may offer meanwhile: take a ticket anyway, book another day, or leave the berkas ("titip
+#: berkas": a ticket of source TITIP, received at the front desk, then waiting at the back-office steps until
+#: the service is back, without the resident; see `titip_fits`, tickets/flow.advance and `_release`).
+OFFERS = ("ticket", "book", "titip")
+DEFAULT_OFFERS = {"ticket": True, "book": True, "titip": False}
+#: The source of a left berkas's ticket (Ticket.source): its waiting is not a resident's waiting (reports).
+TITIP = "titip"
 #: A resident waiting today in one of these states hears of a disruption of their service.
 AFFECTED_STATES = (
     TicketState.WAITING.value,
@@ -71,11 +75,11 @@ def stops_tickets(loket: Context, service_code: str) -> bool:
     here applies at once, in another process within its `kept_seconds`."""
     return any(
         (scope == OFFICE or code == service_code) and not offers.get("ticket", DEFAULT_OFFERS["ticket"])
-        for scope, code, offers in _in_force(loket)
+        for scope, code, offers in _kept_in_force(loket)
     )
 
 
-def _in_force(loket: Context) -> tuple[tuple[str, str | None, dict[str, Any]], ...]:
+def _kept_in_force(loket: Context) -> tuple[tuple[str, str | None, dict[str, Any]], ...]:
     def load() -> tuple[tuple[str, str | None, dict[str, Any]], ...]:
         with loket.store.read() as s:
             rows = s.execute(
@@ -86,6 +90,33 @@ def _in_force(loket: Context) -> tuple[tuple[str, str | None, dict[str, Any]], .
         return tuple((scope, code, dict(offers or {})) for scope, code, offers in rows)
 
     return loket.kept("disruptions-in-force", Disruption, load)
+
+
+def _in_force(service_code: str) -> Any:
+    return select(Disruption).where(
+        Disruption.ended_at.is_(None),
+        or_(Disruption.scope == OFFICE, Disruption.service_code == service_code),
+    )
+
+
+def disrupted(s: Session, service_code: str) -> bool:
+    """Whether a disruption of this service or of the whole office is in force."""
+    return s.scalar(_in_force(service_code).with_only_columns(Disruption.id).limit(1)) is not None
+
+
+def titip_fits(steps: list[dict[str, Any]]) -> bool:
+    """Whether a berkas of these SOP steps can be left behind: the front desk receives it (the first step, at a
+    counter), then only back-office steps follow (none needs the resident) up to the hand-over, if any. A service
+    whose later steps need the resident (a photo, fingerprints) cannot be left."""
+    if len(steps) < 2 or not steps[0].get("resident_present"):
+        return False
+    middle = steps[1:-1] if steps[-1].get("resident_present") else steps[1:]
+    return bool(middle) and not any(step.get("resident_present") for step in middle)
+
+
+def titip_offered(s: Session, service_code: str) -> bool:
+    """Whether a disruption in force of this service or of the office offers "titip berkas" (the office's choice)."""
+    return any(bool((d.offers or {}).get(TITIP, DEFAULT_OFFERS[TITIP])) for d in s.scalars(_in_force(service_code)))
 
 
 def _who(s: Session, actor: Actor) -> User:
@@ -209,8 +240,16 @@ def start(
     return shown, [Event("disruption.changed", {"disruptions": current(loket)}, officer_id=user.id)]
 
 
-def end(loket: Context, actor: Actor, disruption_id: int) -> tuple[dict[str, Any], list[Event]]:
-    """End a disruption in force; from now on nobody is told of it."""
+def end(
+    loket: Context,
+    actor: Actor,
+    disruption_id: int,
+    *,
+    then: Callable[[Session, Disruption], list[Event]] | None = None,
+) -> tuple[dict[str, Any], list[Event]]:
+    """End a disruption in force; from now on nobody is told of it. `then` runs in the same transaction once it
+    has ended, with its events published first: tickets/titip.end_disruption passes the release of the berkas
+    left meanwhile (this module may not reach the tickets: they read the disruptions)."""
     now = loket.clock.now()
     with loket.store.transaction() as s:
         user = _who(s, actor)
@@ -234,7 +273,9 @@ def end(loket: Context, actor: Actor, disruption_id: int) -> tuple[dict[str, Any
                 },
             )
         )
-    return after, [Event("disruption.changed", {"disruptions": current(loket)}, officer_id=user.id)]
+        s.flush()
+        released = then(s, d) if then is not None else []
+    return after, [*released, Event("disruption.changed", {"disruptions": current(loket)}, officer_id=user.id)]
 
 
 def _expected_text(loket: Context, d: Disruption) -> dict[str, str]:
@@ -360,5 +401,25 @@ def report_rows(loket: Context, start: date, end: date, site: str | None = None)
         for d in rows:
             lo, hi = max(d.started_at, since), min(d.ended_at or max(now, d.started_at), until)
             if hi > lo or d.started_at == (d.ended_at or now):  # a disruption of no length still shows
-                out.append(dict(view(loket, d), site=d.site, minutes=round((hi - lo).total_seconds() / 60, 1)))
+                shown = dict(view(loket, d), site=d.site, minutes=round((hi - lo).total_seconds() / 60, 1))
+                out.append(dict(shown, **_titip_counts(s, d, now)))
     return out
+
+
+def _titip_counts(s: Session, d: Disruption, now: datetime) -> dict[str, int]:
+    """The berkas left (titip) during a disruption, counted apart from the residents who waited: how many were
+    left, how many the front desk received, and how many still wait for the service to come back. Their waiting
+    is the berkas's, not a resident's: no resident stood in the hall for them (and no call was made)."""
+    which = select(Ticket.state, Ticket.step_index, Ticket.pending_reason).where(
+        Ticket.source == TITIP,
+        Ticket.issued_at >= d.started_at,
+        Ticket.issued_at < (d.ended_at or max(now, d.started_at) + timedelta(microseconds=1)),
+    )
+    if d.service_code is not None:
+        which = which.where(Ticket.service_code == d.service_code)
+    left = received = waiting = 0
+    for state, step_index, reason in s.execute(which):
+        left += 1
+        received += step_index > 0
+        waiting += state == TicketState.PENDING.value and reason == PendingReason.DISRUPTION.value
+    return {"titip": left, "titip_received": received, "titip_waiting": waiting}

@@ -26,6 +26,8 @@ class PendingReason(StrEnum):
     DATA_PROBLEM = "data_problem"
     NETWORK_DOWN = "network_down"
     OTHER = "other"
+    #: A left berkas (titip berkas, issue 14) waiting at a back-office step until a disruption ends: resumes itself.
+    DISRUPTION = "disruption"
 
 
 class Priority(StrEnum):
@@ -68,6 +70,7 @@ PENDING_LABELS: dict[PendingReason, dict[str, str]] = {
     PendingReason.DATA_PROBLEM: texts(_("Data bermasalah")),
     PendingReason.NETWORK_DOWN: texts(_("Jaringan terganggu")),
     PendingReason.OTHER: texts(_("Alasan lain")),
+    PendingReason.DISRUPTION: texts(_("Menunggu layanan pulih dari gangguan")),
 }
 
 #: What the resident brings back when the berkas is pending, per reason (UU 27/2022: nothing personal).
@@ -87,6 +90,10 @@ PENDING_BRING: dict[PendingReason, dict[str, str]] = {
     PendingReason.OTHER: {
         "id": "Silakan tanyakan kepada petugas di loket pelayanan.",
         "en": "Please ask the officer at the front desk.",
+    },
+    PendingReason.DISRUPTION: {
+        "id": "Tidak perlu membawa apa pun: berkas diproses setelah layanan pulih, tanpa Anda menunggu di kantor.",
+        "en": "Nothing: the berkas is processed once the service is back, without you waiting at the office.",
     },
 }
 

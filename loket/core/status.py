@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from .context import Context
+from .disruptions import TITIP
 from .errors import InvalidCode
 from .messages import _
 from .qr import SCHEME, SHORT_SCHEME, SITE_SCHEME, SITE_SHORT_SCHEME, code_in, scheme_of
@@ -142,6 +143,11 @@ def ticket_data(loket: Context, s: Session, view: TicketView) -> dict[str, Any]:
         for key in (view.missing if state is S.RETURNED else [])
     ]
     called = state in (S.CALLED, S.SERVING)
+    # A left berkas (titip, disruption mode): "hand_in" until the front desk has received the documents, then
+    # "left": it goes on without the resident, who is told when it is ready.
+    titip = None
+    if view.source == TITIP and state not in (S.CANCELLED, S.VOIDED):
+        titip = "hand_in" if view.step_index == 0 and state in (S.IN_PROCESS, S.SERVING) else "left"
     wait = None  # while staff work on the berkas: may the resident go home ("away"), or must they stay ("stay")?
     if state is S.IN_PROCESS:
         before, after = view.steps[: view.step_index], view.steps[view.step_index + 1 :]
@@ -149,6 +155,8 @@ def ticket_data(loket: Context, s: Session, view: TicketView) -> dict[str, Any]:
             wait = "away"  # a pickup slip was given: the document is collected on a later visit
         elif any(step["resident_present"] for step in after):
             wait = "stay"  # no slip, and a step ahead needs the resident: handed over the same visit
+        if titip == "left":
+            wait = "away"  # left behind: the resident is told when it is ready
     return {
         "kind": "ticket",
         "number": view.number,
@@ -161,6 +169,7 @@ def ticket_data(loket: Context, s: Session, view: TicketView) -> dict[str, Any]:
         "state": state.value,
         "state_label": STATE_LABELS[state],
         "wait": wait,
+        "titip": titip,
         "ahead": view.ahead,
         "estimate_minutes": minutes,
         "estimate_basis": basis,

@@ -481,6 +481,14 @@ class WebhookSubscription(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    #: Its deliveries' health (outbox/webhooks.record_outcome): failed tries in a row since the last success, since
+    #: when, and when the admin was alerted (None: no alert standing; a success clears it).
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    failing_since: Mapped[datetime | None]
+    alerted_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class OutboxChannelState(Base):

@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from loket.auth import staff_required
 from loket.core import disruptions
 from loket.core.roles import Actor
+from loket.core.tickets import titip
 from loket.http import parsed
 from loket.office import office_name
 from loket.openapi import api
@@ -33,6 +34,11 @@ class Offers(BaseModel):
     model_config = ConfigDict(extra="forbid")
     ticket: bool = Field(True, description="The kiosk still gives tickets for it (the berkas waits)")
     book: bool = Field(True, description="The kiosk offers to book another day (the booking page's link and QR)")
+    titip: bool = Field(
+        False,
+        description="The kiosk offers to leave the berkas (titip berkas): received at the front desk, processed "
+        "without the resident once the service is back",
+    )
 
 
 class DisruptionInput(BaseModel):
@@ -113,6 +119,6 @@ def switch_on(actor: Actor):
 @api("End a disruption", answers={200: {"type": "object"}}, errors=(404, 409))
 @staff_required(*ROLES, head_may_change=True)
 def switch_off(actor: Actor, disruption_id: int):
-    shown, events = disruptions.end(loket(), actor, disruption_id)
+    shown, events = titip.end_disruption(loket(), actor, disruption_id)
     publish(events)
     return jsonify(disruption=shown)

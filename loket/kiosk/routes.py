@@ -17,6 +17,7 @@ from loket.core.admin import paired_kiosk
 from loket.core.booking.codes import ALPHABET, LENGTH, looks_like_booking, normal_short_code
 from loket.core.booking.operations import config as booking_config
 from loket.core.catalog import LIFE_EVENTS, SERVICE_GROUPS
+from loket.core.disruptions import TITIP, titip_fits
 from loket.core.errors import LoketError, NotAllowed, NotFound
 from loket.core.golive import record_test_print
 from loket.core.messages import _
@@ -108,6 +109,8 @@ def service_data(sop, overview: dict[str, Any]) -> dict[str, Any]:
         target_minutes=sop.target_minutes,
         total_mismatch=sop.total_mismatch,
         collected_later=sop.collected_later,
+        # disruption mode: whether its berkas can be left behind (titip), when a disruption offers it
+        titip_fits=titip_fits(sop.snapshot()),
         **{k: v for k, v in overview.items() if k != "code"},
     )
     return data
@@ -149,13 +152,14 @@ ISSUED_TICKET = obj(
     service=TEXT,
     service_name=LABEL,
     priority={"type": "boolean"},
-    ahead={"type": "integer"},
+    ahead=MAYBE_INT,  # null for a left berkas (titip): it stands in no queue
     qr=TEXT,
     issued_at={"type": "string", "format": "date-time"},
     requirements={"type": "array"},
     status_url=TEXT,
     print={"type": "object"},
     notice={"type": ["object", "null"]},
+    titip={"type": "object", "description": "A left berkas (titip): {messages: a number was given}"},
 )
 
 
@@ -166,7 +170,11 @@ class TicketRequest(BaseModel):
     priority: str | None = Field(
         None, description="lansia, disabilitas, ibu_hamil, ibu_anak, anak, korban_bencana or null"
     )
-    source: str | None = Field(None, max_length=20, description="kiosk (default)")
+    source: str | None = Field(
+        None,
+        max_length=20,
+        description="kiosk (default), or titip: leave the berkas (only while a disruption offers it)",
+    )
     kiosk: str | None = Field(None, description="The kiosk's name: its printer prints the ticket")
     phone: str | None = Field(
         None, max_length=30, description="Optional: the resident's mobile number for messages (08…, +628…, 628…)"
@@ -203,7 +211,9 @@ def issue_ticket():
     outcome = issuing.issue(
         loket(), code, priority, source=data.source or "kiosk", issuer=guard.issuer(), key=key, phone=data.phone
     )
-    return ticket_answer(outcome, device, device or data.kiosk or None)
+    titip = outcome.ticket.source == TITIP
+    extra = {"titip": {"messages": bool(data.phone)}} if titip else {}
+    return ticket_answer(outcome, device, device or data.kiosk or None, **extra)
 
 
 def ticket_answer(outcome: Outcome, device: str | None, kiosk: str | None, **extra: Any) -> tuple[Response, int]:

@@ -107,6 +107,8 @@ def policy(config: dict[str, Any]) -> OutboxPolicy:
         retry_cap_seconds=float(config["OUTBOX_RETRY_CAP_SECONDS"]),
         max_attempts=int(config["OUTBOX_MAX_ATTEMPTS"]),
         lease_seconds=float(config["OUTBOX_LEASE_SECONDS"]),
+        webhook_alert_failures=int(config.get("OUTBOX_WEBHOOK_ALERT_FAILURES") or 5),
+        webhook_alert_minutes=float(config.get("OUTBOX_WEBHOOK_ALERT_MINUTES") or 30),
     )
 
 

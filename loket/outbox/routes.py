@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 
 from loket.auth import staff_required
-from loket.core.outbox import limits
+from loket.core.outbox import limits, webhooks
 from loket.core.roles import Actor, Role
 from loket.http import parsed
 from loket.openapi import api
@@ -17,11 +17,16 @@ bp = Blueprint("outbox", __name__)
 
 def _health() -> dict:
     names = current_app.extensions["outbox_routes"]
-    return limits.health(loket(), names)
+    minutes = float(current_app.config.get("OUTBOX_WEBHOOK_ALERT_MINUTES") or 30)
+    # the webhook subscriptions' deliveries beside the residents' channels: the admin's alert shows here too
+    return dict(limits.health(loket(), names), webhooks=webhooks.health(loket(), minutes))
 
 
 @bp.get("/api/admin/outbox")
-@api("Each message channel: configured or not, today's count against its cap, last success and failure, queue")
+@api(
+    "Each message channel: configured or not, today's count against its cap, last success and failure, queue; "
+    "each webhook subscription's deliveries: failures in a row, the standing alert, the oldest waiting"
+)
 @staff_required(Role.ADMIN)
 def outbox_state(actor: Actor):
     return jsonify(_health())

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from loket.core.accounts import get_counter
 from loket.core.clock import Clock
 from loket.core.context import Context
+from loket.core.disruptions import TITIP
 from loket.core.roles import Actor
 from loket.core.settings import hours_lines
 from loket.core.states import PRIORITY_LABELS, Priority
@@ -60,12 +61,22 @@ def ticket_content(loket: Context, view: TicketView, office_name: str, *, lang: 
         priority_label=PRIORITY_LABELS[Priority(view.priority)]["id"] if view.priority else None,
         requirements=requirements,
         footer=settings.ticket_footer,
-        note=notice["id"] if notice else None,
+        note=" ".join(n for n in (_titip_note(view), notice["id"] if notice else None) if n) or None,
         pickup_hours=hours_lines(effective.pickup_hours_in_force()),
         waiting_area=settings.waiting_area,
         hours_today=f"{today.open:%H:%M}-{today.close:%H:%M}" if today else None,
         received_at=received_local,
         ready_line=_ready_line(ready, received_local.date()) if ready else None,
+    )
+
+
+def _titip_note(view: TicketView) -> str | None:
+    """A left berkas's ticket is its receipt (tanda terima titip): what to do now, and how the resident hears back."""
+    if view.source != TITIP:
+        return None
+    return (
+        "TANDA TERIMA TITIP BERKAS: serahkan dokumen di bawah ini ke loket pelayanan sekarang. "
+        "Setelah diterima, Anda tidak perlu menunggu; pantau lewat QR ini (dan pesan, bila nomor diberikan)."
     )
 
 

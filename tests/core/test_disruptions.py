@@ -88,7 +88,7 @@ def test_the_residents_waiting_for_the_service_are_told_once_per_disruption(loke
     assert [e.kind for e in events] == ["disruption.changed"]
     assert events[0].payload["disruptions"] == [shown]
     assert shown["reason_label"]["id"] == "Server SIAK tidak dapat diakses"
-    assert shown["offers"] == {"ticket": True, "book": True}
+    assert shown["offers"] == {"ticket": True, "book": True, "titip": False}  # leaving the berkas: the office opts in
     (told,) = messages(loket)
     assert told.ticket_id == waiting.id and told.address == PHONE and told.state == "pending"
     assert "Pencetakan KTP-el" in told.text_id and "sekitar pukul 10:30" in told.text_id

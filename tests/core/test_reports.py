@@ -72,7 +72,7 @@ def share(within, total):
 
 
 def reasons(**counts):
-    return {"not_in_siak": 0, "data_problem": 0, "network_down": 0, "other": 0, **counts}
+    return {"not_in_siak": 0, "data_problem": 0, "network_down": 0, "other": 0, "disruption": 0, **counts}
 
 
 def at(clock, hhmm: str) -> None:

@@ -31,7 +31,7 @@ def test_the_head_of_office_switches_it_and_every_page_hears_it(app, client, sta
     )
     assert r.status_code == 201, r.get_json()
     shown = r.get_json()["disruption"]
-    assert shown["offers"] == {"ticket": True, "book": False}
+    assert shown["offers"] == {"ticket": True, "book": False, "titip": False}
     for c in (board, kiosk, status):
         (payload,) = heard(c)
         assert [d["id"] for d in payload["disruptions"]] == [shown["id"]]

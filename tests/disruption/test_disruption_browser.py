@@ -1,6 +1,8 @@
 """Disruption mode in real headless Chromium: the head of office switches a service into disruption and the kiosk
-(1080x1920, on the detail screen, before a ticket is taken), the board (1920x1080) and a ticket's status page
-(360x800) show it within 2 seconds without a reload; switched off, it disappears from all three."""
+(1080x1920, on the detail screen, before a ticket is taken, with the offers the office chose: here no ticket,
+"titip berkas" and booking another day), the board (1920x1080) and a ticket's status page (360x800) show it within
+2 seconds without a reload; switched off, it disappears from all three. A resident leaves the berkas at the kiosk
+(the receipt, the status page) and the front desk receives it in the browser."""
 
 from __future__ import annotations
 
@@ -19,6 +21,19 @@ BOARD = {"width": 1920, "height": 1080}
 PHONE = {"width": 360, "height": 800}
 KTP = "pencetakan-ktp-el"
 WITHIN = 2.0  # seconds, the issue's bound
+
+
+def covered(page, selector: str) -> bool:
+    """Whether something else (the banner) lies over the middle of the element: what a person would see."""
+    return page.evaluate(
+        """(sel) => {
+            const el = document.querySelector(sel);
+            const box = el.getBoundingClientRect();
+            const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+            return !(top && (top === el || el.contains(top)));
+        }""",
+        selector,
+    )
 
 
 def head_of_office(base: str) -> Officer:
@@ -61,11 +76,15 @@ def test_a_disruption_shows_at_the_kiosk_the_board_and_the_status_page_within_2_
         "POST",
         "/api/disruptions",
         {"scope": "service", "service_code": KTP, "reason": "siak", "note": "Server pusat sedang diperbaiki.",
-         "offers": {"ticket": False, "book": True}},
+         "offers": {"ticket": False, "book": True, "titip": True}},
     )  # fmt: skip
     for name, p in pages.items():
         left = max(0.05, WITHIN - (time.monotonic() - switched))
         expect(p.locator("#disruption-banner"), name).to_be_visible(timeout=left * 1000)
+    # the kiosk's third offer, leaving the berkas, within the same 2 seconds
+    left = max(0.05, WITHIN - (time.monotonic() - switched))
+    expect(kiosk.locator('#detail-disruption [data-offer="titip"] #take-titip')).to_be_visible(timeout=left * 1000)
+    for p in pages.values():
         expect(p.locator("#disruption-banner")).to_contain_text("Layanan Pencetakan KTP-el")
         expect(p.locator("#disruption-banner")).to_contain_text("Server SIAK tidak dapat diakses")
     # Before a ticket is taken: the kiosk says what the office offers, and gives no ticket for it meanwhile.
@@ -74,8 +93,17 @@ def test_a_disruption_shows_at_the_kiosk_the_board_and_the_status_page_within_2_
     expect(notice.locator('[data-offer="no-ticket"]')).to_contain_text("untuk layanan ini tidak diberikan")
     expect(notice.locator('[data-offer="book"]')).to_contain_text("/booking/")
     expect(notice.locator('[data-offer="book"] img')).to_be_visible()
+    expect(notice.locator('[data-offer="titip"]')).to_contain_text("serahkan dokumen ke loket pelayanan")
+    expect(kiosk.locator("#take-titip")).to_have_text("Titip Berkas")
     expect(kiosk.locator("#take-ticket")).to_be_disabled()
     expect(kiosk.locator("#take-ticket")).to_have_text("Sedang gangguan")
+    # The banner and each page's header both show: the office's name (and the board's clock) is not covered.
+    for name, p in pages.items():
+        assert not covered(p, "#office-name"), f"the {name} banner covers the office's name"
+    assert not covered(board, "#clock"), "the board's banner covers the clock"
+    banner, header = board.locator("#disruption-banner").bounding_box(), board.locator(".d-header").bounding_box()
+    assert banner and header and banner["y"] >= header["y"] + header["height"] - 1  # below the header
+    assert board.evaluate("document.body.scrollHeight <= window.innerHeight")  # the board still fits the screen
     kiosk.screenshot(path=artifacts / "disruption-kiosk.png")
     board.screenshot(path=artifacts / "disruption-board.png")
     phone.screenshot(path=artifacts / "disruption-status.png", full_page=True)
@@ -97,6 +125,7 @@ def test_a_disruption_shows_at_the_kiosk_the_board_and_the_status_page_within_2_
         left = max(0.05, WITHIN - (time.monotonic() - ended))
         expect(p.locator("#disruption-banner"), name).to_be_hidden(timeout=left * 1000)
     expect(kiosk.locator("#detail-disruption")).to_be_hidden()
+    expect(kiosk.locator("#take-titip")).to_have_count(0)
     expect(kiosk.locator("#take-ticket")).to_be_enabled()
     for name, p in pages.items():
         assert p.evaluate("window.__sameDocument === true"), f"the {name} page reloaded"
@@ -122,12 +151,16 @@ def test_the_head_of_office_switches_it_on_and_off_from_the_disruptions_page(ser
     page.select_option("#d-reason", "power")
     page.fill("#d-note", "PLN padam, genset sedang dinyalakan.")
     page.fill("#d-back", "23:59")
+    expect(page.locator("#d-offer-titip")).not_to_be_checked()  # the office opts in
+    page.check("#d-offer-titip")
     page.click("#d-start")
     row = page.locator("#now-table tr[data-disruption]")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Seluruh kantor (semua layanan)")
     expect(row).to_contain_text("Listrik padam")
     expect(row).to_contain_text("23:59")
+    expect(row.locator("[data-offers]")).to_have_attribute("data-offers", "ticket book titip")
+    expect(row).to_contain_text("Titip berkas")
     expect(page.locator("#history-table")).to_contain_text("Kepala Dinas (demo)")
     (shown,) = Officer(server.base).request("GET", "/api/disruptions")["disruptions"]
     assert (shown["scope"], shown["reason"], shown["note"]) == (
@@ -135,6 +168,7 @@ def test_the_head_of_office_switches_it_on_and_off_from_the_disruptions_page(ser
         "power",
         "PLN padam, genset sedang dinyalakan.",
     )
+    assert shown["offers"] == {"ticket": True, "book": True, "titip": True}
     page.screenshot(path=artifacts / "disruption-page.png", full_page=True)
     page.on("dialog", lambda dialog: dialog.accept())
     row.locator("[data-end]").click()
@@ -142,3 +176,54 @@ def test_the_head_of_office_switches_it_on_and_off_from_the_disruptions_page(ser
     expect(page.locator("#history-table")).to_contain_text("Diakhiri oleh")
     assert Officer(server.base).request("GET", "/api/disruptions")["disruptions"] == []
     assert errors == []
+
+
+#: A gateway is set (nobody answers there: the worker is off), so the kiosk offers its number pad.
+GATEWAY = {"LOKET_OUTBOX_GATEWAY_URL": "http://127.0.0.1:9/send", "LOKET_OUTBOX_WORKER": "off"}
+
+
+def test_a_resident_leaves_the_berkas_and_the_front_desk_receives_it(server_factory, contexts, desk, artifacts):
+    server = server_factory(**GATEWAY)
+    kepala = head_of_office(server.base)
+    kepala.request(
+        "POST",
+        "/api/disruptions",
+        {"scope": "service", "service_code": KTP, "reason": "network", "offers": {"ticket": False, "titip": True}},
+    )
+    errors: list[str] = []
+    kiosk = contexts(server.base, viewport=KIOSK).new_page()
+    kiosk.on("pageerror", lambda exc: errors.append(str(exc)))
+    kiosk.goto("/kiosk/")
+    kiosk.locator(f'[data-service="{KTP}"]').click()
+    kiosk.click("#take-titip")
+    expect(kiosk.locator("#contact-pad")).to_be_visible()  # the number for the "ready" message, optional
+    for d in "081234567890":
+        kiosk.click(f'#contact-keys [data-key="{d}"]')
+    kiosk.click("#contact-send")
+    screen = kiosk.locator("#screen-ticket")
+    expect(screen).to_be_visible()
+    expect(screen).to_have_attribute("data-titip", "true")
+    receipt = kiosk.locator('#ticket-notices [data-notice="titip"]')
+    expect(receipt).to_contain_text("Tanda terima titip berkas")
+    expect(receipt).to_contain_text("Serahkan dokumen di bawah ini ke loket pelayanan")
+    expect(receipt).to_contain_text("Kami mengirim pesan ke nomor Anda saat dokumen siap diambil")
+    expect(kiosk.locator("#ticket-ahead")).to_have_text("Tanpa antre: serahkan dokumen ke loket pelayanan sekarang.")
+    expect(kiosk.locator("#ticket-reqs li").first).to_contain_text("Kartu Keluarga")
+    expect(kiosk.locator(".k-watch")).to_be_hidden()  # no call will come: "watch the board" is not said
+    number = kiosk.locator("#ticket-number").inner_text().strip()
+    kiosk.screenshot(path=artifacts / "disruption-titip-receipt.png")
+    assert errors == []
+
+    # The front desk: it is in no queue; typed (or scanned), opened, checked, received: it waits for the service.
+    front = desk(server.base)
+    expect(front.locator("#queue-count")).to_have_text("0")
+    front.fill("#scan-input", number)
+    front.press("#scan-input", "Enter")
+    expect(front.locator("#berkas-number")).to_have_text(number)
+    expect(front.locator(".c-titip")).to_contain_text("Berkas titipan")
+    expect(front.locator("#act-start")).to_contain_text("Buka Berkas Titipan")
+    front.click("#act-start")
+    expect(front.locator("#act-advance")).to_contain_text("Terima Berkas Titipan")
+    front.screenshot(path=artifacts / "disruption-titip-desk.png")
+    front.click("#act-advance")
+    expect(front.get_by_text("Menunggu layanan pulih dari gangguan").first).to_be_visible()

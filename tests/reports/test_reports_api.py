@@ -243,4 +243,6 @@ def test_a_disruption_is_reported_apart_and_its_minutes_left_out_of_compliance(a
         "Mulai": "2026-11-23 08:03",
         "Berakhir": "2026-11-23 08:06",
         "Menit (dalam periode)": "3.0",
+        "Berkas dititipkan": "0",  # none left at the kiosk meanwhile (titip berkas)
+        "Titipan diterima loket": "0",
     }

@@ -32,6 +32,7 @@ from loket.core.roles import Actor, Role
 from loket.core.store import EventRecord, OutboxChannelDay, OutboxChannelState, OutboxMessage, Setting
 
 from .moments import OPEN_STATES
+from .webhooks import WEBHOOK
 
 #: The names a channel may have (caps are kept per name, whether or not it is configured now).
 CHANNEL_NAMES = ("http", "sms", "smtp")
@@ -192,7 +193,8 @@ def health(loket: Context, routes: dict[str, str]) -> dict[str, Any]:
                 "failing_since": _iso(state.failing_since if state else None),
             }
         )
-    unrouted = {k: n for k, n in waiting.items() if k not in routes}
+    # a webhook delivery waits for its subscription, not for a residents' channel (webhooks.health says how long)
+    unrouted = {k: n for k, n in waiting.items() if k not in routes and k != WEBHOOK}
     return {"day": today.isoformat(), "channels": channels, "waiting_without_channel": unrouted}
 
 

@@ -51,6 +51,11 @@ def subscription_data(sub: WebhookSubscription, *, secret: bool = False) -> dict
         "active": sub.active,
         "created_at": sub.created_at.isoformat(),
         "updated_at": sub.updated_at.isoformat(),
+        # its deliveries' health (webhooks.record_outcome): the alert stands until a delivery gets through
+        "failures": sub.failures or 0,
+        "failing_since": sub.failing_since.isoformat() if sub.failing_since else None,
+        "alerted_at": sub.alerted_at.isoformat() if sub.alerted_at else None,
+        "last_error": sub.last_error,
     }
     if secret:
         data["secret"] = sub.secret

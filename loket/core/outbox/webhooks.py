@@ -16,19 +16,19 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, get_args
 
 import requests
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.orm import Session
 from standardwebhooks import Webhook
 
 from loket.core.context import Context
-from loket.core.store import OutboxMessage, WebhookSubscription
+from loket.core.store import EventRecord, OutboxMessage, WebhookSubscription
 
 from .channels import RETRY_STATUSES, Delivery, OutgoingMessage
-from .moments import PENDING
+from .moments import OPEN_STATES, PENDING
 
 WEBHOOK = "webhook"
 
@@ -249,3 +249,118 @@ class WebhookSender:
     def _status(self, message_id: int, status: int | None) -> None:
         with self.loket.store.transaction() as s:
             s.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(last_status=status))
+
+
+# ---- each subscription's health: the admin's alert when its deliveries keep failing ------------------------------
+
+#: The staff alert's reason (an EventRecord "kiosk.alert", as the residents' channels' "channel_down").
+FAILING = "webhook_failing"
+#: The record that clears it: a delivery to that subscription got through again.
+RECOVERED = "webhook.recovered"
+
+
+def record_outcome(
+    loket: Context, s: Session, message_id: int, ok: bool, detail: str, *, after_failures: int, after_minutes: float
+) -> dict[str, Any] | None:
+    """Note a try's outcome on its subscription (in the worker's `finish` transaction); the alert payload when this
+    failure makes it alert-worthy, or the recovery's when this success clears a standing alert.
+
+    Alert-worthy: `after_failures` failed tries in a row, or its oldest delivery not yet through is older than
+    `after_minutes`. One alert per outage across workers (only the UPDATE that sets `alerted_at` raises it); the
+    next success clears it (and says so: "webhook.recovered"). A subscription deleted meanwhile: nothing."""
+    sub_id = s.scalar(select(OutboxMessage.subscription_id).where(OutboxMessage.id == message_id))
+    if sub_id is None:
+        return None
+    W = WebhookSubscription
+    now = loket.clock.now()
+    if ok:
+        cleared = s.execute(
+            update(W)
+            .where(W.id == sub_id, W.alerted_at.is_not(None))
+            .values(alerted_at=None)
+            .returning(W.name, W.failures, W.failing_since)
+        ).one_or_none()
+        s.execute(update(W).where(W.id == sub_id).values(failures=0, failing_since=None, last_success_at=now))
+        if cleared is None:
+            return None
+        payload = {"reason": RECOVERED, "subscription_id": sub_id, "subscription": cleared.name}
+        s.add(EventRecord(at=now, kind=RECOVERED, payload=payload))
+        return payload
+    s.execute(
+        update(W)
+        .where(W.id == sub_id)
+        .values(
+            failures=W.failures + 1,
+            failing_since=func.coalesce(W.failing_since, now),
+            last_failure_at=now,
+            last_error=detail[:500],
+        )
+    )
+    failures, oldest = s.execute(
+        select(
+            W.failures,
+            select(func.min(OutboxMessage.created_at))
+            .where(OutboxMessage.subscription_id == sub_id, OutboxMessage.state.in_(OPEN_STATES))
+            .scalar_subquery(),
+        ).where(W.id == sub_id)
+    ).one()
+    late = oldest is not None and _aware(oldest) <= now - timedelta(minutes=after_minutes)
+    if failures < after_failures and not late:
+        return None
+    raised = s.execute(
+        update(W).where(W.id == sub_id, W.alerted_at.is_(None)).values(alerted_at=now).returning(W.name)
+    ).one_or_none()
+    if raised is None:  # already alerted for this outage
+        return None
+    payload = {
+        "reason": FAILING,
+        "subscription_id": sub_id,
+        "subscription": raised.name,
+        "count": failures,
+        "since": _iso(_aware(oldest)) if late and oldest is not None else None,
+        "detail": detail[:200],
+    }
+    s.add(EventRecord(at=now, kind="kiosk.alert", payload=payload))
+    return payload
+
+
+def _aware(moment: datetime) -> datetime:
+    """A subquery's datetime comes back as stored (naive UTC on SQLite): as the columns give it, aware UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def health(loket: Context, after_minutes: float) -> list[dict[str, Any]]:
+    """Each subscription's deliveries for the admin: failures in a row, since when, the standing alert, the oldest
+    delivery not yet through (and whether it is older than `after_minutes`), the last success and error."""
+    now = loket.clock.now()
+    W = WebhookSubscription
+    with loket.store.read() as s:
+        oldest: dict[int | None, datetime] = {
+            sub_id: at
+            for sub_id, at in s.execute(
+                select(OutboxMessage.subscription_id, func.min(OutboxMessage.created_at))
+                .where(OutboxMessage.channel == WEBHOOK, OutboxMessage.state.in_(OPEN_STATES))
+                .group_by(OutboxMessage.subscription_id)
+            )
+        }
+        subs = s.scalars(select(W).order_by(W.id)).all()
+        out = []
+        for sub in subs:
+            waiting = oldest.get(sub.id)
+            waiting = _aware(waiting) if waiting is not None else None
+            out.append(
+                {
+                    "id": sub.id,
+                    "name": sub.name,
+                    "active": sub.active,
+                    "failures": sub.failures or 0,
+                    "failing_since": _iso(sub.failing_since),
+                    "alerted_at": _iso(sub.alerted_at),
+                    "oldest_waiting_at": _iso(waiting),
+                    "late": waiting is not None and waiting <= now - timedelta(minutes=after_minutes),
+                    "last_success_at": _iso(sub.last_success_at),
+                    "last_failure_at": _iso(sub.last_failure_at),
+                    "last_error": sub.last_error,
+                }
+            )
+    return out

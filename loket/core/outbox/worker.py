@@ -14,6 +14,9 @@
   against its channel's daily cap in the claim's transaction (`limits.reserve`); a channel over its cap is
   not claimed from until the next day or a higher cap. Each outcome updates the channel's health, and the
   first failure after a success raises a staff alert (`limits.record_outcome`).
+- Webhooks: each try's outcome updates its subscription's health; failing tries in a row (or a delivery kept
+  waiting too long) raise one staff alert for the admin, and the next success clears it
+  (`webhooks.record_outcome`).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from loket.core.context import Context
 from loket.core.events import Event
 from loket.core.store import EventRecord, OutboxMessage, Ticket
 
-from . import limits
+from . import limits, webhooks
 from .channels import Channel, Delivery, OutgoingMessage, Routes
 from .moments import FAILED, OPEN_STATES, PENDING, SENDING, SENT
 from .webhooks import WEBHOOK
@@ -50,6 +53,10 @@ class OutboxPolicy:
     #: A claimed message not finished in this time is taken again by another worker (its worker died).
     lease_seconds: float = 120.0
     batch: int = 20
+    #: A webhook subscription alerts the admin after this many failed tries in a row, or when its oldest
+    #: delivery not yet through is this many minutes old (webhooks.record_outcome); a success clears it.
+    webhook_alert_failures: int = 5
+    webhook_alert_minutes: float = 30.0
 
 
 @dataclass
@@ -190,6 +197,20 @@ def finish(
                 alerts.append(Event("kiosk.alert", dict(down, at=now.isoformat())))
             if not delivery.ok and message.counted_on is not None:
                 limits.give_back(s, message.route, message.counted_on)
+        # another system's: its subscription's health, the admin's alert (not when it was switched off meanwhile)
+        if message.kind == WEBHOOK and (delivery.ok or not delivery.detail.startswith("subscription ")):
+            changed = webhooks.record_outcome(
+                loket,
+                s,
+                message.id,
+                delivery.ok,
+                delivery.detail,
+                after_failures=policy.webhook_alert_failures,
+                after_minutes=policy.webhook_alert_minutes,
+            )
+            if changed is not None:
+                kind = "kiosk.alert" if changed["reason"] == webhooks.FAILING else webhooks.RECOVERED
+                alerts.append(Event(kind, dict(changed, at=now.isoformat())))
         if delivery.ok:
             s.execute(update(M).where(mine).values(state=SENT, sent_at=now, last_error=None, **common))
             return SENT, alerts

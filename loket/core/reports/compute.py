@@ -527,7 +527,17 @@ def disruption_tables(loket: Context, rows: list[dict[str, Any]]) -> Tables:
     return [
         (
             "Gangguan",
-            ["Lingkup", "Layanan", "Penyebab", "Catatan", "Mulai", "Berakhir", "Menit (dalam periode)"],
+            [
+                "Lingkup",
+                "Layanan",
+                "Penyebab",
+                "Catatan",
+                "Mulai",
+                "Berakhir",
+                "Menit (dalam periode)",
+                "Berkas dititipkan",
+                "Titipan diterima loket",
+            ],
             [
                 [
                     "kantor" if r["scope"] == "office" else "layanan",
@@ -537,6 +547,8 @@ def disruption_tables(loket: Context, rows: list[dict[str, Any]]) -> Tables:
                     local(r["started_at"]),
                     local(r["ended_at"]) or "masih berlaku",
                     r["minutes"],
+                    r.get("titip", 0),
+                    r.get("titip_received", 0),
                 ]
                 for r in rows
             ],

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from loket.core.accounts import acting
 from loket.core.booking.operations import normal_phone
 from loket.core.context import Context
+from loket.core.disruptions import TITIP, disrupted
 from loket.core.errors import IllegalTransition, LoketError, NotAllowed, NotFound
 from loket.core.messages import _
 from loket.core.nik import parse_nik
@@ -80,12 +83,34 @@ def advance(loket: Context, actor: Actor, ticket_id: int, note: str | None = Non
         ticket.current_role = ticket.step["role"]
         target = queue_state_for_step(ticket)
         check_transition(S.SERVING, target, _("teruskan"))
+        if ticket.source == TITIP and target is S.IN_PROCESS and disrupted(s, ticket.service_code):
+            return _titip_waits(loket, s, ticket, counter, user, now)
         set_state(loket, ticket, target, now)
         ticket.counter = None
         ticket.call_count = 0
         enter_step(ticket, now)
         kind = "ticket.ready" if target is S.READY else "ticket.advanced"
         return Outcome(ticket_view(loket, s, ticket), [record_event(loket, s, kind, ticket, counter, user)])
+
+
+def _titip_waits(
+    loket: Context, s: Session, ticket: Ticket, counter: Counter | None, user: User, now: datetime
+) -> Outcome:
+    """A left berkas (titip) received at the front desk while its service is still down: it reaches its first
+    back-office step and waits there, pended with reason "disruption" (as a berkas pended at that step would be),
+    until the disruption ends (disruptions._release puts it into the step's work list). The resident hears it
+    through the pending moment: received, processed once the service is back, nothing to bring."""
+    check_transition(S.SERVING, S.PENDING, _("teruskan"))
+    ticket.counter = None
+    ticket.call_count = 0
+    enter_step(ticket, now)
+    close_visit(ticket, now, "pended", None)
+    set_state(loket, ticket, S.PENDING, now)
+    ticket.pending_reason = PendingReason.DISRUPTION.value
+    ticket.state_note = None
+    reason = PendingReason.DISRUPTION.value
+    event = record_event(loket, s, "ticket.pended", ticket, counter, user, reason=reason, titip=True)
+    return Outcome(ticket_view(loket, s, ticket), [event])
 
 
 def hand_over(loket: Context, actor: Actor, ticket_id: int) -> Outcome:

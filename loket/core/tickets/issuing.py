@@ -15,7 +15,7 @@ from loket.core.booking import walkin
 from loket.core.booking.operations import normal_email, normal_phone
 from loket.core.catalog import Sop
 from loket.core.context import Context
-from loket.core.disruptions import stops_tickets
+from loket.core.disruptions import TITIP, stops_tickets, titip_fits, titip_offered
 from loket.core.errors import ServiceUnavailable
 from loket.core.events import Event
 from loket.core.messages import _, texts
@@ -125,12 +125,14 @@ def issue(
     is rare, so the ticket is written first and the key's unique index finds the retry (its
     transaction, number included, rolls back), instead of a read before every ticket.
     """
-    if stops_tickets(loket, service_code):  # a disruption, and the office gives no ticket meanwhile
+    if source != TITIP and stops_tickets(loket, service_code):  # a disruption, and no ticket meanwhile
         raise ServiceUnavailable(
             _("Layanan ini sedang gangguan; nomor antrean tidak diberikan sementara."), code="disrupted"
         )
     try:
         with loket.store.transaction() as s:
+            if source == TITIP:  # leaving the berkas: only while a disruption offers it, for a service that fits
+                _titip_allowed(loket, s, service_code)
             # A retry, or a concurrent try, with the same key fails at the insert, before the answer.
             view, events = new_ticket(
                 loket,
@@ -149,6 +151,20 @@ def issue(
         if replay is None:
             raise
         return replay
+
+
+def _titip_allowed(loket: Context, s: Session, service_code: str) -> None:
+    """Refuse a left berkas (titip) unless a disruption in force offers it and the service's steps allow it."""
+    sop = service(loket, service_code)
+    if not titip_offered(s, service_code):
+        raise ServiceUnavailable(
+            _("Titip berkas hanya tersedia selama gangguan, bila kantor menawarkannya."), code="titip_unavailable"
+        )
+    if not titip_fits(sop.snapshot()):
+        raise ServiceUnavailable(
+            _("Berkas layanan ini tidak dapat dititipkan: tahap berikutnya memerlukan kehadiran Anda."),
+            code="titip_unavailable",
+        )
 
 
 def ticket_for_key(loket: Context, issuer: str | None, key: str) -> Outcome | None:
@@ -270,6 +286,9 @@ def new_ticket(
         raise ServiceUnavailable(label["id"], code=verdict.reason, label=label)
     steps = sop.snapshot()
     first = steps[0]
+    # A left berkas (titip) never stands in the hall's queue: it waits in the front desk's work list until the
+    # resident hands the documents over there (the desk scans its QR), then goes on without the resident.
+    initial = S.IN_PROCESS if source == TITIP else S.WAITING
     number = f"{sop.prefix}-{seq:03d}"
     place = queue_key(loket, queued_as or now, prio)
     ticket_id = _INSERT_TICKET.run(
@@ -287,7 +306,7 @@ def new_ticket(
             "idempotency_key": key,
             "phone": phone,
             "email": email,
-            "state": S.WAITING.value,
+            "state": initial.value,
             "step_index": 0,
             "current_role": first["role"],
             "queue_key": place,
@@ -325,7 +344,7 @@ def new_ticket(
         service_code=sop.code,
         service_name=sop.name.model_dump(),
         priority=prio,
-        state=S.WAITING,
+        state=initial,
         step_index=0,
         steps=steps,
         current_role=first["role"],
@@ -343,7 +362,7 @@ def new_ticket(
         source=source,
         calls_before_no_show=loket.effective_settings.calls_before_no_show,
         as_of=now,
-        ahead=ahead,
+        ahead=ahead if initial is S.WAITING else None,
         visits=[VisitView(0, first["role"], first["target_minutes"], None, None, now, None, None, None, None, None)],
     )
     return view, [record_event(loket, s, "ticket.issued", view, None, None, waiting=waiting)]

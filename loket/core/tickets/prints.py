@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from loket.core.context import Context
 from loket.core.events import Event
+from loket.core.outbox.webhooks import FAILING, RECOVERED
 from loket.core.store import EventRecord
 
 from .records import INSERT_EVENT, ticket_by_id
@@ -121,15 +122,26 @@ def record_alert(loket: Context, reason: str, payload: dict[str, Any]) -> list[E
 
 
 def kiosk_alerts(loket: Context, limit: int = 20) -> list[dict[str, Any]]:
-    """Today's kiosk alerts, newest first."""
+    """Today's kiosk alerts, newest first; a webhook subscription's failing alert is gone once a delivery to it got
+    through again (its "webhook.recovered" record, outbox/webhooks.record_outcome)."""
     with loket.store.read() as s:
         rows = s.scalars(
             select(EventRecord)
-            .where(EventRecord.kind == "kiosk.alert", EventRecord.at >= loket.clock.day_start(loket.clock.today()))
+            .where(
+                EventRecord.kind.in_(["kiosk.alert", RECOVERED]),
+                EventRecord.at >= loket.clock.day_start(loket.clock.today()),
+            )
             .order_by(EventRecord.id.desc())
-            .limit(limit)
         ).all()
-        return [dict(r.payload, at=r.at.isoformat(), id=r.id) for r in rows]
+        recovered: set[Any] = set()
+        alerts = []
+        for r in rows:  # newest first: a recovery hides that subscription's older alerts
+            sub = (r.payload or {}).get("subscription_id")
+            if r.kind == RECOVERED:
+                recovered.add(sub)
+            elif not (r.payload.get("reason") == FAILING and sub in recovered):
+                alerts.append(dict(r.payload, at=r.at.isoformat(), id=r.id))
+        return alerts[:limit]
 
 
 def last_print(loket: Context, ticket_id: int, kind: str = "ticket") -> dict[str, Any] | None:

@@ -78,14 +78,18 @@ export function renderBanner(el, list) {
 }
 
 /** A banner of its own at the top of the page, kept up to date: `filter` picks the disruptions it shows, `size`
- * its text size (the board is read from across the hall), `fixed` over the page (the board keeps its layout). Styled here: the pages have their own stylesheets. */
-export function bannerOnTop(filter, size, fixed) {
+ * its text size (the board is read from across the hall). With `after` (an element of the page) it sits right
+ * below that element instead of first in the body: the board keeps its header (the office's name, the clock)
+ * and its main area gives up the banner's height (a "resize" event tells the board to fit its lists again).
+ * Styled here: the pages have their own stylesheets. */
+export function bannerOnTop(filter, size, after) {
   let el = document.getElementById("disruption-banner");
   if (!el) {
     el = h("div", { id: "disruption-banner", class: "disruption-banner", role: "alert" });
     Object.assign(el.style, {
       position: "relative",
       zIndex: "50",
+      flex: "none", // in a page laid out as a column (the board), it keeps its height; the rest shrinks
       background: "#b3261e",
       color: "#fff",
       padding: "0.6em 1em",
@@ -93,16 +97,33 @@ export function bannerOnTop(filter, size, fixed) {
       lineHeight: "1.35",
       boxShadow: "0 2px 6px rgba(0,0,0,.25)",
     });
-    if (fixed) Object.assign(el.style, { position: "fixed", top: "0", left: "0", right: "0", zIndex: "1000" });
-    document.body.insertBefore(el, document.body.firstChild);
+    if (after && after.parentNode) {
+      Object.assign(el.style, { padding: "0.3em 1em", lineHeight: "1.25" });
+      after.parentNode.insertBefore(el, after.nextSibling);
+    } else {
+      document.body.insertBefore(el, document.body.firstChild);
+    }
   }
   el.hidden = true;
+  let shown = "";
   const draw = () => {
     renderBanner(el, filter ? disruptions.list.filter(filter) : disruptions.list);
-    el.style.display = el.hidden ? "none" : "block";
+    el.style.display = el.hidden ? "none" : after ? "grid" : "block";
     const title = el.querySelector(".disruption-title");
     if (title) title.style.fontWeight = "700";
     el.querySelectorAll("p").forEach((p) => (p.style.margin = "0.1em 0"));
+    if (title && after) {
+      // a strip below the header: the title on the left, a line per disruption beside it
+      const lines = el.querySelectorAll(".disruption-line");
+      Object.assign(el.style, { gridTemplateColumns: "auto minmax(0, 1fr)", columnGap: "0.8em", alignItems: "start" });
+      title.style.gridRow = "1 / span " + Math.max(1, lines.length);
+      lines.forEach((line) => (line.style.gridColumn = "2"));
+    }
+    if (after) {
+      const now = el.hidden ? "" : el.textContent;
+      if (now !== shown) window.dispatchEvent(new Event("resize")); // the board's lists fit the space left
+      shown = now;
+    }
   };
   onDisruptions(draw);
   i18n.onLangChange(draw);

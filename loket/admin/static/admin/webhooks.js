@@ -31,8 +31,14 @@ function eventLabel(e) {
 function subscriptionRow(s) {
   return h(
     "tr",
-    { "data-id": s.id, "data-name": s.name, "data-active": s.active ? "true" : "false" },
-    h("td", { class: "a-strong" }, s.name),
+    { "data-id": s.id, "data-name": s.name, "data-active": s.active ? "true" : "false", "data-failing": s.alerted_at ? "true" : "false" },
+    h(
+      "td",
+      { class: "a-strong" },
+      s.name,
+      // its deliveries keep failing: the admin's alert, until one gets through again
+      s.alerted_at ? h("div", { class: "alert a-webhook-failing" }, i18n.fmt("failing_pill", { count: String(s.failures) })) : null
+    ),
     h("td", null, h("code", { class: "a-url" }, s.url)),
     h("td", null, s.events.map(eventLabel).join(", ")),
     h("td", null, activePill(s.active)),

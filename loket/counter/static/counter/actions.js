@@ -60,9 +60,20 @@ function noShowTooEarly(ticket) {
   return (Number(ticket.call_count) || 0) < (Number(ticket.calls_before_no_show) || 0);
 }
 
+/** A left berkas (titip, disruption mode) not yet received: the front desk opens it and receives the documents. */
+function titipAtDesk(ticket) {
+  return ticket.source === "titip" && ticket.step === 1 && (ticket.state === "in_process" || ticket.state === "serving");
+}
+
+function actionLabel(ticket, action) {
+  if (titipAtDesk(ticket) && action === "start") return "act_titip_open";
+  if (titipAtDesk(ticket) && action === "advance") return "act_titip_receive";
+  return action === "start" && ticket.state === "in_process" ? "act_start_process" : ACTION_LOOK[action].key;
+}
+
 function actionButton(ticket, action) {
   const look = ACTION_LOOK[action];
-  const label = t(action === "start" && ticket.state === "in_process" ? "act_start_process" : look.key);
+  const label = t(actionLabel(ticket, action));
   let sub = null;
   if ((action === "advance" || action === "done-next") && ticket.step_list[ticket.step]) {
     sub = fmt("next_to", { role: roleLabel(ticket.step_list[ticket.step].role) });
@@ -94,6 +105,9 @@ function actionButton(ticket, action) {
 /** The action buttons for the panel, and why there are none when the step is not the officer's. */
 export function actionBox(ticket) {
   const box = h("div", { class: "c-actions", id: "berkas-actions" });
+  if (titipAtDesk(ticket) && ticket.current_role === state.me.role) {
+    box.appendChild(h("p", { class: "alert alert-info c-titip", "data-titip": ticket.state }, t(ticket.state === "serving" ? "titip_check" : "titip_open")));
+  }
   actionsFor(ticket).forEach((a) => box.appendChild(actionButton(ticket, a)));
   if (ticket.state === "done" || ticket.state === "cancelled") {
     box.appendChild(h("p", { class: "c-muted" }, t("closed")));

@@ -171,6 +171,7 @@ function notices() {
       number: a.number || "?",
       channel: a.channel ? t("outbox_channel." + a.channel) || a.channel : "?",
       count: a.count === undefined ? "?" : String(a.count),
+      subscription: a.subscription || "?",
     });
     out.push(noticeItem(a, key, text));
   });

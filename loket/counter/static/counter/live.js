@@ -46,6 +46,7 @@ export function connect() {
   });
   socket.on("printer.failed", () => loadAlerts()); // the list from the server carries the time of the failure
   socket.on("kiosk.alert", () => loadAlerts());
+  socket.on("webhook.recovered", () => loadAlerts()); // a webhook's failing alert clears itself
   socket.on("system.alert", systemAlert);
   socket.on("ticket.printed", resolveAlerts);
   socket.on("scanner.scan", onScannerScan);

@@ -131,7 +131,8 @@ export function connect() {
     return null;
   }
   socket = window.io({ auth: { channel: "board" }, transports: ["websocket", "polling"] });
-  bannerOnTop(null, "2.4vw", true); // every disruption in force, read from across the hall
+  // every disruption in force, read from across the hall, below the header (the office's name and the clock stay)
+  bannerOnTop(null, "1.9vw", document.querySelector(".d-header"));
   watchDisruptions(socket);
   socket.on("connect", function () {
     setConnection("online"); // the server sends the full state by itself (it may come before this event)

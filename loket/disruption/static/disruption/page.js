@@ -23,6 +23,11 @@ function when(value) {
   return value ? longDate(value) + " " + hhmm(value) : "–";
 }
 
+/** What the kiosk offers during this disruption ("ticket", "book", "titip"), in that order. */
+function offered(d) {
+  return ["ticket", "book", "titip"].filter((k) => d.offers && d.offers[k]);
+}
+
 function fillForm() {
   var scope = clear($("d-scope"));
   scope.appendChild(h("option", { value: "office" }, i18n.t("office_all")));
@@ -53,7 +58,7 @@ function render() {
   var table = clear($("now-table"));
   table.hidden = !now.length;
   if (now.length) {
-    table.appendChild(header(["col_what", "col_reason", "col_note", "col_started", "col_back", "col_by", ""]));
+    table.appendChild(header(["col_what", "col_reason", "col_note", "col_offers", "col_started", "col_back", "col_by", ""]));
     now.forEach(function (d) {
       table.appendChild(
         h(
@@ -62,6 +67,7 @@ function render() {
           h("td", null, what(d)),
           h("td", null, i18n.t(d.reason_label)),
           h("td", null, d.note || ""),
+          h("td", { "data-offers": offered(d).join(" ") }, offered(d).map((k) => i18n.t("offer_" + k)).join("; ") || "–"),
           h("td", null, when(d.started_at)),
           h("td", null, d.expected_back ? hhmm(d.expected_back) : "–"),
           h("td", null, d.started_by || ""),
@@ -107,7 +113,7 @@ function start(event) {
     reason: $("d-reason").value,
     note: $("d-note").value.trim() || null,
     expected_back_time: $("d-back").value || null, // HH:MM on the office's clock: the server makes it an instant
-    offers: { ticket: $("d-offer-ticket").checked, book: $("d-offer-book").checked },
+    offers: { ticket: $("d-offer-ticket").checked, book: $("d-offer-book").checked, titip: $("d-offer-titip").checked },
   };
   $("d-start").disabled = true;
   api("POST", "/api/disruptions", body)

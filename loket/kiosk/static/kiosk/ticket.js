@@ -5,7 +5,7 @@ import { clear, h } from "loket/dom.js";
 import { $, kioskId, kioskToken, state, timers } from "./state.js";
 import { requestTicket, tapKey } from "./request.js";
 import { isClosed } from "./availability.js";
-import { ticketStopped } from "./disruption.js";
+import { onTitip, titipOffered, ticketStopped } from "./disruption.js";
 import { requirementItems } from "./detail.js";
 import { loadServices } from "./services.js";
 import { resetToStart, show } from "./screens.js";
@@ -27,12 +27,25 @@ export function updateTakeButton() {
 
 export function takeTicket() {
   if (state.busy || !state.current || isClosed(state.current) || ticketStopped()) return;
+  issue({});
+}
+
+/** Leave the berkas (titip, disruption mode): a receipt ticket; the documents go to the front desk. */
+export function takeTitip() {
+  if (state.busy || !state.current || isClosed(state.current) || !titipOffered()) return;
+  issue({ source: "titip" });
+}
+onTitip(takeTitip);
+
+function issue(extra) {
   state.busy = true;
   var button = $("take-ticket");
   button.disabled = true;
   button.textContent = i18n.t("taking");
+  var titip = $("take-titip");
+  if (titip) titip.disabled = true;
   resetEarly();
-  var body = { service: state.current.code, priority: state.priority, kiosk: kioskId };
+  var body = Object.assign({ service: state.current.code, priority: state.priority, kiosk: kioskId }, extra);
   var key = tapKey();
   var asked = padOffered() ? askNumber() : Promise.resolve("");
   asked
@@ -51,6 +64,8 @@ export function takeTicket() {
     .then(function () {
       state.busy = false;
       updateTakeButton();
+      var again = $("take-titip");
+      if (again) again.disabled = false;
     });
 }
 
@@ -120,8 +135,27 @@ export function renderTicket() {
   $("ticket-service").textContent = i18n.t(tk.service_name);
   $("ticket-priority").hidden = !tk.priority;
   var ahead = tk.ahead || 0;
-  $("ticket-ahead").textContent = ahead === 0 ? i18n.t("ahead_0") : ahead === 1 ? i18n.t("ahead_1") : i18n.fmt("ahead_n", { n: ahead });
+  $("ticket-ahead").textContent = tk.titip
+    ? i18n.t("titip_no_queue")
+    : ahead === 0
+      ? i18n.t("ahead_0")
+      : ahead === 1
+        ? i18n.t("ahead_1")
+        : i18n.fmt("ahead_n", { n: ahead });
+  $("screen-ticket").setAttribute("data-titip", tk.titip ? "true" : "false");
   var notes = clear($("ticket-notices"));
+  if (tk.titip) {
+    // the receipt of a left berkas: what to do now, and how the resident hears back
+    notes.appendChild(
+      h(
+        "div",
+        { class: "k-notice k-notice-ok k-titip", "data-notice": "titip" },
+        h("p", null, h("strong", null, i18n.t("titip_receipt_title"))),
+        h("p", null, i18n.t("titip_receipt_hand_in")),
+        h("p", null, i18n.t(tk.titip.messages ? "titip_receipt_message" : "titip_receipt_status"))
+      )
+    );
+  }
   if (tk.booking) {
     var slot = tk.booking.start + "–" + tk.booking.end;
     notes.appendChild(h("p", { class: "k-notice k-notice-ok", "data-notice": "booking" }, i18n.fmt("checkin_done", { slot: slot })));

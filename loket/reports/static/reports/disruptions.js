@@ -1,5 +1,6 @@
 /* The report's disruptions (gangguan): scope, service, reason, start, end and minutes inside the period. Their
- * minutes are reported here apart; compliance leaves them out (docs/reports.md, "Disruptions"). */
+ * minutes are reported here apart; compliance leaves them out (docs/reports.md, "Disruptions"). The berkas left
+ * during each (titip) are counted here too, apart: no resident waited in the hall for them. */
 import * as i18n from "loket/i18n.js";
 import { clear, h } from "loket/dom.js";
 import { hhmm, longDate } from "loket/time.js";
@@ -20,7 +21,7 @@ export function renderDisruptions(rows) {
     h(
       "tr",
       null,
-      ["dis_scope", "dis_reason", "dis_started", "dis_ended", "dis_minutes"].map(function (k) {
+      ["dis_scope", "dis_reason", "dis_started", "dis_ended", "dis_minutes", "dis_titip"].map(function (k) {
         return h("th", null, i18n.t(k));
       })
     )
@@ -36,9 +37,14 @@ export function renderDisruptions(rows) {
         h("td", null, i18n.t(r.reason_label) + (r.note ? " · " + r.note : "")),
         h("td", null, when(r.started_at)),
         h("td", null, when(r.ended_at)),
-        h("td", { class: "r-num" }, R.num(r.minutes, 1))
+        h("td", { class: "r-num" }, R.num(r.minutes, 1)),
+        h(
+          "td",
+          { class: "r-num", "data-titip": r.titip || 0, title: i18n.fmt("dis_titip_received", { n: r.titip_received || 0 }) },
+          String(r.titip || 0)
+        )
       )
     );
   });
-  table.appendChild(h("tr", null, h("th", { colspan: "4" }, i18n.t("dis_total")), h("th", { class: "r-num" }, R.num(total, 1))));
+  table.appendChild(h("tr", null, h("th", { colspan: "4" }, i18n.t("dis_total")), h("th", { class: "r-num" }, R.num(total, 1)), h("th")));
 }

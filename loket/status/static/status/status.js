@@ -16,6 +16,7 @@ function headline(d) {
   if (d.headline) return i18n.t(d.headline); // a resolver may say it itself ({id, en}): e.g. a booking's
   if (d.state === "called") return i18n.fmt("go_to_counter", { counter: d.counter || "" });
   if (d.state === "waiting" && !d.today) return i18n.t("other_day");
+  if (d.titip === "hand_in") return i18n.t("say_titip_hand_in"); // a left berkas: the documents to the front desk
   // "no need to wait in the hall" only when a pickup slip was given (collected on a later visit)
   if (d.state === "in_process" && d.wait) return i18n.t("say_in_process_" + d.wait);
   return i18n.t("say_" + d.state);

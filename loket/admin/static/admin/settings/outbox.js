@@ -88,12 +88,35 @@ function row(c) {
   );
 }
 
+/** The webhook subscriptions whose deliveries keep failing (the alert stands until one gets through again). */
+function renderWebhookAlerts(subs) {
+  const box = clear($("outbox-webhook-alerts"));
+  const failing = subs.filter((s) => s.alerted_at);
+  box.hidden = failing.length === 0;
+  failing.forEach(function (s) {
+    const line = s.late
+      ? i18n.fmt("webhook_failing_late", { name: s.name, count: String(s.failures), time: when(s.oldest_waiting_at) })
+      : i18n.fmt("webhook_failing", { name: s.name, count: String(s.failures), time: when(s.failing_since) });
+    box.appendChild(
+      h(
+        "p",
+        { "data-webhook": String(s.id) },
+        line,
+        s.last_error ? h("span", { class: "a-muted" }, " " + s.last_error) : null,
+        " ",
+        h("a", { href: "/admin/webhooks" }, t("webhook_open"))
+      )
+    );
+  });
+}
+
 function render(data) {
   last = data;
   const rows = clear($("outbox-rows"));
   data.channels.forEach(function (c) {
     rows.appendChild(row(c));
   });
+  renderWebhookAlerts(data.webhooks || []);
   const waiting = Object.keys(data.waiting_without_channel || {});
   const note = $("outbox-unrouted");
   note.hidden = waiting.length === 0;
