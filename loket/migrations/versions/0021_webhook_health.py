@@ -1,7 +1,7 @@
 """webhook_subscriptions: each subscription's delivery health, for the admin's alert (issue 14)
 
 Revision ID: 0021
-Revises: 0016
+Revises: 0020
 Create Date: 2026-12-01 10:15:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '0021'
-down_revision: Union[str, Sequence[str], None] = '0016'
+down_revision: Union[str, Sequence[str], None] = '0020'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
