@@ -181,6 +181,8 @@ def session_user(store: Store, clock: Clock, user_id: int, session_id: str, idle
         user = s.get(User, user_id)
         if row is None or row.user_id != user_id or user is None or not user.active:
             return None
+        if user.password_changed_at is not None and row.created_at < user.password_changed_at:
+            return None  # opened before a password reset (made at the hub, for a site's own sessions)
         expired = idle is not None and now - row.last_seen_at > idle
         stale = now - row.last_seen_at > SESSION_TOUCH
         staff = staff_view(user)
@@ -203,6 +205,7 @@ def live_sessions(store: Store, clock: Clock, session_ids: set[str], idle: timed
         select(StaffSession.id)
         .join(User, User.id == StaffSession.user_id)
         .where(StaffSession.id.in_(by_digest), User.active.is_(True))
+        .where(User.password_changed_at.is_(None) | (StaffSession.created_at >= User.password_changed_at))
     )
     if idle is not None:
         query = query.where(StaffSession.last_seen_at >= clock.now() - idle)

@@ -528,6 +528,7 @@ def reset_password(loket: Context, actor: Actor | CommandLine, user_id: int, pas
         if user is None:
             raise NotFound(_("Pengguna tidak ada."))
         user.password_hash = hash_password(clean.password)
+        user.password_changed_at = loket.clock.now()  # and at every site, where its sessions are the site's own
         end_all_sessions(s, user.id)  # every session opened with the old password ends
         # the password itself is never written to the log
         return [_audit(s, loket, admin, "user.password_reset", user.username, None, None, user_id=user.id)]

@@ -98,6 +98,9 @@ class User(Base):
     roles: Mapped[list[Any]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    #: When the password was last set by a reset: a session opened before it has ended, also at a site, where the
+    #: account arrives by replication and the hub cannot delete the site's sessions (issue 16).
+    password_changed_at: Mapped[datetime | None]
 
 
 class StaffSession(Base):

@@ -127,3 +127,20 @@ def test_the_pages_hear_when_the_hub_s_rules_arrive(site_app):
 
 def test_a_single_office_and_the_hub_watch_nothing(app, hub_app):
     assert "hub_rules_watcher" not in app.extensions and "hub_rules_watcher" not in hub_app.extensions
+
+
+def test_a_password_reset_at_the_hub_ends_the_sessions_open_at_a_site(site_app):
+    """The site's sessions are its own: the reset's time arrives with the account and ends those opened before it."""
+    from sqlalchemy import update
+
+    from loket.core.store import User
+
+    loket = site_app.extensions["loket"]
+    officer = staff_of(site_app)("pelayanan")
+    assert officer.client.get("/api/counters").status_code == 200
+    later = loket.clock.now()
+    with loket.store.transaction() as s:  # the hub's reset, as replication writes it into the site's users row
+        s.execute(update(User).where(User.username == "pelayanan").values(password_changed_at=later))
+    assert officer.client.get("/api/counters").status_code == 401
+    again = staff_of(site_app)("pelayanan")  # a log-in after the reset is fine
+    assert again.client.get("/api/counters").status_code == 200

@@ -254,7 +254,7 @@ def describe(s: Session, scope: Scope, key: str) -> dict[str, Any]:
     ruled = RULED[key]
     ruled_here = ruled_by_hub(s, scope) and _row(s, ruled.hub_key) is not None
     allowed = read_policy(s).allowed(key) if ruled_here else frozenset(ruled.fields)
-    own = _row(s, ruled.site_key) or {} if ruled_here else {}
+    own = (_row(s, ruled.site_key) or {}) if ruled_here else {}
     hub = merged(ruled, _row(s, ruled.hub_key) or {}, {}, frozenset()) if ruled_here else None
     return {
         "scope": scope.value,
