@@ -25,7 +25,7 @@ from itsdangerous import Signer
 from loket.core.messages import _
 
 from .errors import InvalidCode
-from .sites.keys import SiteKeys
+from .sites.keys import SIGNATURE_CHARS, SiteKeys
 
 SCHEME = "LKT1"
 #: The compact ticket code printed inside the status URL (`<public base>/s/T1.<id>.<mac>`): the ticket's id and
@@ -213,8 +213,9 @@ _FIELDS = (
     r"(?P<site>[A-Za-z0-9_-]{1,20})%(sep)s(?P<day>\d{8})%(sep)s(?P<id>[1-9]\d{0,18})%(sep)s"
     r"(?P<number>[A-Z0-9]{1,2}-\d{1,9})"
 )
-_SITE_PLAIN = re.compile(SITE_SCHEME + ":" + _FIELDS % {"sep": ":"} + r"\.(?P<sig>[A-Za-z0-9_-]{86})")
-_SITE_SHORT = re.compile(SITE_SHORT_SCHEME + r"\." + _FIELDS % {"sep": r"\."} + r"\.(?P<sig>[A-Za-z0-9_-]{86})")
+_SIGNATURE = rf"\.(?P<sig>[A-Za-z0-9_-]{{{SIGNATURE_CHARS}}})"
+_SITE_PLAIN = re.compile(SITE_SCHEME + ":" + _FIELDS % {"sep": ":"} + _SIGNATURE)
+_SITE_SHORT = re.compile(SITE_SHORT_SCHEME + r"\." + _FIELDS % {"sep": r"\."} + _SIGNATURE)
 
 
 def _site_contents(match: re.Match[str] | None) -> TicketCode | None:

@@ -176,6 +176,9 @@ def test_site_a_s_booking_is_verified_at_site_b_s_kiosk_which_sends_the_resident
     assert said["message"].startswith("Booking dari Kecamatan Mlati untuk tanggal 23-11-2026")
     page = b.test_client().get(f"/s/{code_of(made['qr'])}")
     assert page.status_code == 200 and "Booking dari Kecamatan Mlati" in page.text and made["code"] in page.text
+    # the booking page's look-up by the signed code: A's booking at A, "Booking dari" at B
+    assert a.test_client().get(f"/api/booking/{made['status_code']}").get_json()["code"] == made["code"]
+    assert b.test_client().get(f"/api/booking/{made['status_code']}").get_json()["error"] == "other_site"
     # the typed 8-character code means nothing at B (it names no site)
     assert b.test_client().post("/api/checkin", json={"code": made["code"]}).status_code == 404
     # at A: checked in, its ticket printed

@@ -15,7 +15,7 @@ from itsdangerous import Signer
 from loket.core.errors import InvalidCode
 from loket.core.messages import _
 from loket.core.qr import code_in, unknown_site
-from loket.core.sites.keys import SiteKeys
+from loket.core.sites.keys import SIGNATURE_CHARS, SiteKeys
 
 SCHEME = "LKB1"
 #: The compact signed code in the booking QR's status URL (`<public base>/s/B1.<short code>.<mac>`): URL-safe as
@@ -59,8 +59,9 @@ class BookingCode:
 _CANONICAL = re.compile(r"LKB1:([^:]+):(\d{8}):([" + ALPHABET + r"]{8})\.[A-Za-z0-9_-]+")
 _SHORT = re.compile(rf"B1\.([{ALPHABET}]{{{LENGTH}}})\.[A-Za-z0-9_-]{{{SHORT_MAC_CHARS}}}")
 _SITE_FIELDS = r"(?P<site>[A-Za-z0-9_-]{1,20})%(sep)s(?P<day>\d{8})%(sep)s(?P<code>[" + ALPHABET + r"]{8})"
-_SITE_PLAIN = re.compile(SITE_SCHEME + ":" + _SITE_FIELDS % {"sep": ":"} + r"\.(?P<sig>[A-Za-z0-9_-]{86})")
-_SITE_SHORT = re.compile(SITE_SHORT_SCHEME + r"\." + _SITE_FIELDS % {"sep": r"\."} + r"\.(?P<sig>[A-Za-z0-9_-]{86})")
+_SIGNATURE = rf"\.(?P<sig>[A-Za-z0-9_-]{{{SIGNATURE_CHARS}}})"
+_SITE_PLAIN = re.compile(SITE_SCHEME + ":" + _SITE_FIELDS % {"sep": ":"} + _SIGNATURE)
+_SITE_SHORT = re.compile(SITE_SHORT_SCHEME + r"\." + _SITE_FIELDS % {"sep": r"\."} + _SIGNATURE)
 
 
 def _site_message(site: str, day: date, code: str) -> bytes:
