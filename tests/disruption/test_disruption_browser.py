@@ -95,8 +95,11 @@ def test_a_disruption_shows_at_the_kiosk_the_board_and_the_status_page_within_2_
     expect(notice.locator('[data-offer="book"] img')).to_be_visible()
     expect(notice.locator('[data-offer="titip"]')).to_contain_text("serahkan dokumen ke loket pelayanan")
     expect(kiosk.locator("#take-titip")).to_have_text("Titip Berkas")
-    expect(kiosk.locator("#take-ticket")).to_be_disabled()
-    expect(kiosk.locator("#take-ticket")).to_have_text("Sedang gangguan")
+    # no ticket meanwhile: the main button leaves the berkas instead (the office offers it), in view at once
+    expect(kiosk.locator("#take-ticket")).to_be_enabled()
+    expect(kiosk.locator("#take-ticket")).to_have_text("Titip Berkas")
+    expect(kiosk.locator("#take-ticket")).to_have_attribute("data-mode", "titip")
+    expect(kiosk.locator("#take-ticket")).to_be_in_viewport()
     # The banner and each page's header both show: the office's name (and the board's clock) is not covered.
     for name, p in pages.items():
         assert not covered(p, "#office-name"), f"the {name} banner covers the office's name"
@@ -127,6 +130,7 @@ def test_a_disruption_shows_at_the_kiosk_the_board_and_the_status_page_within_2_
     expect(kiosk.locator("#detail-disruption")).to_be_hidden()
     expect(kiosk.locator("#take-titip")).to_have_count(0)
     expect(kiosk.locator("#take-ticket")).to_be_enabled()
+    expect(kiosk.locator("#take-ticket")).to_have_text("Ambil Nomor Antrean")
     for name, p in pages.items():
         assert p.evaluate("window.__sameDocument === true"), f"the {name} page reloaded"
     assert errors == []
@@ -195,7 +199,7 @@ def test_a_resident_leaves_the_berkas_and_the_front_desk_receives_it(server_fact
     kiosk.on("pageerror", lambda exc: errors.append(str(exc)))
     kiosk.goto("/kiosk/")
     kiosk.locator(f'[data-service="{KTP}"]').click()
-    kiosk.click("#take-titip")
+    kiosk.click("#take-ticket")  # the main button: no ticket meanwhile, the berkas is left
     expect(kiosk.locator("#contact-pad")).to_be_visible()  # the number for the "ready" message, optional
     for d in "081234567890":
         kiosk.click(f'#contact-keys [data-key="{d}"]')

@@ -21,12 +21,16 @@ export function updateTakeButton() {
   var button = $("take-ticket");
   var closed = !!(state.current && isClosed(state.current));
   var stopped = !closed && ticketStopped(); // a disruption, and the office gives no ticket meanwhile
-  button.disabled = closed || stopped;
-  button.textContent = i18n.t(closed ? "closed" : stopped ? "disruption_take_stopped" : "take");
+  // no ticket meanwhile, but the office takes the berkas: the main button leaves it (in view without scrolling)
+  var titip = stopped && titipOffered();
+  button.disabled = closed || (stopped && !titip);
+  button.setAttribute("data-mode", titip ? "titip" : "ticket");
+  button.textContent = i18n.t(closed ? "closed" : titip ? "titip_take" : stopped ? "disruption_take_stopped" : "take");
 }
 
 export function takeTicket() {
-  if (state.busy || !state.current || isClosed(state.current) || ticketStopped()) return;
+  if (state.busy || !state.current || isClosed(state.current)) return;
+  if (ticketStopped()) return takeTitip();
   issue({});
 }
 
