@@ -118,7 +118,7 @@ def test_who_may_switch_it_and_what_is_checked(loket, people):
     assert {p["field"] for p in refused.value.problems} == {"service_code", "reason", "expected_back"}
     issuing.issue(loket, KTP)
     shown, _ = disruptions.start(loket, people["admin"], "office", "other", offers={"ticket": False})
-    assert shown["offers"] == {"ticket": False, "book": True}
+    assert shown["offers"] == {"ticket": False, "book": True, "titip": False}
     with pytest.raises(ServiceUnavailable) as stopped:  # the office gives no ticket meanwhile
         issuing.issue(loket, KTP)
     assert stopped.value.code == "disrupted"
