@@ -13,7 +13,7 @@ from loket.core.demo import NOT_SEEDED, ensure_demo, pair_demo_kiosk
 from loket.core.errors import LoketError
 from loket.core.messages import _
 from loket.core.migrate import upgrade
-from loket.core.sites import keys, replication
+from loket.core.sites import keys, replication, rules
 from loket.services import loket
 
 
@@ -78,7 +78,12 @@ def _sites_step(operation, *args, **kwargs):
 def hub_init(code: str | None, name: str) -> None:
     """Make this database the hub: per-site uniqueness, the rules' publication, the hub in the sites' register."""
     done = _sites_step(replication.init_hub, code or current_app.config["SITE"] or "hub", name, loket().clock.now())
+    # The office's own hours, quotas and booking rules become the hub's rules for every site (hub.* rows).
+    with loket().store.transaction() as s:
+        written = rules.publish_rules(s, loket().clock.now())
     click.echo(_("Hub '%(code)s' siap. Aturan diterbitkan sebagai publikasi loket_rules.", code=done.code))
+    for key in written:
+        click.echo(_("Aturan hub dibuat dari pengaturan kantor: %(key)s", key=key))
     for constraint in done.widened:
         click.echo(_("Keunikan per situs: %(name)s", name=constraint))
 

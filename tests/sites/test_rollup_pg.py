@@ -14,8 +14,8 @@ from loket.core.clock import FrozenClock
 from loket.core.context import Policy
 from loket.core.migrate import upgrade
 from loket.core.qr import CodeSigner
+from loket.core.reports.rollup import PgSubscriptionReader, site_links
 from loket.core.service import Loket
-from loket.core.sites.rollup import PgSubscriptionReader, site_links
 from loket.core.store import EventRecord, Site, Store
 from tests.fixtures.database import PG_ADMIN_URL, _create_pg_database
 
