@@ -37,7 +37,11 @@ def voice_engine() -> str:
 
 
 def sites() -> list[dict[str, str]]:
-    """The sites of the register (issue 16) as {code, name}: empty at a single office, every site at the hub."""
+    """The sites the pages offer to choose from (issue 16) as {code, name}: every site of the register at the hub
+    (LOKET_HUB); none elsewhere (a site holds the register too, replicated for the others' keys, but only its own
+    rows)."""
+    if not current_app.config.get("HUB"):
+        return []
     return [{"code": code, "name": name} for code, name in site_names(loket()).items()]
 
 

@@ -141,3 +141,12 @@ def test_a_link_s_state_and_lag_from_its_subscription_status():
     assert link_state(None, now, False) == ("never", None, None)
     assert link_state(Link(True, None, None, None), now, False) == ("never", None, None)
     assert link_state(None, now, True) == ("cut", None, None)
+
+
+def test_a_site_holding_the_register_offers_no_site_choice(app, staff):
+    """A site's database holds the register too (replicated down for the others' keys), but only its own rows."""
+    app.config["HUB"] = False
+    client = staff("kepala", "kepala").client
+    for page in ("/reports/", "/reports/live", "/survey/report"):
+        assert 'value="kec-b"' not in client.get(page).get_data(as_text=True), page
+    assert "/hub/sites" not in client.get("/reports/").get_data(as_text=True)
