@@ -31,7 +31,7 @@ def pg_hub(_pg_admin, catalog):
         store, catalog, CodeSigner("s", "o"), FrozenClock(datetime(2026, 11, 23, 3, 30, tzinfo=UTC)), Policy()
     )
     engine = create_engine(url, isolation_level="AUTOCOMMIT")  # CREATE SUBSCRIPTION runs outside a transaction
-    subscription = '"loket_site_kec-a"'
+    subscription = "loket_site_kec_a"
     with engine.connect() as conn:
         conn.execute(
             text(
@@ -49,14 +49,14 @@ def pg_hub(_pg_admin, catalog):
 def test_the_reader_finds_the_site_s_subscription_on_postgresql(pg_hub):
     loket = pg_hub
     with loket.store.transaction() as s:
-        for number, code in ((1, "kec-a"), (2, "kec-b")):
+        for number, code in ((1, "kec_a"), (2, "kec_b")):
             s.add(Site(code=code, number=number, name=code.upper(), kind="kecamatan", created_at=loket.clock.now()))
-        s.add(EventRecord(id=2 * 10**12 + 5, site="kec-b", at=loket.clock.now(), kind="ticket.issued", payload={}))
+        s.add(EventRecord(id=2 * 10**12 + 5, site="kec_b", at=loket.clock.now(), kind="ticket.issued", payload={}))
     reader = PgSubscriptionReader(loket)
-    links = reader.links(["kec-a", "kec-b"])
-    assert set(links) == {"kec-a"}  # kec-b has no subscription here
-    assert links["kec-a"].running is False and links["kec-a"].last_receipt is None
+    links = reader.links(["kec_a", "kec_b"])
+    assert set(links) == {"kec_a"}  # kec_b has no subscription here
+    assert links["kec_a"].running is False and links["kec_a"].last_receipt is None
     listed = site_links(loket, reader)
     assert listed.replication is True
-    assert [(s.code, s.state) for s in listed.sites] == [("kec-a", "never"), ("kec-b", "cut")]
+    assert [(s.code, s.state) for s in listed.sites] == [("kec_a", "never"), ("kec_b", "cut")]
     assert listed.sites[1].last_row_at == loket.clock.now()

@@ -21,29 +21,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-import psycopg
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from loket.core.context import Context
 from loket.core.reports import build_report
 from loket.core.reports.booking import booking_report
 from loket.core.reports.compute import _service_label, _service_order
+from loket.core.sites import replication
 from loket.core.sites.ids import SITE_ID_RANGE
 from loket.core.states import QUEUED
 from loket.core.store import EventRecord, Site, Ticket
 from loket.core.survey import survey_report
 
-#: The subscription the hub holds for a site (SITES-DESIGN.md): one per site, its own slot at the site.
-SUBSCRIPTION_PREFIX = "loket_site_"
 #: A link whose last message from the site is older than this is cut (PostgreSQL's wal_receiver_timeout: 60 s; a
 #: connected site's walsender sends a keepalive at least every wal_sender_timeout / 2 = 30 s).
 CUT_AFTER = timedelta(seconds=60)
 
 CONNECTED, CUT, NEVER = "connected", "cut", "never"
-
-
-def subscription_name(code: str) -> str:
-    return f"{SUBSCRIPTION_PREFIX}{code}"
 
 
 @dataclass(frozen=True)
@@ -132,50 +126,30 @@ def link_state(link: Link | None, now: datetime, has_rows: bool) -> tuple[str, d
 
 
 class PgSubscriptionReader:
-    """The links from PostgreSQL at the hub: pg_stat_subscription for `loket_site_<code>`, and, while a site is
-    connected, the WAL its slot still holds for the hub (at the site: pg_replication_slots, by the subscription's
-    own connection string, with a short connect timeout)."""
+    """The links from PostgreSQL at the hub, as `replication.hub_status` reads them: pg_stat_subscription for
+    `loket_site_<code>`, and, while a site is connected, the WAL its slot still holds for the hub (asked at the site by
+    the subscription's own connection string, with a short connect timeout)."""
 
     def __init__(self, loket: Context, site_lag: bool = True) -> None:
         self.loket = loket
         self.site_lag = site_lag
 
     def links(self, codes: Iterable[str]) -> Mapping[str, Link]:
-        names = {subscription_name(c): c for c in codes}
-        if not names:
+        wanted = set(codes)
+        if not wanted:
             return {}
-        with self.loket.store.engine.connect() as conn:
-            rows = conn.execute(
-                text(
-                    "SELECT s.subname, st.pid, st.last_msg_receipt_time, st.last_msg_send_time, st.latest_end_time,"
-                    " s.subconninfo"
-                    " FROM pg_subscription s LEFT JOIN pg_stat_subscription st"
-                    " ON st.subid = s.oid AND st.relid IS NULL"
-                    " WHERE s.subname = ANY(:names)"
-                ),
-                {"names": list(names)},
-            ).all()
-        found: dict[str, Link] = {}
-        for subname, pid, receipt, send, latest_end, conninfo in rows:
-            lag = self._site_lag_bytes(conninfo, subname) if pid is not None and self.site_lag else None
-            found[names[subname]] = Link(pid is not None, receipt, send, latest_end, lag)
-        return found
-
-    @staticmethod
-    def _site_lag_bytes(conninfo: str | None, slot: str) -> int | None:
-        """The bytes of WAL the site holds for the hub's slot (its current position - what the hub confirmed)."""
-        if not conninfo:
-            return None
-        try:
-            with psycopg.connect(conninfo, connect_timeout=2) as conn:
-                row = conn.execute(
-                    "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint"
-                    " FROM pg_replication_slots WHERE slot_name = %s",
-                    (slot,),
-                ).fetchone()
-        except Exception:  # the site is not reachable from here (a password, a firewall): not known
-            return None
-        return int(row[0]) if row and row[0] is not None else None
+        statuses = replication.hub_status(self.loket.store.engine, self.loket.clock.now(), ask_sites=self.site_lag)
+        return {
+            st.code: Link(
+                st.state in ("up", "syncing"),
+                st.last_msg_receipt_time,
+                st.last_msg_send_time,
+                st.latest_end_time,
+                st.behind_bytes,
+            )
+            for st in statuses
+            if st.code in wanted and st.state != "missing"
+        }
 
 
 def reader_for(loket: Context) -> LinkReader | None:
@@ -310,5 +284,4 @@ __all__ = [
     "site_halls",
     "site_links",
     "site_names",
-    "subscription_name",
 ]

@@ -472,13 +472,15 @@ class LinkStatus:
     retained_bytes: int | None = None
     slot_wal_status: str | None = None
     behind_bytes: int | None = None
+    #: When the other side sent its last message (with `last_msg_receipt_time`: the transfer time).
+    last_msg_send_time: datetime | None = None
 
 
 def _link(conn: Connection, code: str, name: str, sub: str, active: bool, now: datetime) -> LinkStatus:
     row = conn.execute(
         text(
             "SELECT s.subenabled, st.pid, st.received_lsn::text, st.latest_end_lsn::text, st.latest_end_time,"
-            " st.last_msg_receipt_time,"
+            " st.last_msg_receipt_time, st.last_msg_send_time,"
             " (SELECT count(*) FROM pg_subscription_rel r WHERE r.srsubid = s.oid AND r.srsubstate <> 'r')"
             " FROM pg_subscription s LEFT JOIN pg_stat_subscription st ON st.subid = s.oid AND st.relid IS NULL"
             " WHERE s.subname = :s"
@@ -487,7 +489,7 @@ def _link(conn: Connection, code: str, name: str, sub: str, active: bool, now: d
     ).first()
     if row is None:
         return LinkStatus(code, name, sub, "missing", active)
-    enabled, pid, received, latest, latest_time, receipt, syncing = row
+    enabled, pid, received, latest, latest_time, receipt, sent, syncing = row
     if not enabled:
         state = "disabled"
     elif pid is None:
@@ -497,15 +499,28 @@ def _link(conn: Connection, code: str, name: str, sub: str, active: bool, now: d
     else:
         state = "up"
     lag = (now - receipt).total_seconds() if receipt is not None else None
-    return LinkStatus(code, name, sub, state, active, received, latest, latest_time, receipt, lag, int(syncing or 0))
+    return LinkStatus(
+        code,
+        name,
+        sub,
+        state,
+        active,
+        received,
+        latest,
+        latest_time,
+        receipt,
+        lag,
+        int(syncing or 0),
+        last_msg_send_time=sent,
+    )
 
 
 def hub_status(engine: Engine, now: datetime | None = None, *, ask_sites: bool = False) -> list[LinkStatus]:
     """At the hub: every site's link (the hub's own row excluded), by number.
 
-    `ask_sites`: also ask each reachable site (its conninfo, a short timeout) how much WAL its slot for the hub keeps;
-    a site out of reach leaves `retained_bytes` None. The Loket process then needs the sites' passwords in its own
-    ~/.pgpass."""
+    `ask_sites`: also ask each site whose link is up (its conninfo, a short timeout) how much WAL its slot for the hub
+    keeps; a site out of reach (or whose link is down: no 2 s wait per cut site) leaves `retained_bytes` None. The
+    Loket process then needs the sites' passwords in its own ~/.pgpass."""
     now = now or datetime.now(UTC)
     with engine.connect() as conn:
         sites = conn.execute(
@@ -517,7 +532,7 @@ def hub_status(engine: Engine, now: datetime | None = None, *, ask_sites: bool =
         conninfos = {code: conninfo for code, _n, _a, conninfo in sites}
         asked = []
         for link in links:
-            if conninfos[link.code]:
+            if conninfos[link.code] and link.state in ("up", "syncing"):
                 retained, wal_status, behind = _ask_site(conninfos[link.code], link)
                 link = replace(link, retained_bytes=retained, slot_wal_status=wal_status, behind_bytes=behind)
             asked.append(link)
