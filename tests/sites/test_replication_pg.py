@@ -81,11 +81,15 @@ def called_only(app, clock) -> None:
     assert staff_of(app)("pelayanan", "pelayanan", "Loket 2").post("/api/counter/call-next").get_json()["ticket"]
 
 
-def booked(app, n: int) -> None:
-    """The admin opens KIA bookings and a resident books a slot with their NIK and phone."""
-    admin = staff_of(app)("admin", "admin")
+def open_bookings(hub_app) -> None:
+    """The hub's admin opens KIA bookings for every site (a rule of the hub's: `hub.booking`, replicated)."""
+    admin = staff_of(hub_app)("admin", "admin")
     r = admin.client.put("/api/admin/booking", json={"enabled": True, "services": {KIA: {}}}, headers=admin.csrf())
     assert r.status_code == 200, r.get_json()
+
+
+def booked(app, n: int) -> None:
+    """A resident books a KIA slot at the site with their NIK and phone."""
     r = app.test_client().post(
         "/api/booking",
         json={"service": KIA, "day": TUESDAY, "start": "09:00", "nik": f"327301010190{n:04d}", "phone": "081234567890"},
@@ -160,6 +164,7 @@ def test_a_cut_site_keeps_working_and_the_hub_gets_every_row_once_after_the_link
         for username, full_name, roles in DEMO_USERS:
             data = {"username": username, "full_name": full_name, "roles": list(roles), "password": DEMO_PASSWORD}
             ops.create_staff(hub_app.extensions["loket"], CommandLine("test"), data)
+        open_bookings(hub_app)  # before the sites' first copy of the rules
 
         # Site A was a single office before (its kiosk paired, in the audit log): it becomes site 1 by the commands,
         # keeping those rows' ids and tagging them. Site B starts as a site, set up by the domain's functions.
@@ -230,7 +235,7 @@ def test_a_cut_site_keeps_working_and_the_hub_gets_every_row_once_after_the_link
             hub_own = rows(engines["hub"], table, "hub")
             assert {site_number_of(i) for i in hub_own} <= {replication.HUB_ROWS_NUMBER}, table
             assert len(at_hub) == sum(map(len, at_sites.values())) + len(hub_own), table
-        assert len(rows(engines["hub"], "events", "hub")) == len(DEMO_USERS)
+        assert len(rows(engines["hub"], "events", "hub")) == len(DEMO_USERS) + 1  # the accounts, the booking rule
         assert len(rows(engines["kec_a"], "tickets")) == 5 and len(rows(engines["hub"], "survey_responses")) == 4
         # Emptying a table at one end never empties the other's copy: TRUNCATE is published by no one.
         for name in engines:
