@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import OperationalError
 
 from loket.core.demo import NOT_SEEDED, ensure_demo, pair_demo_kiosk
 from loket.core.errors import LoketError
@@ -111,8 +112,8 @@ def site_jemput_bola(
         )
     except LoketError as exc:
         raise click.ClickException(_say(exc.message, lang)) from None
-    except TimeoutError as exc:
-        raise click.ClickException(f"{exc}: check the network and run the command again") from None
+    except (TimeoutError, OperationalError) as exc:
+        raise click.ClickException(f"{exc}\ncheck the network and run the command again") from None
     for line in done.lines():
         click.echo(_say(line, lang))
 
@@ -130,8 +131,8 @@ def site_hand_in(code: str, laptop: str, timeout: float, lang: str) -> None:
         done = jemput.hand_in(loket().store.engine, code, laptop, timeout=timeout)
     except LoketError as exc:
         raise click.ClickException(_say(exc.message, lang)) from None
-    except TimeoutError as exc:
-        raise click.ClickException(f"{exc}: check the network and run the command again") from None
+    except (TimeoutError, OperationalError) as exc:
+        raise click.ClickException(f"{exc}\ncheck the network and run the command again") from None
     for line in done.lines():
         click.echo(_say(line, lang))
 
