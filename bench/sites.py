@@ -334,7 +334,7 @@ def run_cut(site: Site, link: Link, berkas: int, label: str, checkpoints: int) -
     replication.wait_caught_up(engine, slot, 120)
     link.cut()
     with engine.connect() as conn:
-        before, _status = replication.slot_retention(conn, slot)
+        before, _status, _behind = replication.slot_retention(conn, slot)
     clock = Clock([site.cluster])
     every = max(1, berkas // checkpoints)
     for n in range(berkas):
@@ -343,7 +343,7 @@ def run_cut(site: Site, link: Link, berkas: int, label: str, checkpoints: int) -
             site.sql("CHECKPOINT")
     made = clock.since()
     with engine.connect() as conn:
-        kept, status = replication.slot_retention(conn, slot)
+        kept, status, _behind = replication.slot_retention(conn, slot)
     target = site.lsn()
     at_site = counts(site.cluster.conninfo(), site.code)
     clock = Clock([site.cluster])

@@ -1,4 +1,4 @@
-"""Commands for whoever installs and runs the server: the database, the demo, checking the SOPs.
+"""Commands for whoever installs and runs the server: the database, the demo, checking the SOPs, the sites and hub.
 
 The office's own records (staff, counters, personal data) have their commands in loket.admin.cli.
 """
@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
 
 from loket.core.demo import NOT_SEEDED, ensure_demo, pair_demo_kiosk
 from loket.core.errors import LoketError
-from loket.core.messages import Message, texts
+from loket.core.messages import Message, _, texts
 from loket.core.migrate import upgrade
-from loket.core.sites import jemput
+from loket.core.sites import jemput, replication
 from loket.services import loket
 
 
@@ -58,10 +58,138 @@ def demo_setup(base: str) -> None:
         click.echo(f"link {base.rstrip('/')}{url}#pair={code.replace(' ', '')}")
 
 
-@click.group("site")
-def site() -> None:
-    """Several sites on one hub (issue 16, docs/sites.md)."""
+# ---- several sites on one hub (issue 16, docs/sites.md) --------------------------------------------------------
 
+hub_cli = AppGroup("hub", help="The hub that sees every site (docs/sites.md).")
+site_cli = AppGroup("site", help="The sites of a kabupaten's Loket (docs/sites.md).")
+
+
+def _sites_step(operation, *args, **kwargs):
+    """Run one replication step; a refusal becomes a command-line error in the officer's words."""
+    try:
+        return operation(loket().store.engine, *args, **kwargs)
+    except LoketError as exc:
+        raise click.ClickException(exc.message) from None
+
+
+@hub_cli.command("init")
+@click.option("--code", default=None, help="The hub's site code (default: LOKET_SITE, else 'hub').")
+@click.option("--name", default="Dinas Kependudukan dan Pencatatan Sipil", help="The hub's name in the sites' list.")
+@with_appcontext
+def hub_init(code: str | None, name: str) -> None:
+    """Make this database the hub: per-site uniqueness, the rules' publication, the hub in the sites' register."""
+    done = _sites_step(replication.init_hub, code or current_app.config["SITE"] or "hub", name, loket().clock.now())
+    click.echo(_("Hub '%(code)s' siap. Aturan diterbitkan sebagai publikasi loket_rules.", code=done.code))
+    for constraint in done.widened:
+        click.echo(_("Keunikan per situs: %(name)s", name=constraint))
+
+
+@site_cli.command("init")
+@click.argument("code")
+@click.option("--number", type=int, required=True, help="The site's number: its ids start at number * 10^12 + 1.")
+@click.option("--hub-conninfo", default=None, help="libpq conninfo of the hub's database (no password: .pgpass).")
+@click.option("--replace-rules", is_flag=True, help="Replace this database's accounts and SOPs by the hub's.")
+@with_appcontext
+def site_init(code: str, number: int, hub_conninfo: str | None, replace_rules: bool) -> None:
+    """At the site: its ids in its range, its rows tagged, its publication, its subscription to the hub's rules."""
+    done = _sites_step(replication.init_site, code, number, hub_conninfo, replace_rules=replace_rules)
+    click.echo(
+        _(
+            "Situs '%(code)s' (nomor %(number)s) siap: id berikutnya %(next)s, %(tagged)s baris lama ditandai.",
+            code=done.code,
+            number=done.number,
+            next=done.next_ids["tickets"],
+            tagged=sum(done.tagged.values()),
+        )
+    )
+    if done.subscribed:
+        click.echo(_("Berlangganan aturan hub: %(name)s", name=replication.rules_subscription_name(code)))
+
+
+@site_cli.command("add")
+@click.argument("code")
+@click.option("--number", type=int, required=True)
+@click.option("--name", required=True, help="The site's name, e.g. 'Kecamatan Cibinong'.")
+@click.option("--kind", type=click.Choice(replication.KINDS), default="kecamatan")
+@click.option("--conninfo", required=True, help="libpq conninfo the hub reaches the site's database with.")
+@with_appcontext
+def site_add(code: str, number: int, name: str, kind: str, conninfo: str) -> None:
+    """At the hub: register a site and subscribe to its rows (run `flask site init` at the site first)."""
+    _sites_step(replication.add_site, code, number, name, kind, conninfo, loket().clock.now())
+    click.echo(
+        _(
+            "Situs '%(code)s' ditambahkan; hub berlangganan %(name)s.",
+            code=code,
+            name=replication.subscription_name(code),
+        )
+    )
+
+
+@site_cli.command("disable")
+@click.argument("code")
+@with_appcontext
+def site_disable(code: str) -> None:
+    """At the hub: stop receiving a site's rows for now (its slot keeps its WAL meanwhile)."""
+    _sites_step(replication.set_site_active, code, False)
+    click.echo(_("Situs '%(code)s' dinonaktifkan.", code=code))
+
+
+@site_cli.command("enable")
+@click.argument("code")
+@with_appcontext
+def site_enable(code: str) -> None:
+    """At the hub: receive a disabled site's rows again."""
+    _sites_step(replication.set_site_active, code, True)
+    click.echo(_("Situs '%(code)s' diaktifkan.", code=code))
+
+
+@site_cli.command("remove")
+@click.argument("code")
+@click.option("--keep-slot", is_flag=True, help="The site is out of reach: leave its slot there (drop it by hand).")
+@with_appcontext
+def site_remove(code: str, keep_slot: bool) -> None:
+    """At the hub: stop replicating a site for good (its rows stay at the hub)."""
+    _sites_step(replication.remove_site, code, keep_slot=keep_slot)
+    click.echo(_("Situs '%(code)s' dilepas dari hub; barisnya tetap ada.", code=code))
+
+
+@site_cli.command("resync")
+@click.argument("code")
+@with_appcontext
+def site_resync(code: str) -> None:
+    """At the hub: copy a site afresh after its slot was lost (a cut past max_slot_wal_keep_size)."""
+    _sites_step(replication.resync_site, code)
+    click.echo(_("Situs '%(code)s' disalin ulang dari awal.", code=code))
+
+
+def _describe(link: replication.LinkStatus) -> str:
+    lag = "-" if link.lag_seconds is None else f"{link.lag_seconds:.1f} s"
+    retained = (
+        ""
+        if link.retained_bytes is None
+        else f"\tWAL {link.retained_bytes / 2**20:.1f} MiB ({link.slot_wal_status}), {link.behind_bytes or 0} B behind"
+    )
+    return f"{link.code}\t{link.state}\t{lag}\t{link.received_lsn or '-'}{retained}"
+
+
+@site_cli.command("status")
+@with_appcontext
+def site_status() -> None:
+    """At the hub: every site's link state and lag. At a site: its link to the hub's rules and the WAL kept here."""
+    if current_app.config["HUB"]:
+        links = _sites_step(replication.hub_status, ask_sites=True)
+        if not links:
+            click.echo(_("Belum ada situs."))
+        for link in links:
+            click.echo(_describe(link))
+        return
+    code = current_app.config["SITE"]
+    if not code:
+        raise click.ClickException(_("Server ini bukan situs (LOKET_SITE kosong) dan bukan hub (LOKET_HUB)."))
+    click.echo(_describe(_sites_step(replication.site_status, code)))
+
+
+# ---- jemput bola (docs/sites.md, "Jemput bola") ---------------------------------------------------------------
 
 LANG = click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
 
@@ -75,7 +203,7 @@ def _at_hub() -> None:
         raise click.ClickException("Run this at the hub (LOKET_HUB=1, DATABASE_URL a superuser's).")
 
 
-@site.command("jemput-bola")
+@site_cli.command("jemput-bola")
 @click.argument("code")
 @click.option("--name", required=True, help="The site's name, e.g. 'Jemput bola Kec. Cibeunying'.")
 @click.option("--laptop", "laptop", required=True, help="libpq conninfo of the laptop's PostgreSQL on the LAN.")
@@ -118,7 +246,7 @@ def site_jemput_bola(
         click.echo(_say(line, lang))
 
 
-@site.command("hand-in")
+@site_cli.command("hand-in")
 @click.argument("code")
 @click.option("--laptop", "laptop", required=True, help="libpq conninfo of the laptop's PostgreSQL, where it is now.")
 @click.option("--timeout", type=float, default=600.0, show_default=True, help="Seconds to wait for the hub.")
@@ -138,5 +266,5 @@ def site_hand_in(code: str, laptop: str, timeout: float, lang: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, check_sops, demo_setup, site):
+    for command in (init_db, check_sops, demo_setup, hub_cli, site_cli):
         app.cli.add_command(command)

@@ -38,7 +38,7 @@ def staff_endpoints(app):
 def fill(rule: str, ticket_id: int) -> str:
     """A concrete URL for a rule: numbers for <int:...> parts, a word for the others."""
     rule = rule.replace("<action>", "start")
-    rule = re.sub(r"<int:[a-z_]+>", str(ticket_id), rule)
+    rule = re.sub(r"<(int|site_id):[a-z_]+>", str(ticket_id), rule)
     return re.sub(r"<(?:[a-z]+:)?[a-z_]+>", "x", rule)
 
 
@@ -124,9 +124,9 @@ def test_the_head_of_office_is_refused_every_staff_endpoint_that_writes(app, cli
     # Switching a disruption on and off is the one change the head of office makes (core/disruptions.py).
     views = app.view_functions
     allowed = {r.rule for r in app.url_map.iter_rules() if getattr(views[r.endpoint], "head_may_change", False)}
-    assert allowed == {"/api/disruptions", "/api/disruptions/<int:disruption_id>/end"}
+    assert allowed == {"/api/disruptions", "/api/disruptions/<site_id:disruption_id>/end"}
     writes = [(m, r) for m, r, _ in staff_endpoints(app) if m not in ("GET", "HEAD") and r not in allowed]
-    assert ("POST", "/api/staff/tickets/<int:ticket_id>/reprint") in writes
+    assert ("POST", "/api/staff/tickets/<site_id:ticket_id>/reprint") in writes
     for method, rule in writes:
         r = kepala.client.open(fill(rule, 1), method=method, json={}, headers=kepala.csrf())
         assert r.status_code == 403, f"kepala got {r.status_code} on {method} {rule}"

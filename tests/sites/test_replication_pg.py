@@ -13,12 +13,14 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import create_engine, text
 
+from loket.core import admin as ops
 from loket.core.accounts import create_counter, create_user
 from loket.core.clock import FrozenClock
 from loket.core.demo import DEMO_COUNTERS, DEMO_PASSWORD, DEMO_USERS
 from loket.core.migrate import upgrade
 from loket.core.reports import build_report
 from loket.core.reports.booking import booking_report
+from loket.core.roles import CommandLine
 from loket.core.sites import replication
 from loket.core.sites.ids import TAGGED_TABLES, site_number_of
 from loket.core.survey import ELEMENT_KEYS, survey_report
@@ -48,8 +50,9 @@ def servers() -> Iterator[dict[str, Cluster]]:
             cluster.stop()
 
 
-def served_to_done(app, clock, kind: str = KTP) -> dict:
-    """A KTP-el ticket from the kiosk through the front desk and the operator to hand-over, as the desks do it."""
+def served_to_done(app, clock, kind: str = KTP, survey: bool = True) -> dict:
+    """A KTP-el ticket from the kiosk through the front desk and the operator to hand-over, as the desks do it, and
+    the resident's survey answer (unless not `survey`)."""
     client, staff = app.test_client(), staff_of(app)
     issue(client, kind)
     desk = staff("pelayanan", "pelayanan", "Loket 1")
@@ -63,6 +66,8 @@ def served_to_done(app, clock, kind: str = KTP) -> dict:
     desk.post(f"/api/staff/tickets/{tid}/start")
     done = desk.post(f"/api/staff/tickets/{tid}/hand-over").get_json()["ticket"]
     assert done["state"] == "done"
+    if not survey:
+        return done
     answers = {k: 4 for k in ELEMENT_KEYS}
     r = client.post("/api/survey", json={"code": done["number"], "answers": answers, "source": "tablet"})
     assert r.status_code == 201, r.get_json()
@@ -149,31 +154,35 @@ def test_a_cut_site_keeps_working_and_the_hub_gets_every_row_once_after_the_link
     apps = {}
     try:
         # The hub: per-site uniqueness, its rules published, the staff accounts made there.
-        hub_app = make_app(tmp_path / "hub", hub.url(), clock=clock, kiosk=None, SITE="hub", HUB=True)
-        apps["hub"] = hub_app
-        replication.init_hub(engines["hub"], "hub", "Dinas Dukcapil", clock.now())
+        hub_app = apps["hub"] = make_app(tmp_path / "hub", hub.url(), clock=clock, kiosk=None, SITE="hub", HUB=True)
+        assert "loket_rules" in cli(hub_app, "hub", "init", "--code", "hub")
+        # By the admin's operation, which writes the audit log: the hub's own rows, in the range no site has.
         for username, full_name, roles in DEMO_USERS:
-            create_user(hub_app.extensions["loket"].store, clock, username, full_name, DEMO_PASSWORD, roles)
+            data = {"username": username, "full_name": full_name, "roles": list(roles), "password": DEMO_PASSWORD}
+            ops.create_staff(hub_app.extensions["loket"], CommandLine("test"), data)
 
-        # Each site: its ids in its range, its rows tagged, its rows published, the hub's rules subscribed.
-        hub_port = {"kec_a": from_a.port, "kec_b": hub.port}
-        site_port = {"kec_a": to_a.port, "kec_b": servers["kec_b"].port}
-        for code, number in SITES.items():
-            replication.init_site(engines[code], code, number, hub.conninfo(hub_port[code]))
-            replication.add_site(
-                engines["hub"],
-                code,
-                number,
-                code.upper(),
-                "kecamatan",
-                servers[code].conninfo(site_port[code]),
-                clock.now(),
-            )
+        # Site A was a single office before (its kiosk paired, in the audit log): it becomes site 1 by the commands,
+        # keeping those rows' ids and tagging them. Site B starts as a site, set up by the domain's functions.
+        # Its accounts were loaded into the hub (here: made in the same order, so with the same ids); they are
+        # replaced by the hub's, never kept beside them.
+        a = apps["kec_a"] = make_app(tmp_path / "kec_a", servers["kec_a"].url(), clock=clock, SITE="kec_a")
+        for username, full_name, roles in DEMO_USERS:
+            create_user(a.extensions["loket"].store, clock, username, full_name, DEMO_PASSWORD, roles)
+        init_a = ["site", "init", "kec_a", "--number", "1", "--hub-conninfo", hub.conninfo(from_a.port)]
+        refused = a.test_cli_runner().invoke(args=init_a)
+        assert refused.exit_code != 0 and "--replace-rules" in refused.output
+        cli(a, *init_a, "--replace-rules")
+        conninfo = servers["kec_a"].conninfo(to_a.port)
+        cli(hub_app, "site", "add", "kec_a", "--number", "1", "--name", "Kecamatan A", "--conninfo", conninfo)
+        replication.init_site(engines["kec_b"], "kec_b", 2, hub.conninfo())
+        add = replication.add_site
+        add(engines["hub"], "kec_b", 2, "Kecamatan B", "kecamatan", servers["kec_b"].conninfo(), clock.now())
+        for code in SITES:
             replication.wait_synced(engines[code], [replication.rules_subscription_name(code)], PATIENCE)
         replication.wait_synced(engines["hub"], [replication.subscription_name(c) for c in SITES], PATIENCE)
+        apps["kec_b"] = make_app(tmp_path / "kec_b", servers["kec_b"].url(), clock=clock, SITE="kec_b")
 
-        for code in SITES:
-            app = apps[code] = make_app(tmp_path / code, servers[code].url(), clock=clock, SITE=code)
+        for code, app in [("kec_a", a), ("kec_b", apps["kec_b"])]:
             store = app.extensions["loket"].store
             for name, number, roles in DEMO_COUNTERS:
                 create_counter(store, name, number, roles)
@@ -193,26 +202,40 @@ def test_a_cut_site_keeps_working_and_the_hub_gets_every_row_once_after_the_link
         with engines["kec_a"].connect() as conn:
             cut_ticket = conn.scalar(text("SELECT id FROM tickets WHERE number = :n"), {"n": during_cut["number"]})
         assert cut_ticket not in rows(engines["hub"], "tickets", "kec_a")
-        assert replication.site_status(engines["kec_a"], "kec_a").retained_bytes
+        at_a = replication.site_status(engines["kec_a"], "kec_a")
+        assert at_a.retained_bytes and at_a.behind_bytes and at_a.slot_wal_status == "reserved"
+        # The hub cannot ask A how much WAL it keeps for it; B answers.
+        kept = {s.code: s.retained_bytes for s in replication.hub_status(engines["hub"], ask_sites=True)}
+        assert kept["kec_a"] is None and kept["kec_b"] is not None
 
         # Restored: the hub catches up by itself, from the WAL A's slot kept.
         to_a.restore()
         from_a.restore()
         for code in SITES:
             replication.wait_caught_up(engines[code], replication.subscription_name(code), PATIENCE)
-        assert {s.code: s.state for s in replication.hub_status(engines["hub"])} == {"kec_a": "up", "kec_b": "up"}
+        links = replication.hub_status(engines["hub"], ask_sites=True)
+        assert {s.code: s.state for s in links} == {"kec_a": "up", "kec_b": "up"}
+        assert all(s.retained_bytes is not None and s.slot_wal_status == "reserved" for s in links)
+        assert "kec_a\tup" in cli(hub_app, "site", "status") and "kec_a\tup" in cli(a, "site", "status")
 
         # Every row of both sites at the hub exactly once (ids are keys: a duplicate could not be there twice).
         for table in TAGGED_TABLES:
             at_sites = {code: rows(engines[code], table) for code in SITES}
             for code, own in at_sites.items():
                 assert rows(engines["hub"], table, code) == own, (table, code)
-                assert {site_number_of(i) for i in own} <= {SITES[code]}, (table, code)
+                # Ids in the site's own range; A's rows from before it was a site keep theirs, in range 0.
+                assert {site_number_of(i) for i in own} <= {SITES[code], 0 if code == "kec_a" else SITES[code]}
             assert not set(at_sites["kec_a"]) & set(at_sites["kec_b"])
             at_hub = rows(engines["hub"], table)
             hub_own = rows(engines["hub"], table, "hub")
+            assert {site_number_of(i) for i in hub_own} <= {replication.HUB_ROWS_NUMBER}, table
             assert len(at_hub) == sum(map(len, at_sites.values())) + len(hub_own), table
+        assert len(rows(engines["hub"], "events", "hub")) == len(DEMO_USERS)
         assert len(rows(engines["kec_a"], "tickets")) == 5 and len(rows(engines["hub"], "survey_responses")) == 4
+        # Emptying a table at one end never empties the other's copy: TRUNCATE is published by no one.
+        for name in engines:
+            with engines[name].connect() as conn:
+                assert conn.execute(text("SELECT bool_or(pubtruncate) FROM pg_publication")).scalar() is False
         # The residents' personal data stayed at the sites.
         with engines["hub"].connect() as conn:
             assert (
@@ -243,6 +266,12 @@ def test_a_cut_site_keeps_working_and_the_hub_gets_every_row_once_after_the_link
             for name, ctx in contexts.items()
         }
         assert bookings["hub"] == added(bookings["kec_a"], bookings["kec_b"]) and bookings["hub"][".made"] == 2
+
+        # A site copied afresh (as after a slot lost to max_slot_wal_keep_size) comes back whole, once.
+        assert "kec_b" in cli(hub_app, "site", "resync", "kec_b")
+        replication.wait_synced(engines["hub"], [replication.subscription_name("kec_b")], PATIENCE)
+        for table in TAGGED_TABLES:
+            assert rows(engines["hub"], table, "kec_b") == rows(engines["kec_b"], table), table
     finally:
         to_a.cut()
         from_a.cut()
@@ -250,6 +279,13 @@ def test_a_cut_site_keeps_working_and_the_hub_gets_every_row_once_after_the_link
             app.extensions["loket"].store.dispose()
         for engine in engines.values():
             engine.dispose()
+
+
+def cli(app, *args: str) -> str:
+    """Run a `flask` command on `app`; its output (fails the test if the command does)."""
+    result = app.test_cli_runner().invoke(args=list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
 
 
 def _state(engine, code: str) -> str:

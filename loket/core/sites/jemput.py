@@ -253,7 +253,7 @@ def hand_in(hub: Engine, code: str, laptop_conninfo: str, *, timeout: float = 60
     laptop = engine_for(laptop_conninfo)
     try:
         with laptop.connect() as conn:
-            retained, wal_status = replication.slot_retention(conn, sub)
+            retained, wal_status, _behind = replication.slot_retention(conn, sub)
         if wal_status is None:
             raise ReplicationError(_("Laptop tidak memiliki slot replikasi '%(slot)s': bukan situs ini?", slot=sub))
         if wal_status == "lost":

@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from sqlalchemy import Connection, Engine, text
 
@@ -237,11 +238,11 @@ def _subscribe_rules(engine: Engine, code: str, hub_conninfo: str, replace_rules
                 )
             # The rows come back from the hub with the same ids; meanwhile no foreign key is checked (as the apply
             # worker does it), so the tagged rows that name an officer keep their officer_id.
-            with conn.begin():
-                conn.execute(text("SET LOCAL session_replication_role = replica"))
+            with engine.begin() as tx:
+                tx.execute(text("SET LOCAL session_replication_role = replica"))
                 for table in HUB_TABLES:
                     where = f" WHERE {hub_settings_filter}" if table == "settings" else ""
-                    conn.execute(text(f"DELETE FROM {table}{where}"))
+                    tx.execute(text(f"DELETE FROM {table}{where}"))
         conn.execute(
             text(
                 f"CREATE SUBSCRIPTION {name} CONNECTION {_literal(hub_conninfo)} PUBLICATION {RULES_PUBLICATION}"
@@ -352,7 +353,6 @@ def add_site(engine: Engine, code: str, number: int, name: str, kind: str, conni
         )
     if not 1 <= number <= MAX_SITE - 1:
         raise ReplicationError(_("Nomor situs harus 1..%(max)s.", max=MAX_SITE - 1))
-    sub = subscription_name(code)
     with engine.begin() as conn:
         _require_logical(conn)
         taken = conn.execute(
@@ -370,6 +370,12 @@ def add_site(engine: Engine, code: str, number: int, name: str, kind: str, conni
                 ),
                 {"code": code, "number": number, "name": name, "kind": kind, "conninfo": conninfo, "now": now},
             )
+    add_site_subscription(engine, code, conninfo)
+
+
+def add_site_subscription(engine: Engine, code: str, conninfo: str) -> None:
+    """At the hub: the subscription to a registered site's publication, its slot at the site, the first copy."""
+    sub = subscription_name(code)
     with _autocommit(engine) as conn:
         if _exists(conn, "pg_subscription", "subname", sub):
             return
@@ -419,6 +425,25 @@ def remove_site(engine: Engine, code: str, *, keep_slot: bool = False) -> None:
         conn.execute(text("UPDATE sites SET active = false, conninfo = NULL WHERE code = :c"), {"c": code})
 
 
+def resync_site(engine: Engine, code: str) -> None:
+    """At the hub: copy a site afresh, after its slot was lost (a cut longer than its max_slot_wal_keep_size).
+
+    Drops the subscription (and the lost slot at the site), deletes the hub's copy of the site's rows, and subscribes
+    again with a full first copy. The site must be reachable; it lost nothing and need not stop."""
+    sub = subscription_name(code)
+    with _autocommit(engine) as conn:
+        conninfo = conn.scalar(text("SELECT conninfo FROM sites WHERE code = :c"), {"c": code})
+        if conninfo is None:
+            raise ReplicationError(_("Situs '%(code)s' tidak terdaftar.", code=code))
+        if _exists(conn, "pg_subscription", "subname", sub):
+            conn.execute(text(f"DROP SUBSCRIPTION {sub}"))  # and its slot at the site, lost or not
+    with engine.begin() as tx:
+        tx.execute(text("SET LOCAL session_replication_role = replica"))
+        for table in TAGGED_TABLES:
+            tx.execute(text(f"DELETE FROM {table} WHERE site = :c"), {"c": code})
+    add_site_subscription(engine, code, conninfo)
+
+
 # ---- status -----------------------------------------------------------------------------------------------------
 
 
@@ -428,8 +453,12 @@ class LinkStatus:
 
     state: 'up' (a worker is receiving), 'syncing' (the first copy is still running), 'down' (no worker: the link is
     cut or the other side refuses; PostgreSQL retries by itself), 'disabled', 'missing' (no subscription).
-    `lag_seconds`: how long since the other side's last message arrived (None when nothing ever arrived);
-    `retained_bytes`: the WAL the slot keeps at the publisher (filled in when the publisher was asked)."""
+    `lag_seconds`: how long since the other side's last message arrived (None when nothing ever arrived). A healthy
+    idle link stays under about 30 s (the publisher's keep-alive comes every wal_sender_timeout/2; measured: it climbs
+    to 25-30 s and drops to 0); past wal_receiver_timeout (60 s) without a message the subscriber drops the link.
+    Filled in when the publisher was asked (`hub_status(ask_sites=True)`, `site_status`): `retained_bytes`, the WAL the
+    slot keeps at the publisher; `behind_bytes`, the WAL written there the subscriber has not confirmed (0: caught up).
+    """
 
     code: str
     name: str
@@ -444,6 +473,7 @@ class LinkStatus:
     tables_syncing: int = 0
     retained_bytes: int | None = None
     slot_wal_status: str | None = None
+    behind_bytes: int | None = None
 
 
 def _link(conn: Connection, code: str, name: str, sub: str, active: bool, now: datetime) -> LinkStatus:
@@ -472,14 +502,38 @@ def _link(conn: Connection, code: str, name: str, sub: str, active: bool, now: d
     return LinkStatus(code, name, sub, state, active, received, latest, latest_time, receipt, lag, int(syncing or 0))
 
 
-def hub_status(engine: Engine, now: datetime | None = None) -> list[LinkStatus]:
-    """At the hub: every site's link (the hub's own row excluded), by number."""
+def hub_status(engine: Engine, now: datetime | None = None, *, ask_sites: bool = False) -> list[LinkStatus]:
+    """At the hub: every site's link (the hub's own row excluded), by number.
+
+    `ask_sites`: also ask each reachable site (its conninfo, a short timeout) how much WAL its slot for the hub keeps;
+    a site out of reach leaves `retained_bytes` None. The Loket process then needs the sites' passwords in its own
+    ~/.pgpass."""
     now = now or datetime.now(UTC)
     with engine.connect() as conn:
         sites = conn.execute(
-            text("SELECT code, name, active FROM sites WHERE number <> :hub ORDER BY number"), {"hub": HUB_NUMBER}
+            text("SELECT code, name, active, conninfo FROM sites WHERE number <> :hub ORDER BY number"),
+            {"hub": HUB_NUMBER},
         ).all()
-        return [_link(conn, code, name, subscription_name(code), active, now) for code, name, active in sites]
+        links = [_link(conn, code, name, subscription_name(code), active, now) for code, name, active, _c in sites]
+    if ask_sites:
+        conninfos = {code: conninfo for code, _n, _a, conninfo in sites}
+        asked = []
+        for link in links:
+            if conninfos[link.code]:
+                retained, wal_status, behind = _ask_site(conninfos[link.code], link)
+                link = replace(link, retained_bytes=retained, slot_wal_status=wal_status, behind_bytes=behind)
+            asked.append(link)
+        links = asked
+    return links
+
+
+def _ask_site(conninfo: str, link: LinkStatus, timeout: int = 2) -> tuple[int | None, str | None, int | None]:
+    try:
+        with psycopg.connect(conninfo, connect_timeout=timeout, autocommit=True) as site:
+            row = site.execute(_SLOT_QUERY.replace(":s", "%s"), (link.subscription,)).fetchone()
+    except psycopg.Error:
+        return None, None, None
+    return (None, None, None) if row is None else (row[0], row[1], row[2])
 
 
 def site_status(engine: Engine, code: str, now: datetime | None = None) -> LinkStatus:
@@ -487,21 +541,23 @@ def site_status(engine: Engine, code: str, now: datetime | None = None) -> LinkS
     now = now or datetime.now(UTC)
     with engine.connect() as conn:
         link = _link(conn, code, code, rules_subscription_name(code), True, now)
-        retained, wal_status = slot_retention(conn, subscription_name(code))
-    return LinkStatus(**{**link.__dict__, "retained_bytes": retained, "slot_wal_status": wal_status})
+        retained, wal_status, behind = slot_retention(conn, subscription_name(code))
+    return replace(link, retained_bytes=retained, slot_wal_status=wal_status, behind_bytes=behind)
 
 
-def slot_retention(conn: Connection, slot: str) -> tuple[int | None, str | None]:
-    """At the publisher: the WAL a slot keeps (bytes from its restart_lsn to now) and its wal_status ('reserved',
-    'extended', 'unreserved', 'lost': past max_slot_wal_keep_size, the subscriber must be re-synced)."""
-    row = conn.execute(
-        text(
-            "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint, wal_status"
-            " FROM pg_replication_slots WHERE slot_name = :s"
-        ),
-        {"s": slot},
-    ).first()
-    return (None, None) if row is None else (row[0], row[1])
+_SLOT_QUERY = (
+    "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint, wal_status,"
+    " pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint"
+    " FROM pg_replication_slots WHERE slot_name = :s"
+)
+
+
+def slot_retention(conn: Connection, slot: str) -> tuple[int | None, str | None, int | None]:
+    """At the publisher: the WAL a slot keeps (bytes from its restart_lsn to now), its wal_status ('reserved',
+    'extended', 'unreserved': past max_slot_wal_keep_size, 'lost': the subscriber must be re-synced), and the bytes
+    written since what its subscriber confirmed."""
+    row = conn.execute(text(_SLOT_QUERY), {"s": slot}).first()
+    return (None, None, None) if row is None else (row[0], row[1], row[2])
 
 
 def current_lsn(engine: Engine) -> str:
