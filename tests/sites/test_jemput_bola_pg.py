@@ -47,6 +47,7 @@ def test_a_laptop_set_up_from_the_hub_works_a_day_offline_and_hands_in_every_row
     # In the morning the laptop is on the hub's LAN at one address; the laptop reaches the hub through `to_hub`.
     lan, to_hub = Link(laptop.port), Link(hub.port)
     evening: Link | None = None
+    morning: Link | None = None
     apps = {}
     try:
         hub_app = apps["hub"] = make_app(tmp_path / "hub", hub.url(), clock=clock, kiosk=None, SITE="hub", HUB=True)
@@ -136,8 +137,26 @@ def test_a_laptop_set_up_from_the_hub_works_a_day_offline_and_hands_in_every_row
         result = cli.invoke(args=["site", "hand-in", CODE, "--laptop", laptop.conninfo(evening.port), "--lang", "en"])
         assert result.exit_code == 0, result.output
         assert f"tickets: 0 newly received, {tickets} of {tickets} at the hub" in result.output
+        result = cli.invoke(args=["site", "hand-in", "jb_lain", "--laptop", laptop.conninfo(evening.port)])
+        assert result.exit_code == 1 and "Situs 'jb_lain' tidak terdaftar." in result.output
+
+        # The next morning, the same laptop on yet another address: the same command, its number kept, the hub's
+        # subscription pointed there.
+        morning = Link(laptop.port)
+        result = cli.invoke(
+            args=["site", "jemput-bola", CODE, "--name", "Jemput bola Kec. Cibeunying", "--laptop",
+                  laptop.conninfo(morning.port), "--hub", hub.conninfo(to_hub.port), "--timeout", str(PATIENCE)]
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert f"Situs jemput bola '{CODE}' siap: nomor 1" in result.output
+        with engines["hub"].connect() as conn:
+            subconninfo = conn.scalar(
+                text("SELECT subconninfo FROM pg_subscription WHERE subname = :s"),
+                {"s": replication.subscription_name(CODE)},
+            )
+        assert subconninfo == laptop.conninfo(morning.port)
     finally:
-        for link in (lan, to_hub, evening):
+        for link in (lan, to_hub, evening, morning):
             if link is not None:
                 link.cut()
         for app in apps.values():

@@ -175,6 +175,8 @@ def prepare_laptop(
         start = time.monotonic()
         replication.init_site(laptop, code, number, hub_conninfo)
         replication.add_site(hub, code, number, name, KIND, laptop_conninfo, now)
+        # A second trip: the hub's subscription made on an earlier morning is pointed at today's address.
+        point_hub_at(hub, code, laptop_conninfo)
         if public_key is not None:
             with hub.begin() as conn:
                 conn.execute(text("UPDATE sites SET public_key = :k WHERE code = :c"), {"k": public_key, "c": code})
@@ -194,6 +196,23 @@ def prepare_laptop(
         laptop.dispose()
     first, last = id_range(number)
     return Prepared(code, number, first, last, rules, synced, key)
+
+
+def point_hub_at(hub: Engine, code: str, laptop_conninfo: str) -> None:
+    """At the hub: receive site `code` from `laptop_conninfo` from now on (the register's conninfo, the subscription's
+    connection; the subscription enabled). ALTER SUBSCRIPTION ... CONNECTION restarts its worker there."""
+    sub = replication.subscription_name(code)
+    with replication._autocommit(hub) as conn:
+        if not conn.execute(
+            text("UPDATE sites SET conninfo = :i, active = true WHERE code = :c"), {"i": laptop_conninfo, "c": code}
+        ).rowcount:
+            raise ReplicationError(_("Situs '%(code)s' tidak terdaftar.", code=code))
+        current = conn.scalar(text("SELECT subconninfo FROM pg_subscription WHERE subname = :s"), {"s": sub})
+        if current is None:
+            raise ReplicationError(_("Hub tidak berlangganan ke situs '%(code)s': tambahkan lagi situsnya.", code=code))
+        if current != laptop_conninfo:
+            conn.execute(text(f"ALTER SUBSCRIPTION {sub} CONNECTION {replication._literal(laptop_conninfo)}"))
+        conn.execute(text(f"ALTER SUBSCRIPTION {sub} ENABLE"))
 
 
 @dataclass(frozen=True)
@@ -240,16 +259,9 @@ def hand_in(hub: Engine, code: str, laptop_conninfo: str, *, timeout: float = 60
     TimeoutError past `timeout`."""
     replication.check_conninfo(laptop_conninfo)
     sub = replication.subscription_name(code)
-    with replication._autocommit(hub) as conn:
-        if not conn.execute(
-            text("UPDATE sites SET conninfo = :i, active = true WHERE code = :c"), {"i": laptop_conninfo, "c": code}
-        ).rowcount:
-            raise ReplicationError(_("Situs '%(code)s' tidak terdaftar.", code=code))
-        if not replication._exists(conn, "pg_subscription", "subname", sub):
-            raise ReplicationError(_("Hub tidak berlangganan ke situs '%(code)s': tambahkan lagi situsnya.", code=code))
+    with hub.connect() as conn:
         before = _counts(conn, code)
-        conn.execute(text(f"ALTER SUBSCRIPTION {sub} CONNECTION {replication._literal(laptop_conninfo)}"))
-        conn.execute(text(f"ALTER SUBSCRIPTION {sub} ENABLE"))
+    point_hub_at(hub, code, laptop_conninfo)
     laptop = engine_for(laptop_conninfo)
     try:
         with laptop.connect() as conn:
