@@ -255,7 +255,7 @@ def hand_in(hub: Engine, code: str, laptop_conninfo: str, *, timeout: float = 60
 
     Points the hub's subscription there, waits until the hub has confirmed everything in the laptop's WAL up to now,
     and returns what was handed in. Raises ReplicationError if the laptop's slot lost WAL (away longer than
-    max_slot_wal_keep_size allowed: the site must be removed and added again) or the rows do not add up, and
+    max_slot_wal_keep_size allowed: `flask site resync` copies it afresh) or the rows do not add up, and
     TimeoutError past `timeout`."""
     replication.check_conninfo(laptop_conninfo)
     sub = replication.subscription_name(code)
@@ -272,8 +272,9 @@ def hand_in(hub: Engine, code: str, laptop_conninfo: str, *, timeout: float = 60
             raise ReplicationError(
                 _(
                     "Slot '%(slot)s' di laptop kehilangan WAL (terlalu lama terputus):"
-                    " hapus situs lalu tambahkan lagi.",
+                    " salin ulang situsnya dengan 'flask site resync %(code)s'.",
                     slot=sub,
+                    code=code,
                 )
             )
         # Counted before the WAL position is read: every row counted was committed before it.
