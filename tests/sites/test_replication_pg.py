@@ -290,3 +290,22 @@ def cli(app, *args: str) -> str:
 
 def _state(engine, code: str) -> str:
     return next(s.state for s in replication.hub_status(engine) if s.code == code)
+
+
+def test_the_hub_refuses_a_site_that_does_not_publish_yet_and_does_not_register_it(servers):
+    """`flask site add` before `flask site init` at the site: a plain refusal, and nothing half-made at the hub."""
+    hub, site = servers["hub"], servers["kec_b"]
+    admin = create_engine(site.url("postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("CREATE DATABASE not_yet"))
+    admin.dispose()
+    upgrade(site.url("not_yet"))
+    engine = create_engine(hub.url())
+    try:
+        with pytest.raises(replication.ReplicationError, match="flask site init"):
+            replication.add_site(engine, "kec_c", 3, "C", "mpp", site.conninfo(database="not_yet"), MONDAY)
+        with engine.connect() as conn:
+            assert conn.scalar(text("SELECT count(*) FROM sites WHERE code = 'kec_c'")) == 0
+            assert conn.scalar(text("SELECT count(*) FROM pg_subscription WHERE subname = 'loket_site_kec_c'")) == 0
+    finally:
+        engine.dispose()

@@ -370,7 +370,13 @@ def add_site(engine: Engine, code: str, number: int, name: str, kind: str, conni
                 ),
                 {"code": code, "number": number, "name": name, "kind": kind, "conninfo": conninfo, "now": now},
             )
-    add_site_subscription(engine, code, conninfo)
+    try:
+        add_site_subscription(engine, code, conninfo)
+    except Exception:
+        if not taken:  # registered just now: a site the hub cannot subscribe to is not registered
+            with engine.begin() as conn:
+                conn.execute(text("DELETE FROM sites WHERE code = :c"), {"c": code})
+        raise
 
 
 def add_site_subscription(engine: Engine, code: str, conninfo: str) -> None:
