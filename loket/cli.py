@@ -249,18 +249,33 @@ def site_jemput_bola(
 @site_cli.command("hand-in")
 @click.argument("code")
 @click.option("--laptop", "laptop", required=True, help="libpq conninfo of the laptop's PostgreSQL, where it is now.")
+@click.option("--hub", "hub", help="On the laptop: the hub's conninfo (a superuser's, its password in ~/.pgpass).")
 @click.option("--timeout", type=float, default=600.0, show_default=True, help="Seconds to wait for the hub.")
 @LANG
 @with_appcontext
-def site_hand_in(code: str, laptop: str, timeout: float, lang: str) -> None:
-    """At the hub: jemput bola site CODE is back at --laptop; wait until the hub has all of it, say what came."""
-    _at_hub()
+def site_hand_in(code: str, laptop: str, hub: str | None, timeout: float, lang: str) -> None:
+    """Jemput bola site CODE is back at --laptop; wait until the hub has all of it, say what came.
+
+    At the hub (LOKET_HUB=1), or on the laptop itself with --hub."""
+    if hub is None:
+        _at_hub()
+        engine = loket().store.engine
+    else:
+        if current_app.config["SITE"] != code:
+            raise click.ClickException(f"On the laptop LOKET_SITE is {current_app.config['SITE']!r}, not {code!r}.")
+        try:
+            engine = jemput.engine_for(jemput.replication.check_conninfo(hub))
+        except LoketError as exc:
+            raise click.ClickException(_say(exc.message, lang)) from None
     try:
-        done = jemput.hand_in(loket().store.engine, code, laptop, timeout=timeout)
+        done = jemput.hand_in(engine, code, laptop, timeout=timeout)
     except LoketError as exc:
         raise click.ClickException(_say(exc.message, lang)) from None
     except (TimeoutError, OperationalError) as exc:
         raise click.ClickException(f"{exc}\ncheck the network and run the command again") from None
+    finally:
+        if hub is not None:
+            engine.dispose()
     for line in done.lines():
         click.echo(_say(line, lang))
 

@@ -48,6 +48,7 @@ def test_a_laptop_set_up_from_the_hub_works_a_day_offline_and_hands_in_every_row
     lan, to_hub = Link(laptop.port), Link(hub.port)
     evening: Link | None = None
     morning: Link | None = None
+    evening2: Link | None = None
     apps = {}
     try:
         hub_app = apps["hub"] = make_app(tmp_path / "hub", hub.url(), clock=clock, kiosk=None, SITE="hub", HUB=True)
@@ -155,8 +156,22 @@ def test_a_laptop_set_up_from_the_hub_works_a_day_offline_and_hands_in_every_row
                 {"s": replication.subscription_name(CODE)},
             )
         assert subconninfo == laptop.conninfo(morning.port)
+
+        # That day out, handed in from the laptop itself on the evening's address.
+        morning.cut()
+        to_hub.cut()
+        issue(app.test_client())
+        evening2 = Link(laptop.port)
+        to_hub.restore()
+        result = app.test_cli_runner().invoke(
+            args=["site", "hand-in", CODE, "--laptop", laptop.conninfo(evening2.port),
+                  "--hub", hub.conninfo(to_hub.port), "--timeout", str(PATIENCE)]
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert f"tiket: 1 baru diterima, di hub {tickets + 1} dari {tickets + 1}" in result.output
+        assert rows(engines["hub"], "tickets", CODE) == rows(engines["laptop"], "tickets")
     finally:
-        for link in (lan, to_hub, evening, morning):
+        for link in (lan, to_hub, evening, morning, evening2):
             if link is not None:
                 link.cut()
         for app in apps.values():
