@@ -140,6 +140,20 @@ def test_a_laptop_set_up_from_the_hub_works_a_day_offline_and_hands_in_every_row
         assert f"tickets: 0 newly received, {tickets} of {tickets} at the hub" in result.output
         result = cli.invoke(args=["site", "hand-in", "jb_lain", "--laptop", laptop.conninfo(evening.port)])
         assert result.exit_code == 1 and "Situs 'jb_lain' tidak terdaftar." in result.output
+        result = cli.invoke(
+            args=[
+                "site",
+                "jemput-bola",
+                "hub",
+                "--name",
+                "x",
+                "--laptop",
+                laptop.conninfo(evening.port),
+                "--lang",
+                "en",
+            ]
+        )
+        assert result.exit_code == 1 and "Site 'hub' is registered as office, not jemput bola." in result.output
 
         # The next morning, the same laptop on yet another address: the same command, its number kept, the hub's
         # subscription pointed there.

@@ -160,6 +160,10 @@ def prepare_laptop(
         if conn.scalar(text("SELECT count(*) FROM sites WHERE number = :n"), {"n": replication.HUB_NUMBER}) == 0:
             raise ReplicationError(_("Basis data ini belum menjadi hub: jalankan dulu 'flask hub init'."))
     if registered is not None:
+        if registered[1] != KIND:
+            raise ReplicationError(
+                _("Situs '%(code)s' terdaftar sebagai %(kind)s, bukan jemput bola.", code=code, kind=registered[1])
+            )
         if number is not None and number != registered[0]:
             raise ReplicationError(
                 _("Situs '%(code)s' sudah terdaftar dengan nomor %(number)s.", code=code, number=registered[0])
