@@ -8,12 +8,13 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy.exc import OperationalError
 
 from loket.core.demo import NOT_SEEDED, ensure_demo, pair_demo_kiosk
 from loket.core.errors import LoketError
-from loket.core.messages import _
+from loket.core.messages import Message, _, texts
 from loket.core.migrate import upgrade
-from loket.core.sites import keys, replication, rules
+from loket.core.sites import jemput, keys, replication, rules
 from loket.services import loket
 
 
@@ -257,6 +258,97 @@ def site_key_list() -> None:
     """The sites whose codes verify here, with their public keys."""
     for known in sorted(keys.known_sites(loket().store).values(), key=lambda k: k.code):
         click.echo(f"{known.code}\t{keys.public_text(known.key)}\t{known.name}")
+
+
+# ---- jemput bola (docs/sites.md, "Jemput bola") ---------------------------------------------------------------
+
+LANG = click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
+
+
+def _say(message: str, lang: str) -> str:
+    return texts(message)[lang] if isinstance(message, Message) else message
+
+
+def _at_hub() -> None:
+    if not current_app.config.get("HUB"):
+        raise click.ClickException("Run this at the hub (LOKET_HUB=1, DATABASE_URL a superuser's).")
+
+
+@site_cli.command("jemput-bola")
+@click.argument("code")
+@click.option("--name", required=True, help="The site's name, e.g. 'Jemput bola Kec. Cibeunying'.")
+@click.option("--laptop", "laptop", required=True, help="libpq conninfo of the laptop's PostgreSQL on the LAN.")
+@click.option("--hub", "hub", help="conninfo the laptop reaches the hub with (default: from DATABASE_URL).")
+@click.option("--number", type=int, help="The site's number (default: the first free one).")
+@click.option("--public-key", help="The laptop's Ed25519 public key (flask site key show there), if known.")
+@click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds to wait for the first sync.")
+@LANG
+@with_appcontext
+def site_jemput_bola(
+    code: str,
+    name: str,
+    laptop: str,
+    hub: str | None,
+    number: int | None,
+    public_key: str | None,
+    timeout: float,
+    lang: str,
+) -> None:
+    """At the hub: make the laptop at --laptop jemput bola site CODE and wait until it has the hub's rules."""
+    _at_hub()
+    engine = loket().store.engine
+    try:
+        done = jemput.prepare_laptop(
+            engine,
+            code,
+            name,
+            laptop,
+            hub or jemput.url_conninfo(engine.url),
+            loket().clock.now(),
+            number=number,
+            public_key=public_key,
+            timeout=timeout,
+        )
+    except LoketError as exc:
+        raise click.ClickException(_say(exc.message, lang)) from None
+    except (TimeoutError, OperationalError) as exc:
+        raise click.ClickException(f"{exc}\ncheck the network and run the command again") from None
+    for line in done.lines():
+        click.echo(_say(line, lang))
+
+
+@site_cli.command("hand-in")
+@click.argument("code")
+@click.option("--laptop", "laptop", required=True, help="libpq conninfo of the laptop's PostgreSQL, where it is now.")
+@click.option("--hub", "hub", help="On the laptop: the hub's conninfo (a superuser's, its password in ~/.pgpass).")
+@click.option("--timeout", type=float, default=600.0, show_default=True, help="Seconds to wait for the hub.")
+@LANG
+@with_appcontext
+def site_hand_in(code: str, laptop: str, hub: str | None, timeout: float, lang: str) -> None:
+    """Jemput bola site CODE is back at --laptop; wait until the hub has all of it, say what came.
+
+    At the hub (LOKET_HUB=1), or on the laptop itself with --hub."""
+    if hub is None:
+        _at_hub()
+        engine = loket().store.engine
+    else:
+        if current_app.config["SITE"] != code:
+            raise click.ClickException(f"On the laptop LOKET_SITE is {current_app.config['SITE']!r}, not {code!r}.")
+        try:
+            engine = jemput.engine_for(jemput.replication.check_conninfo(hub))
+        except LoketError as exc:
+            raise click.ClickException(_say(exc.message, lang)) from None
+    try:
+        done = jemput.hand_in(engine, code, laptop, timeout=timeout)
+    except LoketError as exc:
+        raise click.ClickException(_say(exc.message, lang)) from None
+    except (TimeoutError, OperationalError) as exc:
+        raise click.ClickException(f"{exc}\ncheck the network and run the command again") from None
+    finally:
+        if hub is not None:
+            engine.dispose()
+    for line in done.lines():
+        click.echo(_say(line, lang))
 
 
 def init_app(app: Flask) -> None:
