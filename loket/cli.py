@@ -6,9 +6,10 @@ The office's own records (staff, counters, personal data) have their commands in
 from __future__ import annotations
 
 import click
+import psycopg
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from loket.core.demo import NOT_SEEDED, ensure_demo, pair_demo_kiosk
 from loket.core.errors import LoketError
@@ -65,11 +66,15 @@ site_cli = AppGroup("site", help="The sites of a kabupaten's Loket (docs/sites.m
 
 
 def _sites_step(operation, *args, **kwargs):
-    """Run one replication step; a refusal becomes a command-line error in the officer's words."""
+    """Run one replication step; a refusal becomes a command-line error in the officer's words, and so does what the
+    database answers (a site out of reach, a pg_hba.conf refusal, a role that is not a superuser): its first line."""
     try:
         return operation(loket().store.engine, *args, **kwargs)
     except LoketError as exc:
         raise click.ClickException(exc.message) from None
+    except (DBAPIError, psycopg.Error) as exc:
+        said = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise click.ClickException(_("PostgreSQL menolak langkah ini: %(error)s", error=said)) from None
 
 
 @hub_cli.command("init")
@@ -97,6 +102,11 @@ def hub_init(code: str | None, name: str) -> None:
 @with_appcontext
 def site_init(code: str, number: int, hub_conninfo: str | None, replace_rules: bool) -> None:
     """At the site: its ids in its range, its rows tagged, its publication, its subscription to the hub's rules."""
+    configured = current_app.config["SITE"]
+    if configured and configured != code:
+        raise click.ClickException(
+            _("LOKET_SITE server ini '%(configured)s', bukan '%(code)s'.", configured=configured, code=code)
+        )
     done = _sites_step(replication.init_site, code, number, hub_conninfo, replace_rules=replace_rules)
     click.echo(
         _(

@@ -31,3 +31,25 @@ def test_the_embedded_default_is_told_that_sites_need_postgresql(tmp_path):
     with pytest.raises(replication.ReplicationError, match="PostgreSQL"):
         replication.init_site(engine, "kec_a", 1, None)
     engine.dispose()
+
+
+def test_the_commands_say_what_the_database_refused_and_check_the_site_s_own_code(tmp_path, monkeypatch):
+    """A site out of reach, a pg_hba.conf refusal or a role that is not a superuser: the command says PostgreSQL's first
+    line, not a traceback; `flask site init` for a code other than this server's LOKET_SITE is refused."""
+    import psycopg
+
+    from tests.fixtures.web import make_app
+
+    app = make_app(tmp_path / "site", f"sqlite:///{tmp_path / 'site.db'}", kiosk=None, SITE="kec_s")
+    runner = app.test_cli_runner()
+    wrong = runner.invoke(args=["site", "init", "kec_t", "--number", "1"])
+    assert wrong.exit_code != 0 and "LOKET_SITE server ini 'kec_s', bukan 'kec_t'" in wrong.output
+
+    def unreachable(*_args, **_kwargs):
+        raise psycopg.OperationalError('connection to server at "10.9.9.9", port 5432 failed: timeout expired\nmore')
+
+    monkeypatch.setattr(replication, "init_site", unreachable)
+    said = runner.invoke(args=["site", "init", "kec_s", "--number", "1"])
+    assert said.exit_code == 1 and "Traceback" not in said.output
+    assert 'PostgreSQL menolak langkah ini: connection to server at "10.9.9.9"' in said.output
+    assert "more" not in said.output

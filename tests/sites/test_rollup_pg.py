@@ -49,6 +49,8 @@ def pg_hub(_pg_admin, catalog):
 def test_the_reader_finds_the_site_s_subscription_on_postgresql(pg_hub):
     loket = pg_hub
     with loket.store.transaction() as s:
+        # The hub's own row in the register (number 0) is no site of its list.
+        s.add(Site(code="hub", number=0, name="Hub", kind="office", created_at=loket.clock.now()))
         for number, code in ((1, "kec_a"), (2, "kec_b")):
             s.add(Site(code=code, number=number, name=code.upper(), kind="kecamatan", created_at=loket.clock.now()))
         s.add(EventRecord(id=2 * 10**12 + 5, site="kec_b", at=loket.clock.now(), kind="ticket.issued", payload={}))
@@ -60,3 +62,5 @@ def test_the_reader_finds_the_site_s_subscription_on_postgresql(pg_hub):
     assert listed.replication is True
     assert [(s.code, s.state) for s in listed.sites] == [("kec_a", "never"), ("kec_b", "cut")]
     assert listed.sites[1].last_row_at == loket.clock.now()
+    # No worker, so PostgreSQL keeps no time of the site's last message: cut since its last row here, at the latest.
+    assert listed.sites[1].cut_since == loket.clock.now() and listed.sites[0].cut_since is None

@@ -164,7 +164,8 @@ def site_links(loket: Context, reader: LinkReader | None) -> SiteList:
     now = loket.clock.now()
     today = loket.clock.today()
     with loket.store.read() as s:
-        sites = s.scalars(select(Site).order_by(Site.number)).all()
+        # The hub's own row (number 0) is no site of the list.
+        sites = s.scalars(select(Site).where(Site.number != replication.HUB_NUMBER).order_by(Site.number)).all()
         rows: dict[str, tuple[datetime | None, int]] = {}
         for site in sites:
             # The site's newest event: its ids are in its own range, so the primary key finds it at once; a single
@@ -189,6 +190,10 @@ def site_links(loket: Context, reader: LinkReader | None) -> SiteList:
         last_row, issued = rows[code]
         link = links.get(code)
         state, cut_since, lag = link_state(link, now, last_row is not None)
+        if state == CUT and cut_since is None:
+            # No worker, so PostgreSQL keeps no time of the last message: the newest row received from the site is
+            # when it was last heard from, at the latest.
+            cut_since = last_row
         out.append(
             SiteLink(
                 code,
