@@ -36,18 +36,10 @@ function refreshHalls() {
 }
 
 function refresh() {
-  return api("GET", "/api/reports/live" + siteQuery())
-    .then(function (data) {
-      state.data = data;
-      render();
-    })
-    .catch(function (err) {
-      if (err.status === 401 || err.status === 403) {
-        window.location.reload();
-        return;
-      }
-      R.fail(err);
-    });
+  return R.reload("/api/reports/live" + siteQuery(), function (data) {
+    state.data = data;
+    render();
+  });
 }
 
 function soon() {

@@ -3,6 +3,7 @@
  * Each page calls Reports.start({open, close, onLangChange}); `open(me)` loads its figures from /api/reports/*.
  */
 import * as i18n from "loket/i18n.js";
+import { api } from "loket/request.js";
 import * as S from "loket/shell.js";
 
 i18n.addStrings(i18n.pageStrings("reports/shell"));
@@ -27,6 +28,20 @@ function percent(share) {
 }
 
 export { say, fail, bilingual } from "loket/shell.js";
+
+/** Read `path` again (a page refreshing its figures) and hand the answer to `done`; an officer whose session ended
+ * sees the log-in again (the page reloads), any other failure is said in the page. */
+export function reload(path, done) {
+  return api("GET", path)
+    .then(done)
+    .catch(function (err) {
+      if (err.status === 401 || err.status === 403) {
+        window.location.reload();
+        return;
+      }
+      S.fail(err);
+    });
+}
 
 /** Start the page: {open(me), close(), onLangChange()}; the page shows before `open` so charts can draw. */
 export function start(page) {

@@ -3,7 +3,6 @@
  */
 import * as i18n from "loket/i18n.js";
 import { clear, h } from "loket/dom.js";
-import { api } from "loket/request.js";
 import { hhmmss } from "loket/time.js";
 import * as R from "./shell.js";
 
@@ -17,18 +16,10 @@ i18n.addStrings(i18n.pageStrings("reports/sites"));
 var state = { data: null, timer: null };
 
 function refresh() {
-  return api("GET", "/api/hub/sites")
-    .then(function (data) {
-      state.data = data;
-      render();
-    })
-    .catch(function (err) {
-      if (err.status === 401 || err.status === 403) {
-        window.location.reload();
-        return;
-      }
-      R.fail(err);
-    });
+  return R.reload("/api/hub/sites", function (data) {
+    state.data = data;
+    render();
+  });
 }
 
 function open() {
