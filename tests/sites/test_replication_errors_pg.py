@@ -6,7 +6,8 @@ an ordinary replication role, `loket_repl`, that was not granted SELECT on `even
 Loket's ordinary role (no superuser: `pg_subscription.subconninfo` is not readable to it), through
 `replication.hub_status`, the list of sites' reader and `flask site status`. Then the grant is given, PostgreSQL's
 retry copies the table, and the link is up. Then a row the hub holds under one of the site's ids stops the apply of the
-site's insert of that id (a unique conflict at the hub): "error" again, until the row is gone.
+site's insert of that id (a unique conflict at the hub): "error" again, until the row is gone. Enabling the link again
+resets the counts; `resync` makes a new subscription, with counts of its own.
 """
 
 from __future__ import annotations
@@ -138,6 +139,16 @@ def test_a_failing_first_copy_and_a_failing_apply_show_error_until_fixed(servers
             lambda: _counter(hub_admin, first) == "Loket 1", PATIENCE, what="the site's counter applied at the hub"
         )
         wait_for(lambda: link().state == "up", WINDOW * 3 + PATIENCE, what="the link up after the apply error")
+        assert link().apply_errors >= 2 and link().sync_errors >= 1  # history, not an error
+
+        # Enabled again (a superuser's step): the counts start from 0. Copied afresh: a new subscription, new counts.
+        replication.set_site_active(hub_admin, "kec_a", False)
+        replication.set_site_active(hub_admin, "kec_a", True)
+        assert (link().apply_errors, link().sync_errors) == (0, 0)
+        replication.resync_site(hub_admin, "kec_a")
+        replication.wait_synced(hub_admin, [replication.subscription_name("kec_a")], PATIENCE)
+        wait_for(lambda: link().state == "up", PATIENCE, what="the link up after resync")
+        assert (link().apply_errors, link().sync_errors, link().error) == (0, 0, None)
     finally:
         replication.WATCH = replication.ErrorWatch()
         if app is not None:

@@ -515,13 +515,16 @@ class ErrorWatch:
     `sync_error_count`) but keeps no time of the last one, and the counts never go down by themselves: a link that
     failed yesterday and works today still counts yesterday's errors. A failing worker is restarted every
     `wal_retrieve_retry_interval` (5 s by default) and fails again, so its count keeps growing; a recovered one's
-    stops. So this keeps, per subscription, the readings of the last `window` seconds and compares the newest with
-    the oldest that is at least `min_gap` old (3 retry intervals and a second):
+    stops. So this keeps, per subscription, the readings of the last `window` seconds and compares this reading with
+    the latest one at least `min_gap` old (3 retry intervals and a second: a failing worker fails about 3 times in it):
 
     * copy error: some table's first copy is not done and `sync_error_count` grew (with no earlier reading: it is
-      above 0). A table whose copy finishes is no longer stuck: the error goes at once.
+      above 0, not settled). A table whose copy finishes is no longer stuck: the error goes at once.
     * apply error: `apply_error_count` grew by 2 or more (one error is what a cut line makes when it drops an open
-      stream; a persistent failure makes one every retry). It goes once no error came for `window` seconds.
+      stream; a persistent failure makes one every retry). It goes once no error came for `min_gap` seconds.
+
+    With no reading old enough to compare (the first of a process, or the last older than `window`), a copy error is
+    said when copy errors are counted at all, and an apply error is not; the answer is then not `settled`.
 
     Readings are kept in this process (the hub's web process: the list of sites reloads every 15 s); a reading that
     makes the counts go down (reset, or a new subscription after `resync`: another oid) starts afresh."""
@@ -546,9 +549,10 @@ class ErrorWatch:
         with self._lock:
             samples = [x for x in self._samples.get(key, []) if now - x.at <= window]
             if samples and (apply < samples[-1].apply or sync < samples[-1].sync or reset != samples[-1].reset):
-                samples = []
+                samples = []  # reset, or another subscription
+            if not samples:
                 self._apply.pop(key, None)
-            reference = next((x for x in samples if now - x.at >= gap), None)
+            reference = next((x for x in reversed(samples) if now - x.at >= gap), None)
             earlier = bool(samples)
             if not samples or now - samples[-1].at >= 1.0:
                 samples.append(_Sample(now, apply, sync, reset))
@@ -561,9 +565,10 @@ class ErrorWatch:
             else:
                 copy = stuck and sync > 0
                 failing = self._apply.get(key, False) if earlier else False
-                settled = apply == 0 or key in self._apply
+                # A copy that failed before may be running fine now (the grant given): only growth tells.
+                settled = (apply == 0 or key in self._apply) and not copy
         if copy:
-            return COPY_ERROR, True
+            return COPY_ERROR, settled
         return (APPLY_ERROR if failing else None), settled
 
 
@@ -649,9 +654,9 @@ def hub_status(
 
     `watch`: where the error counts read before are kept (this process's `WATCH` by default; see `ErrorWatch`).
 
-    `ask_sites`: also ask each site whose link is up (its conninfo, a short timeout) how much WAL its slot for the hub
-    keeps; a site out of reach (or whose link is down: no 2 s wait per cut site) leaves `retained_bytes` None. The
-    Loket process then needs the sites' passwords in its own ~/.pgpass."""
+    `ask_sites`: also ask each site whose link is up, syncing or failing (its conninfo, a short timeout) how much WAL
+    its slot for the hub keeps; a site out of reach (or whose link is down: no 2 s wait per cut site) leaves
+    `retained_bytes` None. The Loket process then needs the sites' passwords in its own ~/.pgpass."""
     now = now or datetime.now(UTC)
     with engine.connect() as conn:
         sites = conn.execute(
@@ -667,7 +672,7 @@ def hub_status(
         conninfos = {code: conninfo for code, _n, _a, conninfo in sites}
         asked = []
         for link in links:
-            if conninfos[link.code] and link.state in ("up", "syncing"):
+            if conninfos[link.code] and link.state in ("up", "syncing", "error"):
                 retained, wal_status, behind = _ask_site(conninfos[link.code], link)
                 link = replace(link, retained_bytes=retained, slot_wal_status=wal_status, behind_bytes=behind)
             asked.append(link)
