@@ -3,8 +3,9 @@
 At the hub the tagged tables hold every site's rows, each with its `site` code; the reports take a site (one site,
 or None for all sites together: loket/core/reports). This module adds what only the hub has:
 
-* `site_links`: every site of the register (`sites`) with its link state (connected, cut since, never synced), its
-  lag in seconds and bytes, and the last row received from it, as `SiteLink` rows a page renders.
+* `site_links`: every site of the register (`sites`) with its link state (connected, cut since, never synced, or
+  failing: its first copy or its apply, from `pg_stat_subscription_stats` read over time), its lag in seconds and
+  bytes, and the last row received from it, as `SiteLink` rows a page renders.
   The link comes from a `LinkReader`: on PostgreSQL `PgSubscriptionReader` reads `pg_stat_subscription` at the hub
   for the subscription `loket_site_<code>` (and the bytes still to send from the site's replication slot, while the
   link is up); the tests give a fake. On SQLite there is no replication: `replication` is False and the page says so.
