@@ -5,6 +5,8 @@ The office's own records (staff, counters, personal data) have their commands in
 
 from __future__ import annotations
 
+import time
+
 import click
 import psycopg
 from flask import Flask, current_app
@@ -184,7 +186,38 @@ def _describe(link: replication.LinkStatus) -> str:
         if link.retained_bytes is None
         else f"\tWAL {link.retained_bytes / 2**20:.1f} MiB ({link.slot_wal_status}), {link.behind_bytes or 0} B behind"
     )
-    return f"{link.code}\t{link.state}\t{lag}\t{link.received_lsn or '-'}{retained}"
+    line = f"{link.code}\t{link.state}\t{lag}\t{link.received_lsn or '-'}{retained}"
+    if link.error == replication.COPY_ERROR:
+        tables = ", ".join(link.error_tables) or "-"
+        line += "\t" + _("gagal menyalin: %(tables)s", tables=tables)
+        line += "\n  " + _(
+            "Sebab umum: peran replikasi tanpa GRANT SELECT atas tabel itu di sisi pengirim, pg_hba.conf, atau tabel"
+            " yang tidak ada di sini; pesannya ada di log PostgreSQL server ini."
+        )
+    elif link.error == replication.APPLY_ERROR:
+        line += "\t" + _("gagal menerapkan perubahan (%(count)s galat)", count=link.apply_errors)
+        line += "\n  " + _(
+            "Sebab umum: baris bentrok (kunci unik) di sini, tabel atau kolom yang belum ada di sini (perbarui hub"
+            " dulu), hak akses, atau slot yang hilang (flask site resync); pesannya ada di log PostgreSQL server ini."
+        )
+    return line
+
+
+#: The longest `flask site status` waits for a second reading of the error counts.
+RECHECK_AT_MOST = 30.0
+
+
+def _read_twice(read):
+    """Read the links; when some error count cannot be judged from one reading (replication.ErrorWatch), read again
+    after a few of PostgreSQL's retries."""
+    links = read()
+    wait = max((x.recheck_after for x in links if not x.settled), default=0.0)
+    if wait:
+        wait = min(wait, RECHECK_AT_MOST)
+        click.echo(_("Galat replikasi tercatat; membaca lagi dalam %(seconds)s detik.", seconds=round(wait)), err=True)
+        time.sleep(wait)
+        links = read()
+    return links
 
 
 @site_cli.command("status")
@@ -192,7 +225,7 @@ def _describe(link: replication.LinkStatus) -> str:
 def site_status() -> None:
     """At the hub: every site's link state and lag. At a site: its link to the hub's rules and the WAL kept here."""
     if current_app.config["HUB"]:
-        links = _sites_step(replication.hub_status, ask_sites=True)
+        links = _read_twice(lambda: _sites_step(replication.hub_status, ask_sites=True))
         if not links:
             click.echo(_("Belum ada situs."))
         for link in links:
@@ -201,7 +234,8 @@ def site_status() -> None:
     code = current_app.config["SITE"]
     if not code:
         raise click.ClickException(_("Server ini bukan situs (LOKET_SITE kosong) dan bukan hub (LOKET_HUB)."))
-    click.echo(_describe(_sites_step(replication.site_status, code)))
+    (link,) = _read_twice(lambda: [_sites_step(replication.site_status, code)])
+    click.echo(_describe(link))
 
 
 @site_cli.group("key")

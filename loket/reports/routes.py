@@ -158,7 +158,7 @@ def link_reader() -> LinkReader | None:
 @api(answers={200: {"type": "object", "required": ["sites", "replication"]}})
 @staff_required(*REPORT_ROLES)
 def hub_sites(actor: Actor):
-    """Every site with its link state (connected, cut since, never synced), its lag and the last row received."""
+    """Every site with its link state (connected, cut since, never synced, error), its lag and the last row received."""
     listed = site_links(loket(), link_reader())
     local = loket().clock.local
     return jsonify(

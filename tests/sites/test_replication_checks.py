@@ -53,3 +53,46 @@ def test_the_commands_say_what_the_database_refused_and_check_the_site_s_own_cod
     assert said.exit_code == 1 and "Traceback" not in said.output
     assert 'PostgreSQL menolak langkah ini: connection to server at "10.9.9.9"' in said.output
     assert "more" not in said.output
+
+
+def test_a_link_s_errors_are_judged_from_its_counts_over_time():
+    """replication.ErrorWatch: errors that keep coming are an error now; counts that stopped growing are history."""
+    now = [0.0]
+    watch = replication.ErrorWatch(window=60, clock=lambda: now[0])
+    retry = 5.0  # wal_retrieve_retry_interval 5 s: readings compared at least 16 s apart
+    assert watch.min_gap(retry) == 16
+
+    def judge(apply, sync, stuck=False, reset=None, key=("hub", 1)):
+        return watch.judge(key, apply, sync, reset, stuck, retry)
+
+    def at(t):
+        now[0] = t
+
+    # The first reading: a table not copied with copy errors counted is an error, to be confirmed by a later reading
+    # (the grant may have been given: then it is copying fine); apply errors counted cannot be judged yet.
+    assert judge(0, 3, stuck=True) == ("copy", False)
+    assert judge(4, 0, key=("hub", 2)) == (None, False)
+    at(10.0)  # too soon to compare
+    assert judge(0, 5, stuck=True) == ("copy", False)
+    at(20.0)  # the copy errors grew since 0 s: an error, settled
+    assert judge(0, 6, stuck=True) == ("copy", True)
+    at(40.0)  # none since 20 s (the grant was given; the copy runs): no error, the table still syncing
+    assert judge(0, 6, stuck=True) == (None, True)
+    at(60.0)  # copied: no table stuck
+    assert judge(0, 6) == (None, True)
+    at(80.0)  # one apply error (a cut line drops the open stream once): not an error
+    assert judge(1, 6) == (None, True)
+    for t, count in ((95.0, 4), (110.0, 7), (125.0, 10)):  # the apply fails at every retry: an error
+        at(t)
+        assert judge(count, 6) == ("apply", True)
+    at(135.0)  # compared with 110 s: still growing
+    assert judge(10, 6) == ("apply", True)
+    at(145.0)  # compared with 125 s: no error since: recovered
+    assert judge(10, 6) == (None, True)
+    at(400.0)  # long after (no reading within the window): the counts alone say nothing of now
+    assert judge(10, 6) == (None, False)
+    # Counts reset (flask site enable): the readings start afresh.
+    at(500.0)
+    assert judge(0, 0) == (None, True)
+    # Another subscription's counts are its own.
+    assert judge(4, 0, key=("hub", 2)) == (None, False)

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
 from loket.core.clock import FrozenClock
+from loket.core.reports.rollup import Link
 from tests.fixtures.browser import free_port
 from tests.fixtures.web import make_app
 
@@ -22,14 +23,19 @@ SCREEN = {"width": 1366, "height": 768}
 
 
 @pytest.fixture
-def hub_base(tmp_path, demo_database):
+def hub_links():
+    return fake_links(datetime(2026, 11, 23, 3, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+def hub_base(tmp_path, demo_database, hub_links):
     clock = FrozenClock(MORNING)
     app = make_app(
         tmp_path,
         demo_database,
         clock=clock,
         HUB=True,
-        SITE_LINK_READER=fake_links(datetime(2026, 11, 23, 3, 30, tzinfo=UTC)),
+        SITE_LINK_READER=hub_links,
         OFFICE_NAME="Disdukcapil Kabupaten Contoh",
     )
     fill_hub(app.extensions["loket"], clock)
@@ -53,7 +59,7 @@ def log_in(page: Page, path: str, username: str = "kepala") -> None:
     expect(page.locator("#page")).to_be_visible()
 
 
-def test_the_list_of_sites_and_a_site_s_report(hub_base, contexts, artifacts):
+def test_the_list_of_sites_and_a_site_s_report(hub_base, hub_links, contexts, artifacts):
     page = contexts(hub_base, viewport=SCREEN).new_page()
     log_in(page, "/hub/sites")
     expect(page.locator("h1")).to_contain_text("Lokasi Pelayanan")
@@ -67,6 +73,21 @@ def test_the_list_of_sites_and_a_site_s_report(hub_base, contexts, artifacts):
     page.click('.lang-switch [data-lang="en"]')
     expect(page.locator('#sites-table tr[data-site="kec-b"]')).to_contain_text("Cut since 09:12")
     expect(page.locator('#sites-table tr[data-site="mpp"]')).to_contain_text("Never synced")
+    page.click('.lang-switch [data-lang="id"]')
+
+    # A site whose first copy keeps failing (the hub's role may not read a table there): the stuck table and the
+    # usual causes, in both languages.
+    at = datetime(2026, 11, 23, 3, 29, 58, tzinfo=UTC)
+    hub_links.given["mpp"] = Link(True, at, at, at, None, "copy", ("events",))
+    page.reload()
+    mpp = page.locator('#sites-table tr[data-site="mpp"]')
+    expect(mpp).to_contain_text("Gagal menyalin")
+    expect(mpp).to_contain_text("Tabel tertahan: events")
+    expect(mpp).to_contain_text("GRANT SELECT")
+    page.screenshot(path=str(artifacts / "hub-sites-error.png"))
+    page.click('.lang-switch [data-lang="en"]')
+    expect(mpp).to_contain_text("Copy failing")
+    expect(mpp).to_contain_text("Stuck tables: events")
     page.click('.lang-switch [data-lang="id"]')
 
     # One site's report: the site chosen in the toolbar, its figures only, its name on the printed head.

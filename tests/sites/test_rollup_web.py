@@ -53,6 +53,22 @@ def test_the_list_of_sites_shows_each_link_s_state_and_lag(staff, links):
     assert links.asked == [["kec-a", "kec-b", "mpp"]]
 
 
+def test_a_link_whose_first_copy_or_apply_keeps_failing_is_listed_as_an_error(staff, links, clock):
+    now = clock.now()
+    links.given["mpp"] = Link(True, now - timedelta(seconds=2), now, now, None, "copy", ("events", "tickets"))
+    links.given["kec-b"] = Link(False, now - timedelta(seconds=30), now, now, None, "apply")
+    sites = {s["code"]: s for s in staff("kepala", "kepala").client.get("/api/hub/sites").get_json()["sites"]}
+    mpp, b = sites["mpp"], sites["kec-b"]
+    assert (mpp["state"], mpp["error"], mpp["error_tables"], mpp["lag_seconds"]) == (
+        "error",
+        "copy",
+        ["events", "tickets"],
+        2.0,
+    )
+    assert (b["state"], b["error"], b["error_tables"], b["cut_since"]) == ("error", "apply", [], None)
+    assert (sites["kec-a"]["state"], sites["kec-a"]["error"]) == ("connected", None)
+
+
 def test_on_sqlite_without_a_reader_the_list_says_replication_needs_postgresql(app, staff):
     app.config["SITE_LINK_READER"] = None
     data = staff("admin", "admin").client.get("/api/hub/sites").get_json()
@@ -141,6 +157,10 @@ def test_a_link_s_state_and_lag_from_its_subscription_status():
     assert link_state(None, now, False) == ("never", None, None)
     assert link_state(Link(True, None, None, None), now, False) == ("never", None, None)
     assert link_state(None, now, True) == ("cut", None, None)
+    # the first copy or the apply keeps failing: an error, whether the worker runs at this moment or not
+    assert link_state(Link(True, ago(3), ago(3), ago(3), None, "copy", ("events",)), now, True) == ("error", None, 3.0)
+    assert link_state(Link(False, ago(90), None, None, None, "apply"), now, True) == ("error", None, 90.0)
+    assert link_state(Link(True, None, None, None, None, "copy", ("sites",)), now, False) == ("error", None, None)
 
 
 def test_a_site_holding_the_register_offers_no_site_choice(app, staff):

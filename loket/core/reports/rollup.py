@@ -3,8 +3,9 @@
 At the hub the tagged tables hold every site's rows, each with its `site` code; the reports take a site (one site,
 or None for all sites together: loket/core/reports). This module adds what only the hub has:
 
-* `site_links`: every site of the register (`sites`) with its link state (connected, cut since, never synced), its
-  lag in seconds and bytes, and the last row received from it, as `SiteLink` rows a page renders.
+* `site_links`: every site of the register (`sites`) with its link state (connected, cut since, never synced, or
+  failing: its first copy or its apply, from `pg_stat_subscription_stats` read over time), its lag in seconds and
+  bytes, and the last row received from it, as `SiteLink` rows a page renders.
   The link comes from a `LinkReader`: on PostgreSQL `PgSubscriptionReader` reads `pg_stat_subscription` at the hub
   for the subscription `loket_site_<code>` (and the bytes still to send from the site's replication slot, while the
   link is up); the tests give a fake. On SQLite there is no replication: `replication` is False and the page says so.
@@ -37,7 +38,7 @@ from loket.core.survey import survey_report
 #: connected site's walsender sends a keepalive at least every wal_sender_timeout / 2 = 30 s).
 CUT_AFTER = timedelta(seconds=60)
 
-CONNECTED, CUT, NEVER = "connected", "cut", "never"
+CONNECTED, CUT, NEVER, ERROR = "connected", "cut", "never", "error"
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ class Link:
     latest_end: datetime | None
     #: Bytes of the site's WAL not yet received by the hub (from the site's slot; None: not known, e.g. cut).
     lag_bytes: int | None = None
+    #: The first copy ("copy") or the apply ("apply") keeps failing (replication.ErrorWatch); None: no error now.
+    error: str | None = None
+    #: With a copy error: the tables whose first copy is not done.
+    error_tables: tuple[str, ...] = ()
 
 
 class LinkReader(Protocol):
@@ -80,6 +85,9 @@ class SiteLink:
     #: The newest event row of the site the hub holds (the site's own clock), and how many tickets of today.
     last_row_at: datetime | None
     tickets_today: int = 0
+    #: With state "error": "copy" (the first copy of `error_tables` keeps failing) or "apply".
+    error: str | None = None
+    error_tables: tuple[str, ...] = ()
 
     def as_dict(self, local: Any) -> dict[str, Any]:
         return {
@@ -97,6 +105,8 @@ class SiteLink:
             "last_row_at": self.last_row_at.isoformat() if self.last_row_at else None,
             "last_row_local": local(self.last_row_at).strftime("%Y-%m-%d %H:%M:%S") if self.last_row_at else None,
             "tickets_today": self.tickets_today,
+            "error": self.error,
+            "error_tables": list(self.error_tables),
         }
 
 
@@ -113,7 +123,12 @@ def link_state(link: Link | None, now: datetime, has_rows: bool) -> tuple[str, d
     Connected: the apply worker runs and the site spoke within CUT_AFTER. Lag: while WAL is pending (lag bytes > 0),
     the time since the hub last confirmed a position (what is waiting has waited at least that long); with nothing
     pending, the transfer time of the last message (receipt - send). Cut: since the last message; never synced: no
-    message was ever received (and no row of the site is held)."""
+    message was ever received (and no row of the site is held). Error: the first copy or the apply keeps failing
+    (the lag as when connected, or since the last message)."""
+    if link is not None and link.error:
+        if link.last_receipt is None:
+            return ERROR, None, None
+        return ERROR, None, max(0.0, (now - link.last_receipt).total_seconds())
     if link is None or link.last_receipt is None:
         return (CUT, None, None) if has_rows else (NEVER, None, None)
     if not link.running or now - link.last_receipt > CUT_AFTER:
@@ -130,15 +145,19 @@ class PgSubscriptionReader:
     `loket_site_<code>`, and, while a site is connected, the WAL its slot still holds for the hub (asked at the site by
     the subscription's own connection string, with a short connect timeout)."""
 
-    def __init__(self, loket: Context, site_lag: bool = True) -> None:
+    def __init__(self, loket: Context, site_lag: bool = True, watch: replication.ErrorWatch | None = None) -> None:
         self.loket = loket
         self.site_lag = site_lag
+        #: Where the error counts read before are kept (the process's replication.WATCH by default).
+        self.watch = watch
 
     def links(self, codes: Iterable[str]) -> Mapping[str, Link]:
         wanted = set(codes)
         if not wanted:
             return {}
-        statuses = replication.hub_status(self.loket.store.engine, self.loket.clock.now(), ask_sites=self.site_lag)
+        statuses = replication.hub_status(
+            self.loket.store.engine, self.loket.clock.now(), ask_sites=self.site_lag, watch=self.watch
+        )
         return {
             st.code: Link(
                 st.state in ("up", "syncing"),
@@ -146,6 +165,8 @@ class PgSubscriptionReader:
                 st.last_msg_send_time,
                 st.latest_end_time,
                 st.behind_bytes,
+                st.error,
+                st.error_tables,
             )
             for st in statuses
             if st.code in wanted and st.state != "missing"
@@ -207,6 +228,8 @@ def site_links(loket: Context, reader: LinkReader | None) -> SiteList:
                 link.lag_bytes if link is not None and state == CONNECTED else None,
                 last_row,
                 issued,
+                link.error if link is not None and state == ERROR else None,
+                link.error_tables if link is not None and state == ERROR else (),
             )
         )
     return SiteList(reader is not None, out)
@@ -278,6 +301,7 @@ __all__ = [
     "CONNECTED",
     "CUT",
     "CUT_AFTER",
+    "ERROR",
     "NEVER",
     "Link",
     "LinkReader",

@@ -16,8 +16,9 @@ password (it is stored in `sites` and replicated to every site): the server read
 from __future__ import annotations
 
 import re
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -408,6 +409,13 @@ def set_site_active(engine: Engine, code: str, active: bool) -> None:
             raise ReplicationError(_("Situs '%(code)s' tidak terdaftar.", code=code))
         if _exists(conn, "pg_subscription", "subname", sub):
             conn.execute(text(f"ALTER SUBSCRIPTION {sub} {'ENABLE' if active else 'DISABLE'}"))
+            if active:
+                # The error counts start again from the moment the link is enabled (docs/sites.md, "Status"); a
+                # superuser's step, as this command is (the function is not granted to anyone else by default).
+                conn.execute(
+                    text("SELECT pg_stat_reset_subscription_stats(oid) FROM pg_subscription WHERE subname = :s"),
+                    {"s": sub},
+                )
 
 
 def remove_site(engine: Engine, code: str, *, keep_slot: bool = False) -> None:
@@ -445,12 +453,18 @@ def resync_site(engine: Engine, code: str) -> None:
 # ---- status -----------------------------------------------------------------------------------------------------
 
 
+#: A link's errors: the first copy of some table keeps failing (its table sync worker), or applying the other side's
+#: changes keeps failing (its apply worker). PostgreSQL keeps the error's text only in the subscriber's server log.
+COPY_ERROR, APPLY_ERROR = "copy", "apply"
+
+
 @dataclass(frozen=True)
 class LinkStatus:
     """One site's link as the hub sees it (or, at a site, its link to the hub's rules).
 
-    state: 'up' (a worker is receiving), 'syncing' (the first copy is still running), 'down' (no worker: the link is
-    cut or the other side refuses; PostgreSQL retries by itself), 'disabled', 'missing' (no subscription).
+    state: 'up' (a worker is receiving), 'syncing' (the first copy is still running), 'error' (the first copy or the
+    apply keeps failing: `error` says which, `error_tables` the tables whose copy is not done), 'down' (no worker: the
+    link is cut or the other side refuses; PostgreSQL retries by itself), 'disabled', 'missing' (no subscription).
     `lag_seconds`: how long since the other side's last message arrived (None when nothing ever arrived). A healthy
     idle link stays under about 30 s (the publisher's keep-alive comes every wal_sender_timeout/2; measured: it climbs
     to 25-30 s and drops to 0); past wal_receiver_timeout (60 s) without a message the subscriber drops the link.
@@ -474,27 +488,139 @@ class LinkStatus:
     behind_bytes: int | None = None
     #: When the other side sent its last message (with `last_msg_receipt_time`: the transfer time).
     last_msg_send_time: datetime | None = None
+    #: COPY_ERROR, APPLY_ERROR or None; the tables whose first copy is not done (with COPY_ERROR: the stuck ones).
+    error: str | None = None
+    error_tables: tuple[str, ...] = ()
+    #: pg_stat_subscription_stats: the errors since the subscription was made or its counts were reset.
+    apply_errors: int = 0
+    sync_errors: int = 0
+    #: False when the errors could not be judged from this one reading (no earlier reading of this process to compare
+    #: with, and some apply error counted): read again after `recheck_after` seconds (`flask site status` does).
+    settled: bool = True
+    recheck_after: float = 0.0
 
 
-def _link(conn: Connection, code: str, name: str, sub: str, active: bool, now: datetime) -> LinkStatus:
+@dataclass(frozen=True)
+class _Sample:
+    at: float
+    apply: int
+    sync: int
+    reset: datetime | None
+
+
+class ErrorWatch:
+    """Whether a subscription's errors are happening now, from its error counts read over time.
+
+    PostgreSQL 15 counts a subscription's errors (`pg_stat_subscription_stats`: `apply_error_count`,
+    `sync_error_count`) but keeps no time of the last one, and the counts never go down by themselves: a link that
+    failed yesterday and works today still counts yesterday's errors. A failing worker is restarted every
+    `wal_retrieve_retry_interval` (5 s by default) and fails again, so its count keeps growing; a recovered one's
+    stops. So this keeps, per subscription, the readings of the last `window` seconds and compares this reading with
+    the latest one at least `min_gap` old (3 retry intervals and a second: a failing worker fails about 3 times in it):
+
+    * copy error: some table's first copy is not done and `sync_error_count` grew (with no earlier reading: it is
+      above 0, not settled). A table whose copy finishes is no longer stuck: the error goes at once.
+    * apply error: `apply_error_count` grew by 2 or more (one error is what a cut line makes when it drops an open
+      stream; a persistent failure makes one every retry). It goes once no error came for `min_gap` seconds.
+
+    With no reading old enough to compare (the first of a process, or the last older than `window`), a copy error is
+    said when copy errors are counted at all, and an apply error is not; the answer is then not `settled`.
+
+    Readings are kept in this process (the hub's web process: the list of sites reloads every 15 s); a reading that
+    makes the counts go down (reset, or a new subscription after `resync`: another oid) starts afresh."""
+
+    def __init__(self, window: float | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        self.window = window
+        self.clock = clock
+        self._samples: dict[tuple[str, int], list[_Sample]] = {}
+        self._apply: dict[tuple[str, int], bool] = {}
+        self._lock = threading.Lock()
+
+    def min_gap(self, retry_seconds: float) -> float:
+        return 3 * retry_seconds + 1
+
+    def judge(
+        self, key: tuple[str, int], apply: int, sync: int, reset: datetime | None, stuck: bool, retry_seconds: float
+    ) -> tuple[str | None, bool]:
+        """(COPY_ERROR | APPLY_ERROR | None, settled) for this reading of one subscription's counts."""
+        gap = self.min_gap(retry_seconds)
+        window = self.window if self.window is not None else max(60.0, 4 * gap)
+        now = self.clock()
+        with self._lock:
+            samples = [x for x in self._samples.get(key, []) if now - x.at <= window]
+            if samples and (apply < samples[-1].apply or sync < samples[-1].sync or reset != samples[-1].reset):
+                samples = []  # reset, or another subscription
+            if not samples:
+                self._apply.pop(key, None)
+            reference = next((x for x in reversed(samples) if now - x.at >= gap), None)
+            earlier = bool(samples)
+            if not samples or now - samples[-1].at >= 1.0:
+                samples.append(_Sample(now, apply, sync, reset))
+            self._samples[key] = samples
+            if reference is not None:
+                copy = stuck and sync > reference.sync
+                failing = apply - reference.apply >= 2
+                self._apply[key] = failing
+                settled = True
+            else:
+                copy = stuck and sync > 0
+                failing = self._apply.get(key, False) if earlier else False
+                # A copy that failed before may be running fine now (the grant given): only growth tells.
+                settled = (apply == 0 or key in self._apply) and not copy
+        if copy:
+            return COPY_ERROR, settled
+        return (APPLY_ERROR if failing else None), settled
+
+
+#: The readings of this process (the hub's web process, a `flask site status`).
+WATCH = ErrorWatch()
+
+
+def _retry_seconds(conn: Connection) -> float:
+    ms = conn.scalar(text("SELECT setting FROM pg_settings WHERE name = 'wal_retrieve_retry_interval'"))
+    return int(ms or 5000) / 1000
+
+
+def _link(
+    conn: Connection,
+    code: str,
+    name: str,
+    sub: str,
+    active: bool,
+    now: datetime,
+    watch: ErrorWatch | None = None,
+    retry: float = 5.0,
+) -> LinkStatus:
+    # Readable by Loket's ordinary role: pg_subscription's columns but subconninfo, pg_subscription_rel,
+    # pg_stat_subscription and pg_stat_subscription_stats are granted to everyone.
     row = conn.execute(
         text(
             "SELECT s.subenabled, st.pid, st.received_lsn::text, st.latest_end_lsn::text, st.latest_end_time,"
             " st.last_msg_receipt_time, st.last_msg_send_time,"
-            " (SELECT count(*) FROM pg_subscription_rel r WHERE r.srsubid = s.oid AND r.srsubstate <> 'r')"
+            " ARRAY(SELECT r.srrelid::regclass::text FROM pg_subscription_rel r"
+            "       WHERE r.srsubid = s.oid AND r.srsubstate <> 'r' ORDER BY 1),"
+            " s.oid, coalesce(ss.apply_error_count, 0), coalesce(ss.sync_error_count, 0), ss.stats_reset"
             " FROM pg_subscription s LEFT JOIN pg_stat_subscription st ON st.subid = s.oid AND st.relid IS NULL"
+            " LEFT JOIN pg_stat_subscription_stats ss ON ss.subid = s.oid"
             " WHERE s.subname = :s"
         ),
         {"s": sub},
     ).first()
     if row is None:
         return LinkStatus(code, name, sub, "missing", active)
-    enabled, pid, received, latest, latest_time, receipt, sent, syncing = row
+    enabled, pid, received, latest, latest_time, receipt, sent, pending, oid, applies, syncs, reset = row
+    pending = tuple(t.removeprefix("public.") for t in pending or ())
+    error, settled = None, True
+    if enabled:
+        key = (conn.engine.url.render_as_string(hide_password=True), int(oid))
+        error, settled = (watch or WATCH).judge(key, int(applies), int(syncs), reset, bool(pending), retry)
     if not enabled:
         state = "disabled"
+    elif error:
+        state = "error"
     elif pid is None:
         state = "down"
-    elif syncing:
+    elif pending:
         state = "syncing"
     else:
         state = "up"
@@ -510,29 +636,43 @@ def _link(conn: Connection, code: str, name: str, sub: str, active: bool, now: d
         latest_time,
         receipt,
         lag,
-        int(syncing or 0),
+        len(pending),
         last_msg_send_time=sent,
+        error=error,
+        error_tables=pending if error == COPY_ERROR else (),
+        apply_errors=int(applies),
+        sync_errors=int(syncs),
+        settled=settled,
+        recheck_after=0.0 if settled else (watch or WATCH).min_gap(retry),
     )
 
 
-def hub_status(engine: Engine, now: datetime | None = None, *, ask_sites: bool = False) -> list[LinkStatus]:
+def hub_status(
+    engine: Engine, now: datetime | None = None, *, ask_sites: bool = False, watch: ErrorWatch | None = None
+) -> list[LinkStatus]:
     """At the hub: every site's link (the hub's own row excluded), by number.
 
-    `ask_sites`: also ask each site whose link is up (its conninfo, a short timeout) how much WAL its slot for the hub
-    keeps; a site out of reach (or whose link is down: no 2 s wait per cut site) leaves `retained_bytes` None. The
-    Loket process then needs the sites' passwords in its own ~/.pgpass."""
+    `watch`: where the error counts read before are kept (this process's `WATCH` by default; see `ErrorWatch`).
+
+    `ask_sites`: also ask each site whose link is up, syncing or failing (its conninfo, a short timeout) how much WAL
+    its slot for the hub keeps; a site out of reach (or whose link is down: no 2 s wait per cut site) leaves
+    `retained_bytes` None. The Loket process then needs the sites' passwords in its own ~/.pgpass."""
     now = now or datetime.now(UTC)
     with engine.connect() as conn:
         sites = conn.execute(
             text("SELECT code, name, active, conninfo FROM sites WHERE number <> :hub ORDER BY number"),
             {"hub": HUB_NUMBER},
         ).all()
-        links = [_link(conn, code, name, subscription_name(code), active, now) for code, name, active, _c in sites]
+        retry = _retry_seconds(conn)
+        links = [
+            _link(conn, code, name, subscription_name(code), active, now, watch, retry)
+            for code, name, active, _c in sites
+        ]
     if ask_sites:
         conninfos = {code: conninfo for code, _n, _a, conninfo in sites}
         asked = []
         for link in links:
-            if conninfos[link.code] and link.state in ("up", "syncing"):
+            if conninfos[link.code] and link.state in ("up", "syncing", "error"):
                 retained, wal_status, behind = _ask_site(conninfos[link.code], link)
                 link = replace(link, retained_bytes=retained, slot_wal_status=wal_status, behind_bytes=behind)
             asked.append(link)
@@ -549,11 +689,13 @@ def _ask_site(conninfo: str, link: LinkStatus, timeout: int = 2) -> tuple[int | 
     return (None, None, None) if row is None else (row[0], row[1], row[2])
 
 
-def site_status(engine: Engine, code: str, now: datetime | None = None) -> LinkStatus:
+def site_status(
+    engine: Engine, code: str, now: datetime | None = None, *, watch: ErrorWatch | None = None
+) -> LinkStatus:
     """At a site: its link to the hub's rules, and the WAL its slot for the hub keeps here."""
     now = now or datetime.now(UTC)
     with engine.connect() as conn:
-        link = _link(conn, code, code, rules_subscription_name(code), True, now)
+        link = _link(conn, code, code, rules_subscription_name(code), True, now, watch, _retry_seconds(conn))
         retained, wal_status, behind = slot_retention(conn, subscription_name(code))
     return replace(link, retained_bytes=retained, slot_wal_status=wal_status, behind_bytes=behind)
 

@@ -1,4 +1,5 @@
-/* The hub's list of sites (issue 16): each site's name, kind, link state (connected, cut since HH:MM, never synced),
+/* The hub's list of sites (issue 16): each site's name, kind, link state (connected, cut since HH:MM, never synced,
+ * or failing: its first copy, with the stuck tables, or its apply, and the usual causes in one line),
  * lag in seconds and bytes, and the last row received. Data: GET /api/hub/sites, reloaded every 15 seconds.
  */
 import * as i18n from "loket/i18n.js";
@@ -46,6 +47,7 @@ function seconds(n) {
 
 function link(s) {
   if (s.state === "connected") return i18n.t("state_connected");
+  if (s.state === "error") return i18n.t(s.error === "copy" ? "state_error_copy" : "state_error_apply");
   if (s.state === "cut") {
     if (!s.cut_since_local) return i18n.t("state_cut");
     var today = state.data.today;
@@ -53,6 +55,19 @@ function link(s) {
     return i18n.fmt("state_cut_since", { time: when });
   }
   return i18n.t("state_never");
+}
+
+// Under a failing link: which tables' first copy is stuck, and the usual causes (the error's text is in the hub's
+// PostgreSQL log only).
+function problem(s) {
+  if (s.state !== "error") return null;
+  var copy = s.error === "copy";
+  return h(
+    "div",
+    { class: "s-error" },
+    copy && s.error_tables.length ? h("div", null, i18n.fmt("error_tables", { tables: s.error_tables.join(", ") })) : null,
+    h("small", null, i18n.t(copy ? "hint_copy" : "hint_apply"))
+  );
 }
 
 function render() {
@@ -74,7 +89,7 @@ function render() {
         { "data-site": s.code, "data-state": s.state },
         h("th", { scope: "row" }, s.name, " ", h("small", null, s.code)),
         h("td", null, i18n.t("kind_" + s.kind)),
-        h("td", null, h("span", { class: "s-state s-state-" + s.state }, link(s))),
+        h("td", null, h("span", { class: "s-state s-state-" + s.state }, link(s)), problem(s)),
         h("td", { class: "num" }, seconds(s.lag_seconds)),
         h("td", { class: "num" }, bytes(s.lag_bytes)),
         h("td", { class: "num" }, s.last_row_local || "–"),
