@@ -236,7 +236,11 @@ class EventRecord(Base):
     """What happened, in order: feeds the display's history and the reports."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_event_kind_at", "kind", "at"),)
+    __table_args__ = (
+        Index("ix_event_kind_at", "kind", "at"),
+        # A berkas's events of a kind (the reports' pended reasons, issue 12): without it every such event is read.
+        Index("ix_events_ticket_kind", "ticket_id", "kind"),
+    )
     id: Mapped[int] = mapped_column(SiteId, primary_key=True)
     site: Mapped[str] = site_column()
     at: Mapped[datetime]
