@@ -393,3 +393,28 @@ def test_todays_edge_cases_live_equal_the_full_report(history, period):
     assert [r.label["id"] for r in dewis] == ["Dewi", "dewi"]  # by first visit, as their names tie
     assert dewis[0].pendings["not_in_siak"] == 1 and dewis[1].pendings["network_down"] == 1
     assert dewis[1].pendings["other"] == 1
+
+
+def test_only_a_day_whose_open_berkas_moved_is_summed_again(history, clock, monkeypatch):
+    _same(history, FIRST, TODAY)
+    stored: list[set] = []
+    real = report_days._store
+
+    def spy(loket, summaries):
+        stored.append(set(summaries))
+        return real(loket, summaries)
+
+    monkeypatch.setattr(report_days, "_store", spy)
+    _same(history, FIRST, TODAY)
+    assert not any(stored)  # warm: the open berkas of every day are as they were summed
+    with history.store.transaction() as s:
+        moved = s.scalars(
+            select(Ticket).where(Ticket.service_day < TODAY, Ticket.state == "pending").order_by(Ticket.id).limit(1)
+        ).one()
+        day = moved.service_day
+        moved.state = "waiting"  # back in the queue: still open, its version moves
+    _same(history, FIRST, TODAY)
+    assert [keys for keys in stored if keys] == [{(moved.site, day)}]
+    stored.clear()
+    _same(history, FIRST, TODAY)
+    assert not any(stored)

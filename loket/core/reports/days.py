@@ -885,14 +885,19 @@ def _by_day(tickets: list[_Ticket]) -> dict[date, list[_Ticket]]:
     return by_day
 
 
-def _versions(loket: Context, ids: list[int]) -> dict[int, int]:
-    """The current version of each of these tickets (by primary key, CHUNK_IDS at a time)."""
-    found: dict[int, int] = {}
+def _versions(loket: Context, start: date, end: date, site: str | None) -> dict[int, int]:
+    """The current version of every berkas of start..end still open now (of `site`, or of every site).
+
+    One query of the open states (`ix_ticket_queue_cover` begins with the state) rather than the summaries' open ids
+    by primary key in lists of CHUNK_IDS: a berkas a summary counted open and now final is missing from the answer,
+    so its day is stale, as is one whose version moved (a berkas final when summed never changes, nor is any berkas
+    issued on a past day)."""
+    still_open = sorted(state.value for state in TicketState if state not in FINAL)
     with loket.store.read() as s:
-        for i in range(0, len(ids), CHUNK_IDS):
-            rows = s.execute(select(Ticket.id, Ticket.version).where(Ticket.id.in_(ids[i : i + CHUNK_IDS])))
-            found.update({tid: version for tid, version in rows})
-    return found
+        rows = s.execute(
+            select(Ticket.id, Ticket.version).where(Ticket.state.in_(still_open), in_period(start, end, site))
+        )
+        return {tid: version for tid, version in rows}
 
 
 def day_parts(loket: Context, start: date, end: date, site: str | None = None) -> dict[Key, list[_Part | _Doc]]:
@@ -906,7 +911,7 @@ def day_parts(loket: Context, start: date, end: date, site: str | None = None) -
         stored = _summaries(loket, start, last_past, site, counted)
         # A day whose open berkas all kept their version is as summed; one whose open berkas moved is
         # brought up to date from those berkas alone (no berkas is ever issued on a past day).
-        now = _versions(loket, [tid for summary in stored.values() for tid in summary.versions])
+        now = _versions(loket, start, last_past, site) if any(summary.versions for summary in stored.values()) else {}
         stale = {
             day: summary
             for day, summary in stored.items()
