@@ -418,3 +418,68 @@ def test_only_a_day_whose_open_berkas_moved_is_summed_again(history, clock, monk
     stored.clear()
     _same(history, FIRST, TODAY)
     assert not any(stored)
+
+
+def _dump_v2(part):
+    """How format 2 stored a part (before `days._encode`): a JSON document of every group, then the durations."""
+    import json
+    import zlib
+
+    import numpy as np
+
+    chunks, offset = [], 0
+
+    def slot(values):
+        nonlocal offset
+        chunks.append(values)
+        offset += len(values)
+        return [offset - len(values), offset]
+
+    groups = {}
+    for key, g in part.groups.items():
+        groups[key] = {
+            "c": {k: n for k, n in g.counts.items() if n},
+            "st": g.states,
+            "p": g.pendings,
+            "v": {k: slot(report_days._flat(g.values[k]).tolist()) for k in report_days.STATS if g.values[k]},
+            "s": {k: n for k, n in g.sums.items() if n},
+            "f": g.first,
+            "l": g.last,
+        }
+    hall = part.hall
+    figures = {
+        "groups": groups,
+        "hall": {
+            "entered": slot(report_days._flat(hall.entered).tolist()),
+            "left": slot(report_days._flat(hall.left).tolist()),
+            "never_left": hall.never_left,
+            "horizon": hall.horizon,
+            "tickets": hall.tickets,
+        },
+    }
+    values = np.fromiter((x for c in chunks for x in c), dtype="<i8", count=offset)
+    return zlib.compress(json.dumps(figures, separators=(",", ":")).encode(), 1), values.tobytes()
+
+
+def test_summaries_of_format_2_are_read_and_stored_again_without_reading_tickets(history, monkeypatch):
+    with monkeypatch.context() as m:
+        m.setattr(report_days, "VERSION", 2)
+        m.setattr(report_days, "_dump", _dump_v2)
+        build_report(history, FIRST, TODAY)
+    with history.store.read() as s:
+        assert set(s.scalars(select(ReportDay.version))) == {2}
+    summed: list[date] = []
+    real = report_days._split
+
+    def spy(loket, day, *args, **kwargs):
+        summed.append(day)
+        return real(loket, day, *args, **kwargs)
+
+    monkeypatch.setattr(report_days, "_split", spy)
+    _same(history, FIRST, TODAY)
+    assert summed == []  # converted as read, not summed again from the tickets
+    with history.store.read() as s:
+        assert set(s.scalars(select(ReportDay.version))) == {report_days.VERSION}
+    _same(history, FIRST, TODAY)
+    _same(history, date(2026, 11, 10), date(2026, 11, 10))
+    assert summed == []
