@@ -877,7 +877,7 @@ def _merged(
             days_all[key[1]] = g
         else:
             groups[key] = g
-    for _day, doc, _offset in hall_at:
+    for _key, doc, _offset in hall_at:
         for key, (first, last) in doc.ends.items():
             g = groups[key]
             if first is not None and (g.first is None or first < g.first):
@@ -885,8 +885,8 @@ def _merged(
             if last is not None and (g.last is None or last[0] > g.last[0]):
                 g.last = last
     site_halls: dict[Key, _Hall] = {}
-    for key, doc, at in hall_at:
-        site_halls.setdefault(key, _Hall()).add(doc.hall(source, at))
+    for key, doc, start in hall_at:
+        site_halls.setdefault(key, _Hall()).add(doc.hall(source, start))
     halls: dict[date, list[_Hall]] = {}
     for (_site, day), hall in site_halls.items():  # in the order of the sites
         halls.setdefault(day, []).append(hall)
