@@ -948,20 +948,38 @@ def _summaries(
     if site is not None:
         query = query.where(ReportDay.site == site)
     with loket.store.read() as s:
-        # A month of rows at a time: PostgreSQL's driver would otherwise hold the whole year's result too.
-        for row in s.execute(query.execution_options(yield_per=31)):
-            key = (row.site, row.day)
-            what = (row.tickets, row.last_ticket_id)
-            readable = row.version == VERSION or SAME_FIGURES.get(row.version) == VERSION
-            if readable and row.timezone == zone and counted.get(key) == what:
+        for code, day, version, timezone, figures, durations, versions, open_figures, open_durations, n, last in _rows(
+            s, query
+        ):
+            key = (code, day)
+            what = (n, last)
+            readable = version == VERSION or SAME_FIGURES.get(version) == VERSION
+            if readable and timezone == zone and counted.get(key) == what:
                 found[key] = _Summary(
-                    _Doc.read(row.figures, row.durations, row.version),
-                    _Doc.read(row.open_figures, row.open_durations, row.version),
-                    {tid: version for tid, version in row.open_versions},
+                    _Doc.read(figures, durations, version),
+                    _Doc.read(open_figures, open_durations, version),
+                    {tid: v for tid, v in versions},
                     what,
-                    older=row.version != VERSION,
+                    older=version != VERSION,
                 )
     return found
+
+
+def _rows(s: Any, query: Any) -> Iterator[tuple[Any, ...]]:
+    """The query's rows, a month of them at a time (PostgreSQL's driver would otherwise hold the whole year's result
+    beside the arrays made of it).
+
+    On PostgreSQL in binary: a year's durations are ~40 MB, which the text protocol sends as twice as many hex digits
+    for psycopg to decode (~400 ms of wall time and ~150 ms of CPU, against ~150 and ~50 in binary)."""
+    if s.get_bind().dialect.name != "postgresql" or s.get_bind().dialect.driver != "psycopg":
+        yield from s.execute(query.execution_options(yield_per=31))
+        return
+    compiled = query.compile(dialect=s.get_bind().dialect)
+    driver = s.connection().connection.driver_connection
+    with driver.cursor(name="loket_report_days", binary=True) as cursor:
+        cursor.itersize = 31
+        cursor.execute(str(compiled), compiled.params)
+        yield from cursor
 
 
 def _split(
