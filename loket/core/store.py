@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    DDL,
     JSON,
     BigInteger,
     Boolean,
@@ -280,6 +281,15 @@ class ReportDay(Base):
     #: days delivers a closed day's tickets late; a count or a last id that moved makes the summary again.
     tickets: Mapped[int] = mapped_column(Integer)
     last_ticket_id: Mapped[int] = mapped_column(SiteId)
+
+
+#: PostgreSQL keeps the durations uncompressed (migration 0022): they hardly compress, and a year's report would
+#: otherwise have the server decompress ~40 MB of them each time (~70 ms of wall time).
+REPORT_DAYS_STORAGE = (
+    "ALTER TABLE report_days ALTER COLUMN durations SET STORAGE EXTERNAL,"
+    " ALTER COLUMN open_durations SET STORAGE EXTERNAL"
+)
+event.listen(ReportDay.__table__, "after_create", DDL(REPORT_DAYS_STORAGE).execute_if(dialect="postgresql"))
 
 
 class Applicant(Base):
