@@ -225,7 +225,11 @@ def test_every_single_day_and_the_whole_range_agree_warm(history):
         day += timedelta(days=1)
 
 
-def test_a_berkas_still_open_when_its_day_was_summed_is_summed_again_when_it_changes(history, clock):
+@pytest.mark.parametrize("few_ids", [report_days.FEW_IDS, 0], ids=["by id", "by state"])
+def test_a_berkas_still_open_when_its_day_was_summed_is_summed_again_when_it_changes(
+    history, clock, monkeypatch, few_ids
+):
+    monkeypatch.setattr(report_days, "FEW_IDS", few_ids)
     _same(history, FIRST, TODAY)
     with history.store.read() as s:
         day = s.scalars(
@@ -395,7 +399,9 @@ def test_todays_edge_cases_live_equal_the_full_report(history, period):
     assert dewis[1].pendings["other"] == 1
 
 
-def test_only_a_day_whose_open_berkas_moved_is_summed_again(history, clock, monkeypatch):
+@pytest.mark.parametrize("few_ids", [report_days.FEW_IDS, 0], ids=["by id", "by state"])
+def test_only_a_day_whose_open_berkas_moved_is_summed_again(history, clock, monkeypatch, few_ids):
+    monkeypatch.setattr(report_days, "FEW_IDS", few_ids)  # the open berkas' versions read either way (_versions)
     _same(history, FIRST, TODAY)
     stored: list[set] = []
     real = report_days._store

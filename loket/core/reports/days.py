@@ -62,6 +62,8 @@ SAME_FIGURES = {2: 3}
 CHUNK_DAYS = 31
 #: Open tickets read per query (an IN list).
 CHUNK_IDS = 500
+#: Up to this many open tickets of a period's summaries are read by id; more, by their open state (`_versions`).
+FEW_IDS = 4 * CHUNK_IDS
 
 _DAY_MINUTES = 24 * 60
 _SCALE = 2.0**80  # a duration's seconds x 2**80 is an integer: see the module's docstring
@@ -1063,15 +1065,26 @@ def _by_day(tickets: list[_Ticket]) -> dict[date, list[_Ticket]]:
     return by_day
 
 
-def _versions(loket: Context, start: date, end: date, site: str | None) -> dict[int, int]:
-    """The current version of every berkas of start..end still open now (of `site`, or of every site).
+def _versions(loket: Context, ids: list[int], start: date, end: date, site: str | None) -> dict[int, int]:
+    """The current version of these berkas (the open ones of the summaries of start..end) that are still open.
 
-    One query of the open states (`ix_ticket_queue_cover` begins with the state) rather than the summaries' open ids
-    by primary key in lists of CHUNK_IDS: a berkas a summary counted open and now final is missing from the answer,
-    so its day is stale, as is one whose version moved (a berkas final when summed never changes, nor is any berkas
-    issued on a past day)."""
+    A few (a short period): by primary key, CHUNK_IDS at a time. Many (a long period): one query of the period's open
+    states (`ix_ticket_queue_cover` begins with the state) rather than IN lists that SQLAlchemy compiles each time (a
+    year: ~8,600 ids in 18 lists, ~100 ms, against ~20-80 ms), though it reads the open berkas of every day on SQLite.
+    Either way a berkas a summary counted open and now final is missing from the answer, so its day is stale, as is
+    one whose version moved (a berkas final when summed never changes, nor is any berkas issued on a past day)."""
     still_open = sorted(state.value for state in TicketState if state not in FINAL)
+    found: dict[int, int] = {}
     with loket.store.read() as s:
+        if len(ids) <= FEW_IDS:
+            for i in range(0, len(ids), CHUNK_IDS):
+                rows = s.execute(
+                    select(Ticket.id, Ticket.version).where(
+                        Ticket.id.in_(ids[i : i + CHUNK_IDS]), Ticket.state.in_(still_open)
+                    )
+                )
+                found.update({tid: version for tid, version in rows})
+            return found
         rows = s.execute(
             select(Ticket.id, Ticket.version).where(Ticket.state.in_(still_open), in_period(start, end, site))
         )
@@ -1089,7 +1102,7 @@ def day_parts(loket: Context, start: date, end: date, site: str | None = None) -
         stored = _summaries(loket, start, last_past, site, counted)
         # A day whose open berkas all kept their version is as summed; one whose open berkas moved is
         # brought up to date from those berkas alone (no berkas is ever issued on a past day).
-        now = _versions(loket, start, last_past, site) if any(summary.versions for summary in stored.values()) else {}
+        now = _versions(loket, [tid for summary in stored.values() for tid in summary.versions], start, last_past, site)
         stale = {
             day: summary
             for day, summary in stored.items()
