@@ -759,14 +759,12 @@ class _Doc:
     def tickets(self) -> int:
         return int(self.hall_data["tickets"])
 
-    def hall(self, values: Any = None, offset: int = 0) -> _Hall:
-        """The day's hall; its instants sliced from `values` (by default its own durations) at `offset`."""
-        h = self.hall_data
-        values = self.values if values is None else values
+    def hall(self) -> _Hall:
+        h, values = self.hall_data, self.values
         (a, b), (c, d) = h["entered"], h["left"]
         return _Hall(
-            [values[offset + a : offset + b]],
-            [values[offset + c : offset + d]],
+            [values[a:b]],
+            [values[c:d]],
             h["never_left"],
             h["horizon"],
             h["tickets"],
@@ -809,23 +807,24 @@ def _read_v2(figures: bytes, durations: bytes) -> _Part:
 
 
 class _Lazy:
-    """A group's durations of one kind in a year's durations: taken only when its statistics are computed."""
+    """A group's durations of one kind, slices of the parts' durations: gathered only when its statistics are computed
+    (the parts' durations are not copied into one array first: a year's are ~40 MB)."""
 
-    __slots__ = ("lengths", "source", "starts")
+    __slots__ = ("docs", "lengths", "sources", "starts")
 
-    def __init__(self, source: Any, starts: Any, lengths: Any) -> None:
-        self.source, self.starts, self.lengths = source, starts, lengths
+    def __init__(self, sources: list[Any], docs: Any, starts: Any, lengths: Any) -> None:
+        self.sources, self.docs, self.starts, self.lengths = sources, docs, starts, lengths
 
     def __len__(self) -> int:
         return int(self.lengths.sum())
 
     def array(self) -> Any:
-        lengths = self.lengths
-        if len(lengths) == 1:
-            start = int(self.starts[0])
-            return self.source[start : start + int(lengths[0])]
-        before = np.cumsum(lengths) - lengths
-        return self.source[np.repeat(self.starts - before, lengths) + np.arange(int(lengths.sum()))]
+        sources = self.sources
+        pieces = [
+            sources[d][a : a + n]
+            for d, a, n in zip(self.docs.tolist(), self.starts.tolist(), self.lengths.tolist(), strict=True)
+        ]
+        return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
 
 
 def _merged(
@@ -835,32 +834,28 @@ def _merged(
     index: dict[Any, int] = {}
     matrices: list[Any] = []
     targets: list[list[int]] = []
-    offsets: list[Any] = []
+    numbers: list[Any] = []  # each row's part, by its place in `sources`
     sources: list[Any] = []
-    offset = 0
-    hall_at: list[tuple[Key, _Doc, int]] = []
+    hall_at: list[tuple[Key, _Doc]] = []
     for (site, day), doc in docs:
         at = [index.setdefault(k, len(index)) for k in doc.keys]
         matrices.append(doc.matrix)
         targets.append(at)
-        offsets.append(np.full(len(at), offset, dtype=np.int64))
+        numbers.append(np.full(len(at), len(sources), dtype=np.int64))
         if "all" in doc.keys:  # the day's own row
             r = doc.keys.index("all")
             matrices.append(doc.matrix[r : r + 1])
             targets.append([index.setdefault(("day", day), len(index))])
-            offsets.append(np.full(1, offset, dtype=np.int64))
-        hall_at.append(((site, day), doc, offset))
+            numbers.append(np.full(1, len(sources), dtype=np.int64))
+        hall_at.append(((site, day), doc))
         sources.append(doc.values)
-        offset += len(doc.values)
     if not docs:
         return {}, {}, {}
-    source = np.concatenate(sources) if len(sources) > 1 else sources[0]
-    del sources
     matrix = np.concatenate(matrices)
     target = np.fromiter((t for at in targets for t in at), dtype=np.int64, count=len(matrix))
-    base = np.concatenate(offsets)
+    number = np.concatenate(numbers)
     order = np.argsort(target, kind="stable")
-    matrix, target, base = matrix[order], target[order], base[order]
+    matrix, target, number = matrix[order], target[order], number[order]
     starts = np.flatnonzero(np.r_[True, target[1:] != target[:-1]])
     stops = np.r_[starts[1:], len(target)]
     totals = np.add.reduceat(matrix[:, :_FIGURES], starts, axis=0)
@@ -873,13 +868,13 @@ def _merged(
             begin = matrix[a:b, _FIGURES + 2 * i]
             lengths = matrix[a:b, _FIGURES + 2 * i + 1] - begin
             kept = lengths > 0
-            g.values[k] = [_Lazy(source, (begin + base[a:b])[kept], lengths[kept])] if kept.any() else [[]]
+            g.values[k] = [_Lazy(sources, number[a:b][kept], begin[kept], lengths[kept])] if kept.any() else [[]]
         key = keys[int(target[a])]
         if isinstance(key, tuple):
             days_all[key[1]] = g
         else:
             groups[key] = g
-    for _key, doc, _offset in hall_at:
+    for _key, doc in hall_at:
         for key, (first, last) in doc.ends.items():
             g = groups[key]
             if first is not None and (g.first is None or first < g.first):
@@ -887,8 +882,8 @@ def _merged(
             if last is not None and (g.last is None or last[0] > g.last[0]):
                 g.last = last
     site_halls: dict[Key, _Hall] = {}
-    for key, doc, start in hall_at:
-        site_halls.setdefault(key, _Hall()).add(doc.hall(source, start))
+    for key, doc in hall_at:
+        site_halls.setdefault(key, _Hall()).add(doc.hall())
     halls: dict[date, list[_Hall]] = {}
     for (_site, day), hall in site_halls.items():  # in the order of the sites
         halls.setdefault(day, []).append(hall)
@@ -1302,7 +1297,7 @@ def build_report(loket: Context, start: date, end: date | None = None, site: str
     users, counters = _names(loket)
     # Today's (and any later day's) live parts in the stored form, then everything summed at once.
     docs = [(key, p if isinstance(p, _Doc) else _Doc.of(p)) for key, ps in sorted(parts.items()) for p in ps]
-    del parts  # the stored durations are copied into one array by _merged: let the rows' bytes go
+    del parts
     groups, days_all, halls = _merged(docs)
     del docs
     empty = _Group()
