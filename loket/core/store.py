@@ -270,7 +270,8 @@ class ReportDay(Base):
     version: Mapped[int] = mapped_column(Integer)
     timezone: Mapped[str] = mapped_column(String(60))
     made_at: Mapped[datetime]
-    #: The final berkas: counts and exact sums per group (zlib-compressed JSON), durations (int64 microseconds).
+    #: The final berkas (format 3, core/reports/days.py `_encode`): the group keys and the hall (zlib-compressed JSON),
+    #: then each group's counts and exact sums as an int64 row followed by the durations (int64 microseconds).
     figures: Mapped[bytes] = mapped_column(LargeBinary)
     durations: Mapped[bytes] = mapped_column(LargeBinary)
     #: The berkas still open when last summed: [ticket id, ticket version] pairs, and their figures.

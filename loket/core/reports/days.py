@@ -11,7 +11,8 @@ the counts, the exact sum of each duration (an integer: the float seconds x 2**8
 whole number of microseconds, so this is exact), and the durations themselves as int64 microseconds.
 Means come from the exact sums (what `statistics.fmean`'s correctly rounded `fsum` gives), medians and
 p90 from the merged durations (numpy.partition): the figures are exactly those of `build_report_full`.
-The queue series keeps the hall's arrival and departure instants of the day.
+The queue series keeps the hall's arrival and departure instants of the day. Stored (format 3), a group's counts and
+exact sums are one int64 row, so a period's days are summed with a few array operations (`_merged`).
 """
 
 from __future__ import annotations
