@@ -59,8 +59,8 @@ VERSION = 3
 #: Older formats read as the one of the same figures they only encode differently (stored again in it, without
 #: reading any ticket).
 SAME_FIGURES = {2: 3}
-#: Days read or summed per query when summaries are made.
-CHUNK_DAYS = 31
+#: Days read or summed per query when summaries are made (a cold year: 118 MiB of extra memory with 10, 171 with 31).
+CHUNK_DAYS = 10
 #: Open tickets read per query (an IN list).
 CHUNK_IDS = 500
 #: Up to this many open tickets of a period's summaries are read by id; more, by their open state (`_versions`).
