@@ -225,7 +225,11 @@ def test_every_single_day_and_the_whole_range_agree_warm(history):
         day += timedelta(days=1)
 
 
-def test_a_berkas_still_open_when_its_day_was_summed_is_summed_again_when_it_changes(history, clock):
+@pytest.mark.parametrize("few_ids", [report_days.FEW_IDS, 0], ids=["by id", "by state"])
+def test_a_berkas_still_open_when_its_day_was_summed_is_summed_again_when_it_changes(
+    history, clock, monkeypatch, few_ids
+):
+    monkeypatch.setattr(report_days, "FEW_IDS", few_ids)
     _same(history, FIRST, TODAY)
     with history.store.read() as s:
         day = s.scalars(
@@ -393,3 +397,95 @@ def test_todays_edge_cases_live_equal_the_full_report(history, period):
     assert [r.label["id"] for r in dewis] == ["Dewi", "dewi"]  # by first visit, as their names tie
     assert dewis[0].pendings["not_in_siak"] == 1 and dewis[1].pendings["network_down"] == 1
     assert dewis[1].pendings["other"] == 1
+
+
+@pytest.mark.parametrize("few_ids", [report_days.FEW_IDS, 0], ids=["by id", "by state"])
+def test_only_a_day_whose_open_berkas_moved_is_summed_again(history, clock, monkeypatch, few_ids):
+    monkeypatch.setattr(report_days, "FEW_IDS", few_ids)  # the open berkas' versions read either way (_versions)
+    _same(history, FIRST, TODAY)
+    stored: list[set] = []
+    real = report_days._store
+
+    def spy(loket, summaries):
+        stored.append(set(summaries))
+        return real(loket, summaries)
+
+    monkeypatch.setattr(report_days, "_store", spy)
+    _same(history, FIRST, TODAY)
+    assert not any(stored)  # warm: the open berkas of every day are as they were summed
+    with history.store.transaction() as s:
+        moved = s.scalars(
+            select(Ticket).where(Ticket.service_day < TODAY, Ticket.state == "pending").order_by(Ticket.id).limit(1)
+        ).one()
+        day = moved.service_day
+        moved.state = "waiting"  # back in the queue: still open, its version moves
+    _same(history, FIRST, TODAY)
+    assert [keys for keys in stored if keys] == [{(moved.site, day)}]
+    stored.clear()
+    _same(history, FIRST, TODAY)
+    assert not any(stored)
+
+
+def _dump_v2(part):
+    """How format 2 stored a part (before `days._encode`): a JSON document of every group, then the durations."""
+    import json
+    import zlib
+
+    import numpy as np
+
+    chunks, offset = [], 0
+
+    def slot(values):
+        nonlocal offset
+        chunks.append(values)
+        offset += len(values)
+        return [offset - len(values), offset]
+
+    groups = {}
+    for key, g in part.groups.items():
+        groups[key] = {
+            "c": {k: n for k, n in g.counts.items() if n},
+            "st": g.states,
+            "p": g.pendings,
+            "v": {k: slot(report_days._flat(g.values[k]).tolist()) for k in report_days.STATS if g.values[k]},
+            "s": {k: n for k, n in g.sums.items() if n},
+            "f": g.first,
+            "l": g.last,
+        }
+    hall = part.hall
+    figures = {
+        "groups": groups,
+        "hall": {
+            "entered": slot(report_days._flat(hall.entered).tolist()),
+            "left": slot(report_days._flat(hall.left).tolist()),
+            "never_left": hall.never_left,
+            "horizon": hall.horizon,
+            "tickets": hall.tickets,
+        },
+    }
+    values = np.fromiter((x for c in chunks for x in c), dtype="<i8", count=offset)
+    return zlib.compress(json.dumps(figures, separators=(",", ":")).encode(), 1), values.tobytes()
+
+
+def test_summaries_of_format_2_are_read_and_stored_again_without_reading_tickets(history, monkeypatch):
+    with monkeypatch.context() as m:
+        m.setattr(report_days, "VERSION", 2)
+        m.setattr(report_days, "_dump", _dump_v2)
+        build_report(history, FIRST, TODAY)
+    with history.store.read() as s:
+        assert set(s.scalars(select(ReportDay.version))) == {2}
+    summed: list[date] = []
+    real = report_days._split
+
+    def spy(loket, day, *args, **kwargs):
+        summed.append(day)
+        return real(loket, day, *args, **kwargs)
+
+    monkeypatch.setattr(report_days, "_split", spy)
+    _same(history, FIRST, TODAY)
+    assert summed == []  # converted as read, not summed again from the tickets
+    with history.store.read() as s:
+        assert set(s.scalars(select(ReportDay.version))) == {report_days.VERSION}
+    _same(history, FIRST, TODAY)
+    _same(history, date(2026, 11, 10), date(2026, 11, 10))
+    assert summed == []
