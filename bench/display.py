@@ -495,6 +495,8 @@ def row(mode: str, boards: int, calls: int, r: dict) -> str:
         notes.append(f"{r['failed_requests']} call requests failed")
     if r["syncs"]:
         notes.append(f"{r['syncs']} gaps healed")
+    if "load" in r:
+        notes.append(f"load {r['load']:.1f}")
     if r.get("poll_errors"):
         notes.append(f"{r['poll_errors']} polls failed")
     per_call = 1000 / max(r["made"], 1)
@@ -535,7 +537,9 @@ def main() -> None:
     results: dict[tuple[str, int], dict] = {}
     for boards in args.boards:
         for mode in modes:
+            load = os.getloadavg()[0]  # the machine's 1-minute load average as the run starts (2 cores)
             results[mode, boards] = r = run(mode, boards, args.calls, args.gap, args)
+            r["load"] = load
             print(row(mode, boards, args.calls, r), flush=True)
     print()
     for boards in args.boards:
