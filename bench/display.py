@@ -8,19 +8,28 @@ For each number of boards it runs, in one go:
 - new:   this tree as `make run` serves it (gunicorn gevent worker, one process); each board behaves as
          the page does now: it applies display.delta, checks the version, asks for the state on a gap;
 - redis: the same on two gevent processes sharing Redis (SOCKETIO_MESSAGE_QUEUE), half the boards on
-         each, the calls made on the first (--redis).
+         each, the calls made on the first (--redis);
+- before: the boards as in "new", served from another revision's tree (--before REV) the same way: this
+         change against the code before it, side by side;
+- mado:  the peer MADO-queue (Flask + sqlite3 under waitress, outside the repository: --mado-dir,
+         --mado-python), whose display page asks GET /display_data every 3 s: as many pollers as boards,
+         each every 3 s from a random phase, over at most --mado-connections keep-alive connections
+         (waitress's own default limit is 100); a call is its processing page's POST /start_processing,
+         and a poller has it when a /display_data answer lists it. Measured only: none of its code is in Loket.
 A counter officer then calls tickets one after another over HTTP. For each call and board it records
 the time from the start of the call request to the moment the board has the call; a board that has
 not had it 5 s after the request, or never connected, counts as lost. It prints p50/p99/max, lost
 calls, the server's memory (RSS of gunicorn's master and workers) once the boards are connected, and
 the server's and this client's CPU time during the calls (the client's share says how much of the
-latency may be the load generator's own).
+latency may be the load generator's own), and the server's RSS before any board connected (idle: after
+one request) with the cost per board it implies.
 
 The boards are lean Socket.IO clients on raw WebSockets (Engine.IO 4: open, "40"+auth, ping "2" ->
 "3", events "42[...]") in one asyncio loop, so a thousand fit one client process on 2 cores; they
 decode only what the page would act on.
 
-    .venv/bin/python bench/display.py [--boards 100 500 1000] [--calls 20] [--redis] [--modes old new]
+    .venv/bin/python bench/display.py [--boards 100 500 1000] [--calls 20] [--redis]
+        [--modes old new redis before mado] [--before REV] [--mado-dir /tmp/mado] [--mado-python PY]
 """
 
 from __future__ import annotations
@@ -44,16 +53,21 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import contextlib
+import http.client
+import random
 
-from bench.common import ROOT, rss_mib, start_server, worker_pids
+from bench.common import ROOT, free_port, rss_mib, start_server, worker_pids
 
 #: The last commit before the boards' deltas and the gevent worker (issue 12).
 BASELINE = "365ec12"
+#: The last commit before the boards' process left OpenCV, openpyxl and Alembic to their first use (mode before).
+BEFORE = "4ec5551"
 REDIS_URL = os.environ.get("LOKET_BENCH_REDIS", "redis://127.0.0.1:6379/0")
 CALL_DEADLINE = 5.0  # seconds after a call's request; a board without the call then has lost it
 CONNECT_SECONDS = 90.0  # all boards of one run connect within this, or the rest count as lost
 CALLS_SECONDS = 150.0  # the calls of one run are made within this; calls not made by then count as lost
 TICK = os.sysconf("SC_CLK_TCK")
+MADO_POLL_SECONDS = 3.0  # MADO-queue's display.html: setInterval(updateDisplay, 3000)
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -179,6 +193,9 @@ async def measure(
     bases: list[str], boards: int, calls: int, gap: float, old: bool, pids: list[int], master_pids: set[int]
 ) -> dict:
     hall = Hall(boards=boards)
+    masters = {pid for pid in pids if pid in master_pids}
+    rss_idle = rss_mib(pids)  # the server as started (one request served), before any board
+    rss_idle_worker = max(rss_mib([pid]) for pid in pids if pid not in masters)
     timeout = aiohttp.ClientTimeout(total=None, sock_connect=30)
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
@@ -193,7 +210,6 @@ async def measure(
         hall.boards = connected
         await asyncio.sleep(1)  # the states sent on connect are out of the way
         rss = rss_mib(pids)
-        masters = {pid for pid in pids if pid in master_pids}
         rss_worker = max(rss_mib([pid]) for pid in pids if pid not in masters)  # the largest worker process
 
         base = bases[0]
@@ -203,7 +219,8 @@ async def measure(
             lost = (boards - connected) * calls
             failed_requests = 0
             server_cpu, client_cpu = cpu_seconds(pids), time.process_time()
-            calls_end = time.monotonic() + CALLS_SECONDS
+            calls_started = time.monotonic()
+            calls_end = calls_started + CALLS_SECONDS
             made = 0
             try:
                 headers = await officer_at_counter(officer, base)
@@ -239,6 +256,7 @@ async def measure(
                 await asyncio.sleep(gap)  # calls in a hall come seconds apart; the default is a busy hall
             lost += (calls - made) * connected
             server_cpu = cpu_seconds(pids) - server_cpu
+            calls_seconds = time.monotonic() - calls_started
             client_cpu = time.process_time() - client_cpu
         for task in tasks:
             task.cancel()
@@ -251,11 +269,156 @@ async def measure(
         "failed_requests": failed_requests,
         "rss": rss,
         "rss_worker": rss_worker,
+        "rss_idle": rss_idle,
+        "rss_idle_worker": rss_idle_worker,
         "server_cpu": server_cpu,
         "client_cpu": client_cpu,
         "syncs": hall.syncs,
         "made": made,
+        "calls_s": calls_seconds,
     }
+
+
+class Poller:
+    """One MADO-queue display page: GET /display_data every 3 s; it has a call once an answer lists it."""
+
+    def __init__(self, hall: Hall):
+        self.hall = hall
+        self.seen: set[str] = set()
+        self.answered = asyncio.Event()
+        self.errors = 0
+
+    async def run(self, session: aiohttp.ClientSession, base: str) -> None:
+        await asyncio.sleep(random.uniform(0, MADO_POLL_SECONDS))  # pages opened at different moments
+        loop = asyncio.get_running_loop()
+        next_at = loop.time()
+        while True:
+            try:
+                async with session.get(f"{base}/display_data") as r:
+                    data = await r.json()
+                now = time.perf_counter()
+                self.answered.set()
+                for call in data["calling"]:
+                    number = str(call["number"])
+                    if number not in self.seen:
+                        self.seen.add(number)
+                        self.hall.got(number, now)
+            except (aiohttp.ClientError, TimeoutError, ValueError, KeyError):
+                self.errors += 1
+            # the page's setInterval: every 3 s from the last tick, whatever the answer's delay
+            next_at += MADO_POLL_SECONDS
+            await asyncio.sleep(max(0.0, next_at - loop.time()))
+
+
+async def measure_mado(base: str, pollers: int, calls: int, gap: float, pid: int, connections: int) -> dict:
+    hall = Hall(boards=pollers)
+    rss_idle = rss_mib([pid])
+    timeout = aiohttp.ClientTimeout(total=30)
+    connector = aiohttp.TCPConnector(limit=connections)  # waitress keeps at most 100 connections by default
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+        clients = [Poller(hall) for _ in range(pollers)]
+        tasks = [asyncio.ensure_future(c.run(session, base)) for c in clients]
+        started = time.monotonic()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*(c.answered.wait() for c in clients)), CONNECT_SECONDS)
+        connected = sum(c.answered.is_set() for c in clients)
+        connect_seconds = time.monotonic() - started
+        hall.boards = connected
+        await asyncio.sleep(1)
+        rss = rss_mib([pid])
+        latencies: list[float] = []
+        lost = (pollers - connected) * calls
+        failed_requests = made = 0
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as officer:
+            tickets = []
+            for _ in range(calls):  # category D: counted, never printed (as bench/tickets.py --peer mado)
+                body = {"category": "D", "buttonText": "bench"}
+                async with officer.post(f"{base}/get_next_number", json=body) as r:
+                    tickets.append(await r.json())
+            await asyncio.sleep(1)
+            server_cpu, client_cpu = cpu_seconds([pid]), time.process_time()
+            calls_started = time.monotonic()
+            calls_end = calls_started + CALLS_SECONDS
+            for ticket in tickets:
+                if time.monotonic() > calls_end:
+                    break
+                made += 1
+                number = str(ticket["next_number"])
+                hall.waiting[number] = event = asyncio.Event()
+                start = time.perf_counter()
+                try:
+                    body = {"event_log_id": ticket["event_log_id"]}
+                    async with officer.post(
+                        f"{base}/start_processing", json=body, timeout=aiohttp.ClientTimeout(10)
+                    ) as r:
+                        if not (await r.json()).get("success"):
+                            raise KeyError("success")
+                except (aiohttp.ClientError, TimeoutError, KeyError, ValueError):
+                    failed_requests += 1
+                    lost += connected
+                    continue
+                remaining = CALL_DEADLINE - (time.perf_counter() - start)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(event.wait(), max(remaining, 0.01))
+                got = [t - start for t in hall.received.get(number, []) if t - start <= CALL_DEADLINE]
+                lost += connected - len(got)
+                latencies += got
+                await asyncio.sleep(gap)
+            lost += (calls - made) * connected
+            server_cpu = cpu_seconds([pid]) - server_cpu
+            calls_seconds = time.monotonic() - calls_started
+            client_cpu = time.process_time() - client_cpu
+        errors = sum(c.errors for c in clients)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return {
+        "connected": connected,
+        "connect_s": connect_seconds,
+        "latencies": latencies,
+        "lost": lost,
+        "failed_requests": failed_requests,
+        "rss": rss,
+        "rss_worker": rss,
+        "rss_idle": rss_idle,
+        "rss_idle_worker": rss_idle,
+        "server_cpu": server_cpu,
+        "client_cpu": client_cpu,
+        "syncs": 0,
+        "made": made,
+        "calls_s": calls_seconds,
+        "poll_errors": errors,
+    }
+
+
+def run_mado(pollers: int, calls: int, gap: float, folder_: str, python_: str, connections: int) -> dict:
+    folder, python = Path(folder_), Path(python_)
+    if not (folder / "app.py").exists() or not python.exists():
+        raise SystemExit(f"mode mado: no MADO-queue in {folder} or no {python} (see bench/tickets.py's docstring)")
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, DB_PATH=str(Path(tmp) / "numbers.db"))
+        subprocess.run([python, "init_db.py"], cwd=folder, env=env, check=True, capture_output=True)
+        port = free_port()
+        proc = subprocess.Popen(
+            [python, "-m", "waitress", "--host=127.0.0.1", f"--port={port}", "app:app"],
+            cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            for _ in range(100):
+                try:
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+                    conn.request("GET", "/display_data")
+                    conn.getresponse().read()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            else:
+                raise SystemExit("MADO-queue did not start")
+            base = f"http://127.0.0.1:{port}"
+            return asyncio.run(measure_mado(base, pollers, calls, gap, proc.pid, connections))
+        finally:
+            proc.terminate()
+            proc.wait()
 
 
 def baseline_tree(folder: Path, revision: str) -> Path:
@@ -270,7 +433,9 @@ def baseline_tree(folder: Path, revision: str) -> Path:
     return tree
 
 
-def run(mode: str, boards: int, calls: int, gap: float, revision: str) -> dict:
+def run(mode: str, boards: int, calls: int, gap: float, args: argparse.Namespace) -> dict:
+    if mode == "mado":
+        return run_mado(boards, calls, gap, args.mado_dir, args.mado_python, args.mado_connections)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         # The tickets come from this script, not a paired kiosk: let it take as many as it calls.
@@ -278,8 +443,11 @@ def run(mode: str, boards: int, calls: int, gap: float, revision: str) -> dict:
         procs = []
         try:
             if mode == "old":
-                root = baseline_tree(folder, revision)
+                root = baseline_tree(folder, args.baseline)
                 procs.append(start_server(folder, env, threads=boards + 64, demo=True, root=root))
+            elif mode == "before":
+                root = baseline_tree(folder, args.before)
+                procs.append(start_server(folder, env, demo=True, worker="gevent", root=root))
             elif mode == "new":
                 procs.append(start_server(folder, env, demo=True, worker="gevent"))
             else:
@@ -311,6 +479,8 @@ LABELS = {
     "old": "old (gthread, full state after each event)",
     "new": "new (gevent, deltas), 1 process",
     "redis": "new, 2 processes + Redis",
+    "before": "before (--before), 1 process",
+    "mado": "MADO-queue, 3 s polling (waitress)",
 }
 
 
@@ -331,11 +501,20 @@ def row(mode: str, boards: int, calls: int, r: dict) -> str:
         notes.append(f"{r['failed_requests']} call requests failed")
     if r["syncs"]:
         notes.append(f"{r['syncs']} gaps healed")
+    if r.get("calls_s"):  # CPU over the calls' wall time: a polled server works whether a call comes or not
+        share = 100 * r["server_cpu"] / r["calls_s"]
+        notes.append(f"server {share:.0f} % of a core over the calls' {r['calls_s']:.0f} s")
+    if "load" in r:
+        notes.append(f"load {r['load']:.1f}")
+    if r.get("poll_errors"):
+        notes.append(f"{r['poll_errors']} polls failed")
     per_call = 1000 / max(r["made"], 1)
+    per_board = (r["rss"] - r["rss_idle"]) * 1024 / max(r["connected"], 1)
     return (
         f"| {boards} | {LABELS[mode]} | {r['connected']}/{boards} in {r['connect_s']:.1f} s | {p50} | {p99} | {top} "
-        f"| {r['lost']} of {total} | {r['rss']:.0f} MiB ({r['rss_worker']:.0f}) | {r['server_cpu'] * per_call:.0f} ms "
-        f"| {r['client_cpu'] * per_call:.0f} ms | {'; '.join(notes)} |"
+        f"| {r['lost']} of {total} | {r['rss']:.0f} MiB ({r['rss_worker']:.0f}) "
+        f"| {r['rss_idle']:.0f} MiB ({r['rss_idle_worker']:.0f}) | {per_board:.0f} KiB "
+        f"| {r['server_cpu'] * per_call:.0f} ms | {r['client_cpu'] * per_call:.0f} ms | {'; '.join(notes)} |"
     )
 
 
@@ -344,22 +523,32 @@ def main() -> None:
     parser.add_argument("--boards", type=int, nargs="+", default=[100, 500, 1000])
     parser.add_argument("--calls", type=int, default=20)
     parser.add_argument("--gap", type=float, default=0.5, help="seconds between calls")
-    parser.add_argument("--modes", nargs="+", default=["old", "new"], choices=["old", "new", "redis"])
+    parser.add_argument("--modes", nargs="+", default=["old", "new"], choices=list(LABELS))
     parser.add_argument("--redis", action="store_true", help="also two gevent processes through Redis")
     parser.add_argument("--baseline", default=BASELINE, help="git revision of the old code")
+    parser.add_argument("--before", default=BEFORE, help="git revision served by mode before")
+    parser.add_argument("--mado-dir", default="/tmp/mado", help="MADO-queue's checkout (outside the repository)")
+    parser.add_argument("--mado-python", default="/tmp/mado-venv/bin/python", help="its venv's python")
+    parser.add_argument("--mado-connections", type=int, default=100, help="pollers share at most this many connections")
     args = parser.parse_args()
     modes = args.modes + (["redis"] if args.redis and "redis" not in args.modes else [])
     print(f"{args.calls} calls per run, one every {args.gap} s; lost = not at a board {CALL_DEADLINE:.0f} s after")
     print("the request (or the board never connected). CPU columns: per call, during the calls.")
     print()
-    print("server RSS: gunicorn's master and workers (in brackets: the largest worker), once the boards are connected.")
+    print("server RSS: gunicorn's master and workers (in brackets: the largest worker), once the boards are connected;")
+    print("idle: the same before any board connected; per board: (RSS - idle) / boards connected.")
     print()
-    print("| boards | server | connected | p50 | p99 | max | lost | server RSS | server CPU/call | client CPU/call | |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| boards | server | connected | p50 | p99 | max | lost | server RSS | idle RSS | per board "
+        "| server CPU/call | client CPU/call | |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     results: dict[tuple[str, int], dict] = {}
     for boards in args.boards:
         for mode in modes:
-            results[mode, boards] = r = run(mode, boards, args.calls, args.gap, args.baseline)
+            load = os.getloadavg()[0]  # the machine's 1-minute load average as the run starts (2 cores)
+            results[mode, boards] = r = run(mode, boards, args.calls, args.gap, args)
+            r["load"] = load
             print(row(mode, boards, args.calls, r), flush=True)
     print()
     for boards in args.boards:

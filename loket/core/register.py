@@ -7,15 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .context import Context
 from .roles import ROLE_LABELS, Role
-from .spreadsheet import append_row, csv_text
+from .spreadsheet import append_row, bold, csv_text, workbook
 from .states import STATE_LABELS, TicketState
 from .store import EventRecord, StepVisit, Ticket, User
 from .tickets.queue import CALL_REASONS, CALLED_BY_NUMBER
@@ -187,20 +184,20 @@ def register_csv(rows: list[RegisterRow]) -> str:
 def register_xlsx(rows: list[RegisterRow], title: str) -> bytes:
     """The register as an Excel workbook (openpyxl), header bold and frozen, columns sized."""
     width = max((len(r.steps) for r in rows), default=0)
-    book = Workbook()
+    book = workbook()
     sheet = book.active
     sheet.title = "Buku Harian"
     append_row(sheet, [title])
-    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].font = bold(14)
     header = _header(width)
     append_row(sheet, header)
     for cell in sheet[2]:
-        cell.font = Font(bold=True)
+        cell.font = bold()
     for row in rows:
         append_row(sheet, _flat(row, width))
     sheet.freeze_panes = "C3"
     for i, name in enumerate(header, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(name) + 4))
+        sheet.column_dimensions[sheet.cell(2, i).column_letter].width = max(10, min(40, len(name) + 4))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

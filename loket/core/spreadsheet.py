@@ -11,9 +11,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
 #: The first characters that make a spreadsheet read a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -45,4 +48,23 @@ def append_row(sheet: Worksheet, row: Iterable[Any]) -> None:
     sheet.append(safe_row(row))
 
 
-__all__ = ["FORMULA_STARTS", "append_row", "csv_text", "safe_cell", "safe_row"]
+# openpyxl (with numpy, ~40 MiB) loads with the first XLSX export, not with the app: a process serving
+# the boards never holds it (docs/performance.md, Boards; tests/test_app_imports.py). The exports make
+# their workbooks and fonts here.
+
+
+def workbook() -> Workbook:
+    """A new, empty openpyxl workbook (one sheet)."""
+    from openpyxl import Workbook  # noqa: PLC0415
+
+    return Workbook()
+
+
+def bold(size: float | None = None) -> Font:
+    """A bold font for titles and headers, at `size` points (the default size when None)."""
+    from openpyxl.styles import Font  # noqa: PLC0415
+
+    return Font(bold=True, size=size)
+
+
+__all__ = ["FORMULA_STARTS", "append_row", "bold", "csv_text", "safe_cell", "safe_row", "workbook"]

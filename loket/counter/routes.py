@@ -22,7 +22,6 @@ from loket.core.roles import CANCEL_ANY_STEP_ROLES, REGISTER_ROLES, Actor, Role
 from loket.core.tickets import contacts, flow, issuing, queue, unclaimed, views
 from loket.core.tickets.views import Outcome
 from loket.extensions import csrf, limiter
-from loket.hardware.scanner.decode import decode_image
 from loket.http import BadRequest, NotLoggedIn, SiteRowId, allows_camera, body_limit, config_limit, parsed, translate
 from loket.office import office_name, site_arg, sites
 from loket.openapi import BINARY, LABEL, MAYBE_TEXT, TEXT, api, obj
@@ -167,6 +166,10 @@ def scan_frame(actor: Actor):
     raw = request.get_data(cache=False)
     if not raw or len(raw) > MAX_FRAME_BYTES:
         raise BadRequest(_("Gambar kosong atau terlalu besar."))
+    # OpenCV and the QR readers (~50 MiB with numpy) load with the first frame a counter page sends, not with
+    # the app: a process serving boards never holds them (docs/performance.md, Boards; tests/test_app_imports.py).
+    from loket.hardware.scanner.decode import decode_image  # noqa: PLC0415
+
     codes = decode_image(raw)
     if codes is None:
         raise BadRequest(_("Gambar tidak terbaca."))

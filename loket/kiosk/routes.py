@@ -26,7 +26,6 @@ from loket.core.states import PRIORITY_LABELS
 from loket.core.tickets import issuing, prints, views
 from loket.core.tickets.views import Outcome
 from loket.extensions import csrf, limiter, socketio
-from loket.hardware.scanner.decode import decode_image
 from loket.http import (
     BadRequest,
     Failed,
@@ -372,6 +371,9 @@ def check_in_frame():
     in with POST /api/checkin. Decoded by the counter's decoder (loket.hardware.scanner)."""
     if guard.paired() is None:
         guard.refuse_unpaired()
+    # OpenCV and the QR readers load with the first frame, not with the app (as at the counter's /api/scan/frame).
+    from loket.hardware.scanner.decode import decode_image  # noqa: PLC0415
+
     codes = decode_image(request.get_data(cache=False))
     if codes is None:
         raise BadRequest(_("Gambar tidak terbaca."))

@@ -9,13 +9,11 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from loket.auth import staff_required
 from loket.core.messages import _, texts
 from loket.core.roles import REPORT_ROLES, Actor
-from loket.core.spreadsheet import append_row, csv_text
+from loket.core.spreadsheet import append_row, bold, csv_text, workbook
 from loket.core.survey import (
     ELEMENTS,
     MIN_RESPONSES_SHOWN,
@@ -103,7 +101,7 @@ def report_csv(actor: Actor):
 @staff_required(*REPORT_ROLES)
 def report_xlsx(actor: Actor):
     report_data = _report()
-    book = Workbook()
+    book = workbook()
     sheet = book.active
     sheet.title = "IKM"
     for row in _table(report_data, _lang()):
@@ -111,7 +109,7 @@ def report_xlsx(actor: Actor):
     titles = {WORDS[key][_lang()] for key in ("title", "elements", "per_service", "comments")}
     for row in sheet.iter_rows():
         if row[0].value in titles:
-            row[0].font = Font(bold=True)
+            row[0].font = bold()
     sheet.column_dimensions["A"].width = 44
     buffer = io.BytesIO()
     book.save(buffer)

@@ -34,16 +34,13 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy import ColumnElement, Text, cast, select
 
 from loket.core.context import Context
 from loket.core.disruptions import intervals, merged_for, overlap_seconds, report_rows
 from loket.core.messages import _, texts
 from loket.core.roles import ROLE_LABELS, Role
-from loket.core.spreadsheet import append_row, csv_text
+from loket.core.spreadsheet import append_row, bold, csv_text, workbook
 from loket.core.states import PENDING_LABELS, PendingReason, TicketState
 from loket.core.store import Counter, EventRecord, StepVisit, Ticket, User
 
@@ -970,21 +967,21 @@ def report_csv(report: Report, extra: Tables = ()) -> str:
 def report_xlsx(report: Report, office: str, extra: Tables = ()) -> bytes:
     """The report and the `extra` tables as an Excel workbook: one sheet per table, title row, bold frozen
     header."""
-    book = Workbook()
+    book = workbook()
     book.remove(book.active)
     period = report.start.isoformat() if report.start == report.end else f"{report.start} s.d. {report.end}"
     for title, header, rows in [*tables(report), *extra]:
         sheet = book.create_sheet(title)
         append_row(sheet, [f"Laporan {title} · {office} · {period}"])
-        sheet["A1"].font = Font(bold=True, size=14)
+        sheet["A1"].font = bold(14)
         append_row(sheet, header)
         for cell in sheet[2]:
-            cell.font = Font(bold=True)
+            cell.font = bold()
         for row in rows:
             append_row(sheet, row)
         sheet.freeze_panes = "B3"
         for i, name in enumerate(header, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(name) + 4))
+            sheet.column_dimensions[sheet.cell(2, i).column_letter].width = max(10, min(40, len(name) + 4))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
