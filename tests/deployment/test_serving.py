@@ -15,27 +15,57 @@ from loket.serving import freeze_heap, taking_turns
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_a_request_waits_for_the_connections_already_readable():
-    """A connection whose request came in while another ran is served before a request that arrives ready."""
+def test_a_connection_served_again_and_again_lets_a_readable_one_in():
+    """A keep-alive connection whose next request is always there at once (its client is quick) gives way to a
+    connection whose request came in meanwhile: the latter is served before the former's second request."""
     order: list[str] = []
     near, far = gevent.socket.socketpair()
 
     def waiting_connection():
-        near.recv(1)  # like a keep-alive connection waiting for its client's next request
+        near.recv(1)  # a keep-alive connection waiting for its client's next request
         order.append("readable connection")
 
     def app(environ, start_response):
         order.append("request")
         return [b""]
 
+    def quick_connection():
+        served = taking_turns(app)
+        for _ in range(3):
+            served({}, None)
+
     reader = gevent.spawn(waiting_connection)
     gevent.sleep(0)  # it now waits on its socket
     far.sendall(b"x")  # its request is in: readable, not yet seen by gevent's loop
-    request = gevent.spawn(taking_turns(app), {}, None)
-    gevent.joinall([request, reader], timeout=5, raise_error=True)
+    quick = gevent.spawn(quick_connection)
+    gevent.joinall([quick, reader], timeout=5, raise_error=True)
     near.close()
     far.close()
-    assert order == ["readable connection", "request"]
+    assert order.count("request") == 3
+    assert order.index("readable connection") <= 1
+
+
+def test_a_request_gets_its_turn_while_other_sockets_stay_busy():
+    """Two connections talking without a pause (a socket ready in every turn of the loop) hold no request back."""
+    a, b = gevent.socket.socketpair()
+    busy = True
+
+    def talk(mine, first):
+        if first:
+            mine.sendall(b"x")
+        while busy:
+            mine.recv(1)  # waits for the loop each time: a socket event in every turn
+            mine.sendall(b"x")
+
+    talkers = [gevent.spawn(talk, a, True), gevent.spawn(talk, b, False)]
+    gevent.sleep(0.05)
+    request = gevent.spawn(taking_turns(lambda environ, start_response: [b"served"]), {}, None)
+    served = request.get(timeout=2)
+    busy = False
+    gevent.killall(talkers)
+    a.close()
+    b.close()
+    assert served == [b"served"]
 
 
 def test_freeze_heap_keeps_the_loaded_objects_out_of_the_collector():
