@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -658,6 +659,12 @@ def _forget_watched(session: Session) -> None:
     session.info.pop(_CHANGES, None)
 
 
+#: PostgreSQL: the tickets table is vacuumed after this many tickets issued in this process (see Store.issued).
+TICKETS_VACUUM_EVERY = 200
+
+_log = logging.getLogger(__name__)
+
+
 class Store:
     """The database: an engine and a session factory, one transaction per operation."""
 
@@ -670,6 +677,9 @@ class Store:
         # letting them poll SQLite's busy handler, which sleeps and turns contention into
         # seconds of latency. (Other processes still meet the busy timeout.)
         self._write_lock = threading.Lock() if self.engine.dialect.name == "sqlite" else nullcontext()
+        self.vacuum_every = TICKETS_VACUUM_EVERY
+        self._issued = 0
+        self._vacuum: threading.Thread | None = None
 
     @property
     def is_postgres(self) -> bool:
@@ -694,7 +704,35 @@ class Store:
         with self._read_sessions() as session:
             yield session
 
+    def issued(self, count: int = 1) -> None:
+        """Tickets were issued (committed). PostgreSQL: after `vacuum_every` of them, VACUUM the tickets table, off
+        the caller's path (a thread: a greenlet under gevent), one at a time in this process, skipped while another
+        process's runs (SKIP_LOCKED).
+
+        Why: a new ticket's place and the boards' waiting counts read the covering index ix_ticket_queue_cover only
+        for pages the visibility map marks all-visible; a burst's fresh rows are not, until autovacuum's insert
+        threshold (1,000 rows + 20 % of the table, looked at once a minute), so each count visited every waiting
+        ticket's row: 6.4 ms of PostgreSQL's CPU at 2,000 waiting, 0.57 ms once vacuumed. What is read is the same.
+        """
+        if self.engine.dialect.name != "postgresql":
+            return
+        self._issued += count
+        if self._issued < self.vacuum_every or (self._vacuum is not None and self._vacuum.is_alive()):
+            return
+        self._issued = 0
+        self._vacuum = threading.Thread(target=self._vacuum_tickets, name="loket-vacuum-tickets", daemon=True)
+        self._vacuum.start()
+
+    def _vacuum_tickets(self) -> None:
+        try:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql(f"VACUUM (SKIP_LOCKED) {Ticket.__tablename__}")
+        except Exception:  # maintenance only: the counts are right without it, only slower
+            _log.warning("VACUUM of the tickets table failed", exc_info=True)
+
     def dispose(self) -> None:
+        if self._vacuum is not None:
+            self._vacuum.join(timeout=30)
         self.engine.dispose()
 
 

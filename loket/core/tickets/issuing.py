@@ -145,7 +145,8 @@ def issue(
                 phone=normal_phone(phone),
                 email=normal_email(email),
             )
-            return Outcome(view, events)
+        loket.store.issued()  # committed (PostgreSQL keeps the queue's counts on the index: store.py)
+        return Outcome(view, events)
     except IntegrityError:
         replay = ticket_for_key(loket, issuer, key) if key is not None else None
         if replay is None:
