@@ -37,14 +37,14 @@ def start_server(
     init=False shares a database another server already made (several processes).
     """
     port = free_port()
-    env = dict(
-        os.environ,
-        DATABASE_URL=f"sqlite:///{folder / 'loket.db'}",
-        SECRET_KEY="bench",
-        LOKET_TICKET_RATE_LIMIT="",
-        LOKET_LOGIN_RATE_LIMIT="",
-        **extra_env,
-    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'loket.db'}",
+        "SECRET_KEY": "bench",
+        "LOKET_TICKET_RATE_LIMIT": "",
+        "LOKET_LOGIN_RATE_LIMIT": "",
+        **extra_env,  # may name another database
+    }
     commands = (["init-db"] + (["demo-setup"] if demo else [])) if init else []
     for command in commands:
         subprocess.run(

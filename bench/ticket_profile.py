@@ -11,6 +11,7 @@ test client, so no HTTP server or load generator shares the figures:
   with the most cumulative time, filtered to the app and the libraries it calls.
 
     .venv/bin/python bench/ticket_profile.py [--tickets 500] [--waiting 2000] [--profile] [--top 40]
+        [--database postgresql+psycopg://postgres@127.0.0.1:5432/loket_bench_profile]
 
 `--waiting N` issues N tickets first (unmeasured), so the measured ones join a queue of N waiting
 residents: the place count of a new ticket reads the whole queue, so its cost shows only with a long one.
@@ -24,6 +25,7 @@ import argparse
 import cProfile
 import itertools
 import pstats
+import subprocess
 import sys
 import tempfile
 import time
@@ -44,8 +46,8 @@ SERVICE = "pencetakan-ktp-el"
 SHOWN = "loket/|flask_limiter/_ext|flask/app|escpos|sqlalchemy/engine/base|sqlalchemy/orm/session|json|pydantic"
 
 
-def build(folder: Path):
-    url = f"sqlite:///{folder / 'loket.db'}"
+def build(folder: Path, database: str | None = None):
+    url = database or f"sqlite:///{folder / 'loket.db'}"
     upgrade(url)
     app = create_app(
         {"DATABASE_URL": url, "SECRET_KEY": "bench", "PRINTER": f"file:{folder / 'tickets'}", "TICKET_RATE_LIMIT": ""},
@@ -69,12 +71,20 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="also print the request thread's profile")
     parser.add_argument("--top", type=int, default=40, help="functions shown in the profile")
     parser.add_argument("--waiting", type=int, default=0, help="tickets issued (unmeasured) before, still waiting")
+    parser.add_argument(
+        "--database", help="a PostgreSQL URL to use instead of a fresh SQLite file (made afresh: dropped first!)"
+    )
     args = parser.parse_args()
+    if args.database:
+        base, _, name = args.database.rstrip("/").rpartition("/")
+        admin = base.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
+        for sql in (f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}"):
+            subprocess.run(["psql", admin, "-qAtc", sql], check=True, capture_output=True)
     count = max(1, min(args.tickets, 5000))
     waiting = max(0, min(args.waiting, 20000))
 
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
-        app, token = build(Path(tmp))
+        app, token = build(Path(tmp), args.database)
         client = app.test_client()
         queues = app.extensions["print_queues"]
         keys = itertools.count()

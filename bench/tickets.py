@@ -22,7 +22,11 @@ entrypoint does (4 threads). Check it out and install it outside the repository 
     python3 -m venv /tmp/mado-venv && /tmp/mado-venv/bin/pip install flask flask-cors waitress
 
     .venv/bin/python bench/tickets.py [--clients 16] [--tickets 2000] [--seconds 120] [--peer mado]
-        [--mado-dir /tmp/mado] [--mado-python /tmp/mado-venv/bin/python] [--network-printer]
+        [--mado-dir /tmp/mado] [--mado-python /tmp/mado-venv/bin/python] [--network-printer] [--larger]
+
+`--larger` adds a larger office as the README serves it: PostgreSQL (a database made afresh, `--postgres`),
+Redis for Socket.IO (`--redis`) and two gevent processes on their own ports, half the clients on each (what
+a proxy with sticky sessions does); PostgreSQL's and Redis's own CPU is printed beside it.
 
 `--network-printer` adds a run where the paired kiosk's printer is a network printer played by a
 TCP listener on loopback, with the time from the request's start to the printer's last byte.
@@ -256,6 +260,70 @@ def run_loket(args: argparse.Namespace, worker: str = "gevent") -> dict:
             proc.wait()
 
 
+def process_cpu(pattern: list[str]) -> float:
+    """CPU seconds of the processes `pgrep` finds with these arguments (the database's or Redis's servers)."""
+    out = subprocess.run(["pgrep", *pattern], capture_output=True, text=True).stdout.split()
+    return cpu_seconds([int(pid) for pid in out])
+
+
+def run_larger(args: argparse.Namespace) -> dict:
+    """A larger office as the README serves it: PostgreSQL, Redis, two gevent processes on their own ports.
+
+    Half the clients on each process (what a proxy with sticky sessions does), one database made fresh
+    for the run. The row's CPU is the two gunicorn process trees'; PostgreSQL's and Redis's servers'
+    CPU in the same interval is printed beside it (theirs includes whatever else this machine runs).
+    """
+    url = args.postgres.rstrip("/")
+    base, _, dbname = url.rpartition("/")
+    admin = base.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
+    for sql in (f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)", f"CREATE DATABASE {dbname}"):
+        subprocess.run(["psql", admin, "-qAtc", sql], check=True, capture_output=True)
+    extra = {"DATABASE_URL": url, "SOCKETIO_MESSAGE_QUEUE": args.redis}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        extra["LOKET_PRINTER"] = f"file:{folder / 'tickets'}"
+        first, port1, env = start_server(folder, extra, worker="gevent")
+        second, port2, _ = start_server(folder, extra, worker="gevent", init=False)
+        try:
+            code = pair_kiosk(env, KIOSK)
+            name = "Loket, PostgreSQL + Redis, 2 gevent processes"
+            targets = [loket_target(name, proc, port, code) for proc, port in ((first, port1), (second, port2))]
+            halves: list[Result] = [Result(), Result()]
+            db0, redis0 = process_cpu(["-u", "postgres", "postgres"]), process_cpu(["-x", "redis-server"])
+
+            def half(i: int) -> None:
+                share = args.clients // 2 + (i < args.clients % 2)
+                halves[i] = load(targets[i], share, args.tickets // 2 + (i < args.tickets % 2), args.seconds)
+
+            threads = [threading.Thread(target=half, args=(i,)) for i in (0, 1)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            db = process_cpu(["-u", "postgres", "postgres"]) - db0
+            redis = process_cpu(["-x", "redis-server"]) - redis0
+            both = Result(
+                latencies=halves[0].latencies + halves[1].latencies,
+                numbers=halves[0].numbers + halves[1].numbers,
+                errors=halves[0].errors + halves[1].errors,
+                wall=max(h.wall for h in halves),
+                cpu_load=sum(h.cpu_load for h in halves),
+                cpu_settled=sum(h.cpu_settled for h in halves),
+                client_cpu=max(h.client_cpu for h in halves),  # one process: each half read the same counter
+            )
+            figures = row(name, both)
+            n = len(both.latencies) or 1
+            print(
+                f"{'':<52} (PostgreSQL's server processes {db * 1000 / n:.2f} ms a ticket, "
+                f"Redis {redis * 1000 / n:.2f} ms a ticket, in the same interval)"
+            )
+            return figures
+        finally:
+            for proc in (first, second):
+                proc.terminate()
+                proc.wait()
+
+
 def run_mado(args: argparse.Namespace) -> dict:
     folder = Path(args.mado_dir)
     python = Path(args.mado_python)
@@ -340,6 +408,15 @@ def main() -> None:
     parser.add_argument("--mado-dir", default="/tmp/mado", help="MADO-queue's checkout (outside the repository)")
     parser.add_argument("--mado-python", default="/tmp/mado-venv/bin/python", help="its venv's python")
     parser.add_argument("--network-printer", action="store_true", help="also a run with a network printer")
+    parser.add_argument(
+        "--larger", action="store_true",
+        help="also a larger office: PostgreSQL + Redis, two gevent processes (the README's setup)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/loket_bench_tickets",
+        help="--larger: the database to make afresh (dropped first!)",
+    )  # fmt: skip
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="--larger: Redis for Socket.IO")
     args = parser.parse_args()
 
     print(
@@ -350,6 +427,7 @@ def main() -> None:
     figures = [run_loket(args)]
     if args.gthread:
         threaded = run_loket(args, worker="gthread")
+    larger = run_larger(args) if args.larger else None
     if args.peer == "mado":
         figures.append(run_mado(args))
     if args.network_printer:
@@ -365,6 +443,14 @@ def main() -> None:
         print(
             f"Loket / MADO-queue: CPU per ticket (settled) {ours['cpu_settled'] / peer['cpu_settled']:.1f}x, "
             f"tickets/s {ours['rate'] / peer['rate']:.2f}x, p99 {ours['p99'] / peer['p99']:.2f}x"
+        )
+
+    if larger and len(figures) == 2:
+        peer = figures[1]
+        print(
+            f"Loket PostgreSQL + Redis (2 processes) / MADO-queue: CPU per ticket (settled) "
+            f"{larger['cpu_settled'] / peer['cpu_settled']:.1f}x, tickets/s {larger['rate'] / peer['rate']:.2f}x, "
+            f"p99 {larger['p99'] / peer['p99']:.2f}x"
         )
 
 

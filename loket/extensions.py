@@ -10,6 +10,8 @@ from flask_wtf import CSRFProtect
 from gevent import monkey
 from limits.storage import MemoryStorage
 
+from loket.socket_queue import redis_manager
+
 socketio = SocketIO()
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -60,10 +62,20 @@ def init_app(app) -> None:
     if app.config.get("RATELIMIT_STORAGE_URI") == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = "loket-memory://"  # the same counts, without a thread per count
     limiter.init_app(app)
+    queue = app.config.get("SOCKETIO_MESSAGE_QUEUE")
+    channel = app.config.get("SOCKETIO_CHANNEL", "loket")
+    # Redis: a manager that sends the emits of one change as one message (loket/socket_queue.py); another
+    # queue as Flask-SocketIO makes it. It keeps the options of an earlier init_app (tests make many apps):
+    # an earlier app's manager is dropped first.
+    socketio.server_options.pop("client_manager", None)
+    if queue and queue.startswith(("redis://", "rediss://")):
+        queued = {"client_manager": redis_manager(queue, channel)}
+    else:
+        queued = {"channel": channel}
     socketio.init_app(
         app,
-        message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
-        channel=app.config.get("SOCKETIO_CHANNEL", "loket"),
+        message_queue=queue,
+        **queued,
         async_mode=async_mode(),
         cors_allowed_origins=None,
         max_http_buffer_size=app.config["SOCKETIO_MAX_MESSAGE_BYTES"],  # clients send only tiny messages

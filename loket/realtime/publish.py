@@ -18,6 +18,7 @@ from loket.core.speech import Reading, audio_query, call_sentence
 from loket.extensions import socketio
 from loket.office import call_repeat, voice_engine, voice_reading
 from loket.services import loket
+from loket.socket_queue import together
 
 from .board import board_pusher
 
@@ -34,8 +35,21 @@ def status_room(room: str) -> str:
 
 def publish(events: Iterable[Event]) -> None:
     """Send each event to the rooms that may see it; the boards get a call at once, other changes coalesced."""
-    changed = queue_moved = False
     pusher = board_pusher(current_app._get_current_object())
+    # With Redis, the emits go to the other processes as one message, not one each (loket/socket_queue.py). The
+    # boards' calls go after it, each at once: their versions must leave this process in the order taken.
+    with together(socketio.server):
+        calls, changed = _emit(events)
+    for call in calls:
+        pusher.call(call)
+    if changed:
+        pusher.poke()
+
+
+def _emit(events: Iterable[Event]) -> tuple[list[dict], bool]:
+    """Every room's emits but the boards': the calls to push to the boards, and whether anything else changed."""
+    calls: list[dict] = []
+    changed = queue_moved = False
     for event in events:
         if event.kind == "disruption.changed":
             # Every page (kiosks, boards, status pages, staff): the disruptions in force, whole (core/disruptions).
@@ -54,14 +68,13 @@ def publish(events: Iterable[Event]) -> None:
                 socketio.emit("status.changed", {}, to=status_room(f"ticket:{event.ticket_id}"))
             socketio.emit(event.kind, payload, to=DISPLAY_ROOM)
             if event.kind == "ticket.called":
-                pusher.call(dict(payload, at=loket().clock.now().isoformat(), event=event.id))
+                calls.append(dict(payload, at=loket().clock.now().isoformat(), event=event.id))
             else:
                 changed = True
         socketio.emit(event.kind, payload, to=STAFF_ROOM)
-    if changed:
-        pusher.poke()
     if queue_moved:  # the other pages: their place in line may have moved (they refresh, spread out)
         socketio.emit("status.queue", {}, to=STATUS_ROOM)
+    return calls, changed
 
 
 def with_voice(call: dict) -> dict:

@@ -1,11 +1,12 @@
-"""store.Direct (issue 12): a hot statement run straight on SQLite's cursor stores what SQLAlchemy stores."""
+"""store.Direct (issue 12): a hot statement run straight on the DB-API cursor (SQLite's, psycopg's) stores what
+SQLAlchemy stores."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, event, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from loket.core.store import Direct, EventRecord, NumberSequence
@@ -47,9 +48,24 @@ def test_a_direct_statement_raises_sqlalchemys_errors(store):
 
 def test_every_column_of_a_direct_insert_is_given(store):
     direct = Direct(insert(EventRecord), ("at", "kind"))  # payload has a default SQLAlchemy fills in per run
-    if store.is_postgres:  # run by SQLAlchemy there, which fills it in
-        with store.transaction() as s:
-            direct.run(s.connection(), {"at": ROW["at"], "kind": "x"})
-        return
     with pytest.raises(ValueError, match="payload"), store.transaction() as s:
         direct.run(s.connection(), {"at": ROW["at"], "kind": "x"})
+
+
+def test_a_direct_statement_runs_on_the_cursor_not_through_sqlalchemy(store):
+    """Both backends: SQLAlchemy's execution (its events, its result) is what Direct leaves out."""
+    seen: list[str] = []
+    direct = Direct(select(EventRecord.id).where(EventRecord.kind == bindparam("kind")))
+
+    def remember(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", remember)
+    try:
+        with store.transaction() as s:
+            conn = s.connection()
+            assert direct.run(conn, {"kind": "none"}).fetchone() is None
+            assert conn.execute(direct.statement, {"kind": "none"}).first() is None
+    finally:
+        event.remove(store.engine, "before_cursor_execute", remember)
+    assert len([sql for sql in seen if "events" in sql]) == 1, seen

@@ -145,7 +145,8 @@ def issue(
                 phone=normal_phone(phone),
                 email=normal_email(email),
             )
-            return Outcome(view, events)
+        loket.store.issued()  # committed (PostgreSQL keeps the queue's counts on the index: store.py)
+        return Outcome(view, events)
     except IntegrityError:
         replay = ticket_for_key(loket, issuer, key) if key is not None else None
         if replay is None:
@@ -246,6 +247,16 @@ _PLACE = Direct(
         Ticket.queued_at >= bindparam("day_start"),
     )
 )
+#: PostgreSQL: the first visit written by the place count's statement (a data-modifying WITH), one round trip less
+#: while the number's row is locked (it is held until the commit, so a service's tickets go one at a time across
+#: every process). The count reads tickets only: it counts what `_PLACE` counts.
+_VISIT_AND_PLACE = Direct(
+    _PLACE.statement.add_cte(
+        insert(StepVisit)
+        .values({key: bindparam(key) for key in ("ticket_id", "step_index", "role", "target_minutes", "entered_at")})
+        .cte("first_visit")
+    )
+)
 
 
 def new_ticket(
@@ -317,26 +328,25 @@ def new_ticket(
             "version": 1,
         },
     ).fetchone()[0]
-    _INSERT_VISIT.run(
-        conn,
-        {
-            "ticket_id": ticket_id,
-            "step_index": 0,
-            "role": first["role"],
-            "target_minutes": first["target_minutes"],
-            "entered_at": now,
-        },
-    )
-    ahead, waiting = _PLACE.run(
-        conn,
-        {
-            "role": first["role"],
-            "place": place,
-            "id": ticket_id,
-            "service": sop.code,
-            "day_start": loket.clock.day_start(day),
-        },
-    ).fetchone()
+    visit = {
+        "ticket_id": ticket_id,
+        "step_index": 0,
+        "role": first["role"],
+        "target_minutes": first["target_minutes"],
+        "entered_at": now,
+    }
+    counted = {
+        "role": first["role"],
+        "place": place,
+        "id": ticket_id,
+        "service": sop.code,
+        "day_start": loket.clock.day_start(day),
+    }
+    if conn.dialect.name == "postgresql":
+        ahead, waiting = _VISIT_AND_PLACE.run(conn, {**visit, **counted}).fetchone()
+    else:
+        _INSERT_VISIT.run(conn, visit)
+        ahead, waiting = _PLACE.run(conn, counted).fetchone()
     view = TicketView(
         id=ticket_id,
         number=number,
