@@ -22,7 +22,10 @@ not had it 5 s after the request, or never connected, counts as lost. It prints 
 calls, the server's memory (RSS of gunicorn's master and workers) once the boards are connected, and
 the server's and this client's CPU time during the calls (the client's share says how much of the
 latency may be the load generator's own), and the server's RSS before any board connected (idle: after
-one request) with the cost per board it implies.
+one request) with the cost per board it implies. The last, unnamed column holds notes: the server's share of
+a core over the calls' wall time, the machine's 1-minute load average as the run started, and any boards not
+connected, calls not made, gaps healed or polls failed. The default modes are old and new; mado needs
+MADO-queue checked out as bench/tickets.py's docstring says.
 
 The boards are lean Socket.IO clients on raw WebSockets (Engine.IO 4: open, "40"+auth, ping "2" ->
 "3", events "42[...]") in one asyncio loop, so a thousand fit one client process on 2 cores; they

@@ -9,8 +9,16 @@ whether both gave the same report.
 
     .venv/bin/python bench/reports.py                    # SQLite, 365 days x 300 tickets
     .venv/bin/python bench/reports.py --days 30 --per-day 500
-    .venv/bin/python bench/reports.py --reuse --database sqlite:///instance/bench-reports.db   # fill once
+    .venv/bin/python bench/reports.py --reuse --database sqlite:////tmp/loket-bench/year.db   # fill once
     .venv/bin/python bench/reports.py --database postgresql+psycopg://postgres@127.0.0.1/loket_bench
+
+`--database` names a scratch database, never an office's: without `--reuse` its Loket tables are DROPPED, refilled and
+dropped again at the end; with `--reuse` a database that has tickets is measured as it is (its report summaries
+are deleted and made again) and kept. A SQLite file's folder, and a PostgreSQL database, must exist already.
+`--days` is both how many days a new database is filled with and the longest period measured (today, yesterday,
+30 days, 365 days: those of at most `--days` days). The history ends on a fixed day, 2026-11-23 ("today").
+The MiB column counts the child's peak RSS, which starts at least at its parent's (Linux carries `ru_maxrss`
+over): in a run that filled the database, the small reports show the filling's memory, not their own.
 """
 
 from __future__ import annotations
@@ -191,9 +199,12 @@ def forget_summaries(store: Store) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--days", type=int, default=365)
-    parser.add_argument("--per-day", type=int, default=300)
-    parser.add_argument("--database", default=None, help="a SQLAlchemy URL (default: a temporary SQLite file)")
+    parser.add_argument("--days", type=int, default=365, help="days filled, and the longest period measured")
+    parser.add_argument("--per-day", type=int, default=300, help="tickets a day when filling")
+    parser.add_argument(
+        "--database", default=None,
+        help="a scratch database's SQLAlchemy URL, its tables DROPPED unless --reuse (default: temporary SQLite)",
+    )  # fmt: skip
     parser.add_argument("--repeat", type=int, default=3, help="runs per warm measurement (median)")
     parser.add_argument("--reuse", action="store_true", help="keep the database's history if it has one (and keep it)")
     parser.add_argument("--measure", choices=["full", "fast"], help=argparse.SUPPRESS)

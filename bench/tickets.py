@@ -15,10 +15,11 @@ whichever comes first. All traffic goes to 127.0.0.1. It prints, per server:
 
 With `--peer mado` the same load generator drives MADO-queue (a public Flask + sqlite3 peer,
 github.com/Memuro-Town/MADO-queue, measured at 0d7673a) in the same run: its ticket endpoint is POST /get_next_number
-{"category": "D"}, the category it never prints (no printer), served by waitress as its own
-entrypoint does (4 threads). Check it out and install it outside the repository first:
+{"category": "D", "buttonText": "bench"}, the category it never prints (no printer), served by waitress as its own
+entrypoint does (4 threads; a fresh numbers.db in a temporary folder, made by its init_db.py). Check it out at the
+measured commit and install it outside the repository first (bench/display.py --modes mado uses the same):
 
-    git clone https://github.com/Memuro-Town/MADO-queue /tmp/mado
+    git clone https://github.com/Memuro-Town/MADO-queue /tmp/mado && git -C /tmp/mado checkout 0d7673a
     python3 -m venv /tmp/mado-venv && /tmp/mado-venv/bin/pip install flask flask-cors waitress
 
     .venv/bin/python bench/tickets.py [--clients 16] [--tickets 2000] [--seconds 120] [--peer mado]
@@ -26,7 +27,16 @@ entrypoint does (4 threads). Check it out and install it outside the repository 
 
 `--larger` adds a larger office as the README serves it: PostgreSQL (a database made afresh, `--postgres`),
 Redis for Socket.IO (`--redis`) and two gevent processes on their own ports, half the clients on each (what
-a proxy with sticky sessions does); PostgreSQL's and Redis's own CPU is printed beside it.
+a proxy with sticky sessions does); PostgreSQL's and Redis's own CPU is printed beside it (every `postgres`
+and `redis-server` process of the machine: other work on them is counted too).
+It DROPS the database `--postgres` names (default loket_bench_tickets on 127.0.0.1:5432, user postgres,
+through `psql`) and creates it again: never give it an office's database. Its Socket.IO messages go on the
+Redis channel of LOKET_SOCKETIO_CHANNEL (default `loket`, the one a running Loket on that Redis listens to):
+on a server already running Loket with Redis, set LOKET_SOCKETIO_CHANNEL=bench-tickets for this command.
+
+Columns: "CPU ms/t load" is the server's CPU per ticket when the last answer came, "settled" once the server
+is idle again (the print queue drained: the printer's bytes counted), the figure docs/performance.md reads.
+The ratio lines divide Loket's figure by the other server's (CPU above 1x: Loket costs more).
 
 `--network-printer` adds a run where the paired kiosk's printer is a network printer played by a
 TCP listener on loopback, with the time from the request's start to the printer's last byte.
@@ -414,7 +424,7 @@ def main() -> None:
     )  # fmt: skip
     parser.add_argument(
         "--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/loket_bench_tickets",
-        help="--larger: the database to make afresh (dropped first!)",
+        help="--larger: the database to make afresh (DROPPED first, never an office's; default %(default)s)",
     )  # fmt: skip
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="--larger: Redis for Socket.IO")
     args = parser.parse_args()
