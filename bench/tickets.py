@@ -30,9 +30,8 @@ Redis for Socket.IO (`--redis`) and two gevent processes on their own ports, hal
 a proxy with sticky sessions does); PostgreSQL's and Redis's own CPU is printed beside it (every `postgres`
 and `redis-server` process of the machine: other work on them is counted too).
 It DROPS the database `--postgres` names (default loket_bench_tickets on 127.0.0.1:5432, user postgres,
-through `psql`) and creates it again: never give it an office's database. Its Socket.IO messages go on the
-Redis channel of LOKET_SOCKETIO_CHANNEL (default `loket`, the one a running Loket on that Redis listens to):
-on a server already running Loket with Redis, set LOKET_SOCKETIO_CHANNEL=bench-tickets for this command.
+through `psql`) and creates it again: never give it an office's database. Its Socket.IO messages go on a
+Redis channel of its own (`bench-tickets-<random>`), never on a running office's (`loket` by default).
 
 Columns: "CPU ms/t load" is the server's CPU per ticket when the last answer came, "settled" once the server
 is idle again (the print queue drained: the printer's bytes counted), the figure docs/performance.md reads.
@@ -288,7 +287,11 @@ def run_larger(args: argparse.Namespace) -> dict:
     admin = base.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
     for sql in (f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)", f"CREATE DATABASE {dbname}"):
         subprocess.run(["psql", admin, "-qAtc", sql], check=True, capture_output=True)
-    extra = {"DATABASE_URL": url, "SOCKETIO_MESSAGE_QUEUE": args.redis}
+    extra = {
+        "DATABASE_URL": url,
+        "SOCKETIO_MESSAGE_QUEUE": args.redis,
+        "LOKET_SOCKETIO_CHANNEL": f"bench-tickets-{uuid.uuid4().hex[:8]}",  # not a running office's channel
+    }
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         extra["LOKET_PRINTER"] = f"file:{folder / 'tickets'}"
