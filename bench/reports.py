@@ -17,8 +17,9 @@ dropped again at the end; with `--reuse` a database that has tickets is measured
 are deleted and made again) and kept. A SQLite file's folder, and a PostgreSQL database, must exist already.
 `--days` is both how many days a new database is filled with and the longest period measured (today, yesterday,
 30 days, 365 days: those of at most `--days` days). The history ends on a fixed day, 2026-11-23 ("today").
-The MiB column counts the child's peak RSS, which starts at least at its parent's (Linux carries `ru_maxrss`
-over): in a run that filled the database, the small reports show the filling's memory, not their own.
+The MiB column is the child's peak RSS since its exec (`VmHWM`; Linux carries `ru_maxrss` over from the parent, so a
+run that had just filled the database used to show the filling's memory on the small reports) minus its RSS just
+before the reports.
 """
 
 from __future__ import annotations
@@ -137,6 +138,12 @@ def _rss_kib() -> int:
         return int(f.read().split()[1]) * resource.getpagesize() // 1024
 
 
+def _peak_kib() -> int:
+    """This process's peak RSS since its exec (VmHWM: `ru_maxrss` would carry the parent's peak over an exec)."""
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+
+
 def measure(url: str, which: str, start: date, end: date, repeat: int) -> None:
     """In a fresh child process: run one report `repeat` times; print wall, CPU and peak RSS growth as JSON."""
     catalog = load_catalog(ROOT / "loket" / "sops")
@@ -151,7 +158,7 @@ def measure(url: str, which: str, start: date, end: date, repeat: int) -> None:
         report = fn(loket, start, end)
         walls.append(time.perf_counter() - w)
         cpus.append(time.process_time() - c)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = _peak_kib()
     print(
         json.dumps(
             {
