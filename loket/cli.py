@@ -238,23 +238,33 @@ def site_status() -> None:
     click.echo(_describe(link))
 
 
+LANG = click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
+
+
+def _say(message: str, lang: str) -> str:
+    return texts(message)[lang] if isinstance(message, Message) else message
+
+
 @site_cli.group("key")
 def site_key() -> None:
     """The key this site signs its codes with, and the sites' public keys that verify them."""
 
 
 @site_key.command("show")
+@LANG
 @with_appcontext
-def site_key_show() -> None:
+def site_key_show(lang: str) -> None:
     """Print this site's public key (LOKET_SITE; its private key is made once in the instance folder).
 
     Only the key goes to standard output (for a script); register it at the hub with the command printed after it."""
     code = current_app.config["SITE"]
     public = loket().signer.keys.public_key if loket().signer.keys is not None else None
     if not code or public is None:
-        raise click.ClickException("LOKET_SITE is not set: a single office signs its codes with SECRET_KEY only.")
+        raise click.ClickException(
+            _say(_("LOKET_SITE belum diatur: kantor tunggal menandatangani kodenya dengan SECRET_KEY saja."), lang)
+        )
     click.echo(public)
-    click.echo(f"At the hub: flask site key set {code} {public}", err=True)
+    click.echo(_say(_("Di hub: flask site key set %(code)s %(key)s", code=code, key=public), lang), err=True)
 
 
 @site_key.command("set")
@@ -262,8 +272,9 @@ def site_key_show() -> None:
 @click.argument("key")
 @click.option("--number", type=int, help="With --name: add the site to the register (at the hub) if it is not in it.")
 @click.option("--name", help="The site's name, shown as 'Tiket dari <name>' at the other sites.")
+@LANG
 @with_appcontext
-def site_key_set(code: str, key: str, number: int | None, name: str | None) -> None:
+def site_key_set(code: str, key: str, number: int | None, name: str | None, lang: str) -> None:
     """Record site CODE's public KEY (from `flask site key show` there): the sites then verify its codes.
 
     At the hub, whose register every site receives. At a site, only by hand while cut off (the hub's copy replaces
@@ -271,29 +282,38 @@ def site_key_set(code: str, key: str, number: int | None, name: str | None) -> N
     create = None
     if number is not None or name is not None:
         if number is None or not name:
-            raise click.UsageError("--number and --name go together.")
+            raise click.UsageError(_say(_("--number dan --name diberikan bersama."), lang))
         if current_app.config["SITE"] and not current_app.config["HUB"]:
-            raise click.ClickException("Sites are added at the hub: this server is a site (LOKET_SITE).")
+            raise click.ClickException(_say(_("Situs ditambahkan di hub: server ini sebuah situs (LOKET_SITE)."), lang))
         create = (number, name)
     try:
         added = keys.set_public_key(loket().store, code, key, create=create, now=loket().clock.now())
     except keys.BadKey as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(_say(exc.args[0], lang)) from None
     except LookupError:
-        raise click.ClickException(f"No site {code} in the register (add it with --number and --name).") from None
-    click.echo(f"site {code}: {'added with' if added else 'public'} key {keys.public_text(keys.parse_public(key))}")
+        raise click.ClickException(
+            _say(_("Situs %(code)s tidak ada di daftar situs (tambahkan dengan --number dan --name).", code=code), lang)
+        ) from None
+    shown = keys.public_text(keys.parse_public(key))
+    said = (
+        _("situs %(code)s: ditambahkan dengan kunci %(key)s", code=code, key=shown)
+        if added
+        else _("situs %(code)s: kunci publik %(key)s", code=code, key=shown)
+    )
+    click.echo(_say(said, lang))
 
 
 @site_key.command("remove")
 @click.argument("code")
+@LANG
 @with_appcontext
-def site_key_remove(code: str) -> None:
+def site_key_remove(code: str, lang: str) -> None:
     """Forget site CODE's public key: its codes are refused from now on (a lost laptop; it then makes a new key)."""
     try:
         keys.set_public_key(loket().store, code, None)
     except LookupError:
-        raise click.ClickException(f"No site {code} in the register.") from None
-    click.echo(f"site {code}: no key, its codes are refused")
+        raise click.ClickException(_say(_("Situs %(code)s tidak ada di daftar situs.", code=code), lang)) from None
+    click.echo(_say(_("situs %(code)s: tanpa kunci, kodenya ditolak", code=code), lang))
 
 
 @site_key.command("list")
@@ -305,12 +325,6 @@ def site_key_list() -> None:
 
 
 # ---- jemput bola (docs/sites.md, "Jemput bola") ---------------------------------------------------------------
-
-LANG = click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
-
-
-def _say(message: str, lang: str) -> str:
-    return texts(message)[lang] if isinstance(message, Message) else message
 
 
 def _at_hub() -> None:

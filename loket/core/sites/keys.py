@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from loket.core.messages import _
 from loket.core.store import Site, Store, owner_only
 
 log = logging.getLogger(__name__)
@@ -115,13 +116,13 @@ def parse_public(text: str) -> Ed25519PublicKey:
     """A public key from its text (`public_text`'s form; surrounding white space and '=' padding allowed)."""
     raw = _unb64(text.strip().rstrip("="), 32)
     if raw is None:
-        raise BadKey("a site's public key is 32 bytes in base64url (43 characters)")
+        raise BadKey(_("kunci publik sebuah situs: 32 bita dalam base64url (43 karakter)"))
     return Ed25519PublicKey.from_public_bytes(raw)
 
 
 def check_site_code(code: str) -> str:
     if SITE_CODE.fullmatch(code) is None:
-        raise BadKey("a site's code is 1-20 letters, digits, '-' or '_'")
+        raise BadKey(_("kode situs: 1-20 huruf, angka, '-' atau '_'"))
     return code
 
 
