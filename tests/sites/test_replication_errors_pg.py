@@ -89,6 +89,12 @@ def test_a_failing_first_copy_and_a_failing_apply_show_error_until_fixed(servers
         assert failing.error == replication.COPY_ERROR and "events" in failing.error_tables
         assert failing.sync_errors >= 1
         assert "permission denied for table events" in hub.log()
+        # Waiting for the first copy (jemput bola's set-up waits so) says the copy fails, not only that time ran out.
+        with pytest.raises(replication.ReplicationError) as refused:
+            replication.wait_synced(hub_admin, [replication.subscription_name("kec_a")], 0.5)
+        assert "Salinan pertama gagal: tabel events tertahan" in str(refused.value) and "GRANT SELECT" in str(
+            refused.value
+        )
         # The list of sites says the same (its reader, on the ordinary role's connection).
         app = make_app(tmp_path / "hub", app_url, kiosk=None, SITE="hub", HUB=True)
         loket = app.extensions["loket"]

@@ -764,5 +764,42 @@ def wait_synced(engine: Engine, subscriptions: Iterable[str], timeout: float = 6
         if not pending and found == len(names):
             return
         if time.monotonic() - start > timeout:
+            failing = _copy_failures(engine, names)
+            if failing:  # a first copy that keeps failing, not a slow one: say which tables, and the usual causes
+                raise ReplicationError(
+                    _(
+                        "Salinan pertama gagal: tabel %(tables)s tertahan (%(count)s galat). Sebab umum: peran"
+                        " replikasi tanpa GRANT SELECT atas tabel itu di sisi pengirim, pg_hba.conf, atau tabel yang"
+                        " tidak ada di sisi penerima; pesannya ada di log PostgreSQL penerima.",
+                        tables=", ".join(failing[0]),
+                        count=failing[1],
+                    )
+                )
             raise TimeoutError(f"subscriptions {names} not synced within {timeout} s")
         time.sleep(poll)
+
+
+def _copy_failures(engine: Engine, names: list[str]) -> tuple[list[str], int] | None:
+    """The tables whose first copy is not done and the copy errors counted, if these subscriptions counted any."""
+    with engine.connect() as conn:
+        errors = int(
+            conn.scalar(
+                text(
+                    "SELECT coalesce(sum(ss.sync_error_count), 0) FROM pg_subscription s"
+                    " JOIN pg_stat_subscription_stats ss ON ss.subid = s.oid WHERE s.subname = ANY(:n)"
+                ),
+                {"n": names},
+            )
+            or 0
+        )
+        if not errors:
+            return None
+        tables = conn.scalars(
+            text(
+                "SELECT DISTINCT r.srrelid::regclass::text FROM pg_subscription s"
+                " JOIN pg_subscription_rel r ON r.srsubid = s.oid WHERE s.subname = ANY(:n) AND r.srsubstate <> 'r'"
+                " ORDER BY 1"
+            ),
+            {"n": names},
+        ).all()
+    return (list(tables), errors) if tables else None
