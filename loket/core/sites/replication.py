@@ -768,8 +768,8 @@ def wait_synced(engine: Engine, subscriptions: Iterable[str], timeout: float = 6
             if failing:  # a first copy that keeps failing, not a slow one: say which tables, and the usual causes
                 raise ReplicationError(
                     _(
-                        "Salinan pertama gagal: tabel %(tables)s tertahan (%(count)s galat). Sebab umum: peran"
-                        " replikasi tanpa GRANT SELECT atas tabel itu di sisi pengirim, pg_hba.conf, atau tabel yang"
+                        "Salinan pertama gagal (%(count)s galat); tabel yang belum tersalin: %(tables)s. Sebab umum:"
+                        " peran replikasi tanpa GRANT SELECT atas tabel di sisi pengirim, pg_hba.conf, atau tabel yang"
                         " tidak ada di sisi penerima; pesannya ada di log PostgreSQL penerima.",
                         tables=", ".join(failing[0]),
                         count=failing[1],
@@ -780,7 +780,8 @@ def wait_synced(engine: Engine, subscriptions: Iterable[str], timeout: float = 6
 
 
 def _copy_failures(engine: Engine, names: list[str]) -> tuple[list[str], int] | None:
-    """The tables whose first copy is not done and the copy errors counted, if these subscriptions counted any."""
+    """The tables whose first copy is not done (the failing ones, and any still copying: PostgreSQL 15 counts copy
+    errors per subscription, not per table) and the copy errors counted, if these subscriptions counted any."""
     with engine.connect() as conn:
         errors = int(
             conn.scalar(
