@@ -7,7 +7,10 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,3 +92,34 @@ def rss_mib(pids: list[int]) -> float:
         except FileNotFoundError:
             pass
     return total / 1024
+
+
+@contextmanager
+def mado_server(folder: Path, python: Path, what: str) -> Iterator[tuple[subprocess.Popen, int]]:
+    """MADO-queue (the peer, measured only; see bench/tickets.py's docstring) served by waitress on a free port,
+    on a fresh database in a temporary folder: (its process, its port); stopped when the block ends."""
+    if not (folder / "app.py").exists() or not python.exists():
+        raise SystemExit(f"{what}: no MADO-queue in {folder} or no {python} (see bench/tickets.py's docstring)")
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, DB_PATH=str(Path(tmp) / "numbers.db"))
+        subprocess.run([python, "init_db.py"], cwd=folder, env=env, check=True, capture_output=True)
+        port = free_port()
+        proc = subprocess.Popen(
+            [python, "-m", "waitress", "--host=127.0.0.1", f"--port={port}", "app:app"],
+            cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            for _ in range(100):
+                try:
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+                    conn.request("GET", "/display_data")
+                    conn.getresponse().read()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            else:
+                raise SystemExit("MADO-queue did not start")
+            yield proc, port
+        finally:
+            proc.terminate()
+            proc.wait()

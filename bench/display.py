@@ -56,10 +56,9 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import contextlib
-import http.client
 import random
 
-from bench.common import ROOT, free_port, rss_mib, start_server, worker_pids
+from bench.common import ROOT, mado_server, rss_mib, start_server, worker_pids
 
 #: The last commit before the boards' deltas and the gevent worker (issue 12).
 BASELINE = "365ec12"
@@ -395,33 +394,9 @@ async def measure_mado(base: str, pollers: int, calls: int, gap: float, pid: int
 
 
 def run_mado(pollers: int, calls: int, gap: float, folder_: str, python_: str, connections: int) -> dict:
-    folder, python = Path(folder_), Path(python_)
-    if not (folder / "app.py").exists() or not python.exists():
-        raise SystemExit(f"mode mado: no MADO-queue in {folder} or no {python} (see bench/tickets.py's docstring)")
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, DB_PATH=str(Path(tmp) / "numbers.db"))
-        subprocess.run([python, "init_db.py"], cwd=folder, env=env, check=True, capture_output=True)
-        port = free_port()
-        proc = subprocess.Popen(
-            [python, "-m", "waitress", "--host=127.0.0.1", f"--port={port}", "app:app"],
-            cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            for _ in range(100):
-                try:
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-                    conn.request("GET", "/display_data")
-                    conn.getresponse().read()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            else:
-                raise SystemExit("MADO-queue did not start")
-            base = f"http://127.0.0.1:{port}"
-            return asyncio.run(measure_mado(base, pollers, calls, gap, proc.pid, connections))
-        finally:
-            proc.terminate()
-            proc.wait()
+    with mado_server(Path(folder_), Path(python_), "mode mado") as (proc, port):
+        base = f"http://127.0.0.1:{port}"
+        return asyncio.run(measure_mado(base, pollers, calls, gap, proc.pid, connections))
 
 
 def baseline_tree(folder: Path, revision: str) -> Path:

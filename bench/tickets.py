@@ -65,7 +65,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import BIN, free_port, start_server, worker_pids  # noqa: E402
+from bench.common import BIN, mado_server, start_server, worker_pids  # noqa: E402
 from loket.hardware.printer.emulator import NetworkPrinterEmulator  # noqa: E402
 
 CLOCK_TICK = os.sysconf("SC_CLK_TCK")
@@ -338,42 +338,17 @@ def run_larger(args: argparse.Namespace) -> dict:
 
 
 def run_mado(args: argparse.Namespace) -> dict:
-    folder = Path(args.mado_dir)
-    python = Path(args.mado_python)
-    if not (folder / "app.py").exists() or not python.exists():
-        raise SystemExit(f"--peer mado: no MADO-queue in {folder} or no {python} (see this script's docstring)")
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, DB_PATH=str(Path(tmp) / "numbers.db"))
-        subprocess.run([python, "init_db.py"], cwd=folder, env=env, check=True, capture_output=True)
-        port = free_port()
-        proc = subprocess.Popen(
-            [python, "-m", "waitress", "--host=127.0.0.1", f"--port={port}", "app:app"],
-            cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            for _ in range(100):
-                try:
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-                    conn.request("GET", "/display_data")
-                    conn.getresponse().read()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            else:
-                raise SystemExit("MADO-queue did not start")
-            target = Target(
-                name="MADO-queue (Flask + sqlite3, waitress), no printing",
-                port=port,
-                path="/get_next_number",
-                body={"category": "D", "buttonText": "bench"},  # D: counted, never printed
-                headers=dict,
-                number=lambda answer: str(answer["next_number"]),
-                pids=worker_pids(proc),
-            )
-            return row(target.name, load(target, args.clients, args.tickets, args.seconds))
-        finally:
-            proc.terminate()
-            proc.wait()
+    with mado_server(Path(args.mado_dir), Path(args.mado_python), "--peer mado") as (proc, port):
+        target = Target(
+            name="MADO-queue (Flask + sqlite3, waitress), no printing",
+            port=port,
+            path="/get_next_number",
+            body={"category": "D", "buttonText": "bench"},  # D: counted, never printed
+            headers=dict,
+            number=lambda answer: str(answer["next_number"]),
+            pids=worker_pids(proc),
+        )
+        return row(target.name, load(target, args.clients, args.tickets, args.seconds))
 
 
 def run_network_printer(args: argparse.Namespace) -> None:
